@@ -1,0 +1,83 @@
+# One entry point for people and CI. `make up` runs the stack, `make test` runs everything.
+SHELL := /bin/bash
+PY ?= python3
+UV := $(PY) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+SERVICES := intake survey review dispatch settlement archive
+
+.PHONY: help bootstrap up down clean status logs token trace lint fmt typecheck test test-unit \
+        test-integration test-e2e asyncapi contracts-snapshot bench
+
+help:
+	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench"
+
+## Set-up on a fresh machine: Python deps, PostgreSQL binaries, Kafka jars.
+bootstrap: $(BIN)/.synced
+	@scripts/ensure-postgres.sh
+	@$(BIN)/devstack jars
+
+$(BIN)/.synced: uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install -q uv
+	@$(UV) sync --all-packages --locked -q
+	@touch $@
+
+## The stack: Kafka + PostgreSQL + span sink + six services, all state under .state/dev.
+up: bootstrap
+	@$(BIN)/devstack up
+
+down:
+	@$(BIN)/devstack down
+
+clean:
+	@$(BIN)/devstack clean
+
+status:
+	@$(BIN)/devstack status
+
+logs:
+	@tail -n 50 .state/dev/logs/*.log
+
+token:
+	@$(BIN)/devstack token $(ARGS)
+
+trace:
+	@$(BIN)/devstack trace $(TRACE)
+
+## Quality gates.
+lint: $(BIN)/.synced
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+
+fmt: $(BIN)/.synced
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
+
+typecheck: $(BIN)/.synced
+	@$(BIN)/mypy libs/contracts/src libs/civic/src libs/devstack/src $(foreach s,$(SERVICES),services/$(s)/src)
+
+## Every test, against a real Kafka broker and PostgreSQL that the suite starts itself.
+test: bootstrap lint typecheck
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: bootstrap
+	@$(BIN)/pytest -m unit $(PYTEST_ARGS)
+
+test-integration: bootstrap
+	@$(BIN)/pytest -m integration $(PYTEST_ARGS)
+
+test-e2e: bootstrap
+	@$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+## Generated documents.
+asyncapi: $(BIN)/.synced
+	@mkdir -p docs/asyncapi
+	@for s in $(SERVICES); do \
+	  $(BIN)/faststream docs gen --factory $$s.asyncapi:asyncapi_app -o docs/asyncapi/$$s.json >/dev/null; \
+	done; echo "AsyncAPI documents written to docs/asyncapi/"
+
+contracts-snapshot: $(BIN)/.synced
+	@$(BIN)/python -m contracts.snapshots write
+
+bench: bootstrap
+	@$(BIN)/python -m bench $(ARGS)

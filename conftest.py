@@ -1,0 +1,3 @@
+"""Shared fixtures for every suite in the repository (see devstack.pytest_plugin)."""
+
+pytest_plugins = ["devstack.pytest_plugin"]

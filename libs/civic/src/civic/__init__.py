@@ -1,0 +1,1 @@
+"""Shared plumbing of the platform's services (no business rules live here)."""

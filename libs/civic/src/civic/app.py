@@ -1,0 +1,78 @@
+"""The FastAPI application every service serves: lifespan, health, errors, tracing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from sqlalchemy import text
+
+from civic.errors import install_problem_handlers
+from civic.runtime import Runtime
+
+
+@contextlib.asynccontextmanager
+async def _serve(app: FastAPI) -> AsyncIterator[None]:
+    runtime: Runtime = app.state.runtime
+    await runtime.broker.start()
+    relay_task = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
+    try:
+        yield
+    finally:
+        runtime.relay.stop()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(relay_task, timeout=10)
+        await runtime.broker.stop()
+        await runtime.engine.dispose()
+        runtime.tracer_provider.shutdown()
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="存活检查 (the process is alive)")
+    async def healthz() -> dict[str, str]:
+        """Answers while the process runs."""
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="就绪检查 (database and Kafka answer)")
+    async def readyz(request: Request) -> JSONResponse:
+        """Answers 200 when the service's database and the Kafka broker both answer."""
+        runtime: Runtime = request.app.state.runtime
+        checks = {"database": "ok", "kafka": "ok"}
+        try:
+            async with runtime.engine.connect() as conn:
+                await conn.execute(text("select 1"))
+        except Exception:
+            checks["database"] = "unavailable"
+        if not await runtime.broker.ping(timeout=2.0):
+            checks["kafka"] = "unavailable"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    return router
+
+
+def create_service_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    version: str = "0.1.0",
+) -> FastAPI:
+    """Builds a service's FastAPI app around its runtime."""
+    app = FastAPI(title=title, description=description, version=version, lifespan=_serve)
+    app.state.runtime = runtime
+    app.include_router(_health_router())
+    for router in routers:
+        app.include_router(router)
+    install_problem_handlers(app)
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=runtime.tracer_provider, excluded_urls="healthz,readyz"
+    )
+    return app

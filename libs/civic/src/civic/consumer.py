@@ -1,0 +1,186 @@
+"""Reliable consumption: parse, deduplicate, apply in one transaction, then commit.
+
+One ``TopicConsumer`` per (service, topic) routes events by type to use cases. For
+every message the ``MessageProcessor``:
+
+1. parses it against ``libs/contracts``; a message that cannot be parsed goes straight
+   to ``<topic>.dlq`` (retrying cannot fix it);
+2. opens a unit of work, records (consumer group, event id) in ``processed_event`` and
+   runs the use case in the same transaction; a redelivered event finds its row and
+   changes nothing;
+3. retries a failing use case a few times, then dead-letters it, so one bad event never
+   blocks the partition; database or broker outages are retried until they end, since
+   dead-lettering every event during an outage would be worse than waiting.
+
+The Kafka offset is committed only after one of those outcomes is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from civic.uow import UnitOfWork
+from contracts.envelope import Event
+from contracts.registry import ContractError, parse
+
+log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Event)
+EventHandler = Callable[[Any, UnitOfWork], Awaitable[None]]
+
+
+class Outcome(enum.StrEnum):
+    """What happened to one message."""
+
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One Kafka record as the processor sees it."""
+
+    topic: str
+    partition: int | None
+    offset: int | None
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message given up on, with why and after how many attempts."""
+
+    delivery: Delivery
+    consumer: str
+    error: str
+    attempts: int
+
+
+@dataclass
+class TopicConsumer:
+    """One service's subscription to one topic, with a use case per event type."""
+
+    topic: str
+    group: str
+    description: str = ""
+    handlers: dict[str, EventHandler] = field(default_factory=dict)
+
+    def on(self, event_cls: type[E]) -> Callable[[EventHandler], EventHandler]:
+        """Registers the decorated coroutine as the handler of ``event_cls``."""
+        event_type = event_cls.model_fields["event_type"].default
+        if self.topic != event_cls.TOPIC:
+            raise ValueError(f"{event_cls.__name__} is published on {event_cls.TOPIC}")
+
+        def register(fn: EventHandler) -> EventHandler:
+            self.handlers[event_type] = fn
+            return fn
+
+        return register
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for failures of the infrastructure (database, network), not of the event."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OSError | ConnectionError | TimeoutError)
+
+
+class MessageProcessor:
+    """Applies one delivery exactly once, or dead-letters it."""
+
+    def __init__(
+        self,
+        consumer: TopicConsumer,
+        *,
+        uow_factory: Callable[[], UnitOfWork],
+        dead_letter: Callable[[DeadLetter], Awaitable[None]],
+        max_attempts: int = 5,
+        backoff_s: float = 0.2,
+        max_backoff_s: float = 10.0,
+    ) -> None:
+        self.consumer = consumer
+        self._uow_factory = uow_factory
+        self._dead_letter = dead_letter
+        self._max_attempts = max_attempts
+        self._backoff_s = backoff_s
+        self._max_backoff_s = max_backoff_s
+
+    async def process(self, delivery: Delivery) -> Outcome:
+        """Parses, deduplicates and applies ``delivery``; returns what happened."""
+        try:
+            event = parse(delivery.topic, delivery.value)
+        except ContractError as exc:
+            await self._give_up(delivery, f"unparseable: {exc}", attempts=1)
+            return Outcome.DEAD_LETTERED
+        handler = self.consumer.handlers.get(event.event_type)
+        if handler is None:
+            return Outcome.IGNORED
+        return await self._apply_with_retries(delivery, event, handler)
+
+    async def _apply_with_retries(
+        self, delivery: Delivery, event: Event, handler: EventHandler
+    ) -> Outcome:
+        attempt, outage_wait = 0, self._backoff_s
+        while True:
+            try:
+                return await self._apply(delivery, event, handler)
+            except Exception as exc:
+                if is_transient(exc):
+                    log.warning("infrastructure unavailable; waiting %.1fs", outage_wait)
+                    await asyncio.sleep(outage_wait)
+                    outage_wait = min(self._max_backoff_s, outage_wait * 2)
+                    continue
+                attempt += 1
+                log.warning(
+                    "%s failed on %s (attempt %d)",
+                    event.event_type,
+                    self.consumer.group,
+                    attempt,
+                    exc_info=True,
+                )
+                if attempt >= self._max_attempts:
+                    await self._give_up(delivery, f"{type(exc).__name__}: {exc}", attempt)
+                    return Outcome.DEAD_LETTERED
+                await asyncio.sleep(self._backoff_s * attempt)
+
+    async def _apply(self, delivery: Delivery, event: Event, handler: EventHandler) -> Outcome:
+        async with self._uow_factory() as uow:
+            claimed = await uow.claim_event(
+                consumer=self.consumer.group,
+                event=event,
+                topic=delivery.topic,
+                partition=delivery.partition,
+                offset=delivery.offset,
+            )
+            if not claimed:
+                return Outcome.DUPLICATE
+            await handler(event, uow)
+            if not uow.committed:
+                await uow.commit()
+        return Outcome.APPLIED
+
+    async def _give_up(self, delivery: Delivery, error: str, attempts: int) -> None:
+        letter = DeadLetter(delivery, self.consumer.group, error[:2000], attempts)
+        wait = self._backoff_s
+        while True:
+            try:
+                await self._dead_letter(letter)
+                log.error("dead-lettered a message from %s: %s", delivery.topic, letter.error)
+                return
+            except Exception:
+                log.exception("cannot write the dead letter; retrying in %.1fs", wait)
+                await asyncio.sleep(wait)
+                wait = min(self._max_backoff_s, wait * 2)

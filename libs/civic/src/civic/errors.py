@@ -1,0 +1,180 @@
+"""Problem details (RFC 9457) for every error an API returns, Chinese first.
+
+Every 4xx carries a machine-readable ``code``, the offending ``field`` where there is
+one, and a message a window clerk can read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from opentelemetry import trace
+from pydantic import BaseModel, Field
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    """One invalid field."""
+
+    field: str = Field(description="Dotted path of the field, e.g. body.applicant.id_number")
+    code: str = Field(description="Machine-readable reason, e.g. bad_check_char")
+    message: str = Field(description="Chinese explanation for front-line staff")
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    type: str = Field(description="URN naming the problem type")
+    title: str = Field(description="Chinese summary")
+    status: int
+    code: str = Field(description="Machine-readable problem code")
+    detail: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)
+    trace_id: str | None = Field(default=None, description="Quote this when calling the hotline")
+    extra: dict[str, Any] = Field(default_factory=dict, description="Problem-specific data")
+
+
+class ProblemError(Exception):
+    """Raise from a handler to answer with a problem document."""
+
+    status = 400
+    default_code = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        errors: list[FieldError] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.errors = list(errors or [])
+        if field is not None:
+            self.errors.append(FieldError(field=field, code=self.code, message=message))
+        self.extra = dict(extra or {})
+
+
+class Unauthorized(ProblemError):
+    status, default_code = 401, "unauthorized"
+
+
+class Forbidden(ProblemError):
+    status, default_code = 403, "forbidden"
+
+
+class NotFound(ProblemError):
+    status, default_code = 404, "not_found"
+
+
+class Conflict(ProblemError):
+    status, default_code = 409, "conflict"
+
+
+class Unprocessable(ProblemError):
+    status, default_code = 422, "validation_failed"
+
+
+class Unavailable(ProblemError):
+    status, default_code = 503, "unavailable"
+
+
+#: Pass as ``responses=`` on routes so OpenAPI documents the error body.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": text}
+    for status, text in (
+        (401, "未登录或令牌无效 (missing or invalid bearer token)"),
+        (403, "无权访问 (role or jurisdiction does not allow this)"),
+        (404, "不存在 (not found)"),
+        (409, "冲突 (conflicts with the current state)"),
+        (422, "数据校验失败 (invalid input; nothing was stored)"),
+    )
+}
+
+_PYDANTIC_ZH = {
+    "missing": "必填项缺失",
+    "string_too_short": "内容过短",
+    "string_too_long": "内容过长",
+    "string_pattern_mismatch": "格式不正确",
+    "enum": "不在允许的取值范围内",
+    "literal_error": "不在允许的取值范围内",
+    "int_parsing": "应为整数",
+    "date_from_datetime_parsing": "日期格式不正确",
+    "date_parsing": "日期格式不正确",
+    "uuid_parsing": "编号格式不正确",
+    "too_short": "数量不足",
+    "too_long": "数量过多",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "extra_forbidden": "不允许的字段",
+    "json_invalid": "请求体不是合法的 JSON",
+}
+
+
+def _problem_response(status: int, problem: Problem) -> JSONResponse:
+    ctx = trace.get_current_span().get_span_context()
+    if ctx.is_valid:
+        problem = problem.model_copy(update={"trace_id": format(ctx.trace_id, "032x")})
+    return JSONResponse(
+        problem.model_dump(mode="json"), status_code=status, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def problem_for(exc: ProblemError) -> Problem:
+    """Builds the problem document of a raised ProblemError."""
+    return Problem(
+        type=f"urn:chizhou-assistance:problem:{exc.code}",
+        title=exc.message,
+        status=exc.status,
+        code=exc.code,
+        errors=exc.errors,
+        extra=exc.extra,
+    )
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err.get("loc", ()))
+        kind = str(err.get("type", "invalid"))
+        ctx = err.get("ctx") or {}
+        code = str(ctx.get("reason_code", kind)) if isinstance(ctx, dict) else kind
+        message = (
+            str(ctx.get("message_zh")) if isinstance(ctx, dict) and "message_zh" in ctx else None
+        )
+        out.append(
+            FieldError(
+                field=field, code=code, message=message or _PYDANTIC_ZH.get(kind, "取值无效")
+            )
+        )
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answers ProblemError and request validation failures with problem documents."""
+
+    async def on_problem(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ProblemError)
+        return _problem_response(exc.status, problem_for(exc))
+
+    async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = _validation_errors(exc)
+        problem = Problem(
+            type="urn:chizhou-assistance:problem:validation_failed",
+            title="提交的数据未通过校验，未作任何保存",
+            status=422,
+            code=errors[0].code if len(errors) == 1 else "validation_failed",
+            errors=errors,
+        )
+        return _problem_response(422, problem)
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)

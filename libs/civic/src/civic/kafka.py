@@ -1,0 +1,122 @@
+"""The Kafka side of a service: broker, subscribers, dead letters, outbox sender."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import Any, Union
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
+
+from civic.consumer import DeadLetter, Delivery, MessageProcessor
+from civic.outbox import OutboxRow
+from contracts import topics
+from contracts.registry import EVENTS_BY_TOPIC
+
+DLQ_HEADER_PREFIX = "x-dlq-"
+
+
+def make_broker(
+    bootstrap_servers: str, *, client_id: str, tracer_provider: TracerProvider
+) -> KafkaBroker:
+    """Builds the broker: acks from all replicas, idempotent producer, trace headers."""
+    # aiokafka defaults to acks=1 without idempotence; a lost or doubled event here
+    # would be a lost stop order or a doubled payment.
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=1,
+        graceful_timeout=15.0,
+        middlewares=(KafkaTelemetryMiddleware(tracer_provider=tracer_provider),),
+    )
+
+
+def subscribe(broker: KafkaBroker, processor: MessageProcessor) -> None:
+    """Registers the processor's consumer on the broker with manual commits."""
+    consumer = processor.consumer
+
+    async def consume(msg: KafkaMessage) -> None:
+        raw = msg.raw_message
+        delivery = Delivery(
+            topic=raw.topic,
+            partition=raw.partition,
+            offset=raw.offset,
+            key=raw.key,
+            value=raw.value or b"",
+            headers=dict(msg.headers),
+        )
+        try:
+            await processor.process(delivery)
+        except BaseException:
+            # Re-read this record later instead of committing past it.
+            await msg.nack()
+            raise
+        await msg.ack()
+
+    consume.__doc__ = consumer.description or f"{consumer.group} consumes {consumer.topic}."
+    broker.subscriber(
+        consumer.topic,
+        group_id=consumer.group,
+        ack_policy=AckPolicy.MANUAL,
+        auto_offset_reset="earliest",
+        title=f"{consumer.topic}:{consumer.group}",
+        description=consume.__doc__,
+    )(consume)
+
+
+class DeadLetterPublisher:
+    """Writes a given-up message to ``<topic>.dlq`` with its headers and the error."""
+
+    def __init__(self, broker: KafkaBroker) -> None:
+        self._broker = broker
+
+    async def __call__(self, letter: DeadLetter) -> None:
+        """Publishes the dead letter and waits for the broker's acknowledgement."""
+        d = letter.delivery
+        headers = {k: v for k, v in d.headers.items() if not k.startswith(DLQ_HEADER_PREFIX)}
+        headers.update(
+            {
+                "x-dlq-original-topic": d.topic,
+                "x-dlq-original-partition": str(d.partition),
+                "x-dlq-original-offset": str(d.offset),
+                "x-dlq-consumer-group": letter.consumer,
+                "x-dlq-error": letter.error,
+                "x-dlq-attempts": str(letter.attempts),
+                "x-dlq-failed-at": datetime.now(UTC).isoformat(),
+            }
+        )
+        await self._broker.publish(d.value, topics.dlq(d.topic), key=d.key, headers=headers)
+
+
+def outbox_sender(broker: KafkaBroker) -> Any:
+    """Returns the relay's sender: publish without waiting, hand back the ack future."""
+
+    async def send(row: OutboxRow) -> Awaitable[Any]:
+        result = await broker.publish(
+            row.payload.encode(),
+            row.topic,
+            key=row.key.encode(),
+            headers={"x-event-type": row.event_type, "x-event-id": row.event_id},
+            correlation_id=row.event_id,
+            no_confirm=True,
+        )
+        return result  # type: ignore[no-any-return]
+
+    return send
+
+
+def declare_publishers(broker: KafkaBroker, produced_topics: tuple[str, ...]) -> None:
+    """Declares what the service publishes, so AsyncAPI documents each topic's events."""
+    for topic in produced_topics:
+        events = EVENTS_BY_TOPIC.get(topic, ())
+        schema: Any = Union[tuple(events)] if events else None  # noqa: UP007
+        names = ", ".join(e.__name__ for e in events)
+        broker.publisher(
+            topic, title=f"{topic}:publish", description=f"Publishes {names}.", schema=schema
+        )

@@ -1,0 +1,83 @@
+"""The composition root's building blocks: everything one service process holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from faststream.kafka import KafkaBroker
+from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from civic.consumer import MessageProcessor, TopicConsumer
+from civic.db import make_engine, make_sessionmaker
+from civic.kafka import (
+    DeadLetterPublisher,
+    declare_publishers,
+    make_broker,
+    outbox_sender,
+    subscribe,
+)
+from civic.outbox import OutboxRelay
+from civic.security import TokenVerifier
+from civic.settings import ServiceSettings
+from civic.telemetry import instrument_engine, setup_logging, setup_tracing
+from civic.uow import UnitOfWork
+
+
+@dataclass
+class Runtime:
+    """Engine, broker, relay and verifier of one service process."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    broker: KafkaBroker
+    relay: OutboxRelay
+    verifier: TokenVerifier
+    tracer_provider: TracerProvider
+    processors: list[MessageProcessor] = field(default_factory=list)
+
+    def uow(self) -> UnitOfWork:
+        """Opens a unit of work whose committed events wake the relay at once."""
+        return UnitOfWork(self.sessionmaker, on_events_committed=self.relay.wake)
+
+
+def build_runtime(
+    settings: ServiceSettings,
+    *,
+    consumers: Sequence[TopicConsumer] = (),
+    produces: tuple[str, ...] = (),
+) -> Runtime:
+    """Wires one service: tracing, logs, database, broker, consumers and outbox relay."""
+    setup_logging(settings.service_name, settings.log_level)
+    provider = setup_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    instrument_engine(engine, provider)
+    sessionmaker = make_sessionmaker(engine)
+    broker = make_broker(
+        settings.kafka_bootstrap_servers, client_id=settings.service_name, tracer_provider=provider
+    )
+    relay = OutboxRelay(
+        sessionmaker,
+        outbox_sender(broker),
+        batch_size=settings.outbox_batch_size,
+        idle_poll_s=settings.outbox_idle_poll_s,
+    )
+    verifier = TokenVerifier(
+        settings.public_key(), issuer=settings.auth_issuer, audience=settings.auth_audience
+    )
+    runtime = Runtime(settings, engine, sessionmaker, broker, relay, verifier, provider)
+    dead_letters = DeadLetterPublisher(broker)
+    for consumer in consumers:
+        processor = MessageProcessor(
+            consumer,
+            uow_factory=runtime.uow,
+            dead_letter=dead_letters,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_s=settings.consumer_retry_backoff_s,
+        )
+        subscribe(broker, processor)
+        runtime.processors.append(processor)
+    declare_publishers(broker, produces)
+    return runtime

@@ -1,0 +1,119 @@
+"""Unit of work: one database transaction that holds a state change and its events.
+
+Handlers change state through repositories on ``uow.session`` and announce what
+happened with ``uow.emit(event)``. ``commit()`` writes the events into the outbox in
+the same transaction, so an event exists if and only if its state change does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from opentelemetry import propagate
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from civic.messaging_tables import outbox_message, processed_event
+from contracts.envelope import Event
+
+
+class UnitOfWork:
+    """An async context manager around one transaction; rolls back unless committed."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        on_events_committed: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._on_events_committed = on_events_committed
+        self._pending: list[dict[str, Any]] = []
+        self._committed = False
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessionmaker()
+        await self.session.begin()
+        self._pending = []
+        self._committed = False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    @property
+    def committed(self) -> bool:
+        """True once commit() succeeded."""
+        return self._committed
+
+    @property
+    def emitted(self) -> list[dict[str, Any]]:
+        """The outbox rows this unit of work will write (for tests and tools)."""
+        return list(self._pending)
+
+    def emit(self, event: Event, *, topic: str | None = None) -> None:
+        """Queues an event for the outbox; it is written at commit, in this transaction."""
+        target = topic or event.TOPIC
+        if not target:
+            raise ValueError(f"{type(event).__name__} has no topic")
+        headers: dict[str, str] = {}
+        # The trace that caused the change is carried to the relay through the row.
+        propagate.inject(headers)
+        self._pending.append(
+            {
+                "event_id": event.event_id,
+                "event_type": event.event_type,
+                "topic": target,
+                "key": event.subject_key,
+                "payload": event.model_dump_json(),
+                "headers": headers,
+            }
+        )
+
+    async def claim_event(
+        self, *, consumer: str, event: Event, topic: str, partition: int | None, offset: int | None
+    ) -> bool:
+        """Records that ``consumer`` applies ``event``; False if it was applied before."""
+        stmt = (
+            pg_insert(processed_event)
+            .values(
+                consumer=consumer,
+                event_id=event.event_id,
+                topic=topic,
+                event_type=event.event_type,
+                subject_key=event.subject_key,
+                kafka_partition=partition,
+                kafka_offset=offset,
+            )
+            .on_conflict_do_nothing()
+            .returning(processed_event.c.event_id)
+        )
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def commit(self) -> None:
+        """Writes queued events to the outbox and commits the transaction."""
+        if self._pending:
+            await self.session.execute(insert(outbox_message), self._pending)
+        await self.session.commit()
+        self._committed = True
+        if self._pending and self._on_events_committed is not None:
+            self._on_events_committed()
+        self._pending = []
+
+    async def rollback(self) -> None:
+        """Abandons the transaction and the queued events."""
+        await self.session.rollback()
+        self._pending = []

@@ -1,0 +1,139 @@
+"""The reliable-consumption rules of MessageProcessor, with a fake unit of work."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from civic.consumer import DeadLetter, Delivery, MessageProcessor, Outcome, TopicConsumer
+from contracts import topics
+from contracts.intake import ApplicationSubmitted, ApplicationWithdrawn
+from contracts.samples import sample
+
+pytestmark = pytest.mark.unit
+
+
+class FakeUow:
+    """Stands in for UnitOfWork: an in-memory inbox shared across instances."""
+
+    inbox: set[tuple[str, uuid.UUID]]
+
+    def __init__(self, inbox: set[tuple[str, uuid.UUID]], effects: list[Any]) -> None:
+        self.inbox, self.effects, self.committed = inbox, effects, False
+        self._staged: list[Any] = []
+        self._claims: list[tuple[str, uuid.UUID]] = []
+
+    async def __aenter__(self) -> FakeUow:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._staged, self._claims = [], []
+
+    async def claim_event(self, *, consumer: str, event: Any, **_: Any) -> bool:
+        key = (consumer, event.event_id)
+        if key in self.inbox:
+            return False
+        self._claims.append(key)
+        return True
+
+    def stage(self, effect: Any) -> None:
+        self._staged.append(effect)
+
+    async def commit(self) -> None:
+        self.inbox.update(self._claims)
+        self.effects.extend(self._staged)
+        self.committed = True
+
+
+def make(handler: Any, max_attempts: int = 3) -> tuple[MessageProcessor, list[Any], list[DeadLetter]]:
+    consumer = TopicConsumer(topics.INTAKE_APPLICATIONS, group="test")
+    consumer.on(ApplicationSubmitted)(handler)
+    inbox: set[tuple[str, uuid.UUID]] = set()
+    effects: list[Any] = []
+    letters: list[DeadLetter] = []
+
+    async def dead_letter(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    processor = MessageProcessor(
+        consumer,
+        uow_factory=lambda: FakeUow(inbox, effects),  # type: ignore[arg-type,return-value]
+        dead_letter=dead_letter,
+        max_attempts=max_attempts,
+        backoff_s=0,
+    )
+    return processor, effects, letters
+
+
+def delivery(value: bytes) -> Delivery:
+    return Delivery(topics.INTAKE_APPLICATIONS, 0, 7, b"k", value, {"traceparent": "x"})
+
+
+async def record(event: Any, uow: Any) -> None:
+    uow.stage(event.event_id)
+
+
+async def test_an_event_is_applied_once_even_when_delivered_twice() -> None:
+    processor, effects, _ = make(record)
+    event = sample(ApplicationSubmitted)
+    assert await processor.process(delivery(event.to_json_bytes())) is Outcome.APPLIED
+    assert await processor.process(delivery(event.to_json_bytes())) is Outcome.DUPLICATE
+    assert effects == [event.event_id]
+
+
+async def test_an_unparseable_message_is_dead_lettered_at_once() -> None:
+    processor, effects, letters = make(record)
+    assert await processor.process(delivery(b"{not json")) is Outcome.DEAD_LETTERED
+    assert effects == []
+    assert letters[0].attempts == 1
+    assert letters[0].error.startswith("unparseable")
+    assert letters[0].delivery.headers == {"traceparent": "x"}
+
+
+async def test_an_event_of_a_type_nobody_handles_is_skipped() -> None:
+    processor, effects, letters = make(record)
+    other = sample(ApplicationWithdrawn)
+    assert await processor.process(delivery(other.to_json_bytes())) is Outcome.IGNORED
+    assert effects == [] and letters == []
+
+
+async def test_a_failing_use_case_is_retried_then_dead_lettered_with_the_count() -> None:
+    calls = 0
+
+    async def broken(event: Any, uow: Any) -> None:
+        nonlocal calls
+        calls += 1
+        uow.stage("half-done")
+        raise ValueError("no such village")
+
+    processor, effects, letters = make(broken, max_attempts=3)
+    event = sample(ApplicationSubmitted)
+    assert await processor.process(delivery(event.to_json_bytes())) is Outcome.DEAD_LETTERED
+    assert calls == 3
+    assert effects == []
+    assert letters[0].attempts == 3 and "no such village" in letters[0].error
+
+
+async def test_an_outage_is_waited_out_without_dead_lettering() -> None:
+    failures = 4
+
+    async def flaky(event: Any, uow: Any) -> None:
+        nonlocal failures
+        if failures:
+            failures -= 1
+            raise OperationalError("select 1", {}, ConnectionRefusedError())
+        uow.stage(event.event_id)
+
+    processor, effects, letters = make(flaky, max_attempts=2)
+    event = sample(ApplicationSubmitted)
+    assert await processor.process(delivery(event.to_json_bytes())) is Outcome.APPLIED
+    assert letters == [] and effects == [event.event_id]
+
+
+def test_a_consumer_refuses_a_handler_for_an_event_of_another_topic() -> None:
+    consumer = TopicConsumer(topics.SURVEY_SURVEYS, group="test")
+    with pytest.raises(ValueError, match="published on"):
+        consumer.on(ApplicationSubmitted)

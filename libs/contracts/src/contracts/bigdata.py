@@ -1,0 +1,147 @@
+"""The minimised mirror of every step, on ``bigdata.events.v1``, for the city's big-data platform.
+
+Privacy rule: ids and codes only. No names (not even masked), ID numbers, phones, addresses,
+free text, special conditions, self-care levels or care needs. ``mirror_of`` copies a
+whitelist of fields from a source event, so a new field on a source event never leaks here
+by accident.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from contracts import topics
+from contracts.envelope import Event
+from contracts.fields import CountyCode, ItemCode, Period, ProviderCode, TownshipCode, VillageCode
+from contracts.privacy import looks_like_id_number, looks_like_phone
+
+ServiceName = Literal["intake", "survey", "review", "dispatch", "settlement", "archive"]
+#: A lower-case code from one of the enumerations (category, status, reason...).
+Code = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
+
+_ID_FIELDS = (  # noqa: SIM905
+    "person_id household_id application_id survey_id recipient_id order_id record_id "
+    "statement_id provider_id line_id spot_check_id alert_id file_id document_id plan_id"
+).split()
+_CODE_FIELDS = (  # noqa: SIM905
+    "county_code township_code village_code new_county_code new_township_code "
+    "new_village_code category new_category status previous_status channel item_code "
+    "service_category mode funding_source unit reason_code kind outcome provider_type "
+    "provider_code source"
+).split()
+_OTHER_FIELDS = ("version", "effective_date", "period", "quantity", "amount_fen", "total_fen")
+_ITEM_LISTS = ("requested_item_codes", "recommended_item_codes")
+_VERSION_ALIASES = ("status_version", "order_version", "board_version")
+
+
+def _id(description: str) -> Any:
+    return Field(default=None, description=description)
+
+
+class EventMirrored(Event):
+    """A step happened on the platform (ids and codes only)."""
+
+    TOPIC: ClassVar[str] = topics.BIGDATA_EVENTS
+
+    event_type: Literal["bigdata.EventMirrored"] = Field(
+        default="bigdata.EventMirrored", description="Event name."
+    )
+    producer: ServiceName = Field(description="The service that published the source event.")
+    subject_key: str = Field(
+        min_length=1, max_length=64, description="Kafka key: the source event's key."
+    )
+    source_event_id: uuid.UUID = Field(description="event_id of the source event.")
+    source_event_type: str = Field(
+        pattern=r"^[a-z]+\.[A-Za-z]+$", description="event_type of the source event."
+    )
+    source_topic: str = Field(
+        pattern=r"^[a-z0-9.*-]+$", description="Topic (family) of the source event."
+    )
+    source_occurred_at: AwareDatetime = Field(description="When the source event happened.")
+    person_id: uuid.UUID | None = _id("The person, if the event is about one.")
+    household_id: uuid.UUID | None = _id("The household, if given.")
+    application_id: uuid.UUID | None = _id("The application, if given.")
+    survey_id: uuid.UUID | None = _id("The survey, if given.")
+    recipient_id: uuid.UUID | None = _id("The recipient, if given.")
+    order_id: uuid.UUID | None = _id("The service order, if given.")
+    record_id: uuid.UUID | None = _id("The service record, if given.")
+    statement_id: uuid.UUID | None = _id("The settlement statement, if given.")
+    provider_id: uuid.UUID | None = _id("The provider, if given.")
+    line_id: uuid.UUID | None = _id("The ledger line, if given.")
+    spot_check_id: uuid.UUID | None = _id("The spot check, if given.")
+    alert_id: uuid.UUID | None = _id("The doorbell alert, if given.")
+    file_id: uuid.UUID | None = _id("The archive file, if given.")
+    document_id: uuid.UUID | None = _id("The archive document, if given.")
+    plan_id: uuid.UUID | None = _id("The service plan, if given.")
+    county_code: CountyCode | None = _id("County-level division, if given.")
+    township_code: TownshipCode | None = _id("Township/street, if given.")
+    village_code: VillageCode | None = _id("Village/community, if given.")
+    new_county_code: CountyCode | None = _id("New county-level division after a transfer.")
+    new_township_code: TownshipCode | None = _id("New township/street after a transfer.")
+    new_village_code: VillageCode | None = _id("New village/community after a transfer.")
+    category: Code | None = _id("Recipient category code, if given.")
+    new_category: Code | None = _id("New recipient category after a category change.")
+    status: Code | None = _id("Recipient status code, if given.")
+    previous_status: Code | None = _id("Previous recipient status code, if given.")
+    channel: Code | None = _id("Application channel code, if given.")
+    item_code: ItemCode | None = _id("Catalogue item code, if given.")
+    item_codes: tuple[ItemCode, ...] = Field(default=(), description="Item codes of a list event.")
+    service_category: Code | None = _id("Service category code, if given.")
+    mode: Code | None = _id("Service mode code, if given.")
+    funding_source: Code | None = _id("Funding source code, if given.")
+    unit: Code | None = _id("Fee unit code, if given.")
+    reason_code: Code | None = _id("Reason code, if given.")
+    kind: Code | None = _id("Kind code (document, ledger line, escalation), if given.")
+    outcome: Code | None = _id("Spot-check outcome code, if given.")
+    provider_type: Code | None = _id("Provider type code, if given.")
+    provider_code: ProviderCode | None = _id("Provider code, if given.")
+    source: Code | None = _id("Where a status change was decided, if given.")
+    version: int | None = _id("The subject's version after the source event, if given.")
+    effective_date: date | None = _id("Effective date, if given.")
+    period: Period | None = _id("Settlement period, if given.")
+    quantity: int | None = _id("Units, if given.")
+    amount_fen: int | None = _id("Amount in fen, if given.")
+    total_fen: int | None = _id("Total in fen, if given.")
+
+    @model_validator(mode="after")
+    def _no_personal_numbers(self) -> Self:
+        if looks_like_id_number(self.subject_key) or looks_like_phone(self.subject_key):
+            raise ValueError("subject_key looks like an ID or phone number")
+        return self
+
+
+def mirror_of(event: Event, *, producer: ServiceName | None = None) -> EventMirrored:
+    """Builds the minimised mirror of ``event`` from a whitelist of its fields."""
+    source = event.model_dump(mode="json")
+    chosen = producer or source["producer"]
+    if chosen not in get_args(ServiceName):
+        raise ValueError(f"only the platform's services mirror events, not {chosen!r}")
+    data: dict[str, Any] = {
+        name: source[name]
+        for name in (*_ID_FIELDS, *_CODE_FIELDS, *_OTHER_FIELDS)
+        if source.get(name) is not None
+    }
+    for alias in _VERSION_ALIASES:
+        if "version" not in data and source.get(alias) is not None:
+            data["version"] = source[alias]
+    items = [i["item_code"] for i in source.get("approved_items") or source.get("items") or ()]
+    for name in _ITEM_LISTS:
+        items.extend(source.get(name) or ())
+    return EventMirrored(
+        **data,
+        item_codes=tuple(items),
+        producer=chosen,
+        subject_key=event.subject_key,
+        source_event_id=event.event_id,
+        source_event_type=event.event_type,
+        source_topic=type(event).TOPIC,
+        source_occurred_at=event.occurred_at,
+        correlation_id=event.correlation_id,
+    )
+
+
+EVENTS = (EventMirrored,)

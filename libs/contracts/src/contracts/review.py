@@ -1,0 +1,143 @@
+"""Events review publishes: decisions on ``review.decisions.v1`` and status changes on
+``review.recipient-status.v1`` (steps 4 and 9). Review owns the recipient and its status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import ClassVar, Literal, Self
+
+from pydantic import Field, model_validator
+
+from contracts import topics
+from contracts.enums import (
+    RecipientCategory,
+    RecipientStatus,
+    SelfCareLevel,
+    SpecialCondition,
+    StatusSource,
+)
+from contracts.envelope import PersonEvent
+from contracts.fields import (
+    CountyCode,
+    MaskedName,
+    ReasonZh,
+    TownshipCode,
+    UserId,
+    Version,
+    VillageCode,
+    check_division_chain,
+)
+from contracts.reasons import RejectionReason, StatusChangeReason
+from contracts.values import ApprovedItem
+
+
+class ReviewEvent(PersonEvent):
+    """Base of review's events."""
+
+    producer: Literal["review"] = Field(default="review", description="Always review.")
+
+
+class RecipientApproved(ReviewEvent):
+    """The township confirmed eligibility and items: the person is now a recipient (status v1)."""
+
+    TOPIC: ClassVar[str] = topics.REVIEW_DECISIONS
+
+    event_type: Literal["review.RecipientApproved"] = Field(
+        default="review.RecipientApproved", description="Event name."
+    )
+    recipient_id: uuid.UUID = Field(description="The new recipient.")
+    application_id: uuid.UUID = Field(description="The application approved.")
+    household_id: uuid.UUID = Field(description="The household (户) of the recipient.")
+    version: Version = Field(default=1, description="Status version of the recipient; starts at 1.")
+    category: RecipientCategory = Field(description="Assistance category confirmed.")
+    special_conditions: tuple[SpecialCondition, ...] = Field(
+        default=(), description="Special conditions confirmed."
+    )
+    self_care_level: SelfCareLevel | None = Field(
+        default=None, description="Self-care level from the survey, if assessed."
+    )
+    county_code: CountyCode = Field(description="County-level division of residence.")
+    township_code: TownshipCode = Field(description="Township/street: the purchaser that pays.")
+    village_code: VillageCode = Field(description="Village/community: where the board shows it.")
+    approved_items: tuple[ApprovedItem, ...] = Field(
+        min_length=1, description="Items approved, with mode, frequency and funding source."
+    )
+    effective_date: date = Field(description="First day services may be given and billed.")
+    display_name: MaskedName = Field(description="Masked name for publicity (e.g. 张*三).")
+    approved_by: UserId = Field(description="Township officer who approved.")
+
+    @model_validator(mode="after")
+    def _divisions_nest(self) -> Self:
+        check_division_chain(self.county_code, self.township_code, self.village_code)
+        return self
+
+
+class ApplicationRejected(ReviewEvent):
+    """The township rejected an application at review."""
+
+    TOPIC: ClassVar[str] = topics.REVIEW_DECISIONS
+
+    event_type: Literal["review.ApplicationRejected"] = Field(
+        default="review.ApplicationRejected", description="Event name."
+    )
+    application_id: uuid.UUID = Field(description="The application rejected.")
+    reason_code: RejectionReason = Field(description="Why it was rejected.")
+    reason_zh: ReasonZh = Field(description="Chinese reason, as told to the applicant.")
+    decided_by: UserId = Field(description="Township officer who decided.")
+
+
+class RecipientStatusChanged(ReviewEvent):
+    """A recipient's aid status changed; every service reacts from the effective date."""
+
+    TOPIC: ClassVar[str] = topics.REVIEW_RECIPIENT_STATUS
+
+    event_type: Literal["review.RecipientStatusChanged"] = Field(
+        default="review.RecipientStatusChanged", description="Event name."
+    )
+    recipient_id: uuid.UUID = Field(description="The recipient.")
+    status: RecipientStatus = Field(description="The new status.")
+    previous_status: RecipientStatus = Field(description="The status before this change.")
+    version: int = Field(
+        ge=2, description="Status version after the change (approval is 1); drop anything older."
+    )
+    effective_date: date = Field(description="Day from which the new status applies.")
+    reason_code: StatusChangeReason = Field(description="Why the status changed.")
+    reason_zh: ReasonZh | None = Field(default=None, description="Short Chinese note, if any.")
+    source: StatusSource = Field(description="Decided at review, or reported by the city system.")
+    decided_by: UserId | None = Field(
+        default=None, description="Officer who decided (none when the city system reported it)."
+    )
+    expected_end: date | None = Field(
+        default=None, description="For a suspension: the day it is expected to end, if known."
+    )
+    new_county_code: CountyCode | None = Field(
+        default=None, description="For a transfer: the new county-level division."
+    )
+    new_township_code: TownshipCode | None = Field(
+        default=None, description="For a transfer: the new township/street."
+    )
+    new_village_code: VillageCode | None = Field(
+        default=None, description="For a transfer: the new village/community."
+    )
+    new_category: RecipientCategory | None = Field(
+        default=None, description="For a category change: the new category."
+    )
+
+    @model_validator(mode="after")
+    def _change_is_complete(self) -> Self:
+        if self.status is RecipientStatus.TRANSFERRED:
+            if not (self.new_county_code and self.new_township_code and self.new_village_code):
+                raise ValueError("a transfer needs new county, township and village codes")
+            check_division_chain(
+                self.new_county_code, self.new_township_code, self.new_village_code
+            )
+        if self.status is RecipientStatus.CATEGORY_CHANGED and self.new_category is None:
+            raise ValueError("a category change needs new_category")
+        return self
+
+
+DECISION_EVENTS = (RecipientApproved, ApplicationRejected)
+STATUS_EVENTS = (RecipientStatusChanged,)
+EVENTS = DECISION_EVENTS + STATUS_EVENTS

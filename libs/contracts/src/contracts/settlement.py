@@ -1,0 +1,217 @@
+"""Events settlement publishes: the county catalogue and fee standard on
+``settlement.catalogue.v1``; ledger, statements and spot checks on ``settlement.ledger.v1``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import ClassVar, Literal, Self
+
+from pydantic import Field, model_validator
+
+from contracts import topics
+from contracts.enums import FeeUnit, FundingSource, ServiceCategory
+from contracts.envelope import KeyedEvent, PersonEvent
+from contracts.fields import (
+    CountyCode,
+    Fen,
+    ItemCode,
+    Period,
+    ProviderCode,
+    ReasonZh,
+    TownshipCode,
+    UserId,
+    Version,
+)
+from contracts.kinds import LedgerLineKind, SpotCheckOutcome, StatementPeriod
+from contracts.values import FundingTotal, Value
+
+
+class CatalogueItem(Value):
+    """One item of the county's service catalogue with its fee standard (收费标准)."""
+
+    item_code: ItemCode = Field(description="Stable item code.")
+    name_zh: str = Field(min_length=1, max_length=50, description="Chinese item name.")
+    service_category: ServiceCategory = Field(description="Category of the item.")
+    unit: FeeUnit = Field(description="Unit the fee is charged per.")
+    fee_fen: Fen = Field(description="Fee per unit in fen (0 for unpaid modes such as charity).")
+    is_example: bool = Field(
+        description="True while the fee is a demo value, not a county decision."
+    )
+
+
+class CatalogueVersionPublished(KeyedEvent):
+    """A county published a version of its service catalogue; it applies from effective_from."""
+
+    TOPIC: ClassVar[str] = topics.SETTLEMENT_CATALOGUE
+    KEY_FIELD: ClassVar[str] = "county_code"
+
+    event_type: Literal["settlement.CatalogueVersionPublished"] = Field(
+        default="settlement.CatalogueVersionPublished", description="Event name."
+    )
+    producer: Literal["settlement"] = Field(default="settlement", description="Always settlement.")
+    county_code: CountyCode = Field(description="County whose catalogue this is; the Kafka key.")
+    version: Version = Field(description="Catalogue version, per county.")
+    effective_from: date = Field(description="First day services are priced by this version.")
+    items: tuple[CatalogueItem, ...] = Field(min_length=1, description="The whole item list.")
+    published_by: UserId = Field(description="County officer who published it.")
+
+    @model_validator(mode="after")
+    def _codes_unique(self) -> Self:
+        codes = [i.item_code for i in self.items]
+        if len(codes) != len(set(codes)):
+            raise ValueError("item codes must be unique within a catalogue version")
+        return self
+
+
+class LedgerEvent(PersonEvent):
+    """Base of ledger lines and spot checks: about one person's services."""
+
+    TOPIC: ClassVar[str] = topics.SETTLEMENT_LEDGER
+
+    producer: Literal["settlement"] = Field(default="settlement", description="Always settlement.")
+
+
+class LedgerLinePosted(LedgerEvent):
+    """A line was posted to a provider's ledger: a charge, a reversal or an adjustment."""
+
+    event_type: Literal["settlement.LedgerLinePosted"] = Field(
+        default="settlement.LedgerLinePosted", description="Event name."
+    )
+    line_id: uuid.UUID = Field(description="The ledger line.")
+    kind: LedgerLineKind = Field(description="Charge, reversal or adjustment.")
+    recipient_id: uuid.UUID = Field(description="The recipient served.")
+    provider_id: uuid.UUID = Field(description="The provider paid.")
+    township_code: TownshipCode = Field(description="Township/street that pays.")
+    period: Period = Field(description="Settlement period the line falls in (YYYY-MM or YYYY).")
+    item_code: ItemCode = Field(description="Catalogue item.")
+    funding_source: FundingSource = Field(description="The fund charged.")
+    unit: FeeUnit = Field(description="Unit of the quantity.")
+    quantity: int = Field(description="Units; negative on a reversal.")
+    unit_fee_fen: Fen = Field(description="Fee per unit in fen, from the catalogue version.")
+    amount_fen: int = Field(description="Amount in fen; negative on a reversal.")
+    catalogue_version: Version = Field(description="Catalogue version that priced the line.")
+    service_date: date | None = Field(default=None, description="Day of the service, if one.")
+    record_id: uuid.UUID | None = Field(default=None, description="Service record billed, if one.")
+    order_id: uuid.UUID | None = Field(default=None, description="Order billed, if one.")
+    reverses_line_id: uuid.UUID | None = Field(
+        default=None, description="For a reversal: the line it cancels."
+    )
+    cause_event_id: uuid.UUID | None = Field(
+        default=None, description="event_id that caused it, e.g. a RecipientStatusChanged."
+    )
+    reason_zh: ReasonZh | None = Field(default=None, description="Short Chinese note, if any.")
+
+    @model_validator(mode="after")
+    def _amount_adds_up(self) -> Self:
+        priced = self.kind is not LedgerLineKind.ADJUSTMENT
+        if priced and self.amount_fen != self.quantity * self.unit_fee_fen:
+            raise ValueError("amount_fen must equal quantity * unit_fee_fen")
+        if self.kind is LedgerLineKind.CHARGE and self.quantity < 0:
+            raise ValueError("a charge has a positive quantity")
+        if self.kind is LedgerLineKind.REVERSAL and (
+            self.reverses_line_id is None or self.quantity > 0
+        ):
+            raise ValueError("a reversal names the line it reverses and has a negative quantity")
+        return self
+
+
+class SpotCheckSampled(LedgerEvent):
+    """A service record was drawn for the county's spot check (at least 30% a year)."""
+
+    event_type: Literal["settlement.SpotCheckSampled"] = Field(
+        default="settlement.SpotCheckSampled", description="Event name."
+    )
+    spot_check_id: uuid.UUID = Field(description="The spot check of this record.")
+    record_id: uuid.UUID = Field(description="The service record to check.")
+    provider_id: uuid.UUID = Field(description="The provider that gave the service.")
+    county_code: CountyCode = Field(description="County doing the check.")
+    year: int = Field(ge=2023, le=2100, description="Year whose services the sample is drawn from.")
+
+
+class SpotCheckRecorded(LedgerEvent):
+    """The result of a spot check was recorded."""
+
+    event_type: Literal["settlement.SpotCheckRecorded"] = Field(
+        default="settlement.SpotCheckRecorded", description="Event name."
+    )
+    spot_check_id: uuid.UUID = Field(description="The spot check.")
+    record_id: uuid.UUID = Field(description="The service record checked.")
+    outcome: SpotCheckOutcome = Field(description="What the check found.")
+    checked_by: UserId = Field(description="Officer who checked.")
+    checked_on: date = Field(description="Day of the check.")
+    disallowed_fen: Fen = Field(default=0, description="Amount in fen no longer payable.")
+
+
+class StatementEvent(KeyedEvent):
+    """Base of a settlement statement's events; keyed by ``statement_id``."""
+
+    TOPIC: ClassVar[str] = topics.SETTLEMENT_LEDGER
+    KEY_FIELD: ClassVar[str] = "statement_id"
+
+    producer: Literal["settlement"] = Field(default="settlement", description="Always settlement.")
+    statement_id: uuid.UUID = Field(description="The statement; also the Kafka key.")
+    version: Version = Field(description="Version of the statement after this event.")
+    provider_id: uuid.UUID = Field(description="The provider paid.")
+    provider_code: ProviderCode = Field(description="The provider's code.")
+    township_code: TownshipCode = Field(description="Township/street that pays.")
+    period_kind: StatementPeriod = Field(description="Monthly, or annual (neighbour subsidies).")
+    period: Period = Field(description="YYYY-MM for monthly, YYYY for annual.")
+
+
+class StatementIssued(StatementEvent):
+    """The township issued a provider's statement for a period."""
+
+    event_type: Literal["settlement.StatementIssued"] = Field(
+        default="settlement.StatementIssued", description="Event name."
+    )
+    total_fen: int = Field(description="Total payable in fen.")
+    line_count: int = Field(ge=0, description="Number of ledger lines included.")
+    by_funding_source: tuple[FundingTotal, ...] = Field(
+        default=(), description="The total split by fund; the parts add up to total_fen."
+    )
+
+    @model_validator(mode="after")
+    def _parts_add_up(self) -> Self:
+        if (
+            self.by_funding_source
+            and sum(p.amount_fen for p in self.by_funding_source) != self.total_fen
+        ):
+            raise ValueError("by_funding_source must add up to total_fen")
+        return self
+
+
+class StatementConfirmed(StatementEvent):
+    """The provider and the township confirmed the statement."""
+
+    event_type: Literal["settlement.StatementConfirmed"] = Field(
+        default="settlement.StatementConfirmed", description="Event name."
+    )
+    total_fen: int = Field(description="Total confirmed in fen.")
+    confirmed_by: UserId = Field(description="Township officer who confirmed.")
+
+
+class StatementPaid(StatementEvent):
+    """The township paid the statement."""
+
+    event_type: Literal["settlement.StatementPaid"] = Field(
+        default="settlement.StatementPaid", description="Event name."
+    )
+    amount_fen: Fen = Field(description="Amount paid in fen.")
+    paid_on: date = Field(description="Day of payment.")
+    payment_reference: str = Field(
+        min_length=1, max_length=64, description="Voucher number of the payment (not an account)."
+    )
+
+
+CATALOGUE_EVENTS = (CatalogueVersionPublished,)
+LEDGER_EVENTS = (
+    LedgerLinePosted,
+    StatementIssued,
+    StatementConfirmed,
+    StatementPaid,
+    SpotCheckSampled,
+    SpotCheckRecorded,
+)
+EVENTS = CATALOGUE_EVENTS + LEDGER_EVENTS

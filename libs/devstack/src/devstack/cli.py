@@ -1,0 +1,177 @@
+"""``devstack`` command: run the platform locally without Docker."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from contracts.topics import all_with_dlq
+from devstack import spans, tokens
+from devstack.jars import ensure_jars, kafka_version
+from devstack.kafka import list_topics
+from devstack.procs import DevstackError, find_repo_root
+from devstack.services import SERVICES, resolve_names
+from devstack.stack import Stack
+
+app = typer.Typer(
+    help="Run the Chizhou assistance platform locally (Kafka jars, Debian PostgreSQL).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def state_dir() -> Path:
+    """``$DEVSTACK_STATE`` or ``<repo>/.state/dev``."""
+    override = os.environ.get("DEVSTACK_STATE")
+    if override:
+        return Path(override).expanduser().resolve()
+    return find_repo_root() / ".state" / "dev"
+
+
+def _stack(partitions: int = 6) -> Stack:
+    return Stack(state_dir(), partitions=partitions)
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+    return typer.Exit(1)
+
+
+def _parse_services(value: str) -> list[str]:
+    cleaned = value.strip().lower()
+    if cleaned in ("", "none"):
+        return []
+    if cleaned == "all":
+        return list(SERVICES)
+    return resolve_names(part.strip() for part in cleaned.split(",") if part.strip())
+
+
+def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
+    rows = [(name, f"{stack.service_url(name)}/docs") for name in started]
+    rows += [
+        ("kafka", stack.kafka_bootstrap),
+        ("postgres", stack.postgres.url("<service>")),
+        ("otlp sink", f"{stack.otlp_endpoint}  -> {stack.sink_file}"),
+        ("public key", str(stack.public_key_file)),
+        ("logs", str(stack.state_dir / "logs")),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, where in rows:
+        typer.echo(f"  {name.ljust(width)}  {where}")
+    typer.secho(f"up in {elapsed:.1f} s", fg=typer.colors.GREEN)
+
+
+@app.command()
+def up(
+    services: Annotated[str, typer.Option(help="Comma-separated names, 'all' or 'none'.")] = "all",
+    partitions: Annotated[int, typer.Option(help="Partitions per topic.")] = 6,
+) -> None:
+    """Start Kafka, PostgreSQL, the span sink and the services; wait until all are ready."""
+    started_at = time.monotonic()
+    try:
+        names = _parse_services(services)
+        stack = _stack(partitions)
+        for name in names:
+            stack.service(name).check_built()  # before minutes are spent on infra
+        stack.start_infra()
+        started = stack.start_services(names) if names else []
+    except DevstackError as exc:
+        raise _fail(exc) from exc
+    _print_summary(stack, started, time.monotonic() - started_at)
+
+
+@app.command()
+def jars() -> None:
+    """Fetch the Kafka broker jars from Maven Central unless cached; print where they are."""
+    started_at = time.monotonic()
+    try:
+        libs = ensure_jars()
+    except DevstackError as exc:
+        raise _fail(exc) from exc
+    elapsed = time.monotonic() - started_at
+    typer.echo(f"Kafka {kafka_version(libs)} jars in {libs} ({elapsed:.1f} s)")
+
+
+@app.command()
+def down() -> None:
+    """Stop every process of the stack (state is kept)."""
+    try:
+        _stack().stop()
+    except DevstackError as exc:
+        raise _fail(exc) from exc
+    typer.echo("stopped")
+
+
+@app.command()
+def clean() -> None:
+    """Stop everything and delete the state directory (data, keys, spans, logs)."""
+    target = state_dir()
+    if target.exists():
+        down()
+        shutil.rmtree(target)
+    typer.echo(f"removed {target}")
+
+
+@app.command()
+def status() -> None:
+    """Show which components run, with their addresses (JSON)."""
+    typer.echo(json.dumps(_stack().status(), indent=2))
+
+
+@app.command()
+def token(
+    role: Annotated[list[str], typer.Option("--role", help="Role claim; repeatable.")],
+    division: Annotated[str | None, typer.Option(help="GB/T 2260 code, 6/9/12 digits.")] = None,
+    provider_code: Annotated[str | None, typer.Option(help="Service provider code.")] = None,
+    user: Annotated[str, typer.Option(help="sub claim.")] = "dev-user",
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 3600,
+) -> None:
+    """Print a dev JWT signed with the stack's key."""
+    try:
+        jwt_text = tokens.mint(
+            state_dir(),
+            user_id=user,
+            roles=role,
+            division=division,
+            provider_code=provider_code,
+            name=name,
+            ttl_s=ttl,
+        )
+    except ValueError as exc:
+        raise _fail(exc) from exc
+    typer.echo(jwt_text)
+
+
+@app.command()
+def trace(trace_id: Annotated[str, typer.Argument(help="32 hex digits.")]) -> None:
+    """Print the span tree of one trace from the sink's file."""
+    text = spans.print_trace(_stack().sink_file, trace_id)
+    if not text:
+        raise _fail(DevstackError(f"no spans for trace {trace_id} in {_stack().sink_file}"))
+    typer.echo(text)
+
+
+@app.command()
+def topics() -> None:
+    """List the broker's topics; '*' marks platform topics from contracts.topics."""
+    try:
+        existing = list_topics(_stack().kafka_bootstrap)
+    except Exception as exc:  # aiokafka raises several connection error types
+        raise _fail(DevstackError(f"kafka not reachable: {exc!r}")) from exc
+    expected = set(all_with_dlq())
+    for name in existing:
+        typer.echo(f"{'*' if name in expected else ' '} {name}")
+    for name in sorted(expected - set(existing)):
+        typer.secho(f"! {name} (missing)", fg=typer.colors.YELLOW)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

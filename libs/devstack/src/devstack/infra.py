@@ -1,0 +1,196 @@
+"""A real Kafka broker and PostgreSQL server for test sessions, from wherever one is available.
+
+Order: addresses in ``TEST_KAFKA_BOOTSTRAP`` + ``TEST_DATABASE_URL``; else testcontainers when a
+Docker engine answers; else the project's own launcher (Kafka jars + Debian PostgreSQL).
+``DEVSTACK_INFRA=env|docker|local`` forces one of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from devstack import procs
+from devstack.kafka import KafkaServer, create_topics
+from devstack.postgres import DB_NAME, PostgresServer
+from devstack.procs import DevstackError
+
+CP_KAFKA_IMAGE = "confluentinc/cp-kafka:7.6.0"
+POSTGRES_IMAGE = "postgres:16"
+
+
+@dataclass
+class Infra:
+    """Addresses of a running broker and database server, and how to release them."""
+
+    kafka_bootstrap: str
+    admin_database_url: str  # postgresql+asyncpg://…/postgres, allowed to CREATE DATABASE
+    source: str  # "env", "docker" or "local"
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def database_url(self, name: str) -> str:
+        """The admin URL pointed at database ``name``."""
+        parts = urlsplit(self.admin_database_url)
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    def create_database(self, name: str) -> str:
+        """Creates ``name`` unless it exists; returns its postgresql+asyncpg URL."""
+        if not DB_NAME.match(name):
+            raise ValueError(f"database names are lower-case identifiers: {name!r}")
+        dsn = re.sub(r"^postgresql\+asyncpg://", "postgresql://", self.admin_database_url)
+        procs.run_coro(lambda: _create_database(dsn, name))
+        return self.database_url(name)
+
+    def create_topics(self, names: Iterable[str], partitions: int = 6) -> list[str]:
+        """Idempotently creates topics; returns those created."""
+        return create_topics(self.kafka_bootstrap, names, partitions)
+
+    def close(self) -> None:
+        """Stops whatever this object started (nothing for env-provided addresses)."""
+        while self.closers:
+            self.closers.pop()()
+
+    def __enter__(self) -> Infra:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+async def _create_database(dsn: str, name: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        if await conn.fetchval("select 1 from pg_database where datname = $1", name):
+            return
+        with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+            await conn.execute(f'create database "{name}"')
+    finally:
+        await conn.close()
+
+
+def _from_env() -> Infra | None:
+    kafka, db = os.environ.get("TEST_KAFKA_BOOTSTRAP"), os.environ.get("TEST_DATABASE_URL")
+    if kafka and db:
+        return Infra(kafka, db, "env")
+    if kafka or db:
+        raise DevstackError("set both TEST_KAFKA_BOOTSTRAP and TEST_DATABASE_URL, or neither")
+    return None
+
+
+def docker_available() -> bool:
+    """True when a Docker engine answers a ping."""
+    try:
+        import docker
+
+        docker.from_env().ping()
+    except Exception:  # no client library, no socket, engine down: all mean "no Docker"
+        return False
+    return True
+
+
+def _container_classes() -> tuple[Any, Any]:
+    try:
+        from testcontainers.community.kafka import KafkaContainer
+        from testcontainers.community.postgres import PostgresContainer
+    except ImportError:  # testcontainers 4.14 and older
+        from testcontainers.kafka import KafkaContainer
+        from testcontainers.postgres import PostgresContainer
+    return KafkaContainer, PostgresContainer
+
+
+def _from_docker() -> Infra:
+    kafka_cls, postgres_cls = _container_classes()
+    infra = Infra("", "", "docker")
+    kafka = kafka_cls(CP_KAFKA_IMAGE).with_kraft()
+    kafka.start()
+    infra.closers.append(kafka.stop)
+    try:
+        pg = postgres_cls(
+            POSTGRES_IMAGE,
+            username="postgres",
+            password="postgres",
+            dbname="postgres",
+            driver="asyncpg",
+        )
+        pg.start()
+    except Exception:
+        infra.close()
+        raise
+    infra.closers.append(pg.stop)
+    infra.kafka_bootstrap = kafka.get_bootstrap_server()
+    infra.admin_database_url = pg.get_connection_url()
+    return infra
+
+
+def _local_ports(state_dir: Path) -> dict[str, int]:
+    # Reusing the recorded ports lets a new session adopt servers a crashed one left running.
+    record = state_dir / "ports.json"
+    if record.exists():
+        return {k: int(v) for k, v in json.loads(record.read_text()).items()}
+    ports = {
+        "kafka": procs.free_port(),
+        "controller": procs.free_port(),
+        "postgres": procs.free_port(),
+    }
+    state_dir.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(ports))
+    return ports
+
+
+def _from_local(state_dir: Path, partitions: int) -> Infra:
+    ports = _local_ports(state_dir)
+    kafka = KafkaServer(
+        state_dir / "kafka", ports["kafka"], ports["controller"], partitions=partitions
+    )
+    pg = PostgresServer(state_dir / "postgres", ports["postgres"])
+    infra = Infra(kafka.bootstrap, pg.url("postgres"), "local", [pg.stop, kafka.stop])
+    try:
+        kafka.libs()  # Maven, if needed, before the clock of wait_ready starts
+        kafka.start()
+        pg.start()
+        pg.wait_ready(60)
+        kafka.wait_ready(90)
+    except Exception:
+        infra.close()
+        raise
+    return infra
+
+
+def resolve_infra(state_dir: Path, *, partitions: int = 6) -> Infra:
+    """A running Kafka + PostgreSQL for tests; raises (never skips) when none can be had."""
+    forced = os.environ.get("DEVSTACK_INFRA", "").strip().lower()
+    if forced in ("", "env") and (infra := _from_env()) is not None:
+        return infra
+    if forced == "env":
+        raise DevstackError("DEVSTACK_INFRA=env but TEST_KAFKA_BOOTSTRAP/TEST_DATABASE_URL unset")
+    errors: list[str] = []
+    if forced in ("", "docker"):
+        if docker_available():
+            return _from_docker()
+        errors.append("no Docker engine answered")
+    if forced in ("", "local"):
+        try:
+            return _from_local(Path(state_dir), partitions)
+        except (DevstackError, OSError) as exc:
+            errors.append(f"local launcher failed: {exc}")
+    raise DevstackError(
+        "no Kafka/PostgreSQL for tests: "
+        + "; ".join(errors)
+        + ". Set TEST_KAFKA_BOOTSTRAP and TEST_DATABASE_URL, or start Docker, "
+        "or install Java 17 + Maven + postgresql-15 for the local launcher."
+    )

@@ -1,0 +1,293 @@
+"""A single-node Apache Kafka 4 broker (KRaft, combined mode) run from Maven Central jars."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import subprocess
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from devstack import procs
+from devstack.jars import ensure_jars
+from devstack.procs import DevstackError
+
+MAIN_CLASS = "kafka.Kafka"
+TOPIC_ALREADY_EXISTS = 36
+JVM_OPTS = (
+    "-Xms256m",
+    "-Xmx768m",
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:InitiatingHeapOccupancyPercent=35",
+    "-XX:+ExplicitGCInvokesConcurrent",
+    "-Djava.awt.headless=true",
+    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+    "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
+    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.config.AbstractConfig=warn",
+    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn",
+    "-Dorg.slf4j.simpleLogger.log.state.change.logger=warn",
+)
+
+
+def _properties(port: int, controller_port: int, data_dir: Path, partitions: int) -> str:
+    settings = {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
+        "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
+        "controller.listener.names": "CONTROLLER",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "log.dirs": str(data_dir),
+        "num.partitions": str(partitions),
+        "default.replication.factor": "1",
+        "min.insync.replicas": "1",
+        "offsets.topic.replication.factor": "1",
+        # Fewer internal partitions: the first consumer group joins in well under a second.
+        "offsets.topic.num.partitions": "10",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "transaction.state.log.num.partitions": "10",
+        "share.coordinator.state.topic.replication.factor": "1",
+        "share.coordinator.state.topic.min.isr": "1",
+        "group.initial.rebalance.delay.ms": "0",
+        # After a crash the old registration must expire before the broker may rejoin.
+        "broker.session.timeout.ms": "3000",
+        "broker.heartbeat.interval.ms": "500",
+        "auto.create.topics.enable": "false",
+        "delete.topic.enable": "true",
+        "num.network.threads": "2",
+        "num.io.threads": "4",
+        "log.retention.hours": "168",
+    }
+    return "".join(f"{key}={value}\n" for key, value in settings.items())
+
+
+class KafkaServer:
+    """One broker+controller process whose files live under ``state_dir``."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        port: int = 19092,
+        controller_port: int = 19093,
+        *,
+        partitions: int = 6,
+        libs_dir: Path | None = None,
+    ) -> None:
+        self.state_dir = Path(state_dir)
+        self.port = port
+        self.controller_port = controller_port
+        self.partitions = partitions
+        self.libs_dir = libs_dir
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        """host:port for clients."""
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def config_file(self) -> Path:
+        """The generated server.properties."""
+        return self.state_dir / "server.properties"
+
+    @property
+    def log_file(self) -> Path:
+        """Broker stdout/stderr."""
+        return self.state_dir / "server.log"
+
+    @property
+    def pid_file(self) -> Path:
+        """Holds the JVM's pid while it runs."""
+        return self.state_dir / "kafka.pid"
+
+    @property
+    def data_dir(self) -> Path:
+        """log.dirs of the broker."""
+        return self.state_dir / "data"
+
+    def libs(self) -> Path:
+        """The jar directory, fetched with Maven on first use."""
+        if self.libs_dir is None:
+            self.libs_dir = ensure_jars()
+        return self.libs_dir
+
+    def pid(self) -> int | None:
+        """The broker's pid from the pid file."""
+        return procs.read_pid(self.pid_file)
+
+    def is_running(self) -> bool:
+        """True when our broker process is alive and its listener accepts connections."""
+        return procs.pid_alive(self.pid(), MAIN_CLASS) and procs.port_open(self.port)
+
+    def _java(self, main_class: str, *args: str, jvm: tuple[str, ...] = ()) -> list[str]:
+        return ["java", *jvm, "-cp", f"{self.libs()}/*", main_class, *args]
+
+    def _cluster_id(self) -> str:
+        id_file = self.state_dir / "cluster.id"
+        if not id_file.exists():
+            raw = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+            id_file.write_text(raw + "\n")
+        return id_file.read_text().strip()
+
+    def prepare(self) -> None:
+        """Writes server.properties and formats the storage directory once."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        text = _properties(self.port, self.controller_port, self.data_dir, self.partitions)
+        self.config_file.write_text(text)
+        if (self.data_dir / "meta.properties").exists():
+            return
+        cmd = self._java(
+            "kafka.tools.StorageTool",
+            "format",
+            "--ignore-formatted",
+            "-t",
+            self._cluster_id(),
+            "-c",
+            str(self.config_file),
+            jvm=("-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+        )
+        procs.run_checked(cmd, what="kafka storage format", timeout=120)
+
+    def start(self) -> None:
+        """Starts the broker detached unless it already runs; does not wait for readiness."""
+        if procs.pid_alive(self.pid(), MAIN_CLASS):
+            return  # ours, serving or still starting
+        for port in (self.port, self.controller_port):
+            if procs.port_open(port):
+                raise DevstackError(f"port {port} is taken by another process; pick other ports")
+        self.prepare()
+        cmd = self._java(MAIN_CLASS, str(self.config_file), jvm=JVM_OPTS)
+        self._proc = procs.spawn(
+            cmd, log_file=self.log_file, pid_file=self.pid_file, cwd=self.state_dir
+        )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Blocks until the broker answers metadata requests, or raises with the log tail."""
+        deadline = time.monotonic() + timeout
+        last_error: Exception | None = None
+        while time.monotonic() < deadline:
+            if not procs.pid_alive(self.pid(), MAIN_CLASS):
+                raise DevstackError(f"kafka exited during start:\n{procs.tail(self.log_file)}")
+            if procs.port_open(self.port):
+                try:
+                    procs.run_coro(lambda: probe(self.bootstrap))
+                    return
+                except Exception as exc:  # not ready yet; aiokafka raises several types
+                    last_error = exc
+            time.sleep(0.2)
+        raise DevstackError(
+            f"kafka not ready after {timeout:.0f}s ({last_error!r}):\n{procs.tail(self.log_file)}"
+        )
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM (controlled shutdown), SIGKILL after ``timeout``."""
+        pid = self.pid()
+        if procs.pid_alive(pid, MAIN_CLASS):
+            assert pid is not None
+            procs.terminate(pid, timeout, self._proc)
+            procs.wait_ports_closed([self.port, self.controller_port])
+        self.pid_file.unlink(missing_ok=True)
+        self._proc = None
+
+    def kill_hard(self) -> None:
+        """SIGKILL the broker, as a crash would (for fault tests)."""
+        pid = self.pid()
+        if procs.pid_alive(pid, MAIN_CLASS):
+            assert pid is not None
+            procs.kill_hard(pid, self._proc)
+            procs.wait_ports_closed([self.port, self.controller_port])
+        self.pid_file.unlink(missing_ok=True)
+        self._proc = None
+
+    def restart(self, timeout: float = 60.0) -> None:
+        """Stops (gracefully) and starts the broker again, waiting until it serves."""
+        self.stop()
+        self.start()
+        self.wait_ready(timeout)
+
+
+async def probe(bootstrap: str) -> list[str]:
+    """Describes the cluster and lists topics; raises when the broker does not answer."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    await admin.start()
+    try:
+        await admin.describe_cluster()
+        return await admin.list_topics()
+    finally:
+        await admin.close()
+
+
+async def create_topics_async(
+    bootstrap: str, names: Iterable[str], partitions: int = 6, replication: int = 1
+) -> list[str]:
+    """Creates the missing topics among ``names``; returns those it created."""
+    wanted = list(dict.fromkeys(names))
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [name for name in wanted if name not in existing]
+        if not missing:
+            return []
+        response = await admin.create_topics(
+            [NewTopic(name, partitions, replication) for name in missing]
+        )
+        _raise_topic_errors(response.topic_errors)
+        await _wait_for_leaders(admin, wanted)
+        return missing
+    finally:
+        await admin.close()
+
+
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str]) -> None:
+    # Creation returns before metadata has spread; clients would briefly see unknown topics.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        described = await admin.describe_topics(names)
+        if all(_has_leaders(topic) for topic in described) and len(described) == len(names):
+            return
+        await asyncio.sleep(0.1)
+    raise DevstackError(f"topics not ready after 30s: {names}")
+
+
+def _has_leaders(topic: dict[str, Any]) -> bool:
+    partitions = topic.get("partitions") or []
+    return (
+        topic.get("error_code") == 0
+        and all(p["leader"] >= 0 for p in partitions)
+        and bool(partitions)
+    )
+
+
+def _raise_topic_errors(topic_errors: Iterable[tuple[object, ...]]) -> None:
+    # The admin client reports per-topic failures in the response instead of raising.
+    failures = [
+        f"{err[0]}: code {err[1]} {err[2] if len(err) > 2 else ''}".strip()
+        for err in topic_errors
+        if err[1] not in (0, TOPIC_ALREADY_EXISTS)
+    ]
+    if failures:
+        raise DevstackError("topic creation failed: " + "; ".join(failures))
+
+
+def create_topics(
+    bootstrap: str, names: Iterable[str], partitions: int = 6, replication: int = 1
+) -> list[str]:
+    """Idempotently creates topics (sync wrapper); returns the names it created."""
+    names = list(names)
+    return procs.run_coro(lambda: create_topics_async(bootstrap, names, partitions, replication))
+
+
+def list_topics(bootstrap: str) -> list[str]:
+    """The topic names the broker knows, sorted (sync)."""
+    return sorted(procs.run_coro(lambda: probe(bootstrap)))

@@ -1,0 +1,157 @@
+"""Pytest fixtures for every suite: a real Kafka and PostgreSQL, migrated service
+databases, tokens, in-process service apps and, for end-to-end tests, the six services
+as real processes. Nothing here skips: if no broker can be had, the fixture fails.
+
+Where the infrastructure comes from: ``TEST_KAFKA_BOOTSTRAP`` + ``TEST_DATABASE_URL``
+when set; else testcontainers when a Docker engine answers; else the project's own
+launcher (Kafka from Maven jars, Debian's PostgreSQL) in a fresh state directory.
+End-to-end tests always run the services through the launcher's ``Stack``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contracts import topics
+from devstack import tokens
+from devstack.infra import Infra, docker_available, resolve_infra
+from devstack.procs import find_repo_root
+from devstack.stack import Ports, Stack
+
+TEST_PARTITIONS = 3
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository's root folder."""
+    return find_repo_root(Path(__file__).parent)
+
+
+@pytest.fixture(scope="session")
+def test_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A state folder for this session's servers and keys."""
+    given = os.environ.get("TEST_STACK_STATE")
+    return Path(given) if given else tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def stack(test_state: Path, repo_root: Path) -> Iterator[Stack]:
+    """Kafka, PostgreSQL and the span sink started by the project's launcher."""
+    st = Stack(test_state, ports=Ports.free(), partitions=TEST_PARTITIONS, repo_root=repo_root)
+    st.start_infra()
+    try:
+        yield st
+    finally:
+        st.stop()
+
+
+@pytest.fixture(scope="session")
+def infra(request: pytest.FixtureRequest, test_state: Path) -> Iterator[Infra]:
+    """A running Kafka broker and PostgreSQL server with every platform topic."""
+    env_given = os.environ.get("TEST_KAFKA_BOOTSTRAP") and os.environ.get("TEST_DATABASE_URL")
+    if env_given or docker_available():
+        found = resolve_infra(test_state / "infra", partitions=TEST_PARTITIONS)
+    else:
+        st: Stack = request.getfixturevalue("stack")
+        found = Infra(st.kafka_bootstrap, st.postgres.url("postgres"), "local")
+    found.create_topics(topics.all_with_dlq(), partitions=TEST_PARTITIONS)
+    try:
+        yield found
+    finally:
+        found.close()
+
+
+@pytest.fixture(scope="session")
+def key_dir(test_state: Path) -> Path:
+    """Where this session's token signing keys live."""
+    tokens.ensure_keys(test_state)
+    return test_state
+
+
+@pytest.fixture(scope="session")
+def mint_token(key_dir: Path) -> Callable[..., str]:
+    """Mints a bearer token: ``mint_token(roles=[...], division=..., user_id=...)``."""
+
+    def mint(**claims: Any) -> str:
+        claims.setdefault("user_id", f"user-{uuid.uuid4().hex[:8]}")
+        return tokens.mint(key_dir, **claims)
+
+    return mint
+
+
+def migrate(repo_root: Path, service: str, database_url: str) -> None:
+    """Runs a service's Alembic migrations against ``database_url``."""
+    ini = repo_root / "services" / service / "alembic.ini"
+    env = {**os.environ, "DATABASE_URL": database_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
+        env=env, cwd=repo_root, capture_output=True, text=True, timeout=120, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"migrations of {service} failed:\n{done.stderr[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def service_database(infra: Infra, repo_root: Path) -> Callable[[str], str]:
+    """Returns a freshly created and migrated database URL for a service (one per session)."""
+    made: dict[str, str] = {}
+
+    def make(service: str) -> str:
+        if service not in made:
+            url = infra.create_database(f"{service}_{uuid.uuid4().hex[:8]}")
+            migrate(repo_root, service, url)
+            made[service] = url
+        return made[service]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def service_env(
+    infra: Infra, service_database: Callable[[str], str], key_dir: Path
+) -> Callable[..., dict[str, Any]]:
+    """Settings values for running a service in-process against the test infrastructure."""
+
+    def env(service: str, **overrides: Any) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "service_name": service,
+            "environment": "test",
+            "database_url": service_database(service),
+            "kafka_bootstrap_servers": infra.kafka_bootstrap,
+            "auth_public_key_file": tokens.public_key_path(key_dir),
+            "consumer_retry_backoff_s": 0.05,
+        }
+        values.update(overrides)
+        return values
+
+    return env
+
+
+@contextlib.asynccontextmanager
+async def running_app(app: Any) -> AsyncIterator[Any]:
+    """Runs a FastAPI app's lifespan and yields an httpx client bound to it."""
+    import httpx
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+@pytest.fixture(scope="session")
+def e2e_stack(stack: Stack) -> Iterator[Stack]:
+    """The six services as real processes on the launcher's Kafka and PostgreSQL."""
+    stack.start_services(extra_env={"CONSUMER_RETRY_BACKOFF_S": "0.05"})
+    try:
+        yield stack
+    finally:
+        stack.stop_services()

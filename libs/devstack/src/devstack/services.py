@@ -1,0 +1,140 @@
+"""The six platform services as child processes: migrations, uvicorn, readiness, stop."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from devstack import procs
+from devstack.children import ChildProcess
+from devstack.procs import DevstackError
+
+SERVICES: dict[str, int] = {
+    "intake": 8101,
+    "survey": 8102,
+    "review": 8103,
+    "dispatch": 8104,
+    "settlement": 8105,
+    "archive": 8106,
+}
+
+
+class ServiceNotBuiltError(DevstackError):
+    """A service directory lacks the files needed to run it (main.py or alembic.ini)."""
+
+
+@dataclass(frozen=True)
+class ServiceWiring:
+    """Addresses every service needs, shared by all six."""
+
+    kafka_bootstrap: str
+    database_url_template: str  # with "{db}" where the database name goes
+    public_key_file: Path
+    otlp_endpoint: str
+    issuer: str = "chizhou-assistance-dev"
+
+
+def venv_python(repo_root: Path) -> str:
+    """The workspace venv's python (falls back to the running interpreter)."""
+    candidate = repo_root / ".venv" / "bin" / "python"
+    return str(candidate) if candidate.exists() else sys.executable
+
+
+def resolve_names(names: Iterable[str] | None) -> list[str]:
+    """Validates service names, keeping the platform order; None means all six."""
+    if names is None:
+        return list(SERVICES)
+    wanted = list(dict.fromkeys(names))
+    unknown = [n for n in wanted if n not in SERVICES]
+    if unknown:
+        raise DevstackError(f"unknown service(s) {unknown}; known: {', '.join(SERVICES)}")
+    return [n for n in SERVICES if n in wanted]
+
+
+def service_env(
+    name: str, port: int, wiring: ServiceWiring, extra_env: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment one service process starts with."""
+    env = dict(os.environ)
+    env.update(
+        SERVICE_NAME=name,
+        OTEL_SERVICE_NAME=name,
+        HTTP_PORT=str(port),
+        DATABASE_URL=wiring.database_url_template.format(db=name),
+        KAFKA_BOOTSTRAP_SERVERS=wiring.kafka_bootstrap,
+        AUTH_PUBLIC_KEY_FILE=str(wiring.public_key_file),
+        AUTH_ISSUER=wiring.issuer,
+        OTEL_EXPORTER_OTLP_ENDPOINT=wiring.otlp_endpoint,
+        OTEL_BSP_SCHEDULE_DELAY="100",
+        ENVIRONMENT="local",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra_env or {})
+    return env
+
+
+class ServiceProcess(ChildProcess):
+    """One service: alembic migrations then uvicorn with the app factory."""
+
+    def __init__(
+        self, name: str, *, repo_root: Path, state_dir: Path, port: int, env: Mapping[str, str]
+    ) -> None:
+        self.repo_root = repo_root
+        self.python = venv_python(repo_root)
+        app = f"{name}.main:create_app"
+        address = ["--host", "127.0.0.1", "--port", str(port)]
+        cmd = [self.python, "-m", "uvicorn", app, "--factory", *address, "--no-access-log"]
+        super().__init__(
+            name,
+            cmd,
+            port=port,
+            run_dir=state_dir / "run",
+            log_file=state_dir / "logs" / f"{name}.log",
+            health_path="/readyz",
+            marker=f"{app} --factory",
+            env=env,
+            cwd=repo_root,
+        )
+
+    @property
+    def service_dir(self) -> Path:
+        """services/<name> in the repository."""
+        return self.repo_root / "services" / self.name
+
+    @property
+    def url(self) -> str:
+        """Base URL of the service."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def check_built(self) -> None:
+        """Raises ServiceNotBuiltError unless main.py and alembic.ini exist."""
+        required = [
+            self.service_dir / "src" / self.name / "main.py",
+            self.service_dir / "alembic.ini",
+        ]
+        missing = [str(p.relative_to(self.repo_root)) for p in required if not p.exists()]
+        if missing:
+            raise ServiceNotBuiltError(
+                f"service {self.name!r} cannot run yet: missing {', '.join(missing)} "
+                f"(start a subset with --services)"
+            )
+
+    def migrate(self) -> None:
+        """alembic upgrade head against the service's own database."""
+        self.check_built()
+        ini = self.service_dir / "alembic.ini"
+        procs.run_checked(
+            [self.python, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
+            what=f"{self.name} migrations",
+            env=self.env,
+            cwd=self.repo_root,
+            timeout=180,
+        )
+
+    def start(self) -> None:
+        """Spawns uvicorn (after check_built); no-op if already running."""
+        self.check_built()
+        super().start()

@@ -1,0 +1,260 @@
+"""The whole local platform: Kafka, PostgreSQL, the span sink, dev keys and the six services."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from contracts.topics import all_with_dlq
+from devstack import procs, tokens
+from devstack.children import ChildProcess
+from devstack.jars import ensure_jars
+from devstack.kafka import KafkaServer, create_topics
+from devstack.postgres import PostgresServer
+from devstack.services import (
+    SERVICES,
+    ServiceProcess,
+    ServiceWiring,
+    resolve_names,
+    service_env,
+    venv_python,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Ports:
+    """Every TCP port the stack listens on."""
+
+    kafka: int = 19092
+    kafka_controller: int = 19093
+    postgres: int = 55432
+    sink: int = 14318
+    services: Mapping[str, int] = dataclasses.field(default_factory=lambda: dict(SERVICES))
+
+    @classmethod
+    def offset(cls, delta: int) -> Ports:
+        """The default ports shifted by ``delta`` (to run a second stack beside the dev one)."""
+        base = cls()
+        return cls(
+            kafka=base.kafka + delta,
+            kafka_controller=base.kafka_controller + delta,
+            postgres=base.postgres + delta,
+            sink=base.sink + delta,
+            services={name: port + delta for name, port in base.services.items()},
+        )
+
+    @classmethod
+    def free(cls) -> Ports:
+        """Ports the kernel reports unused right now (for throwaway test stacks)."""
+        return cls(
+            kafka=procs.free_port(),
+            kafka_controller=procs.free_port(),
+            postgres=procs.free_port(),
+            sink=procs.free_port(),
+            services={name: procs.free_port() for name in SERVICES},
+        )
+
+
+def _in_parallel(*jobs: Callable[[], object]) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        for future in futures:
+            future.result()
+
+
+class Stack:
+    """Starts, reuses and stops the local platform; all files live under ``state_dir``."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        base_port_offset: int = 0,
+        ports: Ports | None = None,
+        partitions: int = 6,
+        repo_root: Path | None = None,
+        kafka_libs: Path | None = None,
+    ) -> None:
+        self.state_dir = Path(state_dir).resolve()
+        self.ports = ports or Ports.offset(base_port_offset)
+        self.partitions = partitions
+        self.repo_root = repo_root or procs.find_repo_root()
+        self._kafka_libs = kafka_libs
+        self.kafka = KafkaServer(
+            self.state_dir / "kafka",
+            self.ports.kafka,
+            self.ports.kafka_controller,
+            partitions=partitions,
+            libs_dir=kafka_libs,
+        )
+        self.postgres = PostgresServer(self.state_dir / "postgres", self.ports.postgres)
+        self.sink = self._sink_process()
+        self._services: dict[str, ServiceProcess] = {}
+
+    def _sink_process(self) -> ChildProcess:
+        port = str(self.ports.sink)
+        cmd = [
+            venv_python(self.repo_root),
+            "-m",
+            "devstack.otlp_sink",
+            "--port",
+            port,
+            "--out",
+            str(self.sink_file),
+        ]
+        return ChildProcess(
+            "otlp-sink",
+            cmd,
+            port=self.ports.sink,
+            run_dir=self.state_dir / "run",
+            log_file=self.state_dir / "logs" / "otlp-sink.log",
+            health_path="/healthz",
+            marker=f"devstack.otlp_sink --port {port}",
+            cwd=self.repo_root,
+        )
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        """host:port of the broker."""
+        return self.kafka.bootstrap
+
+    @property
+    def sink_file(self) -> Path:
+        """The JSON-lines file the OTLP sink writes spans to."""
+        return self.state_dir / "spans.jsonl"
+
+    @property
+    def otlp_endpoint(self) -> str:
+        """OTEL_EXPORTER_OTLP_ENDPOINT for the services."""
+        return f"http://127.0.0.1:{self.ports.sink}"
+
+    @property
+    def public_key_file(self) -> Path:
+        """The dev token issuer's public key (AUTH_PUBLIC_KEY_FILE)."""
+        return tokens.public_key_path(self.state_dir)
+
+    def database_url(self, service: str) -> str:
+        """postgresql+asyncpg URL of a service's own database."""
+        return self.postgres.url(service)
+
+    def service_url(self, name: str) -> str:
+        """http://127.0.0.1:<port> of a service."""
+        return f"http://127.0.0.1:{self.ports.services[name]}"
+
+    def mint(self, **claims: Any) -> str:
+        """A dev JWT accepted by the services (see ``tokens.mint`` for the claims)."""
+        return tokens.mint(self.state_dir, **claims)
+
+    def _start_kafka(self, timeout: float) -> None:
+        self.kafka.start()
+        self.kafka.wait_ready(timeout)
+
+    def _start_postgres(self, timeout: float) -> None:
+        self.postgres.start(timeout)
+        self.postgres.wait_ready(timeout)
+        for name in SERVICES:
+            self.postgres.create_database(name)
+
+    def _start_sink(self, timeout: float) -> None:
+        self.sink.start()
+        self.sink.wait_ready(timeout)
+
+    def start_infra(self, timeout: float = 120.0) -> None:
+        """Kafka, PostgreSQL (+ six databases), topics, keys and the sink; reuses running ones."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        if self._kafka_libs is None:
+            self._kafka_libs = ensure_jars(repo_root=self.repo_root)
+            self.kafka.libs_dir = self._kafka_libs
+        tokens.ensure_keys(self.state_dir)
+        _in_parallel(
+            lambda: self._start_kafka(timeout),
+            lambda: self._start_postgres(timeout),
+            lambda: self._start_sink(timeout),
+        )
+        create_topics(self.kafka_bootstrap, all_with_dlq(), self.partitions)
+
+    def service(self, name: str, extra_env: Mapping[str, str] | None = None) -> ServiceProcess:
+        """The process handle of one service (created on first use)."""
+        if name not in self._services or extra_env is not None:
+            wiring = ServiceWiring(
+                kafka_bootstrap=self.kafka_bootstrap,
+                database_url_template=self.postgres.url("{db}"),
+                public_key_file=self.public_key_file,
+                otlp_endpoint=self.otlp_endpoint,
+            )
+            port = self.ports.services[name]
+            self._services[name] = ServiceProcess(
+                name,
+                repo_root=self.repo_root,
+                state_dir=self.state_dir,
+                port=port,
+                env=service_env(name, port, wiring, extra_env),
+            )
+        return self._services[name]
+
+    def start_services(
+        self,
+        names: Iterable[str] | None = None,
+        extra_env: Mapping[str, str] | None = None,
+        timeout: float = 90.0,
+    ) -> list[str]:
+        """Migrates and starts services (default all six), waiting for each /readyz."""
+        chosen = [self.service(n, extra_env) for n in resolve_names(names)]
+        for svc in chosen:
+            svc.check_built()  # fail before anything starts
+        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+            list(pool.map(lambda svc: svc.migrate(), chosen))
+        try:
+            for svc in chosen:
+                svc.start()
+            for svc in chosen:
+                svc.wait_ready(timeout)
+        except BaseException:
+            # Leave nothing half-started behind (a failed fixture gets no teardown).
+            self.stop_services(svc.name for svc in chosen)
+            raise
+        return [svc.name for svc in chosen]
+
+    def stop_services(self, names: Iterable[str] | None = None) -> None:
+        """SIGTERM (then SIGKILL) the given services, default all."""
+        with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(lambda n: self.service(n).stop(), resolve_names(names)))
+
+    def stop(self) -> None:
+        """Stops services, the sink, Kafka and PostgreSQL."""
+        self.stop_services()
+        _in_parallel(self.sink.stop, self.kafka.stop, self.postgres.stop)
+
+    def status(self) -> dict[str, Any]:
+        """Running state and addresses of every component."""
+        services = {
+            name: {
+                "running": self.service(name).is_running(),
+                "url": self.service_url(name),
+                "pid": self.service(name).pid(),
+            }
+            for name in SERVICES
+        }
+        return {
+            "state_dir": str(self.state_dir),
+            "kafka": {
+                "running": self.kafka.is_running(),
+                "bootstrap": self.kafka_bootstrap,
+                "pid": self.kafka.pid(),
+            },
+            "postgres": {
+                "running": self.postgres.is_running(),
+                "dsn": self.postgres.url(),
+                "pid": self.postgres.pid(),
+            },
+            "otlp_sink": {
+                "running": self.sink.is_running(),
+                "endpoint": self.otlp_endpoint,
+                "file": str(self.sink_file),
+                "pid": self.sink.pid(),
+            },
+            "services": services,
+        }

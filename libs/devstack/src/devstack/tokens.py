@@ -1,0 +1,83 @@
+"""Development JWTs: an RSA keypair kept under the state dir, and RS256 tokens minted from it."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+AUDIENCE = "chizhou-assistance"
+DEV_ISSUER = "chizhou-assistance-dev"
+DIVISION = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+
+
+def private_key_path(state_dir: Path) -> Path:
+    """Where the signing key lives (created on first use)."""
+    return Path(state_dir) / "auth" / "private.pem"
+
+
+def public_key_path(state_dir: Path) -> Path:
+    """Where the verification key lives; services read it via AUTH_PUBLIC_KEY_FILE."""
+    return Path(state_dir) / "auth" / "public.pem"
+
+
+def ensure_keys(state_dir: Path) -> Path:
+    """Generates the RSA-2048 keypair once; returns the public key path."""
+    private, public = private_key_path(state_dir), public_key_path(state_dir)
+    if private.exists() and public.exists():
+        return public
+    private.parent.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    tmp = private.with_suffix(".tmp")
+    tmp.write_bytes(pem)
+    os.chmod(tmp, 0o600)
+    tmp.replace(private)
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return public
+
+
+def mint(
+    state_dir: Path,
+    *,
+    user_id: str,
+    roles: list[str] | tuple[str, ...],
+    division: str | None = None,
+    provider_code: str | None = None,
+    name: str | None = None,
+    ttl_s: int = 3600,
+    issuer: str = DEV_ISSUER,
+) -> str:
+    """An RS256 JWT for ``user_id`` with the platform's claims, signed by the dev key."""
+    if division is not None and not DIVISION.match(division):
+        raise ValueError(f"division must be a 6, 9 or 12 digit GB/T 2260 code: {division!r}")
+    ensure_keys(state_dir)
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "aud": AUDIENCE,
+        "sub": user_id,
+        "roles": [str(role) for role in roles],
+        "division": division,
+        "provider_code": provider_code,
+        "name": name,
+        "iat": now,
+        "exp": now + ttl_s,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, private_key_path(state_dir).read_bytes(), algorithm="RS256")

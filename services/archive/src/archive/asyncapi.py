@@ -1,0 +1,15 @@
+"""AsyncAPI of archive: `faststream docs gen --factory archive.asyncapi:asyncapi_app`."""
+
+from __future__ import annotations
+
+from faststream import FastStream
+
+from civic.asyncapi import DOCS_ENV, specification_app
+from archive.bootstrap import build
+from archive.main import DESCRIPTION, TITLE
+from archive.settings import Settings
+
+
+def asyncapi_app() -> FastStream:
+    """Builds archive's broker (no connections) for the AsyncAPI generator."""
+    return specification_app(build(Settings(**DOCS_ENV)), title=TITLE, description=DESCRIPTION)

@@ -1,0 +1,19 @@
+"""Entry point: ``uvicorn archive.main:create_app --factory``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from civic.app import create_service_app
+from archive import api
+from archive.bootstrap import build
+from archive.settings import Settings
+
+TITLE = "档案公示服务 · archive"
+DESCRIPTION = "建立档案与长期公示 (steps 7, 10): one file per person, service numbers, village ledgers, notice boards."
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Builds the archive application (settings from the environment by default)."""
+    runtime = build(settings or Settings())  # type: ignore[call-arg]
+    return create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])

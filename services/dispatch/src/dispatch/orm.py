@@ -1,0 +1,7 @@
+"""Tables of the dispatch database."""
+
+from __future__ import annotations
+
+from civic.db import make_metadata
+
+metadata = make_metadata()

@@ -1,0 +1,15 @@
+"""Composition root of the intake service."""
+
+from __future__ import annotations
+
+from civic.runtime import Runtime, build_runtime
+from intake.consumers import build_consumers
+from intake.settings import Settings
+
+#: Topics this service publishes (through its outbox).
+PRODUCES: tuple[str, ...] = ()
+
+
+def build(settings: Settings) -> Runtime:
+    """Wires the intake service from its settings."""
+    return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)

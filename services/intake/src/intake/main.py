@@ -1,0 +1,19 @@
+"""Entry point: ``uvicorn intake.main:create_app --factory``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from civic.app import create_service_app
+from intake import api
+from intake.bootstrap import build
+from intake.settings import Settings
+
+TITLE = "受理登记服务 · intake"
+DESCRIPTION = "申请与主动发现、受理登记 (steps 1-2): applications from the window, WeChat, 皖事通 and village coordinators."
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Builds the intake application (settings from the environment by default)."""
+    runtime = build(settings or Settings())  # type: ignore[call-arg]
+    return create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])

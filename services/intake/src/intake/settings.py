@@ -1,0 +1,12 @@
+"""Settings of the intake service (environment variables)."""
+
+from __future__ import annotations
+
+from civic.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """intake's settings: the shared ones, with its own name as default."""
+
+    service_name: str = "intake"
+    http_port: int = 8000

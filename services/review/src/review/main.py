@@ -1,0 +1,19 @@
+"""Entry point: ``uvicorn review.main:create_app --factory``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from civic.app import create_service_app
+from review import api
+from review.bootstrap import build
+from review.settings import Settings
+
+TITLE = "审核确认服务 · review"
+DESCRIPTION = "审核确认与动态管理 (steps 4, 9): township review, the recipient registry and its status."
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Builds the review application (settings from the environment by default)."""
+    runtime = build(settings or Settings())  # type: ignore[call-arg]
+    return create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])

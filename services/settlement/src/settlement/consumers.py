@@ -1,0 +1,10 @@
+"""What settlement listens to on Kafka, and which use case each event triggers."""
+
+from __future__ import annotations
+
+from civic.consumer import TopicConsumer
+
+
+def build_consumers() -> list[TopicConsumer]:
+    """Returns settlement's subscriptions."""
+    return []
