@@ -43,6 +43,7 @@ def app_with(keys: Path) -> FastAPI:
         audience="chizhou-assistance",
     )
     app.state.runtime = type("R", (), {"verifier": verifier})()
+
     @app.post("/villages/{code}")
     async def act(code: str, body: Body, who: Officer) -> dict[str, Any]:
         ensure_jurisdiction(who, code)
@@ -54,7 +55,9 @@ def app_with(keys: Path) -> FastAPI:
     return app
 
 
-async def call(app: FastAPI, token: str | None, code: str = "341702100201", count: int = 1) -> httpx.Response:
+async def call(
+    app: FastAPI, token: str | None, code: str = "341702100201", count: int = 1
+) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         return await c.post(f"/villages/{code}", json={"count": count}, headers=headers)
@@ -90,7 +93,9 @@ async def test_no_or_bad_token_is_401(keys: Path, token: str | None) -> None:
 
 
 async def test_an_expired_token_is_401(keys: Path) -> None:
-    token = tokens.mint(keys, user_id="o1", roles=["township_officer"], division="341702100", ttl_s=-10)
+    token = tokens.mint(
+        keys, user_id="o1", roles=["township_officer"], division="341702100", ttl_s=-10
+    )
     assert (await call(app_with(keys), token)).json()["code"] == "token_expired"
 
 
@@ -103,17 +108,26 @@ async def test_invalid_input_is_422_with_field_and_chinese_message(keys: Path) -
     token = tokens.mint(keys, user_id="o1", roles=["township_officer"], division="341702100")
     app = app_with(keys)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
-        r = await c.post("/villages/341702100201", json={"count": "many"},
-                         headers={"Authorization": f"Bearer {token}"})
+        r = await c.post(
+            "/villages/341702100201",
+            json={"count": "many"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
     assert r.status_code == 422
     err = r.json()["errors"][0]
-    assert err["field"] == "body.count" and err["code"] == "int_parsing" and err["message"] == "应为整数"
+    assert (
+        err["field"] == "body.count"
+        and err["code"] == "int_parsing"
+        and err["message"] == "应为整数"
+    )
 
 
 async def test_a_domain_conflict_carries_its_code_and_data(keys: Path) -> None:
     token = tokens.mint(keys, user_id="o1", roles=["township_officer"], division="341702100")
     body = (await call(app_with(keys), token, count=10)).json()
-    assert body["status"] == 409 and body["code"] == "exists" and body["extra"] == {"existing": "a1"}
+    assert (
+        body["status"] == 409 and body["code"] == "exists" and body["extra"] == {"existing": "a1"}
+    )
 
 
 def test_the_city_covers_every_village_and_a_village_only_itself() -> None:
@@ -139,7 +153,9 @@ def test_log_lines_are_json_with_personal_data_masked(capsys: pytest.CaptureFixt
 def test_placeholder_secrets_are_refused_in_production() -> None:
     with pytest.raises(ValidationError, match="placeholder"):
         ServiceSettings(
-            service_name="x", environment="production", auth_public_key_pem="k",
+            service_name="x",
+            environment="production",
+            auth_public_key_pem="k",
             database_url="postgresql+asyncpg://u:changethis@db/x",
         )
     with pytest.raises(ValidationError, match="asyncpg"):

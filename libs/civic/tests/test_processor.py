@@ -48,7 +48,9 @@ class FakeUow:
         self.committed = True
 
 
-def make(handler: Any, max_attempts: int = 3) -> tuple[MessageProcessor, list[Any], list[DeadLetter]]:
+def make(
+    handler: Any, max_attempts: int = 3
+) -> tuple[MessageProcessor, list[Any], list[DeadLetter]]:
     consumer = TopicConsumer(topics.INTAKE_APPLICATIONS, group="test")
     consumer.on(ApplicationSubmitted)(handler)
     inbox: set[tuple[str, uuid.UUID]] = set()

@@ -106,7 +106,10 @@ def test_new_required_property_is_breaking() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"level": {"type": "string"}, "code": {"type": "string"}}, "ref ($defs/Inner).level: type"),
+        (
+            {"level": {"type": "string"}, "code": {"type": "string"}},
+            "ref ($defs/Inner).level: type",
+        ),
         ({"level": {"type": "integer"}}, "ref ($defs/Inner).code: property removed"),
         (
             {"level": {"type": "integer", "maximum": 3}, "code": {"type": "string"}},

@@ -48,13 +48,16 @@ def test_event_names_its_type_producer_and_topic(cls: type[Event]) -> None:
 
 @pytest.mark.parametrize("cls", EVENTS, ids=ids)
 def test_event_has_a_one_line_docstring(cls: type[Event]) -> None:
-    assert cls.__doc__ and "\n" not in cls.__doc__.strip()
+    assert cls.__doc__
+    assert "\n" not in cls.__doc__.strip()
 
 
 def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     found = list(schema.get("properties", {}).items())
     for definition in schema.get("$defs", {}).values():
-        found += [(f"{definition['title']}.{k}", v) for k, v in definition.get("properties", {}).items()]
+        found += [
+            (f"{definition['title']}.{k}", v) for k, v in definition.get("properties", {}).items()
+        ]
     return found
 
 
@@ -85,6 +88,11 @@ def test_person_events_are_keyed_by_person(cls: type[Event]) -> None:
 def test_keyed_events_fill_their_key(cls: type[KeyedEvent]) -> None:
     event = sample(cls)
     assert event.subject_key == str(getattr(event, cls.KEY_FIELD))
+
+
+def test_event_types_are_unique() -> None:
+    types = [cls.model_fields["event_type"].default for cls in EVENTS]
+    assert len(types) == len(set(types))
 
 
 def test_every_platform_topic_carries_events() -> None:

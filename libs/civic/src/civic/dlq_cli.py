@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts import topics
 
@@ -25,7 +26,17 @@ def _headers(raw: list[tuple[str, bytes]] | None) -> dict[str, str]:
     return {k: v.decode(errors="replace") for k, v in raw or []}
 
 
-async def _read_all(bootstrap: str, dlq_topic: str, group: str | None) -> list[object]:
+async def _partitions(bootstrap: str, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [p["partition"] for d in described for p in d.get("partitions", [])]
+
+
+async def _read_all(bootstrap: str, dlq_topic: str, group: str | None) -> list[Any]:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=group,
@@ -34,14 +45,16 @@ async def _read_all(bootstrap: str, dlq_topic: str, group: str | None) -> list[o
     )
     await consumer.start()
     try:
-        parts = consumer.partitions_for_topic(dlq_topic) or set()
+        parts = await _partitions(bootstrap, dlq_topic)
+        if not parts:
+            return []
         tps = [TopicPartition(dlq_topic, p) for p in parts]
         consumer.assign(tps)
         if group is None:
             await consumer.seek_to_beginning(*tps)
         end = await consumer.end_offsets(tps)
-        records: list[object] = []
-        while any(await consumer.position(tp) < end[tp] for tp in tps):
+        records: list[Any] = []
+        while [tp for tp in tps if await consumer.position(tp) < end[tp]]:
             batch = await consumer.getmany(timeout_ms=1000)
             for recs in batch.values():
                 records.extend(recs)
@@ -59,10 +72,10 @@ async def list_letters(bootstrap: str, topic: str) -> list[dict[str, object]]:
         {
             "partition": r.partition,
             "offset": r.offset,
-            "key": (r.key or b"").decode(errors="replace"),  # type: ignore[attr-defined]
+            "key": (r.key or b"").decode(errors="replace"),
             "headers": _headers(r.headers),
             "value": (r.value or b"").decode(errors="replace"),
-        }  # type: ignore[attr-defined]
+        }
         for r in records
     ]
 
@@ -74,9 +87,9 @@ async def redrive(bootstrap: str, topic: str) -> int:
     await producer.start()
     try:
         for r in records:
-            headers = [(k, v) for k, v in (r.headers or []) if not k.startswith("x-dlq-")]  # type: ignore[attr-defined]
-            headers.append(("x-redriven-from", f"{topics.dlq(topic)}@{r.offset}".encode()))  # type: ignore[attr-defined]
-            await producer.send_and_wait(topic, r.value, key=r.key, headers=headers)  # type: ignore[attr-defined]
+            headers = [(k, v) for k, v in (r.headers or []) if not k.startswith("x-dlq-")]
+            headers.append(("x-redriven-from", f"{topics.dlq(topic)}@{r.offset}".encode()))
+            await producer.send_and_wait(topic, r.value, key=r.key, headers=headers)
     finally:
         await producer.stop()
     return len(records)

@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from civic.consumer import DeadLetter, Delivery, MessageProcessor
 from civic.outbox import OutboxRow
 from contracts import topics
-from contracts.registry import EVENTS_BY_TOPIC
+from contracts.registry import events_on
 
 DLQ_HEADER_PREFIX = "x-dlq-"
 
@@ -43,6 +43,7 @@ def subscribe(broker: KafkaBroker, processor: MessageProcessor) -> None:
 
     async def consume(msg: KafkaMessage) -> None:
         raw = msg.raw_message
+        assert not isinstance(raw, tuple)  # one record per call: not a batch subscriber
         delivery = Delivery(
             topic=raw.topic,
             partition=raw.partition,
@@ -114,7 +115,7 @@ def outbox_sender(broker: KafkaBroker) -> Any:
 def declare_publishers(broker: KafkaBroker, produced_topics: tuple[str, ...]) -> None:
     """Declares what the service publishes, so AsyncAPI documents each topic's events."""
     for topic in produced_topics:
-        events = EVENTS_BY_TOPIC.get(topic, ())
+        events = events_on(topic)
         schema: Any = Union[tuple(events)] if events else None  # noqa: UP007
         names = ", ".join(e.__name__ for e in events)
         broker.publisher(

@@ -22,7 +22,7 @@ _ID_RE = re.compile(
 # Mainland mobiles (optionally +86, optionally split 3-4-4) and landlines with an area code.
 _PHONE_RE = re.compile(
     r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)"
-    r"|(?<!\d)0\d{2,3}[-\s]?\d{7,8}(?!\d)"
+    r"|(?<!\d)\(?0\d{2,3}\)?[-\s]?\d{7,8}(?!\d)"
 )
 
 

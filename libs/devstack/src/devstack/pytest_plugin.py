@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -37,18 +38,26 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def test_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A state folder for this session's servers and keys."""
+def test_state(repo_root: Path) -> Iterator[Path]:
+    """A fresh state folder for this session's servers and keys, removed afterwards."""
     given = os.environ.get("TEST_STACK_STATE")
-    return Path(given) if given else tmp_path_factory.mktemp("stack")
+    if given:
+        yield Path(given)
+        return
+    # Not under pytest's tmp: it is private to root, and PostgreSQL runs as postgres.
+    state = repo_root / ".state" / "test" / f"run-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    state.mkdir(parents=True)
+    yield state
+    if os.environ.get("TEST_KEEP_STATE") != "1":
+        shutil.rmtree(state, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def stack(test_state: Path, repo_root: Path) -> Iterator[Stack]:
     """Kafka, PostgreSQL and the span sink started by the project's launcher."""
     st = Stack(test_state, ports=Ports.free(), partitions=TEST_PARTITIONS, repo_root=repo_root)
-    st.start_infra()
     try:
+        st.start_infra()
         yield st
     finally:
         st.stop()
@@ -94,7 +103,12 @@ def migrate(repo_root: Path, service: str, database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
     done = subprocess.run(
         [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
-        env=env, cwd=repo_root, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"migrations of {service} failed:\n{done.stderr[-3000:]}")

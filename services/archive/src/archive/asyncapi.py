@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from faststream import FastStream
 
-from civic.asyncapi import DOCS_ENV, specification_app
 from archive.bootstrap import build
 from archive.main import DESCRIPTION, TITLE
 from archive.settings import Settings
+from civic.asyncapi import DOCS_ENV, specification_app
 
 
 def asyncapi_app() -> FastStream:
     """Builds archive's broker (no connections) for the AsyncAPI generator."""
-    return specification_app(build(Settings(**DOCS_ENV)), title=TITLE, description=DESCRIPTION)
+    return specification_app(
+        build(Settings.model_validate(DOCS_ENV)), title=TITLE, description=DESCRIPTION
+    )

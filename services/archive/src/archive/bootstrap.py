@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from civic.runtime import Runtime, build_runtime
 from archive.consumers import build_consumers
 from archive.settings import Settings
+from civic.runtime import Runtime, build_runtime
 
 #: Topics this service publishes (through its outbox).
 PRODUCES: tuple[str, ...] = ()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from civic.app import create_service_app
 from archive import api
 from archive.bootstrap import build
 from archive.settings import Settings
+from civic.app import create_service_app
 
 TITLE = "档案公示服务 · archive"
-DESCRIPTION = "建立档案与长期公示 (steps 7, 10): one file per person, service numbers, village ledgers, notice boards."
+DESCRIPTION = (
+    "建立档案与长期公示 (steps 7, 10): "
+    "one file per person, service numbers, village ledgers, notice boards."
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

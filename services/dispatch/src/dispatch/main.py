@@ -10,7 +10,10 @@ from dispatch.bootstrap import build
 from dispatch.settings import Settings
 
 TITLE = "转介派单服务 · dispatch"
-DESCRIPTION = "转介服务与开展服务 (steps 5-6): providers, service orders, plans, service records, the love doorbell."
+DESCRIPTION = (
+    "转介服务与开展服务 (steps 5-6): "
+    "providers, service orders, plans, service records, the love doorbell."
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -10,7 +10,10 @@ from intake.bootstrap import build
 from intake.settings import Settings
 
 TITLE = "受理登记服务 · intake"
-DESCRIPTION = "申请与主动发现、受理登记 (steps 1-2): applications from the window, WeChat, 皖事通 and village coordinators."
+DESCRIPTION = (
+    "申请与主动发现、受理登记 (steps 1-2): "
+    "applications from the window, WeChat, 皖事通 and village coordinators."
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

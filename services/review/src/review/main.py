@@ -10,7 +10,9 @@ from review.bootstrap import build
 from review.settings import Settings
 
 TITLE = "审核确认服务 · review"
-DESCRIPTION = "审核确认与动态管理 (steps 4, 9): township review, the recipient registry and its status."
+DESCRIPTION = (
+    "审核确认与动态管理 (steps 4, 9): township review, the recipient registry and its status."
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

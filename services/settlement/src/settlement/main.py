@@ -10,7 +10,10 @@ from settlement.bootstrap import build
 from settlement.settings import Settings
 
 TITLE = "资金结算服务 · settlement"
-DESCRIPTION = "资金结算与抽查 (steps 8, 10): fee standards, funds, the ledger, monthly statements, spot checks."
+DESCRIPTION = (
+    "资金结算与抽查 (steps 8, 10): "
+    "fee standards, funds, the ledger, monthly statements, spot checks."
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

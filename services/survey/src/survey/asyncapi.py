@@ -12,4 +12,6 @@ from survey.settings import Settings
 
 def asyncapi_app() -> FastStream:
     """Builds survey's broker (no connections) for the AsyncAPI generator."""
-    return specification_app(build(Settings(**DOCS_ENV)), title=TITLE, description=DESCRIPTION)
+    return specification_app(
+        build(Settings.model_validate(DOCS_ENV)), title=TITLE, description=DESCRIPTION
+    )

@@ -10,7 +10,9 @@ from survey.bootstrap import build
 from survey.settings import Settings
 
 TITLE = "入户调查服务 · survey"
-DESCRIPTION = "入户调查与初审 (step 3): survey tasks, two-person teams, findings, preliminary review."
+DESCRIPTION = (
+    "入户调查与初审 (step 3): survey tasks, two-person teams, findings, preliminary review."
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,0 +1,189 @@
+"""Outbox, inbox and dead letters against a real Kafka broker and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import Column, MetaData, Table, Text, Uuid, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from civic.db import make_engine, make_sessionmaker
+from civic.kafka import make_broker, outbox_sender
+from civic.messaging_tables import messaging_metadata, outbox_message
+from civic.outbox import OutboxRelay, pending_count
+from civic.telemetry import instrument_engine
+from civic.uow import UnitOfWork
+from contracts import topics
+from contracts.intake import ApplicationSubmitted
+from contracts.samples import sample
+from devstack.infra import Infra
+
+pytestmark = pytest.mark.integration
+
+effects = MetaData()
+effect = Table("effect", effects, Column("event_id", Uuid, primary_key=True), Column("note", Text))
+
+
+@pytest.fixture
+async def db(infra: Infra) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = infra.create_database(f"civic_{uuid.uuid4().hex[:10]}")
+    engine = make_engine(url, pool_size=4)
+    async with engine.begin() as conn:
+        await conn.run_sync(messaging_metadata.create_all)
+        await conn.run_sync(effects.create_all)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+def submitted(person: uuid.UUID | None = None) -> ApplicationSubmitted:
+    person = person or uuid.uuid4()
+    return sample(ApplicationSubmitted, person_id=person, subject_key=str(person))
+
+
+async def read_topic(bootstrap: str, topic: str, want: set[str], timeout: float = 20) -> list[Any]:
+    """Reads ``topic`` from the start until every event id in ``want`` was seen."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found: list[Any] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while want - {dict(r.headers).get("x-event-id", b"").decode() for r in found}:
+                batch = await consumer.getmany(timeout_ms=500)
+                for recs in batch.values():
+                    found.extend(
+                        r for r in recs if dict(r.headers).get("x-event-id", b"").decode() in want
+                    )
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_events_leave_only_with_their_committed_state_change(
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    kept, dropped = submitted(), submitted()
+    async with UnitOfWork(db) as uow:
+        uow.emit(kept)
+        await uow.commit()
+    async with UnitOfWork(db) as uow:
+        uow.emit(dropped)  # never committed: the block ends without commit()
+    async with db() as s:
+        ids = set((await s.execute(select(outbox_message.c.event_id))).scalars())
+    assert ids == {kept.event_id}
+
+
+async def test_the_relay_publishes_in_order_keyed_by_person_with_trace_headers(
+    db: async_sessionmaker[AsyncSession], infra: Infra
+) -> None:
+    person = uuid.uuid4()
+    events = [submitted(person) for _ in range(5)]
+    async with UnitOfWork(db) as uow:
+        for e in events:
+            uow.emit(e)
+        await uow.commit()
+    tp = TracerProvider()
+    broker = make_broker(infra.kafka_bootstrap, client_id="civic-test", tracer_provider=tp)
+    await broker.start()
+    try:
+        relay = OutboxRelay(db, outbox_sender(broker))
+        assert await relay.drain_once() == 5
+        assert await relay.drain_once() == 0
+    finally:
+        await broker.stop()
+    records = await read_topic(
+        infra.kafka_bootstrap, topics.INTAKE_APPLICATIONS, {str(e.event_id) for e in events}
+    )
+    assert [dict(r.headers)["x-event-id"].decode() for r in records] == [
+        str(e.event_id) for e in events
+    ]
+    assert {r.key for r in records} == {str(person).encode()}
+    assert all(b"traceparent" not in r.value for r in records)
+    assert await pending_count(db) == 0
+
+
+async def test_two_relays_never_publish_a_row_twice(
+    db: async_sessionmaker[AsyncSession], infra: Infra
+) -> None:
+    events = [submitted() for _ in range(60)]
+    async with UnitOfWork(db) as uow:
+        for e in events:
+            uow.emit(e)
+        await uow.commit()
+    broker = make_broker(
+        infra.kafka_bootstrap, client_id="civic-test", tracer_provider=TracerProvider()
+    )
+    await broker.start()
+    try:
+        relays = [OutboxRelay(db, outbox_sender(broker), batch_size=7) for _ in range(2)]
+
+        async def drain(relay: OutboxRelay) -> int:
+            total = 0
+            while n := await relay.drain_once():
+                total += n
+            return total
+
+        counts = await asyncio.gather(*(drain(r) for r in relays))
+    finally:
+        await broker.stop()
+    assert sum(counts) == 60
+    records = await read_topic(
+        infra.kafka_bootstrap, topics.INTAKE_APPLICATIONS, {str(e.event_id) for e in events}
+    )
+    assert len(records) == 60
+
+
+async def test_the_relay_continues_the_trace_of_the_request_that_wrote_the_row(
+    db: async_sessionmaker[AsyncSession], infra: Infra
+) -> None:
+    exporter = InMemorySpanExporter()
+    tp = TracerProvider()
+    tp.add_span_processor(SimpleSpanProcessor(exporter))
+    event = submitted()
+    with tp.get_tracer("t").start_as_current_span("POST /applications") as request_span:
+        async with UnitOfWork(db) as uow:
+            uow.emit(event)
+            await uow.commit()
+    broker = make_broker(infra.kafka_bootstrap, client_id="civic-test", tracer_provider=tp)
+    await broker.start()
+    try:
+        await OutboxRelay(db, outbox_sender(broker)).drain_once()
+    finally:
+        await broker.stop()
+    [record] = await read_topic(
+        infra.kafka_bootstrap, topics.INTAKE_APPLICATIONS, {str(event.event_id)}
+    )
+    trace_id = format(request_span.get_span_context().trace_id, "032x")
+    assert dict(record.headers)["traceparent"].decode().split("-")[1] == trace_id
+    producer_spans = [s for s in exporter.get_finished_spans() if s.kind == trace.SpanKind.PRODUCER]
+    assert producer_spans and all(
+        s.context.trace_id == request_span.get_span_context().trace_id for s in producer_spans
+    )
+
+
+async def test_database_spans_are_recorded_on_sqlalchemy_2_1(infra: Infra) -> None:
+    exporter = InMemorySpanExporter()
+    tp = TracerProvider()
+    tp.add_span_processor(SimpleSpanProcessor(exporter))
+    engine = make_engine(infra.database_url("postgres"), pool_size=1)
+    instrument_engine(engine, tp)
+    with tp.get_tracer("t").start_as_current_span("parent"):
+        async with engine.connect() as conn:
+            await conn.execute(select(func.now()))
+    await engine.dispose()
+    names = [s.name for s in exporter.get_finished_spans()]
+    assert any(n.startswith("SELECT") for n in names), names
