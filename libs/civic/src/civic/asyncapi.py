@@ -11,6 +11,7 @@ from civic.runtime import Runtime
 DOCS_ENV = {
     "database_url": "postgresql+asyncpg://docs@127.0.0.1:5432/docs",
     "auth_public_key_pem": "not-used-for-docs",
+    "asyncapi_docs": True,
 }
 
 

@@ -15,7 +15,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from civic.consumer import DeadLetter, Delivery, MessageProcessor
 from civic.outbox import OutboxRow
 from contracts import topics
-from contracts.registry import events_on
+from contracts.registry import event_class, events_on
 
 DLQ_HEADER_PREFIX = "x-dlq-"
 
@@ -37,9 +37,12 @@ def make_broker(
     )
 
 
-def subscribe(broker: KafkaBroker, processor: MessageProcessor) -> None:
+def subscribe(broker: KafkaBroker, processor: MessageProcessor, *, for_docs: bool = False) -> None:
     """Registers the processor's consumer on the broker with manual commits."""
     consumer = processor.consumer
+    if for_docs:
+        _subscribe_typed_for_docs(broker, processor)
+        return
 
     async def consume(msg: KafkaMessage) -> None:
         raw = msg.raw_message
@@ -69,6 +72,29 @@ def subscribe(broker: KafkaBroker, processor: MessageProcessor) -> None:
         title=f"{consumer.topic}:{consumer.group}",
         description=consume.__doc__,
     )(consume)
+
+
+def _subscribe_typed_for_docs(broker: KafkaBroker, processor: MessageProcessor) -> None:
+    # The live subscriber takes raw bytes (it must dead-letter what does not parse), so
+    # FastStream cannot see which events it reads; the documentation broker, never
+    # started, registers the same subscription typed with the handled event classes.
+    consumer = processor.consumer
+    handled = tuple(event_class(t) for t in consumer.handlers)
+    if not handled:
+        return
+
+    async def documented(body: Any) -> None:
+        """Documentation only."""
+
+    documented.__annotations__ = {"body": Union[handled], "return": None}  # noqa: UP007
+    description = consumer.description or f"{consumer.group} consumes {consumer.topic}."
+    names = ", ".join(e.__name__ for e in handled)
+    broker.subscriber(
+        consumer.topic,
+        group_id=consumer.group,
+        title=f"{consumer.topic}:{consumer.group}",
+        description=f"{description} Handles {names}.",
+    )(documented)
 
 
 class DeadLetterPublisher:

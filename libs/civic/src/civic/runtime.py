@@ -77,7 +77,7 @@ def build_runtime(
             max_attempts=settings.consumer_max_attempts,
             backoff_s=settings.consumer_retry_backoff_s,
         )
-        subscribe(broker, processor)
+        subscribe(broker, processor, for_docs=settings.asyncapi_docs)
         runtime.processors.append(processor)
     declare_publishers(broker, produces)
     return runtime

@@ -32,6 +32,9 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
     outbox_batch_size: int = Field(default=200, ge=1)
     outbox_idle_poll_s: float = Field(default=0.5, gt=0)
+    asyncapi_docs: bool = Field(
+        default=False, description="Wire the broker for AsyncAPI generation only (never started)."
+    )
 
     @field_validator("database_url")
     @classmethod

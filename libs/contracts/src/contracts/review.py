@@ -15,6 +15,7 @@ from contracts.enums import (
     RecipientCategory,
     RecipientStatus,
     SelfCareLevel,
+    ServiceCategory,
     SpecialCondition,
     StatusSource,
 )
@@ -67,6 +68,12 @@ class RecipientApproved(ReviewEvent):
     effective_date: date = Field(description="First day services may be given and billed.")
     display_name: MaskedName = Field(description="Masked name for publicity (e.g. 张*三).")
     approved_by: UserId = Field(description="Township officer who approved.")
+    need_categories: tuple[ServiceCategory, ...] = Field(
+        default=(), description="Service categories the needs assessment classified the need under."
+    )
+    catalogue_version: Version | None = Field(
+        default=None, description="Version of the county catalogue the items were checked against."
+    )
 
     @model_validator(mode="after")
     def _divisions_nest(self) -> Self:

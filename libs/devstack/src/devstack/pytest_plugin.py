@@ -169,3 +169,23 @@ def e2e_stack(stack: Stack) -> Iterator[Stack]:
         yield stack
     finally:
         stack.stop_services()
+
+
+_REAL = {"integration", "e2e"}
+_outcomes: dict[str, list[str]] = {"passed": [], "failed": []}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Counts the tests that ran against the real broker and database."""
+    if report.when == "call" and _REAL.intersection(report.keywords):
+        _outcomes["passed" if report.passed else "failed"].append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Says how many tests exercised the real Kafka broker and PostgreSQL."""
+    passed, failed = len(_outcomes["passed"]), len(_outcomes["failed"])
+    if passed or failed:
+        terminalreporter.write_line(
+            f"real infrastructure: {passed} integration/e2e tests passed and {failed} failed "
+            "against a real Kafka broker and PostgreSQL started by the suite"
+        )
