@@ -123,6 +123,10 @@ class PreliminaryReviewPassed(SurveyEvent):
     recommended_modes: tuple[ServiceMode, ...] = Field(
         default=(), description="Service modes recommended."
     )
+    recommended_service_categories: tuple[ServiceCategory, ...] = Field(
+        default=(),
+        description="Service categories the recommended items fall under (需求分类).",
+    )
     reviewed_by: tuple[UserId, UserId] = Field(description="The two team members who signed.")
 
 

@@ -2,6 +2,175 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Body, Depends, Header, Path, Query
+
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES
+from civic.idempotency import check_key
+from civic.security import Principal, require_roles
+from contracts.enums import Role
+from survey import handlers
+from survey.domain import SHANGHAI, TaskStatus
+from survey.schemas import (
+    FindingsIn,
+    FindingsReceipt,
+    PreliminaryReviewIn,
+    PreliminaryReviewRead,
+    SurveyTaskPage,
+    SurveyTaskRead,
+    TeamIn,
+)
+
+router = APIRouter(prefix="/survey-tasks", tags=["survey 入户调查"], responses=PROBLEM_RESPONSES)
+
+Reader = Annotated[
+    Principal, Depends(require_roles(Role.VILLAGE_STAFF, Role.COORDINATOR, Role.TOWNSHIP_OFFICER))
+]
+TeamMember = Annotated[Principal, Depends(require_roles(Role.VILLAGE_STAFF, Role.COORDINATOR))]
+VillageStaff = Annotated[Principal, Depends(require_roles(Role.VILLAGE_STAFF))]
+SurveyId = Annotated[uuid.UUID, Path(description="The survey task (survey_id).")]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+@router.get(
+    "",
+    summary="调查任务列表 (survey tasks in my jurisdiction)",
+    description="Village staff and coordinators see their village, township officers their "
+    "township. Filter by one village inside the jurisdiction and by status; ordered by due "
+    "date. Errors: `role_forbidden`, `outside_jurisdiction` (403), `unknown_division` (422).",
+)
+async def list_survey_tasks(
+    principal: Reader,
+    uow: UowDep,
+    village_code: Annotated[
+        str | None,
+        Query(pattern=r"^\d{12}$", description="One village (12 digits), e.g. 341702100201."),
+    ] = None,
+    status: Annotated[TaskStatus | None, Query(description="Only tasks in this status.")] = None,
+    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    size: Annotated[int, Query(ge=1, le=100, description="Page size, at most 100.")] = 20,
+) -> SurveyTaskPage:
+    """Lists survey tasks inside the caller's jurisdiction, a page at a time."""
+    async with uow:
+        return await handlers.list_tasks(
+            uow=uow,
+            principal=principal,
+            village_code=village_code,
+            status=status,
+            page=page,
+            size=size,
+            today=_today(),
+        )
+
+
+@router.get(
+    "/{survey_id}",
+    summary="调查任务详情 (one survey task)",
+    description="The task with its team, findings (ID numbers masked) and 初审. Errors: "
+    "`survey_not_found` (404), `role_forbidden`, `outside_jurisdiction` (403).",
+)
+async def get_survey_task(survey_id: SurveyId, principal: Reader, uow: UowDep) -> SurveyTaskRead:
+    """Reads one survey task inside the caller's jurisdiction."""
+    async with uow:
+        return await handlers.read_task(survey_id, uow=uow, principal=principal, today=_today())
+
+
+@router.put(
+    "/{survey_id}/team",
+    summary="指派调查组 (assign the two-person team)",
+    description="Village staff of the task's village assign exactly two different people: "
+    "one village staff member and one coordinator (协理员). Re-assigning is allowed until the "
+    "findings are in; the same team again changes nothing. Publishes SurveyTeamAssigned. "
+    "Errors: `same_person_twice` (422), `team_locked`, `task_cancelled` (409), "
+    "`survey_not_found` (404), `role_forbidden`, `outside_jurisdiction` (403).",
+)
+async def assign_survey_team(
+    survey_id: SurveyId, cmd: TeamIn, principal: VillageStaff, uow: UowDep
+) -> SurveyTaskRead:
+    """Assigns the two-person survey team of a task."""
+    async with uow:
+        return await handlers.assign_team(
+            cmd, uow=uow, principal=principal, survey_id=survey_id, now=_now()
+        )
+
+
+@router.put(
+    "/{survey_id}/findings/{submission_id}",
+    summary="上传入户调查结果 (upload the findings; idempotent)",
+    description="The 智慧民政 app generates `submission_id` (a UUID) when the visit is "
+    "recorded, offline if need be, and PUTs until it gets an answer: the same upload again "
+    "returns the first answer and publishes nothing more. Only a team member uploads, and "
+    "`confirmed_by` names both members. Late uploads are accepted. Publishes SurveyCompleted "
+    "(codes only: notes, members, photos and location stay in survey). Errors: "
+    "`visit_in_future`, `confirmation_incomplete`, `duplicate_value`, ID-number codes "
+    "(`bad_check_char`…) (422); `submission_id_reused`, `findings_already_submitted`, "
+    "`team_not_assigned`, `task_cancelled` (409); `survey_not_found` (404); `not_team_member`, "
+    "`role_forbidden`, `outside_jurisdiction` (403).",
+)
+async def put_findings(
+    survey_id: SurveyId,
+    submission_id: Annotated[
+        uuid.UUID, Path(description="Upload id generated by the app; reuse it for retries.")
+    ],
+    cmd: FindingsIn,
+    principal: TeamMember,
+    uow: UowDep,
+) -> FindingsReceipt:
+    """Stores the team's findings once, however often the app retries."""
+    async with uow:
+        return await handlers.submit_findings(
+            cmd,
+            uow=uow,
+            principal=principal,
+            survey_id=survey_id,
+            submission_id=submission_id,
+            now=_now(),
+        )
+
+
+@router.post(
+    "/{survey_id}/preliminary-review",
+    status_code=201,
+    summary="初审 (preliminary review by the survey team)",
+    description="A team member records the team's 初审 after the findings: `passed` with a "
+    "recommendation, or `failed` with a reason code. Both members sign (reviewed_by). "
+    "Publishes PreliminaryReviewPassed or PreliminaryReviewFailed. Send an `Idempotency-Key` "
+    "to make retries safe. Errors: `condition_not_confirmed`, `category_needs_condition`, "
+    "`reason_required`, `duplicate_value` (422); `findings_missing`, `already_reviewed`, "
+    "`task_cancelled`, `idempotency_key_reused` (409); `survey_not_found` (404); "
+    "`not_team_member`, `role_forbidden`, `outside_jurisdiction` (403).",
+)
+async def post_preliminary_review(
+    survey_id: SurveyId,
+    cmd: Annotated[PreliminaryReviewIn, Body(description="passed or failed, by `outcome`.")],
+    principal: TeamMember,
+    uow: UowDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key", description="Optional; a retry with it gets the first answer."
+        ),
+    ] = None,
+) -> PreliminaryReviewRead:
+    """Records the team's preliminary review (初审) and publishes it."""
+    key = check_key(idempotency_key) if idempotency_key is not None else None
+    async with uow:
+        return await handlers.record_preliminary_review(
+            cmd,
+            uow=uow,
+            principal=principal,
+            survey_id=survey_id,
+            idempotency_key_header=key,
+            now=_now(),
+        )

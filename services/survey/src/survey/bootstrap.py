@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from civic.runtime import Runtime, build_runtime
+from contracts import topics
 from survey.consumers import build_consumers
 from survey.settings import Settings
 
 #: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = ()
+PRODUCES: tuple[str, ...] = (topics.SURVEY_SURVEYS,)
 
 
 def build(settings: Settings) -> Runtime:
     """Wires the survey service from its settings."""
-    return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    consumers = build_consumers(due_days=settings.survey_due_days)
+    return build_runtime(settings, consumers=consumers, produces=PRODUCES)

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from civic.consumer import TopicConsumer
+from civic.uow import UnitOfWork
+from contracts import topics
+from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
+from survey import handlers
 
 
-def build_consumers() -> list[TopicConsumer]:
-    """Returns survey's subscriptions."""
-    return []
+def build_consumers(*, due_days: int) -> list[TopicConsumer]:
+    """Returns survey's subscriptions; ``due_days`` sets each new task's due date."""
+    applications = TopicConsumer(
+        topics.INTAKE_APPLICATIONS,
+        group="survey",
+        description="survey opens a household-survey task per registered application and "
+        "cancels it when the application is withdrawn.",
+    )
+
+    @applications.on(ApplicationRegistered)
+    async def on_registered(event: ApplicationRegistered, uow: UnitOfWork) -> None:
+        """A registered application gets a survey task for its village."""
+        await handlers.open_task(event, uow=uow, due_days=due_days, now=datetime.now(UTC))
+
+    @applications.on(ApplicationWithdrawn)
+    async def on_withdrawn(event: ApplicationWithdrawn, uow: UnitOfWork) -> None:
+        """A withdrawn application cancels its unfinished survey task."""
+        await handlers.cancel_task(event, uow=uow, now=datetime.now(UTC))
+
+    return [applications]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from civic.settings import ServiceSettings
 
 
@@ -10,3 +12,9 @@ class Settings(ServiceSettings):
 
     service_name: str = "survey"
     http_port: int = 8000
+    survey_due_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="Days from registration by which the household visit is due (SURVEY_DUE_DAYS).",
+    )
