@@ -139,3 +139,14 @@ def test_a_consumer_refuses_a_handler_for_an_event_of_another_topic() -> None:
     consumer = TopicConsumer(topics.SURVEY_SURVEYS, group="test")
     with pytest.raises(ValueError, match="published on"):
         consumer.on(ApplicationSubmitted)
+
+
+async def test_an_event_type_newer_than_these_contracts_is_skipped_not_dead_lettered() -> None:
+    processor, effects, letters = make(record)
+    newer = sample(ApplicationSubmitted).model_dump(mode="json")
+    newer["event_type"] = "intake.SomethingAddedLater"
+    import json
+
+    outcome = await processor.process(delivery(json.dumps(newer).encode()))
+    assert outcome is Outcome.IGNORED
+    assert letters == [] and effects == []

@@ -24,11 +24,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from civic.uow import UnitOfWork
 from contracts.envelope import Event
-from contracts.registry import ContractError, parse
+from contracts.registry import ContractError, event_class, parse
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,22 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError | ConnectionError | TimeoutError)
 
 
+def _type_unknown_to_this_version(value: bytes) -> str | None:
+    """The event type of a well-formed envelope whose type this build does not know."""
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    kind = data.get("event_type") if isinstance(data, dict) else None
+    if not isinstance(kind, str) or "." not in kind or "producer" not in data:
+        return None
+    try:
+        event_class(kind)
+    except ContractError:
+        return kind
+    return None
+
+
 class MessageProcessor:
     """Applies one delivery exactly once, or dead-letters it."""
 
@@ -123,6 +140,10 @@ class MessageProcessor:
         try:
             event = parse(delivery.topic, delivery.value)
         except ContractError as exc:
+            if newer := _type_unknown_to_this_version(delivery.value):
+                # A tolerant reader: producers may add event types before consumers learn them.
+                log.info("skipping %s, unknown to this version of the contracts", newer)
+                return Outcome.IGNORED
             await self._give_up(delivery, f"unparseable: {exc}", attempts=1)
             return Outcome.DEAD_LETTERED
         handler = self.consumer.handlers.get(event.event_type)
