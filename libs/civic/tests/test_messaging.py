@@ -83,8 +83,13 @@ async def test_events_leave_only_with_their_committed_state_change(
     async with UnitOfWork(db) as uow:
         uow.emit(dropped)  # never committed: the block ends without commit()
     async with db() as s:
-        ids = set((await s.execute(select(outbox_message.c.event_id))).scalars())
-    assert ids == {kept.event_id}
+        rows = (await s.execute(select(outbox_message.c.topic, outbox_message.c.payload))).all()
+    by_topic = {topic: payload for topic, payload in rows}
+    assert set(by_topic) == {topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS}
+    assert str(kept.event_id) in by_topic[topics.INTAKE_APPLICATIONS]
+    # the big-data mirror names its source and carries no name or ID number
+    assert str(kept.event_id) in by_topic[topics.BIGDATA_EVENTS]
+    assert str(dropped.event_id) not in "".join(by_topic.values())
 
 
 async def test_the_relay_publishes_in_order_keyed_by_person_with_trace_headers(
@@ -101,7 +106,7 @@ async def test_the_relay_publishes_in_order_keyed_by_person_with_trace_headers(
     await broker.start()
     try:
         relay = OutboxRelay(db, outbox_sender(broker))
-        assert await relay.drain_once() == 5
+        assert await relay.drain_once() == 10  # five events and their big-data mirrors
         assert await relay.drain_once() == 0
     finally:
         await broker.stop()
@@ -140,7 +145,7 @@ async def test_two_relays_never_publish_a_row_twice(
         counts = await asyncio.gather(*(drain(r) for r in relays))
     finally:
         await broker.stop()
-    assert sum(counts) == 60
+    assert sum(counts) == 120  # with the mirrors
     records = await read_topic(
         infra.kafka_bootstrap, topics.INTAKE_APPLICATIONS, {str(e.event_id) for e in events}
     )

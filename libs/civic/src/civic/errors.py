@@ -30,10 +30,12 @@ class Problem(BaseModel):
 
     type: str = Field(description="URN naming the problem type")
     title: str = Field(description="Chinese summary")
-    status: int
+    status: int = Field(description="HTTP status code")
     code: str = Field(description="Machine-readable problem code")
-    detail: str | None = None
-    errors: list[FieldError] = Field(default_factory=list)
+    detail: str | None = Field(default=None, description="More detail, when there is any")
+    errors: list[FieldError] = Field(
+        default_factory=list, description="The invalid fields, one entry each"
+    )
     trace_id: str | None = Field(default=None, description="Quote this when calling the hotline")
     extra: dict[str, Any] = Field(default_factory=dict, description="Problem-specific data")
 
@@ -88,7 +90,11 @@ class Unavailable(ProblemError):
 
 #: Pass as ``responses=`` on routes so OpenAPI documents the error body.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": text}
+    status: {
+        "model": Problem,
+        "description": text,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
     for status, text in (
         (401, "未登录或令牌无效 (missing or invalid bearer token)"),
         (403, "无权访问 (role or jurisdiction does not allow this)"),

@@ -17,7 +17,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.messaging_tables import outbox_message, processed_event
+from contracts import topics
+from contracts.bigdata import mirror_of
 from contracts.envelope import Event
+
+
+def _row(event: Event, topic: str, headers: dict[str, str]) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "event_type": event.event_type,
+        "topic": topic,
+        "key": event.subject_key,
+        "payload": event.model_dump_json(),
+        "headers": headers,
+    }
 
 
 class UnitOfWork:
@@ -72,16 +85,12 @@ class UnitOfWork:
         headers: dict[str, str] = {}
         # The trace that caused the change is carried to the relay through the row.
         propagate.inject(headers)
-        self._pending.append(
-            {
-                "event_id": event.event_id,
-                "event_type": event.event_type,
-                "topic": target,
-                "key": event.subject_key,
-                "payload": event.model_dump_json(),
-                "headers": headers,
-            }
-        )
+        self._pending.append(_row(event, target, headers))
+        if target != topics.BIGDATA_EVENTS:
+            # Every step is mirrored for the city's big-data platform, minimised to ids
+            # and codes, in the same transaction as the step itself.
+            mirror = mirror_of(event)
+            self._pending.append(_row(mirror, topics.BIGDATA_EVENTS, headers))
 
     async def claim_event(
         self, *, consumer: str, event: Event, topic: str, partition: int | None, offset: int | None

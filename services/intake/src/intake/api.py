@@ -2,6 +2,182 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Query
+from fastapi.responses import JSONResponse
+
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES
+from civic.security import Principal, require_roles
+from contracts.enums import Role
+from contracts.fields import VillageCode
+from intake.domain.model import Application
+from intake.domain.status import ApplicationStatus
+from intake.handlers import lifecycle, queries, submission
+from intake.handlers.access import STAFF_CHANGERS, STAFF_READERS, STAFF_SUBMITTERS
+from intake.handlers.common import Retry
+from intake.schemas import examples
+from intake.schemas.requests import (
+    ApplicationCreate,
+    DiscoveryCreate,
+    RegistrationCreate,
+    WithdrawalCreate,
+)
+from intake.schemas.responses import ApplicationList, ApplicationRead, ApplicationSummaryRead
 
 router = APIRouter()
+
+Submitter = Annotated[Principal, Depends(require_roles(Role.APPLICANT_APP, *STAFF_SUBMITTERS))]
+Coordinator = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
+Officer = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
+Changer = Annotated[Principal, Depends(require_roles(Role.APPLICANT_APP, *STAFF_CHANGERS))]
+Reader = Annotated[Principal, Depends(require_roles(Role.APPLICANT_APP, *STAFF_READERS))]
+Staff = Annotated[Principal, Depends(require_roles(*STAFF_READERS))]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Any unique ASCII string (≤200) per submission, e.g. a UUID made by the app. "
+        "A retry with the same key and body gets the first answer (same status and body); the "
+        "same key with a different body gets 409 `idempotency_key_reused`.",
+    ),
+]
+
+
+def _render(app: Application) -> dict[str, Any]:
+    return ApplicationRead.of(app).model_dump(mode="json")
+
+
+@router.post(
+    "/applications",
+    status_code=201,
+    response_model=ApplicationRead,
+    responses=examples.SUBMIT_RESPONSES,
+    tags=["applications"],
+    summary="提交申请 (submit an application)",
+)
+async def submit_application(
+    body: Annotated[ApplicationCreate, Body(openapi_examples=examples.APPLICATION)],
+    caller: Submitter,
+    uow: UowDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Submits an application from an applicant app (微信/皖事通) or staff (窗口)."""
+    retry = Retry.of(
+        idempotency_key,
+        route="applications",
+        user_id=caller.user_id,
+        body=body.model_dump(mode="json"),
+    )
+    answer = await submission.submit_application(
+        body.to_draft(), uow=uow, caller=caller, retry=retry, render=_render
+    )
+    return JSONResponse(answer.body, status_code=answer.status)
+
+
+@router.post(
+    "/discoveries",
+    status_code=201,
+    response_model=ApplicationRead,
+    responses=PROBLEM_RESPONSES,
+    tags=["discoveries"],
+    summary="主动发现报告 (a coordinator reports a person in need)",
+)
+async def report_discovery(
+    body: Annotated[DiscoveryCreate, Body(openapi_examples=examples.DISCOVERY)],
+    caller: Coordinator,
+    uow: UowDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Records a coordinator's discovery in their village and opens an application for it."""
+    retry = Retry.of(
+        idempotency_key,
+        route="discoveries",
+        user_id=caller.user_id,
+        body=body.model_dump(mode="json"),
+    )
+    answer = await submission.report_discovery(
+        body.to_draft(), uow=uow, caller=caller, retry=retry, render=_render
+    )
+    return JSONResponse(answer.body, status_code=answer.status)
+
+
+@router.post(
+    "/applications/{application_id}/registration",
+    response_model=ApplicationRead,
+    responses=PROBLEM_RESPONSES,
+    tags=["applications"],
+    summary="受理登记 (the township registers and classifies)",
+)
+async def register_application(
+    application_id: uuid.UUID,
+    body: Annotated[RegistrationCreate, Body(openapi_examples=examples.REGISTRATION)],
+    caller: Officer,
+    uow: UowDep,
+) -> ApplicationRead:
+    """Registers a submitted application of the officer's township; 409 in any other status."""
+    app = await lifecycle.register_application(
+        application_id, body.to_claim(), uow=uow, caller=caller
+    )
+    return ApplicationRead.of(app)
+
+
+@router.post(
+    "/applications/{application_id}/withdrawal",
+    response_model=ApplicationRead,
+    responses=PROBLEM_RESPONSES,
+    tags=["applications"],
+    summary="撤回申请 (withdraw before a decision)",
+)
+async def withdraw_application(
+    application_id: uuid.UUID,
+    body: Annotated[WithdrawalCreate, Body(openapi_examples=examples.WITHDRAWAL)],
+    caller: Changer,
+    uow: UowDep,
+) -> ApplicationRead:
+    """Withdraws an undecided application (its own app, or staff in jurisdiction)."""
+    app = await lifecycle.withdraw_application(
+        application_id, body.reason_code, body.reason_zh, uow=uow, caller=caller
+    )
+    return ApplicationRead.of(app)
+
+
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationRead,
+    responses=PROBLEM_RESPONSES,
+    tags=["applications"],
+    summary="查询办理进度 (status and timeline)",
+)
+async def get_application(
+    application_id: uuid.UUID, caller: Reader, uow: UowDep
+) -> ApplicationRead:
+    """The application's status with a Chinese label and its timeline; numbers masked."""
+    return ApplicationRead.of(await queries.get_application(application_id, uow=uow, caller=caller))
+
+
+@router.get(
+    "/applications",
+    response_model=ApplicationList,
+    responses=PROBLEM_RESPONSES,
+    tags=["applications"],
+    summary="申请列表 (staff, within jurisdiction)",
+)
+async def list_applications(
+    caller: Staff,
+    uow: UowDep,
+    status: Annotated[ApplicationStatus | None, Query(description="Only this status.")] = None,
+    village_code: Annotated[
+        VillageCode | None, Query(description="Only this village (inside your jurisdiction).")
+    ] = None,
+    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    size: Annotated[int, Query(ge=1, le=100, description="Page size, at most 100.")] = 20,
+) -> ApplicationList:
+    """Applications in the caller's jurisdiction, newest first, filtered and paginated."""
+    rows, total = await queries.list_applications(
+        uow=uow, caller=caller, status=status, village_code=village_code, page=page, size=size
+    )
+    items = [ApplicationSummaryRead.of(r) for r in rows]
+    return ApplicationList(items=items, total=total, page=page, size=size)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from civic.runtime import Runtime, build_runtime
+from contracts import topics
 from intake.consumers import build_consumers
 from intake.settings import Settings
 
-#: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = ()
+#: Topics this service publishes (through its outbox): its own stream and the minimised mirror.
+PRODUCES: tuple[str, ...] = (topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS)
 
 
 def build(settings: Settings) -> Runtime:

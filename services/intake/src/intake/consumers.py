@@ -3,8 +3,71 @@
 from __future__ import annotations
 
 from civic.consumer import TopicConsumer
+from civic.uow import UnitOfWork
+from contracts import topics
+from contracts.review import ApplicationRejected, RecipientApproved
+from contracts.settlement import CatalogueVersionPublished
+from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyTaskCreated
+from intake.domain.status import Step
+from intake.handlers import reactions
+
+GROUP = "intake"
 
 
 def build_consumers() -> list[TopicConsumer]:
-    """Returns intake's subscriptions."""
-    return []
+    """Returns intake's subscriptions: survey progress, review decisions, the catalogue."""
+    return [_surveys(), _decisions(), _catalogue()]
+
+
+def _surveys() -> TopicConsumer:
+    surveys = TopicConsumer(
+        topics.SURVEY_SURVEYS, group=GROUP, description="Follows the household survey (status)."
+    )
+
+    @surveys.on(SurveyTaskCreated)
+    async def on_task_created(event: SurveyTaskCreated, uow: UnitOfWork) -> None:
+        """A survey task exists: the application is being surveyed."""
+        await reactions.follow_survey(event, Step.SURVEY_SCHEDULED, uow=uow)
+
+    @surveys.on(PreliminaryReviewPassed)
+    async def on_preliminary_passed(event: PreliminaryReviewPassed, uow: UnitOfWork) -> None:
+        """The village team passed it at preliminary review."""
+        await reactions.follow_survey(event, Step.PRELIMINARY_PASSED, uow=uow)
+
+    @surveys.on(PreliminaryReviewFailed)
+    async def on_preliminary_failed(event: PreliminaryReviewFailed, uow: UnitOfWork) -> None:
+        """The village team did not pass it at preliminary review."""
+        await reactions.follow_survey(event, Step.PRELIMINARY_FAILED, uow=uow)
+
+    return surveys
+
+
+def _decisions() -> TopicConsumer:
+    decisions = TopicConsumer(
+        topics.REVIEW_DECISIONS, group=GROUP, description="Records the township's decision."
+    )
+
+    @decisions.on(RecipientApproved)
+    async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
+        """The township approved it."""
+        await reactions.follow_decision(event, Step.APPROVED, uow=uow)
+
+    @decisions.on(ApplicationRejected)
+    async def on_rejected(event: ApplicationRejected, uow: UnitOfWork) -> None:
+        """The township rejected it."""
+        await reactions.follow_decision(event, Step.REJECTED, uow=uow)
+
+    return decisions
+
+
+def _catalogue() -> TopicConsumer:
+    catalogue = TopicConsumer(
+        topics.SETTLEMENT_CATALOGUE, group=GROUP, description="Keeps the county catalogues."
+    )
+
+    @catalogue.on(CatalogueVersionPublished)
+    async def on_catalogue(event: CatalogueVersionPublished, uow: UnitOfWork) -> None:
+        """A county published a catalogue version."""
+        await reactions.keep_catalogue(event, uow=uow)
+
+    return catalogue

@@ -1,7 +1,134 @@
-"""Tables of the intake database."""
+"""Tables of the intake database (kept in step with migrations/versions/*_0002_*)."""
 
 from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.db import make_metadata
 
 metadata = make_metadata()
+
+#: Statuses of an undecided, unwithdrawn application (see domain.status.OPEN_STATUSES).
+OPEN_STATUS_SQL = (
+    "status IN ('submitted', 'registered', 'surveying', 'preliminary_passed', 'preliminary_failed')"
+)
+
+# The person registry: the only place an ID number is kept; everyone else sees person_id.
+person = Table(
+    "person",
+    metadata,
+    Column("person_id", Uuid, primary_key=True),
+    Column("id_number", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("household_id", Uuid),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+application = Table(
+    "application",
+    metadata,
+    Column("application_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("person.person_id"), nullable=False),
+    Column("household_id", Uuid, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("special_conditions", ARRAY(Text), nullable=False),
+    Column("requested_items", JSONB, nullable=False),
+    Column("need_categories", ARRAY(Text), nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("applicant_name", Text, nullable=False),
+    Column("applicant_phone", Text),
+    Column("consent_given_at", DateTime(timezone=True)),
+    Column("submitted_by", Text, nullable=False),
+    Column("submitted_by_role", Text, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("registered_by", Text),
+    Column("registered_at", DateTime(timezone=True)),
+    Column("discovery_id", Uuid),
+    Column("survey_id", Uuid),
+    Column("survey_version", Integer),
+    Column("status_note_zh", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The last word on "one open application per person", even under concurrent requests.
+    Index(
+        "uq_application_open_person",
+        "person_id",
+        unique=True,
+        postgresql_where=text(OPEN_STATUS_SQL),
+    ),
+    Index("ix_application_township_status", "township_code", "status", "submitted_at"),
+    Index("ix_application_village_status", "village_code", "status", "submitted_at"),
+    Index("ix_application_submitted_by", "submitted_by"),
+)
+
+application_member = Table(
+    "application_member",
+    metadata,
+    Column("application_id", Uuid, ForeignKey("application.application_id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("person.person_id"), nullable=False),
+    Column("relation", Text, nullable=False),
+    Column("name", Text, nullable=False),
+)
+
+application_step = Table(
+    "application_step",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "application_id",
+        Uuid,
+        ForeignKey("application.application_id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("status", Text, nullable=False),
+    Column("note_zh", Text),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+)
+
+discovery = Table(
+    "discovery",
+    metadata,
+    Column("discovery_id", Uuid, primary_key=True),
+    Column(
+        "application_id",
+        Uuid,
+        ForeignKey("application.application_id"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("reported_by", Text, nullable=False),
+    Column("situation_zh", Text),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+)
+
+# Read copy of settlement's catalogue: every version is kept; the one in force is chosen
+# by effective_from at the time of use.
+catalogue_version = Table(
+    "catalogue_version",
+    metadata,
+    Column("county_code", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_from", Date, nullable=False),
+    Column("items", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -3,8 +3,70 @@
 from __future__ import annotations
 
 from civic.consumer import TopicConsumer
+from civic.uow import UnitOfWork
+from contracts import topics
+from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
+from contracts.settlement import CatalogueVersionPublished
+from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyCompleted
+from review import handlers
+
+GROUP = "review"
+
+
+def _applications() -> TopicConsumer:
+    c = TopicConsumer(
+        topics.INTAKE_APPLICATIONS, group=GROUP, description="Opens and fills review cases."
+    )
+
+    @c.on(ApplicationRegistered)
+    async def on_registered(event: ApplicationRegistered, uow: UnitOfWork) -> None:
+        """A registered application joins its township's review queue."""
+        await handlers.file_case_event(event, uow=uow)
+
+    @c.on(ApplicationWithdrawn)
+    async def on_withdrawn(event: ApplicationWithdrawn, uow: UnitOfWork) -> None:
+        """A withdrawn application leaves the queue."""
+        await handlers.file_case_event(event, uow=uow)
+
+    return c
+
+
+def _surveys() -> TopicConsumer:
+    c = TopicConsumer(
+        topics.SURVEY_SURVEYS, group=GROUP, description="Files survey findings and 初审 on cases."
+    )
+
+    @c.on(SurveyCompleted)
+    async def on_completed(event: SurveyCompleted, uow: UnitOfWork) -> None:
+        """The survey's findings are filed on the case."""
+        await handlers.file_case_event(event, uow=uow)
+
+    @c.on(PreliminaryReviewPassed)
+    async def on_passed(event: PreliminaryReviewPassed, uow: UnitOfWork) -> None:
+        """A passed 初审 makes the case ready for a decision."""
+        await handlers.file_case_event(event, uow=uow)
+
+    @c.on(PreliminaryReviewFailed)
+    async def on_failed(event: PreliminaryReviewFailed, uow: UnitOfWork) -> None:
+        """A failed 初审 also awaits a decision, flagged."""
+        await handlers.file_case_event(event, uow=uow)
+
+    return c
+
+
+def _catalogue() -> TopicConsumer:
+    c = TopicConsumer(
+        topics.SETTLEMENT_CATALOGUE, group=GROUP, description="Keeps the catalogue's read copy."
+    )
+
+    @c.on(CatalogueVersionPublished)
+    async def on_catalogue(event: CatalogueVersionPublished, uow: UnitOfWork) -> None:
+        """A county catalogue version is kept for item checks."""
+        await handlers.keep_catalogue(event, uow=uow)
+
+    return c
 
 
 def build_consumers() -> list[TopicConsumer]:
     """Returns review's subscriptions."""
-    return []
+    return [_applications(), _surveys(), _catalogue()]

@@ -1,7 +1,165 @@
-"""Tables of the review database."""
+"""Tables of the review database.
+
+Kept in step with ``migrations/versions``: an integration test compares this metadata with
+the migrated database.
+"""
 
 from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.db import make_metadata
 
 metadata = make_metadata()
+
+#: One application under review. The parts arrive from three topics in any order and are
+#: kept as JSON; the columns beside them are what the queue filters and sorts on.
+review_case = Table(
+    "review_case",
+    metadata,
+    Column("application_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False, index=True),
+    Column("status", Text, nullable=False),
+    Column("category", Text),
+    Column("county_code", Text),
+    Column("township_code", Text),
+    Column("village_code", Text),
+    Column("preliminary_outcome", Text),
+    Column("registered_at", DateTime(timezone=True)),
+    Column("registration", JSONB),
+    Column("findings", JSONB),
+    Column("preliminary", JSONB),
+    Column("withdrawal", JSONB),
+    Column("decision", JSONB),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_review_case_township_queue", "township_code", "status", "registered_at"),
+    Index("ix_review_case_county_queue", "county_code", "status", "registered_at"),
+)
+
+#: Every catalogue version settlement published, per county; the one in force on a day is
+#: the latest ``effective_from`` on or before it (the higher version on a tie).
+catalogue_version = Table(
+    "catalogue_version",
+    metadata,
+    Column("county_code", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("effective_from", Date, nullable=False),
+    Column("items", JSONB, nullable=False),
+    Column("published_by", Text, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: The recipient registry. Review owns the status: each change bumps ``status_version``
+#: and adds a row to ``recipient_status_history`` (approval is version 1).
+recipient = Table(
+    "recipient",
+    metadata,
+    Column("recipient_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False, index=True),
+    Column("application_id", Uuid, nullable=False, unique=True),
+    Column("household_id", Uuid, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("special_conditions", ARRAY(Text), nullable=False),
+    Column("self_care_level", Text),
+    Column("need_categories", ARRAY(Text), nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("status_version", Integer, nullable=False),
+    Column("status_effective_date", Date, nullable=False),
+    Column("expected_end", Date),
+    Column("admitted_on", Date, nullable=False),
+    Column("catalogue_version", Integer),
+    Column("approved_by", Text, nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_recipient_village_status", "village_code", "status"),
+    Index("ix_recipient_township_status", "township_code", "status"),
+    Index("ix_recipient_county_status", "county_code", "status"),
+    # One open registry entry per person; a stopped or deceased entry stays as history.
+    Index(
+        "uq_recipient_open_person",
+        "person_id",
+        unique=True,
+        postgresql_where=text("status NOT IN ('stopped', 'deceased')"),
+    ),
+)
+
+#: The items approved for a recipient (one row per catalogue item).
+recipient_item = Table(
+    "recipient_item",
+    metadata,
+    Column(
+        "recipient_id",
+        Uuid,
+        ForeignKey("recipient.recipient_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("item_code", Text, primary_key=True),
+    Column("service_category", Text, nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("frequency_times", Integer, nullable=False),
+    Column("frequency_per", Text, nullable=False),
+    Column("funding_source", Text, nullable=False),
+)
+
+#: Every status a recipient has had, by version; the external reference makes a change
+#: reported twice by the city's system (issue 7) land once.
+recipient_status_history = Table(
+    "recipient_status_history",
+    metadata,
+    Column(
+        "recipient_id",
+        Uuid,
+        ForeignKey("recipient.recipient_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("previous_status", Text),
+    Column("effective_date", Date, nullable=False),
+    Column("expected_end", Date),
+    Column("reason_code", Text),
+    Column("reason_zh", Text),
+    Column("source", Text, nullable=False),
+    Column("decided_by", Text),
+    Column("external_reference", Text, unique=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: The needs assessment (需求认定) recorded with an approval; notes stay in review.
+needs_assessment = Table(
+    "needs_assessment",
+    metadata,
+    Column(
+        "application_id",
+        Uuid,
+        ForeignKey("review_case.application_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), nullable=False),
+    Column("self_care_level", Text, nullable=False),
+    Column("need_categories", ARRAY(Text), nullable=False),
+    Column("notes", Text),
+    Column("assessed_by", Text, nullable=False),
+    Column("assessed_at", DateTime(timezone=True), nullable=False),
+)

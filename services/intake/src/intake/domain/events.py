@@ -1,0 +1,75 @@
+"""The events intake publishes, built from an application: ids and codes, never an ID number."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from contracts.intake import (
+    ApplicationRegistered,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    DiscoveryReported,
+)
+from contracts.privacy import mask_name
+from contracts.reasons import WithdrawalReason
+from intake.domain.model import Application
+
+
+def _facts(app: Application) -> dict[str, Any]:
+    return {
+        "person_id": app.person_id,
+        "application_id": app.application_id,
+        "household_id": app.household_id,
+        "version": app.version,
+        "channel": app.channel,
+        "category": app.category,
+        "special_conditions": app.special_conditions,
+        "requested_item_codes": app.requested_item_codes,
+        "need_categories": app.need_categories,
+        "county_code": app.county_code,
+        "township_code": app.township_code,
+        "village_code": app.village_code,
+        "household_size": app.household_size,
+    }
+
+
+def submitted(app: Application) -> ApplicationSubmitted:
+    """ApplicationSubmitted for a new application."""
+    return ApplicationSubmitted(**_facts(app))
+
+
+def registered(app: Application, *, officer_id: str) -> ApplicationRegistered:
+    """ApplicationRegistered once the township has accepted and classified it."""
+    return ApplicationRegistered(
+        **_facts(app), registered_by=officer_id, display_name=mask_name(app.applicant.name)
+    )
+
+
+def withdrawn(
+    app: Application, *, reason: WithdrawalReason, reason_zh: str | None
+) -> ApplicationWithdrawn:
+    """ApplicationWithdrawn after a withdrawal."""
+    return ApplicationWithdrawn(
+        person_id=app.person_id,
+        application_id=app.application_id,
+        version=app.version,
+        reason_code=reason,
+        reason_zh=reason_zh,
+    )
+
+
+def discovered(app: Application, *, discovery_id: uuid.UUID) -> DiscoveryReported:
+    """DiscoveryReported for a coordinator's report; an ApplicationSubmitted follows it."""
+    return DiscoveryReported(
+        person_id=app.person_id,
+        discovery_id=discovery_id,
+        application_id=app.application_id,
+        reported_by=app.submitted_by,
+        category=app.category,
+        special_conditions=app.special_conditions,
+        need_categories=app.need_categories,
+        county_code=app.county_code,
+        township_code=app.township_code,
+        village_code=app.village_code,
+    )

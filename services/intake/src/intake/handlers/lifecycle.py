@@ -1,0 +1,89 @@
+"""Registration (受理登记) by the township and withdrawal before a decision."""
+
+from __future__ import annotations
+
+import uuid
+
+from civic.security import Principal, ensure_jurisdiction
+from civic.uow import UnitOfWork
+from contracts.enums import ServiceCategory
+from contracts.reasons import WithdrawalReason
+from intake.domain import events
+from intake.domain.model import Application, CatalogueEntry, Claim, advance
+from intake.domain.rules import (
+    InvalidApplication,
+    check_conditions_against_age,
+    check_needs,
+    classify,
+    resolve_items,
+    today_in_shanghai,
+)
+from intake.domain.status import ApplicationStatus, ensure_can_register, ensure_can_withdraw
+from intake.handlers.access import STAFF_CHANGERS, ensure_may_access
+from intake.handlers.common import as_problems, catalogue_for, load_or_404, now, publish
+from intake.repository import applications
+
+
+async def register_application(
+    application_id: uuid.UUID, claim: Claim, *, uow: UnitOfWork, caller: Principal
+) -> Application:
+    """Registers and classifies a submitted application; emits ApplicationRegistered."""
+    async with uow:
+        app = await load_or_404(uow, application_id)
+        ensure_jurisdiction(caller, app.village_code)
+        with as_problems():
+            ensure_can_register(app.status)
+            items, needs = await _classified(app, claim, uow)
+        done = advance(
+            app,
+            ApplicationStatus.REGISTERED,
+            at=now(),
+            note_zh="乡镇(街道)已受理登记",
+            category=claim.category,
+            special_conditions=claim.special_conditions,
+            requested_items=items,
+            need_categories=needs,
+        )
+        await applications.save_change(uow.session, done, registered_by=caller.user_id)
+        publish(uow, events.registered(done, officer_id=caller.user_id))
+        await uow.commit()
+    return done
+
+
+async def _classified(
+    app: Application, claim: Claim, uow: UnitOfWork
+) -> tuple[tuple[CatalogueEntry, ...], tuple[ServiceCategory, ...]]:
+    """The confirmed items and need categories, after the same checks as at submission."""
+    day = today_in_shanghai()
+    conditions_field = "body.special_conditions"
+    problems = check_conditions_against_age(
+        claim.special_conditions, app.applicant.id_number, day, conditions_field
+    )
+    if problems:
+        raise InvalidApplication(problems)
+    catalogue = await catalogue_for(uow, app.village_code, day)
+    items = resolve_items(claim.requested_item_codes, catalogue, "body.requested_item_codes")
+    check_needs(claim, items, "body.need_categories")
+    return items, classify(items, claim.extra_needs)
+
+
+async def withdraw_application(
+    application_id: uuid.UUID,
+    reason: WithdrawalReason,
+    reason_zh: str | None,
+    *,
+    uow: UnitOfWork,
+    caller: Principal,
+) -> Application:
+    """Withdraws an undecided application for its app user or staff; emits ApplicationWithdrawn."""
+    async with uow:
+        app = await load_or_404(uow, application_id)
+        ensure_may_access(caller, app, STAFF_CHANGERS)
+        with as_problems():
+            ensure_can_withdraw(app.status)
+        note = f"已撤回：{reason_zh or reason.label_zh}"
+        done = advance(app, ApplicationStatus.WITHDRAWN, at=now(), note_zh=note)
+        await applications.save_change(uow.session, done)
+        publish(uow, events.withdrawn(done, reason=reason, reason_zh=reason_zh))
+        await uow.commit()
+    return done

@@ -1,0 +1,47 @@
+"""Reading applications: one for its app or staff, and staff lists by jurisdiction."""
+
+from __future__ import annotations
+
+import uuid
+
+from civic.errors import NotFound
+from civic.security import Principal
+from civic.uow import UnitOfWork
+from intake.domain.model import Application, Summary
+from intake.domain.status import ApplicationStatus
+from intake.handlers.access import STAFF_READERS, ensure_list_scope, ensure_may_access
+from intake.repository import applications, listing
+
+
+async def get_application(
+    application_id: uuid.UUID, *, uow: UnitOfWork, caller: Principal
+) -> Application:
+    """One application with its timeline, for the app that submitted it or staff in jurisdiction."""
+    async with uow:
+        app = await applications.load(uow.session, application_id)
+    if app is None:
+        raise NotFound("未找到该申请", code="application_not_found")
+    ensure_may_access(caller, app, STAFF_READERS)
+    return app
+
+
+async def list_applications(
+    *,
+    uow: UnitOfWork,
+    caller: Principal,
+    status: ApplicationStatus | None,
+    village_code: str | None,
+    page: int,
+    size: int,
+) -> tuple[list[Summary], int]:
+    """A page of the applications in the caller's jurisdiction, newest first."""
+    division = ensure_list_scope(caller, village_code)
+    async with uow:
+        return await listing.page(
+            uow.session,
+            division=division,
+            status=status,
+            village_code=village_code,
+            number=page,
+            size=size,
+        )

@@ -1,0 +1,79 @@
+"""What intake does when survey, review or settlement report something (run by consumers)."""
+
+from __future__ import annotations
+
+import logging
+
+from civic.uow import UnitOfWork
+from contracts.review import ApplicationRejected, RecipientApproved
+from contracts.settlement import CatalogueVersionPublished
+from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyTaskCreated
+from intake.domain.model import advance
+from intake.domain.status import Step, next_status
+from intake.repository import applications, catalogue
+
+log = logging.getLogger(__name__)
+
+SurveyNews = SurveyTaskCreated | PreliminaryReviewPassed | PreliminaryReviewFailed
+Decision = RecipientApproved | ApplicationRejected
+
+
+def _survey_note(event: SurveyNews) -> str:
+    if isinstance(event, SurveyTaskCreated):
+        return f"已安排入户调查，计划于{event.due_date:%Y年%m月%d日}前完成"
+    if isinstance(event, PreliminaryReviewPassed):
+        return "村(社区)初审通过，已报乡镇(街道)审核"
+    return f"初审未通过：{event.reason_zh}"
+
+
+def _decision_note(event: Decision) -> str:
+    if isinstance(event, RecipientApproved):
+        return f"审核通过，自{event.effective_date:%Y年%m月%d日}起提供服务"
+    return f"审核未通过：{event.reason_zh}"
+
+
+async def follow_survey(event: SurveyNews, step: Step, *, uow: UnitOfWork) -> None:
+    """Moves the application on with the survey, ignoring stale or repeated versions."""
+    app = await applications.load(uow.session, event.application_id, for_update=True)
+    if app is None:
+        log.warning("survey event for an unknown application %s", event.application_id)
+        return
+    target = next_status(
+        app.status,
+        step,
+        survey_id=event.survey_id,
+        survey_version=event.version,
+        held_survey_id=app.survey_id,
+        held_survey_version=app.survey_version,
+    )
+    if target is None:
+        return
+    moved = advance(
+        app,
+        target,
+        at=event.occurred_at,
+        note_zh=_survey_note(event),
+        survey_id=event.survey_id,
+        survey_version=event.version,
+    )
+    await applications.save_change(uow.session, moved)
+
+
+async def follow_decision(event: Decision, step: Step, *, uow: UnitOfWork) -> None:
+    """Records the township's decision; a decided or withdrawn application stays as it is."""
+    app = await applications.load(uow.session, event.application_id, for_update=True)
+    if app is None:
+        log.warning("decision for an unknown application %s", event.application_id)
+        return
+    target = next_status(app.status, step)
+    if target is None:
+        log.info("decision on %s ignored in status %s", app.application_id, app.status)
+        return
+    moved = advance(app, target, at=event.occurred_at, note_zh=_decision_note(event))
+    await applications.save_change(uow.session, moved)
+
+
+async def keep_catalogue(event: CatalogueVersionPublished, *, uow: UnitOfWork) -> None:
+    """Keeps every catalogue version; the one in force is chosen when it is used."""
+    if not await catalogue.store_catalogue(uow.session, event):
+        log.info("catalogue %s v%s already held", event.county_code, event.version)

@@ -1,0 +1,141 @@
+"""Taking an application in: from a window, an app, or a coordinator's discovery report."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from civic.errors import Conflict
+from civic.security import Principal, ensure_jurisdiction
+from civic.uow import UnitOfWork
+from contracts.enums import Role
+from intake.domain import events
+from intake.domain.model import Application, Draft, new_application
+from intake.domain.rules import (
+    InvalidApplication,
+    check_channel,
+    check_draft,
+    check_needs,
+    choose_household,
+    classify,
+    resolve_items,
+    today_in_shanghai,
+)
+from intake.handlers.access import STAFF_SUBMITTERS
+from intake.handlers.common import (
+    Answer,
+    Render,
+    Retry,
+    as_problems,
+    catalogue_for,
+    now,
+    publish,
+    remember,
+    replayed,
+)
+from intake.repository import applications, persons
+
+
+@dataclass(frozen=True)
+class Intake:
+    """How a draft arrived: who entered it, in which role, and where its person is in the body."""
+
+    caller: Principal
+    role: Role
+    person_field: str  # body.applicant or body.person, for field names in problems
+
+
+async def submit_application(
+    draft: Draft, *, uow: UnitOfWork, caller: Principal, retry: Retry | None, render: Render
+) -> Answer:
+    """Validates and stores an application and emits ApplicationSubmitted; a retry replays."""
+    how = Intake(caller, _acting_role(caller), "body.applicant")
+    by_app = how.role is Role.APPLICANT_APP
+    async with uow:
+        if (first := await replayed(retry, uow)) is not None:
+            return first
+        with as_problems():
+            if problems := check_channel(draft.channel, by_applicant_app=by_app):
+                raise InvalidApplication(problems)
+            app = await _open(draft, uow=uow, how=how)
+        publish(uow, events.submitted(app))
+        answer = Answer(201, render(app))
+        await remember(retry, uow, answer)
+        await uow.commit()
+    return answer
+
+
+async def report_discovery(
+    draft: Draft, *, uow: UnitOfWork, caller: Principal, retry: Retry | None, render: Render
+) -> Answer:
+    """Opens an application from a coordinator's report: DiscoveryReported, ApplicationSubmitted."""
+    how = Intake(caller, Role.COORDINATOR, "body.person")
+    async with uow:
+        if (first := await replayed(retry, uow)) is not None:
+            return first
+        with as_problems():
+            app = await _open(draft, uow=uow, how=how, discovery_id=uuid.uuid4())
+        await applications.insert_discovery(uow.session, app, situation_zh=draft.situation_zh)
+        assert app.discovery_id is not None
+        publish(uow, events.discovered(app, discovery_id=app.discovery_id))
+        publish(uow, events.submitted(app))
+        answer = Answer(201, render(app))
+        await remember(retry, uow, answer)
+        await uow.commit()
+    return answer
+
+
+def _acting_role(caller: Principal) -> Role:
+    # A staff role wins: staff entering an application are held to their jurisdiction.
+    return next((r for r in STAFF_SUBMITTERS if caller.has_any(r)), Role.APPLICANT_APP)
+
+
+async def _open(
+    draft: Draft, *, uow: UnitOfWork, how: Intake, discovery_id: uuid.UUID | None = None
+) -> Application:
+    """Checks every rule, registers the people and stores the new application."""
+    day = today_in_shanghai()
+    check_draft(draft, day=day, conditions_field="body.special_conditions")
+    if how.role is not Role.APPLICANT_APP:
+        ensure_jurisdiction(how.caller, draft.village_code)
+    catalogue = await catalogue_for(uow, draft.village_code, day)
+    items = resolve_items(draft.claim.requested_item_codes, catalogue, "body.requested_item_codes")
+    check_needs(draft.claim, items, "body.need_categories")
+    person_id, household_id, member_ids = await _register_people(draft, uow, how)
+    app = new_application(
+        draft,
+        person_id=person_id,
+        household_id=household_id,
+        items=items,
+        needs=classify(items, draft.claim.extra_needs),
+        submitted_by=how.caller.user_id,
+        submitted_by_role=how.role.value,
+        at=now(),
+        discovery_id=discovery_id,
+    )
+    consent_at = app.submitted_at if draft.consent_to_data_use else None
+    await applications.insert_application(
+        uow.session, app, member_person_ids=member_ids, consent_given_at=consent_at
+    )
+    return app
+
+
+async def _register_people(
+    draft: Draft, uow: UnitOfWork, how: Intake
+) -> tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]:
+    """Gives everyone a person_id, refuses a second open application, settles the household."""
+    person_id, known_household = await persons.upsert_person(
+        uow.session, draft.applicant.id_number, draft.applicant.name
+    )
+    if (existing := await persons.open_application_of(uow.session, person_id)) is not None:
+        raise Conflict(
+            "该申请人已有正在办理的申请，请勿重复提交",
+            code="open_application_exists",
+            field=f"{how.person_field}.id_number",
+            extra={"application_id": str(existing)},
+        )
+    members = [await persons.upsert_person(uow.session, m.id_number, m.name) for m in draft.members]
+    household_id = choose_household(known_household, (h for _, h in members))
+    member_ids = [pid for pid, _ in members]
+    await persons.set_household(uow.session, [person_id, *member_ids], household_id)
+    return person_id, household_id, member_ids

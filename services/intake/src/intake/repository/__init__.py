@@ -1,0 +1,1 @@
+"""Queries and writes of intake's tables on a unit of work's session."""

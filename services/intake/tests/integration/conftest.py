@@ -1,0 +1,210 @@
+"""intake running in-process against the session's Kafka and PostgreSQL, with helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from contracts import resident_id
+from contracts.envelope import Event
+from contracts.registry import parse
+from contracts.settlement import CatalogueItem, CatalogueVersionPublished
+from devstack.infra import Infra
+from devstack.pytest_plugin import running_app
+from intake.main import create_app
+from intake.orm import catalogue_version
+from intake.settings import Settings
+
+T = TypeVar("T")
+E = TypeVar("E", bound=Event)
+
+DEMO_ITEMS = [
+    ("LC-01", "居家照料", "life_care", "hour"),
+    ("LC-02", "日间托管", "life_care", "day"),
+    ("LC-03", "供餐送餐", "life_care", "meal"),
+    ("LC-04", "代购代办", "life_care", "visit"),
+    ("LC-05", "走访慰问", "life_care", "visit"),
+    ("LC-06", "捐赠衣物配发", "life_care", "visit"),
+    ("IC-01", "机构集中供养", "life_care", "day"),
+    ("CL-01", "清洁卫生", "cleaning", "visit"),
+    ("HC-01", "健康护理", "health_care", "visit"),
+    ("HC-02", "健康管理", "health_care", "month"),
+    ("HC-03", "社区义诊", "health_care", "visit"),
+    ("CB-01", "心理疏导", "capability_building", "hour"),
+    ("CB-02", "技能培训", "capability_building", "visit"),
+    ("CB-03", "社会融入", "capability_building", "visit"),
+    ("CB-04", "信息咨询", "capability_building", "visit"),
+    ("CB-05", "健康讲座", "capability_building", "visit"),
+]
+
+
+def demo_catalogue(
+    county: str, version: int, effective_from: date, extra: list[Any] = ()
+) -> CatalogueVersionPublished:  # type: ignore[assignment]
+    items = [
+        CatalogueItem(
+            item_code=c, name_zh=n, service_category=s, unit=u, fee_fen=2000, is_example=True
+        )
+        for c, n, s, u in [*DEMO_ITEMS, *extra]
+    ]
+    return CatalogueVersionPublished(
+        county_code=county,
+        version=version,
+        effective_from=effective_from,
+        items=tuple(items),
+        published_by="county-1",
+    )
+
+
+def new_id_number(born: date | None = None) -> str:
+    """A valid, random 贵池区 ID number (random birth date and sequence unless given)."""
+    day = born or date(random.randint(1935, 1963), random.randint(1, 12), random.randint(1, 28))
+    body = f"341702{day:%Y%m%d}{random.randint(0, 999):03d}"
+    return body + resident_id.check_char(body)
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 60) -> T:
+    """Polls until the probe returns something (waits for asynchronous consumers)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            found = await probe()
+            if found:
+                return found
+            await asyncio.sleep(0.2)
+
+
+@dataclass
+class Intake:
+    client: httpx.AsyncClient
+    db: async_sessionmaker[AsyncSession]
+    bootstrap: str
+    mint: Callable[..., str]
+
+    def auth(
+        self, roles: list[str], division: str | None = None, user_id: str | None = None
+    ) -> dict[str, str]:
+        token = self.mint(
+            roles=roles, division=division, user_id=user_id or f"u-{uuid.uuid4().hex[:8]}"
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    async def count(self, table: Any, *where: Any) -> int:
+        async with self.db() as s:
+            return int(
+                (
+                    await s.execute(select(func.count()).select_from(table).where(*where))
+                ).scalar_one()
+            )
+
+    async def publish(self, *events: Event) -> None:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True
+        )
+        await producer.start()
+        try:
+            for event in events:
+                await producer.send_and_wait(
+                    type(event).TOPIC, event.to_json_bytes(), key=event.subject_key.encode()
+                )
+        finally:
+            await producer.stop()
+
+    async def read(
+        self, topic: str, match: Callable[[Event], bool], count: int = 1, timeout: float = 60
+    ) -> list[tuple[Event, Any]]:
+        """Reads ``topic`` from the start with a plain consumer until ``count`` events match."""
+        consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=self.bootstrap, group_id=None, auto_offset_reset="earliest"
+        )
+        await consumer.start()
+        found: list[tuple[Event, Any]] = []
+        try:
+            async with asyncio.timeout(timeout):
+                while len(found) < count:
+                    batch = await consumer.getmany(timeout_ms=500)
+                    for records in batch.values():
+                        for record in records:
+                            event = parse(topic, record.value)
+                            if match(event):
+                                found.append((event, record))
+        finally:
+            await consumer.stop()
+        return found
+
+    # Test modules cannot import this conftest (importlib mode): helpers travel on the fixture.
+    new_id_number = staticmethod(new_id_number)
+    eventually = staticmethod(eventually)
+    catalogue = staticmethod(demo_catalogue)
+
+    @staticmethod
+    def body(**overrides: Any) -> dict[str, Any]:
+        """A valid WeChat application for a new person in 殷汇镇示例一村."""
+        values: dict[str, Any] = {
+            "channel": "wechat",
+            "applicant": {"name": "张桂英", "id_number": new_id_number(), "phone": "13805661234"},
+            "household": {"members": []},
+            "category": "tekun",
+            "special_conditions": ["semi_disabled_elder"],
+            "requested_item_codes": ["LC-03", "CL-01"],
+            "consent_to_data_use": True,
+            "village_code": "341702100201",
+        }
+        return {**values, **overrides}
+
+    async def submit(self, body: dict[str, Any] | None = None, **auth: Any) -> dict[str, Any]:
+        """Submits through the WeChat app (or as ``auth``) and returns the 201 body."""
+        headers = self.auth(**auth) if auth else self.auth(["applicant_app"])
+        response = await self.client.post(
+            "/applications", json=body or self.body(), headers=headers
+        )
+        assert response.status_code == 201, response.text
+        return {**response.json(), "_headers": headers}
+
+    async def wait_catalogue(self, county: str, version: int) -> None:
+        c = catalogue_version.c
+        await eventually(
+            lambda: self.count(catalogue_version, c.county_code == county, c.version == version)
+        )
+
+    async def status_of(self, application_id: str, headers: dict[str, str]) -> str:
+        response = await self.client.get(f"/applications/{application_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        return str(response.json()["status"]["code"])
+
+    async def wait_status(
+        self, application_id: str, status: str, headers: dict[str, str]
+    ) -> dict[str, Any]:
+        async def probe() -> dict[str, Any] | None:
+            response = await self.client.get(f"/applications/{application_id}", headers=headers)
+            body: dict[str, Any] = response.json()
+            return body if body["status"]["code"] == status else None
+
+        return await eventually(probe)
+
+
+@pytest.fixture(scope="session")
+async def intake(
+    infra: Infra, service_env: Callable[..., dict[str, Any]], mint_token: Callable[..., str]
+) -> AsyncIterator[Intake]:
+    """intake with its consumers running, and a demo catalogue in force for 贵池区 and 东至县."""
+    app = create_app(Settings(**service_env("intake")))
+    async with running_app(app) as client:
+        ctx = Intake(client, app.state.runtime.sessionmaker, infra.kafka_bootstrap, mint_token)
+        await ctx.publish(
+            demo_catalogue("341702", 1, date(2024, 1, 1)),
+            demo_catalogue("341721", 1, date(2024, 1, 1)),
+        )
+        await ctx.wait_catalogue("341702", 1)
+        await ctx.wait_catalogue("341721", 1)
+        yield ctx

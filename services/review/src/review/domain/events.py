@@ -1,0 +1,173 @@
+"""Translation between the contracts' events and the case's parts. Pure: no I/O."""
+
+from __future__ import annotations
+
+from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
+from contracts.review import ApplicationRejected, RecipientApproved
+from contracts.settlement import CatalogueVersionPublished
+from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyCompleted
+from review.domain.case import (
+    Case,
+    Findings,
+    Preliminary,
+    PreliminaryOutcome,
+    Registration,
+    Withdrawal,
+)
+from review.domain.decision import Catalogue, Recipient
+
+
+def registration_from(event: ApplicationRegistered) -> Registration:
+    """The application facts an ApplicationRegistered carries."""
+    return Registration(
+        occurred_at=event.occurred_at,
+        **event.model_dump(
+            include={
+                "version",
+                "household_id",
+                "channel",
+                "category",
+                "special_conditions",
+                "requested_item_codes",
+                "need_categories",
+                "county_code",
+                "township_code",
+                "village_code",
+                "household_size",
+                "display_name",
+                "registered_by",
+            }
+        ),
+    )
+
+
+def withdrawal_from(event: ApplicationWithdrawn) -> Withdrawal:
+    """The withdrawal an ApplicationWithdrawn carries."""
+    return Withdrawal(
+        version=event.version,
+        occurred_at=event.occurred_at,
+        reason_code=event.reason_code,
+        reason_zh=event.reason_zh,
+    )
+
+
+def findings_from(event: SurveyCompleted) -> Findings:
+    """The findings a SurveyCompleted carries."""
+    return Findings(
+        occurred_at=event.occurred_at,
+        **event.model_dump(
+            include={
+                "survey_id",
+                "version",
+                "visited_on",
+                "self_care_level",
+                "confirmed_conditions",
+                "care_needs",
+                "lives_alone",
+                "has_caregiver",
+                "household_size",
+                "identity_verified",
+            }
+        ),
+    )
+
+
+def passed_from(event: PreliminaryReviewPassed) -> Preliminary:
+    """A passed preliminary review with the team's recommendation."""
+    return Preliminary(
+        outcome=PreliminaryOutcome.PASSED,
+        occurred_at=event.occurred_at,
+        **event.model_dump(
+            include={
+                "survey_id",
+                "version",
+                "recommended_category",
+                "recommended_conditions",
+                "recommended_item_codes",
+                "recommended_modes",
+                "reviewed_by",
+            }
+        ),
+    )
+
+
+def failed_from(event: PreliminaryReviewFailed) -> Preliminary:
+    """A failed preliminary review with the team's reason."""
+    return Preliminary(
+        outcome=PreliminaryOutcome.FAILED,
+        occurred_at=event.occurred_at,
+        **event.model_dump(
+            include={"survey_id", "version", "reason_code", "reason_zh", "reviewed_by"}
+        ),
+    )
+
+
+#: The events that file facts on a case.
+CaseEvent = (
+    ApplicationRegistered
+    | ApplicationWithdrawn
+    | SurveyCompleted
+    | PreliminaryReviewPassed
+    | PreliminaryReviewFailed
+)
+
+
+def file_event(case: Case, event: CaseEvent) -> Case:
+    """The case with one event's facts filed; stale or late facts change nothing."""
+    if isinstance(event, ApplicationRegistered):
+        return case.with_registration(registration_from(event))
+    if isinstance(event, ApplicationWithdrawn):
+        return case.with_withdrawal(withdrawal_from(event))
+    if isinstance(event, SurveyCompleted):
+        return case.with_findings(findings_from(event))
+    if isinstance(event, PreliminaryReviewPassed):
+        return case.with_preliminary(passed_from(event))
+    return case.with_preliminary(failed_from(event))
+
+
+def catalogue_from(event: CatalogueVersionPublished) -> Catalogue:
+    """The catalogue version a CatalogueVersionPublished carries."""
+    return Catalogue(
+        county_code=event.county_code,
+        version=event.version,
+        effective_from=event.effective_from,
+        items={item.item_code: item for item in event.items},
+    )
+
+
+def recipient_approved(recipient: Recipient) -> RecipientApproved:
+    """What dispatch, settlement and archive learn about a new recipient."""
+    return RecipientApproved(
+        person_id=recipient.person_id,
+        recipient_id=recipient.recipient_id,
+        application_id=recipient.application_id,
+        household_id=recipient.household_id,
+        version=recipient.status_version,
+        category=recipient.category,
+        special_conditions=recipient.special_conditions,
+        self_care_level=recipient.self_care_level,
+        need_categories=recipient.need_categories,
+        county_code=recipient.county_code,
+        township_code=recipient.township_code,
+        village_code=recipient.village_code,
+        approved_items=recipient.items,
+        effective_date=recipient.admitted_on,
+        display_name=recipient.display_name,
+        approved_by=recipient.approved_by,
+        catalogue_version=recipient.catalogue_version,
+    )
+
+
+def application_rejected(case: Case) -> ApplicationRejected:
+    """What intake (the applicant's status) and archive learn about a rejection."""
+    decision = case.decision
+    assert decision is not None, "only a decided case is rejected"
+    assert decision.reason_code is not None, "a rejection has a reason"
+    assert decision.reason_zh is not None, "a rejection has a reason"
+    return ApplicationRejected(
+        person_id=case.person_id,
+        application_id=case.application_id,
+        reason_code=decision.reason_code,
+        reason_zh=decision.reason_zh,
+        decided_by=decision.decided_by,
+    )

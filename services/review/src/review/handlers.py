@@ -1,0 +1,189 @@
+"""review's use cases: consumers file events on cases; officers read the queue and decide."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from civic.errors import Conflict, Forbidden, NotFound, Unprocessable
+from civic.idempotency import remember_response, request_fingerprint, stored_response
+from civic.security import Principal, ensure_jurisdiction
+from civic.uow import UnitOfWork
+from contracts.settlement import CatalogueVersionPublished
+from review import repository as repo
+from review.domain import decision, events
+from review.domain.access import CaseQuery, RecipientQuery, Scope, scope_of
+from review.domain.case import (
+    Approval,
+    Case,
+    DecideCommand,
+    Decision,
+    NeedAssessment,
+    RuleViolation,
+    StateConflict,
+)
+from review.domain.decision import Recipient
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turns the domain's refusals into problem documents (409 or 422)."""
+    try:
+        yield
+    except StateConflict as exc:
+        raise Conflict(exc.message_zh, code=exc.code, extra=exc.extra) from exc
+    except RuleViolation as exc:
+        raise Unprocessable(exc.message_zh, code=exc.code, field=exc.field) from exc
+
+
+async def file_case_event(event: events.CaseEvent, *, uow: UnitOfWork) -> None:
+    """Files an application or survey event on its case, creating the case if it is the first."""
+    case = await repo.start_case(uow.session, event.application_id, event.person_id)
+    changed = events.file_event(case, event)
+    if changed == case:
+        log.info("%s %s changed nothing (stale or late)", event.event_type, event.event_id)
+        return
+    await repo.save_case(uow.session, changed)
+
+
+async def keep_catalogue(event: CatalogueVersionPublished, *, uow: UnitOfWork) -> None:
+    """Keeps a read copy of a county catalogue version."""
+    catalogue = events.catalogue_from(event)
+    await repo.add_catalogue(
+        uow.session, catalogue, published_by=event.published_by, published_at=event.occurred_at
+    )
+
+
+def _scope(principal: Principal, village_code: str | None) -> Scope:
+    scope = scope_of(principal.division)
+    if scope is None:
+        raise Forbidden("您的账号未设置有效的管辖区划", code="no_jurisdiction")
+    if village_code is not None:
+        ensure_jurisdiction(principal, village_code)
+    return scope
+
+
+async def _visible_case(
+    uow: UnitOfWork, application_id: uuid.UUID, principal: Principal, *, lock: bool
+) -> Case:
+    case = await repo.get_case(uow.session, application_id, lock=lock)
+    # Before registration the case has no township, so no officer can see it yet.
+    if case is None or case.registration is None:
+        raise NotFound("未找到该申请的审核案件(可能尚未受理登记)", code="case_not_found")
+    ensure_jurisdiction(principal, case.registration.village_code)
+    return case
+
+
+async def list_queue(
+    query: CaseQuery, *, uow: UnitOfWork, principal: Principal
+) -> tuple[list[Case], int]:
+    """One page of the review queue within the caller's jurisdiction."""
+    async with uow:
+        return await repo.list_cases(uow.session, query, _scope(principal, query.village_code))
+
+
+async def read_case(
+    application_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
+) -> tuple[Case, NeedAssessment | None]:
+    """A case with its survey findings and, once approved, its needs assessment."""
+    async with uow:
+        case = await _visible_case(uow, application_id, principal, lock=False)
+        return case, await repo.get_assessment(uow.session, application_id)
+
+
+def _idempotency_scope(cmd: DecideCommand) -> str:
+    return f"review.decision:{cmd.application_id}"
+
+
+async def _replayed(uow: UnitOfWork, cmd: DecideCommand, key: str | None) -> Decision | None:
+    if key is None:
+        return None
+    fingerprint = request_fingerprint(cmd.model_dump(mode="json"))
+    stored = await stored_response(
+        uow.session, scope=_idempotency_scope(cmd), key=key, fingerprint=fingerprint
+    )
+    return None if stored is None else Decision.model_validate(stored[1])
+
+
+async def _remember(uow: UnitOfWork, cmd: DecideCommand, key: str | None, d: Decision) -> None:
+    if key is not None:
+        await remember_response(
+            uow.session,
+            scope=_idempotency_scope(cmd),
+            key=key,
+            fingerprint=request_fingerprint(cmd.model_dump(mode="json")),
+            status_code=201,
+            response=d.model_dump(mode="json"),
+        )
+
+
+async def _approve(
+    uow: UnitOfWork, case: Case, approval: Approval, officer_id: str, at: datetime
+) -> Case:
+    assert case.registration is not None
+    county = case.registration.county_code
+    catalogue = await repo.catalogue_in_force(uow.session, county, approval.effective_date)
+    with refusals():
+        decided, recipient = decision.approve(
+            case, approval, catalogue, recipient_id=uuid.uuid4(), decided_by=officer_id, at=at
+        )
+    if (existing := await repo.open_recipient_of(uow.session, case.person_id)) is not None:
+        raise Conflict(
+            "该人员已是在册服务对象，不能重复纳入",
+            code="already_recipient",
+            extra={"recipient_id": str(existing)},
+        )
+    event = events.recipient_approved(recipient)
+    await repo.add_recipient(uow.session, recipient, event_id=event.event_id)
+    await repo.add_assessment(
+        uow.session, recipient, approval.need_assessment, by=officer_id, at=at
+    )
+    uow.emit(event)
+    return decided
+
+
+async def decide_application(
+    cmd: DecideCommand, *, uow: UnitOfWork, officer: Principal, idempotency_key: str | None
+) -> Decision:
+    """Approves or rejects an application: decision, registry entry and event in one commit."""
+    async with uow:
+        case = await _visible_case(uow, cmd.application_id, officer, lock=True)
+        if (replay := await _replayed(uow, cmd, idempotency_key)) is not None:
+            return replay
+        at = datetime.now(UTC)
+        if isinstance(cmd.decision, Approval):
+            decided = await _approve(uow, case, cmd.decision, officer.user_id, at)
+        else:
+            with refusals():
+                decided = decision.reject(case, cmd.decision, decided_by=officer.user_id, at=at)
+            uow.emit(events.application_rejected(decided))
+        assert decided.decision is not None
+        await repo.save_case(uow.session, decided)
+        await _remember(uow, cmd, idempotency_key, decided.decision)
+        await uow.commit()
+        return decided.decision
+
+
+async def read_recipient(
+    recipient_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
+) -> Recipient:
+    """A recipient of the registry, within the caller's jurisdiction."""
+    async with uow:
+        found = await repo.get_recipient(uow.session, recipient_id)
+    if found is None:
+        raise NotFound("未找到该服务对象", code="recipient_not_found")
+    ensure_jurisdiction(principal, found.village_code)
+    return found
+
+
+async def list_recipients(
+    query: RecipientQuery, *, uow: UnitOfWork, principal: Principal
+) -> tuple[list[Recipient], int]:
+    """One page of the recipient registry within the caller's jurisdiction."""
+    async with uow:
+        return await repo.list_recipients(uow.session, query, _scope(principal, query.village_code))

@@ -1,0 +1,170 @@
+"""Builders shared by review's tests: one application's events with consistent ids."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from contracts import divisions
+from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
+from contracts.samples import sample
+from contracts.settlement import CatalogueItem, CatalogueVersionPublished
+from contracts.survey import (
+    CareNeed,
+    PreliminaryReviewFailed,
+    PreliminaryReviewPassed,
+    SurveyCompleted,
+)
+
+#: The demo catalogue settlement publishes (fees are examples).
+DEMO_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("LC-01", "居家照料", "life_care", "hour"),
+    ("LC-02", "日间托管", "life_care", "day"),
+    ("LC-03", "供餐送餐", "life_care", "meal"),
+    ("LC-04", "代购代办", "life_care", "visit"),
+    ("LC-05", "走访慰问", "life_care", "visit"),
+    ("LC-06", "捐赠衣物配发", "life_care", "visit"),
+    ("IC-01", "机构集中供养", "life_care", "day"),
+    ("CL-01", "清洁卫生", "cleaning", "visit"),
+    ("HC-01", "健康护理", "health_care", "visit"),
+    ("HC-02", "健康管理", "health_care", "month"),
+    ("HC-03", "社区义诊", "health_care", "visit"),
+    ("CB-01", "心理疏导", "capability_building", "hour"),
+    ("CB-02", "技能培训", "capability_building", "visit"),
+)
+
+
+def catalogue_event(
+    county_code: str = "341702",
+    *,
+    version: int = 1,
+    effective_from: date = date(2024, 1, 1),
+    codes: tuple[str, ...] | None = None,
+) -> CatalogueVersionPublished:
+    """A catalogue version of the demo items (all of them unless ``codes`` is given)."""
+    items = tuple(
+        CatalogueItem(
+            item_code=code,
+            name_zh=name,
+            service_category=category,  # type: ignore[arg-type]
+            unit=unit,  # type: ignore[arg-type]
+            fee_fen=3000,
+            is_example=True,
+        )
+        for code, name, category, unit in DEMO_ITEMS
+        if codes is None or code in codes
+    )
+    return sample(
+        CatalogueVersionPublished,
+        county_code=county_code,
+        version=version,
+        effective_from=effective_from,
+        items=items,
+    )
+
+
+@dataclass
+class Story:
+    """One application's events, with the same person, application, survey and village."""
+
+    village_code: str = "341702100201"
+    category: str = "dibao"
+    conditions: tuple[str, ...] = ()
+    registered_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    person_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    application_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    household_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    survey_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @property
+    def township_code(self) -> str:
+        """The village's township."""
+        return self.village_code[:9]
+
+    def _ids(self) -> dict[str, Any]:
+        return {"person_id": self.person_id, "application_id": self.application_id}
+
+    def _survey(self, version: int, after: timedelta) -> dict[str, Any]:
+        at = self.registered_at + after
+        return {**self._ids(), "survey_id": self.survey_id, "version": version, "occurred_at": at}
+
+    def registered(self, **overrides: Any) -> ApplicationRegistered:
+        """intake registered the application (version 2)."""
+        values = {
+            **self._ids(),
+            "household_id": self.household_id,
+            "version": 2,
+            "occurred_at": self.registered_at,
+            "category": self.category,
+            "special_conditions": self.conditions,
+            "requested_item_codes": ("LC-03", "CL-01"),
+            "need_categories": ("life_care", "cleaning"),
+            "county_code": divisions.county_of(self.village_code),
+            "township_code": self.township_code,
+            "village_code": self.village_code,
+            "household_size": 2,
+            "display_name": "张*三",
+            "registered_by": "u-window-01",
+        }
+        return sample(ApplicationRegistered, **{**values, **overrides})
+
+    def completed(self, **overrides: Any) -> SurveyCompleted:
+        """The survey team recorded its findings (survey version 2)."""
+        values = {
+            **self._survey(2, timedelta(days=3)),
+            "self_care_level": "moderate",
+            "confirmed_conditions": self.conditions,
+            "care_needs": (CareNeed(service_category="life_care", item_codes=("LC-03",)),),  # type: ignore[arg-type]
+            "lives_alone": True,
+            "has_caregiver": False,
+            "household_size": 2,
+            "identity_verified": True,
+        }
+        return sample(SurveyCompleted, **{**values, **overrides})
+
+    def passed(self, **overrides: Any) -> PreliminaryReviewPassed:
+        """初审 passed (survey version 3) with a recommendation matching the application."""
+        values = {
+            **self._survey(3, timedelta(days=4)),
+            "recommended_category": self.category,
+            "recommended_conditions": self.conditions,
+            "recommended_item_codes": ("LC-03", "CL-01"),
+            "recommended_modes": ("government_purchase",),
+        }
+        return sample(PreliminaryReviewPassed, **{**values, **overrides})
+
+    def failed(self, **overrides: Any) -> PreliminaryReviewFailed:
+        """初审 failed (survey version 3)."""
+        values = {
+            **self._survey(3, timedelta(days=4)),
+            "reason_code": "special_condition_not_confirmed",
+            "reason_zh": "未见重病证明",
+        }
+        return sample(PreliminaryReviewFailed, **{**values, **overrides})
+
+    def withdrawn(self, **overrides: Any) -> ApplicationWithdrawn:
+        """The applicant withdrew (application version 3)."""
+        values = {
+            **self._ids(),
+            "version": 3,
+            "occurred_at": self.registered_at + timedelta(days=5),
+            "reason_code": "applicant_request",
+        }
+        return sample(ApplicationWithdrawn, **{**values, **overrides})
+
+
+@pytest.fixture
+def story() -> Callable[..., Story]:
+    """Builds a Story: ``story(category="dibao_marginal", conditions=("seriously_ill",))``."""
+    return Story
+
+
+@pytest.fixture
+def catalogue() -> Callable[..., CatalogueVersionPublished]:
+    """Builds a catalogue version of the demo items."""
+    return catalogue_event

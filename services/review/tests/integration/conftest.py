@@ -1,0 +1,154 @@
+"""Fixtures of review's integration tests: the app in-process on real Kafka and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from contracts import topics
+from contracts.envelope import Event
+from contracts.registry import parse
+from devstack.infra import Infra
+from devstack.pytest_plugin import running_app
+from review.main import create_app
+from review.settings import Settings
+
+TOWNSHIP = "341702100"
+OTHER_TOWNSHIP = "341702101"
+WAIT_S = 60
+
+
+@dataclass
+class Review:
+    """What a test needs to talk to the running review service and the broker."""
+
+    client: httpx.AsyncClient
+    engine: AsyncEngine
+    producer: AIOKafkaProducer
+    infra: Infra
+    mint: Callable[..., str]
+
+    def auth(self, role: str = "township_officer", division: str = TOWNSHIP) -> dict[str, str]:
+        """Authorization header for a user with one role and jurisdiction."""
+        token = self.mint(user_id=f"u-{role}-{division}", roles=[role], division=division)
+        return {"Authorization": f"Bearer {token}"}
+
+    async def publish(self, *events: Event) -> None:
+        """Publishes events on their topics with a plain producer, keyed like the outbox."""
+        for event in events:
+            key = event.subject_key.encode()
+            await self.producer.send_and_wait(event.TOPIC, event.to_json_bytes(), key=key)
+
+    async def until(self, probe: Callable[[], Awaitable[Any]]) -> Any:
+        """Polls ``probe`` until it returns something truthy (fails after WAIT_S)."""
+        async with asyncio.timeout(WAIT_S):
+            while True:
+                if found := await probe():
+                    return found
+                await asyncio.sleep(0.1)
+
+    async def case(self, application_id: uuid.UUID, **auth: str) -> httpx.Response:
+        """GET /review-queue/{application_id}."""
+        return await self.client.get(f"/review-queue/{application_id}", headers=self.auth(**auth))
+
+    async def ready_case(
+        self, application_id: uuid.UUID, status: str = "awaiting_decision", division: str = TOWNSHIP
+    ) -> Any:
+        """Waits until the case is visible to its township's officer with ``status``."""
+
+        async def probe() -> Any:
+            got = await self.case(application_id, division=division)
+            return got.json() if got.status_code == 200 and got.json()["status"] == status else None
+
+        return await self.until(probe)
+
+    async def decide(
+        self, application_id: uuid.UUID, body: dict[str, Any], **headers: str
+    ) -> httpx.Response:
+        """POST /applications/{application_id}/decision as the township's officer."""
+        auth = self.auth(division=headers.pop("division", TOWNSHIP))
+        return await self.client.post(
+            f"/applications/{application_id}/decision", json=body, headers={**auth, **headers}
+        )
+
+    async def decision_event(self, application_id: uuid.UUID) -> Event:
+        """Reads review.decisions.v1 from the start with a plain consumer until the event shows."""
+        consumer = AIOKafkaConsumer(
+            topics.REVIEW_DECISIONS,
+            bootstrap_servers=self.infra.kafka_bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        try:
+            async with asyncio.timeout(WAIT_S):
+                while True:
+                    batches = await consumer.getmany(timeout_ms=500)
+                    for record in (r for rs in batches.values() for r in rs):
+                        event = parse(record.topic, record.value)
+                        if getattr(event, "application_id", None) == application_id:
+                            return event
+        finally:
+            await consumer.stop()
+
+
+def approve_body(**overrides: Any) -> dict[str, Any]:
+    """An approval of meal delivery daily and cleaning twice a month."""
+    body: dict[str, Any] = {
+        "decision": "approve",
+        "need_assessment": {
+            "self_care_level": "moderate",
+            "need_categories": ["life_care", "cleaning"],
+            "notes": "独居，行动不便",
+        },
+        "items": [
+            {
+                "item_code": "LC-03",
+                "mode": "government_purchase",
+                "frequency": {"times": 1, "per": "day"},
+                "funding_source": "home_elderly_care",
+            },
+            {
+                "item_code": "CL-01",
+                "mode": "neighbour_mutual_aid",
+                "frequency": {"times": 2, "per": "month"},
+                "funding_source": "other_service_aid",
+            },
+        ],
+        "effective_date": "2024-06-01",
+    }
+    return {**body, **overrides}
+
+
+@pytest.fixture(scope="module")
+async def review(
+    infra: Infra,
+    service_env: Callable[..., dict[str, Any]],
+    mint_token: Callable[..., str],
+) -> AsyncIterator[Review]:
+    """The review app running in-process, a producer and the service's database."""
+    settings = Settings(**service_env("review"))
+    engine = create_async_engine(settings.database_url)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all")
+    await producer.start()
+    try:
+        async with running_app(create_app(settings)) as client:
+            yield Review(client, engine, producer, infra, mint_token)
+    finally:
+        await producer.stop()
+        await engine.dispose()
+
+
+@pytest.fixture
+def approval() -> Callable[..., dict[str, Any]]:
+    """Builds an approval body: ``approval(effective_date="2025-02-01")``."""
+    return approve_body
