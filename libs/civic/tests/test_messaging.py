@@ -84,7 +84,7 @@ async def test_events_leave_only_with_their_committed_state_change(
         uow.emit(dropped)  # never committed: the block ends without commit()
     async with db() as s:
         rows = (await s.execute(select(outbox_message.c.topic, outbox_message.c.payload))).all()
-    by_topic = {topic: payload for topic, payload in rows}
+    by_topic = dict(rows)
     assert set(by_topic) == {topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS}
     assert str(kept.event_id) in by_topic[topics.INTAKE_APPLICATIONS]
     # the big-data mirror names its source and carries no name or ID number
