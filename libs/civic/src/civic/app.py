@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 
@@ -57,6 +59,15 @@ def _health_router() -> APIRouter:
     return router
 
 
+async def _trace_id_header(request: Request, call_next: Any) -> Any:
+    # Front-line staff quote this id to the hotline; apps may carry it on to later steps.
+    response = await call_next(request)
+    ctx = trace.get_current_span().get_span_context()
+    if ctx.is_valid:
+        response.headers["X-Trace-Id"] = format(ctx.trace_id, "032x")
+    return response
+
+
 def create_service_app(
     runtime: Runtime,
     *,
@@ -72,6 +83,7 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     install_problem_handlers(app)
+    app.middleware("http")(_trace_id_header)
     FastAPIInstrumentor.instrument_app(
         app, tracer_provider=runtime.tracer_provider, excluded_urls="healthz,readyz"
     )
