@@ -36,6 +36,16 @@ class OrderAccepted(ProviderReplyEvent):
     )
     order_id: uuid.UUID = Field(description="The order accepted.")
     order_version: Version = Field(description="Version of the order the provider saw.")
+    admission_date: date | None = Field(
+        default=None,
+        description="Institutional care: the day the person is (to be) admitted; required there.",
+    )
+    paired_member_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Party building: the branch's reference of the paired member; required there.",
+    )
 
 
 class OrderDeclined(ProviderReplyEvent):
@@ -80,6 +90,12 @@ class ServicePlanSubmitted(ProviderReplyEvent):
     items: tuple[PlannedItem, ...] = Field(min_length=1, description="Items planned.")
     starts_on: date = Field(description="First day of the plan.")
     ends_on: date | None = Field(default=None, description="Last day of the plan, if fixed.")
+    summary_zh: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="The plan in words (服务方案), for the township; stays in dispatch.",
+    )
 
 
 class ServiceRecordReported(ProviderReplyEvent):
@@ -103,6 +119,19 @@ class ServiceRecordReported(ProviderReplyEvent):
     recipient_confirmed: bool = Field(description="Whether the recipient signed or confirmed.")
     evidence_document_ids: tuple[uuid.UUID, ...] = Field(
         default=(), description="Uploaded evidence (photos, signed sheets) held by archive."
+    )
+    confirmation_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="Reference of the recipient's confirmation (signature sheet or photo id).",
+    )
+    location: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="Where the service was given (e.g. 'home', 'day-care centre' or "
+        "'lat,lon'); stays in dispatch.",
     )
 
     @model_validator(mode="after")

@@ -12,6 +12,5 @@ from dispatch.settings import Settings
 
 def asyncapi_app() -> FastStream:
     """Builds dispatch's broker (no connections) for the AsyncAPI generator."""
-    return specification_app(
-        build(Settings.model_validate(DOCS_ENV)), title=TITLE, description=DESCRIPTION
-    )
+    parts = build(Settings.model_validate(DOCS_ENV))
+    return specification_app(parts.runtime, title=TITLE, description=DESCRIPTION)

@@ -1,15 +1,137 @@
-"""Composition root of the dispatch service."""
+"""Composition root of the dispatch service: the one place where things are wired."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Union
+
+from faststream import AckPolicy
+
+from civic.consumer import MessageProcessor, TopicConsumer
+from civic.kafka import DeadLetterPublisher
 from civic.runtime import Runtime, build_runtime
+from contracts import topics
+from contracts.registry import event_class
 from dispatch.consumers import build_consumers
+from dispatch.handlers import Timing
+from dispatch.handlers.providers import repair_topics
+from dispatch.reply_topics import ReplyListener
 from dispatch.settings import Settings
+from dispatch.topic_admin import TopicAdmin
+from dispatch.watcher import DeadlineWatcher
 
-#: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = ()
+log = logging.getLogger(__name__)
+
+#: Topics this service publishes (through its outbox); provider topics by their family.
+PRODUCES: tuple[str, ...] = (
+    topics.DISPATCH_PROVIDERS,
+    topics.DISPATCH_ORDERS,
+    topics.PROVIDER_ORDERS_FAMILY,
+    topics.DISPATCH_SERVICES,
+    topics.DISPATCH_DOORBELL,
+)
 
 
-def build(settings: Settings) -> Runtime:
+@dataclass
+class Dispatch:
+    """Everything one dispatch process holds besides the shared runtime."""
+
+    runtime: Runtime
+    settings: Settings
+    timing: Timing
+    topic_admin: TopicAdmin
+    replies: ReplyListener | None
+    watcher: DeadlineWatcher
+
+
+def timing_of(settings: Settings) -> Timing:
+    """The use cases' deadlines from the settings."""
+    return Timing(
+        order_response=timedelta(seconds=settings.order_response_s),
+        doorbell_answer=timedelta(seconds=settings.doorbell_ack_s),
+        record_clock_skew=timedelta(seconds=settings.record_clock_skew_s),
+    )
+
+
+def build(settings: Settings) -> Dispatch:
     """Wires the dispatch service from its settings."""
-    return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    timing = timing_of(settings)
+    consumers = build_consumers(timing)
+    # A topic family ("provider.*.replies.v1") is no topic name: it is read by pattern below.
+    fixed = [c for c in consumers if "*" not in c.topic]
+    runtime = build_runtime(settings, consumers=fixed, produces=PRODUCES)
+    families = [c for c in consumers if "*" in c.topic]
+    replies = None
+    for family in families:
+        if settings.asyncapi_docs:
+            _document_family(runtime, family)
+        else:
+            replies = _reply_listener(runtime, settings, family)
+    admin = TopicAdmin(
+        settings.kafka_bootstrap_servers,
+        partitions=settings.provider_topic_partitions,
+        replication=settings.provider_topic_replication,
+    )
+    watcher = DeadlineWatcher(runtime.uow, interval_s=settings.deadline_poll_s)
+    return Dispatch(runtime, settings, timing, admin, replies, watcher)
+
+
+def _reply_listener(runtime: Runtime, settings: Settings, family: TopicConsumer) -> ReplyListener:
+    dead_letters = DeadLetterPublisher(runtime.broker)
+    processor = MessageProcessor(
+        family,
+        uow_factory=runtime.uow,
+        dead_letter=dead_letters,
+        max_attempts=settings.consumer_max_attempts,
+        backoff_s=settings.consumer_retry_backoff_s,
+    )
+    runtime.processors.append(processor)
+    return ReplyListener(
+        settings.kafka_bootstrap_servers,
+        processor,
+        dead_letters,
+        refresh_ms=settings.reply_topic_refresh_ms,
+        tracer_provider=runtime.tracer_provider,
+    )
+
+
+def _document_family(runtime: Runtime, family: TopicConsumer) -> None:
+    # For AsyncAPI only (never started): the pattern subscription, typed with what it reads.
+    handled: Any = tuple(event_class(t) for t in family.handlers)
+
+    async def documented(body: Any) -> None:
+        """Documentation only."""
+
+    documented.__annotations__ = {"body": Union[handled]}  # noqa: UP007
+    runtime.broker.subscriber(
+        pattern="provider.{provider_code}.replies.v1",
+        group_id=family.group,
+        ack_policy=AckPolicy.MANUAL,
+        title=f"{family.topic}:{family.group}",
+        description=f"{family.description} Handles {', '.join(e.__name__ for e in handled)}.",
+    )(documented)
+
+
+@contextlib.asynccontextmanager
+async def background(parts: Dispatch) -> AsyncIterator[None]:
+    """Runs what dispatch needs beside HTTP and the shared consumers, and stops it after."""
+    async with parts.runtime.uow() as uow:
+        created = await repair_topics(uow=uow, topic_admin=parts.topic_admin)
+    if created:
+        log.warning("re-created missing provider topics: %s", ", ".join(created))
+    if parts.replies is not None:
+        await parts.replies.start()
+    watch = asyncio.create_task(parts.watcher.run(), name="deadline-watcher")
+    try:
+        yield
+    finally:
+        parts.watcher.stop()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(watch, timeout=10)
+        if parts.replies is not None:
+            await parts.replies.stop()

@@ -1,10 +1,157 @@
-"""What dispatch listens to on Kafka, and which use case each event triggers."""
+"""What dispatch listens to on Kafka, and which use case each event triggers.
+
+* ``review.decisions.v1`` — RecipientApproved: **where an order comes from** (referral).
+* ``settlement.catalogue.v1`` — CatalogueVersionPublished: the items that exist.
+* ``provider.<code>.replies.v1`` — every provider's answers (accept, decline, plan, record),
+  read through one pattern subscription (see ``reply_topics``); the topic names the sender.
+
+A refused answer (not the provider's order, an order already closed...) is logged and
+dropped: retrying cannot change the verdict, and the provider sees the order's state over
+HTTP. Every consumer is in group ``dispatch``.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from civic.consumer import TopicConsumer
+from civic.errors import ProblemError
+from civic.uow import UnitOfWork
+from contracts import topics
+from contracts.provider import (
+    OrderAccepted,
+    OrderDeclined,
+    ServicePlanSubmitted,
+    ServiceRecordReported,
+)
+from contracts.review import RecipientApproved
+from contracts.settlement import CatalogueVersionPublished
+from dispatch.domain.orders import Acceptance
+from dispatch.domain.records import Report
+from dispatch.handlers import Timing
+from dispatch.handlers.records import Reported, report_services
+from dispatch.handlers.referral import refer_recipient
+from dispatch.handlers.replies import Answer, Plan, PlannedItem, accept_order, decline_order
+from dispatch.handlers.replies import submit_plan as keep_plan
+from dispatch.repository import catalogue
+
+GROUP = "dispatch"
+log = logging.getLogger(__name__)
 
 
-def build_consumers() -> list[TopicConsumer]:
-    """Returns dispatch's subscriptions."""
-    return []
+def build_consumers(timing: Timing) -> list[TopicConsumer]:
+    """Returns dispatch's subscriptions (the reply family is subscribed by pattern)."""
+    return [_decisions(timing), _catalogue(), _replies(timing)]
+
+
+def _decisions(timing: Timing) -> TopicConsumer:
+    c = TopicConsumer(
+        topics.REVIEW_DECISIONS, group=GROUP, description="Referral of approved recipients."
+    )
+
+    @c.on(RecipientApproved)
+    async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
+        """Places each approved item with a provider."""
+        await refer_recipient(event, uow=uow, timing=timing)
+
+    return c
+
+
+def _catalogue() -> TopicConsumer:
+    c = TopicConsumer(topics.SETTLEMENT_CATALOGUE, group=GROUP, description="The catalogue copy.")
+
+    @c.on(CatalogueVersionPublished)
+    async def on_catalogue(event: CatalogueVersionPublished, uow: UnitOfWork) -> None:
+        """Keeps the county's new catalogue version."""
+        await catalogue.store_version(uow.session, event)
+
+    return c
+
+
+def _refusals_logged(
+    fn: Callable[[Any, UnitOfWork], Awaitable[None]],
+) -> Callable[[Any, UnitOfWork], Awaitable[None]]:
+    async def guarded(event: Any, uow: UnitOfWork) -> None:
+        try:
+            await fn(event, uow)
+        except ProblemError as refused:
+            log.warning(
+                "refused %s from %s: %s", event.event_type, event.provider_code, refused.code
+            )
+
+    guarded.__doc__ = fn.__doc__
+    return guarded
+
+
+def _replies(timing: Timing) -> TopicConsumer:
+    c = TopicConsumer(
+        topics.PROVIDER_REPLIES_FAMILY, group=GROUP, description="Providers' answers."
+    )
+
+    @c.on(OrderAccepted)
+    @_refusals_logged
+    async def on_accepted(event: OrderAccepted, uow: UnitOfWork) -> None:
+        """The provider accepts its order."""
+        answer = Answer(event.order_id, event.order_version, event.provider_code)
+        await accept_order(
+            answer, Acceptance(event.admission_date, event.paired_member_ref), uow=uow
+        )
+
+    @c.on(OrderDeclined)
+    @_refusals_logged
+    async def on_declined(event: OrderDeclined, uow: UnitOfWork) -> None:
+        """The provider declines; the item goes to the next provider."""
+        answer = Answer(event.order_id, event.order_version, event.provider_code)
+        await decline_order(answer, event.reason_code, event.reason_zh, uow=uow, timing=timing)
+
+    @c.on(ServicePlanSubmitted)
+    @_refusals_logged
+    async def on_plan(event: ServicePlanSubmitted, uow: UnitOfWork) -> None:
+        """Keeps the provider's plan."""
+        await keep_plan(plan_of(event), uow=uow)
+
+    @c.on(ServiceRecordReported)
+    @_refusals_logged
+    async def on_record(event: ServiceRecordReported, uow: UnitOfWork) -> None:
+        """Checks a service record."""
+        await report_services(
+            [reported_of(event)], provider_code=event.provider_code, uow=uow, timing=timing
+        )
+
+    return c
+
+
+def plan_of(event: ServicePlanSubmitted) -> Plan:
+    """The plan use case's command from a plan on the reply topic."""
+    items = tuple(PlannedItem(i.order_id, i.item_code, i.frequency) for i in event.items)
+    return Plan(
+        event.plan_id,
+        event.version,
+        event.provider_code,
+        items,
+        event.starts_on,
+        event.ends_on,
+        event.summary_zh,
+        f"topic:{event.provider_code}",
+    )
+
+
+def reported_of(event: ServiceRecordReported) -> Reported:
+    """The record use case's command from a record on the reply topic."""
+    report = Report(
+        event.record_id,
+        event.provider_code,
+        event.item_code,
+        event.service_date,
+        event.started_at,
+        event.ended_at,
+        event.worker_ref,
+        event.recipient_confirmed,
+        event.confirmation_ref,
+        len(event.evidence_document_ids),
+    )
+    return Reported(
+        report, event.order_id, event.quantity, event.location, event.evidence_document_ids, "kafka"
+    )

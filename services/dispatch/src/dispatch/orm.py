@@ -1,7 +1,331 @@
-"""Tables of the dispatch database."""
+"""Tables of the dispatch database (kept in step with migrations/versions/*_0002_*)."""
 
 from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.db import make_metadata
 
 metadata = make_metadata()
+
+
+def _created() -> Column[object]:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _codes(name: str) -> Column[object]:
+    return Column(name, ARRAY(Text), nullable=False, server_default=text("'{}'"))
+
+
+# --- the provider registry (county-managed) and the catalogue copy ---------------------
+
+provider = Table(
+    "provider",
+    metadata,
+    Column("provider_id", Uuid, primary_key=True),
+    Column("code", Text, nullable=False, unique=True),
+    Column("name_zh", Text, nullable=False),
+    Column("provider_type", Text, nullable=False),
+    Column("credit_code", Text),
+    Column("county_code", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("qualification_name", Text, nullable=False),
+    Column("qualification_number", Text, nullable=False),
+    Column("qualified_from", Date, nullable=False),
+    Column("qualified_until", Date, nullable=False),
+    Column("agreement_ends_on", Date),
+    _codes("township_codes"),
+    _codes("village_codes"),
+    _codes("item_codes"),
+    _codes("modes"),
+    _codes("service_categories"),
+    Column("contacts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("suspension_reason_code", Text),
+    Column("suspension_reason_zh", Text),
+    Column("suspended_from", Date),
+    _created(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_provider_county_code", "county_code"),
+)
+
+catalogue_item = Table(
+    "catalogue_item",
+    metadata,
+    Column("county_code", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("item_code", Text, primary_key=True),
+    Column("name_zh", Text, nullable=False),
+    Column("service_category", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("effective_from", Date, nullable=False),
+)
+
+# --- recipients as review approved them, and their contact details --------------------
+
+recipient = Table(
+    "recipient",
+    metadata,
+    Column("recipient_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("household_id", Uuid, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    _created(),
+    Index("ix_recipient_person_id", "person_id"),
+)
+
+recipient_contact = Table(
+    "recipient_contact",
+    metadata,
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), primary_key=True),
+    Column("address", Text, nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("emergency_contact", Text),
+    Column("notes_zh", Text),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+contact_access = Table(
+    "contact_access",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("order_id", Uuid, nullable=False),
+    Column("recipient_id", Uuid, nullable=False),
+    Column("provider_code", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("accessed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_contact_access_order_id", "order_id"),
+)
+
+# --- service orders (one approved item at one provider) --------------------------------
+
+service_order = Table(
+    "service_order",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("referral_id", Uuid, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("recipient_id", Uuid, nullable=False),
+    Column("person_id", Uuid, nullable=False),
+    Column("household_id", Uuid, nullable=False),
+    Column("display_name", Text, nullable=False),
+    Column("provider_id", Uuid, ForeignKey("provider.provider_id")),
+    Column("provider_code", Text),
+    Column("item_code", Text, nullable=False),
+    Column("service_category", Text, nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("frequency_times", Integer, nullable=False),
+    Column("frequency_per", Text, nullable=False),
+    Column("funding_source", Text, nullable=False),
+    Column("unit", Text),
+    Column("catalogue_version", Integer),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("respond_by", DateTime(timezone=True)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("escalation_kind", Text),
+    Column("unplaced_reason", Text),
+    Column("replaces_order_id", Uuid),
+    Column("decline_reason_code", Text),
+    Column("decline_reason_zh", Text),
+    Column("admission_date", Date),
+    Column("paired_member_ref", Text),
+    Column("assigned_by", Text),
+    Column("assignment_note_zh", Text),
+    Column("source_event_id", Uuid),
+    _created(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_service_order_provider_id_status", "provider_id", "status"),
+    Index("ix_service_order_referral_id", "referral_id"),
+    Index("ix_service_order_township_code_status", "township_code", "status"),
+    Index("ix_service_order_recipient_id", "recipient_id"),
+    Index("ix_service_order_household_id", "household_id"),
+    Index(
+        "ix_service_order_awaiting_answer",
+        "respond_by",
+        postgresql_where=text("status = 'assigned' AND escalated_at IS NULL"),
+    ),
+)
+
+# --- plans and service records ---------------------------------------------------------
+
+service_plan = Table(
+    "service_plan",
+    metadata,
+    Column("plan_id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("provider_code", Text, nullable=False),
+    Column("person_id", Uuid, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),
+    Column("summary_zh", Text),
+    Column("submitted_by", Text, nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+plan_item = Table(
+    "plan_item",
+    metadata,
+    Column("plan_id", Uuid, ForeignKey("service_plan.plan_id"), primary_key=True),
+    Column("order_id", Uuid, ForeignKey("service_order.order_id"), primary_key=True),
+    Column("item_code", Text, primary_key=True),
+    Column("frequency_times", Integer, nullable=False),
+    Column("frequency_per", Text, nullable=False),
+    Index("ix_plan_item_order_id", "order_id"),
+)
+
+service_record = Table(
+    "service_record",
+    metadata,
+    Column("record_id", Uuid, primary_key=True),
+    Column("order_id", Uuid, nullable=False),
+    Column("provider_code", Text, nullable=False),
+    Column("worker_ref", Text, nullable=False),
+    Column("item_code", Text, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("service_date", Date, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=False),
+    Column("recipient_confirmed", Boolean, nullable=False),
+    Column("confirmation_ref", Text),
+    Column("location", Text),
+    Column("evidence_document_ids", ARRAY(Uuid), nullable=False, server_default=text("'{}'")),
+    Column("outcome", Text, nullable=False),
+    Column("check_code", Text),
+    Column("received_via", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_service_record_order_id", "order_id"),
+    Index("ix_service_record_worker", "provider_code", "worker_ref", "started_at"),
+)
+
+# --- neighbour mutual aid (邻里互助) ----------------------------------------------------
+
+neighbour_helper = Table(
+    "neighbour_helper",
+    metadata,
+    Column("helper_id", Uuid, primary_key=True),
+    Column("village_code", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("name_zh", Text, nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("trained_on", Date, nullable=False),
+    Column("training_org_zh", Text),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _created(),
+    UniqueConstraint("village_code", "user_id", name="uq_neighbour_helper_village_user"),
+)
+
+neighbour_service = Table(
+    "neighbour_service",
+    metadata,
+    Column("record_id", Uuid, primary_key=True),
+    Column("helper_id", Uuid, ForeignKey("neighbour_helper.helper_id"), nullable=False),
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("service_date", Date, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("content_zh", Text, nullable=False),
+    Column("item_code", Text),
+    Column("recorded_by", Text, nullable=False),
+    _created(),
+    Index("ix_neighbour_service_village_code_service_date", "village_code", "service_date"),
+)
+
+# --- the love doorbell (爱心门铃) -------------------------------------------------------
+
+doorbell = Table(
+    "doorbell",
+    metadata,
+    Column("device_id", Text, primary_key=True),
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), nullable=False),
+    Column("person_id", Uuid, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("helper_ids", ARRAY(Uuid), nullable=False),
+    Column("coordinator_user_id", Text, nullable=False),
+    Column("coordinator_channel", Text, nullable=False),
+    Column("registered_by", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _created(),
+)
+
+doorbell_alert = Table(
+    "doorbell_alert",
+    metadata,
+    Column("alert_id", Uuid, primary_key=True),
+    Column("press_id", Text, nullable=False, unique=True),
+    Column("device_id", Text, ForeignKey("doorbell.device_id"), nullable=False),
+    Column("person_id", Uuid, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("pressed_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("answer_by", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("escalation_level", Integer, nullable=False, server_default=text("0")),
+    Index(
+        "ix_doorbell_alert_unanswered",
+        "answer_by",
+        postgresql_where=text("acknowledged_at IS NULL AND escalated_at IS NULL"),
+    ),
+)
+
+alert_notice = Table(
+    "alert_notice",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("alert_id", Uuid, ForeignKey("doorbell_alert.alert_id"), nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    _created(),
+    Index("ix_alert_notice_alert_id", "alert_id"),
+)
+
+alert_ack = Table(
+    "alert_ack",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("alert_id", Uuid, ForeignKey("doorbell_alert.alert_id"), nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=False),
+    Column("seconds_to_acknowledge", Integer, nullable=False),
+    Index("ix_alert_ack_alert_id", "alert_id"),
+)
+
+township_duty = Table(
+    "township_duty",
+    metadata,
+    Column("township_code", Text, primary_key=True),
+    Column("user_id", Text, primary_key=True),
+    Column("channel", Text, nullable=False),
+    _created(),
+)

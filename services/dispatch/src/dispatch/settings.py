@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from pydantic import Field, SecretStr
+
 from civic.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):
-    """dispatch's settings: the shared ones, with its own name as default."""
+    """dispatch's settings: the shared ones, its deadlines and its provider topics."""
 
     service_name: str = "dispatch"
     http_port: int = 8000
+    order_response_s: float = Field(
+        default=48 * 3600, gt=0, description="How long a provider has to accept or decline."
+    )
+    doorbell_ack_s: float = Field(
+        default=10 * 60, gt=0, description="How long helpers have to answer a doorbell alert."
+    )
+    deadline_poll_s: float = Field(
+        default=5.0, gt=0, description="How often the deadline watcher looks for overdue work."
+    )
+    provider_topic_partitions: int = Field(default=3, ge=1)
+    provider_topic_replication: int = Field(default=1, ge=1)
+    reply_topic_refresh_ms: int = Field(
+        default=10_000,
+        ge=100,
+        description="How soon a new provider's reply topic is picked up by the pattern consumer.",
+    )
+    record_clock_skew_s: float = Field(
+        default=300, ge=0, description="How far in the future a service record may end (clocks)."
+    )
+    doorbell_gateway_secret: SecretStr | None = Field(
+        default=None, description="Shared HMAC secret of the doorbell device gateway."
+    )

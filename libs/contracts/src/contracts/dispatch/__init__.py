@@ -28,7 +28,11 @@ from contracts.dispatch.providers import (
     ProviderSuspended,
     ProviderUpdated,
 )
-from contracts.dispatch.services import ServiceDelivered, ServiceRecordRefused
+from contracts.dispatch.services import (
+    NeighbourServiceRecorded,
+    ServiceDelivered,
+    ServiceRecordRefused,
+)
 
 EVENTS = (
     providers.EVENTS + orders.EVENTS + provider_topic.EVENTS + services.EVENTS + doorbell.EVENTS
@@ -40,6 +44,7 @@ __all__ = [
     "AlertEscalated",
     "AlertSent",
     "DoorbellPressed",
+    "NeighbourServiceRecorded",
     "OrderAssigned",
     "OrderCancelled",
     "OrderPaused",

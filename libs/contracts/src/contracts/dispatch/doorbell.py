@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, Field
 from contracts import topics
 from contracts.enums import Role
 from contracts.envelope import PersonEvent
-from contracts.fields import UserId, VillageCode
+from contracts.fields import TownshipCode, UserId, VillageCode
 from contracts.kinds import AlertChannel
 
 
@@ -65,6 +65,12 @@ class AlertEscalated(DoorbellEvent):
     )
     level: int = Field(ge=1, description="Escalation level reached (1 = first escalation).")
     escalated_to: Role = Field(description="Role alerted now.")
+    notified_ids: tuple[UserId, ...] = Field(
+        default=(), description="Users on the duty list who were alerted."
+    )
+    township_code: TownshipCode | None = Field(
+        default=None, description="Township/street whose duty list was alerted."
+    )
 
 
 EVENTS = (DoorbellPressed, AlertSent, AlertAcknowledged, AlertEscalated)

@@ -24,8 +24,36 @@ from contracts.fields import (
     VillageCode,
     check_division_chain,
 )
+from contracts.labels import ZhEnum, zh_labels
 from contracts.reasons import DeclineReason, EscalationKind, OrderChangeReason
 from contracts.values import Frequency
+
+
+@zh_labels(
+    {
+        "no_provider_in_area": "本村(社区)无服务供给主体",
+        "mode_not_offered": "无主体开展该服务方式",
+        "item_not_offered": "无主体提供该服务事项",
+        "all_suspended": "服务供给主体均已暂停",
+        "not_qualified": "服务供给主体资质不在有效期内",
+        "all_declined": "服务供给主体均已拒单",
+        "no_capacity": "服务供给主体服务能力已满",
+        "item_not_in_catalogue": "服务事项不在县级服务目录中",
+        "other": "其他",
+    }
+)
+class UnplacedReason(ZhEnum):
+    """Why no provider could be chosen for an approved item (the order waits for an officer)."""
+
+    NO_PROVIDER_IN_AREA = "no_provider_in_area"
+    MODE_NOT_OFFERED = "mode_not_offered"
+    ITEM_NOT_OFFERED = "item_not_offered"
+    ALL_SUSPENDED = "all_suspended"
+    NOT_QUALIFIED = "not_qualified"
+    ALL_DECLINED = "all_declined"
+    NO_CAPACITY = "no_capacity"
+    ITEM_NOT_IN_CATALOGUE = "item_not_in_catalogue"
+    OTHER = "other"
 
 
 class OrderEvent(PersonEvent):
@@ -70,6 +98,14 @@ class ServiceOrderCreated(OrderEvent):
     village_code: VillageCode = Field(description="Village/community of the recipient.")
     start_date: date = Field(description="First day of service.")
     end_date: date | None = Field(default=None, description="Last day of service, if fixed.")
+    referral_id: uuid.UUID | None = Field(
+        default=None,
+        description="The approved item this order places; orders re-routed after a decline "
+        "or an officer's re-assignment share it.",
+    )
+    replaces_order_id: uuid.UUID | None = Field(
+        default=None, description="The order this one takes over from (declined, re-assigned)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -87,6 +123,17 @@ class ServiceOrderAccepted(OrderEvent):
     )
     provider_id: uuid.UUID = Field(description="The provider.")
     provider_code: ProviderCode = Field(description="The provider's code.")
+    admission_date: date | None = Field(
+        default=None,
+        description="For an institutional placement: the day of admission (per-day items "
+        "count from it).",
+    )
+    paired_member_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="For party-building pairing: the branch's reference of the paired member.",
+    )
 
 
 class ServiceOrderDeclined(OrderEvent):
@@ -137,8 +184,12 @@ class ServiceOrderEscalated(OrderEvent):
     event_type: Literal["dispatch.ServiceOrderEscalated"] = Field(
         default="dispatch.ServiceOrderEscalated", description="Event name."
     )
-    provider_id: uuid.UUID = Field(description="The provider concerned.")
-    provider_code: ProviderCode = Field(description="The provider's code.")
+    provider_id: uuid.UUID | None = Field(
+        default=None, description="The provider concerned; none when no provider could be chosen."
+    )
+    provider_code: ProviderCode | None = Field(
+        default=None, description="The provider's code; none when no provider could be chosen."
+    )
     kind: EscalationKind = Field(description="What went wrong.")
     escalated_to: Role = Field(description="Role that must act.")
     respond_by: AwareDatetime | None = Field(
@@ -146,6 +197,21 @@ class ServiceOrderEscalated(OrderEvent):
     )
     source_event_id: uuid.UUID | None = Field(
         default=None, description="event_id of the unanswered event, if any."
+    )
+    unplaced_reason: UnplacedReason | None = Field(
+        default=None, description="Why no provider could be chosen, when that is the problem."
+    )
+    referral_id: uuid.UUID | None = Field(
+        default=None, description="The approved item the order places."
+    )
+    recipient_id: uuid.UUID | None = Field(default=None, description="The recipient concerned.")
+    item_code: ItemCode | None = Field(default=None, description="Catalogue item of the order.")
+    mode: ServiceMode | None = Field(default=None, description="Service mode of the order.")
+    township_code: TownshipCode | None = Field(
+        default=None, description="Township/street whose queue the order waits in."
+    )
+    village_code: VillageCode | None = Field(
+        default=None, description="Village/community of the recipient."
     )
 
 

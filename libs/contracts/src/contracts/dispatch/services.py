@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import ClassVar, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from contracts import topics
 from contracts.enums import FeeUnit, FundingSource, ServiceCategory, ServiceMode
@@ -17,10 +17,39 @@ from contracts.fields import (
     ProviderCode,
     ReasonZh,
     TownshipCode,
+    UserId,
     VillageCode,
     check_division_chain,
 )
+from contracts.labels import ZhEnum, zh_labels
 from contracts.reasons import RecordRefusalReason
+
+
+@zh_labels(
+    {
+        "order_unknown": "服务订单不存在或不属于本服务供给主体",
+        "order_not_active": "服务订单未生效或已停止",
+        "item_not_in_order": "非订单服务事项",
+        "outside_order_period": "服务日期超出服务期限",
+        "time_in_future": "服务时间晚于当前时间",
+        "date_mismatch": "服务日期与开始时间不一致",
+        "worker_overlap": "同一服务人员的服务时间重叠",
+        "missing_confirmation": "缺少服务对象确认",
+        "record_id_taken": "记录编号已被其他记录使用",
+    }
+)
+class RecordCheck(ZhEnum):
+    """The exact check a refused service record failed (finer than ``reason_code``)."""
+
+    ORDER_UNKNOWN = "order_unknown"
+    ORDER_NOT_ACTIVE = "order_not_active"
+    ITEM_NOT_IN_ORDER = "item_not_in_order"
+    OUTSIDE_ORDER_PERIOD = "outside_order_period"
+    TIME_IN_FUTURE = "time_in_future"
+    DATE_MISMATCH = "date_mismatch"
+    WORKER_OVERLAP = "worker_overlap"
+    MISSING_CONFIRMATION = "missing_confirmation"
+    RECORD_ID_TAKEN = "record_id_taken"
 
 
 class ServiceRecordEvent(PersonEvent):
@@ -52,6 +81,14 @@ class ServiceDelivered(ServiceRecordEvent):
     county_code: CountyCode = Field(description="County-level division of the recipient.")
     township_code: TownshipCode = Field(description="Township/street: the purchaser that pays.")
     village_code: VillageCode = Field(description="Village/community of the recipient.")
+    worker_ref: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The provider's own reference for the worker (for spot checks).",
+    )
+    started_at: AwareDatetime | None = Field(default=None, description="When the service started.")
+    ended_at: AwareDatetime | None = Field(default=None, description="When the service ended.")
 
     @model_validator(mode="after")
     def _divisions_nest(self) -> Self:
@@ -67,6 +104,35 @@ class ServiceRecordRefused(ServiceRecordEvent):
     )
     reason_code: RecordRefusalReason = Field(description="Why it was refused.")
     reason_zh: ReasonZh = Field(description="Chinese reason for the provider's staff.")
+    check_code: RecordCheck | None = Field(
+        default=None, description="The exact check that failed, finer than reason_code."
+    )
 
 
-EVENTS = (ServiceDelivered, ServiceRecordRefused)
+class NeighbourServiceRecorded(PersonEvent):
+    """A village recorded services a trained neighbour gave (邻里互助), for the yearly subsidy."""
+
+    TOPIC: ClassVar[str] = topics.DISPATCH_SERVICES
+
+    event_type: Literal["dispatch.NeighbourServiceRecorded"] = Field(
+        default="dispatch.NeighbourServiceRecorded", description="Event name."
+    )
+    producer: Literal["dispatch"] = Field(default="dispatch", description="Always dispatch.")
+    record_id: uuid.UUID = Field(description="The village's record of the services.")
+    helper_id: uuid.UUID = Field(description="The neighbour helper who served.")
+    recipient_id: uuid.UUID = Field(description="The recipient served.")
+    service_date: date = Field(description="Day of the services.")
+    count: int = Field(ge=1, le=50, description="Number of services given that day.")
+    item_code: ItemCode | None = Field(default=None, description="Catalogue item, if one fits.")
+    county_code: CountyCode = Field(description="County-level division of the village.")
+    township_code: TownshipCode = Field(description="Township/street that pays the subsidy.")
+    village_code: VillageCode = Field(description="Village/community that recorded it.")
+    recorded_by: UserId = Field(description="Village staff member or coordinator who recorded it.")
+
+    @model_validator(mode="after")
+    def _divisions_nest(self) -> Self:
+        check_division_chain(self.county_code, self.township_code, self.village_code)
+        return self
+
+
+EVENTS = (ServiceDelivered, ServiceRecordRefused, NeighbourServiceRecorded)

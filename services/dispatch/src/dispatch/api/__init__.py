@@ -1,0 +1,15 @@
+"""dispatch's HTTP routes: parse, call a use case, shape the answer (one module per audience)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from dispatch.api import doorbell, neighbours, orders, provider_portal, providers
+
+ROUTERS: list[APIRouter] = [
+    providers.router,
+    orders.router,
+    provider_portal.router,
+    neighbours.router,
+    doorbell.router,
+]

@@ -1,0 +1,75 @@
+"""Neighbour mutual aid: village staff register trained neighbours and record their services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import RowMapping
+
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES
+from civic.security import ensure_jurisdiction
+from dispatch.api.deps import AnyStaff, VillageStaff
+from dispatch.handlers.neighbours import record_neighbour_service, register_helper
+from dispatch.repository import neighbours
+from dispatch.schemas.neighbours import (
+    HelperBody,
+    HelperRead,
+    HelperYear,
+    NeighbourServiceBody,
+    YearSummary,
+)
+
+router = APIRouter(
+    prefix="/villages/{village_code}", tags=["邻里互助 neighbour aid"], responses=PROBLEM_RESPONSES
+)
+
+
+def helper_read(row: RowMapping) -> HelperRead:
+    """The API view of a helper."""
+    return HelperRead(**{k: row[k] for k in HelperRead.model_fields})
+
+
+@router.post("/neighbour-helpers", status_code=status.HTTP_201_CREATED, summary="登记邻里志愿者")
+async def add_helper(
+    village_code: str, body: HelperBody, who: VillageStaff, uow: UowDep
+) -> HelperRead:
+    """Registers a trained neighbour of the village."""
+    async with uow:
+        row = await register_helper(body, village_code=village_code, staff=who, uow=uow)
+    return helper_read(row)
+
+
+@router.get("/neighbour-helpers", summary="邻里志愿者名单")
+async def list_helpers(village_code: str, who: AnyStaff, uow: UowDep) -> list[HelperRead]:
+    """The village's trained neighbours."""
+    ensure_jurisdiction(who, village_code)
+    async with uow:
+        rows = await neighbours.helpers(uow.session, village_code)
+    return [helper_read(r) for r in rows]
+
+
+@router.post("/neighbour-services", status_code=status.HTTP_201_CREATED, summary="记录邻里互助服务")
+async def add_service(
+    village_code: str, body: NeighbourServiceBody, who: VillageStaff, uow: UowDep
+) -> NeighbourServiceBody:
+    """Records services a neighbour gave (count and content); a retry is safe."""
+    async with uow:
+        row = await record_neighbour_service(body, village_code=village_code, staff=who, uow=uow)
+    return NeighbourServiceBody(**{k: row[k] for k in NeighbourServiceBody.model_fields})
+
+
+@router.get("/neighbour-services/summary", summary="邻里互助年度汇总")
+async def year_summary(
+    village_code: str,
+    who: AnyStaff,
+    uow: UowDep,
+    year: int = Query(default_factory=lambda: date.today().year, ge=2023, le=2100),
+) -> YearSummary:
+    """Per helper, the services recorded in a year: the basis of the yearly subsidy."""
+    ensure_jurisdiction(who, village_code)
+    async with uow:
+        rows = await neighbours.year_totals(uow.session, village_code, year)
+    helpers = [HelperYear(**{k: r[k] for k in HelperYear.model_fields}) for r in rows]
+    return YearSummary(village_code=village_code, year=year, helpers=helpers)

@@ -1,0 +1,140 @@
+"""Orders as officers see them: a township's orders and queue, re-assignment, plans, records."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import RowMapping
+
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES
+from dispatch.api.deps import DispatchDep, Officer, PageNo, PageSize, TownshipOfficer, VillageStaff
+from dispatch.domain.orders import OrderStatus
+from dispatch.handlers import views
+from dispatch.handlers.contacts import record_contact
+from dispatch.handlers.reassign import reassign_order
+from dispatch.provider_topic import frequency_of
+from dispatch.schemas.common import Page
+from dispatch.schemas.orders import ContactBody, OrderRead, ReassignBody
+from dispatch.schemas.services import PlanRead, RecordOutcome
+
+router = APIRouter(tags=["服务订单 orders"], responses=PROBLEM_RESPONSES)
+
+
+def order_read(row: RowMapping) -> OrderRead:
+    """The officers' view of an order row."""
+    fields: dict[str, Any] = {k: row[k] for k in OrderRead.model_fields if k in row}
+    return OrderRead(**fields, frequency=frequency_of(row))
+
+
+@router.get("/townships/{township_code}/orders", summary="乡镇(街道)服务订单")
+async def township_orders(
+    township_code: str,
+    who: Officer,
+    uow: UowDep,
+    status_: OrderStatus | None = Query(None, alias="status", description="Only this status."),
+    page: PageNo = 1,
+    size: PageSize = 20,
+) -> Page[OrderRead]:
+    """A township's orders, newest first."""
+    async with uow:
+        rows, total = await views.township_orders(
+            township_code=township_code,
+            status=status_,
+            queue_only=False,
+            officer=who,
+            uow=uow,
+            page=page,
+            size=size,
+        )
+    return Page(items=[order_read(r) for r in rows], total=total, page=page, size=size)
+
+
+@router.get("/townships/{township_code}/queue", summary="乡镇(街道)待派单队列")
+async def township_queue(
+    township_code: str, who: Officer, uow: UowDep, page: PageNo = 1, size: PageSize = 20
+) -> Page[OrderRead]:
+    """Orders waiting for an officer: nobody eligible, or no answer in time."""
+    async with uow:
+        rows, total = await views.township_orders(
+            township_code=township_code,
+            status=None,
+            queue_only=True,
+            officer=who,
+            uow=uow,
+            page=page,
+            size=size,
+        )
+    return Page(items=[order_read(r) for r in rows], total=total, page=page, size=size)
+
+
+@router.get("/orders/{order_id}", summary="服务订单详情")
+async def read_order(order_id: uuid.UUID, who: Officer, uow: UowDep) -> OrderRead:
+    """One order inside the caller's jurisdiction."""
+    async with uow:
+        return order_read(await views.officer_order(order_id=order_id, officer=who, uow=uow))
+
+
+@router.post("/orders/{order_id}/reassign", summary="改派服务订单")
+async def reassign(
+    order_id: uuid.UUID, body: ReassignBody, who: TownshipOfficer, uow: UowDep, parts: DispatchDep
+) -> OrderRead:
+    """Hands a queued or open order to the provider the officer chose; returns the new order."""
+    async with uow:
+        row = await reassign_order(
+            body, order_id=order_id, officer=who, uow=uow, timing=parts.timing
+        )
+    return order_read(row)
+
+
+@router.get("/orders/{order_id}/plans", summary="服务方案")
+async def plans(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[PlanRead]:
+    """The provider's plans covering the order."""
+    async with uow:
+        rows = await views.order_plans(order_id=order_id, officer=who, uow=uow)
+    return [
+        PlanRead(**{k: r[k] for k in PlanRead.model_fields if k in r}, frequency=frequency_of(r))
+        for r in rows
+    ]
+
+
+@router.get("/orders/{order_id}/records", summary="服务记录")
+async def records(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[RecordOutcome]:
+    """Every service record reported under the order, with its outcome."""
+    async with uow:
+        rows = await views.order_records(order_id=order_id, officer=who, uow=uow)
+    return [
+        RecordOutcome(
+            record_id=r["record_id"],
+            accepted=r["outcome"] == "delivered",
+            check_code=r["check_code"],
+            reason_zh=None,
+        )
+        for r in rows
+    ]
+
+
+@router.get("/orders/{order_id}/contact-reads", summary="联系方式查阅记录")
+async def contact_reads(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[dict[str, Any]]:
+    """Who read the recipient's contact details through this order, and when."""
+    async with uow:
+        rows = await views.contact_reads(order_id=order_id, officer=who, uow=uow)
+    return [
+        {"user_id": r["user_id"], "provider_code": r["provider_code"], "at": r["accessed_at"]}
+        for r in rows
+    ]
+
+
+@router.put(
+    "/recipients/{recipient_id}/contact",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="登记服务对象联系方式",
+)
+async def set_contact(
+    recipient_id: uuid.UUID, body: ContactBody, who: VillageStaff, uow: UowDep
+) -> None:
+    """Records how the serving provider reaches the recipient (never sent over Kafka)."""
+    async with uow:
+        await record_contact(body, recipient_id=recipient_id, staff=who, uow=uow)

@@ -1,0 +1,48 @@
+"""A service order's life: waiting in a queue, assigned, accepted, declined or cancelled."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from contracts.enums import ServiceMode
+
+
+class OrderStatus(enum.StrEnum):
+    """Where a service order stands."""
+
+    QUEUED = "queued"  # no eligible provider: in the township's queue
+    ASSIGNED = "assigned"  # told to a provider, waiting for its answer
+    ACCEPTED = "accepted"  # the provider serves it
+    DECLINED = "declined"  # the provider refused; a new order took over
+    CANCELLED = "cancelled"  # re-assigned by an officer, or ended
+    PAUSED = "paused"  # recipient suspended (dynamic management)
+
+
+#: Orders that use a provider's capacity.
+OPEN_STATUSES: frozenset[OrderStatus] = frozenset(
+    {OrderStatus.ASSIGNED, OrderStatus.ACCEPTED, OrderStatus.PAUSED}
+)
+
+#: Orders an officer may hand to another provider.
+REASSIGNABLE: frozenset[OrderStatus] = frozenset(
+    {OrderStatus.QUEUED, OrderStatus.ASSIGNED, OrderStatus.ACCEPTED}
+)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """What a provider says when it accepts."""
+
+    admission_date: date | None = None
+    paired_member_ref: str | None = None
+
+
+def acceptance_problem(mode: ServiceMode, acceptance: Acceptance) -> tuple[str, str] | None:
+    """(code, Chinese message) when an acceptance lacks what its mode needs, else None."""
+    if mode is ServiceMode.INSTITUTIONAL_CARE and acceptance.admission_date is None:
+        return "admission_date_required", "机构照料须填写入住日期"
+    if mode is ServiceMode.PARTY_BUILDING and not acceptance.paired_member_ref:
+        return "paired_member_required", "“党建+救助”须填写结对党员"
+    return None

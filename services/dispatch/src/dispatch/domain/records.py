@@ -1,0 +1,79 @@
+"""Whether a provider's service record counts (服务开展情况记录): the checks, in order."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from contracts.dispatch.services import RecordCheck
+from contracts.reasons import RecordRefusalReason
+from dispatch.domain.orders import OrderStatus
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+#: The coarse reason published beside each exact check.
+REASON_OF: dict[RecordCheck, RecordRefusalReason] = {
+    RecordCheck.ORDER_UNKNOWN: RecordRefusalReason.OTHER,
+    RecordCheck.ORDER_NOT_ACTIVE: RecordRefusalReason.ORDER_NOT_ACTIVE,
+    RecordCheck.ITEM_NOT_IN_ORDER: RecordRefusalReason.ITEM_NOT_IN_ORDER,
+    RecordCheck.OUTSIDE_ORDER_PERIOD: RecordRefusalReason.OUTSIDE_ORDER_PERIOD,
+    RecordCheck.TIME_IN_FUTURE: RecordRefusalReason.OTHER,
+    RecordCheck.DATE_MISMATCH: RecordRefusalReason.OTHER,
+    RecordCheck.WORKER_OVERLAP: RecordRefusalReason.DUPLICATE_RECORD,
+    RecordCheck.MISSING_CONFIRMATION: RecordRefusalReason.MISSING_EVIDENCE,
+    RecordCheck.RECORD_ID_TAKEN: RecordRefusalReason.DUPLICATE_RECORD,
+}
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """What a record is checked against: the order as it stands."""
+
+    provider_code: str | None
+    status: OrderStatus
+    item_code: str
+    start_date: date
+    end_date: date | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """A provider's report of one service."""
+
+    record_id: uuid.UUID
+    provider_code: str
+    item_code: str
+    service_date: date
+    started_at: datetime
+    ended_at: datetime
+    worker_ref: str
+    recipient_confirmed: bool
+    confirmation_ref: str | None
+    evidence_count: int
+
+
+def check_record(
+    terms: OrderTerms, report: Report, *, now: datetime, skew: timedelta, overlaps: bool
+) -> RecordCheck | None:
+    """The first check ``report`` fails against ``terms``, or None when it counts."""
+    if terms.provider_code != report.provider_code:
+        return RecordCheck.ORDER_UNKNOWN
+    if terms.status is not OrderStatus.ACCEPTED:
+        return RecordCheck.ORDER_NOT_ACTIVE
+    if report.item_code != terms.item_code:
+        return RecordCheck.ITEM_NOT_IN_ORDER
+    if report.started_at > now + skew or report.ended_at > now + skew:
+        return RecordCheck.TIME_IN_FUTURE
+    if report.started_at.astimezone(SHANGHAI).date() != report.service_date:
+        return RecordCheck.DATE_MISMATCH
+    if report.service_date < terms.start_date or (
+        terms.end_date is not None and report.service_date > terms.end_date
+    ):
+        return RecordCheck.OUTSIDE_ORDER_PERIOD
+    if not report.recipient_confirmed or not (report.confirmation_ref or report.evidence_count):
+        return RecordCheck.MISSING_CONFIRMATION
+    if overlaps:
+        return RecordCheck.WORKER_OVERLAP
+    return None

@@ -1,0 +1,86 @@
+"""Neighbour mutual aid (邻里互助): trained neighbours per village, and what they did."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import RowMapping
+
+from civic.errors import Conflict, NotFound, Unprocessable
+from civic.security import Principal, ensure_jurisdiction
+from civic.uow import UnitOfWork
+from contracts import divisions
+from contracts.dispatch.services import NeighbourServiceRecorded
+from dispatch.repository import neighbours, recipients
+from dispatch.schemas.neighbours import HelperBody, NeighbourServiceBody
+
+
+async def register_helper(
+    cmd: HelperBody, *, village_code: str, staff: Principal, uow: UnitOfWork
+) -> RowMapping:
+    """Registers a trained neighbour of the village."""
+    _check_village(village_code, staff)
+    if await neighbours.helper_by_user(uow.session, village_code, cmd.user_id):
+        raise Conflict("该邻里志愿者已登记", code="helper_exists", field="body.user_id")
+    values = cmd.model_dump(mode="json") | {
+        "helper_id": uuid.uuid4(),
+        "village_code": village_code,
+        "trained_on": cmd.trained_on,
+    }
+    await neighbours.add_helper(uow.session, values)
+    await uow.commit()
+    helper = await neighbours.helper_by_user(uow.session, village_code, cmd.user_id)
+    assert helper is not None
+    return helper
+
+
+async def record_neighbour_service(
+    cmd: NeighbourServiceBody, *, village_code: str, staff: Principal, uow: UnitOfWork
+) -> RowMapping:
+    """Records what a neighbour did for a recipient, for the township's yearly subsidy."""
+    _check_village(village_code, staff)
+    held = await neighbours.service(uow.session, cmd.record_id)
+    if held is not None:
+        return held  # a retry
+    await _check_parties(cmd, village_code, uow)
+    values = cmd.model_dump() | {"village_code": village_code, "recorded_by": staff.user_id}
+    await neighbours.add_service(uow.session, values)
+    recipient = await recipients.get(uow.session, cmd.recipient_id)
+    assert recipient is not None
+    uow.emit(_recorded(cmd, recipient, staff.user_id))
+    await uow.commit()
+    done = await neighbours.service(uow.session, cmd.record_id)
+    assert done is not None
+    return done
+
+
+def _recorded(
+    cmd: NeighbourServiceBody, recipient: RowMapping, recorded_by: str
+) -> NeighbourServiceRecorded:
+    return NeighbourServiceRecorded(
+        person_id=recipient["person_id"],
+        record_id=cmd.record_id,
+        helper_id=cmd.helper_id,
+        recipient_id=cmd.recipient_id,
+        service_date=cmd.service_date,
+        count=cmd.count,
+        item_code=cmd.item_code,
+        county_code=recipient["county_code"],
+        township_code=recipient["township_code"],
+        village_code=recipient["village_code"],
+        recorded_by=recorded_by,
+    )
+
+
+def _check_village(village_code: str, staff: Principal) -> None:
+    if len(village_code) != 12 or divisions.get(village_code) is None:
+        raise NotFound("未找到该村(社区)", code="village_not_found")
+    ensure_jurisdiction(staff, village_code)
+
+
+async def _check_parties(cmd: NeighbourServiceBody, village_code: str, uow: UnitOfWork) -> None:
+    if not await neighbours.helpers(uow.session, village_code, ids=[cmd.helper_id]):
+        raise Unprocessable("该邻里志愿者不属于本村(社区)", code="helper_not_in_village")
+    recipient = await recipients.get(uow.session, cmd.recipient_id)
+    if recipient is None or recipient["village_code"] != village_code:
+        raise Unprocessable("该服务对象不属于本村(社区)", code="recipient_not_in_village")

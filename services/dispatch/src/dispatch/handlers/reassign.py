@@ -1,0 +1,120 @@
+"""A township officer overrides referral (改派): a queued order gets its first provider, an
+open one is cancelled at its provider and handed, as a new order, to the officer's choice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from civic.errors import Conflict, NotFound, Unprocessable
+from civic.security import Principal, ensure_jurisdiction
+from civic.uow import UnitOfWork
+from contracts.dispatch.orders import UnplacedReason
+from contracts.reasons import OrderChangeReason
+from dispatch import clock, order_events
+from dispatch.domain.orders import REASSIGNABLE, OrderStatus
+from dispatch.domain.providers import Provider
+from dispatch.domain.referral import eligible_for_override
+from dispatch.handlers import Timing
+from dispatch.handlers.referral import Basis, assign
+from dispatch.provider_topic import tell_assigned, tell_cancelled
+from dispatch.repository import catalogue, orders, providers
+from dispatch.schemas.orders import ReassignBody
+
+
+async def reassign_order(
+    cmd: ReassignBody, *, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork, timing: Timing
+) -> RowMapping:
+    """Hands an order to the provider a township officer chose (改派), overriding referral."""
+    order = await orders.get(uow.session, order_id, for_update=True)
+    if order is None:
+        raise NotFound("未找到该服务订单", code="order_not_found")
+    ensure_jurisdiction(officer, order["township_code"])
+    if OrderStatus(order["status"]) not in REASSIGNABLE:
+        raise Conflict("该服务订单已结束，不能改派", code="order_closed")
+    if order["provider_code"] == cmd.provider_code:
+        raise Conflict("该服务订单已由此服务供给主体承接", code="same_provider")
+    target = await _override_target(cmd.provider_code, Basis.of(order), uow=uow)
+    note = {"assigned_by": officer.user_id, "assignment_note_zh": cmd.reason_zh}
+    if order["status"] == OrderStatus.QUEUED:
+        new = await _assign_queued(order, target, note, uow=uow, timing=timing)
+    else:
+        new = await _replace(order, target, note, uow=uow, timing=timing)
+    await uow.commit()
+    return new
+
+
+async def _override_target(code: str, basis: Basis, *, uow: UnitOfWork) -> Provider:
+    row = await providers.by_code(uow.session, code)
+    if row is None or row["county_code"] != basis.county_code:
+        raise NotFound(
+            "未找到该服务供给主体", code="provider_not_found", field="body.provider_code"
+        )
+    target = providers.to_domain(row)
+    problem = eligible_for_override(basis.need(), target)
+    if problem is not None:
+        raise Unprocessable(problem.label_zh, code=problem.value, field="body.provider_code")
+    return target
+
+
+async def _assign_queued(
+    order: RowMapping, target: Provider, note: dict[str, Any], *, uow: UnitOfWork, timing: Timing
+) -> RowMapping:
+    """Gives a queued order its first provider."""
+    basis = Basis.of(order)
+    on_offer = await catalogue.items_on(uow.session, basis.county_code, basis.start_date)
+    item = on_offer.get(basis.item_code)
+    if item is None:
+        raise Conflict(UnplacedReason.ITEM_NOT_IN_CATALOGUE.label_zh, code="item_not_in_catalogue")
+    changed = await orders.change(
+        uow.session,
+        order["order_id"],
+        {
+            "status": OrderStatus.ASSIGNED.value,
+            "provider_id": target.provider_id,
+            "provider_code": target.code,
+            "unit": item.unit.value,
+            "catalogue_version": item.version,
+            "respond_by": clock.now() + timing.order_response,
+            **note,
+        },
+    )
+    uow.emit(order_events.created(changed))
+    tell_assigned(uow, changed)
+    return changed
+
+
+async def _replace(
+    order: RowMapping, target: Provider, note: dict[str, Any], *, uow: UnitOfWork, timing: Timing
+) -> RowMapping:
+    """Cancels an order at its provider and creates its successor at ``target``."""
+    successor = uuid.uuid4()
+    cancelled = await orders.change(
+        uow.session, order["order_id"], {"status": OrderStatus.CANCELLED.value}
+    )
+    _announce_cancelled(uow, cancelled, successor, note["assignment_note_zh"], timing)
+    columns = Basis.of(order).columns() | {
+        "unit": order["unit"],
+        "catalogue_version": order["catalogue_version"],
+        **note,
+    }
+    return await assign(
+        columns, target, uow=uow, timing=timing, replaces=order["order_id"], order_id=successor
+    )
+
+
+def _announce_cancelled(
+    uow: UnitOfWork, order: RowMapping, successor: uuid.UUID, note_zh: str, timing: Timing
+) -> None:
+    """Tells the bus, and the provider on its own topic, that the order moved on."""
+    reason, today = OrderChangeReason.OFFICER_REQUEST, clock.today()
+    uow.emit(
+        order_events.cancelled(
+            order, reason=reason, effective_date=today, replaced_by=successor, reason_zh=note_zh
+        )
+    )
+    deadline = clock.now() + timing.order_response
+    tell_cancelled(uow, order, reason=reason, effective_date=today, acknowledge_by=deadline)

@@ -1,0 +1,163 @@
+"""Service records (服务开展情况记录): each is checked and counts, or is refused with a reason.
+
+A record is kept with its outcome under the provider's own ``record_id``, so a retried
+upload — one record or a day's batch — gets the first answer and publishes nothing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from civic.errors import NotFound
+from civic.uow import UnitOfWork
+from contracts.dispatch.services import RecordCheck, ServiceDelivered, ServiceRecordRefused
+from dispatch import clock
+from dispatch.domain.orders import OrderStatus
+from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
+from dispatch.handlers import Timing
+from dispatch.repository import orders, providers, services
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A record as the provider sent it."""
+
+    report: Report
+    order_id: uuid.UUID
+    quantity: int
+    location: str | None
+    evidence_document_ids: tuple[uuid.UUID, ...]
+    via: str  # "http" or "kafka"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Whether a record counts, and if not, why."""
+
+    record_id: uuid.UUID
+    check: RecordCheck | None
+
+    @property
+    def accepted(self) -> bool:
+        """True when the record counts."""
+        return self.check is None
+
+    @property
+    def reason_zh(self) -> str | None:
+        """Chinese reason of a refusal."""
+        return None if self.check is None else self.check.label_zh
+
+
+async def report_services(
+    batch: Sequence[Reported], *, provider_code: str, uow: UnitOfWork, timing: Timing
+) -> list[Outcome]:
+    """Judges each record on its own and publishes ServiceDelivered or ServiceRecordRefused."""
+    reporter = await providers.by_code(uow.session, provider_code)
+    if reporter is None:
+        raise NotFound("未登记的服务供给主体", code="provider_not_found")
+    outcomes = [await _judge(r, reporter["provider_id"], uow=uow, timing=timing) for r in batch]
+    await uow.commit()
+    return outcomes
+
+
+async def _judge(
+    reported: Reported, reporter_id: uuid.UUID, *, uow: UnitOfWork, timing: Timing
+) -> Outcome:
+    report = reported.report
+    # Under the worker's lock a concurrent retry of the same record finds the first one.
+    await services.lock_worker(uow.session, report.provider_code, report.worker_ref)
+    held = await services.record(uow.session, report.record_id)
+    if held is not None:  # a retry: the first answer stands
+        if held["provider_code"] != report.provider_code:
+            return Outcome(report.record_id, RecordCheck.RECORD_ID_TAKEN)
+        return Outcome(report.record_id, held["check_code"] and RecordCheck(held["check_code"]))
+    order = await orders.get(uow.session, reported.order_id)
+    busy = await services.worker_busy(
+        uow.session, report.provider_code, report.worker_ref, report.started_at, report.ended_at
+    )
+    check = check_record(
+        _terms(order), report, now=clock.now(), skew=timing.record_clock_skew, overlaps=busy
+    )
+    await services.add_record(uow.session, _columns(reported, check))
+    if order is not None:
+        uow.emit(_announcement(order, reported, check, reporter_id))
+    return Outcome(report.record_id, check)
+
+
+def _terms(order: RowMapping | None) -> OrderTerms:
+    if order is None:
+        return OrderTerms(None, OrderStatus.CANCELLED, "", clock.today(), None)
+    return OrderTerms(
+        order["provider_code"],
+        OrderStatus(order["status"]),
+        order["item_code"],
+        order["start_date"],
+        order["end_date"],
+    )
+
+
+def _columns(reported: Reported, check: RecordCheck | None) -> dict[str, Any]:
+    r = reported.report
+    return {
+        "record_id": r.record_id,
+        "order_id": reported.order_id,
+        "provider_code": r.provider_code,
+        "worker_ref": r.worker_ref,
+        "item_code": r.item_code,
+        "quantity": reported.quantity,
+        "service_date": r.service_date,
+        "started_at": r.started_at,
+        "ended_at": r.ended_at,
+        "recipient_confirmed": r.recipient_confirmed,
+        "confirmation_ref": r.confirmation_ref,
+        "location": reported.location,
+        "evidence_document_ids": list(reported.evidence_document_ids),
+        "outcome": "delivered" if check is None else "refused",
+        "check_code": check and check.value,
+        "received_via": reported.via,
+    }
+
+
+def _announcement(
+    order: RowMapping, reported: Reported, check: RecordCheck | None, reporter_id: uuid.UUID
+) -> ServiceDelivered | ServiceRecordRefused:
+    r = reported.report
+    # The reporter is named: on another provider's order it is not the order's provider.
+    common: dict[str, Any] = {
+        "person_id": order["person_id"],
+        "record_id": r.record_id,
+        "order_id": order["order_id"],
+        "provider_id": reporter_id,
+        "provider_code": r.provider_code,
+    }
+    if check is not None:
+        return ServiceRecordRefused(
+            **common, reason_code=REASON_OF[check], reason_zh=check.label_zh, check_code=check
+        )
+    return _delivered(order, reported, common)
+
+
+def _delivered(order: RowMapping, reported: Reported, common: dict[str, Any]) -> ServiceDelivered:
+    r = reported.report
+    return ServiceDelivered(
+        **common,
+        recipient_id=order["recipient_id"],
+        item_code=order["item_code"],
+        service_category=order["service_category"],
+        mode=order["mode"],
+        funding_source=order["funding_source"],
+        unit=order["unit"],
+        quantity=reported.quantity,
+        service_date=r.service_date,
+        county_code=order["county_code"],
+        township_code=order["township_code"],
+        village_code=order["village_code"],
+        worker_ref=r.worker_ref,
+        started_at=r.started_at,
+        ended_at=r.ended_at,
+    )

@@ -1,0 +1,171 @@
+"""A provider's answers — accept, decline, plan — whether over HTTP or its reply topic.
+
+Every answer names the provider (from its token, or from the reply topic it arrived on);
+an order of another provider is treated as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import RowMapping
+
+from civic.errors import Conflict, NotFound, Unprocessable
+from civic.uow import UnitOfWork
+from contracts.enums import ServiceMode
+from contracts.reasons import DeclineReason
+from contracts.values import Frequency
+from dispatch import order_events
+from dispatch.domain.orders import OPEN_STATUSES, Acceptance, OrderStatus, acceptance_problem
+from dispatch.handlers import Timing
+from dispatch.handlers.referral import Basis, place
+from dispatch.repository import orders, services
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Which order a provider answers, and the version it saw."""
+
+    order_id: uuid.UUID
+    order_version: int
+    provider_code: str
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """One item of a plan."""
+
+    order_id: uuid.UUID
+    item_code: str
+    frequency: Frequency
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A provider's service plan for one person (服务方案)."""
+
+    plan_id: uuid.UUID
+    version: int
+    provider_code: str
+    items: tuple[PlannedItem, ...]
+    starts_on: date
+    ends_on: date | None
+    summary_zh: str | None
+    submitted_by: str
+
+
+async def own_order(
+    uow: UnitOfWork, order_id: uuid.UUID, provider_code: str, *, for_update: bool = False
+) -> RowMapping:
+    """The provider's own order; another provider's order is reported as not found."""
+    order = await orders.get(uow.session, order_id, for_update=for_update)
+    if order is None or order["provider_code"] != provider_code:
+        raise NotFound("未找到该服务订单", code="order_not_found")
+    return order
+
+
+async def accept_order(answer: Answer, acceptance: Acceptance, *, uow: UnitOfWork) -> RowMapping:
+    """The provider takes the order on; services may be recorded from now."""
+    order = await _answerable(uow, answer)
+    if order["status"] == OrderStatus.ACCEPTED:
+        return order  # a repeated acceptance
+    if order["status"] != OrderStatus.ASSIGNED:
+        raise Conflict("该服务订单已拒单", code="order_declined")
+    problem = acceptance_problem(ServiceMode(order["mode"]), acceptance)
+    if problem is not None:
+        raise Unprocessable(problem[1], code=problem[0])
+    terms = {
+        "admission_date": acceptance.admission_date,
+        "paired_member_ref": acceptance.paired_member_ref,
+    }
+    order = await orders.change(
+        uow.session, answer.order_id, {"status": OrderStatus.ACCEPTED.value, **terms}
+    )
+    uow.emit(order_events.accepted(order))
+    await uow.commit()
+    return order
+
+
+async def decline_order(
+    answer: Answer,
+    reason: DeclineReason,
+    note_zh: str | None,
+    *,
+    uow: UnitOfWork,
+    timing: Timing,
+) -> RowMapping:
+    """The provider refuses; the item goes to the next eligible provider, or the queue."""
+    order = await _answerable(uow, answer)
+    if order["status"] == OrderStatus.DECLINED:
+        return order  # a repeated refusal
+    if order["status"] != OrderStatus.ASSIGNED:
+        raise Conflict("已接单的服务订单不能拒单，请联系乡镇(街道)", code="order_already_accepted")
+    why = {"decline_reason_code": reason.value, "decline_reason_zh": note_zh}
+    order = await orders.change(
+        uow.session, answer.order_id, {"status": OrderStatus.DECLINED.value, **why}
+    )
+    uow.emit(order_events.declined(order))
+    await place(Basis.of(order), uow=uow, timing=timing, replaces=order["order_id"])
+    await uow.commit()
+    return order
+
+
+async def submit_plan(plan: Plan, *, uow: UnitOfWork) -> bool:
+    """Keeps a provider's plan for one person; False when a newer revision is held."""
+    held = await services.plan_version(uow.session, plan.plan_id)
+    if held and held[1] != plan.provider_code:
+        raise Conflict("方案编号已被使用", code="plan_id_taken", field="body.plan_id")
+    if held and held[0] >= plan.version:
+        return False
+    people = {(await _plannable(uow, plan, item))["person_id"] for item in plan.items}
+    if len(people) != 1:
+        raise Unprocessable("一份服务方案只对应一名服务对象", code="plan_spans_people")
+    await services.save_plan(uow.session, _plan_columns(plan, people.pop()), _item_rows(plan))
+    await uow.commit()
+    return True
+
+
+async def _answerable(uow: UnitOfWork, answer: Answer) -> RowMapping:
+    order = await own_order(uow, answer.order_id, answer.provider_code, for_update=True)
+    if answer.order_version > order["version"]:
+        raise Conflict("服务订单版本无效", code="order_version_unknown", field="order_version")
+    if order["status"] not in (OrderStatus.ASSIGNED, OrderStatus.ACCEPTED, OrderStatus.DECLINED):
+        raise Conflict("该服务订单已改派或已结束", code="order_closed")
+    return order
+
+
+async def _plannable(uow: UnitOfWork, plan: Plan, item: PlannedItem) -> RowMapping:
+    order = await own_order(uow, item.order_id, plan.provider_code)
+    if OrderStatus(order["status"]) not in OPEN_STATUSES:
+        raise Conflict("服务订单已改派或已结束", code="order_closed")
+    if order["item_code"] != item.item_code:
+        raise Unprocessable("方案事项与服务订单不一致", code="item_not_in_order")
+    return order
+
+
+def _plan_columns(plan: Plan, person_id: uuid.UUID) -> dict[str, object]:
+    return {
+        "plan_id": plan.plan_id,
+        "version": plan.version,
+        "provider_code": plan.provider_code,
+        "person_id": person_id,
+        "starts_on": plan.starts_on,
+        "ends_on": plan.ends_on,
+        "summary_zh": plan.summary_zh,
+        "submitted_by": plan.submitted_by,
+    }
+
+
+def _item_rows(plan: Plan) -> list[dict[str, object]]:
+    return [
+        {
+            "plan_id": plan.plan_id,
+            "order_id": i.order_id,
+            "item_code": i.item_code,
+            "frequency_times": i.frequency.times,
+            "frequency_per": i.frequency.per.value,
+        }
+        for i in plan.items
+    ]

@@ -1,0 +1,69 @@
+"""Where a provider is told: events on its own topic ``dispatch.provider.<code>.v1``.
+
+They go through the outbox like every other event, in the transaction that changed the
+order. Only what the provider must act on travels here: ids, codes and a masked name.
+No ID number, phone, address or health detail ever does; the provider fetches contact
+details per order over the authenticated HTTP API, where each read is logged.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import RowMapping
+
+from civic.uow import UnitOfWork
+from contracts import topics
+from contracts.dispatch.provider_topic import OrderAssigned, OrderCancelled
+from contracts.reasons import OrderChangeReason
+from contracts.values import Frequency
+
+
+def frequency_of(order: RowMapping) -> Frequency:
+    """The order's frequency as a contract value."""
+    return Frequency(times=order["frequency_times"], per=order["frequency_per"])
+
+
+def tell_assigned(uow: UnitOfWork, order: RowMapping) -> None:
+    """Tells the order's provider it has a new order to accept or decline."""
+    event = OrderAssigned(
+        person_id=order["person_id"],
+        provider_code=order["provider_code"],
+        order_id=order["order_id"],
+        version=order["version"],
+        recipient_id=order["recipient_id"],
+        display_name=order["display_name"],
+        item_code=order["item_code"],
+        service_category=order["service_category"],
+        mode=order["mode"],
+        frequency=frequency_of(order),
+        unit=order["unit"],
+        township_code=order["township_code"],
+        village_code=order["village_code"],
+        start_date=order["start_date"],
+        end_date=order["end_date"],
+        respond_by=order["respond_by"],
+    )
+    uow.emit(event, topic=topics.provider_orders(order["provider_code"]))
+
+
+def tell_cancelled(
+    uow: UnitOfWork,
+    order: RowMapping,
+    *,
+    reason: OrderChangeReason,
+    effective_date: date,
+    acknowledge_by: datetime,
+) -> None:
+    """Tells the order's (former) provider to stop serving it."""
+    event = OrderCancelled(
+        person_id=order["person_id"],
+        provider_code=order["provider_code"],
+        order_id=order["order_id"],
+        version=order["version"],
+        effective_date=effective_date,
+        reason_code=reason,
+        reason_zh=reason.label_zh,
+        acknowledge_by=acknowledge_by,
+    )
+    uow.emit(event, topic=topics.provider_orders(order["provider_code"]))

@@ -1,0 +1,1 @@
+"""Queries and writes on ``uow.session``, one module per table family."""

@@ -1,0 +1,121 @@
+"""The provider registry's rows, and the candidates referral chooses from."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import RowMapping, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.enums import ProviderType, ServiceMode
+from dispatch.domain.orders import OPEN_STATUSES
+from dispatch.domain.providers import Provider, ProviderStatus, Qualification
+from dispatch.domain.referral import Candidate
+from dispatch.orm import provider, service_order
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def to_domain(row: RowMapping) -> Provider:
+    """The referral rules' view of a provider row."""
+    return Provider(
+        provider_id=row["provider_id"],
+        code=row["code"],
+        provider_type=ProviderType(row["provider_type"]),
+        status=ProviderStatus(row["status"]),
+        qualification=Qualification(
+            row["qualification_name"],
+            row["qualification_number"],
+            row["qualified_from"],
+            row["qualified_until"],
+        ),
+        township_codes=frozenset(row["township_codes"]),
+        village_codes=frozenset(row["village_codes"]),
+        item_codes=frozenset(row["item_codes"]),
+        modes=frozenset(ServiceMode(m) for m in row["modes"]),
+        capacity=row["capacity"],
+        county_code=row["county_code"],
+        name_zh=row["name_zh"],
+        version=row["version"],
+    )
+
+
+async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Adds a provider."""
+    await session.execute(provider.insert().values(**values))
+
+
+async def update_row(session: AsyncSession, provider_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Changes a provider's columns and stamps the change."""
+    stmt = update(provider).where(provider.c.provider_id == provider_id)
+    await session.execute(stmt.values(**values, updated_at=func.now()))
+
+
+async def by_code(
+    session: AsyncSession, code: str, *, for_update: bool = False
+) -> RowMapping | None:
+    """One provider by its code."""
+    stmt = select(provider).where(provider.c.code == code)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).mappings().first()
+
+
+async def listed(
+    session: AsyncSession, *, county_code: str | None, page: int, size: int
+) -> tuple[Sequence[RowMapping], int]:
+    """A page of providers (of one county, when given), by code."""
+    where = [provider.c.county_code == county_code] if county_code else []
+    total = await session.scalar(select(func.count()).select_from(provider).where(*where))
+    stmt = select(provider).where(*where).order_by(provider.c.code)
+    rows = (await session.execute(stmt.offset((page - 1) * size).limit(size))).mappings().all()
+    return rows, int(total or 0)
+
+
+async def all_codes(session: AsyncSession) -> list[str]:
+    """Every registered provider's code (to repair their topics at start-up)."""
+    return list((await session.scalars(select(provider.c.code))).all())
+
+
+def _open_orders_of(column: Any, value: Any) -> Any:
+    o = service_order.c
+    return exists().where(
+        o.provider_id == provider.c.provider_id, column == value, o.status.in_(_OPEN)
+    )
+
+
+async def candidates(
+    session: AsyncSession, *, county_code: str, person_id: uuid.UUID, household_id: uuid.UUID
+) -> list[Candidate]:
+    """The county's providers, each with its open orders and whether it already serves here."""
+    o = service_order.c
+    load = (
+        select(func.count())
+        .where(o.provider_id == provider.c.provider_id, o.status.in_(_OPEN))
+        .scalar_subquery()
+    )
+    stmt = select(
+        provider,
+        load.label("open_orders"),
+        _open_orders_of(o.person_id, person_id).label("serves_person"),
+        _open_orders_of(o.household_id, household_id).label("serves_household"),
+    ).where(provider.c.county_code == county_code)
+    rows = (await session.execute(stmt)).mappings().all()
+    return [
+        Candidate(to_domain(r), r["open_orders"], r["serves_person"], r["serves_household"])
+        for r in rows
+    ]
+
+
+async def lock_and_count(session: AsyncSession, provider_id: uuid.UUID) -> int:
+    """Locks the provider row (capacity is checked under it) and counts its open orders."""
+    await session.execute(
+        select(provider.c.provider_id)
+        .where(provider.c.provider_id == provider_id)
+        .with_for_update()
+    )
+    o = service_order.c
+    stmt = select(func.count()).where(o.provider_id == provider_id, o.status.in_(_OPEN))
+    return int(await session.scalar(stmt) or 0)

@@ -1,0 +1,97 @@
+"""Service plans and service records."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, delete, exists, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dispatch.orm import plan_item, service_plan, service_record
+
+
+async def plan_version(session: AsyncSession, plan_id: uuid.UUID) -> tuple[int, str] | None:
+    """(version, provider code) of a plan already held."""
+    stmt = select(service_plan.c.version, service_plan.c.provider_code).where(
+        service_plan.c.plan_id == plan_id
+    )
+    row = (await session.execute(stmt)).first()
+    return (row.version, row.provider_code) if row else None
+
+
+async def save_plan(
+    session: AsyncSession, plan: dict[str, Any], items: list[dict[str, Any]]
+) -> None:
+    """Stores a plan, or replaces it with a newer revision."""
+    stmt = pg_insert(service_plan).values(**plan)
+    fields = {k: stmt.excluded[k] for k in plan if k != "plan_id"}
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[service_plan.c.plan_id],
+            set_={**fields, "submitted_at": func.now()},
+        )
+    )
+    await session.execute(delete(plan_item).where(plan_item.c.plan_id == plan["plan_id"]))
+    await session.execute(plan_item.insert(), items)
+
+
+async def plans_for_order(session: AsyncSession, order_id: uuid.UUID) -> list[RowMapping]:
+    """The plans that cover an order, with the items planned for it."""
+    stmt = (
+        select(
+            service_plan,
+            plan_item.c.item_code,
+            plan_item.c.frequency_times,
+            plan_item.c.frequency_per,
+        )
+        .join(plan_item, plan_item.c.plan_id == service_plan.c.plan_id)
+        .where(plan_item.c.order_id == order_id)
+        .order_by(service_plan.c.submitted_at)
+    )
+    return list((await session.execute(stmt)).mappings().all())
+
+
+async def record(session: AsyncSession, record_id: uuid.UUID) -> RowMapping | None:
+    """One service record, as first received."""
+    stmt = select(service_record).where(service_record.c.record_id == record_id)
+    return (await session.execute(stmt)).mappings().first()
+
+
+async def add_record(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Keeps a service record with its outcome (delivered or refused)."""
+    await session.execute(service_record.insert().values(**values))
+
+
+async def lock_worker(session: AsyncSession, provider_code: str, worker_ref: str) -> None:
+    """Serialises records of one worker, so two overlapping ones cannot both pass."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"dispatch-worker:{provider_code}:{worker_ref}"},
+    )
+
+
+async def worker_busy(
+    session: AsyncSession, provider_code: str, worker_ref: str, start: datetime, end: datetime
+) -> bool:
+    """True if the worker has a delivered record overlapping [start, end)."""
+    r = service_record.c
+    stmt = select(
+        exists().where(
+            r.provider_code == provider_code,
+            r.worker_ref == worker_ref,
+            r.outcome == "delivered",
+            r.started_at < end,
+            r.ended_at > start,
+        )
+    )
+    return bool(await session.scalar(stmt))
+
+
+async def records_of_order(session: AsyncSession, order_id: uuid.UUID) -> list[RowMapping]:
+    """Every record reported under an order, by start time."""
+    r = service_record.c
+    stmt = select(service_record).where(r.order_id == order_id).order_by(r.started_at)
+    return list((await session.execute(stmt)).mappings().all())

@@ -1,0 +1,1 @@
+"""HTTP request and response models, one module per area of the API."""
