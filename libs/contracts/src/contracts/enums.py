@@ -146,6 +146,7 @@ class ProviderType(ZhEnum):
         "wechat": "“池州民政”微信公众号",
         "wanshitong": "“皖事通”APP",
         "coordinator_discovery": "协理员主动发现",
+        "city_system": "市救助系统新纳入",
     }
 )
 class Channel(ZhEnum):
@@ -155,6 +156,8 @@ class Channel(ZhEnum):
     WECHAT = "wechat"
     WANSHITONG = "wanshitong"
     COORDINATOR_DISCOVERY = "coordinator_discovery"
+    #: Opened by intake's monthly follow-up for a person the city system newly admitted.
+    CITY_SYSTEM = "city_system"
 
 
 @zh_labels(

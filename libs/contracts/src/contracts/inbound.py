@@ -1,8 +1,8 @@
 """Events the city's social-assistance system publishes to us on ``assistance.status.v1``.
 
 The city system does not know our ``person_id``; it identifies the person by the resident ID
-number. This is the only topic that carries one: review resolves it to a ``person_id``
-through intake and never forwards it. The Kafka key is the city system's own case id.
+number. This is the only topic that carries one: intake, the one service allowed to hold ID
+numbers, resolves it to a ``person_id`` and forwards only ids and codes (CityStatusResolved). The Kafka key is the city system's own case id.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class AssistanceStatusReported(KeyedEvent):
         min_length=1, max_length=64, description="The city system's case id; also the Kafka key."
     )
     id_number: ResidentIdNumber = Field(
-        description="Resident ID number (GB 11643) of the person; never forwarded by review."
+        description="Resident ID number (GB 11643) of the person; never forwarded by intake."
     )
     person_id: uuid.UUID | None = Field(
         default=None, description="Our person id, when the city system already holds it."

@@ -6,12 +6,19 @@ Names and ID numbers stay in intake; events carry the ``person_id`` intake assig
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
 from contracts import topics
-from contracts.enums import Channel, RecipientCategory, ServiceCategory, SpecialCondition
+from contracts.enums import (
+    Channel,
+    RecipientCategory,
+    RecipientStatus,
+    ServiceCategory,
+    SpecialCondition,
+)
 from contracts.envelope import PersonEvent
 from contracts.fields import (
     CountyCode,
@@ -24,6 +31,7 @@ from contracts.fields import (
     VillageCode,
     check_division_chain,
 )
+from contracts.privacy import looks_like_id_number, looks_like_phone
 from contracts.reasons import WithdrawalReason
 
 
@@ -124,4 +132,53 @@ class DiscoveryReported(IntakeEvent):
         return self
 
 
-EVENTS = (ApplicationSubmitted, ApplicationRegistered, ApplicationWithdrawn, DiscoveryReported)
+class CityStatusResolved(IntakeEvent):
+    """The city system's status report, its ID number resolved to our person_id (ids, codes)."""
+
+    event_type: Literal["intake.CityStatusResolved"] = Field(
+        default="intake.CityStatusResolved", description="Event name."
+    )
+    case_id: str = Field(min_length=1, max_length=64, description="The city system's case id.")
+    external_reference: str = Field(
+        min_length=1,
+        max_length=100,
+        description="`case_id:status:effective_date`; the same report sent twice has the same one.",
+    )
+    status: RecipientStatus = Field(
+        description="Status in the city system; active means newly admitted (新纳入)."
+    )
+    category: RecipientCategory = Field(description="Assistance category in the city system.")
+    previous_category: RecipientCategory | None = Field(
+        default=None, description="For a category change: the category before."
+    )
+    effective_date: date = Field(description="Day from which the status applies.")
+    city_reason_code: str = Field(
+        min_length=1,
+        max_length=32,
+        description="The city system's own reason code, verbatim (not one of our reason codes).",
+    )
+    reason_zh: ReasonZh | None = Field(default=None, description="Short Chinese reason, if any.")
+    county_code: CountyCode = Field(description="County-level division of residence.")
+    township_code: TownshipCode | None = Field(
+        default=None, description="Township/street of residence, if known."
+    )
+    village_code: VillageCode | None = Field(
+        default=None, description="Village/community of residence, if known."
+    )
+
+    @model_validator(mode="after")
+    def _no_personal_numbers_and_divisions_nest(self) -> Self:
+        for text in (self.case_id, self.external_reference, self.city_reason_code, self.reason_zh):
+            if text and (looks_like_id_number(text) or looks_like_phone(text)):
+                raise ValueError("an ID or phone number must not travel in this event")
+        check_division_chain(self.county_code, self.township_code, self.village_code)
+        return self
+
+
+EVENTS = (
+    ApplicationSubmitted,
+    ApplicationRegistered,
+    ApplicationWithdrawn,
+    DiscoveryReported,
+    CityStatusResolved,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query
+from fastapi import APIRouter, Body, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
 
 from civic.deps import UowDep
@@ -15,10 +15,11 @@ from contracts.enums import Role
 from contracts.fields import VillageCode
 from intake.domain.model import Application
 from intake.domain.status import ApplicationStatus
-from intake.handlers import lifecycle, queries, submission
+from intake.handlers import city, follow_up, lifecycle, queries, submission
 from intake.handlers.access import STAFF_CHANGERS, STAFF_READERS, STAFF_SUBMITTERS
 from intake.handlers.common import Retry
 from intake.schemas import examples
+from intake.schemas.city import CITY_REPORT, AssistanceStatusIn, CityStatusReceipt, FollowUpRun
 from intake.schemas.requests import (
     ApplicationCreate,
     DiscoveryCreate,
@@ -35,6 +36,8 @@ Officer = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
 Changer = Annotated[Principal, Depends(require_roles(Role.APPLICANT_APP, *STAFF_CHANGERS))]
 Reader = Annotated[Principal, Depends(require_roles(Role.APPLICANT_APP, *STAFF_READERS))]
 Staff = Annotated[Principal, Depends(require_roles(*STAFF_READERS))]
+#: The city system's integration account, and the platform's administrators.
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -181,3 +184,38 @@ async def list_applications(
     )
     items = [ApplicationSummaryRead.of(r) for r in rows]
     return ApplicationList(items=items, total=total, page=page, size=size)
+
+
+@router.post(
+    "/inbound/assistance-status",
+    status_code=202,
+    response_model=CityStatusReceipt,
+    responses=PROBLEM_RESPONSES,
+    tags=["city system"],
+    summary="市救助系统状态报告 (the city system reports a status change or a new admission)",
+)
+async def report_assistance_status(
+    body: Annotated[AssistanceStatusIn, Body(openapi_examples=CITY_REPORT)],
+    caller: Admin,
+    uow: UowDep,
+) -> CityStatusReceipt:
+    """Takes the body of `assistance.status.v1` over HTTP; a repeat of a report changes nothing."""
+    receipt = await city.receive_city_status(body.to_event(), uow=uow)
+    return CityStatusReceipt(**vars(receipt))
+
+
+@router.post(
+    "/follow-ups/{month}",
+    response_model=FollowUpRun,
+    responses=PROBLEM_RESPONSES,
+    tags=["city system"],
+    summary="月度跟进 (open applications for people the city system newly admitted)",
+)
+async def run_follow_up(
+    month: Annotated[str, Path(description="The month, YYYY-MM (not later than this month).")],
+    caller: Admin,
+    uow: UowDep,
+) -> FollowUpRun:
+    """Runs the monthly follow-up now (it also runs by itself at the start of each month)."""
+    opened = await follow_up.open_follow_up_applications(month, uow=uow)
+    return FollowUpRun(month=month, opened=opened)

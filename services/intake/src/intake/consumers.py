@@ -5,18 +5,19 @@ from __future__ import annotations
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
+from contracts.inbound import AssistanceStatusReported
 from contracts.review import ApplicationRejected, RecipientApproved
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyTaskCreated
 from intake.domain.status import Step
-from intake.handlers import reactions
+from intake.handlers import city, reactions
 
 GROUP = "intake"
 
 
 def build_consumers() -> list[TopicConsumer]:
-    """Returns intake's subscriptions: survey progress, review decisions, the catalogue."""
-    return [_surveys(), _decisions(), _catalogue()]
+    """Returns intake's subscriptions: survey, review, the catalogue, the city system."""
+    return [_surveys(), _decisions(), _catalogue(), _city()]
 
 
 def _surveys() -> TopicConsumer:
@@ -71,3 +72,18 @@ def _catalogue() -> TopicConsumer:
         await reactions.keep_catalogue(event, uow=uow)
 
     return catalogue
+
+
+def _city() -> TopicConsumer:
+    reports = TopicConsumer(
+        topics.ASSISTANCE_STATUS_INBOUND,
+        group=GROUP,
+        description="Resolves the city system's status reports to our person ids.",
+    )
+
+    @reports.on(AssistanceStatusReported)
+    async def on_status_reported(event: AssistanceStatusReported, uow: UnitOfWork) -> None:
+        """The city system reported a status: intake tells review, without the ID number."""
+        await city.resolve_city_status(event, uow=uow)
+
+    return reports

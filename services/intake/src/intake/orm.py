@@ -1,4 +1,4 @@
-"""Tables of the intake database (kept in step with migrations/versions/*_0002_*)."""
+"""Tables of the intake database (kept in step with migrations/versions)."""
 
 from __future__ import annotations
 
@@ -131,4 +131,49 @@ catalogue_version = Table(
     Column("effective_from", Date, nullable=False),
     Column("items", JSONB, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Every status report of the city's assistance system, once per external reference
+# (``case_id:status:effective_date``); the ID number is resolved to person_id (migration 0003).
+city_status_report = Table(
+    "city_status_report",
+    metadata,
+    Column("external_reference", Text, primary_key=True),
+    Column("case_id", Text, nullable=False),
+    Column("person_id", Uuid, ForeignKey("person.person_id"), nullable=False, index=True),
+    Column("status", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("city_reason_code", Text, nullable=False),
+    Column("resolved_event_id", Uuid, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# People the city system newly admitted who had no application: the monthly follow-up's list.
+city_admission = Table(
+    "city_admission",
+    metadata,
+    Column(
+        "external_reference",
+        Text,
+        ForeignKey("city_status_report.external_reference"),
+        primary_key=True,
+    ),
+    Column("person_id", Uuid, ForeignKey("person.person_id"), nullable=False, index=True),
+    Column("category", Text, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text),
+    Column("village_code", Text),
+    Column("effective_date", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# One follow-up per person and month: the application it opened.
+follow_up = Table(
+    "follow_up",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("person.person_id"), primary_key=True),
+    Column("month", Text, primary_key=True),
+    Column("application_id", Uuid, ForeignKey("application.application_id"), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

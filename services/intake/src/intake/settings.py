@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from civic.settings import ServiceSettings
 
 
@@ -10,3 +12,7 @@ class Settings(ServiceSettings):
 
     service_name: str = "intake"
     http_port: int = 8000
+    follow_up_schedule: bool = Field(
+        default=True,
+        description="Run the monthly follow-up at start-up and at the start of each month.",
+    )

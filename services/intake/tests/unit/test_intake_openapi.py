@@ -48,6 +48,7 @@ def test_every_route_documents_its_errors_and_has_a_summary(spec: dict[str, Any]
 
 
 def test_request_bodies_have_examples_that_are_valid(spec: dict[str, Any]) -> None:
+    from intake.schemas.city import AssistanceStatusIn
     from intake.schemas.requests import (
         ApplicationCreate,
         DiscoveryCreate,
@@ -56,6 +57,7 @@ def test_request_bodies_have_examples_that_are_valid(spec: dict[str, Any]) -> No
     )
 
     models = {
+        "AssistanceStatusIn": AssistanceStatusIn,
         "ApplicationCreate": ApplicationCreate,
         "DiscoveryCreate": DiscoveryCreate,
         "RegistrationCreate": RegistrationCreate,
@@ -97,3 +99,11 @@ def test_enums_and_the_idempotency_header_are_documented(spec: dict[str, Any]) -
         submit["responses"]["422"]["content"]["application/json"]["example"]["code"]
         == "bad_check_char"
     )
+
+
+def test_the_city_systems_routes_are_for_its_integration_account(spec: dict[str, Any]) -> None:
+    inbound = spec["paths"]["/inbound/assistance-status"]["post"]
+    assert "202" in inbound["responses"] and "市救助系统" in inbound["summary"]
+    body = spec["components"]["schemas"]["AssistanceStatusIn"]["properties"]
+    assert "bad_check_char" in body["id_number"]["description"]
+    assert "/follow-ups/{month}" in spec["paths"]

@@ -16,6 +16,7 @@ from review import handlers
 from review.domain.access import CaseQuery, RecipientQuery
 from review.domain.case import CaseStatus, DecideCommand, PreliminaryOutcome
 from review.schemas import (
+    STATUS_EXAMPLES,
     CaseList,
     CaseRead,
     CaseSummary,
@@ -23,6 +24,7 @@ from review.schemas import (
     DecisionRead,
     RecipientList,
     RecipientRead,
+    StatusChangeIn,
 )
 
 router = APIRouter()
@@ -31,6 +33,14 @@ QueueReader = Annotated[
     Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER))
 ]
 Decider = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
+StatusChanger = Annotated[
+    Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER))
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="重试时携带同一值, the first answer is returned."),
+]
+RecipientId = Annotated[uuid.UUID, Path(description="The recipient (服务对象编号).")]
 RegistryReader = Annotated[
     Principal,
     Depends(
@@ -111,12 +121,7 @@ async def decide(
     ],
     officer: Decider,
     uow: UowDep,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key", description="重试时携带同一值, the first answer is returned."
-        ),
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> DecisionRead:
     """Decides an application of the officer's township; approval creates the recipient."""
     key = check_key(idempotency_key) if idempotency_key is not None else None
@@ -156,10 +161,32 @@ async def recipients(
     responses=PROBLEM_RESPONSES,
 )
 async def recipient(
-    recipient_id: Annotated[uuid.UUID, Path(description="The recipient (服务对象编号).")],
+    recipient_id: RecipientId,
     principal: RegistryReader,
     uow: UowDep,
 ) -> RecipientRead:
     """Shows one recipient with status and approved items."""
     found = await handlers.read_recipient(recipient_id, uow=uow, principal=principal)
     return RecipientRead.of(found)
+
+
+@router.patch(
+    "/recipients/{recipient_id}/status",
+    response_model=RecipientRead,
+    summary="状态变更 (suspend, resume, stop, change category, transfer, record a death)",
+    tags=["recipients"],
+    responses=PROBLEM_RESPONSES,
+)
+async def change_status(
+    recipient_id: RecipientId,
+    body: Annotated[StatusChangeIn, Body(openapi_examples=STATUS_EXAMPLES)],
+    officer: StatusChanger,
+    uow: UowDep,
+    idempotency_key: IdempotencyKey = None,
+) -> RecipientRead:
+    """Changes a recipient's status in the officer's jurisdiction; every service is told at once."""
+    key = check_key(idempotency_key) if idempotency_key is not None else None
+    changed = await handlers.change_status(
+        recipient_id, body.to_domain(), uow=uow, officer=officer, idempotency_key=key
+    )
+    return RecipientRead.of(changed)

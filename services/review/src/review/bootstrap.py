@@ -7,9 +7,8 @@ from contracts import topics
 from review.consumers import build_consumers
 from review.settings import Settings
 
-#: Topics this service publishes (through its outbox); review.recipient-status.v1 joins
-#: with status changes (issue 7).
-PRODUCES: tuple[str, ...] = (topics.REVIEW_DECISIONS,)
+#: Topics this service publishes (through its outbox): decisions and status changes.
+PRODUCES: tuple[str, ...] = (topics.REVIEW_DECISIONS, topics.REVIEW_RECIPIENT_STATUS)
 
 
 def build(settings: Settings) -> Runtime:

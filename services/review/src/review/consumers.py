@@ -5,7 +5,7 @@ from __future__ import annotations
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
-from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
+from contracts.intake import ApplicationRegistered, ApplicationWithdrawn, CityStatusResolved
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyCompleted
 from review import handlers
@@ -15,7 +15,9 @@ GROUP = "review"
 
 def _applications() -> TopicConsumer:
     c = TopicConsumer(
-        topics.INTAKE_APPLICATIONS, group=GROUP, description="Opens and fills review cases."
+        topics.INTAKE_APPLICATIONS,
+        group=GROUP,
+        description="Opens and fills review cases; applies the city system's status reports.",
     )
 
     @c.on(ApplicationRegistered)
@@ -27,6 +29,11 @@ def _applications() -> TopicConsumer:
     async def on_withdrawn(event: ApplicationWithdrawn, uow: UnitOfWork) -> None:
         """A withdrawn application leaves the queue."""
         await handlers.file_case_event(event, uow=uow)
+
+    @c.on(CityStatusResolved)
+    async def on_city_status(event: CityStatusResolved, uow: UnitOfWork) -> None:
+        """The city system's report changes the recipient's status (source city_system), once."""
+        await handlers.apply_city_status(event, uow=uow)
 
     return c
 

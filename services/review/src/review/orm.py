@@ -122,7 +122,8 @@ recipient_item = Table(
 )
 
 #: Every status a recipient has had, by version; the external reference makes a change
-#: reported twice by the city's system (issue 7) land once.
+#: reported twice by the city's system (issue 7) land once. The columns after ``event_id``
+#: come after it in the table too (added by migration 0003).
 recipient_status_history = Table(
     "recipient_status_history",
     metadata,
@@ -143,6 +144,11 @@ recipient_status_history = Table(
     Column("decided_by", Text),
     Column("external_reference", Text, unique=True),
     Column("event_id", Uuid, nullable=False),
+    # What went with the change (migration 0003): a category change, or a transfer's new place.
+    Column("new_category", Text),
+    Column("new_county_code", Text),
+    Column("new_township_code", Text),
+    Column("new_village_code", Text),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 

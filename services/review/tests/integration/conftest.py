@@ -79,6 +79,31 @@ class Review:
             f"/applications/{application_id}/decision", json=body, headers={**auth, **headers}
         )
 
+    async def status_events(
+        self, recipient_id: uuid.UUID, until_version: int
+    ) -> list[tuple[Event, bytes | None]]:
+        """The recipient's status changes on their topic, with keys, once ``until_version`` shows."""
+        consumer = AIOKafkaConsumer(
+            topics.REVIEW_RECIPIENT_STATUS,
+            bootstrap_servers=self.infra.kafka_bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        found: list[tuple[Event, bytes | None]] = []
+        try:
+            async with asyncio.timeout(WAIT_S):
+                while not any(getattr(e, "version", 0) >= until_version for e, _ in found):
+                    batches = await consumer.getmany(timeout_ms=500)
+                    for record in (r for rs in batches.values() for r in rs):
+                        event = parse(record.topic, record.value)
+                        if getattr(event, "recipient_id", None) == recipient_id:
+                            found.append((event, record.key))
+        finally:
+            await consumer.stop()
+        return found
+
     async def decision_event(self, application_id: uuid.UUID) -> Event:
         """Reads review.decisions.v1 from the start with a plain consumer until the event shows."""
         consumer = AIOKafkaConsumer(

@@ -11,8 +11,8 @@ from contracts.intake import (
     ApplicationWithdrawn,
     DiscoveryReported,
 )
-from contracts.privacy import mask_name
 from contracts.reasons import WithdrawalReason
+from intake.domain.city import shown_name
 from intake.domain.model import Application
 
 
@@ -42,7 +42,7 @@ def submitted(app: Application) -> ApplicationSubmitted:
 def registered(app: Application, *, officer_id: str) -> ApplicationRegistered:
     """ApplicationRegistered once the township has accepted and classified it."""
     return ApplicationRegistered(
-        **_facts(app), registered_by=officer_id, display_name=mask_name(app.applicant.name)
+        **_facts(app), registered_by=officer_id, display_name=shown_name(app.applicant.name)
     )
 
 

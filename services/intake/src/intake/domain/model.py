@@ -234,4 +234,6 @@ def new_application(
 def _how_it_came(channel: Channel) -> str:
     if channel is Channel.COORDINATOR_DISCOVERY:
         return "协理员主动发现，代为提出申请"
+    if channel is Channel.CITY_SYSTEM:
+        return "市社会救助信息系统新纳入，月度跟进提出服务需求评估申请"
     return f"通过{channel.label_zh}提交申请"

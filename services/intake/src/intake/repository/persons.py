@@ -30,6 +30,19 @@ async def upsert_person(
     return row.person_id, row.household_id
 
 
+async def resolve_person(session: AsyncSession, id_number: str, unknown_name: str) -> uuid.UUID:
+    """The person_id of an ID number; a person not yet known is created with ``unknown_name``."""
+    insert = pg_insert(person).values(
+        person_id=uuid.uuid4(), id_number=id_number, name=unknown_name
+    )
+    # A no-op update returns (and locks) a known person without touching the name.
+    stmt = insert.on_conflict_do_update(
+        index_elements=[person.c.id_number], set_={"id_number": insert.excluded.id_number}
+    ).returning(person.c.person_id)
+    person_id: uuid.UUID = (await session.execute(stmt)).scalar_one()
+    return person_id
+
+
 async def set_household(
     session: AsyncSession, person_ids: Sequence[uuid.UUID], household_id: uuid.UUID
 ) -> None:

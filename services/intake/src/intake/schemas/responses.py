@@ -19,7 +19,7 @@ from contracts.enums import (
     is_eligible,
 )
 from contracts.labels import ZhEnum
-from contracts.privacy import mask_name
+from intake.domain.city import shown_name
 from intake.domain.model import (
     Application,
     CatalogueEntry,
@@ -80,7 +80,7 @@ class ApplicantRead(BaseModel):
         """Builds the applicant view, masking the numbers."""
         return cls(
             name=person.name,
-            display_name=mask_name(person.name),
+            display_name=shown_name(person.name),
             id_number_masked=resident_id.mask(person.id_number),
             phone_masked=mask_phone(person.phone),
         )
@@ -206,7 +206,7 @@ class ApplicationSummaryRead(BaseModel):
             channel=Coded[Channel].of(row.channel),
             category=Coded[RecipientCategory].of(row.category),
             need_categories=[Coded[ServiceCategory].of(c) for c in row.need_categories],
-            display_name=mask_name(row.applicant_name),
+            display_name=shown_name(row.applicant_name),
             id_number_masked=resident_id.mask(row.id_number),
             village_code=row.village_code,
             village_name_zh=divisions.full_name_zh(row.village_code),

@@ -51,6 +51,7 @@ class Recipient(Part):
     status: RecipientStatus
     status_version: int
     status_effective_date: date
+    expected_end: date | None = None
     admitted_on: date
     items: tuple[ApprovedItem, ...]
     catalogue_version: int | None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contracts.enums import RecipientStatus
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
-from contracts.review import ApplicationRejected, RecipientApproved
+from contracts.review import ApplicationRejected, RecipientApproved, RecipientStatusChanged
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyCompleted
 from review.domain.case import (
@@ -15,6 +16,7 @@ from review.domain.case import (
     Withdrawal,
 )
 from review.domain.decision import Catalogue, Recipient
+from review.domain.status import ChangeOrigin, StatusChange
 
 
 def registration_from(event: ApplicationRegistered) -> Registration:
@@ -170,4 +172,28 @@ def application_rejected(case: Case) -> ApplicationRejected:
         reason_code=decision.reason_code,
         reason_zh=decision.reason_zh,
         decided_by=decision.decided_by,
+    )
+
+
+def status_changed(
+    before: Recipient, after: Recipient, change: StatusChange, origin: ChangeOrigin
+) -> RecipientStatusChanged:
+    """What dispatch, settlement and archive learn about an accepted status change."""
+    moved = after.status is RecipientStatus.TRANSFERRED
+    return RecipientStatusChanged(
+        person_id=after.person_id,
+        recipient_id=after.recipient_id,
+        status=after.status,
+        previous_status=before.status,
+        version=after.status_version,
+        effective_date=change.effective_date,
+        reason_code=change.reason_code,
+        reason_zh=change.reason_zh,
+        source=origin.source,
+        decided_by=origin.decided_by,
+        expected_end=after.expected_end,
+        new_category=after.category if after.status is RecipientStatus.CATEGORY_CHANGED else None,
+        new_county_code=after.county_code if moved else None,
+        new_township_code=after.township_code if moved else None,
+        new_village_code=after.village_code if moved else None,
     )

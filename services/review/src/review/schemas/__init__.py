@@ -19,8 +19,10 @@ from review.schemas.reads import (
     RecipientList,
     RecipientRead,
 )
+from review.schemas.status import STATUS_EXAMPLES, StatusChangeIn
 
 __all__ = [
+    "STATUS_EXAMPLES",
     "ApproveIn",
     "CaseList",
     "CaseRead",
@@ -36,4 +38,5 @@ __all__ = [
     "RecipientList",
     "RecipientRead",
     "RejectIn",
+    "StatusChangeIn",
 ]

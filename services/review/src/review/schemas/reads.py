@@ -181,8 +181,9 @@ class RecipientRead(BaseModel):
     display_name: str = Field(description="Masked name.")
     status: RecipientStatus = Field(description="Aid status.")
     status_zh: str = Field(description="Status in Chinese.")
-    status_version: int = Field(description="Status version; 1 at approval.")
+    status_version: int = Field(description="Status version: 1 at approval, +1 per change.")
     status_effective_date: date = Field(description="Day the current status applies from.")
+    expected_end: date | None = Field(description="暂停: the day it is expected to end, if known.")
     admitted_on: date = Field(description="First day of service.")
     items: list[ApprovedItem] = Field(description="Approved items.")
     catalogue_version: int | None = Field(

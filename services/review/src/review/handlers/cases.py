@@ -1,44 +1,23 @@
-"""review's use cases: consumers file events on cases; officers read the queue and decide."""
+"""Cases: consumers file events on them; officers read the queue and decide."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from civic.errors import Conflict, Forbidden, NotFound, Unprocessable
+from civic.errors import Conflict, NotFound
 from civic.idempotency import remember_response, request_fingerprint, stored_response
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.settlement import CatalogueVersionPublished
 from review import repository as repo
 from review.domain import decision, events
-from review.domain.access import CaseQuery, RecipientQuery, Scope, scope_of
-from review.domain.case import (
-    Approval,
-    Case,
-    DecideCommand,
-    Decision,
-    NeedAssessment,
-    RuleViolation,
-    StateConflict,
-)
-from review.domain.decision import Recipient
+from review.domain.access import CaseQuery
+from review.domain.case import Approval, Case, DecideCommand, Decision, NeedAssessment
+from review.handlers.common import jurisdiction_scope, refusals
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Turns the domain's refusals into problem documents (409 or 422)."""
-    try:
-        yield
-    except StateConflict as exc:
-        raise Conflict(exc.message_zh, code=exc.code, extra=exc.extra) from exc
-    except RuleViolation as exc:
-        raise Unprocessable(exc.message_zh, code=exc.code, field=exc.field) from exc
 
 
 async def file_case_event(event: events.CaseEvent, *, uow: UnitOfWork) -> None:
@@ -59,15 +38,6 @@ async def keep_catalogue(event: CatalogueVersionPublished, *, uow: UnitOfWork) -
     )
 
 
-def _scope(principal: Principal, village_code: str | None) -> Scope:
-    scope = scope_of(principal.division)
-    if scope is None:
-        raise Forbidden("您的账号未设置有效的管辖区划", code="no_jurisdiction")
-    if village_code is not None:
-        ensure_jurisdiction(principal, village_code)
-    return scope
-
-
 async def _visible_case(
     uow: UnitOfWork, application_id: uuid.UUID, principal: Principal, *, lock: bool
 ) -> Case:
@@ -83,8 +53,9 @@ async def list_queue(
     query: CaseQuery, *, uow: UnitOfWork, principal: Principal
 ) -> tuple[list[Case], int]:
     """One page of the review queue within the caller's jurisdiction."""
+    where = jurisdiction_scope(principal, query.village_code)
     async with uow:
-        return await repo.list_cases(uow.session, query, _scope(principal, query.village_code))
+        return await repo.list_cases(uow.session, query, where)
 
 
 async def read_case(
@@ -167,23 +138,3 @@ async def decide_application(
         await _remember(uow, cmd, idempotency_key, decided.decision)
         await uow.commit()
         return decided.decision
-
-
-async def read_recipient(
-    recipient_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
-) -> Recipient:
-    """A recipient of the registry, within the caller's jurisdiction."""
-    async with uow:
-        found = await repo.get_recipient(uow.session, recipient_id)
-    if found is None:
-        raise NotFound("未找到该服务对象", code="recipient_not_found")
-    ensure_jurisdiction(principal, found.village_code)
-    return found
-
-
-async def list_recipients(
-    query: RecipientQuery, *, uow: UnitOfWork, principal: Principal
-) -> tuple[list[Recipient], int]:
-    """One page of the recipient registry within the caller's jurisdiction."""
-    async with uow:
-        return await repo.list_recipients(uow.session, query, _scope(principal, query.village_code))

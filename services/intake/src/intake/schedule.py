@@ -1,0 +1,48 @@
+"""The monthly follow-up's clock: at start-up, then at 00:00 of each month in Asia/Shanghai."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+
+from civic.runtime import Runtime
+from intake.domain import city
+from intake.handlers import follow_up
+
+log = logging.getLogger(__name__)
+
+#: After a failed run (e.g. the database was down), try again this much later.
+RETRY_S = 300.0
+
+
+async def run_monthly(
+    runtime: Runtime,
+    *,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """Runs the follow-up for the current month, then sleeps until the next month starts."""
+    while True:
+        wait = RETRY_S
+        try:
+            month = city.month_of(clock())
+            await follow_up.open_follow_up_applications(month, uow=runtime.uow())
+            wait = city.seconds_to_next_month(clock()) + 1  # land inside the new month
+        except Exception:
+            log.exception("the monthly follow-up failed; it is tried again later")
+        await sleep(min(wait, city.seconds_to_next_month(clock()) + 1))
+
+
+@contextlib.asynccontextmanager
+async def monthly_follow_up(runtime: Runtime) -> AsyncIterator[None]:
+    """Keeps the monthly follow-up running in the background while the service runs."""
+    task = asyncio.create_task(run_monthly(runtime), name="monthly-follow-up")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

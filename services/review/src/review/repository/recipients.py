@@ -1,0 +1,153 @@
+"""Queries and writes of the recipient registry and each recipient's status history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.review import RecipientStatusChanged
+from contracts.values import ApprovedItem
+from review.domain.access import RecipientQuery, Scope
+from review.domain.decision import Recipient
+from review.orm import recipient, recipient_item, recipient_status_history
+from review.repository.common import columns, page, plain, within
+
+#: What the status history keeps of a RecipientStatusChanged.
+_HISTORY_FIELDS = {
+    "recipient_id",
+    "version",
+    "status",
+    "previous_status",
+    "effective_date",
+    "expected_end",
+    "reason_code",
+    "reason_zh",
+    "source",
+    "decided_by",
+    "event_id",
+    "new_category",
+    "new_county_code",
+    "new_township_code",
+    "new_village_code",
+}
+
+
+async def open_recipient_of(session: AsyncSession, person_id: uuid.UUID) -> uuid.UUID | None:
+    """The person's registry entry that is not stopped or deceased, if any."""
+    t = recipient.c
+    stmt = select(t.recipient_id).where(
+        t.person_id == person_id, t.status.not_in(("stopped", "deceased"))
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def add_recipient(session: AsyncSession, r: Recipient, *, event_id: uuid.UUID) -> None:
+    """Registers the recipient with its items and the first entry of its status history."""
+    await session.execute(recipient.insert().values(**columns(r, exclude={"items"})))
+    await session.execute(
+        recipient_item.insert(),
+        [
+            {
+                "recipient_id": r.recipient_id,
+                "frequency_times": i.frequency.times,
+                "frequency_per": i.frequency.per.value,
+                **i.model_dump(mode="json", exclude={"frequency"}),
+            }
+            for i in r.items
+        ],
+    )
+    await session.execute(
+        recipient_status_history.insert().values(
+            recipient_id=r.recipient_id,
+            version=r.status_version,
+            status=r.status.value,
+            effective_date=r.status_effective_date,
+            source="review_officer",
+            decided_by=r.approved_by,
+            event_id=event_id,
+        )
+    )
+
+
+async def _with_items(session: AsyncSession, rows: list[Any]) -> list[Recipient]:
+    ids = [r.recipient_id for r in rows]
+    item_rows = (
+        await session.execute(
+            select(recipient_item)
+            .where(recipient_item.c.recipient_id.in_(ids))
+            .order_by(recipient_item.c.item_code)
+        )
+    ).all()
+    items: dict[uuid.UUID, list[ApprovedItem]] = {i: [] for i in ids}
+    for i in item_rows:
+        frequency = {"times": i.frequency_times, "per": i.frequency_per}
+        items[i.recipient_id].append(
+            ApprovedItem.model_validate({**i._mapping, "frequency": frequency})
+        )
+    return [Recipient.model_validate({**r._mapping, "items": items[r.recipient_id]}) for r in rows]
+
+
+async def get_recipient(
+    session: AsyncSession, recipient_id: uuid.UUID, *, lock: bool = False
+) -> Recipient | None:
+    """A recipient of the registry with its items (locked for update when ``lock``), or None."""
+    stmt = select(recipient).where(recipient.c.recipient_id == recipient_id)
+    row = (await session.execute(stmt.with_for_update() if lock else stmt)).first()
+    return (await _with_items(session, [row]))[0] if row else None
+
+
+async def list_recipients(
+    session: AsyncSession, query: RecipientQuery, scope: Scope
+) -> tuple[list[Recipient], int]:
+    """One page of the registry within ``scope``, earliest approval first."""
+    t = recipient.c
+    stmt = select(recipient).where(within(recipient, scope))
+    if query.village_code is not None:
+        stmt = stmt.where(t.village_code == query.village_code)
+    if query.status is not None:
+        stmt = stmt.where(t.status == query.status)
+    stmt = stmt.order_by(t.approved_at, t.recipient_id)
+    rows, total = await page(session, stmt, query.page, query.size)
+    return await _with_items(session, rows), total
+
+
+async def status_reference_known(session: AsyncSession, external_reference: str) -> bool:
+    """Whether a change with this external reference (the city's report) was recorded."""
+    h = recipient_status_history.c
+    stmt = select(h.version).where(h.external_reference == external_reference).limit(1)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def save_status_change(
+    session: AsyncSession,
+    r: Recipient,
+    event: RecipientStatusChanged,
+    *,
+    external_reference: str | None,
+) -> None:
+    """Writes the changed recipient and its history row (the event's facts, by version)."""
+    t = recipient.c
+    place = {"county_code": r.county_code, "township_code": r.township_code}
+    done = await session.execute(
+        update(recipient)
+        .where(t.recipient_id == r.recipient_id, t.status_version == r.status_version - 1)
+        .values(
+            **place,
+            village_code=r.village_code,
+            category=r.category.value,
+            status=r.status.value,
+            status_version=r.status_version,
+            status_effective_date=r.status_effective_date,
+            expected_end=r.expected_end,
+            updated_at=func.now(),
+        )
+    )
+    # The row was locked when read, so the version it held is still the one before.
+    assert done.rowcount == 1, "recipient changed under a lock"  # type: ignore[attr-defined]
+    facts = {k: plain(v) for k, v in event.model_dump(include=_HISTORY_FIELDS).items()}
+    await session.execute(
+        recipient_status_history.insert().values(**facts, external_reference=external_reference)
+    )
