@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from clients.db_client import fetch, wait_until
-from clients.kafka_client import TopicReader, produce_raw
-from clients.spans import services_in, spans_of
-from e2e.flow import (
+
+from contracts import topics
+from contracts.review import RecipientApproved
+from devstack.journeys.application import (
     APPROVAL,
     Case,
     catalogue_loaded,
@@ -18,9 +18,9 @@ from e2e.flow import (
     survey_and_pass,
     survey_task,
 )
-
-from contracts import topics
-from contracts.review import RecipientApproved
+from devstack.journeys.db import fetch, wait_until
+from devstack.journeys.kafka import TopicReader, produce_raw
+from devstack.journeys.traces import services_in, spans_of
 from devstack.stack import Stack
 
 pytestmark = pytest.mark.e2e

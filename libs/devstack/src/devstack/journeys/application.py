@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from clients.api_client import Api
-from clients.db_client import fetch, wait_until
-
+from devstack.journeys.api import Api
+from devstack.journeys.db import fetch, wait_until
 from devstack.stack import Stack
 
 VILLAGE, TOWNSHIP, COUNTY = "341702100201", "341702100", "341702"
