@@ -25,8 +25,13 @@ async def round_trips(bootstrap: str, count: int = 300, payload_size: int = 1024
     """Measures ``count`` serial produce→consume round trips (seconds each), acks=all."""
     topic = await _fresh_topic(bootstrap)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                group_id=None, fetch_max_wait_ms=10)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+        fetch_max_wait_ms=10,
+    )
     await producer.start()
     await consumer.start()
     body = b"x" * payload_size

@@ -1,0 +1,15 @@
+"""``python -m bench <name>``: status_change (issue 7) or settlement (issue 5)."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+
+BENCHES = {"status_change": "bench.status_change", "settlement": "bench.settlement"}
+
+if __name__ == "__main__":
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name not in BENCHES:
+        sys.exit(f"usage: python -m bench {{{'|'.join(BENCHES)}}} [options]")
+    sys.argv = [BENCHES[name], *sys.argv[2:]]
+    runpy.run_module(BENCHES[name], run_name="__main__")

@@ -1,0 +1,105 @@
+"""After approval: providers, accepted orders, service records, and a status change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from devstack.journeys.api import Api
+from devstack.journeys.application import COUNTY, TOWNSHIP, Case
+from devstack.journeys.db import wait_until
+
+
+async def register_provider(
+    api: Api, code: str, items: list[str], village: str, capacity: int = 500
+) -> dict[str, Any]:
+    """The county registers a provider serving ``village`` with ``items``."""
+    token = api.token(roles=["county_officer"], division=COUNTY, user_id="bench-county")
+    body = {
+        "code": code,
+        "name_zh": f"服务机构{code}",
+        "provider_type": "social_work_org",
+        "areas": [village],
+        "item_codes": items,
+        "modes": ["government_purchase"],
+        "capacity": capacity,
+        "qualification": {
+            "name_zh": "民办非企业单位登记证书",
+            "number": f"Q-{code}",
+            "valid_from": "2024-01-01",
+            "valid_until": (date.today() + timedelta(days=365)).isoformat(),
+        },
+        "contacts": [{"name_zh": "王主任", "phone": "13800000000"}],
+    }
+
+    async def attempt() -> dict[str, Any] | None:
+        got = await api.call("dispatch", "POST", "/providers", token=token, json=body)
+        # The provider can only offer items once dispatch holds settlement's catalogue.
+        return got.json() if got.status_code == 201 else None
+
+    registered: dict[str, Any] = await wait_until(attempt, timeout=60)
+    return registered
+
+
+async def orders_of(
+    api: Api, provider: str, recipient_id: str, want: int = 1
+) -> list[dict[str, Any]]:
+    """Waits until the provider sees ``want`` orders for the recipient."""
+    token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
+
+    async def check() -> list[dict[str, Any]] | None:
+        got = await api.call("dispatch", "GET", "/provider/orders?size=100", token=token)
+        mine = [o for o in got.json()["items"] if o["recipient_id"] == recipient_id]
+        return mine if len(mine) >= want else None
+
+    found: list[dict[str, Any]] = await wait_until(check, timeout=30)
+    return found
+
+
+async def accept(api: Api, provider: str, order: dict[str, Any]) -> None:
+    """The provider accepts an order over HTTP."""
+    token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
+    got = await api.call(
+        "dispatch",
+        "POST",
+        f"/provider/orders/{order['order_id']}/accept",
+        token=token,
+        json={"order_version": order["version"]},
+    )
+    assert got.status_code == 200, got.text
+
+
+async def report_service(
+    api: Api, provider: str, order: dict[str, Any], *, minutes_ago: int, worker: str = "w1"
+) -> Any:
+    """The provider reports one service delivered a while ago today."""
+    token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
+    end = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    body = {
+        "record_id": str(uuid.uuid4()),
+        "order_id": order["order_id"],
+        "item_code": order["item_code"],
+        "quantity": 1,
+        "service_date": datetime.now(UTC).astimezone().date().isoformat(),
+        "started_at": (end - timedelta(minutes=1)).isoformat(),
+        "ended_at": end.isoformat(),
+        "worker_ref": worker,
+        "recipient_confirmed": True,
+        "confirmation_ref": "sheet-1",
+        "location": "home",
+    }
+    return await api.call("dispatch", "POST", "/provider/records", token=token, json=body)
+
+
+async def change_status(case: Case, recipient_id: str, body: dict[str, Any]) -> Any:
+    """The township officer changes the recipient's status (carrying the case's trace)."""
+    token = case.token("township_officer", TOWNSHIP, "e2e-officer")
+    return await case.api.call(
+        "review",
+        "PATCH",
+        f"/recipients/{recipient_id}/status",
+        token=token,
+        json=body,
+        headers=case.headers(),
+    )
