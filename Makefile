@@ -12,9 +12,10 @@ SERVICES := intake survey review dispatch settlement archive
 help:
 	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench"
 
-## Set-up on a fresh machine: Python deps, PostgreSQL binaries, Kafka jars.
+## Set-up on a fresh machine: Python deps, PostgreSQL binaries, Chromium (board test), Kafka jars.
 bootstrap: $(BIN)/.synced
 	@scripts/ensure-postgres.sh
+	@scripts/ensure-chromium.sh
 	@$(BIN)/devstack jars
 
 $(BIN)/.synced: uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)

@@ -13,14 +13,13 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy import Column, MetaData, Table, Text, Uuid, func, select
+from sqlalchemy import Column, MetaData, Table, Text, Uuid, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.db import make_engine, make_sessionmaker
 from civic.kafka import make_broker, outbox_sender
 from civic.messaging_tables import messaging_metadata, outbox_message
 from civic.outbox import OutboxRelay, pending_count
-from civic.telemetry import instrument_engine
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.intake import ApplicationSubmitted
@@ -180,15 +179,43 @@ async def test_the_relay_continues_the_trace_of_the_request_that_wrote_the_row(
     )
 
 
-async def test_database_spans_are_recorded_on_sqlalchemy_2_1(infra: Infra) -> None:
+_SPANS_PROBE = """
+import asyncio, sys
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import func, select
+from civic.db import make_engine
+from civic.telemetry import instrument_engine
+
+async def main():
     exporter = InMemorySpanExporter()
     tp = TracerProvider()
     tp.add_span_processor(SimpleSpanProcessor(exporter))
-    engine = make_engine(infra.database_url("postgres"), pool_size=1)
+    engine = make_engine(sys.argv[1], pool_size=1)
     instrument_engine(engine, tp)
     with tp.get_tracer("t").start_as_current_span("parent"):
         async with engine.connect() as conn:
             await conn.execute(select(func.now()))
     await engine.dispose()
-    names = [s.name for s in exporter.get_finished_spans()]
-    assert any(n.startswith("SELECT") for n in names), names
+    print("\\n".join(s.name for s in exporter.get_finished_spans()))
+
+asyncio.run(main())
+"""
+
+
+def test_database_spans_are_recorded_on_sqlalchemy_2_1(infra: Infra) -> None:
+    # The instrumentor is a process-wide singleton (the first engine wins), so the
+    # check runs in a fresh interpreter, as a service process would.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SPANS_PROBE, infra.database_url("postgres")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    names = done.stdout.split()
+    assert any(n.startswith("SELECT") for n in names), (names, done.stderr[-500:])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, get_args
 
 from opentelemetry import propagate
 from sqlalchemy import insert
@@ -18,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.messaging_tables import outbox_message, processed_event
 from contracts import topics
-from contracts.bigdata import mirror_of
+from contracts.bigdata import ServiceName, mirror_of
 from contracts.envelope import Event
+
+_PLATFORM_SERVICES = frozenset(get_args(ServiceName))
 
 
 def _row(event: Event, topic: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -86,10 +88,11 @@ class UnitOfWork:
         # The trace that caused the change is carried to the relay through the row.
         propagate.inject(headers)
         self._pending.append(_row(event, target, headers))
-        if target != topics.BIGDATA_EVENTS:
+        if target != topics.BIGDATA_EVENTS and event.producer in _PLATFORM_SERVICES:
             # Every step is mirrored for the city's big-data platform, minimised to ids
             # and codes, in the same transaction as the step itself.
-            mirror = mirror_of(event)
+            # A stable mirror id (derived from the source id) survives a re-emit on retry.
+            mirror = mirror_of(event, mirrored_by=event.producer)  # type: ignore[arg-type]
             self._pending.append(_row(mirror, topics.BIGDATA_EVENTS, headers))
 
     async def claim_event(

@@ -109,13 +109,37 @@ class EventMirrored(Event):
 
     @model_validator(mode="after")
     def _no_personal_numbers(self) -> Self:
+        if _is_uuid(self.subject_key):
+            return self  # random hex can contain an 11-digit run; a UUID is never personal
         if looks_like_id_number(self.subject_key) or looks_like_phone(self.subject_key):
             raise ValueError("subject_key looks like an ID or phone number")
         return self
 
 
-def mirror_of(event: Event, *, producer: ServiceName | None = None) -> EventMirrored:
-    """Builds the minimised mirror of ``event`` from a whitelist of its fields."""
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def mirror_event_id(source_event_id: uuid.UUID, mirrored_by: str) -> uuid.UUID:
+    """The stable event_id of ``mirrored_by``'s mirror of one source event (same on replays)."""
+    return uuid.uuid5(
+        uuid.NAMESPACE_URL, f"urn:chizhou-assistance:mirror:{mirrored_by}:{source_event_id}"
+    )
+
+
+def mirror_of(
+    event: Event, *, producer: ServiceName | None = None, mirrored_by: ServiceName | None = None
+) -> EventMirrored:
+    """Builds the minimised mirror of ``event`` from a whitelist of its fields.
+
+    ``mirrored_by`` (a consumer mirroring what it read) gives the mirror a stable event_id
+    (``mirror_event_id``): a redelivered or replayed source yields the same mirror id, and
+    the platform deduplicates on it; across services it deduplicates on source_event_id.
+    """
     source = event.model_dump(mode="json")
     chosen = producer or source["producer"]
     if chosen not in get_args(ServiceName):
@@ -141,6 +165,7 @@ def mirror_of(event: Event, *, producer: ServiceName | None = None) -> EventMirr
         source_topic=type(event).TOPIC,
         source_occurred_at=event.occurred_at,
         correlation_id=event.correlation_id,
+        **({"event_id": mirror_event_id(event.event_id, mirrored_by)} if mirrored_by else {}),
     )
 
 

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from archive.consumers import build_consumers
+from archive.context import ArchiveContext
+from archive.numbering import CounterNumbers
 from archive.settings import Settings
 from civic.runtime import Runtime, build_runtime
+from contracts import topics
 
 #: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = ()
+PRODUCES: tuple[str, ...] = (topics.ARCHIVE_FILES, topics.BIGDATA_EVENTS)
 
 
-def build(settings: Settings) -> Runtime:
+def build_context(settings: Settings) -> ArchiveContext:
+    """The use cases' dependencies for the live service."""
+    return ArchiveContext(settings=settings, numbers=CounterNumbers())
+
+
+def build(settings: Settings, context: ArchiveContext | None = None) -> Runtime:
     """Wires the archive service from its settings."""
-    return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    ctx = context or build_context(settings)
+    return build_runtime(settings, consumers=build_consumers(ctx), produces=PRODUCES)

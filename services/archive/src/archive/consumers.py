@@ -1,10 +1,125 @@
-"""What archive listens to on Kafka, and which use case each event triggers."""
+"""What archive listens to on Kafka, and which use case each event triggers.
+
+Archive's own events are mirrored, minimised, on ``bigdata.events.v1`` like every service's.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from archive.context import ArchiveContext
+from archive.handlers import events as uc
 from civic.consumer import TopicConsumer
+from civic.uow import UnitOfWork
+from contracts import dispatch, intake, settlement, survey, topics
+from contracts.review import ApplicationRejected, RecipientApproved, RecipientStatusChanged
+
+GROUP = "archive"
 
 
-def build_consumers() -> list[TopicConsumer]:
-    """Returns archive's subscriptions."""
-    return []
+async def _note(event: Any, uow: UnitOfWork) -> None:
+    """Adds the event to the person's history."""
+    await uc.note_event(event, uow=uow)
+
+
+def _history_only(topic: str, classes: tuple[Any, ...], description: str) -> TopicConsumer:
+    consumer = TopicConsumer(topic, group=GROUP, description=description)
+    for cls in classes:
+        consumer.on(cls)(_note)
+    return consumer
+
+
+def _decisions(ctx: ArchiveContext) -> TopicConsumer:
+    c = TopicConsumer(topics.REVIEW_DECISIONS, GROUP, "Approvals open files with service numbers.")
+
+    @c.on(RecipientApproved)
+    async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
+        """Opens the person's file and refreshes the village board."""
+        await uc.open_file(event, uow=uow, ctx=ctx)
+
+    c.on(ApplicationRejected)(_note)
+    return c
+
+
+def _status(ctx: ArchiveContext) -> TopicConsumer:
+    c = TopicConsumer(
+        topics.REVIEW_RECIPIENT_STATUS, GROUP, "Status changes update files and boards."
+    )
+
+    @c.on(RecipientStatusChanged)
+    async def on_status(event: RecipientStatusChanged, uow: UnitOfWork) -> None:
+        """Records the change in the file and refreshes the boards."""
+        await uc.record_status_change(event, uow=uow, ctx=ctx)
+
+    return c
+
+
+def _orders(ctx: ArchiveContext) -> TopicConsumer:
+    c = TopicConsumer(topics.DISPATCH_ORDERS, GROUP, "Orders go into files; boards name providers.")
+
+    @c.on(dispatch.ServiceOrderCreated)
+    async def on_created(event: dispatch.ServiceOrderCreated, uow: UnitOfWork) -> None:
+        """Adds the order to the file."""
+        await uc.record_order(event, uow=uow, ctx=ctx)
+
+    async def on_change(event: Any, uow: UnitOfWork) -> None:
+        """Moves the order to its new state."""
+        await uc.record_order_change(event, uow=uow, ctx=ctx)
+
+    for cls in uc.ORDER_STATES:
+        c.on(cls)(on_change)
+    return c
+
+
+def _services() -> TopicConsumer:
+    c = TopicConsumer(topics.DISPATCH_SERVICES, GROUP, "Service records go into files and ledgers.")
+
+    async def on_record(event: Any, uow: UnitOfWork) -> None:
+        """Adds the service record to the file."""
+        await uc.record_service(event, uow=uow)
+
+    c.on(dispatch.ServiceDelivered)(on_record)
+    c.on(dispatch.ServiceRecordRefused)(on_record)
+    return c
+
+
+def _reference(ctx: ArchiveContext) -> list[TopicConsumer]:
+    providers = TopicConsumer(topics.DISPATCH_PROVIDERS, GROUP, "Provider names for boards.")
+    catalogue = TopicConsumer(topics.SETTLEMENT_CATALOGUE, GROUP, "Item names for boards.")
+
+    async def on_provider(event: Any, uow: UnitOfWork) -> None:
+        """Keeps the provider's name and type."""
+        await uc.record_provider(event, uow=uow, ctx=ctx)
+
+    async def on_catalogue(event: Any, uow: UnitOfWork) -> None:
+        """Keeps the county's item names."""
+        await uc.record_catalogue(event, uow=uow, ctx=ctx)
+
+    providers.on(dispatch.ProviderRegistered)(on_provider)
+    providers.on(dispatch.ProviderUpdated)(on_provider)
+    providers.on(dispatch.ProviderSuspended)(_note)
+    providers.on(dispatch.ProviderReinstated)(_note)
+    catalogue.on(settlement.CatalogueVersionPublished)(on_catalogue)
+    return [providers, catalogue]
+
+
+def build_consumers(ctx: ArchiveContext) -> list[TopicConsumer]:
+    """Returns archive's subscriptions (consumer group "archive")."""
+    return [
+        _history_only(topics.INTAKE_APPLICATIONS, intake.EVENTS, "Applications go into history."),
+        _history_only(topics.SURVEY_SURVEYS, survey.EVENTS, "Surveys go into the file."),
+        _decisions(ctx),
+        _status(ctx),
+        _orders(ctx),
+        _services(),
+        _history_only(
+            topics.SETTLEMENT_LEDGER,
+            (
+                settlement.LedgerLinePosted,
+                settlement.SpotCheckSampled,
+                settlement.SpotCheckRecorded,
+            ),
+            "Settlement outcomes go into the file.",
+        ),
+        *_reference(ctx),
+    ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from archive import api
-from archive.bootstrap import build
+from archive.bootstrap import build, build_context
+from archive.context import ArchiveContext
 from archive.settings import Settings
 from civic.app import create_service_app
 
@@ -16,7 +17,11 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, context: ArchiveContext | None = None) -> FastAPI:
     """Builds the archive application (settings from the environment by default)."""
-    runtime = build(settings or Settings())  # type: ignore[call-arg]
-    return create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])
+    chosen = settings or Settings()  # type: ignore[call-arg]
+    context = context or build_context(chosen)
+    runtime = build(chosen, context)
+    app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=api.routers())
+    app.state.context = context
+    return app

@@ -2,6 +2,207 @@
 
 from __future__ import annotations
 
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
 from civic.db import make_metadata
 
 metadata = make_metadata()
+
+#: Last service number issued per county and approval year; the row lock serialises issuing.
+service_number_counter = Table(
+    "service_number_counter",
+    metadata,
+    Column("county_code", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("last_value", Integer, nullable=False),
+    PrimaryKeyConstraint("county_code", "year", name="pk_service_number_counter"),
+)
+
+#: One person, one file (一人一档): the current state folded from the person's events.
+archive_file = Table(
+    "archive_file",
+    metadata,
+    Column("file_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False, unique=True),
+    Column("recipient_id", Uuid, nullable=False),
+    Column("application_id", Uuid, nullable=False),
+    Column("household_id", Uuid, nullable=False),
+    Column("service_number", Text, nullable=False, unique=True),
+    Column("issue_county_code", Text, nullable=False),
+    Column("issue_year", Integer, nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False, index=True),
+    Column("previous_village_code", Text, index=True),
+    Column("moved_on", Date),
+    Column("display_name", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("special_conditions", JSONB, nullable=False),
+    Column("self_care_level", Text),
+    Column("need_categories", JSONB, nullable=False),
+    Column("approved_items", JSONB, nullable=False),
+    Column("approved_on", Date, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("status_version", Integer, nullable=False),
+    Column("status_effective_date", Date, nullable=False),
+    Column("served_since", Date, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint(
+        "issue_county_code", "issue_year", "sequence", name="uq_archive_file_issue_sequence"
+    ),
+)
+
+#: Append-only: every event about a person, so a file can be rebuilt and audited.
+file_history = Table(
+    "file_history",
+    metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("data", JSONB, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_file_history_person_occurred", "person_id", "occurred_at"),
+)
+
+#: Service orders of a person (one approved item at one provider), latest version.
+file_order = Table(
+    "file_order",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False, index=True),
+    Column("recipient_id", Uuid),
+    Column("provider_id", Uuid),
+    Column("provider_code", Text),
+    Column("item_code", Text),
+    Column("service_category", Text),
+    Column("mode", Text),
+    Column("funding_source", Text),
+    Column("unit", Text),
+    Column("frequency_times", Integer),
+    Column("frequency_per", Text),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("state", Text, nullable=False),
+    Column("state_since", Date),
+    Column("version", Integer, nullable=False),
+)
+
+#: Service records (validated or refused) of a person: the 接受救助服务情况表 and ledgers.
+service_record = Table(
+    "service_record",
+    metadata,
+    Column("record_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False, index=True),
+    Column("order_id", Uuid, nullable=False),
+    Column("provider_id", Uuid, nullable=False),
+    Column("provider_code", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("item_code", Text),
+    Column("service_category", Text),
+    Column("mode", Text),
+    Column("unit", Text),
+    Column("quantity", Integer),
+    Column("service_date", Date),
+    Column("village_code", Text),
+    Column("reason_code", Text),
+    Index("ix_service_record_village_date", "village_code", "service_date"),
+)
+
+#: Provider names for boards and ledgers (from dispatch's registry events).
+provider_ref = Table(
+    "provider_ref",
+    metadata,
+    Column("provider_id", Uuid, primary_key=True),
+    Column("provider_code", Text, nullable=False),
+    Column("name_zh", Text, nullable=False),
+    Column("provider_type", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+#: Item names of each county's catalogue (from settlement's catalogue events).
+catalogue_item = Table(
+    "catalogue_item",
+    metadata,
+    Column("county_code", Text, nullable=False),
+    Column("item_code", Text, nullable=False),
+    Column("name_zh", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    PrimaryKeyConstraint("county_code", "item_code", name="pk_catalogue_item"),
+)
+
+#: Uploaded documents of a file; the content is kept in the database (bytea).
+file_document = Table(
+    "file_document",
+    metadata,
+    Column("document_id", Uuid, primary_key=True),
+    Column("file_id", Uuid, ForeignKey("archive_file.file_id"), nullable=False, index=True),
+    Column("kind", Text, nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("sha256", Text, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by", Text, nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: Who read or changed which personal documents, and when (append-only).
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("user_id", Text, nullable=False),
+    Column("roles", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("file_id", Uuid, nullable=False, index=True),
+    Column("document_id", Uuid),
+    Column("trace_id", Text),
+)
+
+#: The current version of each village's board; its row lock serialises refreshes.
+board_head = Table(
+    "board_head",
+    metadata,
+    Column("village_code", Text, primary_key=True),
+    Column("current_version", Integer, nullable=False),
+)
+
+#: Every version a village board has shown, from valid_from until the next version.
+board_version = Table(
+    "board_version",
+    metadata,
+    Column("village_code", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("period", Text, nullable=False),
+    Column("entry_count", Integer, nullable=False),
+    Column("content", JSONB, nullable=False),
+    Column("content_sha256", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("cause_event_id", Uuid),
+    PrimaryKeyConstraint("village_code", "version", name="pk_board_version"),
+    Index("ix_board_version_village_valid_from", "village_code", "valid_from"),
+)

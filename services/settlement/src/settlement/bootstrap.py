@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from civic.runtime import Runtime, build_runtime
+from contracts import topics
 from settlement.consumers import build_consumers
 from settlement.settings import Settings
 
 #: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = ()
+PRODUCES: tuple[str, ...] = (
+    topics.SETTLEMENT_CATALOGUE,
+    topics.SETTLEMENT_LEDGER,
+    topics.BIGDATA_EVENTS,
+)
 
 
 def build(settings: Settings) -> Runtime:

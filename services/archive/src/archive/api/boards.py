@@ -1,0 +1,61 @@
+"""Routes of the public notice boards (长期公示): no login, server-rendered Chinese pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse
+
+from archive import schemas
+from archive.api.deps import BoardPublisher, ContextDep
+from archive.handlers import boards as uc
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/boards", tags=["长期公示 boards"], responses=PROBLEM_RESPONSES)
+
+VillageCode = Annotated[str, Path(pattern=r"^\d{12}$", description="12-digit village code.")]
+#: The page has no script and loads nothing; it may not be framed or sniffed into another type.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+
+
+@router.get("/{village_code}", response_class=HTMLResponse, summary="村（社区）长期公示（公开）")
+async def board(
+    village_code: VillageCode,
+    uow: UowDep,
+    ctx: ContextDep,
+    as_of: Annotated[
+        date | None, Query(description="YYYY-MM-DD: the board as shown at the end of that day.")
+    ] = None,
+) -> HTMLResponse:
+    """The village board now, or as it was shown on a given day (public, no login)."""
+    page = await uc.board_page(village_code, uow=uow, ctx=ctx, as_of=as_of)
+    headers = dict(PAGE_HEADERS)
+    if page.version is not None and page.valid_from is not None:
+        headers["X-Board-Version"] = str(page.version)
+        headers["X-Board-Valid-From"] = page.valid_from.isoformat()
+    return HTMLResponse(page.html, headers=headers)
+
+
+@router.get("/{village_code}/versions", summary="公示版本记录（公开）")
+async def board_versions(village_code: VillageCode, uow: UowDep) -> list[schemas.BoardVersionRead]:
+    """Every version of the board, newest first (public)."""
+    rows = await uc.board_versions(village_code, uow=uow)
+    return [schemas.BoardVersionRead.model_validate(dict(r)) for r in rows]
+
+
+@router.post("/{village_code}/refresh", summary="重新生成公示（如月初）")
+async def refresh(
+    village_code: VillageCode, uow: UowDep, ctx: ContextDep, principal: BoardPublisher
+) -> list[schemas.BoardVersionRead]:
+    """Renders the board again now (e.g. when a month turns); a new version only if it changed."""
+    rows = await uc.refresh_now(village_code, uow=uow, ctx=ctx, principal=principal)
+    return [schemas.BoardVersionRead.model_validate(dict(r)) for r in rows]

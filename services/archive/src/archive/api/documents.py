@@ -1,0 +1,67 @@
+"""Routes of a file's documents: upload, list, audited download."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, UploadFile, status
+from fastapi.responses import Response
+
+from archive import schemas
+from archive.api.deps import ContextDep, DocumentUploader, FileReader
+from archive.handlers import documents as uc
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES
+from contracts.kinds import DocumentKind
+
+router = APIRouter(
+    prefix="/files/{file_id}/documents", tags=["档案材料 documents"], responses=PROBLEM_RESPONSES
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="上传档案材料（PDF/JPEG/PNG）")
+async def upload_document(
+    file_id: uuid.UUID,
+    uow: UowDep,
+    principal: DocumentUploader,
+    ctx: ContextDep,
+    kind: Annotated[DocumentKind, Form(description="Kind of document (材料类别).")],
+    file: Annotated[UploadFile, File(description="The scanned copy: PDF, JPEG or PNG.")],
+    sha256: Annotated[
+        str | None, Form(pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 the client computed.")
+    ] = None,
+) -> schemas.DocumentRead:
+    """Stores a document after checking its type, size and checksum."""
+    content = await file.read(ctx.settings.document_max_bytes + 1)  # one byte more tells "too big"
+    upload = uc.Upload(kind, file.filename or "", file.content_type or "", content, sha256)
+    return await uc.upload_document(file_id, upload, uow=uow, principal=principal, ctx=ctx)
+
+
+@router.get("", summary="档案材料清单")
+async def list_documents(
+    file_id: uuid.UUID, uow: UowDep, principal: FileReader
+) -> list[schemas.DocumentRead]:
+    """Lists the file's documents (without content)."""
+    return await uc.list_documents(file_id, uow=uow, principal=principal)
+
+
+@router.get(
+    "/{document_id}",
+    summary="下载档案材料（记录访问日志）",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+)
+async def download_document(
+    file_id: uuid.UUID, document_id: uuid.UUID, uow: UowDep, principal: FileReader
+) -> Response:
+    """Sends a document's content; the read is written to the access log first."""
+    doc = await uc.download_document(file_id, document_id, uow=uow, principal=principal)
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.filename)}",
+        "X-Content-SHA256": doc.sha256,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(doc.content, media_type=doc.content_type, headers=headers)

@@ -1,0 +1,62 @@
+"""Routes of the village ledger (工作台账) and its CSV export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from archive import schemas
+from archive.api.deps import ContextDep, LedgerReader
+from archive.domain.boards import period_of
+from archive.domain.ledgers import LEDGER_HEADER, to_csv
+from archive.handlers import ledger as uc
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/villages", tags=["工作台账 ledgers"], responses=PROBLEM_RESPONSES)
+
+VillageCode = Annotated[str, Path(pattern=r"^\d{12}$", description="12-digit village code.")]
+Month = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM; this month by default."),
+]
+
+
+@router.get("/{village_code}/ledger", summary="村（社区）服务类社会救助工作台账")
+async def village_ledger(
+    village_code: VillageCode,
+    uow: UowDep,
+    principal: LedgerReader,
+    ctx: ContextDep,
+    month: Month = None,
+) -> schemas.LedgerRead:
+    """Current recipients, their items and providers, and this month's service counts."""
+    chosen = month or period_of(ctx.clock())
+    read, _ = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
+    return read
+
+
+@router.get(
+    "/{village_code}/ledger.csv",
+    summary="导出工作台账（CSV）",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def village_ledger_csv(
+    village_code: VillageCode,
+    uow: UowDep,
+    principal: LedgerReader,
+    ctx: ContextDep,
+    month: Month = None,
+) -> Response:
+    """The ledger as a CSV file with a BOM, so spreadsheets show the Chinese text."""
+    chosen = month or period_of(ctx.clock())
+    _, lines = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
+    disposition = f'attachment; filename="ledger-{village_code}-{chosen}.csv"'
+    return Response(
+        to_csv(LEDGER_HEADER, lines),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": disposition},
+    )

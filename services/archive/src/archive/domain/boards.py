@@ -1,0 +1,214 @@
+"""The village notice board (长期公示): who is served now, and this month's ins and outs.
+
+What a board may show: a masked name, the village, the category, service item names,
+provider names and dates. Never an ID number, phone number, address, diagnosis or
+disability detail: the board's inputs carry none of those, names are masked again as the
+county configures, and ``ensure_publishable`` scans the finished page as a last check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from archive.domain.files import is_served
+from archive.domain.numbers import SHANGHAI
+from contracts.enums import ProviderType, RecipientCategory, RecipientStatus
+from contracts.privacy import MaskStyle, find_id_numbers, find_phones, mask_name
+
+#: What a removal is called on the board, by the status that caused it.
+REMOVAL_ZH = {
+    RecipientStatus.SUSPENDED.value: "暂停服务",
+    RecipientStatus.STOPPED.value: "停止服务",
+    RecipientStatus.DECEASED.value: "停止服务（身故）",
+}
+MOVED_OUT_ZH = "迁出本村（社区）"
+NEIGHBOUR_ZH = "邻里互助志愿者"
+HIDDEN_NAME = "**"
+
+
+class BoardLeakError(ValueError):
+    """A rendered board contains something shaped like an ID or phone number."""
+
+
+@dataclass(frozen=True)
+class BoardPerson:
+    """What a board needs to know about one file (no contact, health or ID data)."""
+
+    service_number: str
+    display_name: str
+    county_code: str
+    village_code: str
+    category: str
+    status: str
+    served_since: date
+    status_effective_date: date
+    previous_village_code: str | None = None
+    moved_on: date | None = None
+    items: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One person currently served."""
+
+    name: str
+    category: str
+    items: str
+    providers: str
+    since: str
+
+
+@dataclass(frozen=True)
+class BoardChange:
+    """One addition or removal this month."""
+
+    name: str
+    category: str
+    on: str
+    change: str
+
+
+@dataclass(frozen=True)
+class BoardContent:
+    """Everything a board version shows, apart from its version number and time."""
+
+    village_code: str
+    place_zh: str
+    period: str
+    rows: tuple[BoardRow, ...] = ()
+    additions: tuple[BoardChange, ...] = ()
+    removals: tuple[BoardChange, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The content as stored with the version."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BoardContent:
+        """Reads stored content back."""
+        return cls(
+            data["village_code"],
+            data["place_zh"],
+            data["period"],
+            tuple(BoardRow(**r) for r in data["rows"]),
+            tuple(BoardChange(**c) for c in data["additions"]),
+            tuple(BoardChange(**c) for c in data["removals"]),
+        )
+
+    def digest(self) -> str:
+        """SHA-256 of the content: a refresh that changes nothing makes no new version."""
+        text = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def scrub(text: str) -> str:
+    """Replaces anything shaped like an ID or phone number (e.g. in a provider's name)."""
+    while found := sorted({*find_id_numbers(text), *find_phones(text)}, key=len, reverse=True):
+        for number in found:
+            text = text.replace(number, "***")
+    return text
+
+
+def board_name(display_name: str, style: MaskStyle = "surname") -> str:
+    """The name as the county shows it; anything number-like is hidden altogether."""
+    masked = mask_name(display_name, style)
+    if find_id_numbers(masked) or find_phones(masked) or any(c.isdigit() for c in masked):
+        return HIDDEN_NAME
+    return masked
+
+
+def provider_label(name_zh: str, provider_type: str) -> str:
+    """A provider as the board names it; neighbour volunteers are people, not named."""
+    if provider_type == ProviderType.NEIGHBOUR_VOLUNTEER.value:
+        return NEIGHBOUR_ZH
+    return name_zh
+
+
+def period_of(moment: datetime) -> str:
+    """The month (YYYY-MM, Asia/Shanghai) a moment falls in."""
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m")
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after ``day`` ends in Asia/Shanghai."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+
+
+def _in(period: str, day: date | None) -> bool:
+    return day is not None and day.strftime("%Y-%m") == period
+
+
+def _change(p: BoardPerson, style: MaskStyle, on: date, text: str) -> BoardChange:
+    category = RecipientCategory(p.category).label_zh
+    return BoardChange(board_name(p.display_name, style), category, on.isoformat(), text)
+
+
+def _row(p: BoardPerson, style: MaskStyle) -> BoardRow:
+    return BoardRow(
+        name=board_name(p.display_name, style),
+        category=RecipientCategory(p.category).label_zh,
+        items=scrub("、".join(p.items)) or "—",
+        providers=scrub("、".join(p.providers)) or "待确定",
+        since=p.served_since.isoformat(),
+    )
+
+
+def _removal(p: BoardPerson, village: str, period: str, style: MaskStyle) -> BoardChange | None:
+    if p.village_code != village:
+        moved_out = p.previous_village_code == village and _in(period, p.moved_on)
+        return _change(p, style, p.moved_on, MOVED_OUT_ZH) if moved_out and p.moved_on else None
+    if not is_served(p.status) and _in(period, p.status_effective_date):
+        return _change(p, style, p.status_effective_date, REMOVAL_ZH[p.status])
+    return None
+
+
+def compose_board(
+    village_code: str,
+    place_zh: str,
+    people: Iterable[BoardPerson],
+    *,
+    period: str,
+    style: MaskStyle = "surname",
+) -> BoardContent:
+    """The board of one village for one month, people in service-number order."""
+    ordered = sorted(people, key=lambda p: p.service_number)
+    here = [p for p in ordered if p.village_code == village_code and is_served(p.status)]
+    removals = [r for p in ordered if (r := _removal(p, village_code, period, style))]
+    additions = [
+        _change(p, style, p.served_since, "新纳入服务") for p in here if _in(period, p.served_since)
+    ]
+    return BoardContent(
+        village_code,
+        scrub(place_zh),
+        period,
+        tuple(_row(p, style) for p in here),
+        tuple(additions),
+        tuple(removals),
+    )
+
+
+def ensure_publishable(text: str) -> None:
+    """Raises BoardLeakError if the text holds anything shaped like an ID or phone number."""
+    if find_id_numbers(text) or find_phones(text):
+        raise BoardLeakError("board text contains an ID-shaped or phone-shaped number")
+
+
+@dataclass(frozen=True)
+class VersionStamp:
+    """When a stored board version started to be shown."""
+
+    version: int
+    valid_from: datetime
+
+
+def shown_on(versions: Sequence[VersionStamp], day: date) -> VersionStamp | None:
+    """The version the board showed at the end of ``day`` (Asia/Shanghai), if any."""
+    cutoff = end_of_day(day)
+    shown = [v for v in versions if v.valid_from < cutoff]
+    return max(shown, key=lambda v: v.version) if shown else None

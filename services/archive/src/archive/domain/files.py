@@ -1,0 +1,138 @@
+"""A file's state folded from the approval and the recipient's status changes.
+
+Status changes of one recipient arrive in version order on one partition, but the approval
+travels on another topic and may be processed after them; ``fold`` makes the result the
+same in any arrival order, so a rebuild from the event log equals the live file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from contracts.enums import RecipientStatus
+from contracts.review import RecipientApproved, RecipientStatusChanged
+
+#: Statuses under which a person is currently served and shown on the village board.
+SERVED_STATUSES = frozenset(
+    {
+        RecipientStatus.ACTIVE,
+        RecipientStatus.RESUMED,
+        RecipientStatus.CATEGORY_CHANGED,
+        RecipientStatus.TRANSFERRED,
+    }
+)
+
+_FILE_NAMESPACE = uuid.UUID("6f0c2b52-1c53-4b8e-9d8e-0a6b7f1e2c41")
+
+
+def file_id_for(person_id: uuid.UUID) -> uuid.UUID:
+    """The file id of a person: stable, so a rebuilt file keeps the id the live one had."""
+    return uuid.uuid5(_FILE_NAMESPACE, str(person_id))
+
+
+def is_served(status: str) -> bool:
+    """Tells whether a person with this status is currently served."""
+    return RecipientStatus(status) in SERVED_STATUSES
+
+
+@dataclass(frozen=True)
+class Residence:
+    """Where a person lives: county, township and village codes."""
+
+    county_code: str
+    township_code: str
+    village_code: str
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """The parts of a RecipientStatusChanged that change a file."""
+
+    version: int
+    status: str
+    effective_date: date
+    new_category: str | None = None
+    new_residence: Residence | None = None
+
+    @classmethod
+    def of(cls, event: RecipientStatusChanged) -> StatusChange:
+        """Reads the change from the event."""
+        moved = None
+        if event.new_village_code and event.new_township_code and event.new_county_code:
+            moved = Residence(
+                event.new_county_code, event.new_township_code, event.new_village_code
+            )
+        category = event.new_category.value if event.new_category else None
+        return cls(event.version, event.status.value, event.effective_date, category, moved)
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the status history decides about a file."""
+
+    status: str
+    status_version: int
+    status_effective_date: date
+    served_since: date
+    category: str
+    residence: Residence
+    previous_village_code: str | None = None
+    moved_on: date | None = None
+
+    @property
+    def served(self) -> bool:
+        """True while the person is currently served."""
+        return is_served(self.status)
+
+
+def initial_state(event: RecipientApproved) -> FileState:
+    """The state a file opens with."""
+    residence = Residence(event.county_code, event.township_code, event.village_code)
+    return FileState(
+        status=RecipientStatus.ACTIVE.value,
+        status_version=event.version,
+        status_effective_date=event.effective_date,
+        served_since=event.effective_date,
+        category=event.category.value,
+        residence=residence,
+    )
+
+
+def apply_change(state: FileState, change: StatusChange) -> FileState:
+    """Applies one status change; a stale or repeated one leaves the state as it was."""
+    if change.version <= state.status_version:
+        return state
+    moved = change.new_residence is not None and change.new_residence != state.residence
+    now_served = is_served(change.status)
+    starts = now_served and (not state.served or moved)
+    return replace(
+        state,
+        status=change.status,
+        status_version=change.version,
+        status_effective_date=change.effective_date,
+        served_since=change.effective_date if starts else state.served_since,
+        category=change.new_category or state.category,
+        residence=change.new_residence if moved and change.new_residence else state.residence,
+        previous_village_code=state.residence.village_code
+        if moved
+        else state.previous_village_code,
+        moved_on=change.effective_date if moved else state.moved_on,
+    )
+
+
+def fold(state: FileState, changes: Iterable[StatusChange]) -> FileState:
+    """Applies changes in version order, whatever order they arrived in."""
+    for change in sorted(changes, key=lambda c: c.version):
+        state = apply_change(state, change)
+    return state
+
+
+def villages_touched(before: FileState | None, after: FileState) -> tuple[str, ...]:
+    """The villages whose boards a transition may change, in lock order."""
+    codes = {after.residence.village_code}
+    if before is not None:
+        codes.add(before.residence.village_code)
+    return tuple(sorted(codes))

@@ -1,0 +1,115 @@
+"""One Chinese line per event for a file's history (档案记录), made from the event alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from contracts import dispatch, intake, review, settlement, survey
+from contracts.enums import ServiceCategory
+from contracts.envelope import Event
+
+
+def yuan(fen: int) -> str:
+    """Formats integer fen as yuan, e.g. -1250 → -12.50 元."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d} 元"
+
+
+def _categories(values: tuple[ServiceCategory, ...]) -> str:
+    return "、".join(v.label_zh for v in values) or "未分类"
+
+
+def _submitted(e: intake.ApplicationSubmitted) -> str:
+    return f"提交申请（{e.channel.label_zh}，申请类别：{e.category.label_zh}）"
+
+
+def _registered(e: intake.ApplicationRegistered) -> str:
+    return f"受理登记（需求分类：{_categories(e.need_categories)}）"
+
+
+def _city_report(e: intake.CityStatusResolved) -> str:
+    what = f"{e.status.label_zh}（{e.category.label_zh}，自 {e.effective_date} 起）"
+    return f"市社会救助信息系统报告：{what}"
+
+
+def _survey_done(e: survey.SurveyCompleted) -> str:
+    return f"完成入户调查（{e.visited_on}，自理能力：{e.self_care_level.label_zh}）"
+
+
+def _approved(e: review.RecipientApproved) -> str:
+    return f"审核确认为服务对象（{e.category.label_zh}，自 {e.effective_date} 起）"
+
+
+def _status(e: review.RecipientStatusChanged) -> str:
+    return (
+        f"救助状态变更：{e.previous_status.label_zh} → {e.status.label_zh}"
+        f"（{e.reason_code.label_zh}，自 {e.effective_date} 起）"
+    )
+
+
+def _order(e: dispatch.ServiceOrderCreated) -> str:
+    return (
+        f"转介服务：{e.item_code}（{e.mode.label_zh}）由 {e.provider_code} 提供，"
+        f"自 {e.start_date} 起"
+    )
+
+
+def _order_change(verb: str) -> Callable[[Any], str]:
+    def line(e: Any) -> str:
+        return f"服务订单{verb}：{e.reason_code.label_zh}（自 {e.effective_date} 起）"
+
+    return line
+
+
+def _delivered(e: dispatch.ServiceDelivered) -> str:
+    return f"服务记录：{e.service_date} {e.item_code} {e.quantity}{e.unit.label_zh}"
+
+
+def _ledger(e: settlement.LedgerLinePosted) -> str:
+    amount = f"{e.quantity}{e.unit.label_zh} {yuan(e.amount_fen)}"
+    return f"结算{e.kind.label_zh}：{e.period} {e.item_code} {amount}"
+
+
+_LINES: dict[type[Event], Callable[[Any], str]] = {
+    intake.ApplicationSubmitted: _submitted,
+    intake.ApplicationRegistered: _registered,
+    intake.ApplicationWithdrawn: lambda e: f"撤回申请：{e.reason_code.label_zh}",
+    intake.DiscoveryReported: lambda e: f"协理员主动发现并上报（{e.category.label_zh}）",
+    intake.CityStatusResolved: _city_report,
+    survey.SurveyTaskCreated: lambda e: f"安排入户调查（应于 {e.due_date} 前完成）",
+    survey.SurveyTeamAssigned: lambda e: "指派入户调查组（村社区工作人员与社会救助协理员）",
+    survey.SurveyCompleted: _survey_done,
+    survey.PreliminaryReviewPassed: lambda e: (
+        f"初审通过（建议类别：{e.recommended_category.label_zh}）"
+    ),
+    survey.PreliminaryReviewFailed: lambda e: f"初审未通过：{e.reason_code.label_zh}",
+    review.RecipientApproved: _approved,
+    review.ApplicationRejected: lambda e: f"审核未通过：{e.reason_code.label_zh}",
+    review.RecipientStatusChanged: _status,
+    dispatch.ServiceOrderCreated: _order,
+    dispatch.ServiceOrderAccepted: lambda e: f"服务供给主体 {e.provider_code} 已接单",
+    dispatch.ServiceOrderDeclined: lambda e: (
+        f"服务供给主体 {e.provider_code} 拒单：{e.reason_code.label_zh}"
+    ),
+    dispatch.ServiceOrderPaused: _order_change("暂停"),
+    dispatch.ServiceOrderResumed: _order_change("恢复"),
+    dispatch.ServiceOrderCancelled: _order_change("终止"),
+    dispatch.ServiceOrderEscalated: lambda e: (
+        f"服务订单提请{e.escalated_to.label_zh}处理（{e.kind.label_zh}）"
+    ),
+    dispatch.ServiceDelivered: _delivered,
+    dispatch.ServiceRecordRefused: lambda e: f"服务记录不予认可：{e.reason_code.label_zh}",
+    settlement.LedgerLinePosted: _ledger,
+    settlement.SpotCheckSampled: lambda e: f"服务记录被抽中进行 {e.year} 年度抽查",
+    settlement.SpotCheckRecorded: lambda e: f"抽查结果：{e.outcome.label_zh}（{e.checked_on}）",
+}
+
+#: The events that go into a person's history.
+HISTORY_EVENTS: tuple[type[Event], ...] = tuple(_LINES)
+
+
+def summary(event: Event) -> str:
+    """The history line of an event (its type name for an event without one)."""
+    line = _LINES.get(type(event))
+    return line(event) if line is not None else event.event_type

@@ -1,0 +1,1 @@
+"""archive's use cases: ``async def verb_noun(input, *, uow, ...)``."""

@@ -1,0 +1,51 @@
+"""Who may see a file, and the audit line every read of personal documents leaves."""
+
+from __future__ import annotations
+
+import uuid
+
+from opentelemetry import trace
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from archive.repository import documents as documents_repo
+from archive.repository import files as files_repo
+from civic.errors import NotFound
+from civic.security import Principal, ensure_jurisdiction
+
+
+async def file_in_scope(
+    session: AsyncSession, file_id: uuid.UUID, principal: Principal
+) -> RowMapping:
+    """The file, if it lies in the caller's jurisdiction; 404 or 403 otherwise."""
+    row = await files_repo.file_by_id(session, file_id)
+    if row is None:
+        raise NotFound("档案不存在", code="file_not_found", field="path.file_id")
+    ensure_jurisdiction(principal, row["village_code"])
+    return row
+
+
+def _trace_id() -> str | None:
+    ctx = trace.get_current_span().get_span_context()
+    return format(ctx.trace_id, "032x") if ctx.is_valid else None
+
+
+async def audit(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    file_id: uuid.UUID,
+    document_id: uuid.UUID | None = None,
+) -> None:
+    """Writes who did what to which file, in the caller's transaction."""
+    roles = ",".join(sorted(r.value for r in principal.roles))
+    values = {
+        "user_id": principal.user_id,
+        "roles": roles,
+        "action": action,
+        "file_id": file_id,
+        "document_id": document_id,
+        "trace_id": _trace_id(),
+    }
+    await documents_repo.log_access(session, values)

@@ -1,0 +1,176 @@
+"""Use cases of the notice boards: refresh from events, and answer the public."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from archive import render
+from archive.context import ArchiveContext
+from archive.domain.boards import (
+    BoardContent,
+    BoardPerson,
+    compose_board,
+    end_of_day,
+    ensure_publishable,
+    period_of,
+)
+from archive.domain.places import place_zh
+from archive.handlers.common import announce
+from archive.handlers.names import providers_by_person
+from archive.repository import boards as repo
+from archive.repository import services as services_repo
+from civic.errors import NotFound
+from civic.security import Principal, ensure_jurisdiction
+from civic.uow import UnitOfWork
+from contracts import divisions
+from contracts.archive import BoardRefreshed
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    """A board page to send: its HTML and which version it is (None: nothing published)."""
+
+    html: str
+    version: int | None = None
+    valid_from: datetime | None = None
+
+
+def _person(row: RowMapping, items: dict[str, str], providers: tuple[str, ...]) -> BoardPerson:
+    codes = [i["item_code"] for i in row["approved_items"]]
+    return BoardPerson(
+        service_number=row["service_number"],
+        display_name=row["display_name"],
+        county_code=row["county_code"],
+        village_code=row["village_code"],
+        category=row["category"],
+        status=row["status"],
+        served_since=row["served_since"],
+        status_effective_date=row["status_effective_date"],
+        previous_village_code=row["previous_village_code"],
+        moved_on=row["moved_on"],
+        items=tuple(dict.fromkeys(items.get(c, c) for c in codes)),
+        providers=providers,
+    )
+
+
+async def compose(session: AsyncSession, village_code: str, *, ctx: ArchiveContext) -> BoardContent:
+    """What the village's board shows now, from the files (nothing is stored)."""
+    files = await repo.files_for_board(session, village_code)
+    county = divisions.county_of(village_code) if divisions.get(village_code) else None
+    county = county or village_code[:6]
+    items = await services_repo.item_names(session, county)
+    providers = await providers_by_person(session, files, services_repo.OPEN_ORDER_STATES)
+    people = [_person(f, items, providers.get(f["person_id"], ())) for f in files]
+    period = period_of(ctx.clock())
+    style = ctx.settings.name_style(county)
+    return compose_board(village_code, place_zh(village_code), people, period=period, style=style)
+
+
+async def _store_version(
+    session: AsyncSession,
+    content: BoardContent,
+    *,
+    version: int,
+    ctx: ArchiveContext,
+    cause: uuid.UUID | None,
+) -> None:
+    now = ctx.clock()
+    hotline = ctx.settings.board_hotline
+    html = render.board_page(content, version=version, valid_from=now, hotline=hotline)
+    ensure_publishable(html)  # the last check before anything reaches the public page
+    values = {
+        "village_code": content.village_code,
+        "version": version,
+        "township_code": content.village_code[:9],
+        "valid_from": now,
+        "period": content.period,
+        "entry_count": len(content.rows),
+        "content": content.to_json(),
+        "content_sha256": content.digest(),
+        "html": html,
+        "cause_event_id": cause,
+    }
+    await repo.add_version(session, values)
+
+
+async def refresh_board(
+    village_code: str, *, uow: UnitOfWork, ctx: ArchiveContext, cause: uuid.UUID | None = None
+) -> BoardRefreshed | None:
+    """Makes a new board version if what the board shows changed; announces it."""
+    current = await repo.lock_head(uow.session, village_code)
+    content = await compose(uow.session, village_code, ctx=ctx)
+    if current and await repo.latest_digest(uow.session, village_code, current) == content.digest():
+        return None
+    version = current + 1
+    await _store_version(uow.session, content, version=version, ctx=ctx, cause=cause)
+    event = BoardRefreshed(
+        village_code=village_code,
+        township_code=village_code[:9],
+        board_version=version,
+        entry_count=len(content.rows),
+        cause_event_id=cause,
+    )
+    announce(uow, event)
+    return event
+
+
+async def refresh_boards(
+    villages: Iterable[str], *, uow: UnitOfWork, ctx: ArchiveContext, cause: uuid.UUID | None
+) -> None:
+    """Refreshes several boards, locking them in code order (no deadlocks between events)."""
+    if not ctx.refresh_boards:
+        return
+    for village_code in sorted(set(villages)):
+        await refresh_board(village_code, uow=uow, ctx=ctx, cause=cause)
+
+
+def _known_village(village_code: str) -> None:
+    known = divisions.get(village_code)
+    if known is None or known.level is not divisions.DivisionLevel.VILLAGE:
+        raise NotFound("没有这个村（社区）", code="village_not_found", field="path.village_code")
+
+
+async def board_page(
+    village_code: str, *, uow: UnitOfWork, ctx: ArchiveContext, as_of: date | None = None
+) -> BoardPage:
+    """The board as shown now, or at the end of ``as_of`` (Asia/Shanghai)."""
+    _known_village(village_code)
+    async with uow:
+        if as_of is not None:
+            version = await repo.shown_before(uow.session, village_code, end_of_day(as_of))
+            if version is None:
+                raise NotFound(f"{as_of} 时该村（社区）尚未发布公示", code="board_not_published")
+        else:
+            version = await repo.current_version(uow.session, village_code)
+        if version:
+            row = await repo.version_row(uow.session, village_code, version)
+            if row is not None:
+                return BoardPage(row["html"], version, row["valid_from"])
+        content = await compose(uow.session, village_code, ctx=ctx)
+    hotline = ctx.settings.board_hotline
+    return BoardPage(render.board_page(content, version=None, valid_from=None, hotline=hotline))
+
+
+async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[RowMapping]:
+    """Every version of a board, newest first."""
+    _known_village(village_code)
+    async with uow:
+        return await repo.versions(uow.session, village_code)
+
+
+async def refresh_now(
+    village_code: str, *, uow: UnitOfWork, ctx: ArchiveContext, principal: Principal
+) -> Sequence[RowMapping]:
+    """An officer's refresh of a board in their jurisdiction; returns the versions."""
+    _known_village(village_code)
+    ensure_jurisdiction(principal, village_code)
+    async with uow:
+        await refresh_board(village_code, uow=uow, ctx=ctx)
+        await uow.commit()
+    return await board_versions(village_code, uow=uow)

@@ -1,0 +1,1 @@
+"""Queries and writes on ``uow.session``: files, history, orders, records, boards, documents."""

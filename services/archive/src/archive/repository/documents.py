@@ -1,0 +1,67 @@
+"""Documents of a file, the access log, and file lists."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from archive.orm import access_log, archive_file, file_document
+
+_META = tuple(c for c in file_document.c if c.name != "content")
+
+
+async def add_document(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Stores an uploaded document."""
+    await session.execute(file_document.insert().values(**values))
+
+
+async def documents_of(session: AsyncSession, file_id: uuid.UUID) -> Sequence[RowMapping]:
+    """The documents of a file (without content), oldest first."""
+    d = file_document.c
+    stmt = select(*_META).where(d.file_id == file_id).order_by(d.uploaded_at, d.document_id)
+    return (await session.execute(stmt)).mappings().all()
+
+
+async def document(
+    session: AsyncSession, file_id: uuid.UUID, document_id: uuid.UUID
+) -> RowMapping | None:
+    """One document of a file, with its content."""
+    d = file_document.c
+    stmt = select(file_document).where(d.file_id == file_id, d.document_id == document_id)
+    return (await session.execute(stmt)).mappings().first()
+
+
+async def log_access(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Appends a line to the access log."""
+    await session.execute(access_log.insert().values(**values))
+
+
+async def accesses(session: AsyncSession, file_id: uuid.UUID) -> Sequence[RowMapping]:
+    """Who accessed a file, newest first."""
+    a = access_log.c
+    stmt = select(access_log).where(a.file_id == file_id).order_by(a.id.desc())
+    return (await session.execute(stmt)).mappings().all()
+
+
+async def list_files(
+    session: AsyncSession, *, division_code: str, offset: int, limit: int
+) -> tuple[int, Sequence[RowMapping]]:
+    """Files of people living under a division, in service-number order, and their count."""
+    f = archive_file.c
+    where = f.village_code.startswith(division_code)
+    total = (await session.execute(select(func.count()).where(where))).scalar_one()
+    stmt = select(archive_file).where(where).order_by(f.service_number)
+    rows = (await session.execute(stmt.offset(offset).limit(limit))).mappings().all()
+    return int(total), rows
+
+
+async def files_in_village(session: AsyncSession, village_code: str) -> Sequence[RowMapping]:
+    """Files of people living in a village, in service-number order."""
+    f = archive_file.c
+    stmt = select(archive_file).where(f.village_code == village_code)
+    return (await session.execute(stmt.order_by(f.service_number))).mappings().all()

@@ -1,0 +1,162 @@
+"""Service-number counters, files and their history."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from archive.domain.files import FileState, Residence
+from archive.orm import archive_file, file_history, service_number_counter
+from contracts.envelope import Event
+from contracts.review import RecipientStatusChanged
+
+
+async def allocate_sequence(session: AsyncSession, *, county_code: str, year: int) -> int:
+    """Takes the next sequence of a county and year; the row stays locked until commit."""
+    c = service_number_counter
+    stmt = (
+        insert(c)
+        .values(county_code=county_code, year=year, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[c.c.county_code, c.c.year], set_={"last_value": c.c.last_value + 1}
+        )
+        .returning(c.c.last_value)
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def reserve_up_to(session: AsyncSession, *, county_code: str, year: int, value: int) -> None:
+    """Moves a counter to at least ``value`` (numbers already issued before a rebuild)."""
+    c = service_number_counter
+    stmt = (
+        insert(c)
+        .values(county_code=county_code, year=year, last_value=value)
+        .on_conflict_do_update(
+            index_elements=[c.c.county_code, c.c.year],
+            set_={"last_value": func.greatest(c.c.last_value, value)},
+        )
+    )
+    await session.execute(stmt)
+
+
+#: First key of archive's advisory locks on persons (the second is a hash of the person id).
+PERSON_LOCK_SPACE = 6
+
+
+async def lock_person(session: AsyncSession, person_id: uuid.UUID) -> None:
+    """Holds the person's lock until commit, so their events apply one at a time."""
+    lock = func.pg_advisory_xact_lock(PERSON_LOCK_SPACE, func.hashtext(str(person_id)))
+    await session.execute(select(lock))
+
+
+async def file_of_person(session: AsyncSession, person_id: uuid.UUID) -> RowMapping | None:
+    """The file of a person, locked for update, or None."""
+    stmt = select(archive_file).where(archive_file.c.person_id == person_id).with_for_update()
+    return (await session.execute(stmt)).mappings().first()
+
+
+async def file_by_id(session: AsyncSession, file_id: uuid.UUID) -> RowMapping | None:
+    """A file by its id, or None."""
+    stmt = select(archive_file).where(archive_file.c.file_id == file_id)
+    return (await session.execute(stmt)).mappings().first()
+
+
+def state_of(row: RowMapping) -> FileState:
+    """The folded state a file row holds."""
+    return FileState(
+        status=row["status"],
+        status_version=row["status_version"],
+        status_effective_date=row["status_effective_date"],
+        served_since=row["served_since"],
+        category=row["category"],
+        residence=Residence(row["county_code"], row["township_code"], row["village_code"]),
+        previous_village_code=row["previous_village_code"],
+        moved_on=row["moved_on"],
+    )
+
+
+def state_values(state: FileState) -> dict[str, Any]:
+    """The columns a state is stored in."""
+    return {
+        "status": state.status,
+        "status_version": state.status_version,
+        "status_effective_date": state.status_effective_date,
+        "served_since": state.served_since,
+        "category": state.category,
+        "county_code": state.residence.county_code,
+        "township_code": state.residence.township_code,
+        "village_code": state.residence.village_code,
+        "previous_village_code": state.previous_village_code,
+        "moved_on": state.moved_on,
+    }
+
+
+async def insert_file(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Stores a new file."""
+    await session.execute(archive_file.insert().values(**values))
+
+
+async def update_file(session: AsyncSession, file_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Changes a file's columns."""
+    stmt = update(archive_file).where(archive_file.c.file_id == file_id)
+    await session.execute(stmt.values(**values, updated_at=func.now()))
+
+
+async def add_history(session: AsyncSession, event: Event, *, topic: str, summary: str) -> None:
+    """Appends an event to its person's history (once per event id)."""
+    stmt = insert(file_history).values(
+        event_id=event.event_id,
+        person_id=uuid.UUID(event.subject_key),
+        topic=topic,
+        event_type=event.event_type,
+        occurred_at=event.occurred_at,
+        summary=summary,
+        data=event.model_dump(mode="json"),
+    )
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=[file_history.c.event_id]))
+
+
+async def status_changes_of(
+    session: AsyncSession, person_id: uuid.UUID, recipient_id: uuid.UUID
+) -> list[RecipientStatusChanged]:
+    """The status changes of a recipient recorded so far (in any order)."""
+    h = file_history.c
+    stmt = select(h.data).where(
+        h.person_id == person_id, h.event_type == "review.RecipientStatusChanged"
+    )
+    changes = [RecipientStatusChanged.model_validate(d) for d in (await session.scalars(stmt))]
+    return [c for c in changes if c.recipient_id == recipient_id]
+
+
+async def history_of(session: AsyncSession, person_id: uuid.UUID) -> Sequence[RowMapping]:
+    """A person's history, oldest first."""
+    h = file_history.c
+    stmt = (
+        select(h.event_id, h.topic, h.event_type, h.occurred_at, h.summary, h.data)
+        .where(h.person_id == person_id)
+        .order_by(h.occurred_at, h.event_id)
+    )
+    return (await session.execute(stmt)).mappings().all()
+
+
+async def history_page(
+    session: AsyncSession, person_id: uuid.UUID, *, offset: int, limit: int
+) -> tuple[int, Sequence[RowMapping]]:
+    """One page of a person's history, oldest first, and its length."""
+    h = file_history.c
+    mine = h.person_id == person_id
+    total = (await session.execute(select(func.count()).where(mine))).scalar_one()
+    stmt = (
+        select(h.event_id, h.topic, h.event_type, h.occurred_at, h.summary)
+        .where(mine)
+        .order_by(h.occurred_at, h.event_id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return int(total), (await session.execute(stmt)).mappings().all()

@@ -1,0 +1,261 @@
+"""Turns stored rows and recorded events into the response models (Chinese labels added)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import RowMapping
+
+from archive import schemas
+from archive.domain.boards import provider_label
+from archive.domain.documents import STATE_ZH, ChecklistItem
+from archive.domain.places import place_zh
+from contracts import survey as survey_events
+from contracts.enums import (
+    FundingSource,
+    PeriodUnit,
+    RecipientCategory,
+    RecipientStatus,
+    SelfCareLevel,
+    ServiceCategory,
+    ServiceMode,
+    SpecialCondition,
+    StatusSource,
+)
+from contracts.kinds import DocumentKind
+from contracts.reasons import StatusChangeReason
+from contracts.review import RecipientStatusChanged
+
+ORDER_STATE_ZH = {
+    "created": "已转介待接单",
+    "accepted": "服务中",
+    "declined": "已拒单",
+    "paused": "已暂停",
+    "resumed": "服务中（已恢复）",
+    "cancelled": "已终止",
+}
+SETTLEMENT_TYPES = (
+    "settlement.LedgerLinePosted",
+    "settlement.SpotCheckSampled",
+    "settlement.SpotCheckRecorded",
+)
+
+
+def frequency_zh(times: int | None, per: str | None) -> str | None:
+    """每周3次."""
+    return f"每{PeriodUnit(per).label_zh}{times}次" if times and per else None
+
+
+def file_summary(row: RowMapping) -> schemas.FileSummary:
+    """The list entry of a file."""
+    return schemas.FileSummary(
+        file_id=row["file_id"],
+        service_number=row["service_number"],
+        display_name=row["display_name"],
+        county_code=row["county_code"],
+        township_code=row["township_code"],
+        village_code=row["village_code"],
+        place_zh=place_zh(row["village_code"]),
+        category=row["category"],
+        category_zh=RecipientCategory(row["category"]).label_zh,
+        status=row["status"],
+        status_zh=RecipientStatus(row["status"]).label_zh,
+        approved_on=row["approved_on"],
+        served_since=row["served_since"],
+    )
+
+
+def _approved_item(item: Mapping[str, Any], names: Mapping[str, str]) -> schemas.ApprovedItemView:
+    freq = item["frequency"]
+    return schemas.ApprovedItemView(
+        item_code=item["item_code"],
+        item_zh=names.get(item["item_code"], item["item_code"]),
+        service_category_zh=ServiceCategory(item["service_category"]).label_zh,
+        mode_zh=ServiceMode(item["mode"]).label_zh,
+        frequency_zh=frequency_zh(freq["times"], freq["per"]) or "",
+        funding_source_zh=FundingSource(item["funding_source"]).label_zh,
+    )
+
+
+def needs_assessment(row: RowMapping, names: Mapping[str, str]) -> schemas.NeedsAssessment:
+    """What the township assessed and approved (需求认定)."""
+    level = row["self_care_level"]
+    return schemas.NeedsAssessment(
+        category_zh=RecipientCategory(row["category"]).label_zh,
+        special_conditions_zh=[SpecialCondition(c).label_zh for c in row["special_conditions"]],
+        self_care_level_zh=SelfCareLevel(level).label_zh if level else None,
+        need_categories_zh=[ServiceCategory(c).label_zh for c in row["need_categories"]],
+        approved_items=[_approved_item(i, names) for i in row["approved_items"]],
+        effective_date=row["approved_on"],
+    )
+
+
+def _latest(history: Sequence[RowMapping], event_type: str, application: uuid.UUID) -> Any:
+    found = [h for h in history if h["event_type"] == event_type]
+    mine = [h for h in found if h["data"].get("application_id") == str(application)]
+    chosen = mine or found
+    return max(chosen, key=lambda h: (h["data"].get("version", 0), h["occurred_at"]), default=None)
+
+
+def _completed(s: survey_events.SurveyCompleted, preliminary: str | None) -> schemas.SurveyView:
+    needs = [
+        schemas.CareNeedView(
+            service_category_zh=n.service_category.label_zh,
+            item_codes=list(n.item_codes),
+            urgent=n.urgent,
+        )
+        for n in s.care_needs
+    ]
+    return schemas.SurveyView(
+        survey_id=s.survey_id,
+        visited_on=s.visited_on,
+        self_care_level_zh=s.self_care_level.label_zh,
+        confirmed_conditions_zh=[c.label_zh for c in s.confirmed_conditions],
+        care_needs=needs,
+        lives_alone=s.lives_alone,
+        has_caregiver=s.has_caregiver,
+        household_size=s.household_size,
+        identity_verified=s.identity_verified,
+        preliminary_zh=preliminary,
+    )
+
+
+def survey_view(history: Sequence[RowMapping], application: uuid.UUID) -> schemas.SurveyView | None:
+    """The latest household survey of the approved application, with its preliminary review."""
+    done = _latest(history, "survey.SurveyCompleted", application)
+    passed = _latest(history, "survey.PreliminaryReviewPassed", application)
+    failed = _latest(history, "survey.PreliminaryReviewFailed", application)
+    verdict = max((r for r in (passed, failed) if r), key=lambda r: r["occurred_at"], default=None)
+    preliminary = verdict["summary"] if verdict else None
+    if done is not None:
+        return _completed(survey_events.SurveyCompleted.model_validate(done["data"]), preliminary)
+    if verdict is not None:
+        return schemas.SurveyView(
+            survey_id=verdict["data"]["survey_id"], preliminary_zh=preliminary
+        )
+    return None
+
+
+def status_entries(
+    history: Sequence[RowMapping], recipient: uuid.UUID
+) -> list[schemas.StatusEntry]:
+    """Every status change of the recipient, in version order."""
+    changes = [
+        RecipientStatusChanged.model_validate(h["data"])
+        for h in history
+        if h["event_type"] == "review.RecipientStatusChanged"
+    ]
+    return [
+        schemas.StatusEntry(
+            version=c.version,
+            status=c.status.value,
+            status_zh=c.status.label_zh,
+            previous_status_zh=c.previous_status.label_zh,
+            effective_date=c.effective_date,
+            reason_code=c.reason_code.value,
+            reason_zh=StatusChangeReason(c.reason_code).label_zh,
+            note=c.reason_zh,
+            source_zh=StatusSource(c.source).label_zh,
+        )
+        for c in sorted(changes, key=lambda c: c.version)
+        if c.recipient_id == recipient
+    ]
+
+
+def _label(enum: Any, code: str | None) -> str | None:
+    return enum(code).label_zh if code else None
+
+
+def _order_view(
+    o: RowMapping, names: Mapping[str, str], providers: Mapping[uuid.UUID, RowMapping]
+) -> schemas.OrderView:
+    p = providers.get(o["provider_id"]) if o["provider_id"] else None
+    return schemas.OrderView(
+        order_id=o["order_id"],
+        item_code=o["item_code"],
+        item_zh=names.get(o["item_code"], o["item_code"]) if o["item_code"] else None,
+        provider_code=o["provider_code"],
+        provider_zh=provider_label(p["name_zh"], p["provider_type"]) if p else None,
+        mode_zh=_label(ServiceMode, o["mode"]),
+        frequency_zh=frequency_zh(o["frequency_times"], o["frequency_per"]),
+        funding_source_zh=_label(FundingSource, o["funding_source"]),
+        start_date=o["start_date"],
+        end_date=o["end_date"],
+        state=o["state"],
+        state_zh=ORDER_STATE_ZH.get(o["state"], o["state"]),
+        state_since=o["state_since"],
+        version=o["version"],
+    )
+
+
+def order_views(
+    orders: Sequence[RowMapping],
+    names: Mapping[str, str],
+    providers: Mapping[uuid.UUID, RowMapping],
+) -> list[schemas.OrderView]:
+    """The person's orders with names and Chinese labels."""
+    return [_order_view(o, names, providers) for o in orders]
+
+
+def service_totals(records: Sequence[RowMapping]) -> schemas.ServiceTotals:
+    """How many records were validated and refused."""
+    delivered = [r for r in records if r["outcome"] == "delivered"]
+    dates = [r["service_date"] for r in delivered if r["service_date"]]
+    return schemas.ServiceTotals(
+        delivered=len(delivered),
+        refused=len(records) - len(delivered),
+        last_service_date=max(dates, default=None),
+    )
+
+
+def settlement_views(history: Sequence[RowMapping]) -> list[schemas.SettlementView]:
+    """Ledger lines and spot checks about the person, oldest first."""
+    return [
+        schemas.SettlementView(
+            event_type=h["event_type"], occurred_at=h["occurred_at"], summary=h["summary"]
+        )
+        for h in history
+        if h["event_type"] in SETTLEMENT_TYPES
+    ]
+
+
+def checklist_entries(items: Sequence[ChecklistItem]) -> list[schemas.ChecklistEntry]:
+    """The checklist with Chinese labels."""
+    return [
+        schemas.ChecklistEntry(
+            kind=i.kind.value,
+            label_zh=i.label_zh,
+            state=i.state.value,
+            state_zh=STATE_ZH[i.state],
+            generated=i.generated,
+        )
+        for i in items
+    ]
+
+
+def document_read(row: Mapping[Any, Any]) -> schemas.DocumentRead:
+    """A document's description."""
+    return schemas.DocumentRead(
+        document_id=row["document_id"],
+        kind=row["kind"],
+        kind_zh=DocumentKind(row["kind"]).label_zh,
+        filename=row["filename"],
+        content_type=row["content_type"],
+        size_bytes=row["size_bytes"],
+        sha256=row["sha256"],
+        uploaded_by=row["uploaded_by"],
+        uploaded_at=row["uploaded_at"],
+    )
+
+
+def history_entry(row: RowMapping) -> schemas.HistoryEntry:
+    """One line of the file's history."""
+    return schemas.HistoryEntry(
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        topic=row["topic"],
+        occurred_at=row["occurred_at"],
+        summary=row["summary"],
+    )

@@ -1,0 +1,11 @@
+"""settlement's HTTP routes: parse, call a use case, shape the answer."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from settlement.api import catalogue, funds, ledger, reports, spot_checks, statements
+
+router = APIRouter()
+for module in (catalogue, funds, ledger, statements, spot_checks, reports):
+    router.include_router(module.router)

@@ -1,0 +1,84 @@
+"""Shared route helpers: roles, jurisdiction, pagination, Shanghai time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from civic.errors import Forbidden
+from civic.security import Principal, ensure_jurisdiction, require_roles
+from contracts import divisions
+from contracts.enums import Role
+from settlement.domain.months import shanghai_today
+
+County = Annotated[Principal, Depends(require_roles(Role.COUNTY_OFFICER))]
+Township = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
+Officer = Annotated[
+    Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR))
+]
+Checker = Annotated[Principal, Depends(require_roles(Role.COUNTY_OFFICER, Role.AUDITOR))]
+Reader = Annotated[
+    Principal,
+    Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR, Role.PROVIDER)),
+]
+
+
+@dataclass(frozen=True)
+class Paging:
+    """``?page=1&size=20`` (size at most 100)."""
+
+    page: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip."""
+        return (self.page - 1) * self.size
+
+
+def paging(
+    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    size: Annotated[int, Query(ge=1, le=100, description="Rows per page.")] = 20,
+) -> Paging:
+    """Reads the pagination parameters."""
+    return Paging(page, size)
+
+
+PagingDep = Annotated[Paging, Depends(paging)]
+
+
+def now() -> datetime:
+    """The current instant (UTC)."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in Asia/Shanghai."""
+    return shanghai_today()
+
+
+def ensure_county(principal: Principal, county_code: str) -> None:
+    """A known county-level unit, inside the caller's jurisdiction."""
+    division = divisions.get(county_code)
+    if division is None or division.level is not divisions.DivisionLevel.COUNTY:
+        raise Forbidden("不是本市的县(区)级单位", code="unknown_county")
+    ensure_jurisdiction(principal, county_code)
+
+
+def ensure_division(principal: Principal, code: str) -> None:
+    """A county or township inside the caller's jurisdiction."""
+    ensure_jurisdiction(principal, code)
+
+
+def ensure_statement_reader(principal: Principal, township_code: str, provider_code: str) -> None:
+    """Staff inside the jurisdiction, or the provider the statement pays."""
+    if principal.has_any(
+        Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR
+    ) and principal.covers(township_code):
+        return
+    if principal.has_any(Role.PROVIDER) and principal.provider_code == provider_code:
+        return
+    raise Forbidden("无权查看该结算单", code="outside_jurisdiction")

@@ -1,0 +1,244 @@
+"""Routes of the monthly settlement: run, read, confirm, pay, export and print statements."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from civic.deps import UowDep
+from civic.errors import PROBLEM_RESPONSES, Forbidden, NotFound, Unprocessable
+from civic.security import Principal
+from contracts.enums import Role
+from contracts.kinds import StatementPeriod
+from settlement.api.common import (
+    Officer,
+    PagingDep,
+    Reader,
+    Township,
+    ensure_division,
+    ensure_statement_reader,
+    now,
+)
+from settlement.exports.tables import ledger_csv
+from settlement.handlers import statements as use_cases
+from settlement.handlers.subsidy import RunSubsidy, run_subsidy
+from settlement.orm import ledger_line, statement
+from settlement.repository import ledger
+from settlement.repository import statements as repo
+from settlement.schemas import Page, PaymentCreate, RunRead, StatementRead, SubsidyRun
+from settlement.views import print_view, statement_view
+
+router = APIRouter(tags=["statements 结算单"])
+
+Month = Annotated[
+    str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Month YYYY-MM (Asia/Shanghai).")
+]
+Division = Annotated[
+    str, Path(pattern=r"^(\d{6}|\d{9})$", description="Township code, or county code.")
+]
+
+
+@router.post(
+    "/settlements/{division_code}/{month}/run",
+    response_model=RunRead,
+    responses=PROBLEM_RESPONSES,
+    summary="生成月度结算单",
+)
+async def run_month(
+    division_code: Division, month: Month, officer: Officer, uow: UowDep
+) -> RunRead:
+    """Builds or refreshes the draft statements of a township or (county officer) a county."""
+    _may_run(officer, division_code)
+    scope = "township" if len(division_code) == 9 else "county"
+    cmd = use_cases.RunSettlement(StatementPeriod.MONTHLY, month, scope, division_code)
+    async with uow:
+        changed = await use_cases.run_settlement(cmd, uow=uow)
+    column = statement.c.township_code if scope == "township" else statement.c.county_code
+    async with uow:
+        rows, _ = await repo.find(
+            uow.session,
+            column == division_code,
+            statement.c.period == month,
+            limit=10_000,
+            offset=0,
+        )
+        views = [await statement_view(uow.session, row) for row in rows]
+    return RunRead(period=month, changed=changed, statements=views)
+
+
+@router.post(
+    "/subsidies/{township_code}/{year}/run",
+    response_model=RunRead,
+    responses=PROBLEM_RESPONSES,
+    summary="生成邻里互助年度补贴结算单",
+)
+async def run_neighbour_subsidy(
+    township_code: Annotated[str, Path(pattern=r"^\d{9}$")],
+    year: Annotated[int, Path(ge=2023, le=2100)],
+    body: SubsidyRun,
+    officer: Township,
+    uow: UowDep,
+) -> RunRead:
+    """Counts the year's neighbour mutual-aid services and issues the yearly subsidy statements."""
+    ensure_division(officer, township_code)
+    async with uow:
+        cmd = RunSubsidy(township_code, year, body.rate_fen, body.funding_source)
+        changed = await run_subsidy(cmd, uow=uow)
+    async with uow:
+        where = (statement.c.township_code == township_code, statement.c.period == f"{year:04d}")
+        rows, _ = await repo.find(uow.session, *where, limit=10_000, offset=0)
+        views = [await statement_view(uow.session, row) for row in rows]
+    return RunRead(period=f"{year:04d}", changed=changed, statements=views)
+
+
+@router.get(
+    "/statements",
+    response_model=Page[StatementRead],
+    responses=PROBLEM_RESPONSES,
+    summary="结算单列表",
+)
+async def list_statements(
+    reader: Reader,
+    uow: UowDep,
+    paging: PagingDep,
+    township_code: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None,
+    period: Annotated[str | None, Query(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$")] = None,
+) -> Page[StatementRead]:
+    """Statements of a township (staff), or only the caller's own (a provider)."""
+    where = _list_scope(reader, township_code)
+    if period:
+        where.append(statement.c.period == period)
+    async with uow:
+        rows, total = await repo.find(uow.session, *where, limit=paging.size, offset=paging.offset)
+        items = [await statement_view(uow.session, row, details=False) for row in rows]
+    return Page(items=items, total=total, page=paging.page, size=paging.size)
+
+
+@router.get(
+    "/statements/{statement_id}",
+    response_model=StatementRead,
+    responses=PROBLEM_RESPONSES,
+    summary="结算单详情",
+)
+async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> StatementRead:
+    """One statement with totals by item and by fund, and the ledger recomputation beside them."""
+    async with uow:
+        row = await _readable(uow, statement_id, reader)
+        return await statement_view(uow.session, row)
+
+
+@router.post(
+    "/statements/{statement_id}/confirm",
+    response_model=StatementRead,
+    responses=PROBLEM_RESPONSES,
+    summary="确认结算单",
+)
+async def confirm(statement_id: uuid.UUID, officer: Township, uow: UowDep) -> StatementRead:
+    """The township officer confirms a draft; the month is then closed for this provider."""
+    async with uow:
+        await _readable(uow, statement_id, officer)
+    async with uow:
+        row = await use_cases.confirm_statement(
+            statement_id, uow=uow, user=officer.user_id, now=now()
+        )
+    async with uow:
+        return await statement_view(uow.session, row)
+
+
+@router.post(
+    "/statements/{statement_id}/pay",
+    response_model=StatementRead,
+    responses=PROBLEM_RESPONSES,
+    summary="登记支付",
+)
+async def pay(
+    statement_id: uuid.UUID, body: PaymentCreate, officer: Township, uow: UowDep
+) -> StatementRead:
+    """Records the payment (voucher number) of a confirmed statement; it is paid once."""
+    async with uow:
+        await _readable(uow, statement_id, officer)
+    async with uow:
+        row = await use_cases.pay_statement(
+            statement_id,
+            uow=uow,
+            user=officer.user_id,
+            paid_on=body.paid_on,
+            reference=body.payment_reference,
+        )
+    async with uow:
+        return await statement_view(uow.session, row)
+
+
+@router.get(
+    "/statements/{statement_id}/lines.csv",
+    responses=PROBLEM_RESPONSES,
+    summary="导出结算单明细(CSV)",
+)
+async def export_statement(
+    statement_id: uuid.UUID, reader: Reader, uow: UowDep
+) -> StreamingResponse:
+    """The statement's ledger lines as CSV (UTF-8 with BOM, Chinese headers)."""
+    async with uow:
+        row = await _readable(uow, statement_id, reader)
+        c = ledger_line.c
+        rows = await ledger.lines(
+            uow.session,
+            c.township_code == row.township_code,
+            c.provider_id == row.provider_id,
+            c.period_kind == row.period_kind,
+            c.period == row.period,
+        )
+    name = f"statement-{row.township_code}-{row.provider_code}-{row.period}.csv"
+    return StreamingResponse(
+        ledger_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/statements/{statement_id}/print",
+    response_class=HTMLResponse,
+    responses=PROBLEM_RESPONSES,
+    summary="打印结算单",
+)
+async def print_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> HTMLResponse:
+    """The statement as a printable Chinese page with signature blocks."""
+    async with uow:
+        row = await _readable(uow, statement_id, reader)
+        html = await print_view(uow.session, row, now())
+    return HTMLResponse(html)
+
+
+async def _readable(uow: Any, statement_id: uuid.UUID, principal: Principal) -> Any:
+    row = await repo.get(uow.session, statement_id)
+    if row is None:
+        raise NotFound("结算单不存在", code="statement_not_found")
+    ensure_statement_reader(principal, row.township_code, row.provider_code)
+    return row
+
+
+def _list_scope(reader: Principal, township_code: str | None) -> list[Any]:
+    c = statement.c
+    if not reader.has_any(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR):
+        # A provider sees its own statements and nothing else, whatever it asks for.
+        own = [c.provider_code == reader.provider_code]
+        return own + ([c.township_code == township_code] if township_code else [])
+    if township_code is None:
+        raise Unprocessable(
+            "请指定乡镇(街道)代码", code="township_required", field="query.township_code"
+        )
+    ensure_division(reader, township_code)
+    return [c.township_code == township_code]
+
+
+def _may_run(officer: Principal, division_code: str) -> None:
+    ensure_division(officer, division_code)
+    township = len(division_code) == 9
+    allowed = (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER) if township else (Role.COUNTY_OFFICER,)
+    if not officer.has_any(*allowed):
+        names = "、".join(r.label_zh for r in allowed)
+        raise Forbidden(f"当前角色无权生成结算单（需要：{names}）", code="role_forbidden")

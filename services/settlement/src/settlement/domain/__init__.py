@@ -1,0 +1,1 @@
+"""Pure settlement rules: fees, billing, postings, funds, statements, sampling, performance."""

@@ -1,0 +1,103 @@
+"""What was true on a given day: a recipient's aid status and an order's state.
+
+Events can arrive out of order (two topics, redeliveries), so both are kept as a set of
+versioned steps; the state on a day is the newest version already in effect that day.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol, TypeVar
+
+from contracts.enums import RecipientStatus
+from settlement.domain.reasons import NotBillableReason
+
+#: Statuses under which services are paid (a transfer or a new category keeps the aid going).
+PAYABLE_STATUSES: frozenset[RecipientStatus] = frozenset(
+    {
+        RecipientStatus.ACTIVE,
+        RecipientStatus.RESUMED,
+        RecipientStatus.CATEGORY_CHANGED,
+        RecipientStatus.TRANSFERRED,
+    }
+)
+_STATUS_REASON = {
+    RecipientStatus.SUSPENDED: NotBillableReason.RECIPIENT_SUSPENDED,
+    RecipientStatus.STOPPED: NotBillableReason.RECIPIENT_STOPPED,
+    RecipientStatus.DECEASED: NotBillableReason.RECIPIENT_DECEASED,
+}
+
+
+class _Step(Protocol):
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def effective_date(self) -> date: ...
+
+
+_S = TypeVar("_S", bound=_Step)
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One status version of a recipient, in effect from ``effective_date``."""
+
+    version: int
+    effective_date: date
+    status: RecipientStatus
+
+
+def _newest_in_effect(steps: tuple[_S, ...], day: date) -> _S | None:
+    started = [s for s in steps if s.effective_date <= day]
+    return max(started, key=lambda s: s.version, default=None)
+
+
+@dataclass(frozen=True)
+class RecipientTimeline:
+    """A recipient's approval (version 1) and later status changes."""
+
+    steps: tuple[StatusStep, ...]
+
+    def blocked_on(self, day: date) -> NotBillableReason | None:
+        """Why services on ``day`` are not payable for this recipient, or None."""
+        step = _newest_in_effect(self.steps, day)
+        if step is None:
+            return NotBillableReason.RECIPIENT_NOT_YET_ACTIVE
+        if step.status in PAYABLE_STATUSES:
+            return None
+        return _STATUS_REASON.get(step.status, NotBillableReason.RECIPIENT_STOPPED)
+
+
+@dataclass(frozen=True)
+class OrderStep:
+    """A pause, resume or cancellation of an order, in effect from ``effective_date``."""
+
+    version: int
+    effective_date: date
+    state: str  # "paused", "resumed" or "cancelled"
+
+
+@dataclass(frozen=True)
+class OrderTimeline:
+    """An order's provider, dates and later changes."""
+
+    provider_id: uuid.UUID
+    start_date: date
+    end_date: date | None
+    steps: tuple[OrderStep, ...] = ()
+    admission_date: date | None = None  # institutional care: per-day items count from it
+
+    def blocked_on(self, day: date) -> NotBillableReason | None:
+        """Why services on ``day`` are not payable under this order, or None."""
+        first = max(self.start_date, self.admission_date or self.start_date)
+        if day < first or (self.end_date is not None and day > self.end_date):
+            return NotBillableReason.ORDER_NOT_ACTIVE
+        step = _newest_in_effect(self.steps, day)
+        if step is None or step.state == "resumed":
+            return None
+        if step.state == "paused":
+            return NotBillableReason.ORDER_PAUSED
+        return NotBillableReason.ORDER_CANCELLED

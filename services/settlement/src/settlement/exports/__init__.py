@@ -1,0 +1,1 @@
+"""Exports: statements and the ledger as CSV, and the printable Chinese statement."""

@@ -1,0 +1,1 @@
+"""Use cases of the settlement service: ``async def verb_noun(..., *, uow, ...)``."""

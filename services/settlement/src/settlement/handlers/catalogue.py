@@ -1,0 +1,84 @@
+"""The county's catalogue and fee standard: publish a version, seed the demo at first start."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from civic.errors import Unprocessable
+from civic.uow import UnitOfWork
+from contracts.settlement import CatalogueItem, CatalogueVersionPublished
+from settlement.domain import catalogue as rules
+from settlement.repository import catalogue, locks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishVersion:
+    """A county officer's new catalogue version."""
+
+    county_code: str
+    effective_from: date
+    items: tuple[CatalogueItem, ...]
+    published_by: str
+
+
+async def publish_version(
+    cmd: PublishVersion, *, uow: UnitOfWork, today: date
+) -> CatalogueVersionPublished:
+    """Adds a version (never rewrites one) and publishes it on settlement.catalogue.v1."""
+    await locks.lock(uow.session, "catalogue", cmd.county_code)
+    latest = await catalogue.latest(uow.session, cmd.county_code)
+    try:
+        number = rules.next_version(latest, cmd.effective_from, today)
+    except rules.CatalogueRuleError as exc:
+        raise Unprocessable(exc.message_zh, code=exc.code, field="body.effective_from") from exc
+    event = _published(cmd, number)
+    await _store(uow, event)
+    await uow.commit()
+    return event
+
+
+async def seed_demo_catalogues(*, uow_factory: Callable[[], UnitOfWork]) -> int:
+    """Gives every county-level unit without a catalogue the demo one (version 1); idempotent."""
+    seeded = 0
+    async with uow_factory() as uow:
+        for county in rules.county_units():
+            await locks.lock(uow.session, "catalogue", county)
+            if await catalogue.latest(uow.session, county) is not None:
+                continue
+            cmd = PublishVersion(
+                county, rules.DEMO_EFFECTIVE_FROM, rules.demo_items(), rules.DEMO_PUBLISHER
+            )
+            await _store(uow, _published(cmd, 1))
+            seeded += 1
+        await uow.commit()
+    if seeded:
+        log.info("seeded the demo catalogue (example fees) for %d county-level units", seeded)
+    return seeded
+
+
+def _published(cmd: PublishVersion, number: int) -> CatalogueVersionPublished:
+    return CatalogueVersionPublished(
+        county_code=cmd.county_code,
+        version=number,
+        effective_from=cmd.effective_from,
+        items=cmd.items,
+        published_by=cmd.published_by,
+    )
+
+
+async def _store(uow: UnitOfWork, event: CatalogueVersionPublished) -> None:
+    await catalogue.insert_version(
+        uow.session,
+        county_code=event.county_code,
+        version=event.version,
+        effective_from=event.effective_from,
+        published_by=event.published_by,
+        event_id=event.event_id,
+        items=event.items,
+    )
+    uow.emit(event)

@@ -1,0 +1,176 @@
+"""Statements: the monthly settlement run, confirmation by the township, payment."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from civic.errors import Conflict, NotFound, Unprocessable
+from civic.uow import UnitOfWork
+from contracts.kinds import StatementPeriod
+from contracts.settlement import StatementConfirmed, StatementIssued, StatementPaid
+from contracts.values import FundingTotal
+from settlement.domain import funds
+from settlement.domain.months import period_year
+from settlement.domain.statements import (
+    StatementRuleError,
+    StatementStatus,
+    check_confirm,
+    check_pay,
+)
+from settlement.repository import locks, statements
+
+
+@dataclass(frozen=True)
+class RunSettlement:
+    """Settle one period for a township, a county or the whole city."""
+
+    period_kind: StatementPeriod
+    period: str
+    scope_kind: str | None  # "township", "county" or None for every township
+    scope: str | None
+
+
+async def run_settlement(cmd: RunSettlement, *, uow: UnitOfWork) -> list[uuid.UUID]:
+    """Builds or refreshes the period's draft statements; the same ledger gives the same result."""
+    await locks.lock(uow.session, "settle", cmd.period_kind.value, cmd.period)
+    await statements.settle(
+        uow.session,
+        period_kind=cmd.period_kind.value,
+        period=cmd.period,
+        scope_kind=cmd.scope_kind,
+        scope=cmd.scope,
+    )
+    heads, totals = await statements.issued(uow.session)
+    for row in heads:
+        uow.emit(_issued(row, totals.get(row.statement_id, [])))
+    await uow.commit()
+    return [row.statement_id for row in heads]
+
+
+async def confirm_statement(
+    statement_id: uuid.UUID, *, uow: UnitOfWork, user: str, now: datetime
+) -> Row[Any]:
+    """The township confirms a draft: its month has ended, it is current, and the 1% cap holds."""
+    row = await _locked(uow, statement_id)
+    _apply_rule(check_confirm, StatementStatus(row.status), row.period, now)
+    # Waits for lines being posted to this period, and keeps new ones out once confirmed.
+    await locks.lock(uow.session, "statement", row.township_code, row.provider_id, row.period)
+    await _ensure_current(uow, row)
+    await _ensure_within_cap(uow, row)
+    done = await statements.set_status(
+        uow.session,
+        statement_id,
+        {"status": "confirmed", "confirmed_by": user, "confirmed_at": now},
+    )
+    uow.emit(StatementConfirmed(**_key(done), total_fen=done.total_fen, confirmed_by=user))
+    await uow.commit()
+    return done
+
+
+async def pay_statement(
+    statement_id: uuid.UUID, *, uow: UnitOfWork, user: str, paid_on: date, reference: str
+) -> Row[Any]:
+    """Records the payment of a confirmed statement, once; the same payment again is a no-op."""
+    row = await _locked(uow, statement_id)
+    if not _apply_rule(check_pay, StatementStatus(row.status), row.payment_reference, reference):
+        return row
+    if row.total_fen < 0:
+        raise Unprocessable(
+            "结算单合计为负数，应由服务供给主体退回，不能登记支付", code="negative_statement"
+        )
+    values = {"status": "paid", "paid_on": paid_on, "payment_reference": reference, "paid_by": user}
+    done = await statements.set_status(uow.session, statement_id, values)
+    uow.emit(
+        StatementPaid(
+            **_key(done), amount_fen=done.total_fen, paid_on=paid_on, payment_reference=reference
+        )
+    )
+    await uow.commit()
+    return done
+
+
+async def _locked(uow: UnitOfWork, statement_id: uuid.UUID) -> Row[Any]:
+    row = await statements.get(uow.session, statement_id, lock=True)
+    if row is None:
+        raise NotFound("结算单不存在", code="statement_not_found")
+    return row
+
+
+def _apply_rule(rule: Any, *args: Any) -> Any:
+    try:
+        return rule(*args)
+    except StatementRuleError as exc:
+        raise Conflict(exc.message_zh, code=exc.code) from exc
+
+
+async def _ensure_current(uow: UnitOfWork, row: Row[Any]) -> None:
+    fresh = await statements.recompute(uow.session, row.statement_id)
+    if (fresh.line_count, fresh.total_fen) != (row.line_count, row.total_fen):
+        raise Conflict(
+            "台账在结算单生成后有新的记录，请重新生成结算单后再确认",
+            code="statement_stale",
+            extra={"statement_lines": row.line_count, "ledger_lines": fresh.line_count},
+        )
+
+
+async def _ensure_within_cap(uow: UnitOfWork, row: Row[Any]) -> None:
+    year = period_year(row.period)
+    capped = funds.CAPPED_SOURCE.value
+    mine = sum(
+        t.amount_fen
+        for t in await statements.source_totals(uow.session, row.statement_id)
+        if t.funding_source == capped
+    )
+    if mine <= 0:
+        return
+    await locks.lock(uow.session, "cap", row.county_code, year)
+    check = funds.check_cap(
+        locality_code=row.county_code,
+        year=year,
+        assistance_total_fen=await statements.assistance_total(uow.session, row.county_code, year),
+        used_fen=await statements.capped_used(uow.session, row.county_code, year),
+        statement_fen=mine,
+    )
+    if not check.allowed:
+        raise Unprocessable(
+            _cap_message(check), code="assistance_fund_cap_exceeded", extra=check.figures()
+        )
+
+
+def _cap_message(check: funds.CapCheck) -> str:
+    if check.cap_fen is None:
+        return (
+            f"{check.year}年度本地社会救助资金总额尚未登记，"
+            "无法核定社会救助工作经费1%上限，不能确认"
+        )
+    return (
+        f"社会救助工作经费或专项经费用于服务的支出将达{check.would_be_fen}分，"
+        f"超过本地社会救助资金总额{check.assistance_total_fen}分的1%（{check.cap_fen}分），"
+        f"超出{check.over_by_fen}分，不能确认"
+    )
+
+
+def _key(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "statement_id": row.statement_id,
+        "version": row.version,
+        "provider_id": row.provider_id,
+        "provider_code": row.provider_code,
+        "township_code": row.township_code,
+        "period_kind": row.period_kind,
+        "period": row.period,
+    }
+
+
+def _issued(row: Row[Any], totals: list[Row[Any]]) -> StatementIssued:
+    parts = tuple(
+        FundingTotal(funding_source=t.funding_source, amount_fen=t.amount_fen) for t in totals
+    )
+    return StatementIssued(
+        **_key(row), total_fen=row.total_fen, line_count=row.line_count, by_funding_source=parts
+    )

@@ -1,7 +1,0 @@
-"""Tables of the settlement database."""
-
-from __future__ import annotations
-
-from civic.db import make_metadata
-
-metadata = make_metadata()

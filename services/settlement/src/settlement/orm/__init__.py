@@ -1,0 +1,41 @@
+"""Tables of the settlement database (one MetaData with the project's naming convention)."""
+
+from __future__ import annotations
+
+from settlement.orm.base import metadata
+from settlement.orm.catalogue import (
+    assistance_fund_total,
+    catalogue_item,
+    catalogue_version,
+    funding_budget,
+)
+from settlement.orm.checks import spot_check, spot_check_draw
+from settlement.orm.ledger import ledger_line, service_record
+from settlement.orm.readmodels import (
+    order_change,
+    provider,
+    recipient,
+    recipient_status,
+    service_order,
+)
+from settlement.orm.statements import statement, statement_item_total, statement_source_total
+
+__all__ = [
+    "assistance_fund_total",
+    "catalogue_item",
+    "catalogue_version",
+    "funding_budget",
+    "ledger_line",
+    "metadata",
+    "order_change",
+    "provider",
+    "recipient",
+    "recipient_status",
+    "service_order",
+    "service_record",
+    "spot_check",
+    "spot_check_draw",
+    "statement",
+    "statement_item_total",
+    "statement_source_total",
+]

@@ -1,0 +1,81 @@
+"""Read copies of other services' facts: recipients and their status, orders, providers."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, DateTime, Index, Integer, Table, Text, Uuid
+
+from settlement.orm.base import created_at, metadata
+
+recipient = Table(
+    "recipient",
+    metadata,
+    Column("recipient_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("approved_on", Date, nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    created_at("received_at"),
+)
+
+# Every status version is kept (never overwritten): billing asks "what was true that day".
+recipient_status = Table(
+    "recipient_status",
+    metadata,
+    Column("recipient_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("status", Text, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("reason_code", Text, nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    created_at("received_at"),
+)
+
+provider = Table(
+    "provider",
+    metadata,
+    Column("provider_id", Uuid, primary_key=True),
+    Column("provider_code", Text, nullable=False),
+    Column("name_zh", Text, nullable=False),
+    Column("provider_type", Text, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+service_order = Table(
+    "service_order",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("recipient_id", Uuid, nullable=False),
+    Column("provider_id", Uuid, nullable=False),
+    Column("provider_code", Text, nullable=False),
+    Column("item_code", Text, nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("funding_source", Text, nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("frequency_times", Integer, nullable=False),
+    Column("frequency_per", Text, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("admission_date", Date),
+    Column("ordered_at", DateTime(timezone=True), nullable=False),
+    Column("accepted_at", DateTime(timezone=True)),
+    Column("declined_at", DateTime(timezone=True)),
+    Index("ix_service_order_county_provider", "county_code", "provider_id"),
+)
+
+order_change = Table(
+    "order_change",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("reason_code", Text, nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    created_at("received_at"),
+)

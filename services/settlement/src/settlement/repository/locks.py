@@ -1,0 +1,22 @@
+"""Transaction-scoped advisory locks that serialise what must not interleave."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def lock(session: AsyncSession, *parts: object) -> None:
+    """Takes an exclusive lock on a name until the transaction ends."""
+    name = ":".join(str(p) for p in parts)
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name}
+    )
+
+
+async def lock_shared(session: AsyncSession, *parts: object) -> None:
+    """Takes a shared lock on a name (many holders, but none beside an exclusive one)."""
+    name = ":".join(str(p) for p in parts)
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock_shared(hashtextextended(:n, 0))"), {"n": name}
+    )
