@@ -2,7 +2,8 @@
 
 The city system does not know our ``person_id``; it identifies the person by the resident ID
 number. This is the only topic that carries one: intake, the one service allowed to hold ID
-numbers, resolves it to a ``person_id`` and forwards only ids and codes (CityStatusResolved). The Kafka key is the city system's own case id.
+numbers, resolves it to a ``person_id`` and forwards only ids and codes (CityStatusResolved).
+The Kafka key is the city system's own case id.
 """
 
 from __future__ import annotations
