@@ -55,6 +55,7 @@ def timing_of(settings: Settings) -> Timing:
         order_response=timedelta(seconds=settings.order_response_s),
         doorbell_answer=timedelta(seconds=settings.doorbell_ack_s),
         record_clock_skew=timedelta(seconds=settings.record_clock_skew_s),
+        change_acknowledgement=timedelta(seconds=settings.change_ack_s),
     )
 
 

@@ -1,8 +1,11 @@
 """What dispatch listens to on Kafka, and which use case each event triggers.
 
 * ``review.decisions.v1`` — RecipientApproved: **where an order comes from** (referral).
+* ``review.recipient-status.v1`` — RecipientStatusChanged: orders follow the recipient's
+  status at once (paused, resumed, ended, moved), each provider told on its own topic.
 * ``settlement.catalogue.v1`` — CatalogueVersionPublished: the items that exist.
-* ``provider.<code>.replies.v1`` — every provider's answers (accept, decline, plan, record),
+* ``provider.<code>.replies.v1`` — every provider's answers (accept, decline, acknowledge a
+  change, plan, record),
   read through one pattern subscription (see ``reply_topics``); the topic names the sender.
 
 A refused answer (not the provider's order, an order already closed...) is logged and
@@ -22,19 +25,22 @@ from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.provider import (
     OrderAccepted,
+    OrderChangeAcknowledged,
     OrderDeclined,
     ServicePlanSubmitted,
     ServiceRecordReported,
 )
-from contracts.review import RecipientApproved
+from contracts.review import RecipientApproved, RecipientStatusChanged
 from contracts.settlement import CatalogueVersionPublished
 from dispatch.domain.orders import Acceptance
 from dispatch.domain.records import Report
 from dispatch.handlers import Timing
+from dispatch.handlers.changes import Acknowledgement, acknowledge_change
 from dispatch.handlers.records import Reported, report_services
 from dispatch.handlers.referral import refer_recipient
 from dispatch.handlers.replies import Answer, Plan, PlannedItem, accept_order, decline_order
 from dispatch.handlers.replies import submit_plan as keep_plan
+from dispatch.handlers.status import catch_up, react_to_status
 from dispatch.repository import catalogue
 
 GROUP = "dispatch"
@@ -43,7 +49,7 @@ log = logging.getLogger(__name__)
 
 def build_consumers(timing: Timing) -> list[TopicConsumer]:
     """Returns dispatch's subscriptions (the reply family is subscribed by pattern)."""
-    return [_decisions(timing), _catalogue(), _replies(timing)]
+    return [_decisions(timing), _status(timing), _catalogue(), _replies(timing)]
 
 
 def _decisions(timing: Timing) -> TopicConsumer:
@@ -53,8 +59,24 @@ def _decisions(timing: Timing) -> TopicConsumer:
 
     @c.on(RecipientApproved)
     async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
-        """Places each approved item with a provider."""
+        """Places each approved item with a provider, then any status change that came first."""
         await refer_recipient(event, uow=uow, timing=timing)
+        await catch_up(event.recipient_id, uow=uow, timing=timing)
+
+    return c
+
+
+def _status(timing: Timing) -> TopicConsumer:
+    c = TopicConsumer(
+        topics.REVIEW_RECIPIENT_STATUS,
+        group=GROUP,
+        description="Orders follow the recipient's status (dynamic management).",
+    )
+
+    @c.on(RecipientStatusChanged)
+    async def on_status_changed(event: RecipientStatusChanged, uow: UnitOfWork) -> None:
+        """Pauses, resumes, ends or moves the recipient's orders and tells their providers."""
+        await react_to_status(event, uow=uow, timing=timing)
 
     return c
 
@@ -106,6 +128,12 @@ def _replies(timing: Timing) -> TopicConsumer:
         answer = Answer(event.order_id, event.order_version, event.provider_code)
         await decline_order(answer, event.reason_code, event.reason_zh, uow=uow, timing=timing)
 
+    @c.on(OrderChangeAcknowledged)
+    @_refusals_logged
+    async def on_acknowledged(event: OrderChangeAcknowledged, uow: UnitOfWork) -> None:
+        """The provider has seen a pause, resumption or end of its order."""
+        await acknowledge_change(acknowledgement_of(event), uow=uow)
+
     @c.on(ServicePlanSubmitted)
     @_refusals_logged
     async def on_plan(event: ServicePlanSubmitted, uow: UnitOfWork) -> None:
@@ -121,6 +149,18 @@ def _replies(timing: Timing) -> TopicConsumer:
         )
 
     return c
+
+
+def acknowledgement_of(event: OrderChangeAcknowledged) -> Acknowledgement:
+    """The acknowledgement use case's command from the reply topic."""
+    return Acknowledgement(
+        event.order_id,
+        event.order_version,
+        event.provider_code,
+        event.acknowledged_event_id,
+        "kafka",
+        f"topic:{event.provider_code}",
+    )
 
 
 def plan_of(event: ServicePlanSubmitted) -> Plan:

@@ -15,7 +15,8 @@ from dispatch.settings import Settings
 TITLE = "转介派单服务 · dispatch"
 DESCRIPTION = (
     "转介服务与开展服务 (steps 5-6): "
-    "providers, service orders, plans, service records, the love doorbell."
+    "providers, service orders, plans, service records, the love doorbell; "
+    "orders follow a recipient's status at once (动态管理)."
 )
 
 

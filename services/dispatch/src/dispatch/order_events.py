@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
+from typing import Any
 
 from sqlalchemy import RowMapping
 
@@ -13,9 +12,12 @@ from contracts.dispatch.orders import (
     ServiceOrderCreated,
     ServiceOrderDeclined,
     ServiceOrderEscalated,
+    ServiceOrderPaused,
+    ServiceOrderResumed,
 )
 from contracts.enums import Role
-from contracts.reasons import EscalationKind, OrderChangeReason
+from contracts.reasons import EscalationKind
+from dispatch.domain.orders import Notice, OrderAction
 from dispatch.provider_topic import frequency_of
 
 
@@ -74,14 +76,17 @@ def declined(order: RowMapping) -> ServiceOrderDeclined:
     )
 
 
-def escalated(order: RowMapping, kind: EscalationKind) -> ServiceOrderEscalated:
-    """The order waits for a township officer (no provider, or no answer)."""
+def escalated(
+    order: RowMapping, kind: EscalationKind, *, unanswered: RowMapping | None = None
+) -> ServiceOrderEscalated:
+    """The order waits for a township officer (no provider, no answer, no acknowledgement)."""
     return ServiceOrderEscalated(
         **_ids(order),
         **_provider(order),
         kind=kind,
         escalated_to=Role.TOWNSHIP_OFFICER,
-        respond_by=order["respond_by"],
+        respond_by=unanswered["acknowledge_by"] if unanswered else order["respond_by"],
+        source_event_id=unanswered["change_id"] if unanswered else None,
         unplaced_reason=order["unplaced_reason"],
         referral_id=order["referral_id"],
         recipient_id=order["recipient_id"],
@@ -92,19 +97,19 @@ def escalated(order: RowMapping, kind: EscalationKind) -> ServiceOrderEscalated:
     )
 
 
-def cancelled(
-    order: RowMapping,
-    *,
-    reason: OrderChangeReason,
-    effective_date: date,
-    replaced_by: uuid.UUID | None,
-    reason_zh: str | None = None,
-) -> ServiceOrderCancelled:
-    """The order ended (handed to another provider, or stopped)."""
-    return ServiceOrderCancelled(
+def changed(
+    order: RowMapping, notice: Notice
+) -> ServiceOrderPaused | ServiceOrderResumed | ServiceOrderCancelled:
+    """The order was paused, resumed or ended (a status change, or an officer's re-assignment)."""
+    common: dict[str, Any] = {
         **_ids(order),
-        effective_date=effective_date,
-        reason_code=reason,
-        reason_zh=reason_zh,
-        replaced_by_order_id=replaced_by,
-    )
+        "effective_date": notice.effective_date,
+        "reason_code": notice.reason,
+        "reason_zh": notice.note_zh,
+        "cause_event_id": notice.cause_event_id,
+    }
+    if notice.action is OrderAction.PAUSE:
+        return ServiceOrderPaused(**common, expected_end=notice.expected_end)
+    if notice.action is OrderAction.RESUME:
+        return ServiceOrderResumed(**common)
+    return ServiceOrderCancelled(**common, replaced_by_order_id=notice.replaced_by)

@@ -1,4 +1,4 @@
-"""Tables of the dispatch database (kept in step with migrations/versions/*_0002_*)."""
+"""Tables of the dispatch database (kept in step with migrations/versions/*_0002_*, *_0003_*)."""
 
 from __future__ import annotations
 
@@ -94,7 +94,33 @@ recipient = Table(
     Column("village_code", Text, nullable=False),
     Column("effective_date", Date, nullable=False),
     _created(),
+    # The status as review last told it (``version`` is the status version).
+    Column("status", Text, nullable=False, server_default=text("'active'")),
+    Column("status_effective_date", Date),
+    Column("status_reason_code", Text),
+    Column("ended_on", Date),  # stopped or deceased from this day
+    Column("expected_end", Date),  # suspended: expected to end on this day
     Index("ix_recipient_person_id", "person_id"),
+)
+
+recipient_status_change = Table(
+    "recipient_status_change",
+    metadata,
+    Column("recipient_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("previous_status", Text, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("reason_code", Text, nullable=False),
+    Column("expected_end", Date),
+    Column("new_county_code", Text),
+    Column("new_township_code", Text),
+    Column("new_village_code", Text),
+    Column("new_category", Text),
+    Column("cause_event_id", Uuid, nullable=False),
+    Column("applied_at", DateTime(timezone=True)),  # none: waits for the approval
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 recipient_contact = Table(
@@ -163,6 +189,9 @@ service_order = Table(
     Column("source_event_id", Uuid),
     _created(),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("paused_from", Text),  # the status a paused order returns to
+    Column("change_reason_code", Text),  # why it was last paused, resumed or cancelled
+    Column("change_effective_date", Date),
     Index("ix_service_order_provider_id_status", "provider_id", "status"),
     Index("ix_service_order_referral_id", "referral_id"),
     Index("ix_service_order_township_code_status", "township_code", "status"),
@@ -172,6 +201,31 @@ service_order = Table(
         "ix_service_order_awaiting_answer",
         "respond_by",
         postgresql_where=text("status = 'assigned' AND escalated_at IS NULL"),
+    ),
+)
+
+order_change = Table(
+    "order_change",
+    metadata,
+    Column("change_id", Uuid, primary_key=True),  # event_id of the provider's notice
+    Column("order_id", Uuid, ForeignKey("service_order.order_id"), nullable=False),
+    Column("order_version", Integer, nullable=False),
+    Column("provider_code", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("reason_code", Text, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("cause_event_id", Uuid),
+    Column("acknowledge_by", DateTime(timezone=True), nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_via", Text),
+    Column("acknowledged_by", Text),
+    Column("escalated_at", DateTime(timezone=True)),
+    _created(),
+    UniqueConstraint("order_id", "order_version", name="uq_order_change_order_id_order_version"),
+    Index(
+        "ix_order_change_unacknowledged",
+        "acknowledge_by",
+        postgresql_where=text("acknowledged_at IS NULL AND escalated_at IS NULL"),
     ),
 )
 

@@ -8,15 +8,21 @@ details per order over the authenticated HTTP API, where each read is logged.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import RowMapping
 
 from civic.uow import UnitOfWork
 from contracts import topics
-from contracts.dispatch.provider_topic import OrderAssigned, OrderCancelled
-from contracts.reasons import OrderChangeReason
+from contracts.dispatch.provider_topic import (
+    OrderAssigned,
+    OrderCancelled,
+    OrderPaused,
+    OrderResumed,
+)
 from contracts.values import Frequency
+from dispatch.domain.orders import Notice, OrderAction
 
 
 def frequency_of(order: RowMapping) -> Frequency:
@@ -47,23 +53,22 @@ def tell_assigned(uow: UnitOfWork, order: RowMapping) -> None:
     uow.emit(event, topic=topics.provider_orders(order["provider_code"]))
 
 
-def tell_cancelled(
-    uow: UnitOfWork,
-    order: RowMapping,
-    *,
-    reason: OrderChangeReason,
-    effective_date: date,
-    acknowledge_by: datetime,
-) -> None:
-    """Tells the order's (former) provider to stop serving it."""
-    event = OrderCancelled(
-        person_id=order["person_id"],
-        provider_code=order["provider_code"],
-        order_id=order["order_id"],
-        version=order["version"],
-        effective_date=effective_date,
-        reason_code=reason,
-        reason_zh=reason.label_zh,
-        acknowledge_by=acknowledge_by,
-    )
-    uow.emit(event, topic=topics.provider_orders(order["provider_code"]))
+def change_notice(
+    order: RowMapping, notice: Notice, *, acknowledge_by: datetime
+) -> OrderPaused | OrderResumed | OrderCancelled:
+    """The order's provider is told to pause, resume or stop serving it, and to acknowledge."""
+    common: dict[str, Any] = {
+        "person_id": order["person_id"],
+        "provider_code": order["provider_code"],
+        "order_id": order["order_id"],
+        "version": order["version"],
+        "effective_date": notice.effective_date,
+        "reason_code": notice.reason,
+        "reason_zh": notice.reason.label_zh,
+        "acknowledge_by": acknowledge_by,
+    }
+    if notice.action is OrderAction.PAUSE:
+        return OrderPaused(**common, expected_end=notice.expected_end)
+    if notice.action is OrderAction.RESUME:
+        return OrderResumed(**common)
+    return OrderCancelled(**common)

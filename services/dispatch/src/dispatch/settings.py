@@ -18,6 +18,11 @@ class Settings(ServiceSettings):
     doorbell_ack_s: float = Field(
         default=10 * 60, gt=0, description="How long helpers have to answer a doorbell alert."
     )
+    change_ack_s: float = Field(
+        default=60 * 60,
+        gt=0,
+        description="How long a provider has to acknowledge a pause, resumption or end.",
+    )
     deadline_poll_s: float = Field(
         default=5.0, gt=0, description="How often the deadline watcher looks for overdue work."
     )

@@ -1,8 +1,10 @@
-"""The deadline watcher: a background task that escalates late orders and unanswered alerts.
+"""The deadline watcher: a background task that escalates late orders, unacknowledged order
+changes and unanswered alerts.
 
 It keeps no state of its own: every deadline is a column (``service_order.respond_by``,
-``doorbell_alert.answer_by``), and rows are claimed with ``FOR UPDATE SKIP LOCKED``, so a
-restart loses nothing and two replicas never escalate the same thing twice.
+``order_change.acknowledge_by``, ``doorbell_alert.answer_by``), and rows are claimed with
+``FOR UPDATE SKIP LOCKED``, so a restart loses nothing and two replicas never escalate the
+same thing twice.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from civic.uow import UnitOfWork
 from dispatch import clock
-from dispatch.handlers.deadlines import escalate_overdue_orders
+from dispatch.handlers.deadlines import escalate_overdue_orders, escalate_unacknowledged_changes
 from dispatch.handlers.doorbell import escalate_unanswered_alerts
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,12 @@ class DeadlineWatcher:
     async def sweep(self) -> int:
         """Escalates everything overdue now; returns how many escalations it made."""
         done = 0
-        for escalate in (escalate_overdue_orders, escalate_unanswered_alerts):
+        sweeps = (
+            escalate_overdue_orders,
+            escalate_unacknowledged_changes,
+            escalate_unanswered_alerts,
+        )
+        for escalate in sweeps:
             done += await self._drain(escalate)
         return done
 

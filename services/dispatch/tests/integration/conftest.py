@@ -22,11 +22,15 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from civic.db import make_engine
+from civic.messaging_tables import outbox_message, processed_event
 from contracts import topics
 from contracts.envelope import Event
 from contracts.registry import ContractError, parse
-from contracts.review import RecipientApproved
+from contracts.review import RecipientApproved, RecipientStatusChanged
 from contracts.samples import sample
 from contracts.settlement import CatalogueItem, CatalogueVersionPublished
 from contracts.values import ApprovedItem, Frequency
@@ -39,6 +43,7 @@ COUNTY = "341702"
 GATEWAY_SECRET = "gateway-secret-for-tests"
 ORDER_RESPONSE_S = 6
 DOORBELL_ACK_S = 2
+CHANGE_ACK_S = 6
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _ITEMS = [
@@ -166,6 +171,32 @@ class Bus:
         await self.producer.stop()
 
 
+class Probe:
+    """Dispatch's own database, read as a witness: what it applied, what it wrote to send."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def applied(self, event_id: uuid.UUID) -> None:
+        """Returns once dispatch has applied (or deliberately ignored) the event."""
+        p = processed_event.c
+        stmt = select(p.event_id).where(p.consumer == "dispatch", p.event_id == event_id)
+        async with asyncio.timeout(60):
+            while True:
+                async with self.engine.connect() as connection:
+                    if (await connection.execute(stmt)).first() is not None:
+                        return
+                await asyncio.sleep(0.05)
+
+    async def emitted(self, event_type: str, **fields: Any) -> list[dict[str, Any]]:
+        """Every event of that type dispatch wrote to its outbox, with these field values."""
+        stmt = select(outbox_message.c.payload).where(outbox_message.c.event_type == event_type)
+        async with self.engine.connect() as connection:
+            payloads = [json.loads(p) for p in (await connection.scalars(stmt)).all()]
+        wanted = {k: str(v) for k, v in fields.items()}
+        return [p for p in payloads if all(str(p.get(k)) == v for k, v in wanted.items())]
+
+
 class Api:
     """Dispatch's HTTP API with the tokens of each kind of caller."""
 
@@ -256,6 +287,23 @@ def approval(village: str, *items: ApprovedItem, **overrides: Any) -> RecipientA
     )
 
 
+def status_change(
+    approved: RecipientApproved, status: str, version: int, **fields: Any
+) -> RecipientStatusChanged:
+    """A RecipientStatusChanged from review for an approved recipient, effective today."""
+    values: dict[str, Any] = {
+        "person_id": approved.person_id,
+        "recipient_id": approved.recipient_id,
+        "status": status,
+        "previous_status": "active",
+        "version": version,
+        "effective_date": today(),
+        "reason_code": "assistance_stopped",
+        "source": "review_officer",
+    }
+    return sample(RecipientStatusChanged, **(values | fields))
+
+
 def item(code: str = "LC-01", mode: str = "government_purchase", **changes: Any) -> ApprovedItem:
     """One approved item."""
     values: dict[str, Any] = {
@@ -299,6 +347,7 @@ async def api(
             "dispatch",
             order_response_s=ORDER_RESPONSE_S,
             doorbell_ack_s=DOORBELL_ACK_S,
+            change_ack_s=CHANGE_ACK_S,
             deadline_poll_s=0.2,
             reply_topic_refresh_ms=500,
             doorbell_gateway_secret=GATEWAY_SECRET,
@@ -325,6 +374,14 @@ async def api(
             )
         )
         yield Api(client, mint_token)
+
+
+@pytest.fixture(scope="session")
+async def probe(api: Api, service_database: Callable[[str], str]) -> AsyncIterator[Probe]:
+    """A read-only look into the running dispatch's database."""
+    engine = make_engine(service_database("dispatch"), pool_size=2)
+    yield Probe(engine)
+    await engine.dispose()
 
 
 def slot(i: int, of: int = 6) -> tuple[datetime, datetime]:
@@ -360,6 +417,7 @@ def make() -> SimpleNamespace:
     """The builders above, for test modules (which cannot import this conftest)."""
     return SimpleNamespace(
         approval=approval,
+        status_change=status_change,
         item=item,
         signed=signed,
         suffix=suffix,

@@ -1,6 +1,7 @@
 """On a database of its own: the deadline watcher keeps nothing in memory — one started after
-the deadlines were written (as after a restart) escalates them, two (two replicas) escalate each
-once — and the migrations build exactly the tables ``orm.py`` describes."""
+the deadlines were written (as after a restart) escalates them (an unanswered order, an
+unacknowledged order change, an unanswered doorbell), two (two replicas) escalate each once —
+and the migrations build exactly the tables ``orm.py`` describes."""
 
 from __future__ import annotations
 
@@ -24,7 +25,15 @@ from devstack.infra import Infra
 from devstack.pytest_plugin import migrate
 from dispatch.handlers import Timing
 from dispatch.handlers.doorbell import take_press
-from dispatch.orm import doorbell, metadata, neighbour_helper, provider, recipient, service_order
+from dispatch.orm import (
+    doorbell,
+    metadata,
+    neighbour_helper,
+    order_change,
+    provider,
+    recipient,
+    service_order,
+)
 from dispatch.schemas.doorbell import PressBody
 from dispatch.watcher import DeadlineWatcher
 
@@ -139,6 +148,18 @@ async def seed(sessions: async_sessionmaker[AsyncSession]) -> uuid.UUID:
                 respond_by=PAST,
             )
         )
+        await session.execute(
+            order_change.insert().values(
+                change_id=uuid.uuid4(),
+                order_id=order_id,
+                order_version=1,
+                provider_code="silent-1",
+                kind="paused",
+                reason_code="recipient_suspended",
+                effective_date=PAST.date(),
+                acknowledge_by=PAST,
+            )
+        )
     return order_id
 
 
@@ -164,10 +185,11 @@ async def test_dispatch_a_watcher_started_later_escalates_what_was_due_once(
 
     replicas = [DeadlineWatcher(lambda: UnitOfWork(database), interval_s=60) for _ in range(2)]
     done = await asyncio.gather(*(w.sweep() for w in replicas))
-    assert sum(done) == 2
+    assert sum(done) == 3
     assert await escalations(database) == [
         "dispatch.AlertEscalated",
-        "dispatch.ServiceOrderEscalated",
+        "dispatch.ServiceOrderEscalated",  # not accepted in time
+        "dispatch.ServiceOrderEscalated",  # change not acknowledged
     ]
     assert await replicas[0].sweep() == 0
 

@@ -48,7 +48,8 @@ def test_dispatch_a_proper_record_counts() -> None:
     [
         (replace(TERMS, provider_code="care-b"), REPORT, RecordCheck.ORDER_UNKNOWN),
         (replace(TERMS, status=OrderStatus.ASSIGNED), REPORT, RecordCheck.ORDER_NOT_ACTIVE),
-        (replace(TERMS, status=OrderStatus.CANCELLED), REPORT, RecordCheck.ORDER_NOT_ACTIVE),
+        (replace(TERMS, status=OrderStatus.CANCELLED), REPORT, RecordCheck.ORDER_CANCELLED),
+        (replace(TERMS, status=OrderStatus.PAUSED), REPORT, RecordCheck.ORDER_PAUSED),
         (TERMS, replace(REPORT, item_code="LC-02"), RecordCheck.ITEM_NOT_IN_ORDER),
         (TERMS, replace(REPORT, ended_at=NOW + timedelta(hours=1)), RecordCheck.TIME_IN_FUTURE),
         (TERMS, replace(REPORT, service_date=date(2026, 6, 2)), RecordCheck.DATE_MISMATCH),

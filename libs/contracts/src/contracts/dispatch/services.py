@@ -36,6 +36,9 @@ from contracts.reasons import RecordRefusalReason
         "worker_overlap": "同一服务人员的服务时间重叠",
         "missing_confirmation": "缺少服务对象确认",
         "record_id_taken": "记录编号已被其他记录使用",
+        "order_paused": "服务订单已暂停(服务对象暂停救助)",
+        "order_cancelled": "服务订单已终止",
+        "recipient_ended": "服务日期在服务对象停止救助(或死亡)之日及以后",
     }
 )
 class RecordCheck(ZhEnum):
@@ -50,6 +53,9 @@ class RecordCheck(ZhEnum):
     WORKER_OVERLAP = "worker_overlap"
     MISSING_CONFIRMATION = "missing_confirmation"
     RECORD_ID_TAKEN = "record_id_taken"
+    ORDER_PAUSED = "order_paused"
+    ORDER_CANCELLED = "order_cancelled"
+    RECIPIENT_ENDED = "recipient_ended"
 
 
 class ServiceRecordEvent(PersonEvent):

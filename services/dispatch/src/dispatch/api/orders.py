@@ -17,7 +17,7 @@ from dispatch.handlers.contacts import record_contact
 from dispatch.handlers.reassign import reassign_order
 from dispatch.provider_topic import frequency_of
 from dispatch.schemas.common import Page
-from dispatch.schemas.orders import ContactBody, OrderRead, ReassignBody
+from dispatch.schemas.orders import ChangeRead, ContactBody, OrderRead, ReassignBody
 from dispatch.schemas.services import PlanRead, RecordOutcome
 
 router = APIRouter(tags=["服务订单 orders"], responses=PROBLEM_RESPONSES)
@@ -114,6 +114,14 @@ async def records(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[Record
         )
         for r in rows
     ]
+
+
+@router.get("/orders/{order_id}/changes", summary="订单变更及服务供给主体确认情况")
+async def changes(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[ChangeRead]:
+    """Every pause, resumption or end of the order, and whether its provider acknowledged."""
+    async with uow:
+        rows = await views.order_changes(order_id=order_id, officer=who, uow=uow)
+    return [ChangeRead(**{k: r[k] for k in ChangeRead.model_fields}) for r in rows]
 
 
 @router.get("/orders/{order_id}/contact-reads", summary="联系方式查阅记录")

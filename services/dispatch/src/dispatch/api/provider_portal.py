@@ -18,6 +18,7 @@ from dispatch.api.deps import DispatchDep, PageNo, PageSize, ProviderUser, provi
 from dispatch.domain.orders import Acceptance, OrderStatus
 from dispatch.domain.records import Report
 from dispatch.handlers import views
+from dispatch.handlers.changes import Acknowledgement, acknowledge_change
 from dispatch.handlers.contacts import read_contact
 from dispatch.handlers.records import Outcome, Reported, report_services
 from dispatch.handlers.replies import (
@@ -30,7 +31,14 @@ from dispatch.handlers.replies import (
 )
 from dispatch.provider_topic import frequency_of
 from dispatch.schemas.common import Page
-from dispatch.schemas.orders import AcceptBody, ContactRead, DeclineBody, ProviderOrderRead
+from dispatch.schemas.orders import (
+    AcceptBody,
+    ChangeAckBody,
+    ChangeRead,
+    ContactRead,
+    DeclineBody,
+    ProviderOrderRead,
+)
 from dispatch.schemas.services import BatchOutcome, PlanBody, RecordBatch, RecordBody, RecordOutcome
 
 router = APIRouter(
@@ -94,6 +102,29 @@ async def decline(
             answer, body.reason_code, body.reason_zh, uow=uow, timing=parts.timing
         )
     return provider_order_read(row)
+
+
+@router.post("/orders/{order_id}/change-acknowledgement", summary="确认订单变更通知")
+async def acknowledge(
+    order_id: uuid.UUID, body: ChangeAckBody, who: ProviderUser, uow: UowDep
+) -> ChangeRead:
+    """Confirms a pause, resumption or end of the order (and its earlier changes)."""
+    ack = Acknowledgement(
+        order_id,
+        body.order_version,
+        provider_code_of(who),
+        body.acknowledged_event_id,
+        "http",
+        who.user_id,
+    )
+    async with uow:
+        row = await acknowledge_change(ack, uow=uow)
+    return change_read(row)
+
+
+def change_read(row: RowMapping) -> ChangeRead:
+    """The API view of an order change."""
+    return ChangeRead(**{k: row[k] for k in ChangeRead.model_fields})
 
 
 @router.get("/orders/{order_id}/contact", summary="查看服务对象联系方式")

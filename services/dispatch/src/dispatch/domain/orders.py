@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
 from contracts.enums import ServiceMode
+from contracts.reasons import OrderChangeReason
 
 
 class OrderStatus(enum.StrEnum):
@@ -29,6 +31,27 @@ OPEN_STATUSES: frozenset[OrderStatus] = frozenset(
 REASSIGNABLE: frozenset[OrderStatus] = frozenset(
     {OrderStatus.QUEUED, OrderStatus.ASSIGNED, OrderStatus.ACCEPTED}
 )
+
+
+class OrderAction(enum.StrEnum):
+    """A change of an order its provider must acknowledge."""
+
+    PAUSE = "paused"
+    RESUME = "resumed"
+    CANCEL = "cancelled"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the bus and the order's provider are told about one change of the order."""
+
+    action: OrderAction
+    reason: OrderChangeReason
+    effective_date: date
+    note_zh: str | None = None
+    expected_end: date | None = None
+    cause_event_id: uuid.UUID | None = None
+    replaced_by: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)

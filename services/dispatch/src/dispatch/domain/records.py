@@ -24,6 +24,15 @@ REASON_OF: dict[RecordCheck, RecordRefusalReason] = {
     RecordCheck.WORKER_OVERLAP: RecordRefusalReason.DUPLICATE_RECORD,
     RecordCheck.MISSING_CONFIRMATION: RecordRefusalReason.MISSING_EVIDENCE,
     RecordCheck.RECORD_ID_TAKEN: RecordRefusalReason.DUPLICATE_RECORD,
+    RecordCheck.ORDER_PAUSED: RecordRefusalReason.ORDER_NOT_ACTIVE,
+    RecordCheck.ORDER_CANCELLED: RecordRefusalReason.ORDER_NOT_ACTIVE,
+    RecordCheck.RECIPIENT_ENDED: RecordRefusalReason.RECIPIENT_NOT_ACTIVE,
+}
+
+#: The exact check of an order that is not accepted, by its status.
+_NOT_ACTIVE: dict[OrderStatus, RecordCheck] = {
+    OrderStatus.PAUSED: RecordCheck.ORDER_PAUSED,
+    OrderStatus.CANCELLED: RecordCheck.ORDER_CANCELLED,
 }
 
 
@@ -36,6 +45,7 @@ class OrderTerms:
     item_code: str
     start_date: date
     end_date: date | None
+    recipient_ended_on: date | None = None  # stopped or deceased from this day
 
 
 @dataclass(frozen=True)
@@ -60,8 +70,10 @@ def check_record(
     """The first check ``report`` fails against ``terms``, or None when it counts."""
     if terms.provider_code != report.provider_code:
         return RecordCheck.ORDER_UNKNOWN
+    if terms.recipient_ended_on is not None and report.service_date >= terms.recipient_ended_on:
+        return RecordCheck.RECIPIENT_ENDED
     if terms.status is not OrderStatus.ACCEPTED:
-        return RecordCheck.ORDER_NOT_ACTIVE
+        return _NOT_ACTIVE.get(terms.status, RecordCheck.ORDER_NOT_ACTIVE)
     if report.item_code != terms.item_code:
         return RecordCheck.ITEM_NOT_IN_ORDER
     if report.started_at > now + skew or report.ended_at > now + skew:

@@ -13,3 +13,4 @@ class Timing:
     order_response: timedelta
     doorbell_answer: timedelta
     record_clock_skew: timedelta
+    change_acknowledgement: timedelta = timedelta(hours=1)

@@ -1,4 +1,5 @@
-"""Orders nobody answered in time go to the township queue (deadlines live in the DB)."""
+"""What nobody answered in time goes to the township queue (deadlines live in the DB):
+orders not accepted or declined, and order changes the provider did not acknowledge."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from civic.uow import UnitOfWork
 from contracts.reasons import EscalationKind
 from dispatch import order_events
-from dispatch.repository import orders
+from dispatch.repository import changes, orders
 
 BATCH = 100
 
@@ -21,5 +22,17 @@ async def escalate_overdue_orders(*, uow: UnitOfWork, now: datetime) -> int:
             uow.session, order["order_id"], {"escalated_at": now, "escalation_kind": kind.value}
         )
         uow.emit(order_events.escalated(changed, kind))
+    await uow.commit()
+    return len(overdue)
+
+
+async def escalate_unacknowledged_changes(*, uow: UnitOfWork, now: datetime) -> int:
+    """Escalates order changes no acknowledgement answered by their deadline; returns how many."""
+    overdue = await changes.overdue(uow.session, now, BATCH)
+    kind = EscalationKind.CHANGE_NOT_ACKNOWLEDGED
+    for change in overdue:
+        await changes.mark_escalated(uow.session, change["change_id"], now)
+        order = await orders.change(uow.session, change["order_id"], {})
+        uow.emit(order_events.escalated(order, kind, unanswered=change))
     await uow.commit()
     return len(overdue)

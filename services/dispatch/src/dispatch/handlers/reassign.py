@@ -1,5 +1,6 @@
 """A township officer overrides referral (改派): a queued order gets its first provider, an
-open one is cancelled at its provider and handed, as a new order, to the officer's choice.
+open one is cancelled at its provider (who must acknowledge, like any change) and handed, as
+a new order, to the officer's choice.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from civic.uow import UnitOfWork
 from contracts.dispatch.orders import UnplacedReason
 from contracts.reasons import OrderChangeReason
 from dispatch import clock, order_events
-from dispatch.domain.orders import REASSIGNABLE, OrderStatus
+from dispatch.domain.orders import REASSIGNABLE, Notice, OrderAction, OrderStatus
 from dispatch.domain.providers import Provider
 from dispatch.domain.referral import eligible_for_override
 from dispatch.handlers import Timing
+from dispatch.handlers.changes import change_order
 from dispatch.handlers.referral import Basis, assign
-from dispatch.provider_topic import tell_assigned, tell_cancelled
+from dispatch.provider_topic import tell_assigned
 from dispatch.repository import catalogue, orders, providers
 from dispatch.schemas.orders import ReassignBody
 
@@ -92,10 +94,15 @@ async def _replace(
 ) -> RowMapping:
     """Cancels an order at its provider and creates its successor at ``target``."""
     successor = uuid.uuid4()
-    cancelled = await orders.change(
-        uow.session, order["order_id"], {"status": OrderStatus.CANCELLED.value}
+    notice = Notice(
+        OrderAction.CANCEL,
+        OrderChangeReason.OFFICER_REQUEST,
+        clock.today(),
+        note_zh=note["assignment_note_zh"],
+        replaced_by=successor,
     )
-    _announce_cancelled(uow, cancelled, successor, note["assignment_note_zh"], timing)
+    ended = {"status": OrderStatus.CANCELLED.value}
+    await change_order(order["order_id"], ended, notice, uow=uow, timing=timing)
     columns = Basis.of(order).columns() | {
         "unit": order["unit"],
         "catalogue_version": order["catalogue_version"],
@@ -104,17 +111,3 @@ async def _replace(
     return await assign(
         columns, target, uow=uow, timing=timing, replaces=order["order_id"], order_id=successor
     )
-
-
-def _announce_cancelled(
-    uow: UnitOfWork, order: RowMapping, successor: uuid.UUID, note_zh: str, timing: Timing
-) -> None:
-    """Tells the bus, and the provider on its own topic, that the order moved on."""
-    reason, today = OrderChangeReason.OFFICER_REQUEST, clock.today()
-    uow.emit(
-        order_events.cancelled(
-            order, reason=reason, effective_date=today, replaced_by=successor, reason_zh=note_zh
-        )
-    )
-    deadline = clock.now() + timing.order_response
-    tell_cancelled(uow, order, reason=reason, effective_date=today, acknowledge_by=deadline)

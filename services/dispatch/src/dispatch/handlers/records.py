@@ -1,5 +1,9 @@
 """Service records (服务开展情况记录): each is checked and counts, or is refused with a reason.
 
+A record on a paused or ended order, or dated on or after the day the recipient's aid
+ended, is refused. The orders are share-locked first, so a status change committing at
+the same moment is either seen or had not happened yet when the record was judged.
+
 A record is kept with its outcome under the provider's own ``record_id``, so a retried
 upload — one record or a day's batch — gets the first answer and publishes nothing twice.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -20,7 +25,7 @@ from dispatch import clock
 from dispatch.domain.orders import OrderStatus
 from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
 from dispatch.handlers import Timing
-from dispatch.repository import orders, providers, services
+from dispatch.repository import orders, providers, recipients, services
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ async def report_services(
     reporter = await providers.by_code(uow.session, provider_code)
     if reporter is None:
         raise NotFound("未登记的服务供给主体", code="provider_not_found")
+    # A status change being applied to these orders is seen whole, or not yet at all.
+    await orders.hold(uow.session, [r.order_id for r in batch])
     outcomes = [await _judge(r, reporter["provider_id"], uow=uow, timing=timing) for r in batch]
     await uow.commit()
     return outcomes
@@ -80,8 +87,9 @@ async def _judge(
     busy = await services.worker_busy(
         uow.session, report.provider_code, report.worker_ref, report.started_at, report.ended_at
     )
+    ended = await recipients.ended_on(uow.session, order["recipient_id"]) if order else None
     check = check_record(
-        _terms(order), report, now=clock.now(), skew=timing.record_clock_skew, overlaps=busy
+        _terms(order, ended), report, now=clock.now(), skew=timing.record_clock_skew, overlaps=busy
     )
     await services.add_record(uow.session, _columns(reported, check))
     if order is not None:
@@ -89,7 +97,7 @@ async def _judge(
     return Outcome(report.record_id, check)
 
 
-def _terms(order: RowMapping | None) -> OrderTerms:
+def _terms(order: RowMapping | None, recipient_ended_on: date | None) -> OrderTerms:
     if order is None:
         return OrderTerms(None, OrderStatus.CANCELLED, "", clock.today(), None)
     return OrderTerms(
@@ -98,6 +106,7 @@ def _terms(order: RowMapping | None) -> OrderTerms:
         order["item_code"],
         order["start_date"],
         order["end_date"],
+        recipient_ended_on,
     )
 
 

@@ -123,6 +123,7 @@ class Basis:
 
 async def refer_recipient(event: RecipientApproved, *, uow: UnitOfWork, timing: Timing) -> None:
     """Places every approved item of a new recipient with a provider (转介)."""
+    await recipients.lock(uow.session, event.recipient_id)  # before any status change of it
     if not await recipients.keep_newer(uow.session, _recipient_columns(event)):
         return  # an older or repeated approval: its items were placed already
     start = max(event.effective_date, clock.today())
@@ -136,18 +137,23 @@ async def place(
     uow: UnitOfWork,
     timing: Timing,
     replaces: uuid.UUID | None = None,
+    order_id: uuid.UUID | None = None,
 ) -> RowMapping:
     """Creates an order for ``basis`` with the chosen provider, or queues it for the township."""
+    new_id = order_id or uuid.uuid4()
     item = (await catalogue.items_on(uow.session, basis.county_code, basis.start_date)).get(
         basis.item_code
     )
     if item is None:
-        return await _queue(basis, UnplacedReason.ITEM_NOT_IN_CATALOGUE, uow=uow, replaces=replaces)
+        reason = UnplacedReason.ITEM_NOT_IN_CATALOGUE
+        return await _queue(basis, reason, uow=uow, replaces=replaces, order_id=new_id)
     choice = await _choose(basis, uow=uow)
     if isinstance(choice, Unplaced):
-        return await _queue(basis, choice.reason, uow=uow, replaces=replaces)
+        return await _queue(basis, choice.reason, uow=uow, replaces=replaces, order_id=new_id)
     columns = basis.columns() | {"unit": item.unit.value, "catalogue_version": item.version}
-    return await assign(columns, choice.provider, uow=uow, timing=timing, replaces=replaces)
+    return await assign(
+        columns, choice.provider, uow=uow, timing=timing, replaces=replaces, order_id=new_id
+    )
 
 
 # --- choosing ---------------------------------------------------------------------------
@@ -206,11 +212,16 @@ async def assign(
 
 
 async def _queue(
-    basis: Basis, reason: UnplacedReason, *, uow: UnitOfWork, replaces: uuid.UUID | None
+    basis: Basis,
+    reason: UnplacedReason,
+    *,
+    uow: UnitOfWork,
+    replaces: uuid.UUID | None,
+    order_id: uuid.UUID,
 ) -> RowMapping:
     """Keeps an order nobody can take in the township's queue, and says so."""
     values = basis.columns() | {
-        "order_id": uuid.uuid4(),
+        "order_id": order_id,
         "version": 1,
         "status": OrderStatus.QUEUED.value,
         "unplaced_reason": reason.value,

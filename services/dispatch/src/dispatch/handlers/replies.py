@@ -131,6 +131,8 @@ async def _answerable(uow: UnitOfWork, answer: Answer) -> RowMapping:
     order = await own_order(uow, answer.order_id, answer.provider_code, for_update=True)
     if answer.order_version > order["version"]:
         raise Conflict("服务订单版本无效", code="order_version_unknown", field="order_version")
+    if order["status"] == OrderStatus.PAUSED:
+        raise Conflict("服务对象暂停救助，该服务订单已暂停", code="order_paused")
     if order["status"] not in (OrderStatus.ASSIGNED, OrderStatus.ACCEPTED, OrderStatus.DECLINED):
         raise Conflict("该服务订单已改派或已结束", code="order_closed")
     return order

@@ -13,7 +13,7 @@ from civic.uow import UnitOfWork
 from dispatch.domain.orders import OrderStatus
 from dispatch.handlers.replies import own_order
 from dispatch.orm import service_order
-from dispatch.repository import orders, recipients, services
+from dispatch.repository import changes, orders, recipients, services
 
 o = service_order.c
 
@@ -74,6 +74,14 @@ async def order_records(
     """The service records reported under an order, for the township."""
     await officer_order(order_id=order_id, officer=officer, uow=uow)
     return await services.records_of_order(uow.session, order_id)
+
+
+async def order_changes(
+    *, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork
+) -> list[RowMapping]:
+    """The order's changes and their acknowledgements, for the township."""
+    await officer_order(order_id=order_id, officer=officer, uow=uow)
+    return await changes.of_order(uow.session, order_id)
 
 
 async def contact_reads(

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, func, or_, select, update
+from sqlalchemy import RowMapping, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.domain.orders import OrderStatus
-from dispatch.orm import service_order
+from dispatch.orm import order_change, service_order
 
 o = service_order.c
 
@@ -42,6 +42,28 @@ async def change(session: AsyncSession, order_id: uuid.UUID, values: dict[str, A
     return (await session.execute(stmt)).mappings().one()
 
 
+async def of_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> list[RowMapping]:
+    """Every order of a recipient, locked in id order for the status change that follows."""
+    stmt = (
+        select(service_order)
+        .where(o.recipient_id == recipient_id)
+        .order_by(o.order_id)
+        .with_for_update()
+    )
+    return list((await session.execute(stmt)).mappings().all())
+
+
+async def hold(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> None:
+    """Share-locks orders in id order: a status change being applied is seen whole or not yet."""
+    stmt = (
+        select(o.order_id)
+        .where(o.order_id.in_(sorted(set(order_ids))))
+        .order_by(o.order_id)
+        .with_for_update(read=True)
+    )
+    await session.execute(stmt)
+
+
 async def decliners(session: AsyncSession, referral_id: uuid.UUID) -> frozenset[uuid.UUID]:
     """Providers that declined this referral before: it is not offered to them again."""
     stmt = select(o.provider_id).where(
@@ -61,10 +83,16 @@ async def listed(
 
 
 def in_queue(township_code: str) -> list[Any]:
-    """Conditions of a township's queue: unplaced orders and unanswered escalated ones."""
+    """Conditions of a township's queue: unplaced orders, unanswered escalated ones, and
+    orders whose change the provider did not acknowledge in time."""
+    ch = order_change.c
+    unacknowledged = exists().where(
+        ch.order_id == o.order_id, ch.escalated_at.is_not(None), ch.acknowledged_at.is_(None)
+    )
     waiting = or_(
         o.status == OrderStatus.QUEUED,
         (o.status == OrderStatus.ASSIGNED) & o.escalated_at.is_not(None),
+        unacknowledged,
     )
     return [o.township_code == township_code, waiting]
 

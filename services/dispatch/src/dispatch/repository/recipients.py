@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
-from sqlalchemy import RowMapping, func, select
+from sqlalchemy import RowMapping, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.orm import contact_access, recipient, recipient_contact
+from dispatch.orm import contact_access, recipient, recipient_contact, recipient_status_change
+
+sc = recipient_status_change.c
+
+
+async def lock(session: AsyncSession, recipient_id: uuid.UUID) -> None:
+    """Serialises an approval and the status changes of one recipient (topics race)."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+        {"key": f"dispatch-recipient:{recipient_id}"},
+    )
 
 
 async def keep_newer(session: AsyncSession, values: dict[str, Any]) -> bool:
@@ -28,6 +39,43 @@ async def get(session: AsyncSession, recipient_id: uuid.UUID) -> RowMapping | No
     """One recipient."""
     stmt = select(recipient).where(recipient.c.recipient_id == recipient_id)
     return (await session.execute(stmt)).mappings().first()
+
+
+async def change(session: AsyncSession, recipient_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """Applies a status change to the recipient row."""
+    stmt = update(recipient).where(recipient.c.recipient_id == recipient_id).values(**values)
+    await session.execute(stmt)
+
+
+async def ended_on(session: AsyncSession, recipient_id: uuid.UUID) -> date | None:
+    """The day the recipient's aid ended (stopped, deceased), or None."""
+    stmt = select(recipient.c.ended_on).where(recipient.c.recipient_id == recipient_id)
+    found: date | None = await session.scalar(stmt)
+    return found
+
+
+async def log_change(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Keeps a status change once; False if this version was received before."""
+    stmt = pg_insert(recipient_status_change).values(**values).on_conflict_do_nothing()
+    return (await session.execute(stmt.returning(sc.version))).first() is not None
+
+
+async def waiting_changes(session: AsyncSession, recipient_id: uuid.UUID) -> list[RowMapping]:
+    """Status changes that arrived before the approval, oldest first."""
+    stmt = (
+        select(recipient_status_change)
+        .where(sc.recipient_id == recipient_id, sc.applied_at.is_(None))
+        .order_by(sc.version)
+    )
+    return list((await session.execute(stmt)).mappings().all())
+
+
+async def mark_applied(session: AsyncSession, recipient_id: uuid.UUID, version: int) -> None:
+    """Records that a status change took effect."""
+    stmt = update(recipient_status_change).where(
+        sc.recipient_id == recipient_id, sc.version == version
+    )
+    await session.execute(stmt.values(applied_at=func.now()))
 
 
 async def set_contact(session: AsyncSession, values: dict[str, Any]) -> None:

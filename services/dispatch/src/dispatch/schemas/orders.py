@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 from contracts.dispatch.orders import UnplacedReason
 from contracts.enums import FeeUnit, FundingSource, ServiceCategory, ServiceMode
 from contracts.fields import ProviderCode, Version
-from contracts.reasons import DeclineReason
+from contracts.reasons import DeclineReason, OrderChangeReason
 from contracts.values import Frequency
-from dispatch.domain.orders import OrderStatus
+from dispatch.domain.orders import OrderAction, OrderStatus
 from dispatch.schemas.common import Phone, Request, TextZh
 
 
@@ -45,6 +45,12 @@ class OrderRead(BaseModel):
     decline_reason_code: DeclineReason | None = Field(description="Why it was declined.")
     admission_date: date | None = Field(description="Institutional care: admission day.")
     paired_member_ref: str | None = Field(description="Party building: paired member.")
+    change_reason_code: OrderChangeReason | None = Field(
+        default=None, description="Why it was last paused, resumed or ended."
+    )
+    change_effective_date: date | None = Field(
+        default=None, description="Day that change applies from."
+    )
 
 
 class ProviderOrderRead(BaseModel):
@@ -64,6 +70,12 @@ class ProviderOrderRead(BaseModel):
     start_date: date = Field(description="First day of service.")
     end_date: date | None = Field(description="Last day, if fixed.")
     respond_by: datetime | None = Field(description="Answer by.")
+    change_reason_code: OrderChangeReason | None = Field(
+        default=None, description="Why it was last paused, resumed or ended."
+    )
+    change_effective_date: date | None = Field(
+        default=None, description="Day that change applies from."
+    )
 
 
 class AcceptBody(Request):
@@ -87,6 +99,33 @@ class DeclineBody(Request):
     order_version: Version = Field(description="Version of the order you saw.")
     reason_code: DeclineReason = Field(description="Why.")
     reason_zh: TextZh | None = Field(default=None, description="Short Chinese note.")
+
+
+class ChangeAckBody(Request):
+    """A provider confirms it has seen a pause, resumption or end of its order."""
+
+    order_version: Version = Field(
+        description="Version of the order in the change notice (OrderPaused/Resumed/Cancelled)."
+    )
+    acknowledged_event_id: uuid.UUID | None = Field(
+        default=None, description="event_id of the notice, if you have it (checked when given)."
+    )
+
+
+class ChangeRead(BaseModel):
+    """A change of an order its provider must acknowledge, and whether it did."""
+
+    change_id: uuid.UUID = Field(description="event_id of the notice on the provider's topic.")
+    order_id: uuid.UUID = Field(description="The order.")
+    order_version: int = Field(description="Version of the order after the change.")
+    provider_code: str = Field(description="The provider told.")
+    kind: OrderAction = Field(description="paused, resumed or cancelled.")
+    reason_code: OrderChangeReason = Field(description="Why.")
+    effective_date: date = Field(description="Day the change applies from.")
+    acknowledge_by: datetime = Field(description="Deadline for the acknowledgement.")
+    acknowledged_at: datetime | None = Field(description="When the provider acknowledged.")
+    acknowledged_via: str | None = Field(description="http or kafka.")
+    escalated_at: datetime | None = Field(description="When it went to the township queue.")
 
 
 class ReassignBody(Request):

@@ -1,0 +1,72 @@
+"""Order changes told to providers, and whether each provider acknowledged in time."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dispatch.orm import order_change
+
+c = order_change.c
+
+
+async def expect(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Keeps a change that awaits the provider's acknowledgement."""
+    await session.execute(order_change.insert().values(**values))
+
+
+async def get(session: AsyncSession, change_id: uuid.UUID) -> RowMapping | None:
+    """One change, by the event id of its notice."""
+    stmt = select(order_change).where(c.change_id == change_id)
+    return (await session.execute(stmt)).mappings().first()
+
+
+async def latest(
+    session: AsyncSession, order_id: uuid.UUID, up_to_version: int
+) -> RowMapping | None:
+    """The order's newest change at or before ``up_to_version``, if any."""
+    stmt = (
+        select(order_change)
+        .where(c.order_id == order_id, c.order_version <= up_to_version)
+        .order_by(c.order_version.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).mappings().first()
+
+
+async def acknowledge(
+    session: AsyncSession, order_id: uuid.UUID, up_to_version: int, values: dict[str, Any]
+) -> None:
+    """Marks the order's unacknowledged changes up to ``up_to_version`` as acknowledged."""
+    stmt = update(order_change).where(
+        c.order_id == order_id, c.order_version <= up_to_version, c.acknowledged_at.is_(None)
+    )
+    await session.execute(stmt.values(**values))
+
+
+async def of_order(session: AsyncSession, order_id: uuid.UUID) -> list[RowMapping]:
+    """Every change of one order, oldest first."""
+    stmt = select(order_change).where(c.order_id == order_id).order_by(c.order_version)
+    return list((await session.execute(stmt)).mappings().all())
+
+
+async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[RowMapping]:
+    """Changes nobody acknowledged in time, locked so one replica escalates each once."""
+    stmt = (
+        select(order_change)
+        .where(c.acknowledged_at.is_(None), c.escalated_at.is_(None), c.acknowledge_by <= now)
+        .order_by(c.acknowledge_by)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt)).mappings().all())
+
+
+async def mark_escalated(session: AsyncSession, change_id: uuid.UUID, now: datetime) -> None:
+    """Records that the change went to the township."""
+    stmt = update(order_change).where(c.change_id == change_id).values(escalated_at=now)
+    await session.execute(stmt)
