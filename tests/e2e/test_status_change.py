@@ -14,15 +14,9 @@ from contracts.dispatch.provider_topic import OrderCancelled
 from contracts.samples import sample
 from devstack.journeys import care
 from devstack.journeys.application import (
-    APPROVAL,
     VILLAGE,
     Case,
     catalogue_loaded,
-    decide,
-    register,
-    submit,
-    survey_and_pass,
-    survey_task,
 )
 from devstack.journeys.db import fetch, wait_until
 from devstack.journeys.kafka import TopicReader, produce_raw
@@ -31,30 +25,6 @@ from devstack.stack import Stack
 
 pytestmark = pytest.mark.e2e
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-async def approved_with_two_providers(stack: Stack, tag: str) -> tuple[Case, str, list]:
-    """A recipient whose meals and cleaning orders were accepted by two providers."""
-    api = Case(stack).api
-    meals, clean = f"meals-{tag}", f"clean-{tag}"
-    ids = {
-        meals: (await care.register_provider(api, meals, ["LC-03"], VILLAGE))["provider_id"],
-        clean: (await care.register_provider(api, clean, ["CL-01"], VILLAGE))["provider_id"],
-    }
-    case = Case(stack)
-    assert (await submit(case)).status_code == 201
-    assert (await register(case)).status_code == 200
-    await survey_task(case)
-    await survey_and_pass(case)
-    decided = await decide(case, APPROVAL)
-    assert decided.status_code == 201, decided.text
-    recipient_id = decided.json()["recipient_id"]
-    orders = []
-    for provider in (meals, clean):
-        for order in await care.orders_of(api, provider, recipient_id):
-            await care.accept(api, provider, order)
-            orders.append((provider, order | {"provider_id": ids[provider]}))
-    return case, recipient_id, orders
 
 
 async def billed(stack: Stack, record_id: str) -> bool:
@@ -79,7 +49,7 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
     await catalogue_loaded(e2e_stack, "intake")
     await catalogue_loaded(e2e_stack, "review")
     tag = uuid.uuid4().hex[:6]
-    case, recipient_id, orders = await approved_with_two_providers(e2e_stack, tag)
+    case, recipient_id, orders = await care.approved_with_two_providers(e2e_stack, tag)
     (meals, meal_order) = orders[0]
     served = await care.report_service(case.api, meals, meal_order, minutes_ago=30)
     assert served.status_code == 200 and served.json()["accepted"], served.text
@@ -182,3 +152,79 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
         } <= services_in(spans, "CONSUMER")
 
     await wait_until(traced)
+
+
+async def test_the_city_systems_report_stops_aid_once_even_when_sent_twice(
+    e2e_stack: Stack,
+) -> None:
+    from contracts.inbound import AssistanceStatusReported
+
+    await catalogue_loaded(e2e_stack, "intake")
+    await catalogue_loaded(e2e_stack, "review")
+    case, recipient_id, orders = await care.approved_with_two_providers(
+        e2e_stack, uuid.uuid4().hex[:6]
+    )
+    today = datetime.now(SHANGHAI).date()
+    reports = [
+        sample(
+            AssistanceStatusReported,
+            case_id=f"CZ-{case.trace_id[:10]}",
+            id_number=case.id_number,
+            status="stopped",
+            category="tekun",
+            effective_date=today,
+            reason_code="TB01",
+            county_code="341702",
+            township_code="341702100",
+            village_code=VILLAGE,
+        )
+        for _ in range(2)  # the same report, re-sent with a new event id
+    ]
+    officer = case.token("township_officer", "341702100", "e2e-officer")
+
+    async def recipient() -> dict:
+        got = await case.api.call("review", "GET", f"/recipients/{recipient_id}", token=officer)
+        return got.json()
+
+    await produce_raw(
+        e2e_stack.kafka_bootstrap,
+        topics.ASSISTANCE_STATUS_INBOUND,
+        reports[0].to_json_bytes(),
+        key=reports[0].subject_key.encode(),
+    )
+    await wait_until(lambda: _is(recipient, "status", "stopped"))
+    await produce_raw(
+        e2e_stack.kafka_bootstrap,
+        topics.ASSISTANCE_STATUS_INBOUND,
+        reports[1].to_json_bytes(),
+        key=reports[1].subject_key.encode(),
+    )
+
+    # The repeat reached intake (processed) and changed nothing at review.
+    async def repeat_processed() -> bool:
+        rows = await fetch(
+            e2e_stack.database_url("intake"),
+            "select 1 from processed_event where event_id = $1::uuid",
+            str(reports[1].event_id),
+        )
+        return bool(rows)
+
+    await wait_until(repeat_processed)
+    state = await recipient()
+    assert state["status"] == "stopped" and state["status_version"] == 2
+    # Both providers' orders were cancelled by the city's report as by an officer's.
+    for provider, order in orders:
+        token = case.api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
+
+        async def cancelled(o: dict = order, t: str = token) -> bool:
+            got = await case.api.call(
+                "dispatch", "GET", f"/provider/orders/{o['order_id']}", token=t
+            )
+            return got.json()["status"] == "cancelled"
+
+        await wait_until(cancelled)
+
+
+async def _is(read: object, field: str, value: str) -> bool:
+    data = await read()  # type: ignore[operator]
+    return bool(data.get(field) == value)

@@ -7,8 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from devstack.journeys.api import Api
-from devstack.journeys.application import COUNTY, TOWNSHIP, Case
+from devstack.journeys.application import (
+    APPROVAL,
+    COUNTY,
+    TOWNSHIP,
+    VILLAGE,
+    Case,
+    decide,
+    register,
+    submit,
+    survey_and_pass,
+    survey_task,
+)
 from devstack.journeys.db import wait_until
+from devstack.stack import Stack
 
 
 async def register_provider(
@@ -103,3 +115,29 @@ async def change_status(case: Case, recipient_id: str, body: dict[str, Any]) -> 
         json=body,
         headers=case.headers(),
     )
+
+
+async def approved_with_two_providers(
+    stack: Stack, tag: str
+) -> tuple[Case, str, list[tuple[str, dict[str, Any]]]]:
+    """A recipient whose meals and cleaning orders were accepted by two providers."""
+    api = Case(stack).api
+    meals, clean = f"meals-{tag}", f"clean-{tag}"
+    ids = {
+        meals: (await register_provider(api, meals, ["LC-03"], VILLAGE))["provider_id"],
+        clean: (await register_provider(api, clean, ["CL-01"], VILLAGE))["provider_id"],
+    }
+    case = Case(stack)
+    assert (await submit(case)).status_code == 201
+    assert (await register(case)).status_code == 200
+    await survey_task(case)
+    await survey_and_pass(case)
+    decided = await decide(case, APPROVAL)
+    assert decided.status_code == 201, decided.text
+    recipient_id = decided.json()["recipient_id"]
+    orders = []
+    for provider in (meals, clean):
+        for order in await orders_of(api, provider, recipient_id):
+            await accept(api, provider, order)
+            orders.append((provider, order | {"provider_id": ids[provider]}))
+    return case, recipient_id, orders
