@@ -59,16 +59,16 @@ typecheck: $(BIN)/.synced
 
 ## Every test, against a real Kafka broker and PostgreSQL that the suite starts itself.
 test: bootstrap lint typecheck
-	@$(BIN)/pytest $(PYTEST_ARGS)
+	@scripts/test-suites.sh $(PYTEST_ARGS)
 
 test-unit: bootstrap
-	@$(BIN)/pytest -m unit $(PYTEST_ARGS)
+	@scripts/test-suites.sh -m unit $(PYTEST_ARGS)
 
 test-integration: bootstrap
-	@$(BIN)/pytest -m integration $(PYTEST_ARGS)
+	@scripts/test-suites.sh -m integration $(PYTEST_ARGS)
 
 test-e2e: bootstrap
-	@$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+	@$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)
 
 ## Generated documents.
 asyncapi: $(BIN)/.synced

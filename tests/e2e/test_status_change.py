@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -36,6 +37,11 @@ async def billed(stack: Stack, record_id: str) -> bool:
     return bool(rows) and rows[0]["billing_status"] == "billed"
 
 
+def removals(html: str) -> int:
+    """How many people the board lists as removed this month."""
+    return int(re.search(r"退出（(\d+) 人）", html).group(1))  # type: ignore[union-attr]
+
+
 async def board(stack: Stack) -> str:
     import httpx
 
@@ -55,6 +61,14 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
     assert served.status_code == 200 and served.json()["accepted"], served.text
     record_id = served.json()["record_id"]
     await wait_until(lambda: billed(e2e_stack, record_id))
+    provider_name = f"服务机构{meals}"
+
+    async def listed() -> bool:
+        html = await board(e2e_stack)
+        return provider_name in html.split('id="current"')[1].split('id="additions"')[0]
+
+    await wait_until(listed)
+    removed_before = removals(await board(e2e_stack))
 
     readers = {
         p: TopicReader(e2e_stack.kafka_bootstrap, topics.provider_orders(p)) for p, _ in orders
@@ -132,13 +146,12 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
 
     await wait_until(refused)
 
-    # The village board no longer lists the person among those served.
-    name = meal_order["display_name"]
-
+    # The village board no longer lists the person among those served, and lists the
+    # removal (masked names repeat, so the person is told apart by their own provider).
     async def dropped() -> bool:
         html = await board(e2e_stack)
-        current = html.split("本月减少")[0] if "本月减少" in html else html
-        return name not in current
+        current = html.split('id="current"')[1].split('id="additions"')[0]
+        return provider_name not in current and removals(html) == removed_before + 1
 
     await wait_until(dropped)
 
