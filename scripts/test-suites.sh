@@ -15,11 +15,16 @@ for suite in "${suites[@]}"; do
   .venv/bin/pytest $suite -q -p no:cacheprovider "$@" 2>&1 | tee .state/last-suite.log | tail -n 25
   rc=${PIPESTATUS[0]}
   # exit 5 means the suite selected no test (e.g. -m e2e on a unit-only suite)
-  if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then failed+=("$suite"); fi
-  grep -hE "^[0-9]+ (passed|failed)|^=+ .*(passed|failed)" .state/last-suite.log | tail -n 1 >> .state/suite-totals.log
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then
+    failed+=("$suite")
+    echo "--- why ${suite} failed:"
+    grep -E "^E |^(FAILED|ERROR) |exited during start" .state/last-suite.log | head -n 40
+  fi
+  grep -hE "^[0-9]+ (passed|failed|errors?)|^=+ .*(passed|failed|errors?)" .state/last-suite.log \
+    | tail -n 1 >> .state/suite-totals.log
 done
 passed=$(grep -ohE "[0-9]+ passed" .state/suite-totals.log | awk '{s+=$1} END {print s+0}')
-failures=$(grep -ohE "[0-9]+ failed" .state/suite-totals.log | awk '{s+=$1} END {print s+0}')
+failures=$(grep -ohE "[0-9]+ (failed|errors?)" .state/suite-totals.log | awk '{s+=$1} END {print s+0}')
 rm -f .state/suite-totals.log .state/last-suite.log
 echo "every suite took $(( $(date +%s) - start )) s"
 echo "suites: ${passed} passed, ${failures} failed"

@@ -46,7 +46,7 @@ class ChildProcess:
 
     def alive(self) -> bool:
         """True while our process (checked by command line) exists."""
-        return procs.pid_alive(self.pid(), self.marker)
+        return procs.running(self._proc, self.pid(), self.marker)
 
     def is_running(self) -> bool:
         """True when the process lives and its port accepts connections."""

@@ -176,7 +176,7 @@ class KafkaServer:
         deadline = time.monotonic() + timeout
         last_error: Exception | None = None
         while time.monotonic() < deadline:
-            if not procs.pid_alive(self.pid(), MAIN_CLASS):
+            if not procs.running(self._proc, self.pid(), MAIN_CLASS):
                 raise DevstackError(f"kafka exited during start:\n{procs.tail(self.log_file)}")
             if procs.port_open(self.port):
                 try:

@@ -71,6 +71,17 @@ def pid_alive(pid: int | None, marker: str | None = None) -> bool:
     return marker is None or marker in cmdline
 
 
+def running(proc: subprocess.Popen[bytes] | None, pid: int | None, marker: str | None) -> bool:
+    """True while a process runs: our own child by its handle, else by pid and command line.
+
+    Right after spawning, the child's command line is still the parent's until it execs,
+    so a check by command line alone would call a slow-starting child dead.
+    """
+    if proc is not None:
+        return proc.poll() is None
+    return pid_alive(pid, marker)
+
+
 def tail(path: Path, lines: int = 40) -> str:
     """The last ``lines`` lines of a text file ('' when missing)."""
     try:
