@@ -49,6 +49,10 @@ IdempotencyKey = Annotated[
 ]
 
 
+def _retry(key: str | None, route: str, caller: Principal, body: dict[str, Any]) -> Retry | None:
+    return Retry.of(key, route=route, user_id=caller.user_id, body=body)
+
+
 def _render(app: Application) -> dict[str, Any]:
     return ApplicationRead.of(app).model_dump(mode="json")
 
@@ -68,12 +72,7 @@ async def submit_application(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Submits an application from an applicant app (微信/皖事通) or staff (窗口)."""
-    retry = Retry.of(
-        idempotency_key,
-        route="applications",
-        user_id=caller.user_id,
-        body=body.model_dump(mode="json"),
-    )
+    retry = _retry(idempotency_key, "applications", caller, body.model_dump(mode="json"))
     answer = await submission.submit_application(
         body.to_draft(), uow=uow, caller=caller, retry=retry, render=_render
     )
@@ -95,12 +94,7 @@ async def report_discovery(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Records a coordinator's discovery in their village and opens an application for it."""
-    retry = Retry.of(
-        idempotency_key,
-        route="discoveries",
-        user_id=caller.user_id,
-        body=body.model_dump(mode="json"),
-    )
+    retry = _retry(idempotency_key, "discoveries", caller, body.model_dump(mode="json"))
     answer = await submission.report_discovery(
         body.to_draft(), uow=uow, caller=caller, retry=retry, render=_render
     )
