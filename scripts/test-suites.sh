@@ -20,12 +20,14 @@ for suite in "${suites[@]}"; do
     echo "--- why ${suite} failed:"
     grep -E "^E |^(FAILED|ERROR) |exited during start" .state/last-suite.log | head -n 40
   fi
+  grep -hoE "^real infrastructure: [0-9]+" .state/last-suite.log >> .state/suite-real.log || true
   grep -hE "^[0-9]+ (passed|failed|errors?)|^=+ .*(passed|failed|errors?)" .state/last-suite.log \
     | tail -n 1 >> .state/suite-totals.log
 done
 passed=$(grep -ohE "[0-9]+ passed" .state/suite-totals.log | awk '{s+=$1} END {print s+0}')
 failures=$(grep -ohE "[0-9]+ (failed|errors?)" .state/suite-totals.log | awk '{s+=$1} END {print s+0}')
-rm -f .state/suite-totals.log .state/last-suite.log
-echo "every suite took $(( $(date +%s) - start )) s"
+real=$(grep -ohE "[0-9]+" .state/suite-real.log 2>/dev/null | awk '{s+=$1} END {print s+0}')
+rm -f .state/suite-totals.log .state/last-suite.log .state/suite-real.log
+echo "every suite took $(( $(date +%s) - start )) s; ${real} integration/e2e tests ran against a real Kafka broker and PostgreSQL"
 echo "suites: ${passed} passed, ${failures} failed"
 if [ ${#failed[@]} -gt 0 ]; then echo "failing suites: ${failed[*]}"; exit 1; fi
