@@ -60,13 +60,23 @@ class Review:
         return await self.client.get(f"/review-queue/{application_id}", headers=self.auth(**auth))
 
     async def ready_case(
-        self, application_id: uuid.UUID, status: str = "awaiting_decision", division: str = TOWNSHIP
+        self,
+        application_id: uuid.UUID,
+        status: str = "awaiting_decision",
+        division: str = TOWNSHIP,
+        having: str | None = None,
     ) -> Any:
-        """Waits until the case is visible to its township's officer with ``status``."""
+        """Waits until the case is visible to its officer with ``status`` (and ``having`` set).
+
+        Events about one case arrive on several topics and are applied concurrently, so a
+        status alone does not say that every published event has been applied yet.
+        """
 
         async def probe() -> Any:
             got = await self.case(application_id, division=division)
-            return got.json() if got.status_code == 200 and got.json()["status"] == status else None
+            if got.status_code != 200 or got.json()["status"] != status:
+                return None
+            return got.json() if having is None or got.json().get(having) is not None else None
 
         return await self.until(probe)
 

@@ -183,7 +183,7 @@ async def test_deciding_before_the_preliminary_review_is_a_conflict(
 ) -> None:
     s = story()
     await review.publish(catalogue(), s.registered(), s.completed())
-    case = await review.ready_case(s.application_id, status="awaiting_survey")
+    case = await review.ready_case(s.application_id, status="awaiting_survey", having="findings")
     assert case["findings"] is not None and case["preliminary_review"] is None
     refused = await review.decide(s.application_id, approval())
     assert refused.status_code == 409 and refused.json()["code"] == "preliminary_review_pending"
