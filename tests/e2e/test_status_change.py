@@ -61,11 +61,10 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
     assert served.status_code == 200 and served.json()["accepted"], served.text
     record_id = served.json()["record_id"]
     await wait_until(lambda: billed(e2e_stack, record_id))
-    provider_name = f"服务机构{meals}"
 
     async def listed() -> bool:
         html = await board(e2e_stack)
-        return provider_name in html.split('id="current"')[1].split('id="additions"')[0]
+        return case.masked_name in html.split('id="current"')[1].split('id="additions"')[0]
 
     await wait_until(listed)
     removed_before = removals(await board(e2e_stack))
@@ -146,12 +145,11 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
 
     await wait_until(refused)
 
-    # The village board no longer lists the person among those served, and lists the
-    # removal (masked names repeat, so the person is told apart by their own provider).
+    # The village board no longer lists the person among those served, and lists the removal.
     async def dropped() -> bool:
         html = await board(e2e_stack)
         current = html.split('id="current"')[1].split('id="additions"')[0]
-        return provider_name not in current and removals(html) == removed_before + 1
+        return case.masked_name not in current and removals(html) == removed_before + 1
 
     await wait_until(dropped)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,14 @@ def resident_id(birth: str = "19500101") -> str:
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
 
 
+_SURNAMES = itertools.cycle("王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹")
+
+
+def _next_name() -> str:
+    # Boards show only the surname, so each journey in a run gets its own surname.
+    return f"{next(_SURNAMES)}桂英"
+
+
 @dataclass
 class Case:
     """One person's journey, carrying the trace the apps attach to every step."""
@@ -32,6 +41,12 @@ class Case:
     person_id: str = ""
     survey_id: str = ""
     id_number: str = field(default_factory=resident_id)
+    name: str = field(default_factory=_next_name)
+
+    @property
+    def masked_name(self) -> str:
+        """How the notice board shows the name (the county's default style)."""
+        return self.name[0] + "*" * (len(self.name) - 1)
 
     @property
     def api(self) -> Api:
@@ -60,7 +75,7 @@ async def catalogue_loaded(stack: Stack, service: str) -> None:
 def application_body(case: Case, **changes: Any) -> dict[str, Any]:
     return {
         "channel": "wechat",
-        "applicant": {"name": "张桂英", "id_number": case.id_number, "phone": "13805661234"},
+        "applicant": {"name": case.name, "id_number": case.id_number, "phone": "13805661234"},
         "household": {"members": []},
         "category": "tekun",
         "special_conditions": ["semi_disabled_elder"],
@@ -146,7 +161,7 @@ async def survey_and_pass(case: Case) -> None:
             {"service_category": "life_care", "item_codes": ["LC-03"]},
             {"service_category": "cleaning", "item_codes": ["CL-01"]},
         ],
-        "household_members": [{"name": "张桂英", "relation": "本人", "id_number": case.id_number}],
+        "household_members": [{"name": case.name, "relation": "本人", "id_number": case.id_number}],
         "identity_verified": True,
         "photo_refs": [],
         "confirmed_by": [STAFF, COORD],

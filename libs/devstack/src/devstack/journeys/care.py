@@ -117,16 +117,38 @@ async def change_status(case: Case, recipient_id: str, body: dict[str, Any]) -> 
     )
 
 
+async def recipient_orders(api: Api, recipient_id: str, want: int) -> list[dict[str, Any]]:
+    """Waits until the township sees ``want`` placed orders for the recipient, meals first."""
+    token = api.token(roles=["township_officer"], division=TOWNSHIP, user_id="e2e-officer")
+
+    async def check() -> list[dict[str, Any]] | None:
+        got = await api.call(
+            "dispatch", "GET", f"/townships/{TOWNSHIP}/orders?size=100", token=token
+        )
+        mine = [
+            o
+            for o in got.json()["items"]
+            if o["recipient_id"] == recipient_id and o["provider_code"]
+        ]
+        return (
+            sorted(mine, key=lambda o: o["item_code"], reverse=True) if len(mine) >= want else None
+        )
+
+    found: list[dict[str, Any]] = await wait_until(check, timeout=30)
+    return found
+
+
 async def approved_with_two_providers(
     stack: Stack, tag: str
 ) -> tuple[Case, str, list[tuple[str, dict[str, Any]]]]:
-    """A recipient whose meals and cleaning orders were accepted by two providers."""
+    """A recipient whose meals (LC-03) and cleaning (CL-01) orders providers accepted.
+
+    Two new providers are registered, but the referral rule may place an order with an
+    earlier provider of the same village, so the orders say who actually got them.
+    """
     api = Case(stack).api
-    meals, clean = f"meals-{tag}", f"clean-{tag}"
-    ids = {
-        meals: (await register_provider(api, meals, ["LC-03"], VILLAGE))["provider_id"],
-        clean: (await register_provider(api, clean, ["CL-01"], VILLAGE))["provider_id"],
-    }
+    await register_provider(api, f"meals-{tag}", ["LC-03"], VILLAGE)
+    await register_provider(api, f"clean-{tag}", ["CL-01"], VILLAGE)
     case = Case(stack)
     assert (await submit(case)).status_code == 201
     assert (await register(case)).status_code == 200
@@ -136,8 +158,15 @@ async def approved_with_two_providers(
     assert decided.status_code == 201, decided.text
     recipient_id = decided.json()["recipient_id"]
     orders = []
-    for provider in (meals, clean):
-        for order in await orders_of(api, provider, recipient_id):
-            await accept(api, provider, order)
-            orders.append((provider, order | {"provider_id": ids[provider]}))
+    for order in await recipient_orders(api, recipient_id, want=2):
+        provider = order["provider_code"]
+        await accept(api, provider, order)
+        provider_id = await _provider_id(api, provider)
+        orders.append((provider, order | {"provider_id": provider_id}))
     return case, recipient_id, orders
+
+
+async def _provider_id(api: Api, code: str) -> str:
+    token = api.token(roles=["county_officer"], division=COUNTY, user_id="e2e-county")
+    got = await api.call("dispatch", "GET", f"/providers/{code}", token=token)
+    return str(got.json()["provider_id"])
