@@ -44,7 +44,6 @@ def test_every_service_is_in_compose_with_the_settings_it_reads(
         f"/{service}"
     )
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:19092"
-    assert spec["build"]["args"]["SERVICE"] == service
     assert spec["ports"] == [f"{SERVICES[service]}:8000"]
 
 

@@ -1,0 +1,101 @@
+"""The services' Dockerfiles cannot be built here (no Docker engine), so their build stage is
+replayed: the files each one COPYs go into an empty folder, the same `uv sync` runs there,
+and the service must import and list its migrations from what was copied, nothing else."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from devstack.services import SERVICES
+
+pytestmark = pytest.mark.packaging
+ROOT = Path(__file__).resolve().parents[1]
+IGNORED = shutil.ignore_patterns("__pycache__", "tests", ".pytest_cache", ".mypy_cache")
+
+
+def uv_command() -> list[str]:
+    """uv as `make bootstrap` installed it: on the PATH, or as a module of the system Python."""
+    found = shutil.which("uv")
+    return [found] if found else ["python3", "-m", "uv"]
+
+
+def build_stage(dockerfile: Path) -> list[list[str]]:
+    """The instructions of the first stage, each split into words."""
+    stage: list[list[str]] = []
+    for line in dockerfile.read_text().splitlines():
+        words = shlex.split(line, comments=True)
+        if not words:
+            continue
+        if words[0] == "FROM" and stage:
+            break
+        stage.append(words)
+    return stage
+
+
+def replay_copies(stage: list[list[str]], into: Path) -> None:
+    for words in stage:
+        if words[0] != "COPY" or any(w.startswith("--from") for w in words):
+            continue
+        *sources, target = words[1:]
+        for source in sources:
+            src = ROOT / source
+            if src.is_dir():  # Docker copies a folder's contents into the target
+                shutil.copytree(src, into / target, ignore=IGNORED, dirs_exist_ok=True)
+            else:
+                dest = into / target / src.name if target.endswith("/") else into / target
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dest)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_the_image_installs_and_starts_from_what_its_dockerfile_copies(
+    service: str, tmp_path: Path
+) -> None:
+    stage = build_stage(ROOT / "services" / service / "Dockerfile")
+    replay_copies(stage, tmp_path)
+    (run,) = [w for w in stage if w[0] == "RUN"]
+    assert run[1:] == ["uv", "sync", "--locked", "--no-dev", "--package", service]
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+    }
+    env |= {"UV_PYTHON_DOWNLOADS": "never", "UV_LINK_MODE": "symlink"}  # speed; read-only use
+    subprocess.run(
+        [*uv_command(), *run[2:]], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
+    python = tmp_path / ".venv/bin/python"
+    probe = f"import {service}.main, sys; assert callable({service}.main.create_app)"
+    subprocess.run([python, "-c", probe], cwd=tmp_path, check=True, capture_output=True)
+    history = subprocess.run(
+        [tmp_path / ".venv/bin/alembic", "-c", f"services/{service}/alembic.ini", "history"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "(head)" in history.stdout
+    dev_only = subprocess.run([python, "-c", "import pytest"], cwd=tmp_path, capture_output=True)
+    assert dev_only.returncode != 0, "test tools must not be in the image"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_compose_builds_each_service_from_its_own_dockerfile(service: str) -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    build = compose["services"][service]["build"]
+    assert build == {"context": ".", "dockerfile": f"services/{service}/Dockerfile"}
+    cmd = " ".join(build_stage_cmd(ROOT / "services" / service / "Dockerfile"))
+    assert f"services/{service}/alembic.ini upgrade head" in cmd
+    assert f"uvicorn {service}.main:create_app --factory" in cmd
+
+
+def build_stage_cmd(dockerfile: Path) -> list[str]:
+    """The final stage's CMD, as the JSON list Docker reads."""
+    lines = [ln for ln in dockerfile.read_text().splitlines() if ln.startswith("CMD ")]
+    loaded: list[str] = yaml.safe_load(lines[-1][4:])
+    return loaded
