@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SERVICES := intake survey review dispatch settlement archive
 
 .PHONY: help bootstrap up down clean status logs token trace lint fmt typecheck test test-unit \
-        test-integration test-e2e asyncapi contracts-snapshot bench
+        test-integration test-e2e test-faults asyncapi contracts-snapshot bench
 
 help:
 	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench"
@@ -69,6 +69,9 @@ test-integration: bootstrap
 
 test-e2e: bootstrap
 	@$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)
+
+test-faults: bootstrap
+	@$(BIN)/pytest tests/faults $(PYTEST_ARGS)
 
 ## Generated documents.
 asyncapi: $(BIN)/.synced

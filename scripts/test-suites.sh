@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .state
 suites=(libs/contracts libs/civic libs/devstack services/intake services/survey services/review
-        services/dispatch services/settlement services/archive "tests --ignore=tests/e2e" tests/e2e)
+        services/dispatch services/settlement services/archive "tests --ignore=tests/e2e --ignore=tests/faults" tests/e2e tests/faults)
 failed=()
 start=$(date +%s)
 for suite in "${suites[@]}"; do

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import exc as sa_exc
 
 from civic.errors import Conflict, install_problem_handlers
 from civic.security import Principal, TokenVerifier, ensure_jurisdiction, require_roles
@@ -128,6 +129,42 @@ async def test_a_domain_conflict_carries_its_code_and_data(keys: Path) -> None:
     assert (
         body["status"] == 409 and body["code"] == "exists" and body["extra"] == {"existing": "a1"}
     )
+
+
+def failing_app(error: Exception) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/fail")
+    async def fail() -> None:
+        raise error
+
+    install_problem_handlers(app)
+    return app
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sa_exc.OperationalError("insert", {}, ConnectionRefusedError("refused")),
+        sa_exc.InterfaceError("select", {}, Exception("connection is closed")),
+        ConnectionRefusedError(111, "Connect call failed"),
+        sa_exc.TimeoutError("QueuePool limit reached"),
+    ],
+)
+async def test_a_database_outage_is_503_with_retry_after(error: Exception) -> None:
+    app = failing_app(error)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        got = await c.post("/fail")
+    assert got.status_code == 503 and got.headers["retry-after"] == "5"
+    assert got.json()["code"] == "database_unavailable" and "未保存" in got.json()["title"]
+
+
+async def test_a_database_bug_stays_a_500_not_a_retryable_503() -> None:
+    app = failing_app(sa_exc.IntegrityError("insert", {}, Exception("duplicate key")))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        got = await c.post("/fail")
+    assert got.status_code == 500
 
 
 def test_the_city_covers_every_village_and_a_village_only_itself() -> None:

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sa_exc
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -101,6 +102,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "不存在 (not found)"),
         (409, "冲突 (conflicts with the current state)"),
         (422, "数据校验失败 (invalid input; nothing was stored)"),
+        (503, "服务暂不可用，请稍后重试 (database unreachable; nothing was stored, retry later)"),
     )
 }
 
@@ -163,6 +165,31 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     return out
 
 
+#: Seconds a client should wait before retrying after a database outage.
+RETRY_AFTER_S = 5
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """True when the database cannot be reached now (as opposed to a bug or a bad query)."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(
+            exc, sa_exc.OperationalError | sa_exc.InterfaceError
+        )
+    return isinstance(exc, OSError | sa_exc.TimeoutError)
+
+
+def _outage_response() -> JSONResponse:
+    problem = Problem(
+        type="urn:chizhou-assistance:problem:database_unavailable",
+        title="数据库暂时无法访问，本次提交未保存，请稍后重试",
+        status=503,
+        code="database_unavailable",
+    )
+    response = _problem_response(503, problem)
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Answers ProblemError and request validation failures with problem documents."""
 
@@ -182,5 +209,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return _problem_response(422, problem)
 
+    async def on_database_error(_: Request, exc: Exception) -> JSONResponse:
+        # A transaction that failed this way rolled back: nothing was stored, so a retry
+        # (with the same Idempotency-Key) is safe. Anything else stays a 500.
+        if not is_database_outage(exc):
+            raise exc
+        return _outage_response()
+
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
+    for kind in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError):
+        app.add_exception_handler(kind, on_database_error)

@@ -93,3 +93,12 @@ class ChildProcess:
             procs.wait_ports_closed([self.port])
         self.pid_file.unlink(missing_ok=True)
         self._proc = None
+
+    def kill_hard(self) -> None:
+        """SIGKILL, as a crash would: no shutdown hooks run (for fault tests)."""
+        pid = self.pid()
+        if pid is not None and self.alive():
+            procs.kill_hard(pid, self._proc)
+            procs.wait_ports_closed([self.port])
+        self.pid_file.unlink(missing_ok=True)
+        self._proc = None
