@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from civic.settings import ServiceSettings
 
 
@@ -10,3 +12,8 @@ class Settings(ServiceSettings):
 
     service_name: str = "review"
     http_port: int = 8000
+    suspension_sweep_interval_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="How often suspensions that reached their expected end are resumed.",
+    )

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from civic.db import make_sessionmaker
+from civic.uow import UnitOfWork
 from contracts.intake import CityStatusResolved
 from contracts.review import RecipientStatusChanged
 from contracts.samples import sample
+from review.handlers.recipients import end_due_suspensions
 from review.orm import recipient_status_history
 
 pytestmark = pytest.mark.integration
@@ -188,3 +191,37 @@ async def test_the_city_systems_report_changes_the_status_once(
     ]
     got = await review.client.get(f"/recipients/{s.recipient_id}", headers=review.auth())
     assert (got.json()["status"], got.json()["status_version"]) == ("stopped", 3)
+
+
+async def test_a_suspension_ends_by_itself_on_its_expected_day_and_only_once(
+    review: Any, story: Callable[..., Any], catalogue: Any, approval: Any
+) -> None:
+    s = await admitted(review, story, catalogue, approval)
+    suspend = {
+        "status": "suspended",
+        "effective_date": "2024-09-01",
+        "reason_code": "entered_institution",
+        "expected_end": "2024-09-20",
+    }
+    assert (await patch(review, s.recipient_id, suspend)).status_code == 200
+    uow = lambda: UnitOfWork(make_sessionmaker(review.engine))  # noqa: E731
+
+    await end_due_suspensions(uow=uow(), today=date(2024, 9, 19))
+    assert [v for v, _, _ in await history(review, s.recipient_id)] == [1, 2]
+    await end_due_suspensions(uow=uow(), today=date(2024, 9, 20))
+    await end_due_suspensions(uow=uow(), today=date(2024, 9, 21))  # a later tick: nothing twice
+    assert await history(review, s.recipient_id) == [
+        (1, "active", "review_officer"),
+        (2, "suspended", "review_officer"),
+        (3, "resumed", "review_officer"),
+    ]
+
+    seen = await review.status_events(s.recipient_id, until_version=3)
+    resumed = [e for e, _ in seen if e.version == 3]
+    assert len(resumed) == 1 and isinstance(resumed[0], RecipientStatusChanged)
+    assert (resumed[0].effective_date, resumed[0].decided_by) == (
+        date(2024, 9, 20),
+        "review:suspension-expiry",
+    )
+    got = await review.client.get(f"/recipients/{s.recipient_id}", headers=review.auth())
+    assert (got.json()["status"], got.json()["expected_end"]) == ("resumed", None)

@@ -14,7 +14,13 @@ from contracts.reasons import StatusChangeReason
 from review.domain.case import RuleViolation, StateConflict
 from review.domain.decision import Recipient
 from review.domain.events import status_changed
-from review.domain.status import ChangeOrigin, StatusChange, change_status
+from review.domain.status import (
+    SUSPENSION_EXPIRY,
+    ChangeOrigin,
+    StatusChange,
+    change_status,
+    end_of_suspension,
+)
 from review.schemas import STATUS_EXAMPLES, StatusChangeIn
 
 pytestmark = pytest.mark.unit
@@ -216,3 +222,30 @@ def test_a_note_with_a_phone_number_is_refused_before_it_is_published() -> None:
     assert refused.value.errors()[0]["type"] == "personal_data_in_reason"
     with pytest.raises(ValidationError):
         StatusChangeIn.model_validate({**STATUS_EXAMPLES["stop"]["value"], "status": "active"})
+
+
+def test_a_suspension_ends_on_its_expected_day_as_a_resume() -> None:
+    suspended = recipient(S.SUSPENDED, expected_end=date(2024, 8, 1))
+    change = end_of_suspension(suspended)
+    after = change_status(suspended, change)
+    assert (after.status, after.status_version, after.status_effective_date) == (
+        S.RESUMED,
+        4,
+        date(2024, 8, 1),
+    )
+    event = status_changed(suspended, after, change, SUSPENSION_EXPIRY)
+    assert (event.reason_code, event.decided_by) == (
+        StatusChangeReason.ASSISTANCE_RESUMED,
+        "review:suspension-expiry",
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "expected_end"), [(S.SUSPENDED, None), (S.ACTIVE, None), (S.STOPPED, None)]
+)
+def test_only_a_suspension_with_an_expected_end_ends_by_itself(
+    state: RecipientStatus, expected_end: date | None
+) -> None:
+    with pytest.raises(StateConflict) as refused:
+        end_of_suspension(recipient(state, expected_end=expected_end))
+    assert refused.value.code == "no_suspension_to_end"

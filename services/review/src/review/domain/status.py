@@ -165,3 +165,23 @@ def change_status(r: Recipient, change: StatusChange) -> Recipient:
             "expected_end": change.expected_end,
         }
     )
+
+
+#: The origin recorded when a suspension ends on its expected day without an officer acting.
+SUSPENSION_EXPIRY = ChangeOrigin(
+    source=StatusSource.REVIEW_OFFICER, decided_by="review:suspension-expiry"
+)
+
+
+def end_of_suspension(r: Recipient) -> StatusChange:
+    """The change that resumes a suspended recipient on the day the suspension was to end."""
+    if r.status is not S.SUSPENDED or r.expected_end is None:
+        raise StateConflict(
+            "no_suspension_to_end", "该服务对象不在有预计结束日期的暂停中", status=r.status.value
+        )
+    return StatusChange(
+        status=S.RESUMED,
+        effective_date=r.expected_end,
+        reason_code=StatusChangeReason.ASSISTANCE_RESUMED,
+        reason_zh="暂停期满，自动恢复",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import date
 
 from civic.errors import NotFound
 from civic.idempotency import remember_response, request_fingerprint, stored_response
@@ -127,3 +128,16 @@ async def apply_city_status(event: CityStatusResolved, *, uow: UnitOfWork) -> No
     except (StateConflict, RuleViolation) as refused:
         # Stale (before the last change) or not allowed now: the city's word changes nothing.
         log.warning("city status report %s on %s ignored: %s", ref, recipient_id, refused.code)
+
+
+async def end_due_suspensions(*, uow: UnitOfWork, today: date, batch: int = 100) -> int:
+    """Resumes, from its expected end, each suspension that has reached it; returns how many."""
+    async with uow:
+        due = await repo.suspensions_due(uow.session, today, limit=batch)
+        for recipient_id in due:
+            before = await repo.get_recipient(uow.session, recipient_id, lock=True)
+            assert before is not None
+            change = status.end_of_suspension(before)
+            await _apply(uow, before, change, status.SUSPENSION_EXPIRY)
+        await uow.commit()
+    return len(due)

@@ -17,6 +17,7 @@ from review.repository.recipients import (
     open_recipient_of,
     save_status_change,
     status_reference_known,
+    suspensions_due,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "save_status_change",
     "start_case",
     "status_reference_known",
+    "suspensions_due",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -112,6 +113,20 @@ async def list_recipients(
     stmt = stmt.order_by(t.approved_at, t.recipient_id)
     rows, total = await page(session, stmt, query.page, query.size)
     return await _with_items(session, rows), total
+
+
+async def suspensions_due(session: AsyncSession, today: date, *, limit: int) -> list[uuid.UUID]:
+    """Suspended recipients whose expected end has come, locked; rows another sweep holds are
+    skipped, so two replicas never resume the same recipient."""
+    t = recipient.c
+    stmt = (
+        select(t.recipient_id)
+        .where(t.status == "suspended", t.expected_end <= today)
+        .order_by(t.expected_end, t.recipient_id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(stmt)).scalars())
 
 
 async def status_reference_known(session: AsyncSession, external_reference: str) -> bool:
