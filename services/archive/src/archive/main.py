@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
 
 from archive import api
 from archive.bootstrap import build, build_context
 from archive.context import ArchiveContext
+from archive.schedule import month_rollover
 from archive.settings import Settings
 from civic.app import create_service_app
 
@@ -24,4 +28,13 @@ def create_app(settings: Settings | None = None, context: ArchiveContext | None 
     runtime = build(chosen, context)
     app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=api.routers())
     app.state.context = context
+    shared = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The shared lifespan starts the broker and relay; the boards' month clock runs inside.
+        async with shared(app), month_rollover(runtime.uow, context):
+            yield
+
+    app.router.lifespan_context = lifespan
     return app

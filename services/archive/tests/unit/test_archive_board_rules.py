@@ -17,6 +17,7 @@ from archive.domain.boards import (
     board_name,
     compose_board,
     ensure_publishable,
+    next_month_start,
     period_of,
     provider_label,
     scrub,
@@ -153,6 +154,20 @@ def test_archive_the_board_shown_on_a_day_is_the_last_version_before_midnight_in
 
 def test_archive_the_board_month_is_the_month_in_chizhou() -> None:
     assert period_of(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == "2026-12"
+
+
+@pytest.mark.parametrize(
+    ("now", "next_start"),
+    [
+        (datetime(2026, 11, 29, 9, tzinfo=UTC), "2026-12-01T00:00:00+08:00"),
+        (datetime(2026, 11, 30, 16, 30, tzinfo=UTC), "2027-01-01T00:00:00+08:00"),  # 1 Dec
+        (datetime(2026, 12, 31, 15, 59, tzinfo=UTC), "2027-01-01T00:00:00+08:00"),
+    ],
+)
+def test_archive_the_next_month_starts_at_midnight_in_chizhou(
+    now: datetime, next_start: str
+) -> None:
+    assert next_month_start(now).isoformat() == next_start
 
 
 def test_archive_the_page_is_chinese_and_escapes_what_it_shows() -> None:

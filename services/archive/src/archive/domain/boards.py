@@ -135,6 +135,13 @@ def period_of(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m")
 
 
+def next_month_start(moment: datetime) -> datetime:
+    """The first instant of the month after ``moment``'s, in Asia/Shanghai."""
+    local = moment.astimezone(SHANGHAI)
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    return datetime(year, month, 1, tzinfo=SHANGHAI)
+
+
 def end_of_day(day: date) -> datetime:
     """The first instant after ``day`` ends in Asia/Shanghai."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -128,6 +128,22 @@ async def refresh_boards(
         return
     for village_code in sorted(set(villages)):
         await refresh_board(village_code, uow=uow, ctx=ctx, cause=cause)
+
+
+async def roll_boards_over(*, uow_factory: Callable[[], UnitOfWork], ctx: ArchiveContext) -> int:
+    """Starts the month on every board still showing an earlier one; returns how many.
+
+    Last month's additions and removals leave the page and the title names the new month;
+    the old version stays in the history. One transaction per village."""
+    period = period_of(ctx.clock())
+    async with uow_factory() as uow:
+        villages = await repo.boards_of_an_earlier_month(uow.session, period)
+    made = 0
+    for village_code in villages:
+        async with uow_factory() as uow:
+            made += await refresh_board(village_code, uow=uow, ctx=ctx) is not None
+            await uow.commit()
+    return made
 
 
 def _known_village(village_code: str) -> None:

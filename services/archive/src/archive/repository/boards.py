@@ -91,6 +91,21 @@ async def files_for_board(session: AsyncSession, village_code: str) -> Sequence[
     return (await session.execute(stmt.order_by(f.service_number))).mappings().all()
 
 
+async def boards_of_an_earlier_month(session: AsyncSession, period: str) -> list[str]:
+    """Villages whose current board version was made for a month before ``period``."""
+    h, v = board_head.c, board_version.c
+    stmt = (
+        select(h.village_code)
+        .join(
+            board_version,
+            (v.village_code == h.village_code) & (v.version == h.current_version),
+        )
+        .where(v.period < period)
+        .order_by(h.village_code)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
 async def villages_with_files(session: AsyncSession) -> list[str]:
     """Every village that has (or had) a file."""
     f = archive_file.c
