@@ -192,6 +192,9 @@ service_order = Table(
     Column("paused_from", Text),  # the status a paused order returns to
     Column("change_reason_code", Text),  # why it was last paused, resumed or cancelled
     Column("change_effective_date", Date),
+    # Set when a status change paused or ended an accepted order: records of earlier days
+    # still count, however late the provider's app uploads them.
+    Column("active_until", Date),
     Index("ix_service_order_provider_id_status", "provider_id", "status"),
     Index("ix_service_order_referral_id", "referral_id"),
     Index("ix_service_order_township_code_status", "township_code", "status"),

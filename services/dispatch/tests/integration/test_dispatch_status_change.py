@@ -21,6 +21,7 @@ from contracts.dispatch import (
     OrderCancelled,
     OrderPaused,
     OrderResumed,
+    ServiceDelivered,
     ServiceOrderCancelled,
     ServiceOrderCreated,
     ServiceOrderPaused,
@@ -94,6 +95,35 @@ async def test_dispatch_a_stop_cancels_the_orders_at_both_providers_once(
     services = await bus.topic(topics.DISPATCH_SERVICES)
     refused = await services.wait_for(ServiceRecordRefused, record_id=uuid.UUID(late["record_id"]))
     assert refused.reason_code == "recipient_not_active"
+
+
+async def test_dispatch_services_before_a_stop_takes_effect_still_count_once_it_is_known(
+    api: Any, bus: Any, probe: Any, make: SimpleNamespace
+) -> None:
+    case = await two_providers(api, bus, make, "341702003201")
+    tomorrow = make.today() + timedelta(days=1)
+    await bus.publish(make.status_change(case.approved, "stopped", 2, effective_date=tomorrow))
+    meals_order = case.assigned[case.meals].order_id
+    told = await case.readers[case.meals].wait_for(OrderCancelled, order_id=meals_order)
+    assert told.effective_date == tomorrow
+
+    # The provider's app uploads today's visit after the stop was announced: it counts,
+    # because the order was accepted and the stop only takes effect tomorrow.
+    today = make.record(meals_order, 1, item_code="LC-03")
+    answer = await api.client.post(
+        "/provider/records", json=today, headers=api.provider(case.meals)
+    )
+    assert (answer.json()["accepted"], answer.json()["check_code"]) == (True, None)
+    services = await bus.topic(topics.DISPATCH_SERVICES)
+    await services.wait_for(ServiceDelivered, record_id=uuid.UUID(today["record_id"]))
+
+    # The cleaning order was never accepted: nothing done under it counts.
+    clean_order = case.assigned[case.clean].order_id
+    unaccepted = make.record(clean_order, 2, item_code="CL-01")
+    answer = await api.client.post(
+        "/provider/records", json=unaccepted, headers=api.provider(case.clean)
+    )
+    assert (answer.json()["accepted"], answer.json()["check_code"]) == (False, "order_cancelled")
 
 
 async def test_dispatch_a_suspension_pauses_a_resumption_resumes_and_late_news_is_ignored(

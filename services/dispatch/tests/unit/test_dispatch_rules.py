@@ -121,3 +121,20 @@ def test_dispatch_a_reply_topic_names_its_provider() -> None:
     assert reply_topic_owner("provider.care-a.replies.v1") == "care-a"
     assert reply_topic_owner("provider.care-a.replies.v1.dlq") is None
     assert reply_topic_owner("dispatch.provider.care-a.v1") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "active_until", "expected"),
+    [
+        (OrderStatus.CANCELLED, date(2026, 6, 4), None),  # the stop takes effect tomorrow
+        (OrderStatus.PAUSED, date(2026, 6, 4), None),
+        (OrderStatus.CANCELLED, date(2026, 6, 3), RecordCheck.ORDER_CANCELLED),  # from today
+        (OrderStatus.PAUSED, date(2026, 6, 3), RecordCheck.ORDER_PAUSED),
+        (OrderStatus.CANCELLED, None, RecordCheck.ORDER_CANCELLED),  # never accepted
+    ],
+)
+def test_dispatch_a_service_before_a_status_change_took_effect_still_counts(
+    status: OrderStatus, active_until: date | None, expected: RecordCheck | None
+) -> None:
+    terms = replace(TERMS, status=status, active_until=active_until)
+    assert check(terms) == expected

@@ -46,6 +46,7 @@ class OrderTerms:
     start_date: date
     end_date: date | None
     recipient_ended_on: date | None = None  # stopped or deceased from this day
+    active_until: date | None = None  # paused or ended by a status change from this day
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ class Report:
     evidence_count: int
 
 
+def _before_the_change(terms: OrderTerms, report: Report) -> bool:
+    """A service done while the order was still accepted, reported after a status change."""
+    return terms.active_until is not None and report.service_date < terms.active_until
+
+
 def check_record(
     terms: OrderTerms, report: Report, *, now: datetime, skew: timedelta, overlaps: bool
 ) -> RecordCheck | None:
@@ -72,7 +78,7 @@ def check_record(
         return RecordCheck.ORDER_UNKNOWN
     if terms.recipient_ended_on is not None and report.service_date >= terms.recipient_ended_on:
         return RecordCheck.RECIPIENT_ENDED
-    if terms.status is not OrderStatus.ACCEPTED:
+    if terms.status is not OrderStatus.ACCEPTED and not _before_the_change(terms, report):
         return _NOT_ACTIVE.get(terms.status, RecordCheck.ORDER_NOT_ACTIVE)
     if report.item_code != terms.item_code:
         return RecordCheck.ITEM_NOT_IN_ORDER

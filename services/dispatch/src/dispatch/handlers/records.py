@@ -107,6 +107,7 @@ def _terms(order: RowMapping | None, recipient_ended_on: date | None) -> OrderTe
         order["start_date"],
         order["end_date"],
         recipient_ended_on,
+        order["active_until"],
     )
 
 

@@ -83,7 +83,7 @@ async def _take(
         cause_event_id=change.cause_event_id,
         replaced_by=successor,
     )
-    values = _order_columns(step, order, timing)
+    values = _order_columns(step, order, change, timing)
     await change_order(order["order_id"], values, notice, uow=uow, timing=timing)
     if successor is not None and change.new_area is not None:
         moved = _moved(Basis.of(order), change, change.new_area)
@@ -91,10 +91,16 @@ async def _take(
         await place(moved, uow=uow, timing=timing, replaces=replaces, order_id=successor)
 
 
-def _order_columns(step: Step, order: RowMapping, timing: Timing) -> dict[str, Any]:
+def _order_columns(
+    step: Step, order: RowMapping, change: StatusChange, timing: Timing
+) -> dict[str, Any]:
     values: dict[str, Any] = {"status": step.becomes.value, "paused_from": None}
     if step.action is OrderAction.PAUSE:
         values["paused_from"] = order["status"]
+    if step.action is OrderAction.RESUME:
+        values["active_until"] = None
+    elif order["status"] == OrderStatus.ACCEPTED.value:
+        values["active_until"] = change.effective_date
     if step.action is OrderAction.RESUME and step.becomes is OrderStatus.ASSIGNED:
         values["respond_by"] = clock.now() + timing.order_response  # a fresh time to answer
     return values
