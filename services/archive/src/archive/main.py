@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from archive import api
 from archive.bootstrap import build, build_context
 from archive.context import ArchiveContext
-from archive.schedule import month_rollover
+from archive.schedule import day_clock
 from archive.settings import Settings
 from civic.app import create_service_app
 
@@ -32,8 +32,8 @@ def create_app(settings: Settings | None = None, context: ArchiveContext | None 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The shared lifespan starts the broker and relay; the boards' month clock runs inside.
-        async with shared(app), month_rollover(runtime.uow, context):
+        # The shared lifespan starts the broker and relay; the boards' day clock runs inside.
+        async with shared(app), day_clock(runtime.uow, context):
             yield
 
     app.router.lifespan_context = lifespan

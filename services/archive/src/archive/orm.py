@@ -63,6 +63,7 @@ archive_file = Table(
     Column("status", Text, nullable=False),
     Column("status_version", Integer, nullable=False),
     Column("status_effective_date", Date, nullable=False),
+    Column("previous_status", Text),  # before the last change, until that change takes effect
     Column("served_since", Date, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint(

@@ -1,6 +1,6 @@
-"""The month clock of the notice boards: at start-up and at 00:00 on the 1st of each month
-(Asia/Shanghai), every board still showing last month is rendered for the new one, so
-"this month's additions and removals" never means last month's."""
+"""The boards' day clock: at start-up and just after 00:00 each day (Asia/Shanghai), every
+board a new day made out of date is rendered again: on the 1st "this month's additions and
+removals" start afresh, and a stop or suspension dated for today takes the person off."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 from archive.context import ArchiveContext
-from archive.domain.boards import next_month_start
-from archive.handlers.boards import roll_boards_over
+from archive.domain.boards import day_of, end_of_day
+from archive.handlers.boards import refresh_due_boards
 from civic.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -20,31 +21,36 @@ log = logging.getLogger(__name__)
 RETRY_S = 300.0
 
 
-async def run_month_rollover(
+def seconds_to_next_day(now: datetime) -> float:
+    """Seconds from ``now`` until just after the next midnight in Asia/Shanghai."""
+    return (end_of_day(day_of(now)) - now).total_seconds() + 1
+
+
+async def run_day_clock(
     uow_factory: Callable[[], UnitOfWork],
     ctx: ArchiveContext,
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Rolls the boards over now if a month has passed, then sleeps until the next month."""
+    """Brings the boards up to date now, then again each time a day begins."""
     while True:
         try:
-            made = await roll_boards_over(uow_factory=uow_factory, ctx=ctx)
+            made = await refresh_due_boards(uow_factory=uow_factory, ctx=ctx)
             if made:
-                log.info("notice boards rolled over to the new month: %d", made)
-            wait = (next_month_start(ctx.clock()) - ctx.clock()).total_seconds() + 1
+                log.info("notice boards brought up to date for the new day: %d", made)
+            wait = seconds_to_next_day(ctx.clock())
         except Exception:
-            log.exception("the boards' month rollover failed; it is tried again later")
+            log.exception("bringing the boards up to date failed; it is tried again later")
             wait = RETRY_S
         await sleep(wait)
 
 
 @contextlib.asynccontextmanager
-async def month_rollover(
+async def day_clock(
     uow_factory: Callable[[], UnitOfWork], ctx: ArchiveContext
 ) -> AsyncIterator[None]:
-    """Keeps the month clock running in the background while the service runs."""
-    task = asyncio.create_task(run_month_rollover(uow_factory, ctx), name="board-month-rollover")
+    """Keeps the boards' day clock running in the background while the service runs."""
+    task = asyncio.create_task(run_day_clock(uow_factory, ctx), name="board-day-clock")
     try:
         yield
     finally:

@@ -1,5 +1,6 @@
-"""The boards' month clock: on the 1st (Asia/Shanghai) last month's ins and outs leave the
-page, the title names the new month, and the old page stays answerable by date."""
+"""The boards' day clock: on the 1st (Asia/Shanghai) last month's ins and outs leave the
+page and the title names the new month; a stop dated for a later day takes the person off
+on that day, not before; old pages stay answerable by date."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import httpx
 import pytest
 
 from archive.context import ArchiveContext
-from archive.handlers.boards import roll_boards_over
+from archive.handlers.boards import refresh_due_boards
 from archive.main import create_app
 from archive.numbering import CounterNumbers
 from archive.settings import Settings
 from civic.db import make_engine, make_sessionmaker
 from civic.uow import UnitOfWork
+from contracts import topics
+from contracts.archive import FileStatusRecorded
 from devstack.pytest_plugin import running_app
 
 pytestmark = pytest.mark.integration
@@ -61,8 +64,10 @@ async def test_archive_on_the_first_of_the_month_the_board_starts_the_new_month(
     publish: Callable[..., Awaitable[None]],
     wait_until: Callable[..., Awaitable[Any]],
     person: Callable[..., Any],
+    watch: Callable[[str], Awaitable[Any]],
 ) -> None:
     client, ctx, uow = running
+    files_topic = await watch(topics.ARCHIVE_FILES)
     clock: Any = ctx.clock
     stays, leaves = person(VILLAGE, display_name="上官*婉"), person(VILLAGE, display_name="司马*光")
     await publish(stays.approval(), leaves.approval())
@@ -77,10 +82,10 @@ async def test_archive_on_the_first_of_the_month_the_board_starts_the_new_month(
     assert "上官**" in section(html, "additions") and "2026年11月" in html
 
     # Before the month ends there is nothing to roll over.
-    assert await roll_boards_over(uow_factory=uow, ctx=ctx) == 0
+    assert await refresh_due_boards(uow_factory=uow, ctx=ctx) == 0
     clock.now = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)  # 00:05 on 1 December in Chizhou
-    assert await roll_boards_over(uow_factory=uow, ctx=ctx) >= 1
-    assert await roll_boards_over(uow_factory=uow, ctx=ctx) == 0  # once per month
+    assert await refresh_due_boards(uow_factory=uow, ctx=ctx) >= 1
+    assert await refresh_due_boards(uow_factory=uow, ctx=ctx) == 0  # once per month
 
     december = await page(client)
     assert "2026年12月" in december and "上官**" in section(december, "current")
@@ -88,3 +93,19 @@ async def test_archive_on_the_first_of_the_month_the_board_starts_the_new_month(
     assert "司马**" not in december
     november = await page(client, as_of="2026-11-30")
     assert "司马**" in section(november, "removals") and "上官**" in section(november, "additions")
+
+    # On 1 December the township records a stop from 3 December: the board waits for the day.
+    stop = stays.status("stopped", date(2026, 12, 3))
+    await publish(stop)
+    await files_topic.find(
+        lambda e: isinstance(e, FileStatusRecorded) and e.source_event_id == stop.event_id
+    )
+    still = await page(client)
+    assert "上官**" in section(still, "current") and "上官**" not in section(still, "removals")
+    clock.now = datetime(2026, 12, 1, 20, tzinfo=UTC)  # 04:00 on 2 December
+    assert await refresh_due_boards(uow_factory=uow, ctx=ctx) == 0
+    clock.now = datetime(2026, 12, 2, 16, 1, tzinfo=UTC)  # 00:01 on 3 December
+    assert await refresh_due_boards(uow_factory=uow, ctx=ctx) >= 1
+    third = await page(client)
+    assert "上官**" not in section(third, "current") and "上官**" in section(third, "removals")
+    assert "上官**" in section(await page(client, as_of="2026-12-02"), "current")

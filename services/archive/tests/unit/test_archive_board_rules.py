@@ -17,18 +17,19 @@ from archive.domain.boards import (
     board_name,
     compose_board,
     ensure_publishable,
-    next_month_start,
     period_of,
     provider_label,
     scrub,
     shown_on,
 )
+from archive.schedule import seconds_to_next_day
 from contracts.privacy import looks_like_id_number, looks_like_phone
 
 pytestmark = pytest.mark.unit
 
 VILLAGE = "341702100201"
 OTHER = "341702100202"
+END = date(2026, 11, 30)  # by the month's last day every change in these tests is in force
 
 
 def person(number: int, **extra: object) -> BoardPerson:
@@ -79,7 +80,7 @@ def test_archive_the_board_lists_who_is_served_and_this_months_changes() -> None
         ),
         person(6, status="suspended", status_effective_date=date(2026, 11, 1)),
     ]
-    board = compose_board(VILLAGE, "示例一村", people, period="2026-11")
+    board = compose_board(VILLAGE, "示例一村", people, period="2026-11", today=END)
     assert [r.name for r in board.rows] == ["张**", "李*"]  # service-number order
     assert board.rows[0].items == "居家照料、供餐送餐" and board.rows[0].since == "2026-03-01"
     assert [(a.name, a.on) for a in board.additions] == [("李*", "2026-11-05")]
@@ -91,18 +92,45 @@ def test_archive_the_board_lists_who_is_served_and_this_months_changes() -> None
 
 
 def test_archive_a_board_digest_changes_only_with_its_content() -> None:
-    one = compose_board(VILLAGE, "示例一村", [person(1)], period="2026-11")
-    same = compose_board(VILLAGE, "示例一村", [person(1)], period="2026-11")
-    other = compose_board(VILLAGE, "示例一村", [person(1, category="dibao")], period="2026-11")
+    one = compose_board(VILLAGE, "示例一村", [person(1)], period="2026-11", today=END)
+    same = compose_board(VILLAGE, "示例一村", [person(1)], period="2026-11", today=END)
+    other = compose_board(
+        VILLAGE, "示例一村", [person(1, category="dibao")], period="2026-11", today=END
+    )
     assert one.digest() == same.digest() != other.digest()
     assert BoardContent.from_json(one.to_json()) == one
+
+
+def test_archive_a_change_dated_later_shows_only_from_its_day() -> None:
+    people = [
+        person(1, status="stopped", previous_status="active", status_effective_date=END),
+        person(
+            2,
+            status="stopped",
+            previous_status="suspended",
+            status_effective_date=END,
+            display_name="李*",
+        ),
+    ]
+    before = compose_board(VILLAGE, "示例一村", people, period="2026-11", today=date(2026, 11, 29))
+    assert [r.name for r in before.rows] == ["张**"] and before.removals == ()
+    on_the_day = compose_board(VILLAGE, "示例一村", people, period="2026-11", today=END)
+    assert on_the_day.rows == ()
+    assert [(r.name, r.on, r.change) for r in on_the_day.removals] == [
+        ("张**", "2026-11-30", "停止服务"),
+        ("李*", "2026-11-30", "停止服务"),
+    ]
 
 
 def test_archive_numbers_in_provider_or_item_names_are_scrubbed() -> None:
     assert scrub("爱心家政 13912345678") == "爱心家政 ***"
     assert scrub("王师傅(0566)2212349") == "王师傅***"
     board = compose_board(
-        VILLAGE, "示例一村", [person(1, providers=("家政 139-1234-5678",))], period="2026-11"
+        VILLAGE,
+        "示例一村",
+        [person(1, providers=("家政 139-1234-5678",))],
+        period="2026-11",
+        today=END,
     )
     assert board.rows[0].providers == "家政 ***"
 
@@ -132,7 +160,9 @@ def test_archive_no_rendered_board_holds_an_id_or_phone_shaped_string(
         person(i + 1, display_name=f"{d}*", items=(item,), providers=(provider,))
         for i, d in enumerate(display)
     ]
-    content = compose_board(VILLAGE, "池州市贵池区殷汇镇示例一村", people, period="2026-11")
+    content = compose_board(
+        VILLAGE, "池州市贵池区殷汇镇示例一村", people, period="2026-11", today=END
+    )
     html = render.board_page(
         content, version=1, valid_from=datetime(2026, 11, 29, 5, tzinfo=UTC), hotline="2212349"
     )
@@ -157,22 +187,24 @@ def test_archive_the_board_month_is_the_month_in_chizhou() -> None:
 
 
 @pytest.mark.parametrize(
-    ("now", "next_start"),
+    ("now", "seconds"),
     [
-        (datetime(2026, 11, 29, 9, tzinfo=UTC), "2026-12-01T00:00:00+08:00"),
-        (datetime(2026, 11, 30, 16, 30, tzinfo=UTC), "2027-01-01T00:00:00+08:00"),  # 1 Dec
-        (datetime(2026, 12, 31, 15, 59, tzinfo=UTC), "2027-01-01T00:00:00+08:00"),
+        (datetime(2026, 11, 29, 15, 0, tzinfo=UTC), 3601),  # 23:00 in Chizhou
+        (datetime(2026, 11, 29, 16, 0, tzinfo=UTC), 86401),  # midnight has just struck
+        (datetime(2026, 12, 31, 15, 59, 30, tzinfo=UTC), 31),  # into the new year
     ],
 )
-def test_archive_the_next_month_starts_at_midnight_in_chizhou(
-    now: datetime, next_start: str
-) -> None:
-    assert next_month_start(now).isoformat() == next_start
+def test_archive_the_boards_day_begins_at_midnight_in_chizhou(now: datetime, seconds: int) -> None:
+    assert seconds_to_next_day(now) == seconds
 
 
 def test_archive_the_page_is_chinese_and_escapes_what_it_shows() -> None:
     content = compose_board(
-        VILLAGE, "示例一村", [person(1, providers=("<script>x</script>",))], period="2026-11"
+        VILLAGE,
+        "示例一村",
+        [person(1, providers=("<script>x</script>",))],
+        period="2026-11",
+        today=END,
     )
     html = render.board_page(
         content, version=7, valid_from=datetime(2026, 11, 29, tzinfo=UTC), hotline="2212349"

@@ -51,6 +51,13 @@ class BoardPerson:
     moved_on: date | None = None
     items: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
+    previous_status: str | None = None
+
+    def status_on(self, day: date) -> str:
+        """The status in force on ``day``: a change dated later has not taken effect yet."""
+        if self.status_effective_date > day and self.previous_status is not None:
+            return self.previous_status
+        return self.status
 
 
 @dataclass(frozen=True)
@@ -135,11 +142,9 @@ def period_of(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m")
 
 
-def next_month_start(moment: datetime) -> datetime:
-    """The first instant of the month after ``moment``'s, in Asia/Shanghai."""
-    local = moment.astimezone(SHANGHAI)
-    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-    return datetime(year, month, 1, tzinfo=SHANGHAI)
+def day_of(moment: datetime) -> date:
+    """The day (Asia/Shanghai) a moment falls on."""
+    return moment.astimezone(SHANGHAI).date()
 
 
 def end_of_day(day: date) -> datetime:
@@ -166,11 +171,14 @@ def _row(p: BoardPerson, style: MaskStyle) -> BoardRow:
     )
 
 
-def _removal(p: BoardPerson, village: str, period: str, style: MaskStyle) -> BoardChange | None:
+def _removal(
+    p: BoardPerson, village: str, period: str, today: date, style: MaskStyle
+) -> BoardChange | None:
     if p.village_code != village:
         moved_out = p.previous_village_code == village and _in(period, p.moved_on)
         return _change(p, style, p.moved_on, MOVED_OUT_ZH) if moved_out and p.moved_on else None
-    if not is_served(p.status) and _in(period, p.status_effective_date):
+    in_force = p.status_effective_date <= today
+    if in_force and not is_served(p.status) and _in(period, p.status_effective_date):
         return _change(p, style, p.status_effective_date, REMOVAL_ZH[p.status])
     return None
 
@@ -181,12 +189,16 @@ def compose_board(
     people: Iterable[BoardPerson],
     *,
     period: str,
+    today: date,
     style: MaskStyle = "surname",
 ) -> BoardContent:
-    """The board of one village for one month, people in service-number order."""
+    """The board of one village for one month as of ``today``, people in service-number order.
+
+    A stop, death or suspension dated after ``today`` is not shown yet: the person stays
+    listed until the day it takes effect (the day clock renders the board again then)."""
     ordered = sorted(people, key=lambda p: p.service_number)
-    here = [p for p in ordered if p.village_code == village_code and is_served(p.status)]
-    removals = [r for p in ordered if (r := _removal(p, village_code, period, style))]
+    here = [p for p in ordered if p.village_code == village_code and is_served(p.status_on(today))]
+    removals = [r for p in ordered if (r := _removal(p, village_code, period, today, style))]
     additions = [
         _change(p, style, p.served_since, "新纳入服务") for p in here if _in(period, p.served_since)
     ]

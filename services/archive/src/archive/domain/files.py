@@ -81,6 +81,7 @@ class FileState:
     residence: Residence
     previous_village_code: str | None = None
     moved_on: date | None = None
+    previous_status: str | None = None
 
     @property
     def served(self) -> bool:
@@ -111,6 +112,7 @@ def apply_change(state: FileState, change: StatusChange) -> FileState:
     return replace(
         state,
         status=change.status,
+        previous_status=state.status,
         status_version=change.version,
         status_effective_date=change.effective_date,
         served_since=change.effective_date if starts else state.served_since,

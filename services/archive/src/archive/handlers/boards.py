@@ -16,6 +16,7 @@ from archive.domain.boards import (
     BoardContent,
     BoardPerson,
     compose_board,
+    day_of,
     end_of_day,
     ensure_publishable,
     period_of,
@@ -53,6 +54,7 @@ def _person(row: RowMapping, items: dict[str, str], providers: tuple[str, ...]) 
         served_since=row["served_since"],
         status_effective_date=row["status_effective_date"],
         previous_village_code=row["previous_village_code"],
+        previous_status=row["previous_status"],
         moved_on=row["moved_on"],
         items=tuple(dict.fromkeys(items.get(c, c) for c in codes)),
         providers=providers,
@@ -67,9 +69,12 @@ async def compose(session: AsyncSession, village_code: str, *, ctx: ArchiveConte
     items = await services_repo.item_names(session, county)
     providers = await providers_by_person(session, files, services_repo.OPEN_ORDER_STATES)
     people = [_person(f, items, providers.get(f["person_id"], ())) for f in files]
-    period = period_of(ctx.clock())
+    now = ctx.clock()
     style = ctx.settings.name_style(county)
-    return compose_board(village_code, place_zh(village_code), people, period=period, style=style)
+    place = place_zh(village_code)
+    return compose_board(
+        village_code, place, people, period=period_of(now), today=day_of(now), style=style
+    )
 
 
 async def _store_version(
@@ -130,14 +135,15 @@ async def refresh_boards(
         await refresh_board(village_code, uow=uow, ctx=ctx, cause=cause)
 
 
-async def roll_boards_over(*, uow_factory: Callable[[], UnitOfWork], ctx: ArchiveContext) -> int:
-    """Starts the month on every board still showing an earlier one; returns how many.
+async def refresh_due_boards(*, uow_factory: Callable[[], UnitOfWork], ctx: ArchiveContext) -> int:
+    """Renders again every board a new day made out of date; returns how many changed.
 
-    Last month's additions and removals leave the page and the title names the new month;
-    the old version stays in the history. One transaction per village."""
-    period = period_of(ctx.clock())
+    On the 1st, last month's additions and removals leave the page and the title names the
+    new month; on the day a dated stop or suspension takes effect, the person leaves the list.
+    Old versions stay in the history. One transaction per village."""
+    now = ctx.clock()
     async with uow_factory() as uow:
-        villages = await repo.boards_of_an_earlier_month(uow.session, period)
+        villages = await repo.boards_out_of_date(uow.session, period_of(now), day_of(now))
     made = 0
     for village_code in villages:
         async with uow_factory() as uow:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -91,16 +91,23 @@ async def files_for_board(session: AsyncSession, village_code: str) -> Sequence[
     return (await session.execute(stmt.order_by(f.service_number))).mappings().all()
 
 
-async def boards_of_an_earlier_month(session: AsyncSession, period: str) -> list[str]:
-    """Villages whose current board version was made for a month before ``period``."""
-    h, v = board_head.c, board_version.c
+async def boards_out_of_date(session: AsyncSession, period: str, today: date) -> list[str]:
+    """Villages whose current board was made for an earlier month, or before the day a
+    dated status change of one of its people took effect."""
+    h, v, f = board_head.c, board_version.c, archive_file.c
+    shown_on = func.date(func.timezone("Asia/Shanghai", v.valid_from))
+    took_effect = exists().where(
+        f.village_code == h.village_code,
+        f.status_effective_date > shown_on,
+        f.status_effective_date <= today,
+    )
     stmt = (
         select(h.village_code)
         .join(
             board_version,
             (v.village_code == h.village_code) & (v.version == h.current_version),
         )
-        .where(v.period < period)
+        .where(or_(v.period < period, took_effect))
         .order_by(h.village_code)
     )
     return list((await session.execute(stmt)).scalars())

@@ -78,6 +78,7 @@ def state_of(row: RowMapping) -> FileState:
         residence=Residence(row["county_code"], row["township_code"], row["village_code"]),
         previous_village_code=row["previous_village_code"],
         moved_on=row["moved_on"],
+        previous_status=row["previous_status"],
     )
 
 
@@ -94,6 +95,7 @@ def state_values(state: FileState) -> dict[str, Any]:
         "village_code": state.residence.village_code,
         "previous_village_code": state.previous_village_code,
         "moved_on": state.moved_on,
+        "previous_status": state.previous_status,
     }
 
 
