@@ -132,8 +132,8 @@ async def test_a_database_outage_is_a_clear_503_and_the_stack_recovers_by_itself
     await each_reached_survey_once(e2e_stack, [refused])
     rows = await fetch(
         e2e_stack.database_url("intake"),
-        "select count(*) as n from application a join person p on p.person_id = a.person_id"
-        " where p.id_number = $1",
-        refused.id_number,
+        "select count(*) as n from application where person_id ="
+        " (select person_id from application where application_id = $1::uuid)",
+        refused.application_id,
     )
     assert rows[0]["n"] == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
+from intake import sealing
 from intake.consumers import build_consumers
 from intake.settings import Settings
 
@@ -13,4 +14,5 @@ PRODUCES: tuple[str, ...] = (topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS)
 
 def build(settings: Settings) -> Runtime:
     """Wires the intake service from its settings."""
+    sealing.configure(settings.id_number_key.get_secret_value())
     return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)

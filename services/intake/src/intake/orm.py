@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.db import make_metadata
+from intake.sealing import IdNumberIndex, SealedIdNumber
 
 metadata = make_metadata()
 
@@ -28,11 +29,13 @@ OPEN_STATUS_SQL = (
 )
 
 # The person registry: the only place an ID number is kept; everyone else sees person_id.
+# The number is sealed at rest and found by its blind index (intake/sealing.py).
 person = Table(
     "person",
     metadata,
     Column("person_id", Uuid, primary_key=True),
-    Column("id_number", Text, nullable=False, unique=True),
+    Column("id_number", SealedIdNumber(), nullable=False),
+    Column("id_number_index", IdNumberIndex(), nullable=False, unique=True),
     Column("name", Text, nullable=False),
     Column("household_id", Uuid),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -106,7 +106,7 @@ async def test_a_repeated_report_with_a_new_event_id_changes_nothing(intake: Any
     assert got[0][0].person_id == got[1][0].person_id
     case = city_status_report.c.case_id == first.case_id
     assert await intake.count(city_status_report, case) == 2
-    assert await intake.count(person, person.c.id_number == id_number) == 1
+    assert await intake.count(person, person.c.id_number_index == id_number) == 1
 
 
 async def test_the_same_report_over_http_for_the_integration_account(intake: Any) -> None:

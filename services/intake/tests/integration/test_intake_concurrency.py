@@ -22,7 +22,9 @@ async def test_two_copies_of_one_request_at_once_get_one_answer(intake: Any) -> 
     )
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
-    assert await intake.count(person, person.c.id_number == body["applicant"]["id_number"]) == 1
+    assert (
+        await intake.count(person, person.c.id_number_index == body["applicant"]["id_number"]) == 1
+    )
 
 
 async def test_the_same_new_person_from_two_channels_at_once_gets_one_application(

@@ -88,7 +88,7 @@ async def test_a_bad_check_character_is_422_naming_the_field_and_nothing_is_stor
     ]
     assert bad not in response.text
     assert await stored_counts(intake) == before
-    assert await intake.count(person, person.c.id_number == bad) == 0
+    assert await intake.count(person, person.c.id_number_index == bad) == 0
 
 
 async def test_a_rule_broken_after_parsing_stores_nothing_either(intake: Any) -> None:

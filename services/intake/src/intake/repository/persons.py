@@ -21,10 +21,12 @@ async def upsert_person(
     session: AsyncSession, id_number: str, name: str
 ) -> tuple[uuid.UUID, uuid.UUID | None]:
     """The person_id for an ID number (new or known) and its household; locks the row."""
-    insert = pg_insert(person).values(person_id=uuid.uuid4(), id_number=id_number, name=name)
+    insert = pg_insert(person).values(
+        person_id=uuid.uuid4(), id_number=id_number, id_number_index=id_number, name=name
+    )
     # DO UPDATE (not NOTHING) so the row is returned and locked against a concurrent twin.
     stmt = insert.on_conflict_do_update(
-        index_elements=[person.c.id_number], set_={"name": insert.excluded.name}
+        index_elements=[person.c.id_number_index], set_={"name": insert.excluded.name}
     ).returning(person.c.person_id, person.c.household_id)
     row = (await session.execute(stmt)).one()
     return row.person_id, row.household_id
@@ -33,11 +35,12 @@ async def upsert_person(
 async def resolve_person(session: AsyncSession, id_number: str, unknown_name: str) -> uuid.UUID:
     """The person_id of an ID number; a person not yet known is created with ``unknown_name``."""
     insert = pg_insert(person).values(
-        person_id=uuid.uuid4(), id_number=id_number, name=unknown_name
+        person_id=uuid.uuid4(), id_number=id_number, id_number_index=id_number, name=unknown_name
     )
     # A no-op update returns (and locks) a known person without touching the name.
     stmt = insert.on_conflict_do_update(
-        index_elements=[person.c.id_number], set_={"id_number": insert.excluded.id_number}
+        index_elements=[person.c.id_number_index],
+        set_={"id_number_index": insert.excluded.id_number_index},
     ).returning(person.c.person_id)
     person_id: uuid.UUID = (await session.execute(stmt)).scalar_one()
     return person_id

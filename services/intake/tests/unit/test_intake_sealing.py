@@ -1,0 +1,65 @@
+"""ID numbers at rest: sealing, the blind index, and the key the settings accept."""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+from cryptography.exceptions import InvalidTag
+from pydantic import ValidationError
+
+from intake.sealing import Vault
+from intake.settings import DEV_ID_NUMBER_KEY, Settings
+
+pytestmark = pytest.mark.unit
+NUMBER = "34170219500101003X"
+
+
+def key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+def test_a_sealed_number_opens_again_but_never_reads_as_the_number() -> None:
+    vault = Vault.from_secret(key())
+    first, second = vault.seal(NUMBER), vault.seal(NUMBER)
+    assert first != second  # a fresh nonce each time: equal numbers are not visible as equal
+    assert NUMBER not in first and vault.open(first) == vault.open(second) == NUMBER
+
+
+def test_the_index_finds_a_number_only_under_the_same_key() -> None:
+    vault, other = Vault.from_secret(key()), Vault.from_secret(key())
+    assert vault.index(NUMBER) == vault.index(NUMBER) != other.index(NUMBER)
+    assert vault.index(NUMBER) != vault.index(NUMBER[:-1] + "0")
+    assert NUMBER not in vault.index(NUMBER)
+
+
+def test_an_altered_ciphertext_or_another_key_is_refused() -> None:
+    vault = Vault.from_secret(key())
+    sealed = base64.b64decode(vault.seal(NUMBER))
+    altered = base64.b64encode(sealed[:-1] + bytes([sealed[-1] ^ 1])).decode()
+    with pytest.raises(InvalidTag):
+        vault.open(altered)
+    with pytest.raises(InvalidTag):
+        Vault.from_secret(key()).open(vault.seal(NUMBER))
+
+
+def test_the_key_must_be_32_bytes_of_base64() -> None:
+    with pytest.raises(ValueError, match="32 bytes"):
+        Vault.from_secret(base64.b64encode(b"short").decode())
+
+
+def test_production_refuses_the_development_key(tmp_path: Path) -> None:
+    pem = tmp_path / "public.pem"
+    pem.write_text("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n")
+    common = {
+        "database_url": "postgresql+asyncpg://intake:s3cret-Real@db:5432/intake",
+        "auth_public_key_file": pem,
+    }
+    with pytest.raises(ValidationError, match="ID_NUMBER_KEY"):
+        Settings(environment="production", **common)  # type: ignore[arg-type]
+    assert Settings(environment="local", **common).id_number_key.get_secret_value() == (  # type: ignore[arg-type]
+        DEV_ID_NUMBER_KEY
+    )
+    Settings(environment="production", id_number_key=key(), **common)  # type: ignore[arg-type]
