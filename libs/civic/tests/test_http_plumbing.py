@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import exc as sa_exc
 
+from civic.deps import PageNumber
 from civic.errors import Conflict, install_problem_handlers
 from civic.security import Principal, TokenVerifier, ensure_jurisdiction, require_roles
 from civic.settings import ServiceSettings
@@ -165,6 +166,24 @@ async def test_a_database_bug_stays_a_500_not_a_retryable_503() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         got = await c.post("/fail")
     assert got.status_code == 500
+
+
+@pytest.mark.parametrize(("page", "status"), [("1", 200), ("100000", 200), ("100001", 422)])
+async def test_a_page_beyond_any_list_is_refused_before_it_reaches_the_database(
+    page: str, status: int
+) -> None:
+    app = FastAPI()
+
+    @app.get("/items")
+    async def items(page: PageNumber = 1) -> dict[str, int]:
+        return {"offset": (page - 1) * 100}
+
+    install_problem_handlers(app)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        got = await c.get("/items", params={"page": page})
+    assert got.status_code == status
+    if status == 422:
+        assert got.json()["errors"][0]["field"] == "query.page"
 
 
 def test_the_city_covers_every_village_and_a_village_only_itself() -> None:

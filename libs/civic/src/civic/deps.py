@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from civic.runtime import Runtime
 from civic.uow import UnitOfWork
@@ -23,3 +23,10 @@ def get_uow(request: Request) -> UnitOfWork:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+#: The last page a list answers: far beyond any real list, and small enough that
+#: ``(page - 1) * size`` always fits PostgreSQL's OFFSET (a huge page is a 422, not a 500).
+MAX_PAGE = 100_000
+PageNumber = Annotated[
+    int, Query(ge=1, le=MAX_PAGE, description="页码 Page number, from 1 (at most 100000).")
+]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
 
-from civic.deps import UowDep
+from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.security import Principal, require_roles
 from contracts.enums import Role
@@ -169,7 +169,7 @@ async def list_applications(
     village_code: Annotated[
         VillageCode | None, Query(description="Only this village (inside your jurisdiction).")
     ] = None,
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=100, description="Page size, at most 100.")] = 20,
 ) -> ApplicationList:
     """Applications in the caller's jurisdiction, newest first, filtered and paginated."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
 
-from civic.deps import UowDep
+from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.idempotency import check_key
 from civic.security import Principal, require_roles
@@ -59,7 +59,7 @@ VillageFilter = Annotated[
         pattern=r"^\d{12}$", description="只看该村(社区), 12 digits; must be in your jurisdiction."
     ),
 ]
-PageNo = Annotated[int, Query(ge=1, description="页码, from 1.")]
+PageNo = PageNumber
 PageSize = Annotated[int, Query(ge=1, le=100, description="每页条数, at most 100.")]
 ApplicationId = Annotated[uuid.UUID, Path(description="The application (申请编号).")]
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
 
-from civic.deps import UowDep
+from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.idempotency import check_key
 from civic.security import Principal, require_roles
@@ -58,7 +58,7 @@ async def list_survey_tasks(
         Query(pattern=r"^\d{12}$", description="One village (12 digits), e.g. 341702100201."),
     ] = None,
     status: Annotated[TaskStatus | None, Query(description="Only tasks in this status.")] = None,
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=100, description="Page size, at most 100.")] = 20,
 ) -> SurveyTaskPage:
     """Lists survey tasks inside the caller's jurisdiction, a page at a time."""

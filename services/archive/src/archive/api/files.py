@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from archive import schemas
 from archive.api.deps import ContextDep, FileReader, Supervisor
 from archive.handlers import files as uc
-from civic.deps import UowDep
+from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/files", tags=["档案 files"], responses=PROBLEM_RESPONSES)
 
-Page = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+Page = PageNumber
 Size = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100).")]
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from civic.deps import PageNumber
 from civic.errors import Forbidden
 from civic.security import Principal, require_roles
 from contracts.enums import Role
@@ -37,7 +38,7 @@ AnyStaff = Annotated[
     ),
 ]
 ProviderUser = Annotated[Principal, Depends(require_roles(Role.PROVIDER))]
-PageNo = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+PageNo = PageNumber
 PageSize = Annotated[int, Query(ge=1, le=100, description="Rows per page.")]
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
+from civic.deps import PageNumber
 from civic.errors import Forbidden
 from civic.security import Principal, ensure_jurisdiction, require_roles
 from contracts import divisions
@@ -40,7 +41,7 @@ class Paging:
 
 
 def paging(
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=100, description="Rows per page.")] = 20,
 ) -> Paging:
     """Reads the pagination parameters."""
