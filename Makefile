@@ -7,10 +7,10 @@ BIN := $(VENV)/bin
 SERVICES := intake survey review dispatch settlement archive
 
 .PHONY: help bootstrap up down clean status logs token trace lint fmt typecheck test test-unit \
-        test-integration test-e2e test-faults asyncapi contracts-snapshot bench
+        test-integration test-e2e test-faults asyncapi contracts-snapshot bench fuzz
 
 help:
-	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench"
+	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench | fuzz"
 
 ## Set-up on a fresh machine: Python deps, PostgreSQL binaries, Chromium (board test), Kafka jars.
 bootstrap: $(BIN)/.synced
@@ -85,3 +85,7 @@ contracts-snapshot: $(BIN)/.synced
 
 bench: bootstrap
 	@$(BIN)/python -m bench $(ARGS)
+
+## Generated requests against the running stack (`make up` first); fails on any 5xx.
+fuzz: bootstrap
+	@scripts/fuzz-apis.sh $(ARGS)
