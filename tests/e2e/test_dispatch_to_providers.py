@@ -13,6 +13,7 @@ from contracts.dispatch import ServiceDelivered
 from contracts.dispatch.provider_topic import OrderAssigned
 from devstack.journeys import care
 from devstack.journeys.application import catalogue_loaded
+from devstack.journeys.db import fetch, wait_until
 from devstack.journeys.kafka import TopicReader
 from devstack.stack import Stack
 
@@ -64,6 +65,18 @@ async def test_each_provider_reads_only_its_orders_and_its_records_become_delive
         "dispatch", "GET", f"/orders/{meal_order['order_id']}/plans", token=officer
     )
     assert [p["summary_zh"] for p in plans.json()] == ["每日送餐上门"]
+
+    async def filed() -> str | None:
+        rows = await fetch(
+            e2e_stack.database_url("archive"),
+            "select summary from file_history"
+            " where person_id = $1::uuid and event_type = 'dispatch.ServicePlanRecorded'",
+            case.person_id,
+        )
+        return rows[0]["summary"] if rows else None
+
+    line = await wait_until(filed)  # the plan is in the person's file at archive too
+    assert f"服务方案（第 1 版）：{meals} 自 {today} 起，LC-03 每日1次" == line
 
     recorded = [
         await care.report_service(case.api, meals, meal_order, minutes_ago=m, worker="w-e2e")

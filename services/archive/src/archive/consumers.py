@@ -72,7 +72,9 @@ def _orders(ctx: ArchiveContext) -> TopicConsumer:
 
 
 def _services() -> TopicConsumer:
-    c = TopicConsumer(topics.DISPATCH_SERVICES, GROUP, "Service records go into files and ledgers.")
+    c = TopicConsumer(
+        topics.DISPATCH_SERVICES, GROUP, "Service plans and records go into files and ledgers."
+    )
 
     async def on_record(event: Any, uow: UnitOfWork) -> None:
         """Adds the service record to the file."""
@@ -80,6 +82,7 @@ def _services() -> TopicConsumer:
 
     c.on(dispatch.ServiceDelivered)(on_record)
     c.on(dispatch.ServiceRecordRefused)(on_record)
+    c.on(dispatch.ServicePlanRecorded)(_note)
     return c
 
 

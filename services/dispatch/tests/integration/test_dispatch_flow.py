@@ -16,6 +16,7 @@ from contracts.dispatch import (
     ServiceDelivered,
     ServiceOrderAccepted,
     ServiceOrderCreated,
+    ServicePlanRecorded,
     ServiceRecordRefused,
 )
 from contracts.provider import OrderAccepted, ServiceRecordReported
@@ -89,6 +90,15 @@ async def test_dispatch_an_approved_recipient_reaches_its_provider_and_is_served
         f"/orders/{assigned.order_id}/plans", headers=api.township(TOWNSHIP)
     )
     assert [p["summary_zh"] for p in seen.json()] == ["每周两次上门照料"]
+    services = await bus.topic(topics.DISPATCH_SERVICES)
+    filed = await services.wait_for(ServicePlanRecorded, plan_id=_uuid(plan["plan_id"]))
+    assert (filed.recipient_id, filed.person_id, filed.version) == (
+        approved.recipient_id,
+        approved.person_id,
+        1,
+    )
+    assert [(i.order_id, i.item_code) for i in filed.items] == [(assigned.order_id, "LC-01")]
+    assert "每周两次上门照料" not in filed.model_dump_json()  # the free text stays in dispatch
 
     # A day's records over HTTP, one more on the reply topic: each becomes ServiceDelivered.
     batch = [make.record(assigned.order_id, 0), make.record(assigned.order_id, 1)]
@@ -112,7 +122,6 @@ async def test_dispatch_an_approved_recipient_reaches_its_provider_and_is_served
         confirmation_ref="photo-7",
     )
     await bus.publish(over_kafka, topics.provider_replies(a))
-    services = await bus.topic(topics.DISPATCH_SERVICES)
     for record_id in [batch[0]["record_id"], batch[1]["record_id"], str(over_kafka.record_id)]:
         delivered = await services.wait_for(ServiceDelivered, record_id=_uuid(record_id))
         assert (delivered.order_id, delivered.provider_code) == (assigned.order_id, a)

@@ -31,6 +31,7 @@ from contracts.dispatch.providers import (
 from contracts.dispatch.services import (
     NeighbourServiceRecorded,
     ServiceDelivered,
+    ServicePlanRecorded,
     ServiceRecordRefused,
 )
 
@@ -61,5 +62,6 @@ __all__ = [
     "ServiceOrderEscalated",
     "ServiceOrderPaused",
     "ServiceOrderResumed",
+    "ServicePlanRecorded",
     "ServiceRecordRefused",
 ]

@@ -23,6 +23,7 @@ from contracts.fields import (
 )
 from contracts.labels import ZhEnum, zh_labels
 from contracts.reasons import RecordRefusalReason
+from contracts.values import Frequency, Value
 
 
 @zh_labels(
@@ -141,4 +142,33 @@ class NeighbourServiceRecorded(PersonEvent):
         return self
 
 
-EVENTS = (ServiceDelivered, ServiceRecordRefused, NeighbourServiceRecorded)
+class PlannedService(Value):
+    """One item of a service plan: the order it serves and how often."""
+
+    order_id: uuid.UUID = Field(description="The order the item is given under.")
+    item_code: ItemCode = Field(description="Catalogue item.")
+    frequency: Frequency = Field(description="How often the provider plans to give it.")
+
+
+class ServicePlanRecorded(PersonEvent):
+    """Dispatch recorded a provider's service plan (服务方案) for one person, new or revised."""
+
+    # What the plan schedules, not the provider's free-text summary (it may describe the
+    # person's health): that stays in dispatch, where the township reads it.
+    TOPIC: ClassVar[str] = topics.DISPATCH_SERVICES
+
+    event_type: Literal["dispatch.ServicePlanRecorded"] = Field(
+        default="dispatch.ServicePlanRecorded", description="Event name."
+    )
+    producer: Literal["dispatch"] = Field(default="dispatch", description="Always dispatch.")
+    plan_id: uuid.UUID = Field(description="The provider's plan; a revision keeps the id.")
+    version: int = Field(ge=1, description="Revision number; a higher one replaces the plan.")
+    recipient_id: uuid.UUID = Field(description="The recipient the plan is for.")
+    provider_code: ProviderCode = Field(description="The provider that made the plan.")
+    items: tuple[PlannedService, ...] = Field(min_length=1, description="What is planned.")
+    starts_on: date = Field(description="First day of the plan.")
+    ends_on: date | None = Field(default=None, description="Last day, if fixed.")
+    submitted_by: UserId = Field(description="The provider's staff member who submitted it.")
+
+
+EVENTS = (ServiceDelivered, ServiceRecordRefused, NeighbourServiceRecorded, ServicePlanRecorded)

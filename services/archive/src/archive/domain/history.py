@@ -66,6 +66,14 @@ def _delivered(e: dispatch.ServiceDelivered) -> str:
     return f"服务记录：{e.service_date} {e.item_code} {e.quantity}{e.unit.label_zh}"
 
 
+def _plan(e: dispatch.ServicePlanRecorded) -> str:
+    items = "、".join(
+        f"{i.item_code} 每{i.frequency.per.label_zh}{i.frequency.times}次" for i in e.items
+    )
+    until = f"至 {e.ends_on}" if e.ends_on else "起"
+    return f"服务方案（第 {e.version} 版）：{e.provider_code} 自 {e.starts_on} {until}，{items}"
+
+
 def _ledger(e: settlement.LedgerLinePosted) -> str:
     amount = f"{e.quantity}{e.unit.label_zh} {yuan(e.amount_fen)}"
     return f"结算{e.kind.label_zh}：{e.period} {e.item_code} {amount}"
@@ -99,6 +107,7 @@ _LINES: dict[type[Event], Callable[[Any], str]] = {
         f"服务订单提请{e.escalated_to.label_zh}处理（{e.kind.label_zh}）"
     ),
     dispatch.ServiceDelivered: _delivered,
+    dispatch.ServicePlanRecorded: _plan,
     dispatch.ServiceRecordRefused: lambda e: f"服务记录不予认可：{e.reason_code.label_zh}",
     settlement.LedgerLinePosted: _ledger,
     settlement.SpotCheckSampled: lambda e: f"服务记录被抽中进行 {e.year} 年度抽查",

@@ -7,13 +7,14 @@ an order of another provider is treated as if it did not exist.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import RowMapping
 
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.uow import UnitOfWork
+from contracts.dispatch.services import PlannedService, ServicePlanRecorded
 from contracts.enums import ServiceMode
 from contracts.reasons import DeclineReason
 from contracts.values import Frequency
@@ -119,10 +120,13 @@ async def submit_plan(plan: Plan, *, uow: UnitOfWork) -> bool:
         raise Conflict("方案编号已被使用", code="plan_id_taken", field="body.plan_id")
     if held and held[0] >= plan.version:
         return False
-    people = {(await _plannable(uow, plan, item))["person_id"] for item in plan.items}
+    planned = [await _plannable(uow, plan, item) for item in plan.items]
+    people = {(o["person_id"], o["recipient_id"]) for o in planned}
     if len(people) != 1:
         raise Unprocessable("一份服务方案只对应一名服务对象", code="plan_spans_people")
-    await services.save_plan(uow.session, _plan_columns(plan, people.pop()), _item_rows(plan))
+    person_id, recipient_id = people.pop()
+    await services.save_plan(uow.session, _plan_columns(plan, person_id), _item_rows(plan))
+    uow.emit(_plan_submitted(plan, person_id, recipient_id))
     await uow.commit()
     return True
 
@@ -158,6 +162,23 @@ def _plan_columns(plan: Plan, person_id: uuid.UUID) -> dict[str, object]:
         "summary_zh": plan.summary_zh,
         "submitted_by": plan.submitted_by,
     }
+
+
+def _plan_submitted(
+    plan: Plan, person_id: uuid.UUID, recipient_id: uuid.UUID
+) -> ServicePlanRecorded:
+    """The plan for the person's file (archive); the free-text summary stays here."""
+    return ServicePlanRecorded(
+        person_id=person_id,
+        plan_id=plan.plan_id,
+        version=plan.version,
+        recipient_id=recipient_id,
+        provider_code=plan.provider_code,
+        items=tuple(PlannedService(**asdict(i)) for i in plan.items),
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        submitted_by=plan.submitted_by,
+    )
 
 
 def _item_rows(plan: Plan) -> list[dict[str, object]]:
