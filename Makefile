@@ -24,6 +24,24 @@ $(BIN)/.synced: uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services
 	@touch $@
 
 ## The stack: Kafka + PostgreSQL + span sink + six services, all state under .state/dev.
+## With a Docker engine (and STACK unset or "compose") docker-compose.yml runs it instead;
+## STACK=launcher forces the project's own launcher.
+STACK ?= $(if $(shell docker info >/dev/null 2>&1 && echo yes),compose,launcher)
+COMPOSE := docker compose -f docker-compose.yml
+
+ifeq ($(STACK),compose)
+up:
+	$(COMPOSE) up -d --build --wait
+
+down:
+	$(COMPOSE) down
+
+clean:
+	$(COMPOSE) down --volumes
+
+status:
+	$(COMPOSE) ps
+else
 up: bootstrap
 	@$(BIN)/devstack up
 
@@ -35,6 +53,7 @@ clean:
 
 status:
 	@$(BIN)/devstack status
+endif
 
 logs:
 	@tail -n 50 .state/dev/logs/*.log

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +78,20 @@ def test_each_service_has_migrations_and_an_app_factory(service: str) -> None:
     assert (ROOT / "services" / service / "alembic.ini").exists()
     main = importlib.import_module(f"{service}.main")
     assert callable(main.create_app)
+
+
+@pytest.mark.parametrize(("docker_answers", "expected"), [(True, "compose"), (False, "launcher")])
+def test_make_up_uses_compose_where_docker_answers_and_the_launcher_elsewhere(
+    tmp_path: Path, docker_answers: bool, expected: str
+) -> None:
+    fake = tmp_path / "docker"  # stands in for the Docker CLI: `docker info` succeeds or not
+    fake.write_text(f"#!/bin/sh\nexit {0 if docker_answers else 1}\n")
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "STACK"}
+    env["PATH"] = f"{tmp_path}:{env['PATH']}"
+    planned = subprocess.run(
+        ["make", "-n", "up", "down"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    compose = "docker compose -f docker-compose.yml up -d --build --wait" in planned
+    launcher = "devstack up" in planned and "devstack down" in planned
+    assert (compose, launcher) == (expected == "compose", expected == "launcher")
