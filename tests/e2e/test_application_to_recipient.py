@@ -43,7 +43,8 @@ async def spans_cover(stack: Stack, trace_id: str, kind: str, services: set[str]
 async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: Stack) -> None:
     await catalogue_loaded(e2e_stack, "intake")
     case = Case(e2e_stack)
-    assert (await submit(case)).status_code == 201
+    submitted = await submit(case)
+    assert submitted.status_code == 201, submitted.text
     registered = await register(case)
     assert registered.status_code == 200, registered.text
 
@@ -77,7 +78,8 @@ async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: S
         e2e_stack.kafka_bootstrap, topics.INTAKE_APPLICATIONS, b"{" + marker, key=record.key
     )
     following = Case(e2e_stack)
-    assert (await submit(following)).status_code == 201
+    submitted = await submit(following)
+    assert submitted.status_code == 201, submitted.text
     assert (await register(following)).status_code == 200
     await survey_task(following)
 
@@ -107,7 +109,8 @@ async def test_a_wechat_application_becomes_an_approved_recipient_in_one_trace(
     await catalogue_loaded(e2e_stack, "intake")
     await catalogue_loaded(e2e_stack, "review")
     case = Case(e2e_stack)
-    assert (await submit(case)).status_code == 201
+    submitted = await submit(case)
+    assert submitted.status_code == 201, submitted.text
     assert (await register(case)).status_code == 200
     await survey_task(case)
     await survey_and_pass(case)

@@ -50,7 +50,8 @@ async def unsent_in_intake(stack: Stack) -> int:
 
 async def apply(case: Case) -> None:
     """The WeChat app submits and the township registers: intake's part of the path."""
-    assert (await submit(case)).status_code == 201
+    submitted = await submit(case)
+    assert submitted.status_code == 201, submitted.text
     registered = await register(case)
     assert registered.status_code == 200, registered.text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from devstack.journeys.api import Api
@@ -16,8 +16,14 @@ VILLAGE, TOWNSHIP, COUNTY = "341702100201", "341702100", "341702"
 STAFF, COORD, OFFICER = "e2e-village-staff", "e2e-coordinator", "e2e-officer"
 
 
-def resident_id(birth: str = "19500101") -> str:
-    """A fresh, checksum-valid Guichi resident ID number (fictitious)."""
+def resident_id(birth: str | None = None) -> str:
+    """A fresh, checksum-valid Guichi resident ID number (fictitious) of someone over 60.
+
+    The birth day is drawn too: with only the 3-digit sequence random, two journeys of one
+    run would share a number (and the second be refused as a duplicate) every few runs."""
+    if birth is None:
+        day = date(1940, 1, 1) + timedelta(days=uuid.uuid4().int % 7300)  # born 1940-1959
+        birth = day.strftime("%Y%m%d")
     body = f"341702{birth}{uuid.uuid4().int % 1000:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]

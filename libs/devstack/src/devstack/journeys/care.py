@@ -150,8 +150,10 @@ async def approved_with_two_providers(
     await register_provider(api, f"meals-{tag}", ["LC-03"], VILLAGE)
     await register_provider(api, f"clean-{tag}", ["CL-01"], VILLAGE)
     case = Case(stack)
-    assert (await submit(case)).status_code == 201
-    assert (await register(case)).status_code == 200
+    submitted = await submit(case)
+    assert submitted.status_code == 201, submitted.text
+    registered = await register(case)
+    assert registered.status_code == 200, registered.text
     await survey_task(case)
     await survey_and_pass(case)
     decided = await decide(case, APPROVAL)
