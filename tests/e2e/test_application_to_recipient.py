@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from contracts import topics
@@ -34,6 +35,26 @@ async def processed(stack: Stack, service: str, event_id: str) -> int:
         event_id,
     )
     return int(rows[0]["n"])
+
+
+MESSAGES = (
+    'civic_kafka_messages_total{{topic="intake.applications.v1",group="survey",outcome="{}"}}'
+)
+
+
+async def metrics_text(stack: Stack, service: str) -> str:
+    async with httpx.AsyncClient(timeout=10) as client:
+        got = await client.get(f"{stack.service_url(service)}/metrics")
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/plain")
+    return got.text
+
+
+def metric(exposition: str, name: str) -> float | None:
+    """The value of one sample line, None when the line is absent."""
+    for line in exposition.splitlines():
+        if line.startswith(name + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return None
 
 
 async def spans_cover(stack: Stack, trace_id: str, kind: str, services: set[str]) -> bool:
@@ -101,6 +122,26 @@ async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: S
         case.application_id,
     )
     assert tasks[0]["n"] == 1
+
+    # What county IT sees at /metrics: the duplicate, the dead letter, nothing left unsent.
+    async def survey_counts() -> dict[str, float] | None:
+        text = await metrics_text(e2e_stack, "survey")
+        counts = {
+            outcome: metric(text, MESSAGES.format(outcome))
+            for outcome in ("applied", "duplicate", "dead_lettered")
+        }
+        return counts if all(counts.values()) else None  # type: ignore[return-value]
+
+    counts: dict[str, float] = await wait_until(survey_counts)
+    assert counts["applied"] >= 2 and counts["dead_lettered"] >= 1
+    intake_metrics = await metrics_text(e2e_stack, "intake")
+    assert 'route="/applications",status="201"' in intake_metrics
+
+    async def outbox_drained() -> bool:
+        text = await metrics_text(e2e_stack, "intake")
+        return metric(text, "civic_outbox_pending_events") == 0
+
+    assert await wait_until(outbox_drained)
 
 
 async def test_a_wechat_application_becomes_an_approved_recipient_in_one_trace(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
+from prometheus_client import generate_latest
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import exc as sa_exc
 
 from civic.deps import PageNumber
 from civic.errors import Conflict, install_problem_handlers
+from civic.metrics import ServiceMetrics, count_http
 from civic.security import Principal, TokenVerifier, ensure_jurisdiction, require_roles
 from civic.settings import ServiceSettings
 from civic.telemetry import redact, setup_logging
@@ -184,6 +187,25 @@ async def test_a_page_beyond_any_list_is_refused_before_it_reaches_the_database(
     assert got.status_code == status
     if status == 422:
         assert got.json()["errors"][0]["field"] == "query.page"
+
+
+async def test_http_answers_are_counted_by_route_template_never_by_id() -> None:
+    metrics = ServiceMetrics()
+    app = FastAPI()
+
+    @app.get("/villages/{code}/ledger")
+    async def ledger(code: str) -> dict[str, str]:
+        return {"village": code}
+
+    app.middleware("http")(partial(count_http, metrics=metrics))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        for code in ("341702100201", "341702100202"):
+            assert (await c.get(f"/villages/{code}/ledger")).status_code == 200
+        assert (await c.get("/nowhere")).status_code == 404
+    text = generate_latest(metrics.registry).decode()
+    ok = 'civic_http_requests_total{method="GET",route="/villages/{code}/ledger",status="200"} 2.0'
+    assert ok in text and "341702100201" not in text
+    assert 'route="unmatched",status="404"' in text
 
 
 def test_the_city_covers_every_village_and_a_village_only_itself() -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from civic.db import make_engine, make_sessionmaker
 from civic.kafka import make_broker, outbox_sender
 from civic.messaging_tables import messaging_metadata, outbox_message
+from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRelay, pending_count
 from civic.uow import UnitOfWork
 from contracts import topics
@@ -118,6 +119,36 @@ async def test_the_relay_publishes_in_order_keyed_by_person_with_trace_headers(
     assert {r.key for r in records} == {str(person).encode()}
     assert all(b"traceparent" not in r.value for r in records)
     assert await pending_count(db) == 0
+
+
+def sample_value(exposition: bytes, name: str) -> float:
+    (line,) = [ln for ln in exposition.decode().splitlines() if ln.startswith(name + " ")]
+    return float(line.rsplit(" ", 1)[1])
+
+
+async def test_metrics_show_the_outbox_backlog_until_the_relay_sends_it(
+    db: async_sessionmaker[AsyncSession], infra: Infra
+) -> None:
+    metrics = ServiceMetrics()
+    assert sample_value(await metrics.render(db), "civic_outbox_pending_events") == 0
+    async with UnitOfWork(db) as uow:
+        uow.emit(submitted())
+        await uow.commit()
+    await asyncio.sleep(0.05)
+    waiting = await metrics.render(db)
+    assert sample_value(waiting, "civic_outbox_pending_events") == 2  # the event and its mirror
+    assert sample_value(waiting, "civic_outbox_oldest_pending_seconds") > 0
+    broker = make_broker(
+        infra.kafka_bootstrap, client_id="civic-test", tracer_provider=TracerProvider()
+    )
+    await broker.start()
+    try:
+        await OutboxRelay(db, outbox_sender(broker)).drain_once()
+    finally:
+        await broker.stop()
+    sent = await metrics.render(db)
+    assert sample_value(sent, "civic_outbox_pending_events") == 0
+    assert sample_value(sent, "civic_outbox_oldest_pending_seconds") == 0
 
 
 async def test_two_relays_never_publish_a_row_twice(

@@ -1,19 +1,21 @@
-"""The FastAPI application every service serves: lifespan, health, errors, tracing."""
+"""The FastAPI application every service serves: lifespan, health, metrics, errors, tracing."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 
 from civic.errors import install_problem_handlers
+from civic.metrics import CONTENT_TYPE, count_http
 from civic.runtime import Runtime
 
 
@@ -56,6 +58,13 @@ def _health_router() -> APIRouter:
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
+    @router.get("/metrics", summary="监控指标 (Prometheus text format)")
+    async def metrics(request: Request) -> Response:
+        """HTTP answers, Kafka message outcomes and the outbox backlog, for Prometheus."""
+        runtime: Runtime = request.app.state.runtime
+        body = await runtime.metrics.render(runtime.sessionmaker)
+        return Response(body, media_type=CONTENT_TYPE)
+
     return router
 
 
@@ -84,6 +93,7 @@ def create_service_app(
         app.include_router(router)
     install_problem_handlers(app)
     app.middleware("http")(_trace_id_header)
+    app.middleware("http")(partial(count_http, metrics=runtime.metrics))
     FastAPIInstrumentor.instrument_app(
         app, tracer_provider=runtime.tracer_provider, excluded_urls="healthz,readyz"
     )

@@ -13,6 +13,7 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
 from civic.consumer import DeadLetter, Delivery, MessageProcessor
+from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRow
 from contracts import topics
 from contracts.registry import event_class, events_on
@@ -37,7 +38,13 @@ def make_broker(
     )
 
 
-def subscribe(broker: KafkaBroker, processor: MessageProcessor, *, for_docs: bool = False) -> None:
+def subscribe(
+    broker: KafkaBroker,
+    processor: MessageProcessor,
+    *,
+    for_docs: bool = False,
+    metrics: ServiceMetrics | None = None,
+) -> None:
     """Registers the processor's consumer on the broker with manual commits."""
     consumer = processor.consumer
     if for_docs:
@@ -56,12 +63,14 @@ def subscribe(broker: KafkaBroker, processor: MessageProcessor, *, for_docs: boo
             headers=dict(msg.headers),
         )
         try:
-            await processor.process(delivery)
+            outcome = await processor.process(delivery)
         except BaseException:
             # Re-read this record later instead of committing past it.
             await msg.nack()
             raise
         await msg.ack()
+        if metrics is not None:
+            metrics.message(topic=raw.topic, group=consumer.group, outcome=outcome.value)
 
     consume.__doc__ = consumer.description or f"{consumer.group} consumes {consumer.topic}."
     broker.subscriber(

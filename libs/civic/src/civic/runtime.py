@@ -18,6 +18,7 @@ from civic.kafka import (
     outbox_sender,
     subscribe,
 )
+from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRelay
 from civic.security import TokenVerifier
 from civic.settings import ServiceSettings
@@ -37,6 +38,7 @@ class Runtime:
     verifier: TokenVerifier
     tracer_provider: TracerProvider
     processors: list[MessageProcessor] = field(default_factory=list)
+    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
 
     def uow(self) -> UnitOfWork:
         """Opens a unit of work whose committed events wake the relay at once."""
@@ -77,7 +79,7 @@ def build_runtime(
             max_attempts=settings.consumer_max_attempts,
             backoff_s=settings.consumer_retry_backoff_s,
         )
-        subscribe(broker, processor, for_docs=settings.asyncapi_docs)
+        subscribe(broker, processor, for_docs=settings.asyncapi_docs, metrics=runtime.metrics)
         runtime.processors.append(processor)
     declare_publishers(broker, produces)
     return runtime
