@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from contracts.topics import all_with_dlq
-from devstack.kafka import create_topics, list_topics
+from devstack.kafka import KafkaServer, create_topics, list_topics
 from devstack.stack import Stack
 
 pytestmark = pytest.mark.integration
@@ -68,3 +69,12 @@ async def test_broker_comes_back_after_kill_hard(stack: Stack) -> None:
     assert topic in list_topics(stack.kafka_bootstrap)
     _, value, _ = await _round_trip(stack.kafka_bootstrap, topic)
     assert value == b"hello"
+
+
+def test_a_cluster_id_that_begins_with_a_dash_still_formats(stack: Stack, tmp_path: Path) -> None:
+    server = KafkaServer(tmp_path, port=1, controller_port=2, libs_dir=stack.kafka.libs())
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "cluster.id").write_text("-" + "A" * 21 + "\n")  # 22 base64url characters
+    server.prepare()
+    meta = (server.data_dir / "meta.properties").read_text()
+    assert f"cluster.id=-{'A' * 21}" in meta

@@ -150,8 +150,9 @@ class KafkaServer:
             "kafka.tools.StorageTool",
             "format",
             "--ignore-formatted",
-            "-t",
-            self._cluster_id(),
+            # One argument, "=" joined: a base64url id may begin with "-", which the tool's
+            # parser would read as the next option (one start in 32 failed that way).
+            f"--cluster-id={self._cluster_id()}",
             "-c",
             str(self.config_file),
             jvm=("-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
