@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import httpx
 import pytest
@@ -37,9 +38,7 @@ async def processed(stack: Stack, service: str, event_id: str) -> int:
     return int(rows[0]["n"])
 
 
-MESSAGES = (
-    'civic_kafka_messages_total{{topic="intake.applications.v1",group="survey",outcome="{}"}}'
-)
+SURVEY_READS = {"topic": topics.INTAKE_APPLICATIONS, "group": "survey"}
 
 
 async def metrics_text(stack: Stack, service: str) -> str:
@@ -49,11 +48,13 @@ async def metrics_text(stack: Stack, service: str) -> str:
     return got.text
 
 
-def metric(exposition: str, name: str) -> float | None:
-    """The value of one sample line, None when the line is absent."""
+def metric(exposition: str, name: str, **labels: str) -> float | None:
+    """The value of the sample ``name`` with exactly ``labels``, None when there is none."""
     for line in exposition.splitlines():
-        if line.startswith(name + " "):
-            return float(line.rsplit(" ", 1)[1])
+        sample, _, value = line.rpartition(" ")
+        found, _, rest = sample.partition("{")
+        if found == name and dict(re.findall(r'(\w+)="([^"]*)"', rest)) == labels:
+            return float(value)
     return None
 
 
@@ -127,7 +128,7 @@ async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: S
     async def survey_counts() -> dict[str, float] | None:
         text = await metrics_text(e2e_stack, "survey")
         counts = {
-            outcome: metric(text, MESSAGES.format(outcome))
+            outcome: metric(text, "civic_kafka_messages_total", **SURVEY_READS, outcome=outcome)
             for outcome in ("applied", "duplicate", "dead_lettered")
         }
         return counts if all(counts.values()) else None  # type: ignore[return-value]
