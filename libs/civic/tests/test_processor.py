@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from civic.background import in_background
 from civic.consumer import DeadLetter, Delivery, MessageProcessor, Outcome, TopicConsumer
 from contracts import topics
 from contracts.intake import ApplicationSubmitted, ApplicationWithdrawn
@@ -150,3 +152,24 @@ async def test_an_event_type_newer_than_these_contracts_is_skipped_not_dead_lett
     outcome = await processor.process(delivery(json.dumps(newer).encode()))
     assert outcome is Outcome.IGNORED
     assert letters == [] and effects == []
+
+
+async def test_a_background_job_runs_inside_the_block_and_is_cancelled_after() -> None:
+    ticks: list[int] = []
+    stopped = asyncio.Event()
+
+    async def job() -> None:
+        try:
+            while True:
+                ticks.append(1)
+                await asyncio.sleep(0.01)
+        finally:
+            stopped.set()
+
+    async with in_background(job(), name="test-clock"):
+        await asyncio.sleep(0.05)
+        assert ticks and not stopped.is_set()
+    assert stopped.is_set()
+    seen = len(ticks)
+    await asyncio.sleep(0.03)
+    assert len(ticks) == seen  # nothing runs after the block

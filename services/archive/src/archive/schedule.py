@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from archive.context import ArchiveContext
 from archive.domain.boards import day_of, end_of_day
 from archive.handlers.boards import refresh_due_boards
+from civic.background import in_background
 from civic.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -45,15 +46,8 @@ async def run_day_clock(
         await sleep(wait)
 
 
-@contextlib.asynccontextmanager
-async def day_clock(
+def day_clock(
     uow_factory: Callable[[], UnitOfWork], ctx: ArchiveContext
-) -> AsyncIterator[None]:
+) -> contextlib.AbstractAsyncContextManager[None]:
     """Keeps the boards' day clock running in the background while the service runs."""
-    task = asyncio.create_task(run_day_clock(uow_factory, ctx), name="board-day-clock")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return in_background(run_day_clock(uow_factory, ctx), name="board-day-clock")

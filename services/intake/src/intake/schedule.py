@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from civic.background import in_background
 from civic.runtime import Runtime
 from intake.domain import city
 from intake.handlers import follow_up
@@ -36,13 +37,6 @@ async def run_monthly(
         await sleep(min(wait, city.seconds_to_next_month(clock()) + 1))
 
 
-@contextlib.asynccontextmanager
-async def monthly_follow_up(runtime: Runtime) -> AsyncIterator[None]:
+def monthly_follow_up(runtime: Runtime) -> contextlib.AbstractAsyncContextManager[None]:
     """Keeps the monthly follow-up running in the background while the service runs."""
-    task = asyncio.create_task(run_monthly(runtime), name="monthly-follow-up")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return in_background(run_monthly(runtime), name="monthly-follow-up")

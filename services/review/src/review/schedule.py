@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from civic.background import in_background
 from civic.runtime import Runtime
 from review.handlers import recipients
 
@@ -38,15 +39,10 @@ async def run_suspension_expiry(
         await sleep(interval_s)
 
 
-@contextlib.asynccontextmanager
-async def suspension_expiry(runtime: Runtime, *, interval_s: float) -> AsyncIterator[None]:
+def suspension_expiry(
+    runtime: Runtime, *, interval_s: float
+) -> contextlib.AbstractAsyncContextManager[None]:
     """Keeps the suspension clock running in the background while the service runs."""
-    task = asyncio.create_task(
+    return in_background(
         run_suspension_expiry(runtime, interval_s=interval_s), name="suspension-expiry"
     )
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
