@@ -18,18 +18,17 @@ import argparse
 import asyncio
 import contextlib
 import time
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from bench.common import ms_row, private_stack, table
 from bench.raw_kafka import round_trips
+from civic import clock
 from devstack.journeys import care
 from devstack.journeys.application import (
-    APPROVAL,
     VILLAGE,
     Case,
+    approval,
     catalogue_loaded,
     decide,
     register,
@@ -40,7 +39,6 @@ from devstack.journeys.application import (
 from devstack.stack import Stack
 
 EFFECTS = ("dispatch", "settlement", "archive")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def new_recipient(stack: Stack) -> tuple[Case, str]:
@@ -50,7 +48,7 @@ async def new_recipient(stack: Stack) -> tuple[Case, str]:
     assert (await register(case)).status_code == 200
     await survey_task(case)
     await survey_and_pass(case)
-    decided = await decide(case, APPROVAL)
+    decided = await decide(case, approval())
     assert decided.status_code == 201, decided.text
     return case, decided.json()["recipient_id"]
 
@@ -100,7 +98,7 @@ async def stop_and_time(case: Case, recipient_id: str, pools: dict[str, asyncpg.
     """Stops one recipient's aid; seconds until all three effects are committed."""
     body = {
         "status": "stopped",
-        "effective_date": datetime.now(SHANGHAI).date().isoformat(),
+        "effective_date": clock.today().isoformat(),
         "reason_code": "assistance_stopped",
         "reason_zh": "家庭收入超过标准",
     }

@@ -5,6 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .state
+# Totals of an interrupted earlier run must not be added to this one.
+rm -f .state/suite-totals.log .state/last-suite.log .state/suite-real.log
 suites=(libs/contracts libs/civic libs/devstack services/intake services/survey services/review
         services/dispatch services/settlement services/archive "tests --ignore=tests/e2e --ignore=tests/faults" tests/e2e tests/faults)
 failed=()

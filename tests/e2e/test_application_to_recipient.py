@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import httpx
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from contracts import topics
 from contracts.review import RecipientApproved
 from devstack.journeys.application import (
-    APPROVAL,
     Case,
+    approval,
     catalogue_loaded,
     decide,
     register,
@@ -22,6 +21,8 @@ from devstack.journeys.application import (
 )
 from devstack.journeys.db import fetch, wait_until
 from devstack.journeys.kafka import TopicReader, produce_raw
+from devstack.journeys.metrics import metric
+from devstack.journeys.metrics import metrics_text as read_metrics
 from devstack.journeys.traces import services_in, spans_of
 from devstack.stack import Stack
 
@@ -42,20 +43,8 @@ SURVEY_READS = {"topic": topics.INTAKE_APPLICATIONS, "group": "survey"}
 
 
 async def metrics_text(stack: Stack, service: str) -> str:
-    async with httpx.AsyncClient(timeout=10) as client:
-        got = await client.get(f"{stack.service_url(service)}/metrics")
-    assert got.status_code == 200 and got.headers["content-type"].startswith("text/plain")
-    return got.text
-
-
-def metric(exposition: str, name: str, **labels: str) -> float | None:
-    """The value of the sample ``name`` with exactly ``labels``, None when there is none."""
-    for line in exposition.splitlines():
-        sample, _, value = line.rpartition(" ")
-        found, _, rest = sample.partition("{")
-        if found == name and dict(re.findall(r'(\w+)="([^"]*)"', rest)) == labels:
-            return float(value)
-    return None
+    async with httpx.AsyncClient(base_url=stack.service_url(service), timeout=10) as client:
+        return await read_metrics(client)
 
 
 async def spans_cover(stack: Stack, trace_id: str, kind: str, services: set[str]) -> bool:
@@ -156,7 +145,7 @@ async def test_a_wechat_application_becomes_an_approved_recipient_in_one_trace(
     assert (await register(case)).status_code == 200
     await survey_task(case)
     await survey_and_pass(case)
-    decided = await decide(case, APPROVAL)
+    decided = await decide(case, approval())
     assert decided.status_code == 201, decided.text
 
     async with TopicReader(e2e_stack.kafka_bootstrap, topics.REVIEW_DECISIONS) as reader:

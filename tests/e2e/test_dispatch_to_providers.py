@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from civic import clock
 from contracts import topics
 from contracts.dispatch import ServiceDelivered
 from contracts.dispatch.provider_topic import OrderAssigned
@@ -44,7 +43,7 @@ async def test_each_provider_reads_only_its_orders_and_its_records_become_delive
 
     # A plan the township can read, then a day's service records.
     token = case.api.token(roles=["provider"], provider_code=meals, user_id=f"u-{meals}")
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    today = clock.today().isoformat()
     plan = {
         "plan_id": str(uuid.uuid4()),
         "version": 1,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
+from civic import clock
 from contracts import topics
 from contracts.dispatch import ServiceDelivered
 from contracts.dispatch.provider_topic import OrderCancelled
@@ -25,7 +24,6 @@ from devstack.journeys.traces import services_in, spans_of
 from devstack.stack import Stack
 
 pytestmark = pytest.mark.e2e
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def billed(stack: Stack, record_id: str) -> bool:
@@ -76,7 +74,7 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
         await reader.__aenter__()
     try:
         stop = Case(e2e_stack)  # the officer's request starts its own trace
-        today = datetime.now(SHANGHAI).date()
+        today = clock.today()
         changed = await care.change_status(
             stop,
             recipient_id,
@@ -175,7 +173,7 @@ async def test_the_city_systems_report_stops_aid_once_even_when_sent_twice(
     case, recipient_id, orders = await care.approved_with_two_providers(
         e2e_stack, uuid.uuid4().hex[:6]
     )
-    today = datetime.now(SHANGHAI).date()
+    today = clock.today()
     reports = [
         sample(
             AssistanceStatusReported,

@@ -13,7 +13,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy import Column, MetaData, Table, Text, Uuid, select
+from sqlalchemy import Column, MetaData, Table, Text, Uuid, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.db import make_engine, make_sessionmaker
@@ -134,10 +134,17 @@ async def test_metrics_show_the_outbox_backlog_until_the_relay_sends_it(
     async with UnitOfWork(db) as uow:
         uow.emit(submitted())
         await uow.commit()
-    await asyncio.sleep(0.05)
+    async with db() as session, session.begin():
+        # As if the broker had been away for a minute since the event was committed.
+        await session.execute(
+            text(
+                "update outbox_message set created_at = now() - interval '60 seconds'"
+                " where published_at is null"
+            )
+        )
     waiting = await metrics.render(db)
     assert sample_value(waiting, "civic_outbox_pending_events") == 2  # the event and its mirror
-    assert sample_value(waiting, "civic_outbox_oldest_pending_seconds") > 0
+    assert sample_value(waiting, "civic_outbox_oldest_pending_seconds") >= 60
     broker = make_broker(
         infra.kafka_bootstrap, client_id="civic-test", tracer_provider=TracerProvider()
     )

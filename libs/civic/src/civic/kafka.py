@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import UTC, datetime
 from typing import Any, Union
 
 from faststream import AckPolicy
@@ -12,6 +11,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
+from civic import clock
 from civic.consumer import DeadLetter, Delivery, MessageProcessor
 from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRow
@@ -124,7 +124,7 @@ class DeadLetterPublisher:
                 "x-dlq-consumer-group": letter.consumer,
                 "x-dlq-error": letter.error,
                 "x-dlq-attempts": str(letter.attempts),
-                "x-dlq-failed-at": datetime.now(UTC).isoformat(),
+                "x-dlq-failed-at": clock.now().isoformat(),
             }
         )
         await self._broker.publish(d.value, topics.dlq(d.topic), key=d.key, headers=headers)

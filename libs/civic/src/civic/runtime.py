@@ -9,6 +9,7 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from civic import clock
 from civic.consumer import MessageProcessor, TopicConsumer
 from civic.db import make_engine, make_sessionmaker
 from civic.kafka import (
@@ -52,6 +53,9 @@ def build_runtime(
     produces: tuple[str, ...] = (),
 ) -> Runtime:
     """Wires one service: tracing, logs, database, broker, consumers and outbox relay."""
+    if settings.clock_start is not None:
+        # Development and tests only (settings refuse it in staging and production).
+        clock.use(settings.clock())
     setup_logging(settings.service_name, settings.log_level)
     provider = setup_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)

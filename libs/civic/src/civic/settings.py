@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from civic.clock import Clock
 
 _PLACEHOLDERS = ("changethis", "changeme", "password", "secret", "postgres:postgres@")
 
@@ -32,6 +34,16 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
     outbox_batch_size: int = Field(default=200, ge=1)
     outbox_idle_poll_s: float = Field(default=0.5, gt=0)
+    clock_start: AwareDatetime | None = Field(
+        default=None,
+        description="Development and tests only: the instant this process's clock starts at; "
+        "it then runs on. Refused in staging and production.",
+    )
+    clock_start_at: AwareDatetime | None = Field(
+        default=None,
+        description="The machine instant at which the clock read clock_start (default: when "
+        "the process starts); processes given the same pair share one clock.",
+    )
     asyncapi_docs: bool = Field(
         default=False, description="Wire the broker for AsyncAPI generation only (never started)."
     )
@@ -46,6 +58,10 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _no_placeholder_secrets_outside_local(self) -> ServiceSettings:
         if self.environment in ("staging", "production"):
+            if self.clock_start is not None:
+                raise ValueError(
+                    f"CLOCK_START is for development and tests only; unset it in {self.environment}"
+                )
             lowered = self.database_url.lower()
             for marker in _PLACEHOLDERS:
                 if marker in lowered:
@@ -58,6 +74,12 @@ class ServiceSettings(BaseSettings):
                 "set AUTH_PUBLIC_KEY_FILE or AUTH_PUBLIC_KEY_PEM (the token issuer's key)"
             )
         return self
+
+    def clock(self) -> Clock:
+        """The process's clock: the machine's, or one started at ``clock_start``."""
+        if self.clock_start is None:
+            return Clock()
+        return Clock.starting_at(self.clock_start, anchor=self.clock_start_at)
 
     def public_key(self) -> str:
         """Returns the PEM of the token issuer's public key."""

@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from civic import clock
 from civic.messaging_tables import outbox_message, processed_event
 from contracts import topics
 from contracts.bigdata import ServiceName, mirror_of
@@ -84,6 +85,9 @@ class UnitOfWork:
         target = topic or event.TOPIC
         if not target:
             raise ValueError(f"{type(event).__name__} has no topic")
+        if "occurred_at" not in event.model_fields_set:
+            # The contracts' default is the machine's time; the platform's is the one clock.
+            event = event.model_copy(update={"occurred_at": clock.now()})
         headers: dict[str, str] = {}
         # The trace that caused the change is carried to the relay through the row.
         propagate.inject(headers)

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from contracts import calendar
 from contracts.labels import ZhEnum, zh_labels
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -71,7 +72,11 @@ def _parse_birth(id_number: str) -> date | None:
 
 
 def validate(id_number: str, *, today: date | None = None) -> IdProblem | None:
-    """Returns why the number is invalid, or None when it is valid (after ``normalize``)."""
+    """Returns why the number is invalid, or None when it is valid (after ``normalize``).
+
+    ``today`` is the Chizhou day the birth date may not be after; services pass their
+    clock's day, and a provider's own software may leave it to the machine's time.
+    """
     idn = normalize(id_number)
     if len(idn) != 18:
         return IdProblem.BAD_LENGTH
@@ -80,7 +85,11 @@ def validate(id_number: str, *, today: date | None = None) -> IdProblem | None:
     if idn[:2] not in PROVINCE_CODES:
         return IdProblem.BAD_REGION
     born = _parse_birth(idn)
-    if born is None or born < _EARLIEST_BIRTH or born > (today or date.today()):
+    if (
+        born is None
+        or born < _EARLIEST_BIRTH
+        or born > (today or calendar.day_of(datetime.now(UTC)))
+    ):
         return IdProblem.BAD_BIRTH_DATE
     if check_char(idn[:17]) != idn[17]:
         return IdProblem.BAD_CHECK_CHAR

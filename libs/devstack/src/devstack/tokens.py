@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from civic.clock import machine_now
 
 AUDIENCE = "chizhou-assistance"
 DEV_ISSUER = "chizhou-assistance-dev"
@@ -67,7 +68,8 @@ def mint(
     if division is not None and not DIVISION.match(division):
         raise ValueError(f"division must be a 6, 9 or 12 digit GB/T 2260 code: {division!r}")
     ensure_keys(state_dir)
-    now = int(time.time())
+    # Expiry is checked by PyJWT against the machine's time, not the (perhaps shifted) clock.
+    now = int(machine_now().timestamp())
     claims: dict[str, Any] = {
         "iss": issuer,
         "aud": AUDIENCE,

@@ -1,10 +1,8 @@
-"""What archive's use cases need besides a unit of work: clock, numbering, settings."""
+"""What archive's use cases need besides a unit of work: numbering and settings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,17 +20,11 @@ class NumberSource(Protocol):
         ...
 
 
-def utc_now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class ArchiveContext:
     """Dependencies of the use cases, built once per process (or per replay)."""
 
     settings: Settings
     numbers: NumberSource
-    clock: Callable[[], datetime] = utc_now
     #: False while replaying: boards are rendered once at the end instead of per event.
     refresh_boards: bool = True

@@ -9,7 +9,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from archive.domain.boards import BoardContent
-from archive.domain.numbers import SHANGHAI
+from contracts.calendar import CHIZHOU
 
 
 @cache
@@ -24,7 +24,7 @@ def _env() -> Environment:
 
 def local_time(moment: datetime) -> str:
     """A moment as people in Chizhou read it: 2026-11-29 13:05."""
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(CHIZHOU).strftime("%Y-%m-%d %H:%M")
 
 
 def month_zh(period: str) -> str:

@@ -8,23 +8,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
 from archive.context import ArchiveContext
-from archive.domain.boards import day_of, end_of_day
 from archive.handlers.boards import refresh_due_boards
+from civic import clock
 from civic.background import in_background
 from civic.uow import UnitOfWork
+from contracts import calendar
 
 log = logging.getLogger(__name__)
 
 #: After a failed run (e.g. the database was down), try again this much later.
 RETRY_S = 300.0
-
-
-def seconds_to_next_day(now: datetime) -> float:
-    """Seconds from ``now`` until just after the next midnight in Asia/Shanghai."""
-    return (end_of_day(day_of(now)) - now).total_seconds() + 1
 
 
 async def run_day_clock(
@@ -39,7 +34,7 @@ async def run_day_clock(
             made = await refresh_due_boards(uow_factory=uow_factory, ctx=ctx)
             if made:
                 log.info("notice boards brought up to date for the new day: %d", made)
-            wait = seconds_to_next_day(ctx.clock())
+            wait = calendar.seconds_to_next_day(clock.now()) + 1  # land inside the new day
         except Exception:
             log.exception("bringing the boards up to date failed; it is tried again later")
             wait = RETRY_S

@@ -16,6 +16,8 @@ from archive.handlers.boards import refresh_due_boards
 from archive.main import create_app
 from archive.numbering import CounterNumbers
 from archive.settings import Settings
+from civic import clock
+from civic import clock as civic_clock
 from civic.db import make_engine, make_sessionmaker
 from civic.uow import UnitOfWork
 from contracts import topics
@@ -35,16 +37,21 @@ class Clock:
         return self.now
 
 
+MOVING = Clock()
+
+
 @pytest.fixture(scope="module")
 async def running(
     archive_settings: Settings,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, ArchiveContext, Callable[[], UnitOfWork]]]:
-    ctx = ArchiveContext(settings=archive_settings, numbers=CounterNumbers(), clock=Clock())
+    ctx = ArchiveContext(settings=archive_settings, numbers=CounterNumbers())
     engine = make_engine(archive_settings.database_url, pool_size=2)
     sessions = make_sessionmaker(engine)
+    app = create_app(archive_settings, ctx)
     try:
-        async with running_app(create_app(archive_settings, ctx)) as client:
-            yield client, ctx, lambda: UnitOfWork(sessions)
+        with clock.using(civic_clock.Clock(MOVING)):
+            async with running_app(app) as client:
+                yield client, ctx, lambda: UnitOfWork(sessions)
     finally:
         await engine.dispose()
 
@@ -68,10 +75,10 @@ async def test_archive_on_the_first_of_the_month_the_board_starts_the_new_month(
 ) -> None:
     client, ctx, uow = running
     files_topic = await watch(topics.ARCHIVE_FILES)
-    clock: Any = ctx.clock
+    moving = MOVING
     stays, leaves = person(VILLAGE, display_name="上官*婉"), person(VILLAGE, display_name="司马*光")
     await publish(stays.approval(), leaves.approval())
-    clock.now = datetime(2026, 11, 20, 3, tzinfo=UTC)
+    moving.now = datetime(2026, 11, 20, 3, tzinfo=UTC)
     await publish(leaves.status("stopped", date(2026, 11, 20)))
 
     async def november_board() -> str | None:
@@ -83,7 +90,7 @@ async def test_archive_on_the_first_of_the_month_the_board_starts_the_new_month(
 
     # Before the month ends there is nothing to roll over.
     assert await refresh_due_boards(uow_factory=uow, ctx=ctx) == 0
-    clock.now = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)  # 00:05 on 1 December in Chizhou
+    moving.now = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)  # 00:05 on 1 December in Chizhou
     assert await refresh_due_boards(uow_factory=uow, ctx=ctx) >= 1
     assert await refresh_due_boards(uow_factory=uow, ctx=ctx) == 0  # once per month
 
@@ -102,9 +109,9 @@ async def test_archive_on_the_first_of_the_month_the_board_starts_the_new_month(
     )
     still = await page(client)
     assert "上官**" in section(still, "current") and "上官**" not in section(still, "removals")
-    clock.now = datetime(2026, 12, 1, 20, tzinfo=UTC)  # 04:00 on 2 December
+    moving.now = datetime(2026, 12, 1, 20, tzinfo=UTC)  # 04:00 on 2 December
     assert await refresh_due_boards(uow_factory=uow, ctx=ctx) == 0
-    clock.now = datetime(2026, 12, 2, 16, 1, tzinfo=UTC)  # 00:01 on 3 December
+    moving.now = datetime(2026, 12, 2, 16, 1, tzinfo=UTC)  # 00:01 on 3 December
     assert await refresh_due_boards(uow_factory=uow, ctx=ctx) >= 1
     third = await page(client)
     assert "上官**" not in section(third, "current") and "上官**" in section(third, "removals")

@@ -7,7 +7,6 @@ import socket
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,9 @@ import pytest
 import uvicorn
 from playwright.async_api import Page, async_playwright
 
-from archive.domain.numbers import SHANGHAI
 from archive.main import create_app
 from archive.settings import Settings
+from civic import clock
 from contracts.privacy import find_id_numbers, find_phones
 
 pytestmark = pytest.mark.integration
@@ -114,7 +113,7 @@ async def test_archive_the_board_renders_in_chromium_with_masked_names_and_shows
             assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             await page.screenshot(path=str(tmp_path / "board-before.png"), full_page=True)
 
-            await publish(zhuge.status("stopped", datetime.now(SHANGHAI).date()))
+            await publish(zhuge.status("stopped", clock.today()))
             async with asyncio.timeout(45):
                 while "诸葛*亮" not in await names(page, "removals"):
                     await asyncio.sleep(0.3)

@@ -19,6 +19,8 @@ from archive.main import create_app
 from archive.numbering import CounterNumbers
 from archive.orm import board_version
 from archive.settings import Settings
+from civic import clock
+from civic import clock as civic_clock
 from civic.db import make_engine, make_sessionmaker
 from contracts import topics
 from contracts.archive import BoardRefreshed, DocumentAttached, FileOpened, FileStatusRecorded
@@ -53,10 +55,12 @@ class Running:
 @pytest.fixture(scope="module")
 async def app(archive_settings: Settings) -> AsyncIterator[Running]:
     settings = archive_settings.model_copy(update={"document_max_bytes": 4096})
-    clock = Clock()
-    ctx = ArchiveContext(settings=settings, numbers=CounterNumbers(), clock=clock)
-    async with running_app(create_app(settings, ctx)) as client:
-        yield Running(client, clock, settings)
+    moving = Clock()
+    ctx = ArchiveContext(settings=settings, numbers=CounterNumbers())
+    app = create_app(settings, ctx)
+    with clock.using(civic_clock.Clock(moving)):
+        async with running_app(app) as client:
+            yield Running(client, moving, settings)
 
 
 async def board_text(client: httpx.AsyncClient, village: str, **params: str) -> str:

@@ -17,12 +17,10 @@ from archive.domain.boards import (
     board_name,
     compose_board,
     ensure_publishable,
-    period_of,
     provider_label,
     scrub,
     shown_on,
 )
-from archive.schedule import seconds_to_next_day
 from contracts.privacy import looks_like_id_number, looks_like_phone
 
 pytestmark = pytest.mark.unit
@@ -180,22 +178,6 @@ def test_archive_the_board_shown_on_a_day_is_the_last_version_before_midnight_in
     assert shown_on(versions, date(2026, 11, 9)).version == 1  # type: ignore[union-attr]
     assert shown_on(versions, date(2026, 11, 10)).version == 2  # type: ignore[union-attr]
     assert shown_on(versions, date(2026, 11, 11)).version == 3  # type: ignore[union-attr]
-
-
-def test_archive_the_board_month_is_the_month_in_chizhou() -> None:
-    assert period_of(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == "2026-12"
-
-
-@pytest.mark.parametrize(
-    ("now", "seconds"),
-    [
-        (datetime(2026, 11, 29, 15, 0, tzinfo=UTC), 3601),  # 23:00 in Chizhou
-        (datetime(2026, 11, 29, 16, 0, tzinfo=UTC), 86401),  # midnight has just struck
-        (datetime(2026, 12, 31, 15, 59, 30, tzinfo=UTC), 31),  # into the new year
-    ],
-)
-def test_archive_the_boards_day_begins_at_midnight_in_chizhou(now: datetime, seconds: int) -> None:
-    assert seconds_to_next_day(now) == seconds
 
 
 def test_archive_the_page_is_chinese_and_escapes_what_it_shows() -> None:

@@ -14,8 +14,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from civic import clock
 from civic.uow import UnitOfWork
-from dispatch import clock
 from dispatch.handlers.deadlines import escalate_overdue_orders, escalate_unacknowledged_changes
 from dispatch.handlers.doorbell import escalate_unanswered_alerts
 

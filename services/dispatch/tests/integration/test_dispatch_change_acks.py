@@ -5,13 +5,14 @@ never does, even when the watcher sweeps after its deadline."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from civic import clock
+from civic.clock import Clock
 from civic.db import make_sessionmaker
 from civic.uow import UnitOfWork
 from contracts import topics
@@ -76,10 +77,10 @@ async def test_dispatch_an_unacknowledged_change_escalates_an_acknowledged_one_d
     assert str(orders[quick].order_id) not in queued
 
     # After the quick provider's deadline too, a sweep escalates nothing of its order.
-    wait = (notices[quick].acknowledge_by - datetime.now(UTC)).total_seconds()
-    await asyncio.sleep(max(0.0, wait))
     sessions = make_sessionmaker(probe.engine)
-    await DeadlineWatcher(lambda: UnitOfWork(sessions), interval_s=60).sweep()
+    after_both = max(n.acknowledge_by for n in notices.values()) + timedelta(seconds=1)
+    with clock.using(Clock.starting_at(after_both)):
+        await DeadlineWatcher(lambda: UnitOfWork(sessions), interval_s=60).sweep()
     kind = "change_not_acknowledged"
     escalations = {
         code: await probe.emitted("dispatch.ServiceOrderEscalated", order_id=o.order_id, kind=kind)

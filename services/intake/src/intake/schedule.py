@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
+from civic import clock
 from civic.background import in_background
 from civic.runtime import Runtime
-from intake.domain import city
+from contracts import calendar
 from intake.handlers import follow_up
 
 log = logging.getLogger(__name__)
@@ -22,19 +22,18 @@ RETRY_S = 300.0
 async def run_monthly(
     runtime: Runtime,
     *,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
     """Runs the follow-up for the current month, then sleeps until the next month starts."""
     while True:
         wait = RETRY_S
         try:
-            month = city.month_of(clock())
+            month = calendar.month_of(clock.now())
             await follow_up.open_follow_up_applications(month, uow=runtime.uow())
-            wait = city.seconds_to_next_month(clock()) + 1  # land inside the new month
+            wait = calendar.seconds_to_next_month(clock.now()) + 1  # land inside the new month
         except Exception:
             log.exception("the monthly follow-up failed; it is tried again later")
-        await sleep(min(wait, city.seconds_to_next_month(clock()) + 1))
+        await sleep(min(wait, calendar.seconds_to_next_month(clock.now()) + 1))
 
 
 def monthly_follow_up(runtime: Runtime) -> contextlib.AbstractAsyncContextManager[None]:

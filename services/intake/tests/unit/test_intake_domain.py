@@ -36,7 +36,6 @@ from intake.domain.rules import (
     classify,
     mask_phone,
     resolve_items,
-    today_in_shanghai,
 )
 from intake.domain.status import (
     ApplicationStatus as S,
@@ -326,11 +325,6 @@ def test_phone_masking() -> None:
     assert mask_phone("13805661234") == "138****1234"
     assert mask_phone("0566-2021234") == "056****1234"
     assert mask_phone(None) is None
-
-
-def test_the_day_is_a_shanghai_day() -> None:
-    assert today_in_shanghai(datetime(2024, 5, 6, 16, 30, tzinfo=UTC)) == date(2024, 5, 7)
-    assert today_in_shanghai(datetime(2024, 5, 6, 15, 59, tzinfo=UTC)) == date(2024, 5, 6)
 
 
 # --- events ------------------------------------------------------------------------------

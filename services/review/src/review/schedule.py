@@ -8,30 +8,26 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
+from civic import clock
 from civic.background import in_background
 from civic.runtime import Runtime
 from review.handlers import recipients
 
 log = logging.getLogger(__name__)
 
-#: Days change at midnight in China, wherever the server's clock is set.
-LOCAL = ZoneInfo("Asia/Shanghai")
-
 
 async def run_suspension_expiry(
     runtime: Runtime,
     *,
     interval_s: float,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
     """Ends due suspensions at start-up and then every ``interval_s`` seconds."""
     while True:
         try:
-            today = clock().astimezone(LOCAL).date()
+            # Days change at midnight in China, wherever the server's clock is set.
+            today = clock.today()
             while await recipients.end_due_suspensions(uow=runtime.uow(), today=today):
                 pass  # one batch per transaction, until none is due
         except Exception:

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from civic import clock
+from civic.clock import Clock
 from review import schedule
 
 pytestmark = pytest.mark.unit
@@ -32,8 +34,8 @@ async def run(monkeypatch: pytest.MonkeyPatch, now: datetime, answers: list[Any]
 
     monkeypatch.setattr(schedule.recipients, "end_due_suspensions", end_due)
     runtime: Any = type("R", (), {"uow": lambda self: None})()
-    with pytest.raises(Stop):
-        await schedule.run_suspension_expiry(runtime, interval_s=60, clock=lambda: now, sleep=sleep)
+    with pytest.raises(Stop), clock.using(Clock.fixed(now)):
+        await schedule.run_suspension_expiry(runtime, interval_s=60, sleep=sleep)
     return days
 
 

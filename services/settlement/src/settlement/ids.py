@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import time
 import uuid
+
+from civic import clock
 
 
 def new_line_id() -> uuid.UUID:
@@ -13,7 +14,7 @@ def new_line_id() -> uuid.UUID:
     Ledger lines are only ever appended; ids that grow with time keep the primary-key index
     appending at its right edge instead of touching a random page per insert.
     """
-    millis = time.time_ns() // 1_000_000
+    millis = int(clock.now().timestamp() * 1000)
     rand = int.from_bytes(os.urandom(10), "big")
     rand_a, rand_b = rand >> 68, rand & ((1 << 62) - 1)
     value = (millis & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from civic import clock
 from contracts.enums import FeeUnit
 from settlement.domain.catalogue import demo_items
-from settlement.domain.months import shanghai_today
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +30,7 @@ async def test_settlement_a_county_publishes_a_version_and_the_day_decides_the_f
 ) -> None:
     county = "341722"
     officer = auth("county_officer", county)
-    tomorrow = shanghai_today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     body = {"effective_from": tomorrow.isoformat(), "items": items(CL_01=5500)}
     assert (
         await client.post(
@@ -44,7 +44,7 @@ async def test_settlement_a_county_publishes_a_version_and_the_day_decides_the_f
             f"/catalogue/{county}/versions", json=body, headers=auth("county_officer", "341702")
         )
     ).status_code == 403
-    past = {**body, "effective_from": (shanghai_today() - timedelta(days=1)).isoformat()}
+    past = {**body, "effective_from": (clock.today() - timedelta(days=1)).isoformat()}
     refused = await client.post(f"/catalogue/{county}/versions", json=past, headers=officer)
     assert (refused.status_code, refused.json()["code"]) == (422, "effective_from_in_past")
     twice = {**body, "items": body["items"] + body["items"][:1]}
@@ -59,7 +59,7 @@ async def test_settlement_a_county_publishes_a_version_and_the_day_decides_the_f
 
     today_view = (
         await client.get(
-            f"/catalogue/{county}", params={"on": shanghai_today().isoformat()}, headers=officer
+            f"/catalogue/{county}", params={"on": clock.today().isoformat()}, headers=officer
         )
     ).json()
     tomorrow_view = (
@@ -76,11 +76,11 @@ async def test_settlement_a_county_publishes_a_version_and_the_day_decides_the_f
     world = scenario("341722101")
     who = await world.approve()
     order = await world.order(who, "CL-01", FeeUnit.VISIT)
-    await world.deliver(order, shanghai_today())
+    await world.deliver(order, clock.today())
     await world.deliver(order, tomorrow)
     by_day = {x.service_date: (x.unit_fee_fen, x.catalogue_version) for x in await world.lines()}
     assert by_day[tomorrow] == (5500, version)
     assert (
-        by_day[shanghai_today()][0]
+        by_day[clock.today()][0]
         == {i["item_code"]: i["fee_fen"] for i in today_view["items"]}["CL-01"]
     )

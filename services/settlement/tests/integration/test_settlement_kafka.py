@@ -19,6 +19,8 @@ from contracts.enums import FeeUnit
 from contracts.registry import parse
 from contracts.settlement import CatalogueVersionPublished, LedgerLinePosted
 from devstack.infra import Infra
+from devstack.journeys.metrics import consumed
+from settlement.consumers import GROUP
 from settlement.handlers.catalogue import seed_demo_catalogues
 
 pytestmark = pytest.mark.integration
@@ -136,6 +138,16 @@ async def test_settlement_a_service_delivered_on_kafka_becomes_a_ledger_line(
         "2024-05",
         12_000,
     )
-    await publish(infra.kafka_bootstrap, delivered)  # redelivered: nothing more
-    await asyncio.sleep(2)
+    # Redelivered: the consumer says it saw a duplicate, and the ledger has nothing more.
+    seen_before = await duplicates(client)
+    await publish(infra.kafka_bootstrap, delivered)
+
+    async def absorbed() -> bool:
+        return await duplicates(client) > seen_before
+
+    await eventually(absorbed)
     assert len(await world.lines()) == 1
+
+
+async def duplicates(client: httpx.AsyncClient) -> float:
+    return await consumed(client, topic=topics.DISPATCH_SERVICES, group=GROUP, outcome="duplicate")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
 
+from civic import clock
 from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.idempotency import check_key
 from civic.security import Principal, require_roles
 from contracts.enums import Role
 from survey import handlers
-from survey.domain import SHANGHAI, TaskStatus
+from survey.domain import TaskStatus
 from survey.schemas import (
     FindingsIn,
     FindingsReceipt,
@@ -33,14 +33,6 @@ Reader = Annotated[
 TeamMember = Annotated[Principal, Depends(require_roles(Role.VILLAGE_STAFF, Role.COORDINATOR))]
 VillageStaff = Annotated[Principal, Depends(require_roles(Role.VILLAGE_STAFF))]
 SurveyId = Annotated[uuid.UUID, Path(description="The survey task (survey_id).")]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _today() -> date:
-    return datetime.now(SHANGHAI).date()
 
 
 @router.get(
@@ -70,7 +62,7 @@ async def list_survey_tasks(
             status=status,
             page=page,
             size=size,
-            today=_today(),
+            today=clock.today(),
         )
 
 
@@ -83,7 +75,9 @@ async def list_survey_tasks(
 async def get_survey_task(survey_id: SurveyId, principal: Reader, uow: UowDep) -> SurveyTaskRead:
     """Reads one survey task inside the caller's jurisdiction."""
     async with uow:
-        return await handlers.read_task(survey_id, uow=uow, principal=principal, today=_today())
+        return await handlers.read_task(
+            survey_id, uow=uow, principal=principal, today=clock.today()
+        )
 
 
 @router.put(
@@ -101,7 +95,7 @@ async def assign_survey_team(
     """Assigns the two-person survey team of a task."""
     async with uow:
         return await handlers.assign_team(
-            cmd, uow=uow, principal=principal, survey_id=survey_id, now=_now()
+            cmd, uow=uow, principal=principal, survey_id=survey_id, now=clock.now()
         )
 
 
@@ -135,7 +129,7 @@ async def put_findings(
             principal=principal,
             survey_id=survey_id,
             submission_id=submission_id,
-            now=_now(),
+            now=clock.now(),
         )
 
 
@@ -172,5 +166,5 @@ async def post_preliminary_review(
             principal=principal,
             survey_id=survey_id,
             idempotency_key_header=key,
-            now=_now(),
+            now=clock.now(),
         )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from civic import clock
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
@@ -23,11 +22,11 @@ def build_consumers(*, due_days: int) -> list[TopicConsumer]:
     @applications.on(ApplicationRegistered)
     async def on_registered(event: ApplicationRegistered, uow: UnitOfWork) -> None:
         """A registered application gets a survey task for its village."""
-        await handlers.open_task(event, uow=uow, due_days=due_days, now=datetime.now(UTC))
+        await handlers.open_task(event, uow=uow, due_days=due_days, now=clock.now())
 
     @applications.on(ApplicationWithdrawn)
     async def on_withdrawn(event: ApplicationWithdrawn, uow: UnitOfWork) -> None:
         """A withdrawn application cancels its unfinished survey task."""
-        await handlers.cancel_task(event, uow=uow, now=datetime.now(UTC))
+        await handlers.cancel_task(event, uow=uow, now=clock.now())
 
     return [applications]

@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
+from contracts import calendar
 from contracts.enums import RecipientCategory, SpecialCondition, is_eligible
 from contracts.labels import ZhEnum, zh_labels
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Phones in the field run a few minutes off; a visit "in the future" within this is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -124,7 +123,7 @@ class SurveyTask:
 
 def due_date_for(registered_at: datetime, days: int) -> date:
     """The visit's due date: ``days`` after the registration day in Asia/Shanghai."""
-    return registered_at.astimezone(SHANGHAI).date() + timedelta(days=days)
+    return calendar.day_of(registered_at) + timedelta(days=days)
 
 
 def check_two_people(village_staff_id: str, coordinator_id: str) -> None:

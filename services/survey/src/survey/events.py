@@ -5,6 +5,7 @@ Free-text notes, household members, photos and the location stay in survey's dat
 
 from __future__ import annotations
 
+from contracts import calendar
 from contracts.survey import (
     CareNeed,
     PreliminaryReviewFailed,
@@ -13,7 +14,7 @@ from contracts.survey import (
     SurveyTaskCreated,
     SurveyTeamAssigned,
 )
-from survey.domain import SHANGHAI, SurveyTask, Team
+from survey.domain import SurveyTask, Team
 from survey.schemas import FindingsIn, PreliminaryFail, PreliminaryPass
 
 
@@ -57,7 +58,7 @@ def survey_completed(
     living = findings.living_situation
     return SurveyCompleted(
         **_subject(task, correlation_id),  # type: ignore[arg-type]
-        visited_on=findings.visited_at.astimezone(SHANGHAI).date(),
+        visited_on=calendar.day_of(findings.visited_at),
         self_care_level=findings.self_care_level,
         confirmed_conditions=tuple(findings.confirmed_conditions),
         care_needs=tuple(

@@ -13,7 +13,7 @@ class Api:
     """A small client for one running stack."""
 
     def __init__(self, stack: Stack) -> None:
-        self._stack = stack
+        self.stack = stack
 
     def token(
         self,
@@ -24,7 +24,7 @@ class Api:
         provider_code: str | None = None,
     ) -> str:
         """Mints a token the services accept."""
-        return self._stack.mint(
+        return self.stack.mint(
             user_id=user_id, roles=roles, division=division, provider_code=provider_code
         )
 
@@ -40,5 +40,5 @@ class Api:
     ) -> httpx.Response:
         """Calls a service's HTTP API."""
         all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
-        async with httpx.AsyncClient(base_url=self._stack.service_url(service), timeout=30) as c:
+        async with httpx.AsyncClient(base_url=self.stack.service_url(service), timeout=30) as c:
             return await c.request(method, path, json=json, headers=all_headers)

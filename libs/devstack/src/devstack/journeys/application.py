@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from civic import clock
 from devstack.journeys.api import Api
 from devstack.journeys.db import fetch, wait_until
 from devstack.stack import Stack
@@ -158,7 +159,7 @@ async def survey_and_pass(case: Case) -> None:
     )
     assert team.status_code == 200, team.text
     findings = {
-        "visited_at": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
+        "visited_at": (clock.now() - timedelta(days=1)).isoformat(),
         "location": {"latitude": 30.66, "longitude": 117.49},
         "living_situation": {"lives_alone": True, "has_caregiver": False},
         "self_care_level": "moderate",
@@ -220,7 +221,12 @@ async def decide(case: Case, body: dict[str, Any]) -> Any:
     )
 
 
-APPROVAL = {
+def approval(effective: date | None = None) -> dict[str, Any]:
+    """The township approves both items from ``effective`` (default: today in Chizhou)."""
+    return {**_APPROVAL, "effective_date": (effective or clock.today()).isoformat()}
+
+
+_APPROVAL = {
     "decision": "approve",
     "need_assessment": {
         "self_care_level": "moderate",
@@ -240,5 +246,4 @@ APPROVAL = {
             "funding_source": "tekun_care",
         },
     ],
-    "effective_date": datetime.now(UTC).date().isoformat(),
 }

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from civic import clock
+from contracts import calendar
 from devstack.journeys.api import Api
 from devstack.journeys.application import (
-    APPROVAL,
     COUNTY,
     TOWNSHIP,
     VILLAGE,
     Case,
+    approval,
     decide,
     register,
     submit,
@@ -40,18 +42,24 @@ async def register_provider(
             "name_zh": "民办非企业单位登记证书",
             "number": f"Q-{code}",
             "valid_from": "2024-01-01",
-            "valid_until": (date.today() + timedelta(days=365)).isoformat(),
+            "valid_until": (clock.today() + timedelta(days=365)).isoformat(),
         },
         "contacts": [{"name_zh": "王主任", "phone": "13800000000"}],
     }
 
     async def attempt() -> dict[str, Any] | None:
         got = await api.call("dispatch", "POST", "/providers", token=token, json=body)
-        # The provider can only offer items once dispatch holds settlement's catalogue.
-        return got.json() if got.status_code == 201 else None
+        if got.status_code == 201:
+            registered: dict[str, Any] = got.json()
+            return registered
+        # Only answers that a moment can change are tried again: the items are not in
+        # dispatch's copy of settlement's catalogue yet, or Kafka is briefly away.
+        waiting = got.status_code == 503 or got.json().get("code") == "item_not_in_catalogue"
+        assert waiting, f"provider {code} refused: {got.status_code} {got.text}"
+        return None
 
-    registered: dict[str, Any] = await wait_until(attempt, timeout=60)
-    return registered
+    found: dict[str, Any] = await wait_until(attempt, timeout=60)
+    return found
 
 
 async def orders_of(
@@ -87,13 +95,13 @@ async def report_service(
 ) -> Any:
     """The provider reports one service delivered a while ago today."""
     token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
-    end = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    end = clock.now() - timedelta(minutes=minutes_ago)
     body = {
         "record_id": str(uuid.uuid4()),
         "order_id": order["order_id"],
         "item_code": order["item_code"],
         "quantity": 1,
-        "service_date": datetime.now(UTC).astimezone().date().isoformat(),
+        "service_date": calendar.day_of(end).isoformat(),
         "started_at": (end - timedelta(minutes=1)).isoformat(),
         "ended_at": end.isoformat(),
         "worker_ref": worker,
@@ -156,7 +164,7 @@ async def approved_with_two_providers(
     assert registered.status_code == 200, registered.text
     await survey_task(case)
     await survey_and_pass(case)
-    decided = await decide(case, APPROVAL)
+    decided = await decide(case, approval())
     assert decided.status_code == 201, decided.text
     recipient_id = decided.json()["recipient_id"]
     orders = []

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 
 from archive import schemas
 from archive.api.deps import ContextDep, LedgerReader
-from archive.domain.boards import period_of
 from archive.domain.ledgers import LEDGER_HEADER, to_csv
 from archive.handlers import ledger as uc
+from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 
@@ -33,7 +33,7 @@ async def village_ledger(
     month: Month = None,
 ) -> schemas.LedgerRead:
     """Current recipients, their items and providers, and this month's service counts."""
-    chosen = month or period_of(ctx.clock())
+    chosen = month or clock.month()
     read, _ = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
     return read
 
@@ -52,7 +52,7 @@ async def village_ledger_csv(
     month: Month = None,
 ) -> Response:
     """The ledger as a CSV file with a BOM, so spreadsheets show the Chinese text."""
-    chosen = month or period_of(ctx.clock())
+    chosen = month or clock.month()
     _, lines = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
     disposition = f'attachment; filename="ledger-{village_code}-{chosen}.csv"'
     return Response(

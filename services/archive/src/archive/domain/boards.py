@@ -12,11 +12,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from archive.domain.files import is_served
-from archive.domain.numbers import SHANGHAI
+from contracts import calendar
 from contracts.enums import ProviderType, RecipientCategory, RecipientStatus
 from contracts.privacy import MaskStyle, find_id_numbers, find_phones, mask_name
 
@@ -137,21 +137,6 @@ def provider_label(name_zh: str, provider_type: str) -> str:
     return name_zh
 
 
-def period_of(moment: datetime) -> str:
-    """The month (YYYY-MM, Asia/Shanghai) a moment falls in."""
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m")
-
-
-def day_of(moment: datetime) -> date:
-    """The day (Asia/Shanghai) a moment falls on."""
-    return moment.astimezone(SHANGHAI).date()
-
-
-def end_of_day(day: date) -> datetime:
-    """The first instant after ``day`` ends in Asia/Shanghai."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
-
-
 def _in(period: str, day: date | None) -> bool:
     return day is not None and day.strftime("%Y-%m") == period
 
@@ -228,6 +213,6 @@ class VersionStamp:
 
 def shown_on(versions: Sequence[VersionStamp], day: date) -> VersionStamp | None:
     """The version the board showed at the end of ``day`` (Asia/Shanghai), if any."""
-    cutoff = end_of_day(day)
+    cutoff = calendar.end_of_day(day)
     shown = [v for v in versions if v.valid_from < cutoff]
     return max(shown, key=lambda v: v.version) if shown else None

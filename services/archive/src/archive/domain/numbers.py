@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from contracts import calendar
+
 SEQUENCE_DIGITS = 6
 _FORMAT = re.compile(r"^(\d{6})-(\d{4})-(\d{6})$")
 
@@ -51,4 +51,4 @@ class ServiceNumber:
 
 def issue_year(approved_at: datetime) -> int:
     """The approval's year in Asia/Shanghai, which the service number carries."""
-    return approved_at.astimezone(SHANGHAI).year
+    return calendar.day_of(approved_at).year

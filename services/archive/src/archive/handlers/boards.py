@@ -16,20 +16,18 @@ from archive.domain.boards import (
     BoardContent,
     BoardPerson,
     compose_board,
-    day_of,
-    end_of_day,
     ensure_publishable,
-    period_of,
 )
 from archive.domain.places import place_zh
 from archive.handlers.common import announce
 from archive.handlers.names import providers_by_person
 from archive.repository import boards as repo
 from archive.repository import services as services_repo
+from civic import clock
 from civic.errors import NotFound
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
-from contracts import divisions
+from contracts import calendar, divisions
 from contracts.archive import BoardRefreshed
 
 
@@ -69,11 +67,16 @@ async def compose(session: AsyncSession, village_code: str, *, ctx: ArchiveConte
     items = await services_repo.item_names(session, county)
     providers = await providers_by_person(session, files, services_repo.OPEN_ORDER_STATES)
     people = [_person(f, items, providers.get(f["person_id"], ())) for f in files]
-    now = ctx.clock()
+    now = clock.now()
     style = ctx.settings.name_style(county)
     place = place_zh(village_code)
     return compose_board(
-        village_code, place, people, period=period_of(now), today=day_of(now), style=style
+        village_code,
+        place,
+        people,
+        period=calendar.month_of(now),
+        today=calendar.day_of(now),
+        style=style,
     )
 
 
@@ -85,7 +88,7 @@ async def _store_version(
     ctx: ArchiveContext,
     cause: uuid.UUID | None,
 ) -> None:
-    now = ctx.clock()
+    now = clock.now()
     hotline = ctx.settings.board_hotline
     html = render.board_page(content, version=version, valid_from=now, hotline=hotline)
     ensure_publishable(html)  # the last check before anything reaches the public page
@@ -141,9 +144,11 @@ async def refresh_due_boards(*, uow_factory: Callable[[], UnitOfWork], ctx: Arch
     On the 1st, last month's additions and removals leave the page and the title names the
     new month; on the day a dated stop or suspension takes effect, the person leaves the list.
     Old versions stay in the history. One transaction per village."""
-    now = ctx.clock()
+    now = clock.now()
     async with uow_factory() as uow:
-        villages = await repo.boards_out_of_date(uow.session, period_of(now), day_of(now))
+        villages = await repo.boards_out_of_date(
+            uow.session, calendar.month_of(now), calendar.day_of(now)
+        )
     made = 0
     for village_code in villages:
         async with uow_factory() as uow:
@@ -165,7 +170,7 @@ async def board_page(
     _known_village(village_code)
     async with uow:
         if as_of is not None:
-            version = await repo.shown_before(uow.session, village_code, end_of_day(as_of))
+            version = await repo.shown_before(uow.session, village_code, calendar.end_of_day(as_of))
             if version is None:
                 raise NotFound(f"{as_of} 时该村（社区）尚未发布公示", code="board_not_published")
         else:

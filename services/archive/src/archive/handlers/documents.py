@@ -14,6 +14,7 @@ from archive.domain.documents import UploadRejectedError, check_upload
 from archive.handlers.access import audit, file_in_scope
 from archive.handlers.common import announce
 from archive.repository import documents as documents_repo
+from civic import clock
 from civic.errors import NotFound, Unprocessable
 from civic.security import Principal
 from civic.uow import UnitOfWork
@@ -109,7 +110,7 @@ async def upload_document(
 ) -> schemas.DocumentRead:
     """Stores a document in the file after checking type, size and checksum; announces it."""
     stored = _accept(upload, ctx.settings.document_max_bytes)
-    values = _values(file_id, upload, stored, principal.user_id, ctx.clock())
+    values = _values(file_id, upload, stored, principal.user_id, clock.now())
     async with uow:
         row = await file_in_scope(uow.session, file_id, principal)
         await documents_repo.add_document(uow.session, values | {"content": upload.content})

@@ -18,6 +18,7 @@ from archive.handlers.access import audit, file_in_scope
 from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
 from archive.repository import services as services_repo
+from civic import clock
 from civic.errors import Forbidden
 from civic.security import Principal
 from civic.uow import UnitOfWork
@@ -138,7 +139,7 @@ async def service_receipt(
         place_zh=place_zh(row["village_code"]),
         header=RECEIPT_HEADER,
         lines=lines,
-        generated_at=ctx.clock(),
+        generated_at=clock.now(),
     )
 
 

@@ -15,10 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, status
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, Unauthorized, Unavailable
 from civic.security import PrincipalDep
-from dispatch import clock
 from dispatch.api.deps import AnyStaff, DispatchDep, TownshipOfficer, VillageStaff
 from dispatch.handlers import doorbell as use
 from dispatch.repository import doorbell as repo

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Query, status
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.security import ensure_jurisdiction
@@ -65,7 +64,7 @@ async def year_summary(
     village_code: str,
     who: AnyStaff,
     uow: UowDep,
-    year: int = Query(default_factory=lambda: date.today().year, ge=2023, le=2100),
+    year: int = Query(default_factory=lambda: clock.today().year, ge=2023, le=2100),
 ) -> YearSummary:
     """Per helper, the services recorded in a year: the basis of the yearly subsidy."""
     ensure_jurisdiction(who, village_code)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from contracts import calendar
 from contracts.dispatch.services import RecordCheck
 from contracts.reasons import RecordRefusalReason
 from dispatch.domain.orders import OrderStatus
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: The coarse reason published beside each exact check.
 REASON_OF: dict[RecordCheck, RecordRefusalReason] = {
@@ -84,7 +82,7 @@ def check_record(
         return RecordCheck.ITEM_NOT_IN_ORDER
     if report.started_at > now + skew or report.ended_at > now + skew:
         return RecordCheck.TIME_IN_FUTURE
-    if report.started_at.astimezone(SHANGHAI).date() != report.service_date:
+    if calendar.day_of(report.started_at) != report.service_date:
         return RecordCheck.DATE_MISMATCH
     if report.service_date < terms.start_date or (
         terms.end_date is not None and report.service_date > terms.end_date

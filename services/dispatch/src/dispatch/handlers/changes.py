@@ -16,10 +16,11 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.errors import Conflict, NotFound
 from civic.uow import UnitOfWork
 from contracts import topics
-from dispatch import clock, order_events
+from dispatch import order_events
 from dispatch.domain.orders import Notice
 from dispatch.handlers import Timing
 from dispatch.handlers.replies import own_order

@@ -8,6 +8,7 @@ from typing import Any
 from aiokafka.errors import KafkaError
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.errors import Conflict, NotFound, Unavailable, Unprocessable
 from civic.uow import UnitOfWork
 from contracts import divisions
@@ -18,7 +19,6 @@ from contracts.dispatch.providers import (
     ProviderUpdated,
 )
 from contracts.enums import ProviderType, ServiceMode
-from dispatch import clock
 from dispatch.domain.providers import ProviderStatus, modes_not_allowed, townships_of
 from dispatch.repository import catalogue, providers
 from dispatch.schemas.providers import ProviderCreate, ProviderSuspend, ProviderUpdate

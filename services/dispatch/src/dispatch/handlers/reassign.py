@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.dispatch.orders import UnplacedReason
 from contracts.reasons import OrderChangeReason
-from dispatch import clock, order_events
+from dispatch import order_events
 from dispatch.domain.orders import REASSIGNABLE, Notice, OrderAction, OrderStatus
 from dispatch.domain.providers import Provider
 from dispatch.domain.referral import eligible_for_override

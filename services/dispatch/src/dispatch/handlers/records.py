@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.errors import NotFound
 from civic.uow import UnitOfWork
 from contracts.dispatch.services import RecordCheck, ServiceDelivered, ServiceRecordRefused
-from dispatch import clock
 from dispatch.domain.orders import OrderStatus
 from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
 from dispatch.handlers import Timing

@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.uow import UnitOfWork
 from contracts.dispatch.orders import UnplacedReason
 from contracts.enums import FundingSource, ServiceCategory, ServiceMode
 from contracts.reasons import EscalationKind
 from contracts.review import RecipientApproved
 from contracts.values import ApprovedItem, Frequency
-from dispatch import clock, order_events
+from dispatch import order_events
 from dispatch.domain.orders import OrderStatus
 from dispatch.domain.providers import Provider
 from dispatch.domain.referral import Chosen, Need, Unplaced, choose_provider

@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
+from civic import clock
 from civic.uow import UnitOfWork
 from contracts.enums import RecipientCategory, RecipientStatus
 from contracts.reasons import StatusChangeReason
 from contracts.review import RecipientStatusChanged
-from dispatch import clock
 from dispatch.domain.orders import Notice, OrderAction, OrderStatus
 from dispatch.domain.status import Area, OrderView, StatusChange, Step, ended_on, is_news, react
 from dispatch.handlers import Timing

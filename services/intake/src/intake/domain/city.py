@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from contracts.enums import Channel, RecipientCategory, RecipientStatus, ServiceCategory
 from contracts.inbound import AssistanceStatusReported
 from contracts.intake import CityStatusResolved
 from contracts.privacy import looks_like_id_number, looks_like_phone, mask_name
 from intake.domain.model import Application, Claim, Draft, PersonDetails, new_application
-from intake.domain.rules import SHANGHAI, Violation
+from intake.domain.rules import Violation
 
 #: The name intake holds for a person the city system admitted before anyone applied:
 #: the city's report has no name; the household survey verifies who the person is.
@@ -90,30 +90,12 @@ def month_start(month: str) -> date:
     return date(int(found.group(1)), int(found.group(2)), 1)
 
 
-def next_month_start(day: date) -> date:
-    """The first day of the month after ``day``'s."""
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-
-
-def month_of(now: datetime) -> str:
-    """The ``YYYY-MM`` month of an instant in Chizhou (Asia/Shanghai)."""
-    return f"{now.astimezone(SHANGHAI):%Y-%m}"
-
-
-def seconds_to_next_month(now: datetime) -> float:
-    """Seconds from ``now`` to 00:00 of the next month in Asia/Shanghai."""
-    local = now.astimezone(SHANGHAI)
-    start = next_month_start(local.date())
-    midnight = datetime(start.year, start.month, 1, tzinfo=SHANGHAI)
-    return max((midnight - local).total_seconds(), 0.0)
-
-
 def follow_up_application(
     admission: Admission,
     person: PersonDetails,
     *,
     household_id: uuid.UUID,
-    at: datetime | None = None,
+    at: datetime,
 ) -> Application:
     """A new application (channel city_system) for an admitted person; every need is assessed."""
     assert admission.village_code is not None, "only a person with a known village"
@@ -133,5 +115,5 @@ def follow_up_application(
         needs=tuple(ServiceCategory),
         submitted_by=FOLLOW_UP_USER,
         submitted_by_role=FOLLOW_UP_ROLE,
-        at=at or datetime.now(UTC),
+        at=at,
     )

@@ -5,14 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 
 from contracts import divisions, resident_id
 from contracts.enums import Channel, ServiceCategory, SpecialCondition
 from intake.domain.model import Catalogue, CatalogueEntry, Claim, Draft
 
-# China keeps one offset all year, so a fixed zone needs no tz database in the image.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 ADULT_AGE = 18
 ELDER_AGE = 60  # 老年人: 60 周岁以上 (《老年人权益保障法》第二条)
 _ELDER_CONDITIONS = frozenset(
@@ -36,11 +34,6 @@ class InvalidApplication(Exception):
     def __init__(self, violations: Sequence[Violation]) -> None:
         super().__init__("; ".join(v.code for v in violations))
         self.violations = tuple(violations)
-
-
-def today_in_shanghai(now: datetime | None = None) -> date:
-    """The calendar day in Chizhou: dates that decide things are Asia/Shanghai dates."""
-    return (now or datetime.now(UTC)).astimezone(SHANGHAI).date()
 
 
 def age_on(born: date, day: date) -> int:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from civic import idempotency
@@ -96,11 +96,6 @@ def as_problems() -> Iterator[None]:
 def publish(uow: UnitOfWork, event: Event) -> None:
     """Emits an event (the unit of work adds its big-data mirror)."""
     uow.emit(event)
-
-
-def now() -> datetime:
-    """The current instant (UTC)."""
-    return datetime.now(UTC)
 
 
 async def load_or_404(uow: UnitOfWork, application_id: uuid.UUID) -> Application:

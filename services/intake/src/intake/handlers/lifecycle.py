@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from civic import clock
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.enums import ServiceCategory
@@ -16,11 +17,10 @@ from intake.domain.rules import (
     check_needs,
     classify,
     resolve_items,
-    today_in_shanghai,
 )
 from intake.domain.status import ApplicationStatus, ensure_can_register, ensure_can_withdraw
 from intake.handlers.access import STAFF_CHANGERS, ensure_may_access
-from intake.handlers.common import as_problems, catalogue_for, load_or_404, now, publish
+from intake.handlers.common import as_problems, catalogue_for, load_or_404, publish
 from intake.repository import applications
 
 
@@ -37,7 +37,7 @@ async def register_application(
         done = advance(
             app,
             ApplicationStatus.REGISTERED,
-            at=now(),
+            at=clock.now(),
             note_zh="乡镇(街道)已受理登记",
             category=claim.category,
             special_conditions=claim.special_conditions,
@@ -54,7 +54,7 @@ async def _classified(
     app: Application, claim: Claim, uow: UnitOfWork
 ) -> tuple[tuple[CatalogueEntry, ...], tuple[ServiceCategory, ...]]:
     """The confirmed items and need categories, after the same checks as at submission."""
-    day = today_in_shanghai()
+    day = clock.today()
     conditions_field = "body.special_conditions"
     problems = check_conditions_against_age(
         claim.special_conditions, app.applicant.id_number, day, conditions_field
@@ -82,7 +82,7 @@ async def withdraw_application(
         with as_problems():
             ensure_can_withdraw(app.status)
         note = f"已撤回：{reason_zh or reason.label_zh}"
-        done = advance(app, ApplicationStatus.WITHDRAWN, at=now(), note_zh=note)
+        done = advance(app, ApplicationStatus.WITHDRAWN, at=clock.now(), note_zh=note)
         await applications.save_change(uow.session, done)
         publish(uow, events.withdrawn(done, reason=reason, reason_zh=reason_zh))
         await uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from civic import clock
 from civic.errors import Conflict
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
@@ -19,7 +20,6 @@ from intake.domain.rules import (
     choose_household,
     classify,
     resolve_items,
-    today_in_shanghai,
 )
 from intake.handlers.access import STAFF_SUBMITTERS
 from intake.handlers.common import (
@@ -28,7 +28,6 @@ from intake.handlers.common import (
     Retry,
     as_problems,
     catalogue_for,
-    now,
     publish,
     remember,
     replayed,
@@ -94,7 +93,7 @@ async def _open(
     draft: Draft, *, uow: UnitOfWork, how: Intake, discovery_id: uuid.UUID | None = None
 ) -> Application:
     """Checks every rule, registers the people and stores the new application."""
-    day = today_in_shanghai()
+    day = clock.today()
     check_draft(draft, day=day, conditions_field="body.special_conditions")
     if how.role is not Role.APPLICANT_APP:
         ensure_jurisdiction(how.caller, draft.village_code)
@@ -110,7 +109,7 @@ async def _open(
         needs=classify(items, draft.claim.extra_needs),
         submitted_by=how.caller.user_id,
         submitted_by_role=how.role.value,
-        at=now(),
+        at=clock.now(),
         discovery_id=discovery_id,
     )
     consent_at = app.submitted_at if draft.consent_to_data_use else None

@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from civic import clock
 from contracts import resident_id
 from contracts.fields import ItemCode
 from intake.domain.model import MemberDetails, PersonDetails, Relation
@@ -31,7 +32,7 @@ def field_problem(code: str, message_zh: str) -> PydanticCustomError:
 
 
 def _id_number(value: str) -> str:
-    problem = resident_id.validate(value)
+    problem = resident_id.validate(value, today=clock.today())
     if problem is not None:
         raise field_problem(problem.value, problem.label_zh)
     return resident_id.normalize(value)

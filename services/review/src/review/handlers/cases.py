@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
+from civic import clock
 from civic.errors import Conflict, NotFound
 from civic.idempotency import remember_response, request_fingerprint, stored_response
 from civic.security import Principal, ensure_jurisdiction
@@ -126,7 +127,7 @@ async def decide_application(
         case = await _visible_case(uow, cmd.application_id, officer, lock=True)
         if (replay := await _replayed(uow, cmd, idempotency_key)) is not None:
             return replay
-        at = datetime.now(UTC)
+        at = clock.now()
         if isinstance(cmd.decision, Approval):
             decided = await _approve(uow, case, cmd.decision, officer.user_id, at)
         else:

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, NotFound
 from civic.security import PrincipalDep
-from settlement.api.common import County, ensure_county, today
+from settlement.api.common import County, ensure_county
 from settlement.handlers.catalogue import PublishVersion, publish_version
 from settlement.repository import catalogue
 from settlement.schemas import VersionCreate, VersionRead, VersionSummary
@@ -34,7 +35,7 @@ async def get_in_force(
 ) -> VersionRead:
     """The county's catalogue version in force on a day, with every item and fee."""
     async with uow:
-        found = await catalogue.in_force(uow.session, county_code, on or today())
+        found = await catalogue.in_force(uow.session, county_code, on or clock.today())
     if found is None:
         raise NotFound("该县(区)在该日期没有生效的收费标准", code="no_catalogue")
     head, items = found
@@ -75,7 +76,7 @@ async def create_version(
         officer.user_id,
     )
     async with uow:
-        event = await publish_version(cmd, uow=uow, today=today())
+        event = await publish_version(cmd, uow=uow, today=clock.today())
     async with uow:
         found = await catalogue.in_force(
             uow.session, county_code, event.effective_from, version=event.version

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -13,7 +12,6 @@ from civic.errors import Forbidden
 from civic.security import Principal, ensure_jurisdiction, require_roles
 from contracts import divisions
 from contracts.enums import Role
-from settlement.domain.months import shanghai_today
 
 County = Annotated[Principal, Depends(require_roles(Role.COUNTY_OFFICER))]
 Township = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
@@ -49,16 +47,6 @@ def paging(
 
 
 PagingDep = Annotated[Paging, Depends(paging)]
-
-
-def now() -> datetime:
-    """The current instant (UTC)."""
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    """Today in Asia/Shanghai."""
-    return shanghai_today()
 
 
 def ensure_county(principal: Principal, county_code: str) -> None:

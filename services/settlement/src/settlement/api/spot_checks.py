@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 
+from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, NotFound
-from settlement.api.common import Checker, County, PagingDep, ensure_county, today
+from settlement.api.common import Checker, County, PagingDep, ensure_county
 from settlement.handlers import spot_checks as use_cases
 from settlement.orm import spot_check
 from settlement.repository import spot_checks as repo
@@ -91,6 +92,11 @@ async def record_result(
     ensure_county(officer, found.county_code)
     async with uow:
         result = await use_cases.record_result(
-            spot_check_id, body.outcome, body.notes, uow=uow, user=officer.user_id, today=today()
+            spot_check_id,
+            body.outcome,
+            body.notes,
+            uow=uow,
+            user=officer.user_id,
+            today=clock.today(),
         )
     return SpotCheckRead.model_validate(result)

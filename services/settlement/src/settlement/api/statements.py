@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, StreamingResponse
 
+from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, Forbidden, NotFound, Unprocessable
 from civic.security import Principal
@@ -20,7 +21,6 @@ from settlement.api.common import (
     Township,
     ensure_division,
     ensure_statement_reader,
-    now,
 )
 from settlement.exports.tables import ledger_csv
 from settlement.handlers import statements as use_cases
@@ -142,7 +142,7 @@ async def confirm(statement_id: uuid.UUID, officer: Township, uow: UowDep) -> St
         await _readable(uow, statement_id, officer)
     async with uow:
         row = await use_cases.confirm_statement(
-            statement_id, uow=uow, user=officer.user_id, now=now()
+            statement_id, uow=uow, user=officer.user_id, now=clock.now()
         )
     async with uow:
         return await statement_view(uow.session, row)
@@ -209,7 +209,7 @@ async def print_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) 
     """The statement as a printable Chinese page with signature blocks."""
     async with uow:
         row = await _readable(uow, statement_id, reader)
-        html = await print_view(uow.session, row, now())
+        html = await print_view(uow.session, row, clock.now())
     return HTMLResponse(html)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
+import calendar as month_calendar
 import re
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from contracts import calendar
+
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -33,7 +33,7 @@ def first_day(period: str) -> date:
 def last_day(period: str) -> date:
     """The last day of a ``YYYY-MM`` month."""
     year, month = parse_month(period)
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, month_calendar.monthrange(year, month)[1])
 
 
 def days_in(period: str) -> int:
@@ -46,14 +46,9 @@ def next_month(period: str) -> str:
     return month_of(last_day(period) + timedelta(days=1))
 
 
-def shanghai_today(now: datetime | None = None) -> date:
-    """Today's date in Asia/Shanghai (the calendar every money date uses)."""
-    return (now or datetime.now(UTC)).astimezone(SHANGHAI).date()
-
-
 def period_has_closed(period: str, now: datetime) -> bool:
     """True once the month (``YYYY-MM``) or year (``YYYY``) has ended in Asia/Shanghai."""
-    today = shanghai_today(now)
+    today = calendar.day_of(now)
     if len(period) == 4:
         return today.year > int(period)
     return today > last_day(period)

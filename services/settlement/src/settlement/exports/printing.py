@@ -9,9 +9,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from contracts import divisions
+from contracts.calendar import CHIZHOU
 from contracts.enums import FeeUnit, FundingSource
 from contracts.kinds import StatementPeriod
-from settlement.domain.months import SHANGHAI
 from settlement.domain.statements import StatementStatus
 from settlement.exports.money import in_words, yuan
 
@@ -69,7 +69,7 @@ def render_statement(
         ],
         "consistent": consistent,
         "example_fees": example_fees,
-        "printed_at": now.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "printed_at": now.astimezone(CHIZHOU).strftime("%Y-%m-%d %H:%M"),
     }
     return _environment().get_template("statement.html").render(**context)
 

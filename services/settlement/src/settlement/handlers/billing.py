@@ -12,13 +12,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from civic import clock
 from civic.uow import UnitOfWork
 from contracts.dispatch import NeighbourServiceRecorded, ServiceDelivered
 from contracts.enums import FeeUnit, FundingSource, ServiceCategory, ServiceMode
@@ -55,7 +56,7 @@ async def record_neighbour_service(event: NeighbourServiceRecorded, *, uow: Unit
     values = {
         **_neighbour_values(event),
         "billing_status": BillingStatus.PENDING.value,
-        "evaluated_at": datetime.now(UTC),
+        "evaluated_at": clock.now(),
     }
     if await ledger.add_record(uow.session, values):
         await recheck([ledger.r.record_id == event.record_id], uow=uow, cause=event.event_id)
@@ -115,7 +116,7 @@ async def _settle_record(uow: UnitOfWork, row: Row[Any], facts: _Facts, cause: u
     reason = entitlement.reason
     status = _status_of(entitlement)
     await ledger.set_billing(
-        uow.session, row.record_id, status, reason and reason.value, datetime.now(UTC)
+        uow.session, row.record_id, status, reason and reason.value, clock.now()
     )
     return moved
 
@@ -237,7 +238,7 @@ def _record_values(event: ServiceDelivered) -> dict[str, Any]:
         "township_code": event.township_code,
         "village_code": event.village_code,
         "billing_status": BillingStatus.PENDING.value,
-        "evaluated_at": datetime.now(UTC),
+        "evaluated_at": clock.now(),
     }
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Any
 
 from civic.uow import UnitOfWork
+from contracts import calendar
 from contracts.enums import PeriodUnit
 from settlement.domain import performance as rules
-from settlement.domain.months import SHANGHAI, first_day, last_day
+from settlement.domain.months import first_day, last_day
 from settlement.domain.timelines import OrderTimeline
 from settlement.repository import performance as repo
 from settlement.repository import readmodels
@@ -45,9 +45,9 @@ def _count_order(
     score.ordered_services += rules.expected_services(
         order.frequency_times, PeriodUnit(order.frequency_per), days
     )
-    opened = datetime.combine(start, time(), SHANGHAI).astimezone(UTC)
-    closed = datetime.combine(end, time.max, SHANGHAI).astimezone(UTC)
-    if not opened <= order.ordered_at <= closed:
+    opened = calendar.start_of_day(start)
+    closed = calendar.end_of_day(end)
+    if not opened <= order.ordered_at < closed:
         return  # answered-or-not is counted in the month the order was made
     score.orders += 1
     if order.accepted_at is not None:

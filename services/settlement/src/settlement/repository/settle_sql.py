@@ -85,7 +85,7 @@ GROUP BY st.statement_id, a.funding_source
 ISSUE = """
 UPDATE statement st
 SET total_fen = c.total_fen, adjustment_fen = c.adjustment_fen, line_count = c.line_count,
-    version = st.version + 1, issued_at = now()
+    version = st.version + 1, issued_at = :issued_at
 FROM settle_changed c
 WHERE st.statement_id = c.statement_id
 RETURNING st.statement_id

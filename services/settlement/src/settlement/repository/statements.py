@@ -10,6 +10,7 @@ from sqlalchemy import Row, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from civic import clock
 from contracts.enums import FundingSource
 from settlement.domain.statements import CLOSED
 from settlement.orm import (
@@ -44,7 +45,7 @@ async def settle(
         await session.execute(text(sql))
     await session.execute(text(settle_sql.ITEM_TOTALS), params)
     await session.execute(text(settle_sql.SOURCE_TOTALS), params)
-    issued = await session.execute(text(settle_sql.ISSUE))
+    issued = await session.execute(text(settle_sql.ISSUE), {"issued_at": clock.now()})
     return sorted(issued.scalars().all(), key=str)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from civic.errors import Conflict
 from civic.security import Principal
 from civic.uow import UnitOfWork
+from contracts import calendar
 from survey import domain, events, repository
 from survey.domain import SurveyTask
 from survey.handlers.common import (
@@ -75,6 +76,6 @@ def _receipt(
         submission_id=submission_id,
         status=task.status,
         version=task.version,
-        visited_on=cmd.visited_at.astimezone(domain.SHANGHAI).date(),
+        visited_on=calendar.day_of(cmd.visited_at),
         received_at=now,
     )

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from civic.errors import Forbidden, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
-from contracts import divisions
+from contracts import calendar, divisions
 from contracts.divisions import DivisionLevel
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
 from survey import domain, events, repository
@@ -118,4 +118,4 @@ async def assign_team(
         await repository.save_task(uow.session, changed)
         uow.emit(events.team_assigned(changed, changed.team, correlation_id=None))
         await uow.commit()
-    return await read_model(uow, changed or task, now.astimezone(domain.SHANGHAI).date())
+    return await read_model(uow, changed or task, calendar.day_of(now))

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
+from civic import clock
 from contracts import resident_id
 from contracts.enums import SelfCareLevel, ServiceCategory, SpecialCondition
 from contracts.fields import ItemCode
@@ -51,7 +52,7 @@ class HouseholdMember(RequestModel):
     def _valid_id(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        problem = resident_id.validate(value)
+        problem = resident_id.validate(value, today=clock.today())
         if problem is not None:
             raise field_error(problem.value, problem.label_zh)
         return resident_id.normalize(value)
