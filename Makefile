@@ -88,6 +88,7 @@ test-integration: bootstrap
 
 test-e2e: bootstrap
 	@$(BIN)/pytest tests/e2e -m e2e $(PYTEST_ARGS)
+	@$(BIN)/pytest tests/clock_matrix -m e2e $(PYTEST_ARGS)
 
 test-faults: bootstrap
 	@$(BIN)/pytest tests/faults $(PYTEST_ARGS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from civic import clock
@@ -93,16 +93,23 @@ async def accept(api: Api, provider: str, order: dict[str, Any]) -> None:
 async def report_service(
     api: Api, provider: str, order: dict[str, Any], *, minutes_ago: int, worker: str = "w1"
 ) -> Any:
-    """The provider reports one service delivered a while ago today."""
+    """The provider reports a one-minute service that ended ``minutes_ago`` minutes ago.
+
+    A visit cannot begin before the order's first day: for an order placed just after
+    midnight the visit begins with that day. The service date is the Chizhou day it began."""
     token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
     end = clock.now() - timedelta(minutes=minutes_ago)
+    start = end - timedelta(minutes=1)
+    first_day = calendar.start_of_day(date.fromisoformat(order["start_date"]))
+    if start < first_day:
+        start, end = first_day, max(end, first_day + timedelta(seconds=1))
     body = {
         "record_id": str(uuid.uuid4()),
         "order_id": order["order_id"],
         "item_code": order["item_code"],
         "quantity": 1,
-        "service_date": calendar.day_of(end).isoformat(),
-        "started_at": (end - timedelta(minutes=1)).isoformat(),
+        "service_date": calendar.day_of(start).isoformat(),
+        "started_at": start.isoformat(),
         "ended_at": end.isoformat(),
         "worker_ref": worker,
         "recipient_confirmed": True,
@@ -147,7 +154,7 @@ async def recipient_orders(api: Api, recipient_id: str, want: int) -> list[dict[
 
 
 async def approved_with_two_providers(
-    stack: Stack, tag: str
+    stack: Stack, tag: str, *, effective: date | None = None
 ) -> tuple[Case, str, list[tuple[str, dict[str, Any]]]]:
     """A recipient whose meals (LC-03) and cleaning (CL-01) orders providers accepted.
 
@@ -164,7 +171,7 @@ async def approved_with_two_providers(
     assert registered.status_code == 200, registered.text
     await survey_task(case)
     await survey_and_pass(case)
-    decided = await decide(case, approval())
+    decided = await decide(case, approval(effective))
     assert decided.status_code == 201, decided.text
     recipient_id = decided.json()["recipient_id"]
     orders = []
