@@ -1,4 +1,5 @@
-"""The raw limit for a Kafka hop: aiokafka produce → consume round trip on this machine."""
+"""The raw limit for a Kafka hop: aiokafka produce → consume round trip on this machine,
+over the same SCRAM-over-TLS connections the services use."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import uuid
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from civic.bus.access import KafkaAccess
 
-async def _fresh_topic(bootstrap: str) -> str:
+
+async def _fresh_topic(access: KafkaAccess) -> str:
     name = f"bench.rtt.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1)])
@@ -21,13 +24,15 @@ async def _fresh_topic(bootstrap: str) -> str:
     return name
 
 
-async def round_trips(bootstrap: str, count: int = 300, payload_size: int = 1024) -> list[float]:
+async def round_trips(
+    access: KafkaAccess, count: int = 300, payload_size: int = 1024
+) -> list[float]:
     """Measures ``count`` serial produce→consume round trips (seconds each), acks=all."""
-    topic = await _fresh_topic(bootstrap)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    topic = await _fresh_topic(access)
+    producer = AIOKafkaProducer(**access.aiokafka(), acks="all", enable_idempotence=True)
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **access.aiokafka(),
         auto_offset_reset="earliest",
         group_id=None,
         fetch_max_wait_ms=10,

@@ -133,7 +133,7 @@ async def run(recipients: int, changes: int) -> str:
             )
             for s in (*EFFECTS, "review")
         }
-        rtt = await round_trips(stack.kafka_bootstrap, count=300)
+        rtt = await round_trips(stack.kafka_access(), count=300)
         stop, counts = asyncio.Event(), {"applications": 0, "records": 0}
         load = asyncio.create_task(background(stack, orders, stop, counts))
         began = time.perf_counter()

@@ -237,7 +237,7 @@ async def _the_neighbour_year_and_the_follow_up_month_are_chizhou_s(case: Case) 
 async def _a_stop_reaches_providers_ledger_and_board(
     stack: Stack, case: Case, recipient_id: str, orders: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    readers = {p: TopicReader(stack.kafka_bootstrap, topics.provider_orders(p)) for p, _ in orders}
+    readers = {p: TopicReader(stack.kafka_access(), topics.provider_orders(p)) for p, _ in orders}
     for reader in readers.values():
         await reader.__aenter__()
     try:

@@ -59,7 +59,7 @@ async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: S
     registered = await register(case)
     assert registered.status_code == 200, registered.text
 
-    async with TopicReader(e2e_stack.kafka_bootstrap, topics.INTAKE_APPLICATIONS) as reader:
+    async with TopicReader(e2e_stack.kafka_access(), topics.INTAKE_APPLICATIONS) as reader:
         record = await reader.wait_for_raw(
             lambda r: (
                 case.application_id.encode() in r.value and b"ApplicationRegistered" in r.value
@@ -77,7 +77,7 @@ async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: S
 
     # The same record delivered again changes nothing anywhere.
     await produce_raw(
-        e2e_stack.kafka_bootstrap,
+        e2e_stack.kafka_access(),
         topics.INTAKE_APPLICATIONS,
         record.value,
         key=record.key,
@@ -86,7 +86,7 @@ async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: S
     # A malformed record lands in the dead-letter topic; the next good one still flows.
     marker = f"e2e-garbage-{case.trace_id}".encode()
     await produce_raw(
-        e2e_stack.kafka_bootstrap, topics.INTAKE_APPLICATIONS, b"{" + marker, key=record.key
+        e2e_stack.kafka_access(), topics.INTAKE_APPLICATIONS, b"{" + marker, key=record.key
     )
     following = Case(e2e_stack)
     submitted = await submit(following)
@@ -94,9 +94,7 @@ async def test_one_event_reaches_every_subscriber_once_in_one_trace(e2e_stack: S
     assert (await register(following)).status_code == 200
     await survey_task(following)
 
-    async with TopicReader(
-        e2e_stack.kafka_bootstrap, topics.dlq(topics.INTAKE_APPLICATIONS)
-    ) as dlq:
+    async with TopicReader(e2e_stack.kafka_access(), topics.dlq(topics.INTAKE_APPLICATIONS)) as dlq:
         for service in CONSUMERS_OF_INTAKE:
             letter = await dlq.wait_for_raw(
                 lambda r, s=service: (
@@ -148,7 +146,7 @@ async def test_a_wechat_application_becomes_an_approved_recipient_in_one_trace(
     decided = await decide(case, approval())
     assert decided.status_code == 201, decided.text
 
-    async with TopicReader(e2e_stack.kafka_bootstrap, topics.REVIEW_DECISIONS) as reader:
+    async with TopicReader(e2e_stack.kafka_access(), topics.REVIEW_DECISIONS) as reader:
         approved = await reader.wait_for(
             lambda e: (
                 isinstance(e, RecipientApproved) and str(e.application_id) == case.application_id

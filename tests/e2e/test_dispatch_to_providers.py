@@ -33,7 +33,7 @@ async def test_each_provider_reads_only_its_orders_and_its_records_become_delive
         (clean, clean_order, meal_order),
     ):
         async with TopicReader(
-            e2e_stack.kafka_bootstrap, topics.provider_orders(provider)
+            e2e_stack.kafka_access(), topics.provider_orders(provider)
         ) as reader:
             await reader.wait_for(
                 lambda e, o=mine: isinstance(e, OrderAssigned) and str(e.order_id) == o["order_id"]
@@ -86,7 +86,7 @@ async def test_each_provider_reads_only_its_orders_and_its_records_become_delive
     foreign = await care.report_service(case.api, clean, meal_order, minutes_ago=40)
     assert foreign.status_code in (200, 404) and not foreign.json().get("accepted", False)
 
-    async with TopicReader(e2e_stack.kafka_bootstrap, topics.DISPATCH_SERVICES) as services:
+    async with TopicReader(e2e_stack.kafka_access(), topics.DISPATCH_SERVICES) as services:
         for r in recorded:
             delivered = await services.wait_for(
                 lambda e, rid=r.json()["record_id"]: (

@@ -68,7 +68,7 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
     removed_before = removals(await board(e2e_stack))
 
     readers = {
-        p: TopicReader(e2e_stack.kafka_bootstrap, topics.provider_orders(p)) for p, _ in orders
+        p: TopicReader(e2e_stack.kafka_access(), topics.provider_orders(p)) for p, _ in orders
     }
     for reader in readers.values():
         await reader.__aenter__()
@@ -123,7 +123,7 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
         county_code="341702",
     )
     await produce_raw(
-        e2e_stack.kafka_bootstrap,
+        e2e_stack.kafka_access(),
         topics.DISPATCH_SERVICES,
         late.to_json_bytes(),
         key=late.subject_key.encode(),
@@ -196,14 +196,14 @@ async def test_the_city_systems_report_stops_aid_once_even_when_sent_twice(
         return got.json()
 
     await produce_raw(
-        e2e_stack.kafka_bootstrap,
+        e2e_stack.kafka_access(),
         topics.ASSISTANCE_STATUS_INBOUND,
         reports[0].to_json_bytes(),
         key=reports[0].subject_key.encode(),
     )
     await wait_until(lambda: _is(recipient, "status", "stopped"))
     await produce_raw(
-        e2e_stack.kafka_bootstrap,
+        e2e_stack.kafka_access(),
         topics.ASSISTANCE_STATUS_INBOUND,
         reports[1].to_json_bytes(),
         key=reports[1].subject_key.encode(),

@@ -21,7 +21,10 @@ def settings(**values: object) -> ServiceSettings:
     base: dict[str, object] = {
         "service_name": "x",
         "auth_public_key_pem": "k",
-        "database_url": "postgresql+asyncpg://x:y@db/x",
+        "auth_issuer": "https://idp.chizhou.example",
+        "database_url": "postgresql+asyncpg://x:Strong-9f3a1c@db/x",
+        "kafka_password": "Strong-kafka-77a1",
+        "kafka_ca_file": "/etc/ssl/ca.pem",
     }
     return ServiceSettings(**{**base, **values})  # type: ignore[arg-type]
 

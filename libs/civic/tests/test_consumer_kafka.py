@@ -14,6 +14,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import Column, MetaData, Table, Text, Uuid, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from civic.bus.access import KafkaAccess
 from civic.consumer import MessageProcessor, TopicConsumer
 from civic.db import make_engine, make_sessionmaker
 from civic.dlq_cli import list_letters, redrive
@@ -56,9 +57,7 @@ async def consumer_broker(
             raise RuntimeError("cannot apply household of 13")
         await uow.session.execute(insert(effect).values(event_id=event.event_id, note="done"))
 
-    broker = make_broker(
-        infra.kafka_bootstrap, client_id="civic-test", tracer_provider=TracerProvider()
-    )
+    broker = make_broker(infra.kafka, client_id="civic-test", tracer_provider=TracerProvider())
     processor = MessageProcessor(
         consumer,
         uow_factory=lambda: UnitOfWork(db),
@@ -72,8 +71,8 @@ async def consumer_broker(
     await broker.stop()
 
 
-async def produce(bootstrap: str, *values: tuple[bytes, bytes]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def produce(bootstrap: KafkaAccess, *values: tuple[bytes, bytes]) -> None:
+    producer = AIOKafkaProducer(**bootstrap.aiokafka(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for key, value in values:
@@ -110,7 +109,7 @@ async def test_a_redelivered_event_has_one_effect_and_poison_does_not_block(
     after = sample(ApplicationSubmitted, person_id=person, subject_key=str(person))
     marker = uuid.uuid4().hex.encode()
     await produce(
-        infra.kafka_bootstrap,
+        infra.kafka,
         (key, first.to_json_bytes()),
         (key, first.to_json_bytes()),  # the same event again
         (key, b'{"garbage": "' + marker + b'"'),  # not even JSON
@@ -127,7 +126,7 @@ async def test_a_redelivered_event_has_one_effect_and_poison_does_not_block(
             await s.execute(select(func.count()).where(processed_event.c.event_id.in_(mine_ids)))
         ).scalar_one()
     assert n == 2 and inbox == 2  # the duplicate changed nothing; the poison left nothing
-    letters = await list_letters(infra.kafka_bootstrap, TOPIC)
+    letters = await list_letters(infra.kafka, TOPIC)
     mine = [
         x
         for x in letters
@@ -142,12 +141,12 @@ async def test_a_redelivered_event_has_one_effect_and_poison_does_not_block(
 
 async def test_redrive_sends_each_letter_back_once(infra: Infra) -> None:
     marker = uuid.uuid4().hex
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all")
+    producer = AIOKafkaProducer(**infra.kafka.aiokafka(), acks="all")
     await producer.start()
     await producer.send_and_wait(
         topics.dlq(TOPIC), marker.encode(), headers=[("x-dlq-error", b"x")]
     )
     await producer.stop()
-    first = await redrive(infra.kafka_bootstrap, TOPIC)
-    second = await redrive(infra.kafka_bootstrap, TOPIC)
+    first = await redrive(infra.kafka, TOPIC)
+    second = await redrive(infra.kafka, TOPIC)
     assert first >= 1 and second == 0

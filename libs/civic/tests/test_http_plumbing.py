@@ -11,14 +11,13 @@ import httpx
 import pytest
 from fastapi import Depends, FastAPI
 from prometheus_client import generate_latest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 
 from civic.deps import PageNumber
 from civic.errors import Conflict, install_problem_handlers
 from civic.metrics import ServiceMetrics, count_http
 from civic.security import Principal, TokenVerifier, ensure_jurisdiction, require_roles
-from civic.settings import ServiceSettings
 from civic.telemetry import redact, setup_logging
 from contracts.enums import Role
 from devstack import tokens
@@ -226,15 +225,3 @@ def test_log_lines_are_json_with_personal_data_masked(capsys: pytest.CaptureFixt
     logging.getLogger("t").warning("looked up %s", "34170219900307001X")
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert '"service": "civic-test"' in line and "34170219900307001X" not in line
-
-
-def test_placeholder_secrets_are_refused_in_production() -> None:
-    with pytest.raises(ValidationError, match="placeholder"):
-        ServiceSettings(
-            service_name="x",
-            environment="production",
-            auth_public_key_pem="k",
-            database_url="postgresql+asyncpg://u:changethis@db/x",
-        )
-    with pytest.raises(ValidationError, match="asyncpg"):
-        ServiceSettings(service_name="x", auth_public_key_pem="k", database_url="postgresql://db/x")

@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy import Column, MetaData, Table, Text, Uuid, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from civic.bus.access import KafkaAccess
 from civic.db import make_engine, make_sessionmaker
 from civic.kafka import make_broker, outbox_sender
 from civic.messaging_tables import messaging_metadata, outbox_message
@@ -49,11 +50,13 @@ def submitted(person: uuid.UUID | None = None) -> ApplicationSubmitted:
     return sample(ApplicationSubmitted, person_id=person, subject_key=str(person))
 
 
-async def read_topic(bootstrap: str, topic: str, want: set[str], timeout: float = 20) -> list[Any]:
+async def read_topic(
+    bootstrap: KafkaAccess, topic: str, want: set[str], timeout: float = 20
+) -> list[Any]:
     """Reads ``topic`` from the start until every event id in ``want`` was seen."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **bootstrap.aiokafka(),
         auto_offset_reset="earliest",
         group_id=None,
         enable_auto_commit=False,
@@ -102,7 +105,7 @@ async def test_the_relay_publishes_in_order_keyed_by_person_with_trace_headers(
             uow.emit(e)
         await uow.commit()
     tp = TracerProvider()
-    broker = make_broker(infra.kafka_bootstrap, client_id="civic-test", tracer_provider=tp)
+    broker = make_broker(infra.kafka, client_id="civic-test", tracer_provider=tp)
     await broker.start()
     try:
         relay = OutboxRelay(db, outbox_sender(broker))
@@ -111,7 +114,7 @@ async def test_the_relay_publishes_in_order_keyed_by_person_with_trace_headers(
     finally:
         await broker.stop()
     records = await read_topic(
-        infra.kafka_bootstrap, topics.INTAKE_APPLICATIONS, {str(e.event_id) for e in events}
+        infra.kafka, topics.INTAKE_APPLICATIONS, {str(e.event_id) for e in events}
     )
     assert [dict(r.headers)["x-event-id"].decode() for r in records] == [
         str(e.event_id) for e in events
@@ -145,9 +148,7 @@ async def test_metrics_show_the_outbox_backlog_until_the_relay_sends_it(
     waiting = await metrics.render(db)
     assert sample_value(waiting, "civic_outbox_pending_events") == 2  # the event and its mirror
     assert sample_value(waiting, "civic_outbox_oldest_pending_seconds") >= 60
-    broker = make_broker(
-        infra.kafka_bootstrap, client_id="civic-test", tracer_provider=TracerProvider()
-    )
+    broker = make_broker(infra.kafka, client_id="civic-test", tracer_provider=TracerProvider())
     await broker.start()
     try:
         await OutboxRelay(db, outbox_sender(broker)).drain_once()
@@ -166,9 +167,7 @@ async def test_two_relays_never_publish_a_row_twice(
         for e in events:
             uow.emit(e)
         await uow.commit()
-    broker = make_broker(
-        infra.kafka_bootstrap, client_id="civic-test", tracer_provider=TracerProvider()
-    )
+    broker = make_broker(infra.kafka, client_id="civic-test", tracer_provider=TracerProvider())
     await broker.start()
     try:
         relays = [OutboxRelay(db, outbox_sender(broker), batch_size=7) for _ in range(2)]
@@ -184,7 +183,7 @@ async def test_two_relays_never_publish_a_row_twice(
         await broker.stop()
     assert sum(counts) == 120  # with the mirrors
     records = await read_topic(
-        infra.kafka_bootstrap, topics.INTAKE_APPLICATIONS, {str(e.event_id) for e in events}
+        infra.kafka, topics.INTAKE_APPLICATIONS, {str(e.event_id) for e in events}
     )
     assert len(records) == 60
 
@@ -200,15 +199,13 @@ async def test_the_relay_continues_the_trace_of_the_request_that_wrote_the_row(
         async with UnitOfWork(db) as uow:
             uow.emit(event)
             await uow.commit()
-    broker = make_broker(infra.kafka_bootstrap, client_id="civic-test", tracer_provider=tp)
+    broker = make_broker(infra.kafka, client_id="civic-test", tracer_provider=tp)
     await broker.start()
     try:
         await OutboxRelay(db, outbox_sender(broker)).drain_once()
     finally:
         await broker.stop()
-    [record] = await read_topic(
-        infra.kafka_bootstrap, topics.INTAKE_APPLICATIONS, {str(event.event_id)}
-    )
+    [record] = await read_topic(infra.kafka, topics.INTAKE_APPLICATIONS, {str(event.event_id)})
     trace_id = format(request_span.get_span_context().trace_id, "032x")
     assert dict(record.headers)["traceparent"].decode().split("-")[1] == trace_id
     producer_spans = [s for s in exporter.get_finished_spans() if s.kind == trace.SpanKind.PRODUCER]

@@ -21,7 +21,7 @@ def test_token_command_prints_a_verifiable_jwt(
         app, ["token", "--role", "county_admin", "--role", "viewer", "--division", "341702"]
     )
     assert result.exit_code == 0, result.output
-    public = tokens.public_key_path(tmp_path).read_text()
+    public = tokens.public_key_path(tmp_path / "secrets").read_text()
     claims = jwt.decode(
         result.output.strip(), public, algorithms=["RS256"], audience="chizhou-assistance"
     )

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.integration
 
 def test_env_addresses_win(stack: Stack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TEST_KAFKA_BOOTSTRAP", stack.kafka_bootstrap)
+    monkeypatch.setenv("TEST_SECRETS_DIR", str(stack.secrets_dir))
     monkeypatch.setenv("TEST_DATABASE_URL", stack.postgres.url("postgres"))
     with resolve_infra(tmp_path) as infra:
         assert infra.source == "env"
@@ -29,7 +30,7 @@ def test_env_addresses_win(stack: Stack, monkeypatch: pytest.MonkeyPatch, tmp_pa
 def test_half_configured_env_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TEST_KAFKA_BOOTSTRAP", "127.0.0.1:1")
     monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="both"):
+    with pytest.raises(RuntimeError, match="none of them"):
         resolve_infra(tmp_path)
 
 
@@ -50,6 +51,6 @@ async def test_local_launcher_without_docker(
         finally:
             await conn.close()
         infra.create_topics(["devstack.infra-local.v1"], partitions=1)
-        assert "devstack.infra-local.v1" in list_topics(infra.kafka_bootstrap)
+        assert "devstack.infra-local.v1" in list_topics(infra.kafka)
     finally:
         infra.close()

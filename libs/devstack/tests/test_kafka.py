@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from civic.bus.access import KafkaAccess
 from contracts.topics import all_with_dlq
 from devstack.kafka import KafkaServer, create_topics, list_topics
 from devstack.stack import Stack
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 
 async def test_platform_topics_exist_with_configured_partitions(stack: Stack) -> None:
-    topics = set(list_topics(stack.kafka_bootstrap))
+    topics = set(list_topics(stack.kafka_access()))
     assert set(all_with_dlq()) <= topics
     config = stack.kafka.config_file.read_text()
     assert "auto.create.topics.enable=false" in config
@@ -23,13 +24,15 @@ async def test_platform_topics_exist_with_configured_partitions(stack: Stack) ->
 
 def test_create_topics_is_idempotent(stack: Stack) -> None:
     names = [f"devstack.test-{uuid.uuid4().hex[:8]}.v1", f"devstack.test-{uuid.uuid4().hex[:8]}.v1"]
-    assert create_topics(stack.kafka_bootstrap, names, partitions=2) == names
-    assert create_topics(stack.kafka_bootstrap, names, partitions=2) == []
-    assert set(names) <= set(list_topics(stack.kafka_bootstrap))
+    assert create_topics(stack.kafka_access(), names, partitions=2) == names
+    assert create_topics(stack.kafka_access(), names, partitions=2) == []
+    assert set(names) <= set(list_topics(stack.kafka_access()))
 
 
-async def _round_trip(bootstrap: str, topic: str) -> tuple[bytes | None, bytes | None, list]:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+async def _round_trip(
+    bootstrap: KafkaAccess, topic: str
+) -> tuple[bytes | None, bytes | None, list]:
+    producer = AIOKafkaProducer(**bootstrap.aiokafka())
     await producer.start()
     try:
         await producer.send_and_wait(topic, b"hello", key=b"k1", headers=[("h", b"v")])
@@ -37,7 +40,7 @@ async def _round_trip(bootstrap: str, topic: str) -> tuple[bytes | None, bytes |
         await producer.stop()
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **bootstrap.aiokafka(),
         group_id=f"g-{uuid.uuid4().hex[:6]}",
         auto_offset_reset="earliest",
     )
@@ -52,22 +55,22 @@ async def _round_trip(bootstrap: str, topic: str) -> tuple[bytes | None, bytes |
 
 async def test_produce_and_consume_one_message(stack: Stack) -> None:
     topic = f"devstack.roundtrip-{uuid.uuid4().hex[:8]}.v1"
-    create_topics(stack.kafka_bootstrap, [topic], partitions=1)
-    key, value, headers = await _round_trip(stack.kafka_bootstrap, topic)
+    create_topics(stack.kafka_access(), [topic], partitions=1)
+    key, value, headers = await _round_trip(stack.kafka_access(), topic)
     assert (key, value, headers) == (b"k1", b"hello", [("h", b"v")])
 
 
 async def test_broker_comes_back_after_kill_hard(stack: Stack) -> None:
     topic = f"devstack.crash-{uuid.uuid4().hex[:8]}.v1"
-    create_topics(stack.kafka_bootstrap, [topic], partitions=1)
+    create_topics(stack.kafka_access(), [topic], partitions=1)
     old_pid = stack.kafka.pid()
     stack.kafka.kill_hard()
     assert not stack.kafka.is_running()
     stack.kafka.start()
     stack.kafka.wait_ready(60)
     assert stack.kafka.pid() != old_pid
-    assert topic in list_topics(stack.kafka_bootstrap)
-    _, value, _ = await _round_trip(stack.kafka_bootstrap, topic)
+    assert topic in list_topics(stack.kafka_access())
+    _, value, _ = await _round_trip(stack.kafka_access(), topic)
     assert value == b"hello"
 
 

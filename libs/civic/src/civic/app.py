@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 from collections.abc import AsyncIterator, Sequence
 from functools import partial
 from typing import Any
@@ -14,7 +15,7 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 
-from civic.errors import install_problem_handlers
+from civic.errors import Unauthorized, install_problem_handlers
 from civic.metrics import CONTENT_TYPE, count_http
 from civic.runtime import Runtime
 
@@ -62,6 +63,11 @@ def _health_router() -> APIRouter:
     async def metrics(request: Request) -> Response:
         """HTTP answers, Kafka message outcomes and the outbox backlog, for Prometheus."""
         runtime: Runtime = request.app.state.runtime
+        token = runtime.settings.metrics_token
+        expected = f"Bearer {token.get_secret_value()}" if token is not None else None
+        given = request.headers.get("authorization", "")
+        if expected is not None and not hmac.compare_digest(given, expected):
+            raise Unauthorized("监控指标需要令牌", code="metrics_token_required")
         body = await runtime.metrics.render(runtime.sessionmaker)
         return Response(body, media_type=CONTENT_TYPE)
 
@@ -86,7 +92,17 @@ def create_service_app(
     version: str = "0.1.0",
 ) -> FastAPI:
     """Builds a service's FastAPI app around its runtime."""
-    app = FastAPI(title=title, description=description, version=version, lifespan=_serve)
+    docs = runtime.settings.serve_docs()
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=_serve,
+        # Off by default outside local: the API's shape is no business of strangers.
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.state.runtime = runtime
     app.include_router(_health_router())
     for router in routers:

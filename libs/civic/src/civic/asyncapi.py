@@ -9,8 +9,12 @@ from civic.runtime import Runtime
 
 #: Settings that let a service be wired for documentation without any server.
 DOCS_ENV = {
+    "environment": "local",
     "database_url": "postgresql+asyncpg://docs@127.0.0.1:5432/docs",
     "auth_public_key_pem": "not-used-for-docs",
+    "kafka_password": "not-used-for-docs",
+    "kafka_ca_file": "not-read-for-docs.pem",
+    "provisioner_password": "not-used-for-docs",  # dispatch's second principal
     "asyncapi_docs": True,
 }
 

@@ -1,4 +1,8 @@
-"""List and re-drive dead letters: ``civic-dlq list|redrive --topic <topic>``.
+"""List and re-drive dead letters: ``civic-dlq list|redrive <topic>``, as ``operations``.
+
+Operations is the one principal that may read dead letters and write them back
+(``civic.bus.grants``); its credentials come from ``KAFKA_USERNAME``/``KAFKA_PASSWORD_FILE``
+and the CA from ``KAFKA_CA_FILE``.
 
 Re-driving republishes the original payload and headers to the original topic and
 commits its progress in the consumer group ``civic-dlq-redrive``, so running it twice
@@ -9,25 +13,38 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from civic.bus.access import KafkaAccess
+from civic.bus.grants import OPERATIONS
+from civic.settings import read_secret
 from contracts import topics
 
 app = typer.Typer(help="死信队列工具 (dead-letter tools)", no_args_is_help=True)
 REDRIVE_GROUP = "civic-dlq-redrive"
 Bootstrap = Annotated[str, typer.Option(envvar="KAFKA_BOOTSTRAP_SERVERS")]
+User = Annotated[str, typer.Option(envvar="KAFKA_USERNAME")]
+PasswordFile = Annotated[Path, typer.Option(envvar="KAFKA_PASSWORD_FILE")]
+CaFile = Annotated[Path, typer.Option(envvar="KAFKA_CA_FILE")]
+
+
+def _access(bootstrap: str, user: str, password_file: Path, ca_file: Path) -> KafkaAccess:
+    password = read_secret(None, password_file)
+    assert password is not None
+    return KafkaAccess(bootstrap, user, password, ca_file)
 
 
 def _headers(raw: list[tuple[str, bytes]] | None) -> dict[str, str]:
     return {k: v.decode(errors="replace") for k, v in raw or []}
 
 
-async def _partitions(bootstrap: str, topic: str) -> list[int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _partitions(access: KafkaAccess, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(**access.aiokafka())
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
@@ -36,16 +53,16 @@ async def _partitions(bootstrap: str, topic: str) -> list[int]:
     return [p["partition"] for d in described for p in d.get("partitions", [])]
 
 
-async def _read_all(bootstrap: str, dlq_topic: str, group: str | None) -> list[Any]:
+async def _read_all(access: KafkaAccess, dlq_topic: str, group: str | None) -> list[Any]:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **access.aiokafka(),
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
     await consumer.start()
     try:
-        parts = await _partitions(bootstrap, dlq_topic)
+        parts = await _partitions(access, dlq_topic)
         if not parts:
             return []
         tps = [TopicPartition(dlq_topic, p) for p in parts]
@@ -65,9 +82,9 @@ async def _read_all(bootstrap: str, dlq_topic: str, group: str | None) -> list[A
         await consumer.stop()
 
 
-async def list_letters(bootstrap: str, topic: str) -> list[dict[str, object]]:
+async def list_letters(access: KafkaAccess, topic: str) -> list[dict[str, object]]:
     """Reads every dead letter of ``topic`` (without moving any group)."""
-    records = await _read_all(bootstrap, topics.dlq(topic), None)
+    records = await _read_all(access, topics.dlq(topic), None)
     return [
         {
             "partition": r.partition,
@@ -80,10 +97,10 @@ async def list_letters(bootstrap: str, topic: str) -> list[dict[str, object]]:
     ]
 
 
-async def redrive(bootstrap: str, topic: str) -> int:
+async def redrive(access: KafkaAccess, topic: str) -> int:
     """Republishes dead letters not yet re-driven to ``topic``; returns how many."""
-    records = await _read_all(bootstrap, topics.dlq(topic), REDRIVE_GROUP)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    records = await _read_all(access, topics.dlq(topic), REDRIVE_GROUP)
+    producer = AIOKafkaProducer(**access.aiokafka(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for r in records:
@@ -96,16 +113,30 @@ async def redrive(bootstrap: str, topic: str) -> int:
 
 
 @app.command("list")
-def list_command(topic: str, bootstrap: Bootstrap = "127.0.0.1:19092") -> None:
+def list_command(
+    topic: str,
+    password_file: PasswordFile,
+    ca_file: CaFile,
+    bootstrap: Bootstrap = "127.0.0.1:19092",
+    user: User = OPERATIONS,
+) -> None:
     """Prints the dead letters of TOPIC as JSON lines."""
-    for letter in asyncio.run(list_letters(bootstrap, topic)):
+    access = _access(bootstrap, user, password_file, ca_file)
+    for letter in asyncio.run(list_letters(access, topic)):
         typer.echo(json.dumps(letter, ensure_ascii=False))
 
 
 @app.command("redrive")
-def redrive_command(topic: str, bootstrap: Bootstrap = "127.0.0.1:19092") -> None:
+def redrive_command(
+    topic: str,
+    password_file: PasswordFile,
+    ca_file: CaFile,
+    bootstrap: Bootstrap = "127.0.0.1:19092",
+    user: User = OPERATIONS,
+) -> None:
     """Republishes TOPIC's dead letters that were not re-driven before."""
-    typer.echo(f"re-drove {asyncio.run(redrive(bootstrap, topic))} message(s) to {topic}")
+    access = _access(bootstrap, user, password_file, ca_file)
+    typer.echo(f"re-drove {asyncio.run(redrive(access, topic))} message(s) to {topic}")
 
 
 def main() -> None:

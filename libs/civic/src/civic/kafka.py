@@ -12,6 +12,7 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
 from civic import clock
+from civic.bus.access import KafkaAccess
 from civic.consumer import DeadLetter, Delivery, MessageProcessor
 from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRow
@@ -22,13 +23,16 @@ DLQ_HEADER_PREFIX = "x-dlq-"
 
 
 def make_broker(
-    bootstrap_servers: str, *, client_id: str, tracer_provider: TracerProvider
+    access: KafkaAccess, *, client_id: str, tracer_provider: TracerProvider, for_docs: bool = False
 ) -> KafkaBroker:
-    """Builds the broker: acks from all replicas, idempotent producer, trace headers."""
+    """Builds the broker: SCRAM over TLS, acks from all replicas, idempotent producer."""
     # aiokafka defaults to acks=1 without idempotence; a lost or doubled event here
     # would be a lost stop order or a doubled payment.
     return KafkaBroker(
-        bootstrap_servers,
+        access.bootstrap,
+        security=access.faststream(for_docs=for_docs),
+        # Topics are provisioned with their ACLs; a service may not (and need not) create any.
+        allow_auto_create_topics=False,
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

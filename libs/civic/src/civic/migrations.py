@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 from alembic import context
 from sqlalchemy import MetaData, pool
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from civic.messaging_tables import messaging_metadata
+from civic.settings import with_password
 
 
 def _run_sync(connection: Connection, metadata: list[MetaData]) -> None:
@@ -31,6 +33,8 @@ def run_migrations(service_metadata: MetaData) -> None:
     url = os.environ.get("DATABASE_URL") or context.config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("set DATABASE_URL to the service's database")
+    password_file = os.environ.get("DATABASE_PASSWORD_FILE")
+    url = with_password(url, Path(password_file) if password_file else None)
     asyncio.run(_run_async(url, [service_metadata, messaging_metadata]))
 
 

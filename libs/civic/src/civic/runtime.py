@@ -58,11 +58,14 @@ def build_runtime(
         clock.use(settings.clock())
     setup_logging(settings.service_name, settings.log_level)
     provider = setup_tracing(settings.service_name, settings.otel_exporter_otlp_endpoint)
-    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    engine = make_engine(settings.database_dsn(), pool_size=settings.database_pool_size)
     instrument_engine(engine, provider)
     sessionmaker = make_sessionmaker(engine)
     broker = make_broker(
-        settings.kafka_bootstrap_servers, client_id=settings.service_name, tracer_provider=provider
+        settings.kafka_access(),
+        client_id=settings.service_name,
+        tracer_provider=provider,
+        for_docs=settings.asyncapi_docs,
     )
     relay = OutboxRelay(
         sessionmaker,

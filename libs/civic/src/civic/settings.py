@@ -1,16 +1,50 @@
-"""Typed settings every service reads from its environment."""
+"""Typed settings every service reads from its environment, safe by default.
+
+``ENVIRONMENT`` defaults to ``production``: a development key, the development token issuer,
+a password equal to its user name or a placeholder password is refused unless
+``ENVIRONMENT=local`` is set explicitly. Kafka is reached only with SCRAM over TLS. Secrets
+may be given in files (``*_FILE``), as compose and the launcher do.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from civic.bus.access import SECURITY_PROTOCOL, KafkaAccess
 from civic.clock import Clock
 
-_PLACEHOLDERS = ("changethis", "changeme", "password", "secret", "postgres:postgres@")
+#: The issuer of the tokens ``devstack token`` mints; only local runs may trust it.
+DEV_ISSUER = "chizhou-assistance-dev"
+_PLACEHOLDERS = ("changethis", "changeme", "password", "secret", "postgres")
+
+
+class UnsafeSetting(ValueError):
+    """A setting that would open the service to anyone outside ENVIRONMENT=local."""
+
+    def __init__(self, setting: str, why: str) -> None:
+        super().__init__(f"{setting}: {why}")
+        self.setting = setting
+
+
+def with_password(url: str, password_file: Path | None) -> str:
+    """``url`` carrying the password kept in ``password_file`` (unchanged without one)."""
+    if password_file is None:
+        return url
+    parts = urlsplit(url)
+    netloc = f"{parts.username}:{password_file.read_text().strip()}@{parts.hostname or ''}"
+    return urlunsplit(parts._replace(netloc=netloc + (f":{parts.port}" if parts.port else "")))
+
+
+def read_secret(value: SecretStr | None, file: Path | None) -> str | None:
+    """A secret given inline or as a file (the file wins; surrounding blanks dropped)."""
+    if file is not None:
+        return file.read_text().strip()
+    return value.get_secret_value() if value is not None else None
 
 
 class ServiceSettings(BaseSettings):
@@ -19,15 +53,34 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     service_name: str
-    environment: Literal["local", "test", "staging", "production"] = "local"
+    environment: Literal["local", "staging", "production"] = Field(
+        default="production",
+        description="local allows development keys and the development token issuer.",
+    )
     http_port: int = 8000
-    database_url: str = Field(description="postgresql+asyncpg://user:pass@host:port/db")
+    database_url: str = Field(description="postgresql+asyncpg://user[:pass]@host:port/db")
+    database_password_file: Path | None = Field(
+        default=None, description="The database password, put into DATABASE_URL."
+    )
     database_pool_size: int = 10
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
-    auth_issuer: str = "chizhou-assistance-dev"
+    kafka_security_protocol: str = Field(
+        default=SECURITY_PROTOCOL, description="Always SASL_SSL: the bus has no PLAINTEXT."
+    )
+    kafka_username: str | None = Field(default=None, description="Default: the service name.")
+    kafka_password: SecretStr | None = None
+    kafka_password_file: Path | None = None
+    kafka_ca_file: Path | None = Field(default=None, description="The platform CA (PEM).")
+    auth_issuer: str = DEV_ISSUER
     auth_audience: str = "chizhou-assistance"
     auth_public_key_file: Path | None = None
     auth_public_key_pem: str | None = None
+    docs_enabled: bool | None = Field(
+        default=None, description="Serve /docs and /openapi.json (default: local only)."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="If set, /metrics needs 'Authorization: Bearer <token>'."
+    )
     otel_exporter_otlp_endpoint: str | None = None
     log_level: str = "INFO"
     consumer_max_attempts: int = Field(default=5, ge=1)
@@ -56,24 +109,67 @@ class ServiceSettings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _no_placeholder_secrets_outside_local(self) -> ServiceSettings:
-        if self.environment in ("staging", "production"):
-            if self.clock_start is not None:
-                raise ValueError(
-                    f"CLOCK_START is for development and tests only; unset it in {self.environment}"
-                )
-            lowered = self.database_url.lower()
-            for marker in _PLACEHOLDERS:
-                if marker in lowered:
-                    raise ValueError(
-                        f"database_url contains the placeholder {marker!r}; set a real secret "
-                        f"before running in {self.environment}"
-                    )
+    def _safe_outside_local(self) -> Self:
         if self.auth_public_key_file is None and self.auth_public_key_pem is None:
             raise ValueError(
                 "set AUTH_PUBLIC_KEY_FILE or AUTH_PUBLIC_KEY_PEM (the token issuer's key)"
             )
+        self._check_kafka()
+        if self.environment != "local":
+            for setting, why in self.unsafe_outside_local():
+                raise UnsafeSetting(setting, f"{why} (refused unless ENVIRONMENT=local)")
         return self
+
+    def _check_kafka(self) -> None:
+        plaintext = "PLAINTEXT://" in self.kafka_bootstrap_servers.upper()
+        if self.kafka_security_protocol.upper() != SECURITY_PROTOCOL or plaintext:
+            raise UnsafeSetting(
+                "KAFKA_SECURITY_PROTOCOL",
+                "the bus accepts only SASL_SSL (SCRAM over TLS); PLAINTEXT is not offered",
+            )
+        if self.kafka_password is None and self.kafka_password_file is None:
+            raise UnsafeSetting("KAFKA_PASSWORD", "set KAFKA_PASSWORD or KAFKA_PASSWORD_FILE")
+        if self.kafka_ca_file is None:
+            raise UnsafeSetting("KAFKA_CA_FILE", "set the platform CA certificate (PEM)")
+
+    def unsafe_outside_local(self) -> list[tuple[str, str]]:
+        """Each setting that only a local run may have, with why (subclasses add theirs)."""
+        found: list[tuple[str, str]] = []
+        if self.clock_start is not None:
+            found.append(("CLOCK_START", "a started clock is for development and tests only"))
+        if self.auth_issuer == DEV_ISSUER:
+            found.append(("AUTH_ISSUER", "the development token issuer"))
+        user, password = self.database_login()
+        if password is None or password == user or password.lower() in _PLACEHOLDERS:
+            found.append(("DATABASE_URL", "no password, or a placeholder, or the user's name"))
+        kafka = self.kafka_access()
+        if kafka.password == kafka.username or kafka.password.lower() in _PLACEHOLDERS:
+            found.append(("KAFKA_PASSWORD", "a placeholder, or the user's name"))
+        return found
+
+    def database_login(self) -> tuple[str | None, str | None]:
+        """The user name and password the database URL will carry."""
+        parts = urlsplit(self.database_url)
+        password = read_secret(None, self.database_password_file)
+        if password is None and parts.password is not None:
+            password = unquote(parts.password)
+        return parts.username, password
+
+    def database_dsn(self) -> str:
+        """DATABASE_URL, with the password from DATABASE_PASSWORD_FILE when given."""
+        return with_password(self.database_url, self.database_password_file)
+
+    def kafka_access(self) -> KafkaAccess:
+        """This service's principal on the bus."""
+        password = read_secret(self.kafka_password, self.kafka_password_file)
+        assert password is not None  # checked at start-up
+        assert self.kafka_ca_file is not None
+        user = self.kafka_username or self.service_name
+        return KafkaAccess(self.kafka_bootstrap_servers, user, password, self.kafka_ca_file)
+
+    def serve_docs(self) -> bool:
+        """Whether /docs and /openapi.json are served."""
+        return self.environment == "local" if self.docs_enabled is None else self.docs_enabled
 
     def clock(self) -> Clock:
         """The process's clock: the machine's, or one started at ``clock_start``."""

@@ -136,7 +136,7 @@ def token(
     """Print a dev JWT signed with the stack's key."""
     try:
         jwt_text = tokens.mint(
-            state_dir(),
+            _stack().secrets_dir,
             user_id=user,
             roles=role,
             division=division,
@@ -162,7 +162,7 @@ def trace(trace_id: Annotated[str, typer.Argument(help="32 hex digits.")]) -> No
 def topics() -> None:
     """List the broker's topics; '*' marks platform topics from contracts.topics."""
     try:
-        existing = list_topics(_stack().kafka_bootstrap)
+        existing = list_topics(_stack().kafka_access())
     except Exception as exc:  # aiokafka raises several connection error types
         raise _fail(DevstackError(f"kafka not reachable: {exc!r}")) from exc
     expected = set(all_with_dlq())

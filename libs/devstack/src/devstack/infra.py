@@ -1,7 +1,10 @@
 """A real Kafka broker and PostgreSQL server for test sessions, from wherever one is available.
 
-Order: addresses in ``TEST_KAFKA_BOOTSTRAP`` + ``TEST_DATABASE_URL``; else testcontainers when a
-Docker engine answers; else the project's own launcher (Kafka jars + Debian PostgreSQL).
+Order: addresses in ``TEST_KAFKA_BOOTSTRAP`` + ``TEST_DATABASE_URL`` (with the secrets folder
+of that broker in ``TEST_SECRETS_DIR``); else PostgreSQL from testcontainers when a Docker
+engine answers; else the project's own launcher (Debian PostgreSQL). Kafka always runs
+secured (SCRAM over TLS, ACLs): testcontainers' Kafka offers no SASL_SSL, so where no broker
+is given the launcher's own broker from Maven jars is used, on every machine.
 ``DEVSTACK_INFRA=env|docker|local`` forces one of them.
 """
 
@@ -20,12 +23,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from civic.bus.access import KafkaAccess
+from civic.secrets import password_of
 from devstack import procs
-from devstack.kafka import KafkaServer, create_topics
+from devstack.kafka import KafkaServer, create_topics, provision_bus
 from devstack.postgres import DB_NAME, PostgresServer
 from devstack.procs import DevstackError
 
-CP_KAFKA_IMAGE = "confluentinc/cp-kafka:7.6.0"
 POSTGRES_IMAGE = "postgres:16"
 
 
@@ -34,9 +38,22 @@ class Infra:
     """Addresses of a running broker and database server, and how to release them."""
 
     kafka_bootstrap: str
+    secrets_dir: Path  # the broker's CA and every principal's password
     admin_database_url: str  # postgresql+asyncpg://…/postgres, allowed to CREATE DATABASE
     source: str  # "env", "docker" or "local"
     closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def access(self, principal: str = "admin") -> KafkaAccess:
+        """How ``principal`` connects; tests observe and inject as the super user ``admin``."""
+        ca = self.secrets_dir / "kafka" / "ca.crt"
+        return KafkaAccess(
+            self.kafka_bootstrap, principal, password_of(self.secrets_dir, principal), ca
+        )
+
+    @property
+    def kafka(self) -> KafkaAccess:
+        """The super user's access (test harness only)."""
+        return self.access()
 
     def database_url(self, name: str) -> str:
         """The admin URL pointed at database ``name``."""
@@ -53,7 +70,7 @@ class Infra:
 
     def create_topics(self, names: Iterable[str], partitions: int = 6) -> list[str]:
         """Idempotently creates topics; returns those created."""
-        return create_topics(self.kafka_bootstrap, names, partitions)
+        return create_topics(self.kafka, names, partitions)
 
     def close(self) -> None:
         """Stops whatever this object started (nothing for env-provided addresses)."""
@@ -85,10 +102,13 @@ async def _create_database(dsn: str, name: str) -> None:
 
 def _from_env() -> Infra | None:
     kafka, db = os.environ.get("TEST_KAFKA_BOOTSTRAP"), os.environ.get("TEST_DATABASE_URL")
-    if kafka and db:
-        return Infra(kafka, db, "env")
-    if kafka or db:
-        raise DevstackError("set both TEST_KAFKA_BOOTSTRAP and TEST_DATABASE_URL, or neither")
+    secrets = os.environ.get("TEST_SECRETS_DIR")
+    if kafka and db and secrets:
+        return Infra(kafka, Path(secrets), db, "env")
+    if kafka or db or secrets:
+        raise DevstackError(
+            "set TEST_KAFKA_BOOTSTRAP, TEST_SECRETS_DIR and TEST_DATABASE_URL, or none of them"
+        )
     return None
 
 
@@ -103,37 +123,43 @@ def docker_available() -> bool:
     return True
 
 
-def _container_classes() -> tuple[Any, Any]:
+def _postgres_container() -> Any:
     try:
-        from testcontainers.community.kafka import KafkaContainer
         from testcontainers.community.postgres import PostgresContainer
     except ImportError:  # testcontainers 4.14 and older
-        from testcontainers.kafka import KafkaContainer
         from testcontainers.postgres import PostgresContainer
-    return KafkaContainer, PostgresContainer
+    pg = PostgresContainer(
+        POSTGRES_IMAGE,
+        username="postgres",
+        password="postgres",
+        dbname="postgres",
+        driver="asyncpg",
+    )
+    pg.start()
+    return pg
 
 
-def _from_docker() -> Infra:
-    kafka_cls, postgres_cls = _container_classes()
-    infra = Infra("", "", "docker")
-    kafka = kafka_cls(CP_KAFKA_IMAGE).with_kraft()
+def _local_kafka(state_dir: Path, ports: dict[str, int], partitions: int) -> KafkaServer:
+    kafka = KafkaServer(
+        state_dir / "kafka", ports["kafka"], ports["controller"], partitions=partitions
+    )
+    kafka.libs()  # Maven, if needed, before the clock of wait_ready starts
     kafka.start()
-    infra.closers.append(kafka.stop)
+    return kafka
+
+
+def _from_docker(state_dir: Path, partitions: int) -> Infra:
+    kafka = _local_kafka(state_dir, _local_ports(state_dir), partitions)
+    infra = Infra(kafka.bootstrap, kafka.secrets_dir, "", "docker", [kafka.stop])
     try:
-        pg = postgres_cls(
-            POSTGRES_IMAGE,
-            username="postgres",
-            password="postgres",
-            dbname="postgres",
-            driver="asyncpg",
-        )
-        pg.start()
+        pg = _postgres_container()
+        infra.closers.append(pg.stop)
+        infra.admin_database_url = pg.get_connection_url()
+        kafka.wait_ready(90)
+        provision_bus(kafka)
     except Exception:
         infra.close()
         raise
-    infra.closers.append(pg.stop)
-    infra.kafka_bootstrap = kafka.get_bootstrap_server()
-    infra.admin_database_url = pg.get_connection_url()
     return infra
 
 
@@ -154,17 +180,15 @@ def _local_ports(state_dir: Path) -> dict[str, int]:
 
 def _from_local(state_dir: Path, partitions: int) -> Infra:
     ports = _local_ports(state_dir)
-    kafka = KafkaServer(
-        state_dir / "kafka", ports["kafka"], ports["controller"], partitions=partitions
-    )
     pg = PostgresServer(state_dir / "postgres", ports["postgres"])
-    infra = Infra(kafka.bootstrap, pg.url("postgres"), "local", [pg.stop, kafka.stop])
+    kafka = _local_kafka(state_dir, ports, partitions)
+    infra = Infra(kafka.bootstrap, kafka.secrets_dir, pg.url("postgres"), "local")
+    infra.closers += [pg.stop, kafka.stop]
     try:
-        kafka.libs()  # Maven, if needed, before the clock of wait_ready starts
-        kafka.start()
         pg.start()
         pg.wait_ready(60)
         kafka.wait_ready(90)
+        provision_bus(kafka)
     except Exception:
         infra.close()
         raise
@@ -181,7 +205,7 @@ def resolve_infra(state_dir: Path, *, partitions: int = 6) -> Infra:
     errors: list[str] = []
     if forced in ("", "docker"):
         if docker_available():
-            return _from_docker()
+            return _from_docker(Path(state_dir), partitions)
         errors.append("no Docker engine answered")
     if forced in ("", "local"):
         try:

@@ -1,18 +1,25 @@
-"""A single-node Apache Kafka 4 broker (KRaft, combined mode) run from Maven Central jars."""
+"""A single-node Apache Kafka 4 broker (KRaft, combined mode) run from Maven Central jars.
+
+Secured as in production: clients authenticate with SCRAM-SHA-512 over TLS (the CA and the
+broker's certificate are made on first run under the state folder's ``secrets/``), the
+StandardAuthorizer denies whatever no ACL allows, and there is no PLAINTEXT listener.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import subprocess
 import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 
+from civic.bus.access import KafkaAccess
+from civic.bus.admin import BusAdmin
+from civic.bus.platform import provision
+from civic.secrets import ensure_secrets, password_of
 from devstack import procs
 from devstack.jars import ensure_jars
 from devstack.procs import DevstackError
@@ -36,16 +43,44 @@ JVM_OPTS = (
 )
 
 
-def _properties(port: int, controller_port: int, data_dir: Path, partitions: int) -> str:
+def _properties(
+    port: int, controller_port: int, data_dir: Path, partitions: int, secrets: Path
+) -> str:
+    kafka = secrets / "kafka"
+    admin, controller = password_of(secrets, "admin"), password_of(secrets, "controller")
+    scram = "org.apache.kafka.common.security.scram.ScramLoginModule"
+    plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
     settings = {
         "process.roles": "broker,controller",
         "node.id": "1",
         "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
-        "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
-        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
+        # Clients and brokers: SCRAM over TLS only. The controller listens on loopback with
+        # a static PLAIN user, so no unauthenticated process can reach it either.
+        "listeners": f"CLIENT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"CLIENT://127.0.0.1:{port}",
+        "listener.security.protocol.map": "CLIENT:SASL_SSL,CONTROLLER:SASL_PLAINTEXT",
         "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "inter.broker.listener.name": "CLIENT",
+        "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        "listener.name.client.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+        "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+        "sasl.mechanism.controller.protocol": "PLAIN",
+        "listener.name.client.scram-sha-512.sasl.jaas.config": (
+            f'{scram} required username="admin" password="{admin}";'
+        ),
+        "listener.name.controller.plain.sasl.jaas.config": (
+            f'{plain} required username="controller" password="{controller}" '
+            f'user_controller="{controller}";'
+        ),
+        "ssl.keystore.type": "PEM",
+        "ssl.keystore.location": str(kafka / "broker.pem"),
+        "ssl.truststore.type": "PEM",
+        "ssl.truststore.location": str(kafka / "ca.crt"),
+        "ssl.client.auth": "none",
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found": "false",
+        "super.users": "User:admin;User:controller",
         "log.dirs": str(data_dir),
         "num.partitions": str(partitions),
         "default.replication.factor": "1",
@@ -82,8 +117,11 @@ class KafkaServer:
         *,
         partitions: int = 6,
         libs_dir: Path | None = None,
+        secrets_dir: Path | None = None,
     ) -> None:
         self.state_dir = Path(state_dir)
+        #: Where the CA, the broker's certificate and every principal's password live.
+        self.secrets_dir = secrets_dir or self.state_dir / "secrets"
         self.port = port
         self.controller_port = controller_port
         self.partitions = partitions
@@ -94,6 +132,15 @@ class KafkaServer:
     def bootstrap(self) -> str:
         """host:port for clients."""
         return f"127.0.0.1:{self.port}"
+
+    def access(self, principal: str = "admin") -> KafkaAccess:
+        """How ``principal`` connects (SCRAM over TLS with the platform's CA)."""
+        return KafkaAccess(
+            self.bootstrap,
+            principal,
+            password_of(self.secrets_dir, principal),
+            self.secrets_dir / "kafka" / "ca.crt",
+        )
 
     @property
     def config_file(self) -> Path:
@@ -142,10 +189,15 @@ class KafkaServer:
     def prepare(self) -> None:
         """Writes server.properties and formats the storage directory once."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        text = _properties(self.port, self.controller_port, self.data_dir, self.partitions)
-        self.config_file.write_text(text)
+        ensure_secrets(self.secrets_dir)
+        props = _properties(
+            self.port, self.controller_port, self.data_dir, self.partitions, self.secrets_dir
+        )
+        self.config_file.touch(mode=0o600)  # it holds the admin and controller passwords
+        self.config_file.write_text(props)
         if (self.data_dir / "meta.properties").exists():
             return
+        admin = password_of(self.secrets_dir, "admin")
         cmd = self._java(
             "kafka.tools.StorageTool",
             "format",
@@ -155,6 +207,8 @@ class KafkaServer:
             f"--cluster-id={self._cluster_id()}",
             "-c",
             str(self.config_file),
+            # The super user exists from the first start; the others are made by provisioning.
+            f"--add-scram=SCRAM-SHA-512=[name=admin,password={admin}]",
             jvm=("-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
         )
         procs.run_checked(cmd, what="kafka storage format", timeout=120)
@@ -181,7 +235,7 @@ class KafkaServer:
                 raise DevstackError(f"kafka exited during start:\n{procs.tail(self.log_file)}")
             if procs.port_open(self.port):
                 try:
-                    procs.run_coro(lambda: probe(self.bootstrap))
+                    procs.run_coro(lambda: probe(self.access()))
                     return
                 except Exception as exc:  # not ready yet; aiokafka raises several types
                     last_error = exc
@@ -217,9 +271,9 @@ class KafkaServer:
         self.wait_ready(timeout)
 
 
-async def probe(bootstrap: str) -> list[str]:
+async def probe(access: KafkaAccess) -> list[str]:
     """Describes the cluster and lists topics; raises when the broker does not answer."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    admin = AIOKafkaAdminClient(**access.aiokafka(), request_timeout_ms=5000)
     await admin.start()
     try:
         await admin.describe_cluster()
@@ -228,67 +282,19 @@ async def probe(bootstrap: str) -> list[str]:
         await admin.close()
 
 
-async def create_topics_async(
-    bootstrap: str, names: Iterable[str], partitions: int = 6, replication: int = 1
-) -> list[str]:
-    """Creates the missing topics among ``names``; returns those it created."""
-    wanted = list(dict.fromkeys(names))
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [name for name in wanted if name not in existing]
-        if not missing:
-            return []
-        response = await admin.create_topics(
-            [NewTopic(name, partitions, replication) for name in missing]
-        )
-        _raise_topic_errors(response.topic_errors)
-        await _wait_for_leaders(admin, wanted)
-        return missing
-    finally:
-        await admin.close()
-
-
-async def _wait_for_leaders(admin: AIOKafkaAdminClient, names: list[str]) -> None:
-    # Creation returns before metadata has spread; clients would briefly see unknown topics.
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        described = await admin.describe_topics(names)
-        if all(_has_leaders(topic) for topic in described) and len(described) == len(names):
-            return
-        await asyncio.sleep(0.1)
-    raise DevstackError(f"topics not ready after 30s: {names}")
-
-
-def _has_leaders(topic: dict[str, Any]) -> bool:
-    partitions = topic.get("partitions") or []
-    return (
-        topic.get("error_code") == 0
-        and all(p["leader"] >= 0 for p in partitions)
-        and bool(partitions)
+def provision_bus(server: KafkaServer, *, replication: int = 1) -> list[str]:
+    """The platform's topics, principals and ACLs on ``server`` (idempotent)."""
+    admin = BusAdmin(server.access())
+    return provision(
+        admin, server.secrets_dir, partitions=server.partitions, replication=replication
     )
 
 
-def _raise_topic_errors(topic_errors: Iterable[tuple[object, ...]]) -> None:
-    # The admin client reports per-topic failures in the response instead of raising.
-    failures = [
-        f"{err[0]}: code {err[1]} {err[2] if len(err) > 2 else ''}".strip()
-        for err in topic_errors
-        if err[1] not in (0, TOPIC_ALREADY_EXISTS)
-    ]
-    if failures:
-        raise DevstackError("topic creation failed: " + "; ".join(failures))
+def create_topics(access: KafkaAccess, names: Iterable[str], partitions: int = 6) -> list[str]:
+    """Idempotently creates topics (for tests' own topics); returns the names it created."""
+    return BusAdmin(access).ensure_topics(names, partitions=partitions, replication=1, config={})
 
 
-def create_topics(
-    bootstrap: str, names: Iterable[str], partitions: int = 6, replication: int = 1
-) -> list[str]:
-    """Idempotently creates topics (sync wrapper); returns the names it created."""
-    names = list(names)
-    return procs.run_coro(lambda: create_topics_async(bootstrap, names, partitions, replication))
-
-
-def list_topics(bootstrap: str) -> list[str]:
-    """The topic names the broker knows, sorted (sync)."""
-    return sorted(procs.run_coro(lambda: probe(bootstrap)))
+def list_topics(access: KafkaAccess) -> list[str]:
+    """The topic names ``access`` may see, sorted."""
+    return BusAdmin(access).topics()

@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from contracts import topics
 from devstack import tokens
 from devstack.infra import Infra, docker_available, resolve_infra
 from devstack.procs import find_repo_root
+from devstack.services import own_secrets
 from devstack.stack import Ports, Stack
 
 TEST_PARTITIONS = 3
@@ -71,8 +71,7 @@ def infra(request: pytest.FixtureRequest, test_state: Path) -> Iterator[Infra]:
         found = resolve_infra(test_state / "infra", partitions=TEST_PARTITIONS)
     else:
         st: Stack = request.getfixturevalue("stack")
-        found = Infra(st.kafka_bootstrap, st.postgres.url("postgres"), "local")
-    found.create_topics(topics.all_with_dlq(), partitions=TEST_PARTITIONS)
+        found = Infra(st.kafka_bootstrap, st.secrets_dir, st.postgres.url("postgres"), "local")
     try:
         yield found
     finally:
@@ -136,13 +135,17 @@ def service_env(
     """Settings values for running a service in-process against the test infrastructure."""
 
     def env(service: str, **overrides: Any) -> dict[str, Any]:
+        kafka = infra.access(service)  # each service as its own principal, with its ACLs
         values: dict[str, Any] = {
             "service_name": service,
-            "environment": "test",
+            "environment": "local",
             "database_url": service_database(service),
-            "kafka_bootstrap_servers": infra.kafka_bootstrap,
+            "kafka_bootstrap_servers": kafka.bootstrap,
+            "kafka_password": kafka.password,
+            "kafka_ca_file": kafka.ca_file,
             "auth_public_key_file": tokens.public_key_path(key_dir),
             "consumer_retry_backoff_s": 0.05,
+            **{k.lower(): v for k, v in own_secrets(service, infra.secrets_dir).items()},
         }
         values.update(overrides)
         return values

@@ -32,7 +32,7 @@ class ServiceWiring:
 
     kafka_bootstrap: str
     database_url_template: str  # with "{db}" where the database name goes
-    public_key_file: Path
+    secrets_dir: Path
     otlp_endpoint: str
     issuer: str = "chizhou-assistance-dev"
 
@@ -54,6 +54,16 @@ def resolve_names(names: Iterable[str] | None) -> list[str]:
     return [n for n in SERVICES if n in wanted]
 
 
+def own_secrets(name: str, secrets: Path) -> dict[str, str]:
+    """Secrets only one service holds, as ``*_FILE`` settings."""
+    if name == "intake":
+        return {"ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key")}
+    if name == "dispatch":
+        provisioner = secrets / "kafka" / "users" / "dispatch-provisioner.password"
+        return {"PROVISIONER_PASSWORD_FILE": str(provisioner)}
+    return {}
+
+
 def service_env(
     name: str, port: int, wiring: ServiceWiring, extra_env: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -65,12 +75,17 @@ def service_env(
         HTTP_PORT=str(port),
         DATABASE_URL=wiring.database_url_template.format(db=name),
         KAFKA_BOOTSTRAP_SERVERS=wiring.kafka_bootstrap,
-        AUTH_PUBLIC_KEY_FILE=str(wiring.public_key_file),
+        # Each service is its own Kafka principal, with only its own ACLs.
+        KAFKA_USERNAME=name,
+        KAFKA_PASSWORD_FILE=str(wiring.secrets_dir / "kafka" / "users" / f"{name}.password"),
+        KAFKA_CA_FILE=str(wiring.secrets_dir / "kafka" / "ca.crt"),
+        AUTH_PUBLIC_KEY_FILE=str(wiring.secrets_dir / "auth" / "public.pem"),
         AUTH_ISSUER=wiring.issuer,
         OTEL_EXPORTER_OTLP_ENDPOINT=wiring.otlp_endpoint,
         OTEL_BSP_SCHEDULE_DELAY="100",
         ENVIRONMENT="local",
         PYTHONUNBUFFERED="1",
+        **own_secrets(name, wiring.secrets_dir),
     )
     env.update(extra_env or {})
     return env

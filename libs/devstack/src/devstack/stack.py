@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from contracts.topics import all_with_dlq
+from civic.bus.access import KafkaAccess
+from civic.secrets import ensure_secrets
 from devstack import procs, tokens
 from devstack.children import ChildProcess
 from devstack.jars import ensure_jars
-from devstack.kafka import KafkaServer, create_topics
+from devstack.kafka import KafkaServer, provision_bus
 from devstack.postgres import PostgresServer
 from devstack.services import (
     SERVICES,
@@ -83,12 +84,15 @@ class Stack:
         self.partitions = partitions
         self.repo_root = repo_root or procs.find_repo_root()
         self._kafka_libs = kafka_libs
+        #: Every secret of this stack (made on first start, never committed).
+        self.secrets_dir = self.state_dir / "secrets"
         self.kafka = KafkaServer(
             self.state_dir / "kafka",
             self.ports.kafka,
             self.ports.kafka_controller,
             partitions=partitions,
             libs_dir=kafka_libs,
+            secrets_dir=self.secrets_dir,
         )
         self.postgres = PostgresServer(self.state_dir / "postgres", self.ports.postgres)
         self.sink = self._sink_process()
@@ -121,6 +125,10 @@ class Stack:
         """host:port of the broker."""
         return self.kafka.bootstrap
 
+    def kafka_access(self, principal: str = "admin") -> KafkaAccess:
+        """How ``principal`` connects to the stack's broker (``admin`` is the super user)."""
+        return self.kafka.access(principal)
+
     @property
     def sink_file(self) -> Path:
         """The JSON-lines file the OTLP sink writes spans to."""
@@ -134,7 +142,7 @@ class Stack:
     @property
     def public_key_file(self) -> Path:
         """The dev token issuer's public key (AUTH_PUBLIC_KEY_FILE)."""
-        return tokens.public_key_path(self.state_dir)
+        return tokens.public_key_path(self.secrets_dir)
 
     def database_url(self, service: str) -> str:
         """postgresql+asyncpg URL of a service's own database."""
@@ -146,7 +154,7 @@ class Stack:
 
     def mint(self, **claims: Any) -> str:
         """A dev JWT accepted by the services (see ``tokens.mint`` for the claims)."""
-        return tokens.mint(self.state_dir, **claims)
+        return tokens.mint(self.secrets_dir, **claims)
 
     def _start_kafka(self, timeout: float) -> None:
         self.kafka.start()
@@ -168,13 +176,13 @@ class Stack:
         if self._kafka_libs is None:
             self._kafka_libs = ensure_jars(repo_root=self.repo_root)
             self.kafka.libs_dir = self._kafka_libs
-        tokens.ensure_keys(self.state_dir)
+        ensure_secrets(self.secrets_dir)
         _in_parallel(
             lambda: self._start_kafka(timeout),
             lambda: self._start_postgres(timeout),
             lambda: self._start_sink(timeout),
         )
-        create_topics(self.kafka_bootstrap, all_with_dlq(), self.partitions)
+        provision_bus(self.kafka)
 
     def service(self, name: str, extra_env: Mapping[str, str] | None = None) -> ServiceProcess:
         """The process handle of one service (created on first use)."""
@@ -182,7 +190,7 @@ class Stack:
             wiring = ServiceWiring(
                 kafka_bootstrap=self.kafka_bootstrap,
                 database_url_template=self.postgres.url("{db}"),
-                public_key_file=self.public_key_file,
+                secrets_dir=self.secrets_dir,
                 otlp_endpoint=self.otlp_endpoint,
             )
             port = self.ports.services[name]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from civic.clock import machine_now
+from civic.secrets import ensure_token_keys
 
 AUDIENCE = "chizhou-assistance"
 DEV_ISSUER = "chizhou-assistance-dev"
@@ -31,26 +29,7 @@ def public_key_path(state_dir: Path) -> Path:
 
 def ensure_keys(state_dir: Path) -> Path:
     """Generates the RSA-2048 keypair once; returns the public key path."""
-    private, public = private_key_path(state_dir), public_key_path(state_dir)
-    if private.exists() and public.exists():
-        return public
-    private.parent.mkdir(parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    tmp = private.with_suffix(".tmp")
-    tmp.write_bytes(pem)
-    os.chmod(tmp, 0o600)
-    tmp.replace(private)
-    public.write_bytes(
-        key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
-    return public
+    return ensure_token_keys(Path(state_dir))
 
 
 def mint(

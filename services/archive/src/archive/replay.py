@@ -3,6 +3,7 @@
     export DATABASE_URL=postgresql+asyncpg://…/archive_rebuilt
     alembic -c services/archive/alembic.ini upgrade head
     python -m archive.replay --bootstrap 127.0.0.1:19092      # or: archive-replay
+    (as archive's own Kafka principal: KAFKA_PASSWORD_FILE, KAFKA_CA_FILE)
 
 It reads every topic archive consumes from the beginning with a plain aiokafka consumer (no
 group, nothing committed), up to the end offsets seen at the start. Service numbers are not
@@ -36,6 +37,7 @@ from archive.numbering import RecordedNumbers
 from archive.orm import archive_file
 from archive.repository.boards import villages_with_files
 from archive.settings import Settings
+from civic.bus.access import KafkaAccess
 from civic.consumer import TopicConsumer
 from civic.db import make_engine, make_sessionmaker
 from civic.uow import UnitOfWork
@@ -105,11 +107,13 @@ def _parsed(record: Any, report: ReplayReport) -> _Read | None:
     return _Read(record.topic, record.partition, record.offset, event)
 
 
-async def read_log(bootstrap: str, names: Sequence[str], report: ReplayReport) -> list[list[_Read]]:
+async def read_log(
+    access: KafkaAccess, names: Sequence[str], report: ReplayReport
+) -> list[list[_Read]]:
     """Every parseable event of the topics up to their current end, one list per partition."""
     consumer = AIOKafkaConsumer(
         *names,
-        bootstrap_servers=bootstrap,
+        **access.aiokafka(),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -210,15 +214,15 @@ def input_topics(settings: Settings) -> list[str]:
     return [c.topic for c in build_consumers(ctx)]
 
 
-async def replay(*, settings: Settings, bootstrap: str) -> ReplayReport:
+async def replay(*, settings: Settings) -> ReplayReport:
     """Rebuilds files, history, orders, records and boards into the settings' database."""
     report = ReplayReport()
-    engine = make_engine(settings.database_url, pool_size=2)
+    engine = make_engine(settings.database_dsn(), pool_size=2)
     sm = make_sessionmaker(engine)
     try:
         await _ensure_fresh(sm)
         partitions = await read_log(
-            bootstrap, [topics.ARCHIVE_FILES, *input_topics(settings)], report
+            settings.kafka_access(), [topics.ARCHIVE_FILES, *input_topics(settings)], report
         )
         await _rebuild(sm, settings, partitions, report)
     finally:
@@ -246,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         overrides["auth_public_key_pem"] = "not-used-by-replay"  # replay serves no requests
     settings = Settings(**overrides)
     try:
-        report = asyncio.run(replay(settings=settings, bootstrap=args.bootstrap))
+        report = asyncio.run(replay(settings=settings))
     except ReplayError as exc:
         raise SystemExit(f"archive-replay: {exc}") from exc
     print(

@@ -14,6 +14,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from archive.settings import Settings
+from civic.bus.access import KafkaAccess
 from contracts import dispatch, intake, settlement, survey
 from contracts.envelope import Event
 from contracts.registry import ContractError, parse
@@ -46,9 +47,7 @@ def publish(infra: Infra) -> Callable[..., Awaitable[None]]:
     """Publishes events as their producers would: on their topic, keyed by their subject."""
 
     async def send(*events: Event) -> None:
-        producer = AIOKafkaProducer(
-            bootstrap_servers=infra.kafka_bootstrap, acks="all", enable_idempotence=True
-        )
+        producer = AIOKafkaProducer(**infra.kafka.aiokafka(), acks="all", enable_idempotence=True)
         await producer.start()
         try:
             for e in events:
@@ -80,12 +79,12 @@ def wait_until() -> Callable[..., Awaitable[Any]]:
 class TopicWatch:
     """Reads a topic from the beginning (own consumer group) and finds events in it."""
 
-    def __init__(self, bootstrap: str, topic: str) -> None:
+    def __init__(self, bootstrap: KafkaAccess, topic: str) -> None:
         self.topic = topic
         self.events: list[Event] = []
         self._consumer = AIOKafkaConsumer(
             topic,
-            bootstrap_servers=bootstrap,
+            **bootstrap.aiokafka(),
             group_id=f"archive-test-{uuid.uuid4().hex[:8]}",
             auto_offset_reset="earliest",
             enable_auto_commit=False,
@@ -120,7 +119,7 @@ async def watch(infra: Infra) -> AsyncIterator[Callable[[str], Awaitable[TopicWa
     started: list[TopicWatch] = []
 
     async def make(topic: str) -> TopicWatch:
-        w = TopicWatch(infra.kafka_bootstrap, topic)
+        w = TopicWatch(infra.kafka, topic)
         await w.start()
         started.append(w)
         return w

@@ -154,7 +154,7 @@ async def test_archive_a_rebuild_from_the_event_log_equals_the_live_files(
 
     rebuilt_url = fresh_archive_database()
     rebuilt_settings = archive_settings.model_copy(update={"database_url": rebuilt_url})
-    report = await replay(settings=rebuilt_settings, bootstrap=infra.kafka_bootstrap)
+    report = await replay(settings=rebuilt_settings)
     assert report.applied >= len(events) and report.numbers_on_record >= 3
 
     rebuilt = await snapshot(rebuilt_url, people)
@@ -171,4 +171,4 @@ async def test_archive_a_rebuild_from_the_event_log_equals_the_live_files(
     assert live[changing.person_id][0]["services"]["delivered"] == 2
 
     with pytest.raises(ReplayError):
-        await replay(settings=rebuilt_settings, bootstrap=infra.kafka_bootstrap)
+        await replay(settings=rebuilt_settings)

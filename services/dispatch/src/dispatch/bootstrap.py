@@ -19,10 +19,10 @@ from contracts import topics
 from contracts.registry import event_class
 from dispatch.consumers import build_consumers
 from dispatch.handlers import Timing
-from dispatch.handlers.providers import repair_topics
+from dispatch.handlers.providers import repair_provider_bus
+from dispatch.provider_bus import ProviderBus
 from dispatch.reply_topics import ReplyListener
 from dispatch.settings import Settings
-from dispatch.topic_admin import TopicAdmin
 from dispatch.watcher import DeadlineWatcher
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ PRODUCES: tuple[str, ...] = (
     topics.PROVIDER_ORDERS_FAMILY,
     topics.DISPATCH_SERVICES,
     topics.DISPATCH_DOORBELL,
+    topics.BIGDATA_EVENTS,
 )
 
 
@@ -44,7 +45,7 @@ class Dispatch:
     runtime: Runtime
     settings: Settings
     timing: Timing
-    topic_admin: TopicAdmin
+    provider_bus: ProviderBus
     replies: ReplyListener | None
     watcher: DeadlineWatcher
 
@@ -73,8 +74,8 @@ def build(settings: Settings) -> Dispatch:
             _document_family(runtime, family)
         else:
             replies = _reply_listener(runtime, settings, family)
-    admin = TopicAdmin(
-        settings.kafka_bootstrap_servers,
+    admin = ProviderBus(
+        settings.provisioner_access(),
         partitions=settings.provider_topic_partitions,
         replication=settings.provider_topic_replication,
     )
@@ -93,7 +94,7 @@ def _reply_listener(runtime: Runtime, settings: Settings, family: TopicConsumer)
     )
     runtime.processors.append(processor)
     return ReplyListener(
-        settings.kafka_bootstrap_servers,
+        settings.kafka_access(),
         processor,
         dead_letters,
         refresh_ms=settings.reply_topic_refresh_ms,
@@ -122,7 +123,7 @@ def _document_family(runtime: Runtime, family: TopicConsumer) -> None:
 async def background(parts: Dispatch) -> AsyncIterator[None]:
     """Runs what dispatch needs beside HTTP and the shared consumers, and stops it after."""
     async with parts.runtime.uow() as uow:
-        created = await repair_topics(uow=uow, topic_admin=parts.topic_admin)
+        created = await repair_provider_bus(uow=uow, bus=parts.provider_bus)
     if created:
         log.warning("re-created missing provider topics: %s", ", ".join(created))
     if parts.replies is not None:

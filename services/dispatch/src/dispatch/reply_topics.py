@@ -10,8 +10,8 @@ keeps Kafka's five-minute default.
 
 A reply is believed only on its owner's topic: a message whose ``provider_code`` is not
 the provider the topic belongs to is dead-lettered unread. (Kafka ACLs let each provider
-write only its own reply topic, so the topic names the sender.) The use cases then check
-that the order belongs to that provider, exactly as for the HTTP API.
+write only its own reply topic, so the topic names the sender: ``civic.bus.grants``.)
+The use cases then check that the order belongs to that provider, exactly as for HTTP.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
+from civic.bus.access import KafkaAccess
 from civic.consumer import DeadLetter, Delivery, MessageProcessor
 from civic.kafka import DeadLetterPublisher
 from contracts.registry import ContractError, parse
@@ -59,7 +60,7 @@ class ReplyListener:
 
     def __init__(
         self,
-        bootstrap_servers: str,
+        access: KafkaAccess,
         processor: MessageProcessor,
         dead_letters: DeadLetterPublisher,
         *,
@@ -67,7 +68,9 @@ class ReplyListener:
         tracer_provider: TracerProvider,
     ) -> None:
         self.broker = KafkaBroker(
-            bootstrap_servers,
+            access.bootstrap,
+            security=access.faststream(),
+            allow_auto_create_topics=False,
             client_id="dispatch-replies",
             consumer_only=True,
             metadata_max_age_ms=refresh_ms,

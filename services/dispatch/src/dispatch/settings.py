@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr
 
-from civic.settings import ServiceSettings
+from civic.bus.access import KafkaAccess
+from civic.bus.grants import PROVISIONER
+from civic.settings import ServiceSettings, read_secret
 
 
 class Settings(ServiceSettings):
@@ -39,3 +43,18 @@ class Settings(ServiceSettings):
     doorbell_gateway_secret: SecretStr | None = Field(
         default=None, description="Shared HMAC secret of the doorbell device gateway."
     )
+    provisioner_password: SecretStr | None = Field(
+        default=None, description="Kafka password of dispatch-provisioner (registers providers)."
+    )
+    provisioner_password_file: Path | None = None
+    provider_bootstrap_servers: str | None = Field(
+        default=None,
+        description="The Kafka address given to providers (default: KAFKA_BOOTSTRAP_SERVERS).",
+    )
+
+    def provisioner_access(self) -> KafkaAccess:
+        """dispatch's second principal: it opens and closes providers' access to the bus."""
+        password = read_secret(self.provisioner_password, self.provisioner_password_file)
+        if password is None:
+            raise ValueError("set PROVISIONER_PASSWORD or PROVISIONER_PASSWORD_FILE")
+        return self.kafka_access().as_user(PROVISIONER, password)

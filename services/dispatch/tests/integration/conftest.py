@@ -25,6 +25,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from civic.bus.access import KafkaAccess
 from civic.db import make_engine
 from civic.messaging_tables import outbox_message, processed_event
 from contracts import topics
@@ -131,9 +132,9 @@ class Reader:
 class Bus:
     """The test's side of Kafka: a producer and readers, nothing from dispatch."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: KafkaAccess) -> None:
         self.bootstrap = bootstrap
-        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        self.producer = AIOKafkaProducer(**bootstrap.aiokafka(), acks="all")
         self._readers: dict[str, Reader] = {}
         self._providers: dict[str, Reader] = {}
 
@@ -147,7 +148,7 @@ class Bus:
         """A shared reader of a whole topic."""
         if name not in self._readers:
             consumer = AIOKafkaConsumer(
-                name, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest"
+                name, **self.bootstrap.aiokafka(), auto_offset_reset="earliest"
             )
             self._readers[name] = await Reader(consumer).start()
         return self._readers[name]
@@ -158,7 +159,7 @@ class Bus:
             return self._providers[code]
         consumer = AIOKafkaConsumer(
             topics.provider_orders(code),
-            bootstrap_servers=self.bootstrap,
+            **self.bootstrap.aiokafka(),
             group_id=f"provider-{code}",
             auto_offset_reset="earliest",
         )
@@ -331,7 +332,7 @@ def suffix() -> str:
 @pytest.fixture(scope="session")
 async def bus(infra: Infra) -> AsyncIterator[Bus]:
     """The test's Kafka producer and readers."""
-    found = Bus(infra.kafka_bootstrap)
+    found = Bus(infra.kafka)
     await found.producer.start()
     yield found
     await found.close()

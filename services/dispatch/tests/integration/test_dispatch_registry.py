@@ -28,7 +28,7 @@ async def test_dispatch_registering_a_provider_opens_its_topics_and_announces_it
     assert provider["village_codes"] == ["341702107201"]
     assert provider["service_categories"] == ["cleaning", "life_care"]
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
+    admin = AIOKafkaAdminClient(**bus.bootstrap.aiokafka())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -14,5 +14,5 @@ PRODUCES: tuple[str, ...] = (topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS)
 
 def build(settings: Settings) -> Runtime:
     """Wires the intake service from its settings."""
-    sealing.configure(settings.id_number_key.get_secret_value())
+    sealing.configure(settings.sealing_key())
     return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)

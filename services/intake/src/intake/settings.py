@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
+from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 
-from civic.settings import ServiceSettings
+from civic.settings import ServiceSettings, read_secret
 
 #: The key local runs and tests use; staging and production refuse it.
 DEV_ID_NUMBER_KEY = "Y2hpemhvdS1kZXYtb25seS1pZC1udW1iZXIta2V5ISE="
@@ -25,12 +25,17 @@ class Settings(ServiceSettings):
         default=SecretStr(DEV_ID_NUMBER_KEY),
         description="32 random bytes, base64: seals ID numbers at rest (openssl rand -base64 32).",
     )
+    id_number_key_file: Path | None = Field(default=None, description="The same, in a file.")
 
-    @model_validator(mode="after")
-    def _real_key_outside_local(self) -> Self:
-        dev = self.id_number_key.get_secret_value() == DEV_ID_NUMBER_KEY
-        if dev and self.environment in ("staging", "production"):
-            raise ValueError(
-                f"set ID_NUMBER_KEY to a real key before running in {self.environment}"
-            )
-        return self
+    def sealing_key(self) -> str:
+        """The ID-number key, from ID_NUMBER_KEY_FILE or ID_NUMBER_KEY."""
+        key = read_secret(self.id_number_key, self.id_number_key_file)
+        assert key is not None
+        return key
+
+    def unsafe_outside_local(self) -> list[tuple[str, str]]:
+        """The shared checks, and the development ID-number key."""
+        found = super().unsafe_outside_local()
+        if self.sealing_key() == DEV_ID_NUMBER_KEY:
+            found.append(("ID_NUMBER_KEY", "the development key, known to everyone"))
+        return found

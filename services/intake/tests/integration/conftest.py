@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from civic.bus.access import KafkaAccess
 from contracts import resident_id
 from contracts.envelope import Event
 from contracts.registry import parse
@@ -88,7 +89,7 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 
 class Intake:
     client: httpx.AsyncClient
     db: async_sessionmaker[AsyncSession]
-    bootstrap: str
+    bootstrap: KafkaAccess
     mint: Callable[..., str]
 
     def auth(
@@ -109,7 +110,7 @@ class Intake:
 
     async def publish(self, *events: Event) -> None:
         producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True
+            **self.bootstrap.aiokafka(), acks="all", enable_idempotence=True
         )
         await producer.start()
         try:
@@ -125,7 +126,7 @@ class Intake:
     ) -> list[tuple[Event, Any]]:
         """Reads ``topic`` from the start with a plain consumer until ``count`` events match."""
         consumer = AIOKafkaConsumer(
-            topic, bootstrap_servers=self.bootstrap, group_id=None, auto_offset_reset="earliest"
+            topic, **self.bootstrap.aiokafka(), group_id=None, auto_offset_reset="earliest"
         )
         await consumer.start()
         found: list[tuple[Event, Any]] = []
@@ -200,7 +201,7 @@ async def intake(
     """intake with its consumers running, and a demo catalogue in force for 贵池区 and 东至县."""
     app = create_app(Settings(**service_env("intake")))
     async with running_app(app) as client:
-        ctx = Intake(client, app.state.runtime.sessionmaker, infra.kafka_bootstrap, mint_token)
+        ctx = Intake(client, app.state.runtime.sessionmaker, infra.kafka, mint_token)
         await ctx.publish(
             demo_catalogue("341702", 1, date(2024, 1, 1)),
             demo_catalogue("341721", 1, date(2024, 1, 1)),

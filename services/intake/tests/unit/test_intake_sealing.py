@@ -56,6 +56,9 @@ def test_production_refuses_the_development_key(tmp_path: Path) -> None:
     common = {
         "database_url": "postgresql+asyncpg://intake:s3cret-Real@db:5432/intake",
         "auth_public_key_file": pem,
+        "auth_issuer": "https://idp.chizhou.example",
+        "kafka_password": "Strong-kafka-77a1",
+        "kafka_ca_file": pem,
     }
     with pytest.raises(ValidationError, match="ID_NUMBER_KEY"):
         Settings(environment="production", **common)  # type: ignore[arg-type]

@@ -8,7 +8,11 @@ from review.consumers import build_consumers
 from review.settings import Settings
 
 #: Topics this service publishes (through its outbox): decisions and status changes.
-PRODUCES: tuple[str, ...] = (topics.REVIEW_DECISIONS, topics.REVIEW_RECIPIENT_STATUS)
+PRODUCES: tuple[str, ...] = (
+    topics.REVIEW_DECISIONS,
+    topics.REVIEW_RECIPIENT_STATUS,
+    topics.BIGDATA_EVENTS,
+)
 
 
 def build(settings: Settings) -> Runtime:

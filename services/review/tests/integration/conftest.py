@@ -95,7 +95,7 @@ class Review:
         """The recipient's status changes on their topic, with keys, once ``until_version`` shows."""
         consumer = AIOKafkaConsumer(
             topics.REVIEW_RECIPIENT_STATUS,
-            bootstrap_servers=self.infra.kafka_bootstrap,
+            **self.infra.kafka.aiokafka(),
             group_id=None,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
@@ -118,7 +118,7 @@ class Review:
         """Reads review.decisions.v1 from the start with a plain consumer until the event shows."""
         consumer = AIOKafkaConsumer(
             topics.REVIEW_DECISIONS,
-            bootstrap_servers=self.infra.kafka_bootstrap,
+            **self.infra.kafka.aiokafka(),
             group_id=None,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
@@ -173,7 +173,7 @@ async def review(
     """The review app running in-process, a producer and the service's database."""
     settings = Settings(**service_env("review"))
     engine = create_async_engine(settings.database_url)
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all")
+    producer = AIOKafkaProducer(**infra.kafka.aiokafka(), acks="all")
     await producer.start()
     try:
         async with running_app(create_app(settings)) as client:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from civic.bus.access import KafkaAccess
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.enums import FeeUnit
@@ -27,11 +28,11 @@ pytestmark = pytest.mark.integration
 
 
 async def read_topic(
-    bootstrap: str, topic: str, want: Callable[[list[Any]], bool], timeout: float = 60
+    bootstrap: KafkaAccess, topic: str, want: Callable[[list[Any]], bool], timeout: float = 60
 ) -> list[Any]:
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **bootstrap.aiokafka(),
         group_id=f"test-{uuid.uuid4().hex[:8]}",
         auto_offset_reset="earliest",
     )
@@ -58,8 +59,8 @@ async def eventually(read: Callable[[], Any], timeout: float = 60) -> Any:
     return None
 
 
-async def publish(bootstrap: str, *events: Any) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def publish(bootstrap: KafkaAccess, *events: Any) -> None:
+    producer = AIOKafkaProducer(**bootstrap.aiokafka(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for event in events:
@@ -83,7 +84,7 @@ async def test_settlement_the_demo_catalogue_is_published_at_start(
             "341792",
         }
 
-    events = await read_topic(infra.kafka_bootstrap, topics.SETTLEMENT_CATALOGUE, complete)
+    events = await read_topic(infra.kafka, topics.SETTLEMENT_CATALOGUE, complete)
     firsts = {
         e.county_code: e
         for e in events
@@ -118,8 +119,8 @@ async def test_settlement_a_service_delivered_on_kafka_becomes_a_ledger_line(
     order = world.ordering(who, "LC-02", FeeUnit.DAY)
     delivered = world.delivery(order, date(2024, 5, 13), quantity=2)
     # Three topics, no order between them: the service may arrive first and waits.
-    await publish(infra.kafka_bootstrap, delivered)
-    await publish(infra.kafka_bootstrap, order, who)
+    await publish(infra.kafka, delivered)
+    await publish(infra.kafka, order, who)
     [line] = await eventually(world.lines)
     assert (line.kind, line.record_id, line.quantity, line.amount_fen) == (
         "charge",
@@ -128,7 +129,7 @@ async def test_settlement_a_service_delivered_on_kafka_becomes_a_ledger_line(
         12_000,
     )
     posted = await read_topic(
-        infra.kafka_bootstrap,
+        infra.kafka,
         topics.SETTLEMENT_LEDGER,
         lambda seen: any(getattr(e, "line_id", None) == line.line_id for e in seen),
     )
@@ -140,7 +141,7 @@ async def test_settlement_a_service_delivered_on_kafka_becomes_a_ledger_line(
     )
     # Redelivered: the consumer says it saw a duplicate, and the ledger has nothing more.
     seen_before = await duplicates(client)
-    await publish(infra.kafka_bootstrap, delivered)
+    await publish(infra.kafka, delivered)
 
     async def absorbed() -> bool:
         return await duplicates(client) > seen_before

@@ -8,7 +8,7 @@ from survey.consumers import build_consumers
 from survey.settings import Settings
 
 #: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = (topics.SURVEY_SURVEYS,)
+PRODUCES: tuple[str, ...] = (topics.SURVEY_SURVEYS, topics.BIGDATA_EVENTS)
 
 
 def build(settings: Settings) -> Runtime:

@@ -46,7 +46,7 @@ class Survey:
 
     async def publish(self, *events: Event) -> None:
         """Publishes events on their topic with a plain producer, keyed like the outbox."""
-        producer = AIOKafkaProducer(bootstrap_servers=self.infra.kafka_bootstrap, acks="all")
+        producer = AIOKafkaProducer(**self.infra.kafka.aiokafka(), acks="all")
         await producer.start()
         try:
             for event in events:
@@ -106,7 +106,7 @@ class Survey:
         """Reads survey.surveys.v1 with a plain consumer until ``until`` appears for the survey."""
         consumer = AIOKafkaConsumer(
             topics.SURVEY_SURVEYS,
-            bootstrap_servers=self.infra.kafka_bootstrap,
+            **self.infra.kafka.aiokafka(),
             group_id=f"survey-test-{uuid.uuid4().hex[:8]}",
             auto_offset_reset="earliest",
             enable_auto_commit=False,

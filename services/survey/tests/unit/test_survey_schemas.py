@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from civic.asyncapi import DOCS_ENV
 from contracts.enums import RecipientCategory
 from contracts.registry import parse
 from survey import events
@@ -112,9 +113,7 @@ def _properties(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_openapi_documents_every_field_and_every_error() -> None:
-    app = create_app(
-        Settings(database_url="postgresql+asyncpg://docs@127.0.0.1/docs", auth_public_key_pem="x")
-    )  # type: ignore[call-arg]
+    app = create_app(Settings.model_validate(DOCS_ENV))
     spec = app.openapi()
     schemas = spec["components"]["schemas"]
     ours = [

@@ -1,4 +1,8 @@
-"""A plain Kafka client for tests: what a provider or the big-data platform would run."""
+"""A plain Kafka client for tests: what a provider or the big-data platform would run.
+
+Every connection authenticates (SCRAM over TLS) as the principal it is given: a provider's
+own credentials to read its topic, the super user to watch or inject like an operator.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from civic.bus.access import KafkaAccess
 from contracts.envelope import Event
 from contracts.registry import parse
 
@@ -16,11 +21,13 @@ from contracts.registry import parse
 class TopicReader:
     """Reads a topic from the beginning with its own consumer group; parses with contracts."""
 
-    def __init__(self, bootstrap: str, *topics: str) -> None:
+    def __init__(
+        self, access: KafkaAccess, *topics: str, group_prefix: str = "e2e-reader-"
+    ) -> None:
         self._consumer = AIOKafkaConsumer(
             *topics,
-            bootstrap_servers=bootstrap,
-            group_id=f"e2e-reader-{uuid.uuid4().hex[:8]}",
+            **access.aiokafka(),
+            group_id=f"{group_prefix}{uuid.uuid4().hex[:8]}",
             auto_offset_reset="earliest",
             enable_auto_commit=False,
         )
@@ -67,7 +74,7 @@ class TopicReader:
 
 
 async def produce_raw(
-    bootstrap: str,
+    access: KafkaAccess,
     topic: str,
     value: bytes,
     *,
@@ -75,7 +82,7 @@ async def produce_raw(
     headers: list[tuple[str, bytes]] | None = None,
 ) -> None:
     """Writes one record as any Kafka client could, bypassing every service."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**access.aiokafka(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         await producer.send_and_wait(topic, value, key=key, headers=headers or [])

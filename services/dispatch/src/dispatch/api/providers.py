@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, status
 from sqlalchemy import RowMapping
 
+from civic.bus.grants import provider_group_prefix
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, NotFound
 from contracts import topics
@@ -15,6 +17,7 @@ from dispatch.handlers import providers as use
 from dispatch.repository import providers as repo
 from dispatch.schemas.common import Page
 from dispatch.schemas.providers import (
+    BusCredentials,
     ContactPerson,
     ProviderCreate,
     ProviderRead,
@@ -24,6 +27,7 @@ from dispatch.schemas.providers import (
     QualificationIn,
 )
 
+log = logging.getLogger(__name__)
 router = APIRouter(
     prefix="/providers", tags=["服务供给主体 providers"], responses=PROBLEM_RESPONSES
 )
@@ -57,7 +61,7 @@ async def register(
     """Admits a provider to the county's registry and creates its own Kafka topics."""
     async with uow:
         row = await use.register_provider(
-            body, county_code=county_of(who), uow=uow, topic_admin=parts.topic_admin
+            body, county_code=county_of(who), uow=uow, bus=parts.provider_bus
         )
     return provider_read(row)
 
@@ -93,17 +97,45 @@ async def change(code: str, body: ProviderUpdate, who: CountyOfficer, uow: UowDe
 
 @router.post("/{code}/suspend", summary="暂停服务供给主体")
 async def suspend(
-    code: str, body: ProviderSuspend, who: CountyOfficer, uow: UowDep
+    code: str, body: ProviderSuspend, who: CountyOfficer, uow: UowDep, parts: DispatchDep
 ) -> ProviderRead:
-    """Suspends a provider: it gets no new orders."""
+    """Suspends a provider: it gets no new orders, and its Kafka access ends at once."""
+    county, bus = county_of(who), parts.provider_bus
     async with uow:
-        row = await use.suspend_provider(body, code=code, county_code=county_of(who), uow=uow)
+        row = await use.suspend_provider(body, code=code, county_code=county, uow=uow, bus=bus)
     return provider_read(row)
 
 
 @router.post("/{code}/reinstate", summary="恢复服务供给主体")
-async def reinstate(code: str, who: CountyOfficer, uow: UowDep) -> ProviderRead:
-    """Lets a suspended provider take orders again."""
+async def reinstate(code: str, who: CountyOfficer, uow: UowDep, parts: DispatchDep) -> ProviderRead:
+    """Lets a suspended provider take orders again (issue it new Kafka credentials)."""
+    county, bus = county_of(who), parts.provider_bus
     async with uow:
-        row = await use.reinstate_provider(code=code, county_code=county_of(who), uow=uow)
+        row = await use.reinstate_provider(code=code, county_code=county, uow=uow, bus=bus)
     return provider_read(row)
+
+
+@router.post(
+    "/{code}/bus-credentials",
+    status_code=status.HTTP_201_CREATED,
+    summary="发放服务供给主体的消息总线接入凭证",
+)
+async def issue_bus_credentials(
+    code: str, who: CountyOfficer, uow: UowDep, parts: DispatchDep
+) -> BusCredentials:
+    """Issues the provider's Kafka login: shown once, never logged; the previous one ends."""
+    bus = parts.provider_bus
+    async with uow:
+        issued = await use.issue_credentials(
+            code=code, county_code=county_of(who), uow=uow, bus=bus
+        )
+    log.info("bus credentials issued for provider %s by %s", code, who.user_id)
+    return BusCredentials(
+        bootstrap_servers=parts.settings.provider_bootstrap_servers or bus.bootstrap,
+        ca_certificate_pem=bus.ca_certificate(),
+        username=issued.username,
+        password=issued.password,
+        orders_topic=topics.provider_orders(code),
+        replies_topic=topics.provider_replies(code),
+        consumer_group_prefix=provider_group_prefix(code),
+    )

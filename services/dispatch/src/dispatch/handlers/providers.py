@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
-from aiokafka.errors import KafkaError
+from confluent_kafka import KafkaException
 from sqlalchemy import RowMapping
 
 from civic import clock
+from civic.bus.admin import BusAdminError
 from civic.errors import Conflict, NotFound, Unavailable, Unprocessable
 from civic.uow import UnitOfWork
 from contracts import divisions
@@ -20,15 +22,17 @@ from contracts.dispatch.providers import (
 )
 from contracts.enums import ProviderType, ServiceMode
 from dispatch.domain.providers import ProviderStatus, modes_not_allowed, townships_of
+from dispatch.provider_bus import IssuedCredentials, ProviderBus
 from dispatch.repository import catalogue, providers
 from dispatch.schemas.providers import ProviderCreate, ProviderSuspend, ProviderUpdate
-from dispatch.topic_admin import TopicAdmin
+
+T = TypeVar("T")
 
 
 async def register_provider(
-    cmd: ProviderCreate, *, county_code: str, uow: UnitOfWork, topic_admin: TopicAdmin
+    cmd: ProviderCreate, *, county_code: str, uow: UnitOfWork, bus: ProviderBus
 ) -> RowMapping:
-    """Admits a provider to the county's registry and opens its own topics."""
+    """Admits a provider to the county's registry and opens its own topics and ACLs."""
     if await providers.by_code(uow.session, cmd.code):
         raise Conflict("服务供给主体编码已被使用", code="provider_code_taken", field="body.code")
     values = await _offer_values(uow, cmd, county_code, cmd.provider_type)
@@ -36,7 +40,7 @@ async def register_provider(
     await providers.insert(uow.session, values)
     row = await _get(uow, cmd.code)
     uow.emit(_state_event(ProviderRegistered, row))
-    await _open_topics(topic_admin, cmd.code)
+    await _on_the_bus(bus.open([cmd.code]))
     await uow.commit()
     return row
 
@@ -55,9 +59,9 @@ async def update_provider(
 
 
 async def suspend_provider(
-    cmd: ProviderSuspend, *, code: str, county_code: str, uow: UnitOfWork
+    cmd: ProviderSuspend, *, code: str, county_code: str, uow: UnitOfWork, bus: ProviderBus
 ) -> RowMapping:
-    """Suspends a provider: referral stops choosing it from the effective day."""
+    """Suspends a provider: referral stops choosing it, and its Kafka access ends now."""
     row = await _get(uow, code, county_code=county_code, for_update=True)
     if row["status"] == ProviderStatus.SUSPENDED:
         return row
@@ -72,12 +76,16 @@ async def suspend_provider(
     row = await _get(uow, code)
     why = {"reason_code": cmd.reason_code, "reason_zh": cmd.reason_zh}
     uow.emit(ProviderSuspended(**_key(row), effective_date=effective, **why))
+    # Off the bus before the suspension is committed: if this fails, nothing changed.
+    await _on_the_bus(bus.close(code))
     await uow.commit()
     return row
 
 
-async def reinstate_provider(*, code: str, county_code: str, uow: UnitOfWork) -> RowMapping:
-    """Lets a suspended provider take orders again from today."""
+async def reinstate_provider(
+    *, code: str, county_code: str, uow: UnitOfWork, bus: ProviderBus
+) -> RowMapping:
+    """Lets a suspended provider take orders again from today (with new credentials)."""
     row = await _get(uow, code, county_code=county_code, for_update=True)
     if row["status"] == ProviderStatus.ACTIVE:
         return row
@@ -86,13 +94,24 @@ async def reinstate_provider(*, code: str, county_code: str, uow: UnitOfWork) ->
     await providers.update_row(uow.session, row["provider_id"], values | _next(row))
     row = await _get(uow, code)
     uow.emit(ProviderReinstated(**_key(row), effective_date=clock.today()))
+    await _on_the_bus(bus.open([code]))
     await uow.commit()
     return row
 
 
-async def repair_topics(*, uow: UnitOfWork, topic_admin: TopicAdmin) -> list[str]:
-    """Creates any missing topic of a registered provider (at start-up)."""
-    return await topic_admin.ensure(await providers.all_codes(uow.session))
+async def issue_credentials(
+    *, code: str, county_code: str, uow: UnitOfWork, bus: ProviderBus
+) -> IssuedCredentials:
+    """A new Kafka password for an active provider; the previous one stops working."""
+    row = await _get(uow, code, county_code=county_code)
+    if row["status"] != ProviderStatus.ACTIVE:
+        raise Conflict("服务供给主体已暂停，不能发放接入凭证", code="provider_suspended")
+    return await _on_the_bus(bus.issue_credentials(code))
+
+
+async def repair_provider_bus(*, uow: UnitOfWork, bus: ProviderBus) -> list[str]:
+    """Creates any missing topic or ACL of an active provider (at start-up)."""
+    return await bus.open(await providers.active_codes(uow.session))
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -185,12 +204,12 @@ async def _item_values(uow: UnitOfWork, county_code: str, codes: list[str]) -> d
     return {"item_codes": sorted(set(codes)), "service_categories": categories}
 
 
-async def _open_topics(topic_admin: TopicAdmin, code: str) -> None:
+async def _on_the_bus(change: Awaitable[T]) -> T:
     try:
-        await topic_admin.ensure([code])
-    except (KafkaError, OSError, TimeoutError) as exc:
+        return await change
+    except (BusAdminError, KafkaException, OSError, TimeoutError) as exc:
         raise Unavailable(
-            "消息服务暂不可用，服务供给主体未登记，请稍后重试", code="kafka_unavailable"
+            "消息服务暂不可用，本次变更未保存，请稍后重试", code="kafka_unavailable"
         ) from exc
 
 

@@ -74,9 +74,10 @@ async def listed(
     return rows, int(total or 0)
 
 
-async def all_codes(session: AsyncSession) -> list[str]:
-    """Every registered provider's code (to repair their topics at start-up)."""
-    return list((await session.scalars(select(provider.c.code))).all())
+async def active_codes(session: AsyncSession) -> list[str]:
+    """Every active provider's code (to repair their topics and ACLs at start-up)."""
+    stmt = select(provider.c.code).where(provider.c.status == "active")
+    return list((await session.scalars(stmt)).all())
 
 
 def _open_orders_of(column: Any, value: Any) -> Any:

@@ -121,3 +121,17 @@ class ProviderRead(BaseModel):
     suspension_reason_code: str | None = Field(description="Why suspended, if it is.")
     suspended_from: date | None = Field(description="Suspended since.")
     topics: ProviderTopics = Field(description="Its Kafka topics.")
+
+
+class BusCredentials(BaseModel):
+    """Everything a provider's software needs to join the bus (the password is shown once)."""
+
+    bootstrap_servers: str = Field(description="Kafka address, host:port[,host:port].")
+    security_protocol: str = Field(default="SASL_SSL", description="Always SASL_SSL.")
+    sasl_mechanism: str = Field(default="SCRAM-SHA-512", description="Always SCRAM-SHA-512.")
+    ca_certificate_pem: str = Field(description="The platform CA to trust (PEM).")
+    username: str = Field(description="The provider's Kafka user, provider-<code>.")
+    password: str = Field(description="Its password: store it now, it is not shown again.")
+    orders_topic: str = Field(description="Read your orders here (and nothing else).")
+    replies_topic: str = Field(description="Write your answers here (and nowhere else).")
+    consumer_group_prefix: str = Field(description="Your consumer groups must start with this.")

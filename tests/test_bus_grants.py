@@ -1,0 +1,70 @@
+"""The table of least privilege matches what each service really does on the bus, and the
+page in docs/ is that table (``civic-bus grants > docs/...`` keeps it so)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from civic.bus.grants import SERVICES, Kind, Op, markdown_table, provider_grants, service_grants
+from contracts import topics
+
+pytestmark = pytest.mark.unit
+DOC = Path(__file__).resolve().parents[1] / "docs" / "kafka-security.md"
+
+
+def consumed_and_produced(service: str) -> tuple[set[str], set[str], set[str]]:
+    """The topics the service's consumers read, their groups, and what it declares it writes."""
+    bootstrap = importlib.import_module(f"{service}.bootstrap")
+    consumers = importlib.import_module(f"{service}.consumers")
+    built = consumers.build_consumers(**_consumer_args(service))
+    reads = {c.topic for c in built if "*" not in c.topic}
+    groups = {c.group for c in built}
+    return reads, groups, set(bootstrap.PRODUCES) - {topics.PROVIDER_ORDERS_FAMILY}
+
+
+def _consumer_args(service: str) -> dict[str, object]:
+    if service == "survey":
+        return {"due_days": 7}
+    if service == "dispatch":
+        from civic.asyncapi import DOCS_ENV
+        from dispatch.bootstrap import timing_of
+        from dispatch.settings import Settings
+
+        return {"timing": timing_of(Settings.model_validate(DOCS_ENV))}
+    if service == "archive":
+        from archive.bootstrap import build_context
+        from archive.settings import Settings as ArchiveSettings
+        from civic.asyncapi import DOCS_ENV
+
+        return {"ctx": build_context(ArchiveSettings.model_validate(DOCS_ENV))}
+    return {}
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_each_service_may_do_exactly_what_its_code_does(service: str) -> None:
+    reads, groups, writes = consumed_and_produced(service)
+    assert set(SERVICES[service].reads) == reads
+    assert set(SERVICES[service].writes) == writes
+    assert groups == {service}
+    granted = service_grants(service)
+    may_read = {g.name for g in granted if g.operation is Op.READ and g.kind is Kind.TOPIC}
+    may_write = {g.name for g in granted if g.operation is Op.WRITE and g.kind is Kind.TOPIC}
+    assert reads <= may_read and writes <= may_write
+    assert {topics.dlq(t) for t in reads} <= may_write  # its consumers' dead letters
+    assert not any(g.operation in (Op.DELETE, Op.ALTER, Op.CREATE) for g in granted)
+
+
+def test_a_provider_may_read_its_orders_and_write_its_replies_and_nothing_else() -> None:
+    own = [g for g in provider_grants("p1") if g.principal == "provider-p1"]
+    assert {(g.operation, g.kind, g.name, g.prefixed) for g in own} == {
+        (Op.READ, Kind.TOPIC, "dispatch.provider.p1.v1", False),
+        (Op.READ, Kind.GROUP, "provider.p1.", True),
+        (Op.WRITE, Kind.TOPIC, "provider.p1.replies.v1", False),
+    }
+
+
+def test_the_page_in_docs_is_the_table_in_the_code() -> None:
+    assert markdown_table() in DOC.read_text(), "run: civic-bus grants, and paste into the doc"
