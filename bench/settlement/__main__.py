@@ -34,6 +34,7 @@ import asyncpg
 
 from bench.settlement.data import COLUMNS, PERIOD, generate
 from civic.db import make_engine, make_sessionmaker
+from civic.secrets import ensure_secrets
 from civic.uow import UnitOfWork
 from contracts.kinds import StatementPeriod
 from devstack import procs
@@ -191,7 +192,8 @@ def main() -> None:
     server: PostgresServer | None = None
     state = ROOT / ".state" / "bench" / f"settlement-{os.getpid()}"
     if admin_url is None:
-        server = PostgresServer(state, port=procs.free_port())
+        secrets = ensure_secrets(state / "secrets")
+        server = PostgresServer(state / "postgres", port=procs.free_port(), secrets_dir=secrets)
         print(f"starting PostgreSQL on port {server.port} (state under {state}) ...", flush=True)
         server.start()
         server.wait_ready()

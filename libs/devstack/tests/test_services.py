@@ -18,9 +18,10 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-KEYS = ("SERVICE_NAME", "HTTP_PORT", "DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS",
+KEYS = ("SERVICE_NAME", "HTTP_PORT", "DATABASE_URL", "DATABASE_PASSWORD_FILE",
+        "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_USERNAME", "KAFKA_PASSWORD_FILE", "KAFKA_CA_FILE",
         "AUTH_PUBLIC_KEY_FILE", "AUTH_ISSUER", "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_BSP_SCHEDULE_DELAY", "ENVIRONMENT", "EXTRA")
+        "OTEL_BSP_SCHEDULE_DELAY", "ENVIRONMENT", "ID_NUMBER_KEY_FILE", "EXTRA")
 
 def create_app():
     async def readyz(request):
@@ -64,13 +65,20 @@ def test_services_migrate_start_answer_and_stop(stack: Stack, tmp_path: Path) ->
     }
     assert other.start_services(["intake"], extra_env=extra, timeout=30) == ["intake"]
     try:
-        assert marker.read_text() == stack.database_url("intake")
+        own_role = stack.postgres.service_url("intake")
+        assert marker.read_text() == own_role
         env = httpx.get(f"{other.service_url('intake')}/readyz").json()
+        secrets = stack.secrets_dir
         assert env == {
             "SERVICE_NAME": "intake",
             "HTTP_PORT": str(stack.ports.services["intake"]),
-            "DATABASE_URL": stack.database_url("intake"),
+            "DATABASE_URL": own_role,
+            "DATABASE_PASSWORD_FILE": str(secrets / "db" / "intake.password"),
             "KAFKA_BOOTSTRAP_SERVERS": stack.kafka_bootstrap,
+            "KAFKA_USERNAME": "intake",
+            "KAFKA_PASSWORD_FILE": str(secrets / "kafka" / "users" / "intake.password"),
+            "KAFKA_CA_FILE": str(secrets / "kafka" / "ca.crt"),
+            "ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key"),
             "AUTH_PUBLIC_KEY_FILE": str(stack.public_key_file),
             "AUTH_ISSUER": "chizhou-assistance-dev",
             "OTEL_EXPORTER_OTLP_ENDPOINT": stack.otlp_endpoint,

@@ -180,8 +180,8 @@ def _local_ports(state_dir: Path) -> dict[str, int]:
 
 def _from_local(state_dir: Path, partitions: int) -> Infra:
     ports = _local_ports(state_dir)
-    pg = PostgresServer(state_dir / "postgres", ports["postgres"])
     kafka = _local_kafka(state_dir, ports, partitions)
+    pg = PostgresServer(state_dir / "postgres", ports["postgres"], secrets_dir=kafka.secrets_dir)
     infra = Infra(kafka.bootstrap, kafka.secrets_dir, pg.url("postgres"), "local")
     infra.closers += [pg.stop, kafka.stop]
     try:

@@ -1,4 +1,9 @@
-"""A PostgreSQL server from the Debian packages, data and socket under a state directory."""
+"""A PostgreSQL server from the Debian packages, data and socket under a state directory.
+
+Logins over TCP need a password (scram-sha-256): the superuser's and each service's come
+from the stack's secrets folder (``db/<name>.password``), made on first run. Each service
+gets its own role that owns its own database and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -60,10 +65,15 @@ def _open_ancestors(path: Path) -> None:
 class PostgresServer:
     """One PostgreSQL cluster listening on 127.0.0.1:``port``."""
 
-    def __init__(self, state_dir: Path, port: int = 55432) -> None:
+    def __init__(self, state_dir: Path, port: int = 55432, *, secrets_dir: Path) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.port = port
+        self.secrets_dir = secrets_dir
         self._bin: Path | None = None
+
+    def password(self, role: str = "postgres") -> str:
+        """The role's password from the secrets folder."""
+        return (self.secrets_dir / "db" / f"{role}.password").read_text().strip()
 
     @property
     def data_dir(self) -> Path:
@@ -82,12 +92,16 @@ class PostgresServer:
         return str(self._bin / tool)
 
     def url(self, dbname: str = "postgres") -> str:
-        """SQLAlchemy asyncpg URL of ``dbname``."""
-        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{dbname}"
+        """SQLAlchemy asyncpg URL of ``dbname`` as the superuser (tests and tools)."""
+        return f"postgresql+asyncpg://postgres:{self.password()}@127.0.0.1:{self.port}/{dbname}"
 
-    def dsn(self, dbname: str = "postgres") -> str:
-        """libpq/asyncpg DSN of ``dbname``."""
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+    def service_url(self, name: str) -> str:
+        """The URL a service connects with, as its own role (the password comes from a file)."""
+        return f"postgresql+asyncpg://{name}@127.0.0.1:{self.port}/{name}"
+
+    def password_file(self, role: str) -> Path:
+        """Where the role's password is kept."""
+        return self.secrets_dir / "db" / f"{role}.password"
 
     def _prepare_dirs(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -99,19 +113,30 @@ class PostgresServer:
         """Creates the cluster once (trust auth, UTF8, C.UTF-8)."""
         self._prepare_dirs()
         if not (self.data_dir / "PG_VERSION").exists():
+            pwfile = self.state_dir / "initdb.pw"  # readable by postgres for initdb only
+            pwfile.write_text(self.password())
+            if _owner_is_root():
+                shutil.chown(pwfile, "postgres", "postgres")
+            pwfile.chmod(0o600)
             cmd = [
                 self.bin("initdb"),
                 "-D",
                 str(self.data_dir),
                 "-U",
                 "postgres",
-                "--auth=trust",
+                # The socket stays trusted (only root and postgres reach it); TCP asks.
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                f"--pwfile={pwfile}",
                 "-E",
                 "UTF8",
                 "--locale=C.UTF-8",
                 "--no-sync",
             ]
-            procs.run_checked(_as_postgres(cmd), what="initdb", cwd=self.state_dir, timeout=120)
+            try:
+                procs.run_checked(_as_postgres(cmd), what="initdb", cwd=self.state_dir, timeout=120)
+            finally:
+                pwfile.unlink(missing_ok=True)
         self._write_settings()
 
     def _write_settings(self) -> None:
@@ -215,8 +240,19 @@ class PostgresServer:
             "-c",
             sql,
         ]
-        env = dict(os.environ, PGCONNECT_TIMEOUT="5")
+        env = dict(os.environ, PGCONNECT_TIMEOUT="5", PGPASSWORD=self.password())
         return procs.run_checked(cmd, what="psql", env=env, timeout=timeout).strip()
+
+    def create_service_database(self, name: str) -> None:
+        """A login role ``name`` (password from the secrets) owning database ``name``."""
+        if not DB_NAME.match(name):
+            raise ValueError(f"database names are lower-case identifiers: {name!r}")
+        password = self.password(name).replace("'", "''")
+        exists = self.psql(f"select 1 from pg_roles where rolname = '{name}'") == "1"
+        verb = "alter" if exists else "create"
+        self.psql(f"{verb} role \"{name}\" login password '{password}'")
+        if self.create_database(name):
+            self.psql(f'alter database "{name}" owner to "{name}"')
 
     def create_database(self, name: str) -> bool:
         """Creates database ``name`` unless it exists; True if it was created."""

@@ -74,6 +74,7 @@ def service_env(
         OTEL_SERVICE_NAME=name,
         HTTP_PORT=str(port),
         DATABASE_URL=wiring.database_url_template.format(db=name),
+        DATABASE_PASSWORD_FILE=str(wiring.secrets_dir / "db" / f"{name}.password"),
         KAFKA_BOOTSTRAP_SERVERS=wiring.kafka_bootstrap,
         # Each service is its own Kafka principal, with only its own ACLs.
         KAFKA_USERNAME=name,

@@ -94,7 +94,9 @@ class Stack:
             libs_dir=kafka_libs,
             secrets_dir=self.secrets_dir,
         )
-        self.postgres = PostgresServer(self.state_dir / "postgres", self.ports.postgres)
+        self.postgres = PostgresServer(
+            self.state_dir / "postgres", self.ports.postgres, secrets_dir=self.secrets_dir
+        )
         self.sink = self._sink_process()
         self._services: dict[str, ServiceProcess] = {}
 
@@ -164,7 +166,7 @@ class Stack:
         self.postgres.start(timeout)
         self.postgres.wait_ready(timeout)
         for name in SERVICES:
-            self.postgres.create_database(name)
+            self.postgres.create_service_database(name)
 
     def _start_sink(self, timeout: float) -> None:
         self.sink.start()
@@ -189,7 +191,7 @@ class Stack:
         if name not in self._services or extra_env is not None:
             wiring = ServiceWiring(
                 kafka_bootstrap=self.kafka_bootstrap,
-                database_url_template=self.postgres.url("{db}"),
+                database_url_template=self.postgres.service_url("{db}"),
                 secrets_dir=self.secrets_dir,
                 otlp_endpoint=self.otlp_endpoint,
             )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from civic import clock
+from civic.bus.access import KafkaAccess
 from contracts import calendar
 from devstack.journeys.api import Api
 from devstack.journeys.application import (
@@ -187,3 +189,29 @@ async def _provider_id(api: Api, code: str) -> str:
     token = api.token(roles=["county_officer"], division=COUNTY, user_id="e2e-county")
     got = await api.call("dispatch", "GET", f"/providers/{code}", token=token)
     return str(got.json()["provider_id"])
+
+
+async def bus_credentials(api: Api, code: str) -> dict[str, Any]:
+    """The county officer issues the provider's Kafka login (shown once)."""
+    token = api.token(roles=["county_officer"], division=COUNTY, user_id="e2e-county")
+    got = await api.call("dispatch", "POST", f"/providers/{code}/bus-credentials", token=token)
+    assert got.status_code == 201, got.text
+    issued: dict[str, Any] = got.json()
+    return issued
+
+
+def access_from(credentials: dict[str, Any], folder: Path) -> KafkaAccess:
+    """What a provider's software builds from the credentials: the CA in a file, the login."""
+    ca = folder / f"{credentials['username']}-ca.crt"
+    ca.write_text(credentials["ca_certificate_pem"])
+    return KafkaAccess(
+        credentials["bootstrap_servers"], credentials["username"], credentials["password"], ca
+    )
+
+
+async def suspend_provider(api: Api, code: str) -> None:
+    """The county suspends a provider (it leaves the bus at once)."""
+    token = api.token(roles=["county_officer"], division=COUNTY, user_id="e2e-county")
+    body = {"reason_code": "evaluation_failed", "reason_zh": "考核不合格"}
+    got = await api.call("dispatch", "POST", f"/providers/{code}/suspend", token=token, json=body)
+    assert got.status_code == 200, got.text
