@@ -49,6 +49,12 @@ class Case:
     survey_id: str = ""
     id_number: str = field(default_factory=resident_id)
     name: str = field(default_factory=_next_name)
+    village: str = VILLAGE
+
+    @property
+    def township(self) -> str:
+        """The township (first 9 digits) of the case's village."""
+        return self.village[:9]
 
     @property
     def masked_name(self) -> str:
@@ -88,7 +94,7 @@ def application_body(case: Case, **changes: Any) -> dict[str, Any]:
         "special_conditions": ["semi_disabled_elder"],
         "requested_item_codes": ["LC-03", "CL-01"],
         "consent_to_data_use": True,
-        "village_code": VILLAGE,
+        "village_code": case.village,
         **changes,
     }
 
@@ -122,7 +128,7 @@ async def register(case: Case) -> Any:
         "intake",
         "POST",
         f"/applications/{case.application_id}/registration",
-        token=case.token("township_officer", TOWNSHIP, OFFICER),
+        token=case.token("township_officer", case.township, OFFICER),
         json=body,
         headers=case.headers(),
     )
@@ -130,11 +136,11 @@ async def register(case: Case) -> Any:
 
 async def survey_task(case: Case) -> dict[str, Any]:
     """Waits for survey to open the task for the case's application."""
-    token = case.token("village_staff", VILLAGE, STAFF)
+    token = case.token("village_staff", case.village, STAFF)
 
     async def check() -> dict[str, Any] | None:
         got = await case.api.call(
-            "survey", "GET", f"/survey-tasks?village_code={VILLAGE}&size=100", token=token
+            "survey", "GET", f"/survey-tasks?village_code={case.village}&size=100", token=token
         )
         tasks = [t for t in got.json()["items"] if t["application_id"] == case.application_id]
         return tasks[0] if tasks else None
@@ -146,8 +152,8 @@ async def survey_task(case: Case) -> dict[str, Any]:
 
 async def survey_and_pass(case: Case) -> None:
     """The two-person team visits, uploads findings and passes the preliminary review."""
-    staff = case.token("village_staff", VILLAGE, STAFF)
-    coord = case.token("coordinator", VILLAGE, COORD)
+    staff = case.token("village_staff", case.village, STAFF)
+    coord = case.token("coordinator", case.village, COORD)
     sid = case.survey_id
     team = await case.api.call(
         "survey",
@@ -202,7 +208,7 @@ async def survey_and_pass(case: Case) -> None:
 
 async def decide(case: Case, body: dict[str, Any]) -> Any:
     """The township officer decides once the case is ready in the queue."""
-    token = case.token("township_officer", TOWNSHIP, OFFICER)
+    token = case.token("township_officer", case.township, OFFICER)
 
     async def ready() -> bool:
         got = await case.api.call(

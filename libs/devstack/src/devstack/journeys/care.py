@@ -123,7 +123,7 @@ async def report_service(
 
 async def change_status(case: Case, recipient_id: str, body: dict[str, Any]) -> Any:
     """The township officer changes the recipient's status (carrying the case's trace)."""
-    token = case.token("township_officer", TOWNSHIP, "e2e-officer")
+    token = case.token("township_officer", case.township, "e2e-officer")
     return await case.api.call(
         "review",
         "PATCH",
@@ -134,13 +134,15 @@ async def change_status(case: Case, recipient_id: str, body: dict[str, Any]) -> 
     )
 
 
-async def recipient_orders(api: Api, recipient_id: str, want: int) -> list[dict[str, Any]]:
+async def recipient_orders(
+    api: Api, recipient_id: str, want: int, township: str = TOWNSHIP
+) -> list[dict[str, Any]]:
     """Waits until the township sees ``want`` placed orders for the recipient, meals first."""
-    token = api.token(roles=["township_officer"], division=TOWNSHIP, user_id="e2e-officer")
+    token = api.token(roles=["township_officer"], division=township, user_id="e2e-officer")
 
     async def check() -> list[dict[str, Any]] | None:
         got = await api.call(
-            "dispatch", "GET", f"/townships/{TOWNSHIP}/orders?size=100", token=token
+            "dispatch", "GET", f"/townships/{township}/orders?size=100", token=token
         )
         mine = [
             o
