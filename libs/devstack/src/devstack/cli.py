@@ -55,10 +55,10 @@ def _parse_services(value: str) -> list[str]:
 def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
     rows = [(name, f"{stack.service_url(name)}/docs") for name in started]
     rows += [
-        ("kafka", stack.kafka_bootstrap),
-        ("postgres", stack.postgres.url("<service>")),
+        ("kafka", f"{stack.kafka_bootstrap}  (SASL_SSL, SCRAM-SHA-512; CA kafka/ca.crt)"),
+        ("postgres", stack.postgres.service_url("<service>")),
         ("otlp sink", f"{stack.otlp_endpoint}  -> {stack.sink_file}"),
-        ("public key", str(stack.public_key_file)),
+        ("secrets", f"{stack.secrets_dir}  (passwords, keys, CA: never commit)"),
         ("logs", str(stack.state_dir / "logs")),
     ]
     width = max(len(name) for name, _ in rows)
