@@ -8,11 +8,12 @@ import uuid
 import pytest
 
 from civic import clock
+from civic.bus.grants import CITY_SYSTEM
 from contracts import topics
 from contracts.dispatch import ServiceDelivered
 from contracts.dispatch.provider_topic import OrderCancelled
 from contracts.samples import sample
-from devstack.journeys import care
+from devstack.journeys import care, city
 from devstack.journeys.application import (
     VILLAGE,
     Case,
@@ -190,24 +191,32 @@ async def test_the_city_systems_report_stops_aid_once_even_when_sent_twice(
         for _ in range(2)  # the same report, re-sent with a new event id
     ]
     officer = case.token("township_officer", "341702100", "e2e-officer")
+    # The city system writes as its own Kafka principal and signs each report's exact bytes.
+    as_city = e2e_stack.kafka_access(CITY_SYSTEM)
+    city_key = city.signing_key(e2e_stack.secrets_dir)
 
     async def recipient() -> dict:
         got = await case.api.call("review", "GET", f"/recipients/{recipient_id}", token=officer)
         return got.json()
 
-    await produce_raw(
-        e2e_stack.kafka_access(),
-        topics.ASSISTANCE_STATUS_INBOUND,
-        reports[0].to_json_bytes(),
-        key=reports[0].subject_key.encode(),
+    await city.produce_signed_report(as_city, reports[0], city_key)
+
+    # A stop waits on the township's queue: nothing changes until an officer confirms it.
+    async def held() -> dict | None:
+        got = await case.api.call(
+            "review", "GET", "/townships/341702100/city-reports?size=100", token=officer
+        )
+        mine = [r for r in got.json()["items"] if r["recipient_id"] == recipient_id]
+        return mine[0] if mine else None
+
+    pending = await wait_until(held)
+    assert (await recipient())["status"] == "active"
+    confirmed = await case.api.call(
+        "review", "POST", f"/city-reports/{pending['report_id']}/confirm", token=officer
     )
+    assert confirmed.status_code == 200, confirmed.text
     await wait_until(lambda: _is(recipient, "status", "stopped"))
-    await produce_raw(
-        e2e_stack.kafka_access(),
-        topics.ASSISTANCE_STATUS_INBOUND,
-        reports[1].to_json_bytes(),
-        key=reports[1].subject_key.encode(),
-    )
+    await city.produce_signed_report(as_city, reports[1], city_key)
 
     # The repeat reached intake (processed) and changed nothing at review.
     async def repeat_processed() -> bool:
@@ -221,7 +230,11 @@ async def test_the_city_systems_report_stops_aid_once_even_when_sent_twice(
     await wait_until(repeat_processed)
     state = await recipient()
     assert state["status"] == "stopped" and state["status_version"] == 2
-    # Both providers' orders were cancelled by the city's report as by an officer's.
+    again = await case.api.call(
+        "review", "POST", f"/city-reports/{pending['report_id']}/confirm", token=officer
+    )
+    assert again.status_code == 409 and again.json()["code"] == "city_report_decided"
+    # Both providers' orders were cancelled by the city's confirmed report as by an officer's.
     for provider, order in orders:
         token = case.api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
 

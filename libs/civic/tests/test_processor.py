@@ -154,6 +154,46 @@ async def test_an_event_type_newer_than_these_contracts_is_skipped_not_dead_lett
     assert letters == [] and effects == []
 
 
+def signed_only(d: Delivery) -> str | None:
+    """An admission check as a signed topic would have one: the header must say "ok"."""
+    return None if d.headers.get("x-signature") == "ok" else "no good signature"
+
+
+async def test_a_record_the_admission_check_refuses_is_dead_lettered_unread() -> None:
+    processor, effects, letters = make(record)
+    processor.consumer.admit = signed_only
+    event = sample(ApplicationSubmitted)
+    assert await processor.process(delivery(event.to_json_bytes())) is Outcome.DEAD_LETTERED
+    # Refused before parsing: even bytes that are not an event get the refusal as the reason.
+    assert await processor.process(delivery(b"{not json")) is Outcome.DEAD_LETTERED
+    assert effects == []
+    assert [(x.error, x.attempts) for x in letters] == [("refused: no good signature", 1)] * 2
+    assert letters[0].delivery.headers == {"traceparent": "x"}
+
+
+async def test_an_admitted_record_goes_on_as_usual_and_once() -> None:
+    processor, effects, letters = make(record)
+    processor.consumer.admit = signed_only
+    event = sample(ApplicationSubmitted)
+    signed = Delivery(
+        topics.INTAKE_APPLICATIONS, 0, 8, b"k", event.to_json_bytes(), {"x-signature": "ok"}
+    )
+    assert await processor.process(signed) is Outcome.APPLIED
+    assert await processor.process(signed) is Outcome.DUPLICATE
+    assert effects == [event.event_id] and letters == []
+
+
+async def test_an_admission_check_that_fails_refuses_rather_than_blocking_the_partition() -> None:
+    def broken(_: Delivery) -> str | None:
+        raise RuntimeError("key file unreadable")
+
+    processor, effects, letters = make(record)
+    processor.consumer.admit = broken
+    event = sample(ApplicationSubmitted)
+    assert await processor.process(delivery(event.to_json_bytes())) is Outcome.DEAD_LETTERED
+    assert effects == [] and "key file unreadable" in letters[0].error
+
+
 async def test_a_background_job_runs_inside_the_block_and_is_cancelled_after() -> None:
     started, stopped = asyncio.Event(), asyncio.Event()
 

@@ -3,12 +3,15 @@
 One ``TopicConsumer`` per (service, topic) routes events by type to use cases. For
 every message the ``MessageProcessor``:
 
-1. parses it against ``libs/contracts``; a message that cannot be parsed goes straight
+1. asks the consumer's admission check, if it has one, about the raw record (headers and
+   bytes: a signature, the sender a topic stands for); a refused message goes straight to
+   ``<topic>.dlq`` with the reason, unparsed;
+2. parses it against ``libs/contracts``; a message that cannot be parsed goes straight
    to ``<topic>.dlq`` (retrying cannot fix it);
-2. opens a unit of work, records (consumer group, event id) in ``processed_event`` and
+3. opens a unit of work, records (consumer group, event id) in ``processed_event`` and
    runs the use case in the same transaction; a redelivered event finds its row and
    changes nothing;
-3. retries a failing use case a few times, then dead-letters it, so one bad event never
+4. retries a failing use case a few times, then dead-letters it, so one bad event never
    blocks the partition; database or broker outages are retried until they end, since
    dead-lettering every event during an outage would be worse than waiting.
 
@@ -58,6 +61,10 @@ class Delivery:
     headers: dict[str, str]
 
 
+#: Looks at a raw record before it is parsed: None admits it, a string is why it is refused.
+Admission = Callable[[Delivery], str | None]
+
+
 @dataclass(frozen=True)
 class DeadLetter:
     """A message given up on, with why and after how many attempts."""
@@ -76,6 +83,8 @@ class TopicConsumer:
     group: str
     description: str = ""
     handlers: dict[str, EventHandler] = field(default_factory=dict)
+    #: Checked on every record before parsing; a refusal dead-letters it with the reason.
+    admit: Admission | None = None
 
     def on(self, event_cls: type[E]) -> Callable[[EventHandler], EventHandler]:
         """Registers the decorated coroutine as the handler of ``event_cls``."""
@@ -136,7 +145,11 @@ class MessageProcessor:
         self._max_backoff_s = max_backoff_s
 
     async def process(self, delivery: Delivery) -> Outcome:
-        """Parses, deduplicates and applies ``delivery``; returns what happened."""
+        """Admits, parses, deduplicates and applies ``delivery``; returns what happened."""
+        if (refusal := self._refusal(delivery)) is not None:
+            log.warning("refused a message on %s: %s", delivery.topic, refusal)
+            await self._give_up(delivery, f"refused: {refusal}", attempts=1)
+            return Outcome.DEAD_LETTERED
         try:
             event = parse(delivery.topic, delivery.value)
         except ContractError as exc:
@@ -150,6 +163,16 @@ class MessageProcessor:
         if handler is None:
             return Outcome.IGNORED
         return await self._apply_with_retries(delivery, event, handler)
+
+    def _refusal(self, delivery: Delivery) -> str | None:
+        if self.consumer.admit is None:
+            return None
+        try:
+            return self.consumer.admit(delivery)
+        except Exception as exc:
+            # A check that cannot decide refuses: retrying the same bytes cannot change that.
+            log.exception("the admission check of %s failed", self.consumer.group)
+            return f"admission check failed: {type(exc).__name__}: {exc}"
 
     async def _apply_with_retries(
         self, delivery: Delivery, event: Event, handler: EventHandler

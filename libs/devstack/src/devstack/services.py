@@ -57,7 +57,11 @@ def resolve_names(names: Iterable[str] | None) -> list[str]:
 def own_secrets(name: str, secrets: Path) -> dict[str, str]:
     """Secrets only one service holds, as ``*_FILE`` settings."""
     if name == "intake":
-        return {"ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key")}
+        return {
+            "ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key"),
+            # The stand-in for the city system's key: reports are signed with its private half.
+            "CITY_REPORT_PUBLIC_KEY_FILE": str(secrets / "city" / "signing.pub.pem"),
+        }
     if name == "dispatch":
         provisioner = secrets / "kafka" / "users" / "dispatch-provisioner.password"
         return {"PROVISIONER_PASSWORD_FILE": str(provisioner)}

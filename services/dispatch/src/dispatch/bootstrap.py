@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dispatch.consumers import build_consumers
 from dispatch.handlers import Timing
 from dispatch.handlers.providers import repair_provider_bus
 from dispatch.provider_bus import ProviderBus
-from dispatch.reply_topics import ReplyListener
+from dispatch.reply_topics import ReplyListener, sender_mismatch
 from dispatch.settings import Settings
 from dispatch.watcher import DeadlineWatcher
 
@@ -84,11 +85,12 @@ def build(settings: Settings) -> Dispatch:
 
 
 def _reply_listener(runtime: Runtime, settings: Settings, family: TopicConsumer) -> ReplyListener:
-    dead_letters = DeadLetterPublisher(runtime.broker)
+    # A reply is believed only on its owner's topic: checked before the processor parses it.
+    family = dataclasses.replace(family, admit=sender_mismatch)
     processor = MessageProcessor(
         family,
         uow_factory=runtime.uow,
-        dead_letter=dead_letters,
+        dead_letter=DeadLetterPublisher(runtime.broker),
         max_attempts=settings.consumer_max_attempts,
         backoff_s=settings.consumer_retry_backoff_s,
     )
@@ -96,7 +98,6 @@ def _reply_listener(runtime: Runtime, settings: Settings, family: TopicConsumer)
     return ReplyListener(
         settings.kafka_access(),
         processor,
-        dead_letters,
         refresh_ms=settings.reply_topic_refresh_ms,
         tracer_provider=runtime.tracer_provider,
     )

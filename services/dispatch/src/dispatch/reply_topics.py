@@ -9,14 +9,15 @@ its own small broker because the interval is a client setting and the shared bro
 keeps Kafka's five-minute default.
 
 A reply is believed only on its owner's topic: a message whose ``provider_code`` is not
-the provider the topic belongs to is dead-lettered unread. (Kafka ACLs let each provider
-write only its own reply topic, so the topic names the sender: ``civic.bus.grants``.)
+the provider the topic belongs to is dead-lettered unread. That is ``sender_mismatch``, the
+reply consumer's admission check, which the shared processor runs before anything else.
+(Kafka ACLs let each provider write only its own reply topic, so the topic names the
+sender: ``civic.bus.grants``.)
 The use cases then check that the order belongs to that provider, exactly as for HTTP.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 
 from faststream import AckPolicy
@@ -26,11 +27,8 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
 from civic.bus.access import KafkaAccess
-from civic.consumer import DeadLetter, Delivery, MessageProcessor
-from civic.kafka import DeadLetterPublisher
+from civic.consumer import Delivery, MessageProcessor
 from contracts.registry import ContractError, parse
-
-log = logging.getLogger(__name__)
 
 #: Every provider's reply topic, and nothing else (not their dead-letter topics).
 REPLY_PATTERN = r"^provider\.([a-z0-9][a-z0-9-]{1,31})\.replies\.v1$"
@@ -44,7 +42,7 @@ def reply_topic_owner(topic: str) -> str | None:
 
 
 def sender_mismatch(delivery: Delivery) -> str | None:
-    """Why a reply cannot be believed on this topic, or None (unparseable ones go on)."""
+    """The reply consumer's admission check: why a reply is not believed on this topic, or None."""
     try:
         event = parse(delivery.topic, delivery.value)
     except ContractError:
@@ -62,7 +60,6 @@ class ReplyListener:
         self,
         access: KafkaAccess,
         processor: MessageProcessor,
-        dead_letters: DeadLetterPublisher,
         *,
         refresh_ms: int,
         tracer_provider: TracerProvider,
@@ -78,7 +75,6 @@ class ReplyListener:
             middlewares=(KafkaTelemetryMiddleware(tracer_provider=tracer_provider),),
         )
         self._processor = processor
-        self._dead_letters = dead_letters
         self.broker.subscriber(
             pattern=REPLY_PATTERN,
             group_id=processor.consumer.group,
@@ -95,19 +91,11 @@ class ReplyListener:
             raw.topic, raw.partition, raw.offset, raw.key, raw.value or b"", dict(msg.headers)
         )
         try:
-            await self._handle(delivery)
+            await self._processor.process(delivery)
         except BaseException:
             await msg.nack()  # re-read it later rather than commit past it
             raise
         await msg.ack()
-
-    async def _handle(self, delivery: Delivery) -> None:
-        problem = sender_mismatch(delivery)
-        if problem is None:
-            await self._processor.process(delivery)
-            return
-        log.warning("refused a reply on %s: %s", delivery.topic, problem)
-        await self._dead_letters(DeadLetter(delivery, self._processor.consumer.group, problem, 1))
 
     async def start(self) -> None:
         """Connects and starts consuming."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from civic.deps import PageNumber, UowDep
-from civic.errors import PROBLEM_RESPONSES
+from civic.errors import PROBLEM_RESPONSES, Unauthorized
 from civic.security import Principal, require_roles
 from contracts.enums import Role
 from contracts.fields import VillageCode
@@ -27,6 +27,7 @@ from intake.schemas.requests import (
     WithdrawalCreate,
 )
 from intake.schemas.responses import ApplicationList, ApplicationRead, ApplicationSummaryRead
+from intake.signatures import HTTP_HEADER, CitySignatures
 
 router = APIRouter()
 
@@ -47,6 +48,33 @@ IdempotencyKey = Annotated[
         "same key with a different body gets 409 `idempotency_key_reused`.",
     ),
 ]
+
+
+async def city_signed(
+    request: Request,
+    signature: Annotated[
+        str | None,
+        Header(
+            alias=HTTP_HEADER,
+            description="The city system's detached JWS (RFC 7515 Appendix F), ES256 over the "
+            "exact request body: `<header>..<signature>`. Without a valid one: 401 "
+            "`bad_city_signature`, nothing done.",
+        ),
+    ] = None,
+) -> None:
+    """Refuses a report whose body the city system did not sign (before it is read)."""
+    signatures: CitySignatures = request.app.state.city_signatures
+    if (why := signatures.refusal(await request.body(), signature)) is None:
+        return
+    message = (
+        "缺少市救助系统签名，报告未被接受" if not signature else "市救助系统签名无效，报告未被接受"
+    )
+    raise Unauthorized(
+        message, code="bad_city_signature", field=f"header.{HTTP_HEADER}", extra={"reason": why}
+    )
+
+
+CitySigned = Annotated[None, Depends(city_signed)]
 
 
 def _retry(key: str | None, route: str, caller: Principal, body: dict[str, Any]) -> Retry | None:
@@ -191,9 +219,10 @@ async def list_applications(
 async def report_assistance_status(
     body: Annotated[AssistanceStatusIn, Body(openapi_examples=CITY_REPORT)],
     caller: Admin,
+    _signed: CitySigned,
     uow: UowDep,
 ) -> CityStatusReceipt:
-    """Takes the body of `assistance.status.v1` over HTTP; a repeat of a report changes nothing."""
+    """Takes a signed `assistance.status.v1` body over HTTP; a repeated report changes nothing."""
     receipt = await city.receive_city_status(body.to_event(), uow=uow)
     return CityStatusReceipt(**vars(receipt))
 

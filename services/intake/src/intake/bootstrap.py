@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
 from intake import sealing
 from intake.consumers import build_consumers
 from intake.settings import Settings
+from intake.signatures import CitySignatures
 
 #: Topics this service publishes (through its outbox): its own stream and the minimised mirror.
 PRODUCES: tuple[str, ...] = (topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS)
 
 
-def build(settings: Settings) -> Runtime:
+@dataclass(frozen=True)
+class Intake:
+    """The shared runtime, and the check of the city system's signature (Kafka and HTTP)."""
+
+    runtime: Runtime
+    city_signatures: CitySignatures
+
+
+def build(settings: Settings) -> Intake:
     """Wires the intake service from its settings."""
     sealing.configure(settings.sealing_key())
-    return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    signatures = CitySignatures.from_pem(settings.city_report_key())
+    consumers = build_consumers(admit_city_report=signatures.admit)
+    return Intake(build_runtime(settings, consumers=consumers, produces=PRODUCES), signatures)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from civic.consumer import TopicConsumer
+from civic.consumer import Admission, TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.inbound import AssistanceStatusReported
@@ -15,9 +15,9 @@ from intake.handlers import city, reactions
 GROUP = "intake"
 
 
-def build_consumers() -> list[TopicConsumer]:
+def build_consumers(*, admit_city_report: Admission) -> list[TopicConsumer]:
     """Returns intake's subscriptions: survey, review, the catalogue, the city system."""
-    return [_surveys(), _decisions(), _catalogue(), _city()]
+    return [_surveys(), _decisions(), _catalogue(), _city(admit_city_report)]
 
 
 def _surveys() -> TopicConsumer:
@@ -74,11 +74,14 @@ def _catalogue() -> TopicConsumer:
     return catalogue
 
 
-def _city() -> TopicConsumer:
+def _city(admit: Admission) -> TopicConsumer:
+    # Only a report the city system signed is read; any other is dead-lettered unread.
     reports = TopicConsumer(
         topics.ASSISTANCE_STATUS_INBOUND,
         group=GROUP,
-        description="Resolves the city system's status reports to our person ids.",
+        description="Resolves the city system's signed status reports to our person ids "
+        "(signature in header x-city-signature; unsigned or badly signed ones are dead-lettered).",
+        admit=admit,
     )
 
     @reports.on(AssistanceStatusReported)

@@ -23,8 +23,10 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the intake application (settings from the environment by default)."""
     chosen = settings or Settings()  # type: ignore[call-arg]
-    runtime = build(chosen)
+    parts = build(chosen)
+    runtime = parts.runtime
     app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])
+    app.state.city_signatures = parts.city_signatures
     if not chosen.follow_up_schedule:
         return app
     shared = app.router.lifespan_context

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from civic.settings import ServiceSettings, read_secret
 
@@ -26,12 +27,37 @@ class Settings(ServiceSettings):
         description="32 random bytes, base64: seals ID numbers at rest (openssl rand -base64 32).",
     )
     id_number_key_file: Path | None = Field(default=None, description="The same, in a file.")
+    city_report_public_key_file: Path | None = Field(
+        default=None,
+        description="The city system's public key (PEM, EC P-256; several PEM blocks while it "
+        "rolls its key over) that verifies the signature on every status report. Required: "
+        "without it intake accepts no report.",
+    )
+    city_report_public_key_pem: str | None = Field(
+        default=None, description="The same, inline (CITY_REPORT_PUBLIC_KEY_FILE wins)."
+    )
+
+    @model_validator(mode="after")
+    def _city_key_given(self) -> Self:
+        if self.city_report_public_key_file is None and not self.city_report_public_key_pem:
+            raise ValueError(
+                "set CITY_REPORT_PUBLIC_KEY_FILE: the city system's public key (PEM) that "
+                "verifies its signed status reports"
+            )
+        return self
 
     def sealing_key(self) -> str:
         """The ID-number key, from ID_NUMBER_KEY_FILE or ID_NUMBER_KEY."""
         key = read_secret(self.id_number_key, self.id_number_key_file)
         assert key is not None
         return key
+
+    def city_report_key(self) -> str:
+        """The PEM of the city system's report-signing public key(s)."""
+        if self.city_report_public_key_file is not None:
+            return self.city_report_public_key_file.read_text()
+        assert self.city_report_public_key_pem is not None  # checked at start-up
+        return self.city_report_public_key_pem
 
     def unsafe_outside_local(self) -> list[tuple[str, str]]:
         """The shared checks, and the development ID-number key."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,11 +18,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.bus.access import KafkaAccess
-from contracts import resident_id
+from contracts import resident_id, topics
 from contracts.envelope import Event
 from contracts.registry import parse
 from contracts.settlement import CatalogueItem, CatalogueVersionPublished
 from devstack.infra import Infra
+from devstack.journeys import city
 from devstack.pytest_plugin import running_app
 from intake.main import create_app
 from intake.orm import catalogue_version
@@ -91,6 +93,7 @@ class Intake:
     db: async_sessionmaker[AsyncSession]
     bootstrap: KafkaAccess
     mint: Callable[..., str]
+    city_key: bytes  # the stand-in city system's signing key (intake holds its public half)
 
     def auth(
         self, roles: list[str], division: str | None = None, user_id: str | None = None
@@ -109,17 +112,39 @@ class Intake:
             )
 
     async def publish(self, *events: Event) -> None:
+        """Publishes each event on its topic; a city report signed as the city system signs."""
+        for event in events:
+            value = event.to_json_bytes()
+            signed = type(event).TOPIC == topics.ASSISTANCE_STATUS_INBOUND
+            headers = [(city.KAFKA_HEADER, city.sign(value, self.city_key).encode())]
+            await self.send_raw(
+                type(event).TOPIC, value, event.subject_key, headers if signed else []
+            )
+
+    async def send_raw(
+        self, topic: str, value: bytes, key: str, headers: list[tuple[str, bytes]]
+    ) -> None:
+        """Writes one record exactly as given (no signature unless in ``headers``)."""
         producer = AIOKafkaProducer(
             **self.bootstrap.aiokafka(), acks="all", enable_idempotence=True
         )
         await producer.start()
         try:
-            for event in events:
-                await producer.send_and_wait(
-                    type(event).TOPIC, event.to_json_bytes(), key=event.subject_key.encode()
-                )
+            await producer.send_and_wait(topic, value, key=key.encode(), headers=headers)
         finally:
             await producer.stop()
+
+    async def post_report(
+        self, body: dict[str, Any], headers: dict[str, str], *, signed: bool = True
+    ) -> httpx.Response:
+        """POSTs a report to the inbound route; its exact bytes signed unless ``signed=False``."""
+        content = json.dumps(body, ensure_ascii=False).encode()
+        sig = city.http_headers(content, self.city_key) if signed else {}
+        return await self.client.post(
+            "/inbound/assistance-status",
+            content=content,
+            headers={"Content-Type": "application/json", **sig, **headers},
+        )
 
     async def read(
         self, topic: str, match: Callable[[Event], bool], count: int = 1, timeout: float = 60
@@ -201,7 +226,13 @@ async def intake(
     """intake with its consumers running, and a demo catalogue in force for 贵池区 and 东至县."""
     app = create_app(Settings(**service_env("intake")))
     async with running_app(app) as client:
-        ctx = Intake(client, app.state.runtime.sessionmaker, infra.kafka, mint_token)
+        ctx = Intake(
+            client,
+            app.state.runtime.sessionmaker,
+            infra.kafka,
+            mint_token,
+            city.signing_key(infra.secrets_dir),
+        )
         await ctx.publish(
             demo_catalogue("341702", 1, date(2024, 1, 1)),
             demo_catalogue("341721", 1, date(2024, 1, 1)),

@@ -114,34 +114,29 @@ async def test_a_repeated_report_with_a_new_event_id_changes_nothing(intake: Any
 async def test_the_same_report_over_http_for_the_integration_account(intake: Any) -> None:
     id_number = intake.new_id_number()
     suspended = report(id_number, "suspended", "2024-07-01")
-    path = "/inbound/assistance-status"
-    first = await intake.client.post(path, json=body_of(suspended), headers=intake.auth(**ADMIN))
-    again = await intake.client.post(path, json=body_of(suspended), headers=intake.auth(**ADMIN))
+    first = await intake.post_report(body_of(suspended), intake.auth(**ADMIN))
+    again = await intake.post_report(body_of(suspended), intake.auth(**ADMIN))
     assert first.status_code == again.status_code == 202, first.text
     assert (first.json()["repeated"], again.json()["repeated"]) == (False, True)
     assert first.json()["person_id"] == again.json()["person_id"]
     assert first.json()["external_reference"] == ref(suspended)
 
     ended = report(id_number, "stopped", "2024-08-01", case_id=suspended.case_id)
-    assert (
-        await intake.client.post(path, json=body_of(ended), headers=intake.auth(**ADMIN))
-    ).status_code == 202
+    assert (await intake.post_report(body_of(ended), intake.auth(**ADMIN))).status_code == 202
     got = await resolved_events(intake, suspended.case_id, 2)
     assert [e.external_reference for e, _ in got] == [ref(suspended), ref(ended)]
 
     officer = intake.auth(["township_officer"], division="341702100")
-    assert (
-        await intake.client.post(path, json=body_of(suspended), headers=officer)
-    ).status_code == 403
+    assert (await intake.post_report(body_of(suspended), officer)).status_code == 403
     bad_id = {
         **body_of(suspended),
         "id_number": id_number[:-1] + ("0" if id_number[-1] != "0" else "1"),
     }
-    refused = await intake.client.post(path, json=bad_id, headers=intake.auth(**ADMIN))
+    refused = await intake.post_report(bad_id, intake.auth(**ADMIN))
     assert refused.status_code == 422 and refused.json()["code"] == "bad_check_char"
     assert refused.json()["errors"][0]["field"] == "body.id_number"
     leaky = {**body_of(suspended), "case_id": f"CASE-{id_number}"}
-    refused = await intake.client.post(path, json=leaky, headers=intake.auth(**ADMIN))
+    refused = await intake.post_report(leaky, intake.auth(**ADMIN))
     assert refused.status_code == 422 and refused.json()["code"] == "personal_data_in_field"
     assert id_number not in refused.text
 
@@ -159,9 +154,7 @@ async def applications_of(intake: Any, person_id: uuid.UUID) -> list[dict[str, A
 
 
 async def admit_over_http(intake: Any, r: AssistanceStatusReported) -> uuid.UUID:
-    got = await intake.client.post(
-        "/inbound/assistance-status", json=body_of(r), headers=intake.auth(**ADMIN)
-    )
+    got = await intake.post_report(body_of(r), intake.auth(**ADMIN))
     assert got.status_code == 202, got.text
     return uuid.UUID(got.json()["person_id"])
 

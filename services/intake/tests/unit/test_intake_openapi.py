@@ -107,3 +107,6 @@ def test_the_city_systems_routes_are_for_its_integration_account(spec: dict[str,
     body = spec["components"]["schemas"]["AssistanceStatusIn"]["properties"]
     assert "bad_check_char" in body["id_number"]["description"]
     assert "/follow-ups/{month}" in spec["paths"]
+    signature = next(p for p in inbound["parameters"] if p["name"] == "X-City-Signature")
+    assert signature["in"] == "header" and "bad_city_signature" in signature["description"]
+    assert "401" in inbound["responses"]

@@ -59,6 +59,7 @@ def test_production_refuses_the_development_key(tmp_path: Path) -> None:
         "auth_issuer": "https://idp.chizhou.example",
         "kafka_password": "Strong-kafka-77a1",
         "kafka_ca_file": pem,
+        "city_report_public_key_file": pem,
     }
     with pytest.raises(ValidationError, match="ID_NUMBER_KEY"):
         Settings(environment="production", **common)  # type: ignore[arg-type]

@@ -17,7 +17,8 @@ def _applications() -> TopicConsumer:
     c = TopicConsumer(
         topics.INTAKE_APPLICATIONS,
         group=GROUP,
-        description="Opens and fills review cases; applies the city system's status reports.",
+        description="Opens and fills review cases; applies the city system's status reports "
+        "(a stop or death waits for the township's confirmation unless the county says not).",
     )
 
     @c.on(ApplicationRegistered)
@@ -32,7 +33,7 @@ def _applications() -> TopicConsumer:
 
     @c.on(CityStatusResolved)
     async def on_city_status(event: CityStatusResolved, uow: UnitOfWork) -> None:
-        """The city system's report changes the recipient's status (source city_system), once."""
+        """The city's report changes the recipient's status once, or waits for the township."""
         await handlers.apply_city_status(event, uow=uow)
 
     return c

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from civic.app import create_service_app
-from review import api
+from review import api, api_city
 from review.bootstrap import build
 from review.schedule import suspension_expiry
 from review.settings import Settings
@@ -23,7 +23,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the review application (settings from the environment by default)."""
     chosen = settings or Settings()  # type: ignore[call-arg]
     runtime = build(chosen)
-    app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])
+    routers = [api.router, api_city.router]
+    app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=routers)
     shared = app.router.lifespan_context
 
     @contextlib.asynccontextmanager

@@ -7,6 +7,7 @@ the migrated database.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Uuid,
     func,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -168,4 +170,42 @@ needs_assessment = Table(
     Column("notes", Text),
     Column("assessed_by", Text, nullable=False),
     Column("assessed_at", DateTime(timezone=True), nullable=False),
+)
+
+#: The city system's reports that would end a recipient's services (stopped, deceased), held
+#: until a township officer of the recipient's township confirms or refuses them (issue 13).
+#: One row per external reference; the decision is kept. ``report`` is the CityStatusResolved
+#: as received, applied on confirmation through the same path as any city report.
+city_report = Table(
+    "city_report",
+    metadata,
+    Column("report_id", Uuid, primary_key=True),
+    Column("external_reference", Text, nullable=False, unique=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), nullable=False, index=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("city_reason_code", Text, nullable=False),
+    Column("reason_zh", Text),
+    Column("report", JSONB, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_note", Text),
+    Index("ix_city_report_township_queue", "township_code", "state", "received_at"),
+)
+
+#: What a county decided for itself; a county without a row has the defaults.
+county_setting = Table(
+    "county_setting",
+    metadata,
+    Column("county_code", Text, primary_key=True),
+    Column("confirm_city_stops", Boolean, nullable=False, server_default=true()),
+    Column("updated_by", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -174,12 +174,13 @@ async def test_the_city_systems_report_changes_the_status_once(
     resent = city_report(s, "suspended", "2024-07-01")
     assert resent.event_id != suspended.event_id
     stale = city_report(s, "resumed", "2024-06-20")
-    later = city_report(s, "stopped", "2024-08-01")
-    # One person's events share a partition: when the stop shows, the others were handled.
+    later = city_report(s, "resumed", "2024-08-01")
+    # One person's events share a partition: when the resumption shows, the others were handled.
+    # (A stop or death would wait for the township's officer: test_review_city_confirmation.)
     await review.publish(suspended, resent, stale, later)
 
     seen = await review.status_events(s.recipient_id, until_version=3)
-    assert [(e.version, e.status.value) for e, _ in seen] == [(2, "suspended"), (3, "stopped")]
+    assert [(e.version, e.status.value) for e, _ in seen] == [(2, "suspended"), (3, "resumed")]
     first = seen[0][0]
     assert first.source.value == "city_system" and first.decided_by is None
     assert first.reason_code.value == "other" and "TB01" in first.reason_zh
@@ -187,10 +188,10 @@ async def test_the_city_systems_report_changes_the_status_once(
     assert await history(review, s.recipient_id) == [
         (1, "active", "review_officer"),
         (2, "suspended", "city_system"),
-        (3, "stopped", "city_system"),
+        (3, "resumed", "city_system"),
     ]
     got = await review.client.get(f"/recipients/{s.recipient_id}", headers=review.auth())
-    assert (got.json()["status"], got.json()["status_version"]) == ("stopped", 3)
+    assert (got.json()["status"], got.json()["status_version"]) == ("resumed", 3)
 
 
 async def test_a_suspension_ends_by_itself_on_its_expected_day_and_only_once(

@@ -1,4 +1,5 @@
-"""The city's report lands once per external reference (use case on an in-memory registry)."""
+"""The city's report lands once per external reference, and a stop or death waits for the
+township unless the county says not (use case on an in-memory registry)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 from contracts.intake import CityStatusResolved
 from contracts.review import RecipientStatusChanged
 from contracts.samples import sample
+from review.domain.city import HeldReport
 from review.domain.decision import Recipient
-from review.handlers import recipients as use_cases
+from review.handlers import city_reports as use_cases
 
 pytestmark = pytest.mark.unit
 
@@ -26,9 +28,21 @@ class Registry:
 
     by_id: dict[uuid.UUID, Recipient] = field(default_factory=dict)
     history: dict[str, RecipientStatusChanged] = field(default_factory=dict)
+    held: dict[str, HeldReport] = field(default_factory=dict)
+    confirming_counties: set[str] = field(default_factory=lambda: {"341702"})
 
     async def status_reference_known(self, _: Any, ref: str) -> bool:
         return ref in self.history
+
+    async def city_report_known(self, _: Any, ref: str) -> bool:
+        return ref in self.held
+
+    async def confirms_city_stops(self, _: Any, county_code: str) -> bool:
+        return county_code in self.confirming_counties
+
+    async def hold_city_report(self, _: Any, held: HeldReport) -> None:
+        assert held.report.external_reference not in self.held  # the unique index
+        self.held[held.report.external_reference] = held
 
     async def open_recipient_of(self, _: Any, person_id: uuid.UUID) -> uuid.UUID | None:
         ended = ("stopped", "deceased")
@@ -66,7 +80,15 @@ class Uow:
 @pytest.fixture
 def registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
     fake = Registry()
-    used = ("status_reference_known", "open_recipient_of", "get_recipient", "save_status_change")
+    used = (
+        "status_reference_known",
+        "open_recipient_of",
+        "get_recipient",
+        "save_status_change",
+        "city_report_known",
+        "confirms_city_stops",
+        "hold_city_report",
+    )
     for name in used:
         monkeypatch.setattr(use_cases.repo, name, getattr(fake, name))
     return fake
@@ -143,3 +165,58 @@ async def test_a_report_about_someone_who_is_no_recipient_records_nothing(
     uow = Uow()
     await uow.apply(report(uuid.uuid4(), "stopped", date(2024, 7, 1)))
     assert uow.events == [] and registry.history == {}
+
+
+async def test_a_stop_or_death_waits_for_the_township_and_changes_nothing_yet(
+    registry: Registry,
+) -> None:
+    r = admit(registry)
+    stop = report(r.person_id, "stopped", date(2024, 7, 1))
+    uow = Uow()
+    await uow.apply(stop, report(r.person_id, "stopped", date(2024, 7, 1)))  # and its resend
+    assert uow.events == [] and registry.history == {}
+    assert registry.by_id[r.recipient_id].status.value == "active"
+    [held] = registry.held.values()
+    assert (held.state.value, held.recipient_id, held.township_code) == (
+        "pending",
+        r.recipient_id,
+        "341702100",
+    )
+    assert held.report.event_id == stop.event_id
+
+    await uow.apply(report(r.person_id, "deceased", date(2024, 7, 2)))
+    assert sorted(h.report.status.value for h in registry.held.values()) == ["deceased", "stopped"]
+
+
+async def test_other_statuses_apply_at_once_as_before(registry: Registry) -> None:
+    r = admit(registry)
+    uow = Uow()
+    await uow.apply(
+        report(r.person_id, "suspended", date(2024, 7, 1)),
+        report(r.person_id, "resumed", date(2024, 7, 9)),
+    )
+    assert [e.status.value for e in uow.events] == ["suspended", "resumed"]
+    assert registry.held == {}
+
+
+async def test_a_county_that_turned_confirmation_off_gets_the_stop_at_once(
+    registry: Registry,
+) -> None:
+    r = admit(registry)
+    registry.confirming_counties.clear()
+    uow = Uow()
+    await uow.apply(report(r.person_id, "stopped", date(2024, 7, 1)))
+    [event] = uow.events
+    assert (event.status.value, event.source.value, event.decided_by) == (
+        "stopped",
+        "city_system",
+        None,
+    )
+    assert registry.held == {}
+
+
+async def test_a_stop_that_could_not_apply_now_is_not_held(registry: Registry) -> None:
+    r = admit(registry)  # admitted on 2024-06-01
+    uow = Uow()
+    await uow.apply(report(r.person_id, "stopped", date(2024, 5, 1)))  # before the admission
+    assert uow.events == [] and registry.held == {}

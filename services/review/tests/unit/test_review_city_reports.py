@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +12,17 @@ from contracts.enums import RecipientStatus, StatusSource
 from contracts.intake import CityStatusResolved
 from contracts.reasons import StatusChangeReason
 from contracts.samples import sample
-from review.domain.city import change_from_city, city_origin, city_reason
+from review.domain.case import StateConflict
+from review.domain.city import (
+    HeldState,
+    change_from_city,
+    city_origin,
+    city_reason,
+    confirmed_origin,
+    held,
+    needs_confirmation,
+)
+from review.domain.decision import Recipient
 
 pytestmark = pytest.mark.unit
 
@@ -87,3 +97,67 @@ def test_a_category_change_takes_the_city_category_and_a_transfer_its_place() ->
         "341702101201",
     )
     assert moved.new_category is None
+
+
+def recipient_in(village: str = "341702100201") -> Recipient:
+    return Recipient.model_validate(
+        {
+            **{k: uuid.uuid4() for k in ("recipient_id", "person_id", "application_id")},
+            "household_id": uuid.uuid4(),
+            "category": "dibao",
+            "special_conditions": (),
+            "self_care_level": None,
+            "need_categories": ("life_care",),
+            "county_code": village[:6],
+            "township_code": village[:9],
+            "village_code": village,
+            "display_name": "张*三",
+            "status": "active",
+            "status_version": 1,
+            "status_effective_date": date(2024, 6, 1),
+            "admitted_on": date(2024, 6, 1),
+            "items": (),
+            "catalogue_version": 1,
+            "approved_by": "u-officer-1",
+            "approved_at": "2024-05-30T08:00:00+00:00",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "confirms", "waits"),
+    [
+        ("stopped", True, True),
+        ("deceased", True, True),
+        ("stopped", False, False),
+        ("deceased", False, False),
+        ("suspended", True, False),
+        ("resumed", True, False),
+        ("category_changed", True, False),
+        ("transferred", True, False),
+    ],
+)
+def test_only_a_stop_or_death_waits_and_only_where_the_county_asks(
+    status: str, confirms: bool, waits: bool
+) -> None:
+    more = {"township_code": "341702101", "village_code": "341702101201"}
+    change = change_from_city(report(status=status, category="tekun", **more))
+    assert change is not None
+    assert needs_confirmation(change, county_confirms=confirms) is waits
+
+
+def test_a_held_report_sits_with_the_recipients_township_until_decided_once() -> None:
+    r = recipient_in("341702100202")
+    got = report(township_code="341702101", village_code="341702101201")  # the city's place
+    at = datetime(2024, 7, 2, tzinfo=UTC)
+    held_one = held(got, r, received_at=at)
+    assert (held_one.township_code, held_one.village_code) == ("341702100", "341702100202")
+    assert held_one.state is HeldState.PENDING and held_one.report == got
+    held_one.ensure_pending()
+    done = held_one.model_copy(update={"state": HeldState.CONFIRMED})
+    with pytest.raises(StateConflict) as refused:
+        done.ensure_pending()
+    assert refused.value.code == "city_report_decided" and "已确认" in refused.value.message_zh
+    origin = confirmed_origin(got, "u-officer-7")
+    assert (origin.source, origin.decided_by) == (StatusSource.CITY_SYSTEM, "u-officer-7")
+    assert origin.external_reference == got.external_reference

@@ -1,10 +1,17 @@
-"""The city system's status reports as review's changes. Pure: no I/O."""
+"""The city system's status reports as review's changes, and those held for a township
+officer's confirmation. Pure: no I/O."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from contracts.enums import RecipientStatus, StatusSource
 from contracts.intake import CityStatusResolved
+from contracts.labels import ZhEnum, zh_labels
 from contracts.reasons import StatusChangeReason
+from review.domain.case import Part, StateConflict
+from review.domain.decision import Recipient
 from review.domain.status import ChangeOrigin, StatusChange
 
 #: Longest Chinese reason the contracts carry (ReasonZh).
@@ -44,3 +51,77 @@ def city_origin(event: CityStatusResolved) -> ChangeOrigin:
     """A change reported by the city system, known by its external reference."""
     reference = event.external_reference
     return ChangeOrigin(source=StatusSource.CITY_SYSTEM, external_reference=reference)
+
+
+#: Reports that would end a recipient's services: held for a township officer's confirmation
+#: unless the recipient's county turned confirmation off.
+ENDING: frozenset[RecipientStatus] = frozenset({RecipientStatus.STOPPED, RecipientStatus.DECEASED})
+
+
+def needs_confirmation(change: StatusChange, *, county_confirms: bool) -> bool:
+    """Whether the change waits on the township's queue instead of applying at once."""
+    return county_confirms and change.status in ENDING
+
+
+@zh_labels({"pending": "待确认", "confirmed": "已确认", "rejected": "不予采纳"})
+class HeldState(ZhEnum):
+    """Where a held city report stands."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class HeldReport(Part):
+    """A city report held for a township officer, with the recipient it is about."""
+
+    report_id: uuid.UUID
+    report: CityStatusResolved
+    recipient_id: uuid.UUID
+    county_code: str
+    township_code: str
+    village_code: str
+    display_name: str
+    state: HeldState
+    received_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+
+    def ensure_pending(self) -> None:
+        """Raises StateConflict once an officer has decided it."""
+        if self.state is not HeldState.PENDING:
+            raise StateConflict(
+                "city_report_decided",
+                f"该市救助系统报告已{self.state.label_zh}，不能再次处理",
+                state=self.state.value,
+            )
+
+
+def held(event: CityStatusResolved, r: Recipient, *, received_at: datetime) -> HeldReport:
+    """The report held on the queue of the recipient's township."""
+    return HeldReport(
+        report_id=uuid.uuid4(),
+        report=event,
+        recipient_id=r.recipient_id,
+        county_code=r.county_code,
+        township_code=r.township_code,
+        village_code=r.village_code,
+        display_name=r.display_name,
+        state=HeldState.PENDING,
+        received_at=received_at,
+    )
+
+
+def confirmed_origin(event: CityStatusResolved, officer_id: str) -> ChangeOrigin:
+    """The city's change, known by its reference, confirmed by a township officer."""
+    return city_origin(event).model_copy(update={"decided_by": officer_id})
+
+
+class CountySettings(Part):
+    """What a county decided for itself about the city's reports (defaults until it does)."""
+
+    county_code: str
+    confirm_city_stops: bool = True
+    updated_by: str | None = None
+    updated_at: datetime | None = None

@@ -7,9 +7,16 @@ from review.handlers.cases import (
     list_queue,
     read_case,
 )
+from review.handlers.city_reports import (
+    apply_city_status,
+    confirm_city_report,
+    list_city_reports,
+    read_county_settings,
+    reject_city_report,
+    set_county_settings,
+)
 from review.handlers.common import refusals
 from review.handlers.recipients import (
-    apply_city_status,
     change_status,
     list_recipients,
     read_recipient,
@@ -18,12 +25,17 @@ from review.handlers.recipients import (
 __all__ = [
     "apply_city_status",
     "change_status",
+    "confirm_city_report",
     "decide_application",
     "file_case_event",
     "keep_catalogue",
+    "list_city_reports",
     "list_queue",
     "list_recipients",
     "read_case",
+    "read_county_settings",
     "read_recipient",
     "refusals",
+    "reject_city_report",
+    "set_county_settings",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import date
 
@@ -11,16 +10,12 @@ from civic.idempotency import remember_response, request_fingerprint, stored_res
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.enums import StatusSource
-from contracts.intake import CityStatusResolved
 from review import repository as repo
-from review.domain import city, events, status
+from review.domain import events, status
 from review.domain.access import RecipientQuery
-from review.domain.case import RuleViolation, StateConflict
 from review.domain.decision import Recipient
 from review.domain.status import ChangeOrigin, StatusChange
 from review.handlers.common import jurisdiction_scope, refusals
-
-log = logging.getLogger(__name__)
 
 
 async def read_recipient(
@@ -44,7 +39,7 @@ async def list_recipients(
         return await repo.list_recipients(uow.session, query, where)
 
 
-async def _apply(
+async def apply_change(
     uow: UnitOfWork, before: Recipient, change: StatusChange, origin: ChangeOrigin
 ) -> Recipient:
     """Changes the status, records it by version and emits RecipientStatusChanged."""
@@ -103,31 +98,11 @@ async def change_status(
             return first
         origin = ChangeOrigin(source=StatusSource.REVIEW_OFFICER, decided_by=officer.user_id)
         with refusals():
-            after = await _apply(uow, before, change, origin)
+            after = await apply_change(uow, before, change, origin)
         if retry:
             await retry.remember(uow, after)
         await uow.commit()
     return after
-
-
-async def apply_city_status(event: CityStatusResolved, *, uow: UnitOfWork) -> None:
-    """Applies the city system's report to the person's recipient, once per external reference."""
-    ref = event.external_reference
-    if await repo.status_reference_known(uow.session, ref):
-        log.info("city status report %s was applied before; nothing to do", ref)
-        return
-    recipient_id = await repo.open_recipient_of(uow.session, event.person_id)
-    change = city.change_from_city(event)
-    if recipient_id is None or change is None:
-        log.info("city status report %s is no change of a recipient; not recorded", ref)
-        return
-    before = await repo.get_recipient(uow.session, recipient_id, lock=True)
-    assert before is not None
-    try:
-        await _apply(uow, before, change, city.city_origin(event))
-    except (StateConflict, RuleViolation) as refused:
-        # Stale (before the last change) or not allowed now: the city's word changes nothing.
-        log.warning("city status report %s on %s ignored: %s", ref, recipient_id, refused.code)
 
 
 async def end_due_suspensions(*, uow: UnitOfWork, today: date, batch: int = 100) -> int:
@@ -138,6 +113,6 @@ async def end_due_suspensions(*, uow: UnitOfWork, today: date, batch: int = 100)
             before = await repo.get_recipient(uow.session, recipient_id, lock=True)
             assert before is not None
             change = status.end_of_suspension(before)
-            await _apply(uow, before, change, status.SUSPENSION_EXPIRY)
+            await apply_change(uow, before, change, status.SUSPENSION_EXPIRY)
         await uow.commit()
     return len(due)

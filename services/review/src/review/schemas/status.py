@@ -14,6 +14,21 @@ from contracts.privacy import looks_like_id_number, looks_like_phone
 from contracts.reasons import StatusChangeReason
 from review.domain.status import StatusChange
 
+
+def no_personal_numbers(value: str | None) -> str | None:
+    """Refuses a note holding an ID or phone number (422 ``personal_data_in_reason``)."""
+    if value and (looks_like_id_number(value) or looks_like_phone(value)):
+        raise PydanticCustomError(
+            "personal_data_in_reason",
+            "reason contains an ID or phone number",
+            {
+                "reason_code": "personal_data_in_reason",
+                "message_zh": "说明中不得含身份证号或电话号码",
+            },
+        )
+    return value
+
+
 ChangeTo = Literal["suspended", "resumed", "stopped", "category_changed", "transferred", "deceased"]
 
 
@@ -54,16 +69,7 @@ class StatusChangeIn(BaseModel):
     @classmethod
     def _no_personal_numbers(cls, value: str | None) -> str | None:
         # The note is published to every service on Kafka.
-        if value and (looks_like_id_number(value) or looks_like_phone(value)):
-            raise PydanticCustomError(
-                "personal_data_in_reason",
-                "reason contains an ID or phone number",
-                {
-                    "reason_code": "personal_data_in_reason",
-                    "message_zh": "说明中不得含身份证号或电话号码",
-                },
-            )
-        return value
+        return no_personal_numbers(value)
 
     def to_domain(self) -> StatusChange:
         """The domain's change."""

@@ -1,0 +1,145 @@
+"""City reports held for a township officer, and each county's own settings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from review.domain.city import HeldReport, HeldState
+from review.orm import city_report, county_setting, recipient
+from review.repository.common import page
+
+#: The columns a held report is read from (the recipient's masked name joined in).
+_HELD = (
+    city_report.c.report_id,
+    city_report.c.report,
+    city_report.c.recipient_id,
+    city_report.c.county_code,
+    city_report.c.township_code,
+    city_report.c.village_code,
+    recipient.c.display_name,
+    city_report.c.state,
+    city_report.c.received_at,
+    city_report.c.decided_by,
+    city_report.c.decided_at,
+    city_report.c.decision_note,
+)
+
+
+def _select() -> Any:
+    return select(*_HELD).join(recipient, recipient.c.recipient_id == city_report.c.recipient_id)
+
+
+def _held(row: Any) -> HeldReport:
+    return HeldReport.model_validate(dict(row._mapping))
+
+
+async def city_report_known(session: AsyncSession, external_reference: str) -> bool:
+    """Whether a report with this reference is held, or was decided."""
+    stmt = select(city_report.c.report_id).where(
+        city_report.c.external_reference == external_reference
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def hold_city_report(session: AsyncSession, held: HeldReport) -> None:
+    """Puts the report on its township's queue (once per external reference)."""
+    event = held.report
+    values = {
+        **held.model_dump(include={"report_id", "recipient_id", "received_at"}),
+        **held.model_dump(include={"county_code", "township_code", "village_code"}),
+        "external_reference": event.external_reference,
+        "event_id": event.event_id,
+        "person_id": event.person_id,
+        "status": event.status.value,
+        "effective_date": event.effective_date,
+        "city_reason_code": event.city_reason_code,
+        "reason_zh": event.reason_zh,
+        "report": event.model_dump(mode="json"),
+        "state": held.state.value,
+    }
+    await session.execute(
+        insert(city_report)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["external_reference"])
+    )
+
+
+async def get_city_report(
+    session: AsyncSession, report_id: uuid.UUID, *, lock: bool = False
+) -> HeldReport | None:
+    """A held report (its row locked for update when ``lock``), or None."""
+    stmt = _select().where(city_report.c.report_id == report_id)
+    if lock:
+        stmt = stmt.with_for_update(of=city_report)
+    row = (await session.execute(stmt)).first()
+    return _held(row) if row else None
+
+
+async def list_city_reports(
+    session: AsyncSession, township_code: str, state: HeldState, number: int, size: int
+) -> tuple[list[HeldReport], int]:
+    """One page of a township's held reports in ``state``, oldest first."""
+    t = city_report.c
+    stmt = (
+        _select()
+        .where(t.township_code == township_code, t.state == state.value)
+        .order_by(t.received_at, t.report_id)
+    )
+    rows, total = await page(session, stmt, number, size)
+    return [_held(r) for r in rows], total
+
+
+async def decide_city_report(
+    session: AsyncSession,
+    report_id: uuid.UUID,
+    state: HeldState,
+    *,
+    decided_by: str,
+    decided_at: datetime,
+    note: str | None,
+) -> None:
+    """Records an officer's decision on a pending report."""
+    t = city_report.c
+    done = await session.execute(
+        update(city_report)
+        .where(t.report_id == report_id, t.state == HeldState.PENDING.value)
+        .values(state=state.value, decided_by=decided_by, decided_at=decided_at, decision_note=note)
+    )
+    # The row was locked when read as pending.
+    assert done.rowcount == 1, "city report decided under a lock"  # type: ignore[attr-defined]
+
+
+async def confirms_city_stops(session: AsyncSession, county_code: str) -> bool:
+    """Whether the county wants an officer to confirm the city's stops (default: yes)."""
+    stmt = select(county_setting.c.confirm_city_stops).where(
+        county_setting.c.county_code == county_code
+    )
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    return True if found is None else bool(found)
+
+
+async def get_county_setting(session: AsyncSession, county_code: str) -> dict[str, Any] | None:
+    """The county's settings row, or None while it has the defaults."""
+    stmt = select(county_setting).where(county_setting.c.county_code == county_code)
+    row = (await session.execute(stmt)).first()
+    return dict(row._mapping) if row else None
+
+
+async def save_county_setting(
+    session: AsyncSession, county_code: str, *, confirm: bool, by: str, at: datetime
+) -> dict[str, Any]:
+    """Stores the county's settings (created or replaced); returns the row."""
+    values = {"confirm_city_stops": confirm, "updated_by": by, "updated_at": at}
+    stmt = (
+        insert(county_setting)
+        .values(county_code=county_code, **values)
+        .on_conflict_do_update(index_elements=["county_code"], set_=values)
+        .returning(county_setting)
+    )
+    return dict((await session.execute(stmt)).one()._mapping)
