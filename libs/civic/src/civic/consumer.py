@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from civic.outages import is_transient
 from civic.uow import UnitOfWork
 from contracts.envelope import Event
 from contracts.registry import ContractError, event_class, parse
@@ -97,15 +97,6 @@ class TopicConsumer:
             return fn
 
         return register
-
-
-def is_transient(exc: BaseException) -> bool:
-    """True for failures of the infrastructure (database, network), not of the event."""
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, OSError | ConnectionError | TimeoutError)
 
 
 def _type_unknown_to_this_version(value: bytes) -> str | None:

@@ -15,6 +15,8 @@ from opentelemetry import trace
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 
+from civic.outages import is_transient
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
@@ -170,12 +172,8 @@ RETRY_AFTER_S = 5
 
 
 def is_database_outage(exc: BaseException) -> bool:
-    """True when the database cannot be reached now (as opposed to a bug or a bad query)."""
-    if isinstance(exc, sa_exc.DBAPIError):
-        return exc.connection_invalidated or isinstance(
-            exc, sa_exc.OperationalError | sa_exc.InterfaceError
-        )
-    return isinstance(exc, OSError | sa_exc.TimeoutError)
+    """True when the database cannot serve now (the same judgement as the consumers')."""
+    return is_transient(exc)
 
 
 def _outage_response() -> JSONResponse:

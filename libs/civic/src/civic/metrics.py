@@ -19,9 +19,12 @@ from starlette.responses import Response
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 _BACKLOG = text(
-    "select count(*), coalesce(extract(epoch from now() - min(created_at)), 0)"
+    "select count(*) filter (where parked_at is null),"
+    " coalesce(extract(epoch from now() - min(created_at) filter (where parked_at is null)), 0),"
+    " count(*) filter (where parked_at is not null)"
     " from outbox_message where published_at is null"
 )
+_PARKED_MESSAGES = text("select count(*) from parked_message where resolved_at is null")
 
 
 class ServiceMetrics:
@@ -57,6 +60,21 @@ class ServiceMetrics:
             "Age of the oldest event not yet published (0 when none waits).",
             registry=self.registry,
         )
+        self.outbox_parked = Gauge(
+            "civic_outbox_parked_events",
+            "Events Kafka refused too often to keep trying; see `civic-outbox list`.",
+            registry=self.registry,
+        )
+        self.kafka_up = Gauge(
+            "civic_kafka_up",
+            "1 while the Kafka broker answers this service, 0 while it does not.",
+            registry=self.registry,
+        )
+        self.parked_messages = Gauge(
+            "civic_parked_messages",
+            "Consumed messages waiting for a person to act on them (not yet resolved).",
+            registry=self.registry,
+        )
 
     def message(self, *, topic: str, group: str, outcome: str) -> None:
         """Counts one consumed message by what happened to it."""
@@ -65,9 +83,12 @@ class ServiceMetrics:
     async def render(self, sessionmaker: async_sessionmaker[AsyncSession]) -> bytes:
         """The exposition text, with the outbox backlog read from the database now."""
         async with sessionmaker() as session:
-            pending, oldest = (await session.execute(_BACKLOG)).one()
+            pending, oldest, parked = (await session.execute(_BACKLOG)).one()
+            waiting = (await session.execute(_PARKED_MESSAGES)).scalar_one()
         self.outbox_pending.set(pending)
         self.outbox_oldest.set(float(oldest))
+        self.outbox_parked.set(parked)
+        self.parked_messages.set(waiting)
         return generate_latest(self.registry)
 
 

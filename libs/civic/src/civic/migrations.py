@@ -1,4 +1,12 @@
-"""Alembic plumbing shared by every service's ``migrations/env.py``."""
+"""Alembic plumbing shared by every service's ``migrations/env.py``, and the messaging
+tables' own revisions.
+
+Migrations run once however many replicas start together: each run holds a PostgreSQL
+advisory lock for its duration, so a second replica waits, then finds the database at head
+and does nothing. Revisions follow expand/contract (a new version runs against the previous
+schema and the previous version against the new one); ``tests/test_rolling_deploys.py``
+runs each service's previous code against its latest schema.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +14,25 @@ import asyncio
 import os
 from pathlib import Path
 
-from alembic import context
-from sqlalchemy import MetaData, pool
+import sqlalchemy as sa
+from alembic import context, op
+from sqlalchemy import MetaData, pool, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from civic.db import make_metadata
 from civic.messaging_tables import messaging_metadata
 from civic.settings import with_password
 
+#: The advisory lock every migration run of a database holds (any constant will do).
+MIGRATION_LOCK = 7_301_202_312
+
 
 def _run_sync(connection: Connection, metadata: list[MetaData]) -> None:
+    # Held for the session: replicas starting together migrate one after the other.
+    connection.execute(text("select pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+    connection.commit()
     context.configure(connection=connection, target_metadata=metadata, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
@@ -38,11 +55,97 @@ def run_migrations(service_metadata: MetaData) -> None:
     asyncio.run(_run_async(url, [service_metadata, messaging_metadata]))
 
 
+def _version_1() -> MetaData:
+    """The messaging tables as revision 0001 of every service made them (never changes)."""
+    md = make_metadata()
+    now, empty = sa.func.now(), text("'{}'::jsonb")
+    stamp = sa.DateTime(timezone=True)
+    sa.Table(
+        "outbox_message",
+        md,
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+        *(sa.Column(n, sa.Text, nullable=False) for n in ("event_type", "topic", "key", "payload")),
+        sa.Column("headers", JSONB, nullable=False, server_default=empty),
+        sa.Column("created_at", stamp, nullable=False, server_default=now),
+        sa.Column("published_at", stamp),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default=text("0")),
+        sa.Column("last_error", sa.Text),
+        sa.Index(
+            "ix_outbox_message_unpublished", "id", postgresql_where=text("published_at IS NULL")
+        ),
+    )
+    sa.Table(
+        "processed_event",
+        md,
+        sa.Column("consumer", sa.Text, primary_key=True),
+        sa.Column("event_id", sa.Uuid, primary_key=True),
+        *(sa.Column(n, sa.Text, nullable=False) for n in ("topic", "event_type", "subject_key")),
+        sa.Column("kafka_partition", sa.Integer),
+        sa.Column("kafka_offset", sa.BigInteger),
+        sa.Column("processed_at", stamp, nullable=False, server_default=now),
+    )
+    sa.Table(
+        "idempotency_record",
+        md,
+        sa.Column("scope", sa.Text, primary_key=True),
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("request_hash", sa.Text, nullable=False),
+        sa.Column("status_code", sa.Integer, nullable=False),
+        sa.Column("response", JSONB, nullable=False),
+        sa.Column("created_at", stamp, nullable=False, server_default=now),
+    )
+    return md
+
+
 def create_messaging_tables(connection: Connection) -> None:
-    """Creates the outbox, processed-event and idempotency tables (first migration)."""
-    messaging_metadata.create_all(connection)
+    """Version 1 of the messaging tables (revision 0001 of every service)."""
+    _version_1().create_all(connection)
 
 
 def drop_messaging_tables(connection: Connection) -> None:
-    """Drops the messaging tables (downgrade of the first migration)."""
-    messaging_metadata.drop_all(connection)
+    """Drops the messaging tables (downgrade of revision 0001)."""
+    _version_1().drop_all(connection)
+
+
+def upgrade_messaging_to_v2() -> None:
+    """Parked outbox rows, the parked-message table and indexes for pruning (expand only:
+    code of version 1 keeps working against it)."""
+    op.add_column("outbox_message", sa.Column("parked_at", sa.DateTime(timezone=True)))
+    op.create_index(
+        "ix_outbox_message_sendable",
+        "outbox_message",
+        ["id"],
+        postgresql_where=text("published_at IS NULL AND parked_at IS NULL"),
+    )
+    op.drop_index("ix_outbox_message_unpublished", table_name="outbox_message")
+    parked = text("parked_at IS NOT NULL")
+    op.create_index(
+        "ix_outbox_message_parked_key", "outbox_message", ["key"], postgresql_where=parked
+    )
+    op.create_index(
+        "ix_outbox_message_published_at",
+        "outbox_message",
+        ["published_at"],
+        postgresql_where=text("published_at IS NOT NULL"),
+    )
+    op.create_index("ix_processed_event_processed_at", "processed_event", ["processed_at"])
+    op.create_index("ix_idempotency_record_created_at", "idempotency_record", ["created_at"])
+    messaging_metadata.tables["parked_message"].create(op.get_bind())
+
+
+def downgrade_messaging_from_v2() -> None:
+    """Back to version 1."""
+    op.drop_table("parked_message")
+    op.drop_index("ix_idempotency_record_created_at", table_name="idempotency_record")
+    op.drop_index("ix_processed_event_processed_at", table_name="processed_event")
+    op.drop_index("ix_outbox_message_published_at", table_name="outbox_message")
+    op.drop_index("ix_outbox_message_parked_key", table_name="outbox_message")
+    op.create_index(
+        "ix_outbox_message_unpublished",
+        "outbox_message",
+        ["id"],
+        postgresql_where=text("published_at IS NULL"),
+    )
+    op.drop_index("ix_outbox_message_sendable", table_name="outbox_message")
+    op.drop_column("outbox_message", "parked_at")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +41,10 @@ class Runtime:
     tracer_provider: TracerProvider
     processors: list[MessageProcessor] = field(default_factory=list)
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
+    #: Set once the broker was started (jobs that need Kafka wait for it).
+    bus_connected: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set while the broker answers.
+    bus_up: asyncio.Event = field(default_factory=asyncio.Event)
 
     def uow(self) -> UnitOfWork:
         """Opens a unit of work whose committed events wake the relay at once."""
@@ -72,6 +77,7 @@ def build_runtime(
         outbox_sender(broker),
         batch_size=settings.outbox_batch_size,
         idle_poll_s=settings.outbox_idle_poll_s,
+        max_attempts=settings.outbox_max_attempts,
     )
     verifier = TokenVerifier(
         settings.public_key(), issuer=settings.auth_issuer, audience=settings.auth_audience

@@ -87,6 +87,15 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
     outbox_batch_size: int = Field(default=200, ge=1)
     outbox_idle_poll_s: float = Field(default=0.5, gt=0)
+    outbox_max_attempts: int = Field(
+        default=5, ge=1, description="Times Kafka may refuse a row before it is parked."
+    )
+    outbox_retention_days: float = Field(default=7, gt=0, description="Sent rows kept.")
+    processed_retention_days: float = Field(
+        default=30, gt=0, description="Processed-event ids kept (longer than topic retention)."
+    )
+    idempotency_retention_days: float = Field(default=7, gt=0, description="App retry window.")
+    prune_interval_s: float = Field(default=3600, gt=0)
     clock_start: AwareDatetime | None = Field(
         default=None,
         description="Development and tests only: the instant this process's clock starts at; "

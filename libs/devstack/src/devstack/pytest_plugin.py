@@ -10,6 +10,7 @@ End-to-end tests always run the services through the launcher's ``Stack``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -159,6 +160,10 @@ async def running_app(app: Any) -> AsyncIterator[Any]:
     import httpx
 
     async with app.router.lifespan_context(app):
+        # The service connects to Kafka in the background; tests start once it has.
+        runtime = getattr(app.state, "runtime", None)
+        if runtime is not None:
+            await asyncio.wait_for(runtime.bus_connected.wait(), timeout=60)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client

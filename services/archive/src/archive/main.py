@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
 from fastapi import FastAPI
 
 from archive import api
@@ -26,15 +23,12 @@ def create_app(settings: Settings | None = None, context: ArchiveContext | None 
     chosen = settings or Settings()  # type: ignore[call-arg]
     context = context or build_context(chosen)
     runtime = build(chosen, context)
-    app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=api.routers())
+    app = create_service_app(
+        runtime,
+        title=TITLE,
+        description=DESCRIPTION,
+        routers=api.routers(),
+        background=[day_clock(context)],
+    )
     app.state.context = context
-    shared = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The shared lifespan starts the broker and relay; the boards' day clock runs inside.
-        async with shared(app), day_clock(runtime.uow, context):
-            yield
-
-    app.router.lifespan_context = lifespan
     return app

@@ -5,14 +5,14 @@ removals" start afresh, and a stop or suspension dated for today takes the perso
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from archive.context import ArchiveContext
 from archive.handlers.boards import refresh_due_boards
 from civic import clock
-from civic.background import in_background
+from civic.background import BackgroundJob, every
+from civic.runtime import Runtime
 from civic.uow import UnitOfWork
 from contracts import calendar
 
@@ -29,20 +29,22 @@ async def run_day_clock(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
     """Brings the boards up to date now, then again each time a day begins."""
-    while True:
-        try:
-            made = await refresh_due_boards(uow_factory=uow_factory, ctx=ctx)
-            if made:
-                log.info("notice boards brought up to date for the new day: %d", made)
-            wait = calendar.seconds_to_next_day(clock.now()) + 1  # land inside the new day
-        except Exception:
-            log.exception("bringing the boards up to date failed; it is tried again later")
-            wait = RETRY_S
-        await sleep(wait)
+
+    async def step() -> None:
+        made = await refresh_due_boards(uow_factory=uow_factory, ctx=ctx)
+        if made:
+            log.info("notice boards brought up to date for the new day: %d", made)
+
+    def until_tomorrow() -> float:
+        return calendar.seconds_to_next_day(clock.now()) + 1  # land inside the new day
+
+    await every(until_tomorrow, step, what="the boards' day clock", retry_s=RETRY_S, sleep=sleep)
 
 
-def day_clock(
-    uow_factory: Callable[[], UnitOfWork], ctx: ArchiveContext
-) -> contextlib.AbstractAsyncContextManager[None]:
-    """Keeps the boards' day clock running in the background while the service runs."""
-    return in_background(run_day_clock(uow_factory, ctx), name="board-day-clock")
+def day_clock(ctx: ArchiveContext) -> BackgroundJob:
+    """The boards' day clock as a background job of the service."""
+
+    async def board_day_clock(runtime: Runtime) -> None:
+        await run_day_clock(runtime.uow, ctx)
+
+    return board_day_clock

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Union
 
 from faststream import AckPolicy
 
+from civic.background import BackgroundJob
 from civic.consumer import MessageProcessor, TopicConsumer
 from civic.kafka import DeadLetterPublisher
 from civic.runtime import Runtime, build_runtime
@@ -120,21 +119,35 @@ def _document_family(runtime: Runtime, family: TopicConsumer) -> None:
     )(documented)
 
 
-@contextlib.asynccontextmanager
-async def background(parts: Dispatch) -> AsyncIterator[None]:
-    """Runs what dispatch needs beside HTTP and the shared consumers, and stops it after."""
-    async with parts.runtime.uow() as uow:
-        created = await repair_provider_bus(uow=uow, bus=parts.provider_bus)
-    if created:
-        log.warning("re-created missing provider topics: %s", ", ".join(created))
-    if parts.replies is not None:
+def background_jobs(parts: Dispatch) -> list[BackgroundJob]:
+    """What dispatch runs beside HTTP and the shared consumers (the Kafka parts once the
+    broker answers: dispatch starts and serves while Kafka is away)."""
+
+    async def open_provider_topics(runtime: Runtime) -> None:
+        await runtime.bus_connected.wait()
+        while True:
+            try:
+                async with runtime.uow() as uow:
+                    created = await repair_provider_bus(uow=uow, bus=parts.provider_bus)
+            except Exception:
+                log.exception("repairing providers' topics and ACLs failed; trying again")
+                await asyncio.sleep(5)
+                continue
+            if created:
+                log.warning("re-created missing provider topics: %s", ", ".join(created))
+            return
+
+    async def listen_to_replies(runtime: Runtime) -> None:
+        if parts.replies is None:
+            return
+        await runtime.bus_connected.wait()
         await parts.replies.start()
-    watch = asyncio.create_task(parts.watcher.run(), name="deadline-watcher")
-    try:
-        yield
-    finally:
-        parts.watcher.stop()
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(watch, timeout=10)
-        if parts.replies is not None:
+        try:
+            await asyncio.Event().wait()  # until the service stops
+        finally:
             await parts.replies.stop()
+
+    async def watch_deadlines(runtime: Runtime) -> None:
+        await parts.watcher.run()
+
+    return [open_provider_topics, listen_to_replies, watch_deadlines]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
 from fastapi import FastAPI
 
 from civic.app import create_service_app
 from dispatch.api import ROUTERS
-from dispatch.bootstrap import background, build
+from dispatch.bootstrap import background_jobs, build
 from dispatch.settings import Settings
 
 TITLE = "转介派单服务 · dispatch"
@@ -23,15 +20,12 @@ DESCRIPTION = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the dispatch application (settings from the environment by default)."""
     parts = build(settings or Settings())  # type: ignore[call-arg]
-    app = create_service_app(parts.runtime, title=TITLE, description=DESCRIPTION, routers=ROUTERS)
+    app = create_service_app(
+        parts.runtime,
+        title=TITLE,
+        description=DESCRIPTION,
+        routers=ROUTERS,
+        background=background_jobs(parts),
+    )
     app.state.dispatch = parts
-    shared = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The shared lifespan starts the broker and relay; dispatch's own tasks run inside it.
-        async with shared(app), background(parts):
-            yield
-
-    app.router.lifespan_context = lifespan
     return app

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
 from fastapi import FastAPI
 
 from civic.app import create_service_app
 from intake import api
 from intake.bootstrap import build
-from intake.schedule import monthly_follow_up
+from intake.schedule import run_monthly
 from intake.settings import Settings
 
 TITLE = "受理登记服务 · intake"
@@ -25,17 +22,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chosen = settings or Settings()  # type: ignore[call-arg]
     parts = build(chosen)
     runtime = parts.runtime
-    app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])
+    jobs = [run_monthly] if chosen.follow_up_schedule else []
+    app = create_service_app(
+        runtime, title=TITLE, description=DESCRIPTION, routers=[api.router], background=jobs
+    )
     app.state.city_signatures = parts.city_signatures
-    if not chosen.follow_up_schedule:
-        return app
-    shared = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The shared lifespan starts the broker and relay; the monthly follow-up runs inside it.
-        async with shared(app), monthly_follow_up(runtime):
-            yield
-
-    app.router.lifespan_context = lifespan
     return app

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
+from functools import partial
 
 from fastapi import FastAPI
 
 from civic.app import create_service_app
 from review import api, api_city
 from review.bootstrap import build
-from review.schedule import suspension_expiry
+from review.schedule import run_suspension_expiry
 from review.settings import Settings
 
 TITLE = "审核确认服务 · review"
@@ -24,15 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chosen = settings or Settings()  # type: ignore[call-arg]
     runtime = build(chosen)
     routers = [api.router, api_city.router]
-    app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=routers)
-    shared = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The shared lifespan starts the broker and relay; the suspension clock runs inside it.
-        interval = chosen.suspension_sweep_interval_s
-        async with shared(app), suspension_expiry(runtime, interval_s=interval):
-            yield
-
-    app.router.lifespan_context = lifespan
-    return app
+    suspensions = partial(run_suspension_expiry, interval_s=chosen.suspension_sweep_interval_s)
+    return create_service_app(
+        runtime, title=TITLE, description=DESCRIPTION, routers=routers, background=[suspensions]
+    )

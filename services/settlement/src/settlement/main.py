@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
+import asyncio
+import logging
 
 from fastapi import FastAPI
 
@@ -14,6 +14,7 @@ from settlement.bootstrap import build
 from settlement.handlers.catalogue import seed_demo_catalogues
 from settlement.settings import Settings
 
+log = logging.getLogger(__name__)
 TITLE = "资金结算服务 · settlement"
 DESCRIPTION = (
     "资金结算与抽查 (steps 8, 10): "
@@ -21,23 +22,24 @@ DESCRIPTION = (
 )
 
 
-def _with_demo_catalogue(app: FastAPI, runtime: Runtime) -> None:
-    # The platform's lifespan starts the broker and the outbox relay; once they run, every
-    # county without a catalogue gets the demo one, published through the outbox.
-    inner = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
-        async with inner(application):
+async def seed_demo_catalogue(runtime: Runtime) -> None:
+    """Every county without a catalogue gets the demo one, published through the outbox."""
+    while True:
+        try:
             await seed_demo_catalogues(uow_factory=runtime.uow)
-            yield
-
-    app.router.lifespan_context = lifespan
+            return
+        except Exception:
+            log.exception("seeding the demo catalogues failed; trying again")
+            await asyncio.sleep(5)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Builds the settlement application (settings from the environment by default)."""
     runtime = build(settings or Settings())  # type: ignore[call-arg]
-    app = create_service_app(runtime, title=TITLE, description=DESCRIPTION, routers=[api.router])
-    _with_demo_catalogue(app, runtime)
-    return app
+    return create_service_app(
+        runtime,
+        title=TITLE,
+        description=DESCRIPTION,
+        routers=[api.router],
+        background=[seed_demo_catalogue],
+    )
