@@ -1,33 +1,79 @@
-"""docker-compose.yml cannot run here (no Docker engine), so it is checked against the code."""
+"""docker-compose.yml cannot run here (no Docker engine), so it is checked against the code: the
+settings each service reads, the launcher's broker security, and who may read which secret."""
 
 from __future__ import annotations
 
 import importlib
 import os
+import re
+import stat
 import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
+from civic.secrets import KAFKA_PRINCIPALS, ensure_secrets, password_of
 from civic.settings import ServiceSettings
-from contracts import topics
-from devstack.services import SERVICES
+from devstack.kafka import _properties as launcher_broker_properties
+from devstack.services import SERVICES, ServiceWiring, service_env
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
+SECRETS = Path("/secrets")
+#: Published on loopback unless the operator sets BIND_ADDRESS; Jaeger always on loopback.
+OPT_IN_LOOPBACK = re.compile(r"^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$")
+LOOPBACK = re.compile(r"^127\.0\.0\.1:\d+:\d+$")
+DEFAULTED = re.compile(r"\$\{(\w+):-([^}]*)\}")
+SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|KEY", re.IGNORECASE)
+#: Certificates and public keys: any container may read them.
+PUBLIC = {"kafka/ca.crt", "auth/public.pem", "city/signing.pub.pem"}
 
 
 @pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+def compose_text() -> str:
+    return (ROOT / "docker-compose.yml").read_text()
+
+
+@pytest.fixture(scope="module")
+def compose(compose_text: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(compose_text)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def made_secrets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every secret, made as the compose job makes them."""
+    return ensure_secrets(tmp_path_factory.mktemp("compose") / "secrets")
+
+
+def interpolate(value: Any, env: Mapping[str, str] | None = None) -> str:
+    """``${X:-default}`` as docker compose reads it with the environment ``env``."""
+    given = env or {}
+    return DEFAULTED.sub(lambda m: given.get(m.group(1)) or m.group(2), str(value))
+
+
+def environment(compose: dict[str, Any], service: str, **env: str) -> dict[str, str]:
+    raw = compose["services"][service].get("environment", {})
+    return {k: interpolate(v, env) for k, v in raw.items()}
 
 
 def settings_class(service: str) -> type[ServiceSettings]:
     module = importlib.import_module(f"{service}.settings")
     cls: type[ServiceSettings] = module.Settings
     return cls
+
+
+def launcher_files(service: str) -> dict[str, str]:
+    """The ``*_FILE`` settings the launcher gives ``service``, with secrets under /secrets."""
+    wiring = ServiceWiring("kafka:9093", "postgresql+asyncpg://{db}@postgres/{db}", SECRETS, "")
+    env = service_env(service, SERVICES[service], wiring)
+    return {k: v for k, v in env.items() if k.endswith("_FILE") and v.startswith("/secrets/")}
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
@@ -42,30 +88,344 @@ def test_every_service_is_in_compose_with_the_settings_it_reads(
     required = [n for n, f in fields.items() if f.is_required()]
     assert all(n.upper() in env for n in required), (service, required)
     assert env["SERVICE_NAME"] == service
-    assert env["DATABASE_URL"].startswith("postgresql+asyncpg://") and env["DATABASE_URL"].endswith(
-        f"/{service}"
-    )
-    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:19092"
-    assert spec["ports"] == [f"{SERVICES[service]}:8000"]
+    url = urlsplit(env["DATABASE_URL"])
+    assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert (url.username, url.password, url.path) == (service, None, f"/{service}")
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9093"
+    assert spec["ports"] == [f"${{BIND_ADDRESS:-127.0.0.1}}:{SERVICES[service]}:8000"]
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_each_service_reads_its_own_secrets_from_the_volume_as_the_launcher_does(
+    compose: dict[str, Any], service: str
+) -> None:
+    spec = compose["services"][service]
+    env = environment(compose, service)
+    assert env["KAFKA_USERNAME"] == service
+    assert env["KAFKA_PASSWORD_FILE"] == f"/secrets/kafka/users/{service}.password"
+    assert env["KAFKA_CA_FILE"] == "/secrets/kafka/ca.crt"
+    assert env["DATABASE_PASSWORD_FILE"] == f"/secrets/db/{service}.password"
+    assert env["AUTH_PUBLIC_KEY_FILE"] == "/secrets/auth/public.pem"
+    # Whatever secret file the launcher hands a service (ID-number key, provisioner, city
+    # key...), compose hands over too, at the same place in the secrets folder.
+    files = launcher_files(service)
+    assert {k: env.get(k) for k in files} == files
+    assert "secrets:/secrets:ro" in spec["volumes"]
+    assert spec["depends_on"]["secrets"]["condition"] == "service_completed_successfully"
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_compose_settings_pass_the_production_checks_once_the_issuer_is_real(
+    compose: dict[str, Any], service: str, made_secrets: Path
+) -> None:
+    cls = settings_class(service)
+
+    def build(env: dict[str, str]) -> ServiceSettings:
+        here = {k: v.replace("/secrets", str(made_secrets)) for k, v in env.items()}
+        return cls(**{k.lower(): v for k, v in here.items()})
+
+    local = build(environment(compose, service))
+    assert local.environment == "local"
+    assert local.kafka_access().password == password_of(made_secrets, service)
+    db_password = (made_secrets / "db" / f"{service}.password").read_text().strip()
+    assert local.database_login() == (service, db_password)
+    with pytest.raises(ValidationError, match="AUTH_ISSUER: the development token issuer"):
+        build(environment(compose, service, ENVIRONMENT="production"))
+    real = environment(compose, service, ENVIRONMENT="production", AUTH_ISSUER="https://id.example")
+    assert build(real).environment == "production"  # no placeholder password or key left
+
+
+def test_compose_has_no_plaintext_listener_and_no_default_secret(
+    compose: dict[str, Any], compose_text: str
+) -> None:
+    script = (ROOT / "deploy/kafka/start.sh").read_text().splitlines()
+    code = [ln for ln in script if not ln.lstrip().startswith("#")]  # comments may say it
+    for text in (yaml.safe_dump(compose), "\n".join(code)):
+        assert "PLAINTEXT" not in text.replace("SASL_PLAINTEXT", "")
+    defaulted = dict(DEFAULTED.findall(compose_text))
+    assert not [n for n in defaulted if SECRET_NAME.search(n)], defaulted
+    assert ":-postgres}" not in compose_text and "ID_NUMBER_KEY:-" not in compose_text
+    for name, spec in compose["services"].items():
+        for key, value in spec.get("environment", {}).items():
+            if SECRET_NAME.search(key):  # secrets travel as files, never as values
+                assert key.endswith(("_FILE", "_DIR")), (name, key)
+                assert str(value).startswith("/secrets"), (name, key)
+            assert "@" not in str(value) or urlsplit(str(value)).password is None, (name, key)
+
+
+def test_every_published_port_is_on_loopback_unless_the_operator_opts_in(
+    compose: dict[str, Any],
+) -> None:
+    published = {
+        name: spec["ports"] for name, spec in compose["services"].items() if "ports" in spec
+    }
+    assert set(published) == {*SERVICES, "kafka", "postgres", "jaeger"}
+    for name, ports in published.items():
+        pattern = LOOPBACK if name == "jaeger" else OPT_IN_LOOPBACK  # Jaeger has no login
+        assert all(pattern.match(p) for p in ports), (name, ports)
+        assert all(interpolate(p).startswith("127.0.0.1:") for p in ports)
+        opted_in = [interpolate(p, {"BIND_ADDRESS": "0.0.0.0"}) for p in ports]
+        assert all(p.startswith("0.0.0.0:") for p in opted_in) == (name != "jaeger")
 
 
 def test_services_wait_for_healthy_infrastructure_and_report_readiness(
     compose: dict[str, Any],
 ) -> None:
-    anchor = compose["x-service"]
+    anchor, services = compose["x-service"], compose["services"]
     assert anchor["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert anchor["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
+    assert anchor["depends_on"]["secrets"]["condition"] == "service_completed_successfully"
     assert "/readyz" in " ".join(anchor["healthcheck"]["test"])
-    assert compose["services"]["kafka"]["image"].startswith("apache/kafka:4")
-    assert "pg_isready -h 127.0.0.1" in " ".join(
-        compose["services"]["postgres"]["healthcheck"]["test"]
+    for infra in ("kafka", "postgres", "kafka-init"):
+        assert services[infra]["depends_on"]["secrets"]["condition"] == (
+            "service_completed_successfully"
+        )
+    assert services["kafka-init"]["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert services["kafka"]["image"].startswith("apache/kafka:4")
+    assert "pg_isready -h 127.0.0.1" in " ".join(services["postgres"]["healthcheck"]["test"])
+    assert services["jaeger"]["environment"]["COLLECTOR_OTLP_ENABLED"] == "true"
+
+
+def test_kafka_init_provisions_the_bus_with_civic_bus(compose: dict[str, Any]) -> None:
+    init, job = compose["services"]["kafka-init"], compose["services"]["secrets"]
+    assert init["entrypoint"] == ["civic-bus", "provision"]
+    env = environment(compose, "kafka-init")
+    assert (env["KAFKA_BOOTSTRAP_SERVERS"], env["SECRETS_DIR"]) == ("kafka:9093", "/secrets")
+    # Both one-shot jobs run the project's own image, whose civic library has the tools.
+    assert init["image"] == job["image"]
+    dockerfile = (ROOT / job["build"]["dockerfile"]).read_text()
+    assert "COPY libs/civic libs/civic" in dockerfile
+    scripts = (ROOT / "libs/civic/pyproject.toml").read_text()
+    assert 'civic-bus = "civic.bus.cli:main"' in scripts
+    assert 'civic-secrets = "civic.secrets:cli"' in scripts
+    assert not (ROOT / "deploy/kafka/create-topics.sh").exists()
+    assert not (ROOT / "deploy/kafka/topics.txt").exists()
+
+
+def test_kafka_starts_from_the_script_and_its_healthcheck_logs_in(compose: dict[str, Any]) -> None:
+    kafka = compose["services"]["kafka"]
+    assert kafka["entrypoint"] == ["bash", "/start.sh"]
+    assert "./deploy/kafka/start.sh:/start.sh:ro" in kafka["volumes"]
+    assert "secrets:/secrets:ro" in kafka["volumes"]
+    assert kafka["tmpfs"] == ["/run/kafka"]  # the rendered passwords stay in memory
+    check = " ".join(kafka["healthcheck"]["test"])
+    assert "--bootstrap-server kafka:9093" in check
+    assert "--command-config /run/kafka/client.properties" in check
+
+
+def fake_tools(folder: Path, log: Path, **scripts: str) -> Path:
+    """Commands that append their arguments (and stdin, for psql) to ``log``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in scripts.items():
+        tool = folder / name
+        tool.write_text(f'#!/bin/sh\necho "{name} $*" >>"{log}"\n{body}\n')
+        tool.chmod(0o755)
+    return folder
+
+
+def start_broker(tmp: Path, secrets: Path, env: Mapping[str, str] | None = None) -> list[str]:
+    """Runs deploy/kafka/start.sh with stand-ins for the Kafka scripts; returns their calls."""
+    log = tmp / "calls.log"
+    log.unlink(missing_ok=True)
+    fake_tools(
+        tmp / "kafka/bin",
+        log,
+        **{
+            "kafka-storage.sh": '[ "$1" = random-uuid ] && echo -Zx3nV9yQnWq0Sw1Jt6lXw; exit 0',
+            "kafka-server-start.sh": "exit 0",
+        },
     )
-    assert compose["services"]["jaeger"]["environment"]["COLLECTOR_OTLP_ENABLED"] == "true"
+    run_env = {
+        "PATH": os.environ["PATH"],
+        "KAFKA_HOME": str(tmp / "kafka"),
+        "SECRETS_DIR": str(secrets),
+        "CONFIG_DIR": str(tmp / "run"),
+        "DATA_DIR": str(tmp / "data"),
+        **(env or {}),
+    }
+    script = ROOT / "deploy/kafka/start.sh"
+    subprocess.run(["bash", script], env=run_env, check=True, capture_output=True)
+    return log.read_text().splitlines()
 
 
-def test_compose_creates_every_topic_the_contracts_name() -> None:
-    listed = (ROOT / "deploy/kafka/topics.txt").read_text().split()
-    assert listed == list(topics.all_with_dlq())
+def properties(path: Path) -> dict[str, str]:
+    lines = [ln for ln in path.read_text().splitlines() if ln and not ln.startswith("#")]
+    return dict(ln.split("=", 1) for ln in lines)
+
+
+def test_the_compose_broker_is_secured_as_the_launchers(tmp_path: Path, made_secrets: Path) -> None:
+    calls = start_broker(tmp_path, made_secrets)
+    server = properties(tmp_path / "run/server.properties")
+    launcher = properties_of_launcher(tmp_path, made_secrets)
+    security = [
+        k
+        for k in launcher
+        if k.startswith(("sasl.", "ssl.", "listener.name.client.", "listener.name.controller."))
+        or k
+        in (
+            "authorizer.class.name",
+            "allow.everyone.if.no.acl.found",
+            "super.users",
+            "controller.listener.names",
+            "inter.broker.listener.name",
+            "auto.create.topics.enable",
+        )
+    ]
+    assert len(security) >= 16
+    assert {k: server.get(k) for k in security} == {k: launcher[k] for k in security}
+    protocols = dict(p.split(":") for p in server["listener.security.protocol.map"].split(","))
+    assert protocols == {
+        "CLIENT": "SASL_SSL",
+        "EXTERNAL": "SASL_SSL",
+        "CONTROLLER": "SASL_PLAINTEXT",
+    }
+    assert server["listener.name.external.sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
+    assert "CONTROLLER://127.0.0.1:9094" in server["listeners"].split(",")
+    assert server["advertised.listeners"] == "CLIENT://kafka:9093,EXTERNAL://127.0.0.1:9092"
+    client = properties(tmp_path / "run/client.properties")
+    assert (client["security.protocol"], client["sasl.mechanism"]) == ("SASL_SSL", "SCRAM-SHA-512")
+    assert client["ssl.truststore.location"] == str(made_secrets / "kafka/ca.crt")
+    for rendered in ("server.properties", "client.properties"):  # they hold passwords
+        assert stat.S_IMODE((tmp_path / "run" / rendered).stat().st_mode) == 0o600
+    admin = password_of(made_secrets, "admin")
+    formats = [c for c in calls if c.startswith("kafka-storage.sh format")]
+    assert formats == [
+        "kafka-storage.sh format --ignore-formatted --cluster-id=-Zx3nV9yQnWq0Sw1Jt6lXw "
+        f"-c {tmp_path}/run/server.properties "
+        f"--add-scram=SCRAM-SHA-512=[name=admin,password={admin}]"
+    ]
+    assert calls[-1] == f"kafka-server-start.sh {tmp_path}/run/server.properties"
+    # Formatted once: a later start on the same volume only starts the broker.
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data/meta.properties").write_text("cluster.id=x\n")
+    again = start_broker(tmp_path, made_secrets, {"KAFKA_EXTERNAL_ADDRESS": "kafka.example:9092"})
+    assert [c.split()[0] for c in again] == ["kafka-server-start.sh"]
+    advertised = properties(tmp_path / "run/server.properties")["advertised.listeners"]
+    assert advertised.endswith("EXTERNAL://kafka.example:9092")
+
+
+def properties_of_launcher(tmp: Path, secrets: Path) -> dict[str, str]:
+    path = tmp / "launcher.properties"
+    path.write_text(launcher_broker_properties(19092, 19093, tmp / "data", 6, secrets))
+    return properties(path)
+
+
+def test_secrets_job_gives_each_file_only_to_the_containers_that_read_it(
+    compose: dict[str, Any], tmp_path: Path
+) -> None:
+    job = compose["services"]["secrets"]
+    assert job["user"] == "0:0" and job["entrypoint"] == ["sh", "/prepare.sh"]
+    assert "secrets:/secrets" in job["volumes"]  # the only container that writes it
+    assert "./deploy/secrets/prepare.sh:/prepare.sh:ro" in job["volumes"]
+    env = environment(compose, "secrets")
+    service_ids = dict(pair.split("=") for pair in env["SERVICE_UIDS"].split())
+    assert set(service_ids) == set(SERVICES)
+    readers: dict[str, tuple[int, int]] = {
+        "kafka": (int(env["KAFKA_UID"]), int(env["KAFKA_UID"])),  # appuser in apache/kafka
+        "postgres": (999, int(env["POSTGRES_GID"])),
+    }
+    for name in (*SERVICES, "kafka-init"):
+        uid, gid = (int(n) for n in compose["services"][name]["user"].split(":"))
+        readers[name] = (uid, gid)
+        if name in SERVICES:
+            assert uid == int(service_ids[name])
+    assert readers["kafka-init"][1] == int(env["PROVISION_GID"])
+    assert len({uid for uid, _ in readers.values()}) == len(readers)  # nobody shares a uid
+
+    folder = tmp_path / "secrets"
+    modes = run_secrets_job(tmp_path, folder, env)
+    needs = {
+        "kafka": {
+            "kafka/broker.pem",
+            "kafka/users/admin.password",
+            "kafka/users/controller.password",
+        },
+        "postgres": {f"db/{s}.password" for s in SERVICES},
+        "kafka-init": {f"kafka/users/{p}.password" for p in KAFKA_PRINCIPALS},
+    }
+    for name in SERVICES:
+        files = environment(compose, name).values()
+        needs[name] = {f.removeprefix("/secrets/") for f in files if f.startswith("/secrets/")}
+    for name, (uid, gid) in readers.items():
+        readable = {path for path, owner in modes.items() if may_read(uid, gid, *owner)}
+        assert readable == needs[name] | PUBLIC, name
+    root_only = {"kafka/ca.key", "auth/private.pem", "city/signing.pem", "db/postgres.password"}
+    assert root_only <= set(modes)
+    assert not [p for p in modes if modes[p][2] & 0o002]  # nothing is world-writable
+    world = {p for p in modes if modes[p][2] & 0o004}
+    assert world == PUBLIC
+
+
+def may_read(uid: int, gid: int, owner: int, group: int, mode: int) -> bool:
+    """Linux's check for a process without supplementary groups."""
+    if uid == owner:
+        return bool(mode & 0o400)
+    if gid == group:
+        return bool(mode & 0o040)
+    return bool(mode & 0o004)
+
+
+def run_secrets_job(tmp: Path, folder: Path, env: Mapping[str, str]) -> dict[str, list[int]]:
+    """Runs deploy/secrets/prepare.sh as compose would, with chown and chmod recorded rather
+    than applied (no root needed); returns each file's resulting [owner, group, mode]."""
+    log = tmp / "ownership.log"
+    tools = fake_tools(tmp / "bin", log, chown="", chmod="")
+    venv_bin = Path(sys.executable).parent  # civic-secrets
+    run_env = {
+        **env,
+        "SECRETS_DIR": str(folder),
+        "PATH": f"{tools}:{venv_bin}:{os.environ['PATH']}",
+    }
+    subprocess.run(
+        ["sh", ROOT / "deploy/secrets/prepare.sh"], env=run_env, check=True, capture_output=True
+    )
+    state: dict[str, list[int]] = {
+        str(p.relative_to(folder)): [0, 0, 0o600] for p in folder.rglob("*") if p.is_file()
+    }
+    for line in log.read_text().splitlines():
+        tool, arg, *paths = line.split()
+        for path in paths:
+            key = str(Path(path).relative_to(folder)) if path != str(folder) else "."
+            if key not in state:
+                continue  # a directory
+            if tool == "chown":
+                owner, group = arg.split(":")
+                state[key][:2] = [int(owner), int(group)]
+            else:
+                state[key][2] = int(arg, 8)
+    return state
+
+
+def test_postgres_takes_every_password_from_the_secrets_volume(
+    compose: dict[str, Any], tmp_path: Path
+) -> None:
+    env = environment(compose, "postgres")
+    assert env["POSTGRES_PASSWORD_FILE"] == "/secrets/db/postgres.password"
+    assert "POSTGRES_PASSWORD" not in env
+    assert "secrets:/secrets:ro" in compose["services"]["postgres"]["volumes"]
+    script = ROOT / "deploy/postgres/init-databases.sh"
+    log = tmp_path / "psql.log"
+    tools = fake_tools(tmp_path / "bin", log, psql=f'cat >>"{log}"')
+    db = tmp_path / "db"
+    db.mkdir()
+    for svc in SERVICES:
+        (db / f"{svc}.password").write_text(f"pw-of-{svc}\n")
+    run_env = {
+        "PATH": f"{tools}:{os.environ['PATH']}",
+        "DB_SECRETS_DIR": str(db),
+        "POSTGRES_USER": "postgres",
+        "POSTGRES_DB": "postgres",
+    }
+    subprocess.run(["bash", script], env=run_env, check=True, capture_output=True)
+    sent = log.read_text()
+    for svc in SERVICES:
+        assert f"< {db}/{svc}.password`" in sent  # psql reads the file itself
+        assert f"CREATE USER {svc} WITH PASSWORD :'pw';" in sent
+        assert f"CREATE DATABASE {svc} OWNER {svc};" in sent
+    assert "pw-of-" not in sent  # no password on a command line or in the script
+    (db / "archive.password").unlink()  # no default: a missing password stops the start
+    failed = subprocess.run(["bash", script], env=run_env, capture_output=True, text=True)
+    assert failed.returncode == 1 and "archive.password is missing" in failed.stderr
 
 
 def test_compose_creates_one_database_per_service() -> None:

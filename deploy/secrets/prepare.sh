@@ -1,0 +1,70 @@
+#!/bin/sh
+# Compose's one-shot `secrets` job (runs as root): makes every missing secret with
+# `civic-secrets` (libs/civic/src/civic/secrets.py), then hands each file to the containers
+# that read it, and to no one else.
+#
+# Why owners and not one shared group: the six services run the same kind of image, so a
+# group every container belongs to would let survey read intake's ID-number key. Instead
+# each container runs under its own uid (compose `user:`), and a file is owned by its main
+# reader with, where a second container must read it too, that container's gid as group:
+#
+#   file                               owner (0400/0440)      group (0440)
+#   kafka/broker.pem                   Kafka (appuser)        -
+#   kafka/users/controller.password    Kafka                  -
+#   kafka/users/admin.password         Kafka                  kafka-init
+#   kafka/users/<service>.password     the service            kafka-init (creates the user)
+#   kafka/users/<other>.password       root                   kafka-init
+#   db/<service>.password              the service            PostgreSQL (init script)
+#   intake/id-number-key               intake                 -
+#   kafka/ca.crt, auth/public.pem,     world-readable: certificates and public keys
+#   city/signing.pub.pem
+#   anything else (ca.key, auth/private.pem, city/signing.pem, db/postgres.password, files
+#   added later): root only. PostgreSQL's entrypoint reads its password as root.
+#
+# Directories are 0755: file names are no secret (they are listed above), their contents are.
+# Numeric ids come from compose: KAFKA_UID, POSTGRES_GID, PROVISION_GID and SERVICE_UIDS
+# ("intake=10101 survey=10102 ..."). Safe to run again: it changes no secret, only fixes modes.
+set -eu
+SECRETS="${SECRETS_DIR:-/secrets}"
+
+civic-secrets "$SECRETS"
+
+uid_of() {
+  for pair in $SERVICE_UIDS; do
+    if [ "${pair%%=*}" = "$1" ]; then
+      echo "${pair#*=}"
+      return 0
+    fi
+  done
+  return 1
+}
+
+give() { # give OWNER GROUP MODE FILE
+  chown "$1:$2" "$4"
+  chmod "$3" "$4"
+}
+
+find "$SECRETS" -type d -exec chown 0:0 {} + -exec chmod 0755 {} +
+find "$SECRETS" -type f -exec chown 0:0 {} + -exec chmod 0400 {} +
+chmod 0444 "$SECRETS/kafka/ca.crt" "$SECRETS/auth/public.pem" "$SECRETS/city/signing.pub.pem"
+
+give "$KAFKA_UID" 0 0400 "$SECRETS/kafka/broker.pem"
+give "$KAFKA_UID" 0 0400 "$SECRETS/kafka/users/controller.password"
+give "$KAFKA_UID" "$PROVISION_GID" 0440 "$SECRETS/kafka/users/admin.password"
+
+for file in "$SECRETS"/kafka/users/*.password; do
+  principal="$(basename "$file" .password)"
+  case "$principal" in
+    admin | controller) continue ;;
+    dispatch-provisioner) owner="$(uid_of dispatch)" ;;
+    *) owner="$(uid_of "$principal" || echo 0)" ;;
+  esac
+  give "$owner" "$PROVISION_GID" 0440 "$file"
+done
+
+for pair in $SERVICE_UIDS; do
+  give "${pair#*=}" "$POSTGRES_GID" 0440 "$SECRETS/db/${pair%%=*}.password"
+done
+give "$(uid_of intake)" 0 0400 "$SECRETS/intake/id-number-key"
+
+echo "secrets in $SECRETS given to their readers"
