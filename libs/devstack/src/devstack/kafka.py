@@ -12,6 +12,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -25,6 +26,7 @@ from devstack.jars import ensure_jars
 from devstack.procs import DevstackError
 
 MAIN_CLASS = "kafka.Kafka"
+SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule"
 TOPIC_ALREADY_EXISTS = 36
 JVM_OPTS = (
     "-Xms256m",
@@ -43,12 +45,26 @@ JVM_OPTS = (
 )
 
 
+@dataclass(frozen=True)
+class ProxiedListener:
+    """A second client listener that advertises a proxy's address (for partition tests):
+    clients that bootstrap through the proxy keep talking through it."""
+
+    port: int  # where the broker listens
+    proxy_port: int  # what it advertises: the proxy, which forwards to ``port``
+
+
 def _properties(
-    port: int, controller_port: int, data_dir: Path, partitions: int, secrets: Path
+    port: int,
+    controller_port: int,
+    data_dir: Path,
+    partitions: int,
+    secrets: Path,
+    proxied: ProxiedListener | None = None,
 ) -> str:
     kafka = secrets / "kafka"
     admin, controller = password_of(secrets, "admin"), password_of(secrets, "controller")
-    scram = "org.apache.kafka.common.security.scram.ScramLoginModule"
+    scram = SCRAM_MODULE
     plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
     settings = {
         "process.roles": "broker,controller",
@@ -73,6 +89,7 @@ def _properties(
             f'{plain} required username="controller" password="{controller}" '
             f'user_controller="{controller}";'
         ),
+        **_proxied_listener(proxied, port, controller_port, admin),
         "ssl.keystore.type": "PEM",
         "ssl.keystore.location": str(kafka / "broker.pem"),
         "ssl.truststore.type": "PEM",
@@ -106,6 +123,25 @@ def _properties(
     return "".join(f"{key}={value}\n" for key, value in settings.items())
 
 
+def _proxied_listener(
+    proxied: ProxiedListener | None, port: int, controller_port: int, admin: str
+) -> dict[str, str]:
+    if proxied is None:
+        return {}
+    jaas = f'{SCRAM_MODULE} required username="admin" password="{admin}";'
+    return {
+        "listeners": f"CLIENT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port},"
+        f"PROXIED://127.0.0.1:{proxied.port}",
+        "advertised.listeners": f"CLIENT://127.0.0.1:{port},"
+        f"PROXIED://127.0.0.1:{proxied.proxy_port}",
+        "listener.security.protocol.map": (
+            "CLIENT:SASL_SSL,CONTROLLER:SASL_PLAINTEXT,PROXIED:SASL_SSL"
+        ),
+        "listener.name.proxied.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        "listener.name.proxied.scram-sha-512.sasl.jaas.config": jaas,
+    }
+
+
 class KafkaServer:
     """One broker+controller process whose files live under ``state_dir``."""
 
@@ -118,8 +154,10 @@ class KafkaServer:
         partitions: int = 6,
         libs_dir: Path | None = None,
         secrets_dir: Path | None = None,
+        proxied: ProxiedListener | None = None,
     ) -> None:
         self.state_dir = Path(state_dir)
+        self.proxied = proxied
         #: Where the CA, the broker's certificate and every principal's password live.
         self.secrets_dir = secrets_dir or self.state_dir / "secrets"
         self.port = port
@@ -191,7 +229,12 @@ class KafkaServer:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         ensure_secrets(self.secrets_dir)
         props = _properties(
-            self.port, self.controller_port, self.data_dir, self.partitions, self.secrets_dir
+            self.port,
+            self.controller_port,
+            self.data_dir,
+            self.partitions,
+            self.secrets_dir,
+            self.proxied,
         )
         self.config_file.touch(mode=0o600)  # it holds the admin and controller passwords
         self.config_file.write_text(props)

@@ -7,9 +7,11 @@ gets its own role that owns its own database and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import stat
 import time
 from pathlib import Path
@@ -219,6 +221,25 @@ class PostgresServer:
         procs.run_checked(
             _as_postgres(cmd), what="pg_ctl stop", cwd=self.state_dir, timeout=timeout + 10
         )
+
+    def kill_hard(self) -> None:
+        """SIGKILL the postmaster and every backend, as a crash would (the next start
+        recovers from the write-ahead log)."""
+        pid = self.pid()
+        if pid is None or not procs.pid_alive(pid, "postgres"):
+            return
+        children = procs.children_of(pid)
+        for victim in (pid, *children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(victim, signal.SIGKILL)
+        for victim in (pid, *children):
+            procs.wait_dead(victim, 10.0, None)
+        procs.wait_ports_closed([self.port])
+        # Where nobody reaps orphans (no init in a sandbox) the dead postmaster stays a zombie,
+        # and its pid file would make the next one think it still runs.
+        (self.data_dir / "postmaster.pid").unlink(missing_ok=True)
+        for stale in self.state_dir.glob(f".s.PGSQL.{self.port}*"):
+            stale.unlink(missing_ok=True)
 
     def psql(self, sql: str, dbname: str = "postgres", timeout: float = 30.0) -> str:
         """Runs one SQL command through psql over TCP and returns its unaligned output."""

@@ -151,6 +151,19 @@ def terminate(pid: int, timeout: float = 15.0, proc: subprocess.Popen[bytes] | N
         wait_dead(pid, 5.0, proc)
 
 
+def children_of(pid: int) -> list[int]:
+    """The pids whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def kill_hard(pid: int, proc: subprocess.Popen[bytes] | None = None) -> None:
     """SIGKILL to the process group of ``pid`` and wait for it to vanish."""
     _signal_group(pid, signal.SIGKILL)

@@ -13,7 +13,7 @@ from civic.secrets import ensure_secrets
 from devstack import procs, tokens
 from devstack.children import ChildProcess
 from devstack.jars import ensure_jars
-from devstack.kafka import KafkaServer, provision_bus
+from devstack.kafka import KafkaServer, ProxiedListener, provision_bus
 from devstack.postgres import PostgresServer
 from devstack.services import (
     SERVICES,
@@ -78,6 +78,7 @@ class Stack:
         partitions: int = 6,
         repo_root: Path | None = None,
         kafka_libs: Path | None = None,
+        proxied: ProxiedListener | None = None,
     ) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.ports = ports or Ports.offset(base_port_offset)
@@ -93,6 +94,7 @@ class Stack:
             partitions=partitions,
             libs_dir=kafka_libs,
             secrets_dir=self.secrets_dir,
+            proxied=proxied,
         )
         self.postgres = PostgresServer(
             self.state_dir / "postgres", self.ports.postgres, secrets_dir=self.secrets_dir
@@ -204,6 +206,19 @@ class Stack:
                 env=service_env(name, port, wiring, extra_env),
             )
         return self._services[name]
+
+    def second_instance(self, name: str, port: int, extra_env: Mapping[str, str]) -> ServiceProcess:
+        """Another process of service ``name`` on ``port``, sharing its database and consumer
+        groups (for tests of several instances)."""
+        base = self.service(name)
+        env = {**(base.env or {}), "HTTP_PORT": str(port), **extra_env}
+        return ServiceProcess(
+            name,
+            repo_root=self.repo_root,
+            state_dir=self.state_dir / f"{name}-{port}",
+            port=port,
+            env=env,
+        )
 
     def start_services(
         self,
