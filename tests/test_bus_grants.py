@@ -8,7 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from civic.bus.grants import SERVICES, Kind, Op, markdown_table, provider_grants, service_grants
+from civic.bus.grants import (
+    OPERATIONS,
+    REDRIVE_GROUP,
+    SERVICES,
+    Grant,
+    Kind,
+    Op,
+    markdown_table,
+    platform_grants,
+    provider_grants,
+    service_grants,
+)
 from contracts import topics
 
 pytestmark = pytest.mark.unit
@@ -28,6 +39,8 @@ def consumed_and_produced(service: str) -> tuple[set[str], set[str], set[str]]:
 def _consumer_args(service: str) -> dict[str, object]:
     if service == "survey":
         return {"due_days": 7}
+    if service == "intake":  # the admission check does not change what is subscribed
+        return {"admit_city_report": lambda delivery: None}
     if service == "dispatch":
         from civic.asyncapi import DOCS_ENV
         from dispatch.bootstrap import timing_of
@@ -55,6 +68,25 @@ def test_each_service_may_do_exactly_what_its_code_does(service: str) -> None:
     assert reads <= may_read and writes <= may_write
     assert {topics.dlq(t) for t in reads} <= may_write  # its consumers' dead letters
     assert not any(g.operation in (Op.DELETE, Op.ALTER, Op.CREATE) for g in granted)
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_each_service_may_see_how_far_its_dead_letters_were_redriven(service: str) -> None:
+    granted = service_grants(service)
+    groups = {(g.operation, g.name) for g in granted if g.kind is Kind.GROUP}
+    # DESCRIBE reads the group's committed offsets (civic_dlq_depth); READ would move them.
+    assert (Op.DESCRIBE, REDRIVE_GROUP) in groups
+    assert (Op.READ, REDRIVE_GROUP) not in groups
+
+
+def test_operations_reads_and_writes_back_each_original_topic_of_a_dlq() -> None:
+    rows = set(platform_grants() + provider_grants("p"))
+    originals = [*topics.PLATFORM_TOPICS, topics.provider_replies("p")]
+    for original in originals:
+        for op in (Op.READ, Op.WRITE):
+            assert Grant(OPERATIONS, Kind.TOPIC, original, op) in rows
+        assert Grant(OPERATIONS, Kind.TOPIC, topics.dlq(original), Op.READ) in rows
+    assert REDRIVE_GROUP.startswith("civic-dlq")  # inside operations' group prefix
 
 
 def test_a_provider_may_read_its_orders_and_write_its_replies_and_nothing_else() -> None:

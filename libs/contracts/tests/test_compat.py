@@ -61,8 +61,7 @@ def test_docs_and_defaults_may_change() -> None:
 
 
 def test_widening_is_compatible() -> None:
-    new = changed(["properties", "kind", "enum"], ["a", "b", "c", "d"])
-    new["properties"]["name"]["maxLength"] = 40
+    new = changed(["properties", "name", "maxLength"], 40)
     new["properties"]["count"]["minimum"] = -5
     new["properties"]["count"]["type"] = "number"
     new["properties"]["tag"] = {"anyOf": [{"const": "x", "type": "string"}, {"type": "null"}]}

@@ -24,7 +24,14 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 
-from civic.background import BackgroundJob, connect_bus, in_background, prune_forever, watch_bus
+from civic.background import (
+    BackgroundJob,
+    connect_bus,
+    in_background,
+    prune_forever,
+    watch_bus,
+    watch_dlq_depth,
+)
 from civic.errors import Unauthorized, install_problem_handlers
 from civic.metrics import CONTENT_TYPE, count_http
 from civic.runtime import Runtime
@@ -33,7 +40,13 @@ from civic.runtime import Runtime
 @contextlib.asynccontextmanager
 async def _serve(app: FastAPI) -> AsyncIterator[None]:
     runtime: Runtime = app.state.runtime
-    jobs: Sequence[BackgroundJob] = (connect_bus, watch_bus, prune_forever, *app.state.background)
+    jobs: Sequence[BackgroundJob] = (
+        connect_bus,
+        watch_bus,
+        watch_dlq_depth,
+        prune_forever,
+        *app.state.background,
+    )
     relay_task = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
     try:
         async with contextlib.AsyncExitStack() as running:

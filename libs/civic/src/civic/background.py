@@ -15,10 +15,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
+from civic.dlq_cli import dlq_depths
 from civic.pruning import prune_all
 from civic.runtime import Runtime
 
 log = logging.getLogger(__name__)
+#: How often ``civic_dlq_depth`` is read from Kafka (a scrape only renders the last reading).
+DLQ_DEPTH_INTERVAL_S = 30.0
 
 #: A job: started with the service's runtime, cancelled when the service stops.
 BackgroundJob = Callable[[Runtime], Coroutine[Any, Any, None]]
@@ -100,3 +103,19 @@ async def prune_forever(runtime: Runtime) -> None:
         await prune_all(runtime.sessionmaker, windows)
 
     await every(lambda: settings.prune_interval_s, step, what="pruning the messaging tables")
+
+
+async def watch_dlq_depth(runtime: Runtime, *, interval_s: float = DLQ_DEPTH_INTERVAL_S) -> None:
+    """Keeps ``civic_dlq_depth{topic}`` for the dead-letter topics of what this service
+    consumes: letters dead-lettered and not yet re-driven (``civic-dlq redrive``)."""
+    await runtime.bus_connected.wait()
+    consumed = sorted({p.consumer.topic for p in runtime.processors})
+    access = runtime.settings.kafka_access()
+
+    async def step() -> None:
+        for topic, depth in (await dlq_depths(access, consumed)).items():
+            runtime.metrics.dlq_depth.labels(topic).set(depth)
+
+    if consumed:
+        what = "reading the depth of the dead-letter topics"
+        await every(lambda: interval_s, step, what=what, retry_s=interval_s)

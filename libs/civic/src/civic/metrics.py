@@ -1,5 +1,5 @@
-"""Prometheus metrics of one service: HTTP answers, what happened to each Kafka message, and
-the outbox's backlog — the three things county IT watches to know events are flowing.
+"""Prometheus metrics of one service: HTTP answers, what happened to each Kafka message, the
+outbox's backlog and the dead letters waiting — what county IT watches to know events flow.
 
 Each service process keeps its own registry (tests run several apps in one process), served
 at ``/metrics``. Labels are route templates, topics and outcomes: never ids or personal data.
@@ -68,6 +68,14 @@ class ServiceMetrics:
         self.kafka_up = Gauge(
             "civic_kafka_up",
             "1 while the Kafka broker answers this service, 0 while it does not.",
+            registry=self.registry,
+        )
+        self.dlq_depth = Gauge(
+            "civic_dlq_depth",
+            "Dead letters not yet re-driven, per dead-letter topic of what this service consumes"
+            " (end offset minus the offset committed by civic-dlq-redrive; read from Kafka in"
+            " the background every 30 s, never during a scrape).",
+            ["topic"],
             registry=self.registry,
         )
         self.parked_messages = Gauge(

@@ -4,6 +4,15 @@ A change is breaking when a message valid under the old schema may be invalid un
 one, or when a consumer loses something it read: a property removed, a type changed or
 narrowed, enum values removed, a const changed, a constraint added or tightened, nullability
 removed, a property newly required. Additive optional properties are not breaking.
+
+A value added to an enum is breaking too: a consumer built on the old schema parses the
+event into its closed enum and refuses (dead-letters) the new value. It is not breaking
+only when the OLD schema told consumers to tolerate new values, with ``"x-open-enum": true``
+on the enum (its ``$defs`` entry), on the field that uses it, or on the event itself (every
+enum in it). In pydantic: ``Field(json_schema_extra={"x-open-enum": True})`` on the field,
+or ``model_config = ConfigDict(json_schema_extra={"x-open-enum": True})`` on the event.
+Declaring it in the same change that adds the value does not help the consumers already
+running: they were built on the old schema.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ Schema = dict[str, Any]
 _UPPER_BOUNDS = ("maxLength", "maxItems", "maximum", "exclusiveMaximum", "maxProperties")
 _LOWER_BOUNDS = ("minLength", "minItems", "minimum", "exclusiveMinimum", "minProperties")
 _EXACT = ("format", "pattern", "multipleOf")
+#: Marks an enum (or a field, or a whole event) whose consumers must tolerate new values.
+OPEN_ENUM = "x-open-enum"
 
 
 class _Docs:
@@ -96,9 +107,12 @@ class _Comparer:
     def _compare_resolved(self, old: Schema, new: Schema, where: str) -> list[str]:
         old_branches, new_branches = _branches(old), _branches(new)
         if old_branches is not None or new_branches is not None:
+            if old.get(OPEN_ENUM) is True and old_branches is not None:
+                # An optional field declared open: its enum branch is open.
+                old_branches = [{**b, OPEN_ENUM: True} for b in old_branches]
             return self._compare_unions(old_branches or [old], new_branches or [new], where)
         problems = self._compare_types(old, new, where)
-        problems += self._compare_values(old, new, where)
+        problems += self._compare_values(old, new, where, open_enum=self._is_open(old))
         problems += self._compare_bounds(old, new, where)
         problems += self._compare_objects(old, new, where)
         if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
@@ -117,11 +131,27 @@ class _Comparer:
                 continue
             if _types(self.docs.resolve_old(branch)[0]) == {"null"}:
                 problems.append(f"{where}: no longer nullable")
-            elif len(attempts) == 1:
-                problems.extend(attempts[0])
+            elif len(closest := self._same_type(branch, new, attempts)) == 1:
+                problems.extend(closest[0])
             else:
                 problems.append(f"{where}: a union member is no longer accepted")
         return problems
+
+    def _same_type(
+        self, branch: Schema, new: list[Schema], attempts: list[list[str]]
+    ) -> list[list[str]]:
+        """The attempts against the new branches of the old branch's type (its successor)."""
+        if len(new) == 1:
+            return attempts
+        kind = _types(self.docs.resolve_old(branch)[0])
+        return [
+            a
+            for n, a in zip(new, attempts, strict=True)
+            if _types(self.docs.resolve_new(n)[0]) == kind
+        ]
+
+    def _is_open(self, old: Schema) -> bool:
+        return old.get(OPEN_ENUM) is True or self.docs.old.get(OPEN_ENUM) is True
 
     @staticmethod
     def _compare_types(old: Schema, new: Schema, where: str) -> list[str]:
@@ -135,7 +165,7 @@ class _Comparer:
         return [f"{where}: type changed from {sorted(old_t)} to {sorted(new_t)}"] if lost else []
 
     @staticmethod
-    def _compare_values(old: Schema, new: Schema, where: str) -> list[str]:
+    def _compare_values(old: Schema, new: Schema, where: str, *, open_enum: bool) -> list[str]:
         old_v, new_v = _allowed(old), _allowed(new)
         if new_v is None:
             return []
@@ -144,7 +174,14 @@ class _Comparer:
         if "const" in old and "const" in new and old["const"] != new["const"]:
             return [f"{where}: const changed from {old['const']!r} to {new['const']!r}"]
         removed = [v for v in old_v if v not in new_v]
-        return [f"{where}: enum values removed: {removed!r}"] if removed else []
+        added = [v for v in new_v if v not in old_v]
+        problems = [f"{where}: enum values removed: {removed!r}"] if removed else []
+        if added and not open_enum:
+            problems.append(
+                f"{where}: enum values added: {added!r} (consumers of the closed enum refuse"
+                f" them; mark it {OPEN_ENUM} in a version first, or add a v2 event)"
+            )
+        return problems
 
     @staticmethod
     def _compare_bounds(old: Schema, new: Schema, where: str) -> list[str]:

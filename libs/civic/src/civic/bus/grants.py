@@ -5,12 +5,15 @@ One table for the whole platform, applied by ``civic.bus.admin`` and printed as 
 and the services' own subscriptions in step with this module):
 
 * each service WRITEs the topics it publishes (and the big-data mirror, and the dead-letter
-  topics of what it consumes), READs the topics it consumes in its own group, nothing else;
+  topics of what it consumes), READs the topics it consumes in its own group, and may
+  DESCRIBE the re-drive group ``civic-dlq-redrive`` (to export the depth of its dead-letter
+  topics: end offset minus what was re-driven), nothing else;
 * provider P READs ``dispatch.provider.P.v1`` in groups ``provider.P.*`` and WRITEs
   ``provider.P.replies.v1``, nothing else (not even DESCRIBE on other topics);
 * the city's assistance system WRITEs ``assistance.status.v1`` only; the big-data platform
   READs ``bigdata.events.v1`` in groups ``bigdata.*`` only;
-* operations read and re-drive dead letters and may delete topics; nobody else may.
+* operations read and re-drive dead letters (reading the original topic too, to find what an
+  interrupted re-drive already sent: ``civic.dlq_cli``) and may delete topics; nobody else may.
 
 Kafka matches ACLs by literal name or by prefix only, so a provider's rows are made when it
 is registered (``provider_grants``) and removed when it is suspended.
@@ -145,6 +148,8 @@ BIGDATA = "bigdata-platform"
 OPERATIONS = "operations"
 #: The group prefix operations' tools read dead letters with.
 OPERATIONS_GROUPS = "civic-dlq"
+#: The group whose committed offsets say how far each dead-letter topic was re-driven.
+REDRIVE_GROUP = f"{OPERATIONS_GROUPS}-redrive"
 BIGDATA_GROUPS = "bigdata."
 PROVIDER_ORDERS_PREFIX = "dispatch.provider."
 PROVIDER_REPLIES_PREFIX = "provider."
@@ -166,6 +171,7 @@ def service_grants(service: str) -> list[Grant]:
     grants += [g for t in uses.writes for g in _topic(service, t, Op.WRITE)]
     grants += [g for t in uses.reads for g in _topic(service, topics.dlq(t), Op.WRITE)]
     grants.append(_group(service, service))
+    grants.append(Grant(service, Kind.GROUP, REDRIVE_GROUP, Op.DESCRIBE))
     if service == "dispatch":
         # Every provider's orders topic is written by dispatch, every reply topic read by it.
         grants += _topic(service, PROVIDER_ORDERS_PREFIX, Op.WRITE, prefixed=True)
@@ -190,10 +196,11 @@ def platform_grants() -> list[Grant]:
 
 
 def _operations(originals: Iterable[str]) -> Iterator[Grant]:
-    """Operations reads each dead-letter topic and re-drives it to the original topic."""
+    """Operations reads each dead-letter topic and re-drives it to the original topic (which
+    it reads after an interrupted re-drive, to find the letters already sent)."""
     for original in originals:
         yield from _topic(OPERATIONS, topics.dlq(original), Op.READ, Op.DELETE)
-        yield from _topic(OPERATIONS, original, Op.WRITE)
+        yield from _topic(OPERATIONS, original, Op.WRITE, Op.READ)
     if originals == topics.PLATFORM_TOPICS:
         yield from _topic(OPERATIONS, "*", Op.DESCRIBE, Op.DESCRIBE_CONFIGS, Op.DELETE)
         yield _group(OPERATIONS, OPERATIONS_GROUPS, prefixed=True)
