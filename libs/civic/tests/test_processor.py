@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,13 +20,27 @@ from contracts.samples import sample
 pytestmark = pytest.mark.unit
 
 
+class FakeSession:
+    """Keeps the values of each statement a unit of work executes (parking writes one)."""
+
+    def __init__(self) -> None:
+        self.statements: list[dict[str, Any]] = []
+
+    async def execute(self, stmt: Any) -> Any:
+        self.statements.append(dict(stmt.compile().params))
+        return SimpleNamespace(first=lambda: (1,))
+
+
 class FakeUow:
     """Stands in for UnitOfWork: an in-memory inbox shared across instances."""
 
     inbox: set[tuple[str, uuid.UUID]]
 
-    def __init__(self, inbox: set[tuple[str, uuid.UUID]], effects: list[Any]) -> None:
+    def __init__(
+        self, inbox: set[tuple[str, uuid.UUID]], effects: list[Any], session: FakeSession
+    ) -> None:
         self.inbox, self.effects, self.committed = inbox, effects, False
+        self.session = session
         self._staged: list[Any] = []
         self._claims: list[tuple[str, uuid.UUID]] = []
 
@@ -50,8 +66,11 @@ class FakeUow:
         self.committed = True
 
 
+SESSION = FakeSession()
+
+
 def make(
-    handler: Any, max_attempts: int = 3
+    handler: Any, max_attempts: int = 3, session: FakeSession = SESSION
 ) -> tuple[MessageProcessor, list[Any], list[DeadLetter]]:
     consumer = TopicConsumer(topics.INTAKE_APPLICATIONS, group="test")
     consumer.on(ApplicationSubmitted)(handler)
@@ -64,7 +83,7 @@ def make(
 
     processor = MessageProcessor(
         consumer,
-        uow_factory=lambda: FakeUow(inbox, effects),  # type: ignore[arg-type,return-value]
+        uow_factory=lambda: FakeUow(inbox, effects, session),  # type: ignore[arg-type,return-value]
         dead_letter=dead_letter,
         max_attempts=max_attempts,
         backoff_s=0,
@@ -143,15 +162,41 @@ def test_a_consumer_refuses_a_handler_for_an_event_of_another_topic() -> None:
         consumer.on(ApplicationSubmitted)
 
 
-async def test_an_event_type_newer_than_these_contracts_is_skipped_not_dead_lettered() -> None:
-    processor, effects, letters = make(record)
+async def test_an_event_type_newer_than_these_contracts_is_parked_whole_not_ignored() -> None:
+    session = FakeSession()
+    processor, effects, letters = make(record, session=session)
     newer = sample(ApplicationSubmitted).model_dump(mode="json")
     newer["event_type"] = "intake.SomethingAddedLater"
-    import json
+    raw = json.dumps(newer).encode()
 
-    outcome = await processor.process(delivery(json.dumps(newer).encode()))
-    assert outcome is Outcome.IGNORED
+    outcome = await processor.process(delivery(raw))
+    assert outcome is Outcome.PARKED and outcome.value == "parked"
     assert letters == [] and effects == []
+    [kept] = session.statements
+    assert (kept["consumer"], kept["topic"], kept["kafka_partition"], kept["kafka_offset"]) == (
+        "test",
+        topics.INTAKE_APPLICATIONS,
+        0,
+        7,
+    )
+    assert (kept["key"], kept["value"], kept["headers"]) == (b"k", raw, {"traceparent": "x"})
+    assert (kept["event_type"], kept["reason"]) == (
+        "intake.SomethingAddedLater",
+        "unknown_event_type",
+    )
+
+
+async def test_a_message_that_cannot_be_parked_is_dead_lettered_not_dropped() -> None:
+    class Broken(FakeSession):
+        async def execute(self, stmt: Any) -> Any:
+            raise ValueError("no parked_message table")
+
+    processor, _, letters = make(record, session=Broken())
+    newer = sample(ApplicationSubmitted).model_dump(mode="json")
+    newer["event_type"] = "intake.SomethingAddedLater"
+    outcome = await processor.process(delivery(json.dumps(newer).encode()))
+    assert outcome is Outcome.DEAD_LETTERED
+    assert "unknown_event_type" in letters[0].error and "not parked" in letters[0].error
 
 
 def signed_only(d: Delivery) -> str | None:

@@ -7,9 +7,13 @@ every message the ``MessageProcessor``:
    bytes: a signature, the sender a topic stands for); a refused message goes straight to
    ``<topic>.dlq`` with the reason, unparsed;
 2. parses it against ``libs/contracts``; a message that cannot be parsed goes straight
-   to ``<topic>.dlq`` (retrying cannot fix it);
+   to ``<topic>.dlq`` (retrying cannot fix it), but a well-formed event of a type this
+   version does not know yet is *parked* (``civic.parking``: kept whole in the service's
+   ``parked_message`` table, once however often it is redelivered) until a person re-applies
+   it with ``civic-parked reapply`` after the upgrade that knows it;
 3. opens a unit of work, records (consumer group, event id) in ``processed_event`` and
-   runs the use case in the same transaction; a redelivered event finds its row and
+   runs the use case in the same transaction (the use case may read the message from
+   ``civic.parking.current()`` to park it); a redelivered event finds its row and
    changes nothing;
 4. retries a failing use case a few times, then dead-letters it, so one bad event never
    blocks the partition; database or broker outages are retried until they end, since
@@ -29,6 +33,7 @@ from typing import Any, TypeVar
 
 import orjson
 
+from civic import parking
 from civic.outages import is_transient
 from civic.uow import UnitOfWork
 from contracts.envelope import Event
@@ -46,6 +51,7 @@ class Outcome(enum.StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
+    PARKED = "parked"
     DEAD_LETTERED = "dead_lettered"
 
 
@@ -145,9 +151,9 @@ class MessageProcessor:
             event = parse(delivery.topic, delivery.value)
         except ContractError as exc:
             if newer := _type_unknown_to_this_version(delivery.value):
-                # A tolerant reader: producers may add event types before consumers learn them.
-                log.info("skipping %s, unknown to this version of the contracts", newer)
-                return Outcome.IGNORED
+                # Producers may add event types before consumers learn them: kept, not lost.
+                log.warning("parking %s, unknown to this version of the contracts", newer)
+                return await self._park(delivery, parking.UNKNOWN_EVENT_TYPE, newer)
             await self._give_up(delivery, f"unparseable: {exc}", attempts=1)
             return Outcome.DEAD_LETTERED
         handler = self.consumer.handlers.get(event.event_type)
@@ -202,10 +208,30 @@ class MessageProcessor:
             )
             if not claimed:
                 return Outcome.DUPLICATE
-            await handler(event, uow)
+            await parking.resolve_reapplied(uow, delivery, self.consumer.group)
+            with parking.consuming(delivery, self.consumer.group):
+                await handler(event, uow)
             if not uow.committed:
                 await uow.commit()
         return Outcome.APPLIED
+
+    async def _park(self, delivery: Delivery, reason: str, event_type: str) -> Outcome:
+        """Parks the message once (waiting out outages); dead-letters it if it cannot be."""
+        wait = self._backoff_s
+        while True:
+            try:
+                async with self._uow_factory() as uow:
+                    await parking.park(uow, delivery, self.consumer.group, reason, event_type)
+                    await uow.commit()
+                return Outcome.PARKED
+            except Exception as exc:
+                if not is_transient(exc):
+                    log.exception("cannot park a message from %s", delivery.topic)
+                    await self._give_up(delivery, f"{reason}: {event_type}; not parked: {exc}", 1)
+                    return Outcome.DEAD_LETTERED
+                log.warning("database unavailable; parking again in %.1fs", wait)
+                await asyncio.sleep(wait)
+                wait = min(self._max_backoff_s, wait * 2)
 
     async def _give_up(self, delivery: Delivery, error: str, attempts: int) -> None:
         letter = DeadLetter(delivery, self.consumer.group, error[:2000], attempts)

@@ -40,7 +40,7 @@ ReportId = Annotated[uuid.UUID, Path(description="The held report (报告编号)
 @router.get(
     "/townships/{township_code}/city-reports",
     response_model=CityReportList,
-    summary="市救助系统停保/死亡报告待确认队列 (the city's stops awaiting the township)",
+    summary="市救助系统报告待处理队列 (the city's reports awaiting the township)",
     tags=["city reports"],
     responses=PROBLEM_RESPONSES,
 )
@@ -49,13 +49,18 @@ async def city_reports(
     officer: TownshipOfficer,
     uow: UowDep,
     state: Annotated[
-        HeldState,
-        Query(description="pending 待确认 (default), confirmed 已确认, rejected 不予采纳."),
-    ] = HeldState.PENDING,
+        HeldState | None,
+        Query(
+            description="Omitted: every report awaiting an officer (pending 待确认, refused 与记录"
+            "冲突, no_recipient 非服务对象). Or one state: pending, refused, no_recipient, "
+            "confirmed 已确认, rejected 不予采纳, applied 已按顺序生效, superseded 已被取代."
+        ),
+    ] = None,
     page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=100, description="每页条数, at most 100.")] = 20,
 ) -> CityReportList:
-    """Lists the city's stops and deaths held for the officer's township, oldest first."""
+    """Lists the city's reports kept for the officer's township, oldest first: stops and deaths
+    to confirm, reports the recipient's history refuses, reports about non-recipients."""
     found, total = await handlers.list_city_reports(
         township_code, state, page=page, size=size, uow=uow, officer=officer
     )
@@ -66,14 +71,15 @@ async def city_reports(
 @router.post(
     "/city-reports/{report_id}/confirm",
     response_model=CityReportRead,
-    summary="确认市救助系统报告 (apply the city's stop or death)",
+    summary="确认市救助系统报告 (apply the city's report now)",
     tags=["city reports"],
     responses=PROBLEM_RESPONSES,
 )
 async def confirm_city_report(
     report_id: ReportId, officer: TownshipOfficer, uow: UowDep
 ) -> CityReportRead:
-    """Applies a held report to the recipient, confirmed by the officer; 409 once decided."""
+    """Applies a kept report to the recipient, confirmed by the officer (a refused one is
+    tried again: 409/422 with the reason if it still cannot apply); 409 once decided."""
     held = await handlers.confirm_city_report(report_id, uow=uow, officer=officer)
     return CityReportRead.of(held)
 

@@ -172,21 +172,23 @@ needs_assessment = Table(
     Column("assessed_at", DateTime(timezone=True), nullable=False),
 )
 
-#: The city system's reports that would end a recipient's services (stopped, deceased), held
-#: until a township officer of the recipient's township confirms or refuses them (issue 13).
-#: One row per external reference; the decision is kept. ``report`` is the CityStatusResolved
-#: as received, applied on confirmation through the same path as any city report.
+#: The city system's reports a township officer must see: a stop or death held for the
+#: officer's confirmation (issue 13), a report the recipient's history refuses, a report about
+#: someone who is no recipient (issue 14) — and, once decided, what became of each: confirmed,
+#: rejected, applied in effective-date order, or superseded. One row per external reference;
+#: ``report`` is the CityStatusResolved as received, applied through the same path as any
+#: city report. ``recipient_id`` is null for a person who is no recipient (migration 0006).
 city_report = Table(
     "city_report",
     metadata,
     Column("report_id", Uuid, primary_key=True),
     Column("external_reference", Text, nullable=False, unique=True),
     Column("event_id", Uuid, nullable=False),
-    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), nullable=False, index=True),
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), index=True),
     Column("person_id", Uuid, nullable=False),
     Column("county_code", Text, nullable=False),
     Column("township_code", Text, nullable=False),
-    Column("village_code", Text, nullable=False),
+    Column("village_code", Text),
     Column("status", Text, nullable=False),
     Column("effective_date", Date, nullable=False),
     Column("city_reason_code", Text, nullable=False),
@@ -197,6 +199,9 @@ city_report = Table(
     Column("decided_by", Text),
     Column("decided_at", DateTime(timezone=True)),
     Column("decision_note", Text),
+    # Why a report is refused or waits (code and Chinese reason), added by migration 0006.
+    Column("refusal_code", Text),
+    Column("refusal_zh", Text),
     Index("ix_city_report_township_queue", "township_code", "state", "received_at"),
 )
 

@@ -1,5 +1,7 @@
-"""The city's report lands once per external reference, and a stop or death waits for the
-township unless the county says not (use case on an in-memory registry)."""
+"""The city's report lands once per external reference, a stop or death waits for the
+township unless the county says not, a report that cannot apply lands on the township's queue
+with why, and reports apply in the city's effective-date order whatever order they arrive in
+(use case on an in-memory registry)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from contracts.intake import CityStatusResolved
 from contracts.review import RecipientStatusChanged
 from contracts.samples import sample
-from review.domain.city import HeldReport
+from review.domain.city import AWAITING, HeldReport, HeldState
 from review.domain.decision import Recipient
 from review.handlers import city_reports as use_cases
 
@@ -30,6 +32,11 @@ class Registry:
     history: dict[str, RecipientStatusChanged] = field(default_factory=dict)
     held: dict[str, HeldReport] = field(default_factory=dict)
     confirming_counties: set[str] = field(default_factory=lambda: {"341702"})
+    applicants: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
+
+    def states(self) -> dict[str, str]:
+        """External reference -> state of every report kept for the township."""
+        return {ref: h.state.value for ref, h in self.held.items()}
 
     async def status_reference_known(self, _: Any, ref: str) -> bool:
         return ref in self.history
@@ -43,6 +50,26 @@ class Registry:
     async def hold_city_report(self, _: Any, held: HeldReport) -> None:
         assert held.report.external_reference not in self.held  # the unique index
         self.held[held.report.external_reference] = held
+
+    async def waiting_city_reports(self, _: Any, recipient_id: uuid.UUID) -> list[HeldReport]:
+        mine = [
+            h
+            for h in self.held.values()
+            if h.recipient_id == recipient_id and h.state is HeldState.REFUSED
+        ]
+        return sorted(mine, key=lambda h: (h.report.effective_date, h.received_at))
+
+    async def decide_city_report(self, _: Any, held: HeldReport, **by: Any) -> None:
+        ref = held.report.external_reference
+        assert self.held[ref].state in AWAITING  # the real update's condition
+        self.held[ref] = held.model_copy(update=by)
+
+    async def place_of_applicant(self, _: Any, person_id: uuid.UUID) -> tuple[str, str] | None:
+        return self.applicants.get(person_id)
+
+    async def last_recipient_of(self, _: Any, person_id: uuid.UUID) -> uuid.UUID | None:
+        mine = [r for r in self.by_id.values() if r.person_id == person_id]
+        return mine[-1].recipient_id if mine else None
 
     async def open_recipient_of(self, _: Any, person_id: uuid.UUID) -> uuid.UUID | None:
         ended = ("stopped", "deceased")
@@ -88,6 +115,10 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
         "city_report_known",
         "confirms_city_stops",
         "hold_city_report",
+        "waiting_city_reports",
+        "decide_city_report",
+        "place_of_applicant",
+        "last_recipient_of",
     )
     for name in used:
         monkeypatch.setattr(use_cases.repo, name, getattr(fake, name))
@@ -121,7 +152,7 @@ def admit(registry: Registry) -> Recipient:
     return r
 
 
-def report(person_id: uuid.UUID, status: str, day: date) -> CityStatusResolved:
+def report(person_id: uuid.UUID, status: str, day: date, **more: Any) -> CityStatusResolved:
     """A fresh event (new event id) for one report of the city system."""
     return sample(
         CityStatusResolved,
@@ -131,6 +162,7 @@ def report(person_id: uuid.UUID, status: str, day: date) -> CityStatusResolved:
         status=status,
         effective_date=day,
         city_reason_code="other",
+        **more,
     )
 
 
@@ -147,24 +179,57 @@ async def test_the_same_report_with_a_new_event_id_changes_nothing(registry: Reg
     assert list(registry.history) == ["CZ-7:suspended:2024-07-01"]
 
 
-async def test_a_stale_or_disallowed_report_is_ignored(registry: Registry) -> None:
+async def test_a_stale_or_disallowed_report_is_kept_for_the_township_with_why(
+    registry: Registry,
+) -> None:
     r = admit(registry)
     uow = Uow()
     await uow.apply(
         report(r.person_id, "suspended", date(2024, 7, 10)),
         report(r.person_id, "resumed", date(2024, 7, 9)),  # before the last change: stale
-        report(r.person_id, "category_changed", date(2024, 7, 12)),  # not while suspended
+        report(r.person_id, "category_changed", date(2024, 7, 12), category="tekun"),
     )
     assert [e.status.value for e in uow.events] == ["suspended"]
     assert registry.by_id[r.recipient_id].status_version == 2
+    assert registry.states() == {
+        "CZ-7:resumed:2024-07-09": "superseded",
+        "CZ-7:category_changed:2024-07-12": "refused",
+    }
+    refused = registry.held["CZ-7:category_changed:2024-07-12"]
+    assert (refused.recipient_id, refused.township_code, refused.refusal_code) == (
+        r.recipient_id,
+        "341702100",
+        "transition_not_allowed",
+    )
+    assert refused.refusal_zh == "服务对象当前为“暂停”，不能变更为“类别变更”"
 
 
-async def test_a_report_about_someone_who_is_no_recipient_records_nothing(
+async def test_a_report_about_someone_who_is_no_recipient_waits_on_their_township(
     registry: Registry,
 ) -> None:
     uow = Uow()
-    await uow.apply(report(uuid.uuid4(), "stopped", date(2024, 7, 1)))
+    stranger, applicant = uuid.uuid4(), uuid.uuid4()
+    registry.applicants[applicant] = ("341702101", "341702101201")
+    await uow.apply(
+        report(stranger, "stopped", date(2024, 7, 1), township_code="341702100"),
+        report(applicant, "suspended", date(2024, 7, 2), township_code=None, village_code=None),
+        # Neither a township of its own nor an application: parked (not in a consumer here).
+        report(uuid.uuid4(), "deceased", date(2024, 7, 3), township_code=None, village_code=None),
+    )
     assert uow.events == [] and registry.history == {}
+    kept = {h.report.person_id: h for h in registry.held.values()}
+    assert set(kept) == {stranger, applicant}
+    assert (kept[stranger].state.value, kept[stranger].township_code) == (
+        "no_recipient",
+        "341702100",
+    )
+    assert (kept[applicant].township_code, kept[applicant].village_code) == (
+        "341702101",
+        "341702101201",
+    )
+    assert (
+        kept[applicant].refusal_code == "not_a_recipient" and kept[applicant].recipient_id is None
+    )
 
 
 async def test_a_stop_or_death_waits_for_the_township_and_changes_nothing_yet(
@@ -215,8 +280,66 @@ async def test_a_county_that_turned_confirmation_off_gets_the_stop_at_once(
     assert registry.held == {}
 
 
-async def test_a_stop_that_could_not_apply_now_is_not_held(registry: Registry) -> None:
+async def test_a_stop_that_could_not_apply_now_is_kept_refused_never_superseded(
+    registry: Registry,
+) -> None:
     r = admit(registry)  # admitted on 2024-06-01
     uow = Uow()
     await uow.apply(report(r.person_id, "stopped", date(2024, 5, 1)))  # before the admission
-    assert uow.events == [] and registry.held == {}
+    assert uow.events == []
+    [held] = registry.held.values()
+    assert (held.state.value, held.refusal_code) == ("refused", "effective_before_admission")
+
+
+SUSPEND, RESUME = ("suspended", date(2024, 7, 1)), ("resumed", date(2024, 8, 1))
+
+
+@pytest.mark.parametrize("arrival", [(SUSPEND, RESUME), (RESUME, SUSPEND)], ids=["in", "reversed"])
+async def test_a_resume_before_its_suspend_ends_resumed_in_either_arrival_order(
+    registry: Registry, arrival: tuple[tuple[str, date], ...]
+) -> None:
+    r = admit(registry)
+    uow = Uow()
+    await uow.apply(*(report(r.person_id, status, day) for status, day in arrival))
+    after = registry.by_id[r.recipient_id]
+    assert (after.status.value, after.status_version) == ("resumed", 3)
+    assert after.status_effective_date == date(2024, 8, 1)
+    assert [(e.version, e.status.value) for e in uow.events] == [(2, "suspended"), (3, "resumed")]
+    if arrival[0] == RESUME:  # it waited on the queue, then applied by itself
+        assert registry.states() == {"CZ-7:resumed:2024-08-01": "applied"}
+        assert registry.held["CZ-7:resumed:2024-08-01"].decided_by == "review:city-order"
+    else:
+        assert registry.states() == {}
+
+
+LATE_SUSPEND, EARLY_RESUME = ("suspended", date(2024, 8, 1)), ("resumed", date(2024, 7, 1))
+
+
+@pytest.mark.parametrize(
+    "arrival",
+    [(LATE_SUSPEND, EARLY_RESUME), (EARLY_RESUME, LATE_SUSPEND)],
+    ids=["suspend-first", "resume-first"],
+)
+async def test_a_suspend_dated_after_the_resume_ends_suspended_in_either_order(
+    registry: Registry, arrival: tuple[tuple[str, date], ...]
+) -> None:
+    r = admit(registry)
+    uow = Uow()
+    await uow.apply(*(report(r.person_id, status, day) for status, day in arrival))
+    after = registry.by_id[r.recipient_id]
+    assert (after.status.value, after.status_version) == ("suspended", 2)
+    assert registry.states() == {"CZ-7:resumed:2024-07-01": "superseded"}
+
+
+async def test_a_resume_whose_suspend_never_comes_stays_on_the_queue(registry: Registry) -> None:
+    r = admit(registry)
+    uow = Uow()
+    await uow.apply(report(r.person_id, "resumed", date(2024, 8, 1)))
+    assert uow.events == [] and registry.states() == {"CZ-7:resumed:2024-08-01": "refused"}
+    # An unrelated report applied later tries it again; still refused, still waiting.
+    await uow.apply(report(r.person_id, "transferred", date(2024, 7, 31), **ELSEWHERE))
+    assert [e.status.value for e in uow.events] == ["transferred"]
+    assert registry.states()["CZ-7:resumed:2024-08-01"] == "refused"
+
+
+ELSEWHERE = {"county_code": "341702", "township_code": "341702101", "village_code": "341702101201"}

@@ -153,10 +153,10 @@ def test_a_held_report_sits_with_the_recipients_township_until_decided_once() ->
     held_one = held(got, r, received_at=at)
     assert (held_one.township_code, held_one.village_code) == ("341702100", "341702100202")
     assert held_one.state is HeldState.PENDING and held_one.report == got
-    held_one.ensure_pending()
+    held_one.ensure_awaiting()
     done = held_one.model_copy(update={"state": HeldState.CONFIRMED})
     with pytest.raises(StateConflict) as refused:
-        done.ensure_pending()
+        done.ensure_awaiting()
     assert refused.value.code == "city_report_decided" and "已确认" in refused.value.message_zh
     origin = confirmed_origin(got, "u-officer-7")
     assert (origin.source, origin.decided_by) == (StatusSource.CITY_SYSTEM, "u-officer-7")

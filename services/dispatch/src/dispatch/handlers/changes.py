@@ -23,6 +23,7 @@ from contracts import topics
 from dispatch import order_events
 from dispatch.domain.orders import Notice
 from dispatch.handlers import Timing
+from dispatch.handlers.refused import kept_if_refused
 from dispatch.handlers.replies import own_order
 from dispatch.provider_topic import change_notice
 from dispatch.repository import changes, orders
@@ -79,6 +80,10 @@ async def _tell_provider(
 
 async def acknowledge_change(ack: Acknowledgement, *, uow: UnitOfWork) -> RowMapping:
     """Records the provider's acknowledgement; a repeat keeps the first, a late one is kept."""
+    return await kept_if_refused(uow, lambda: _acknowledge(ack, uow))
+
+
+async def _acknowledge(ack: Acknowledgement, uow: UnitOfWork) -> RowMapping:
     order = await own_order(uow, ack.order_id, ack.provider_code)
     if ack.order_version > order["version"]:
         raise Conflict("服务订单版本无效", code="order_version_unknown", field="order_version")

@@ -22,9 +22,9 @@ from dispatch.domain.providers import Provider
 from dispatch.domain.referral import eligible_for_override
 from dispatch.handlers import Timing
 from dispatch.handlers.changes import change_order
-from dispatch.handlers.referral import Basis, assign
+from dispatch.handlers.referral import Basis, assign, in_service
 from dispatch.provider_topic import tell_assigned
-from dispatch.repository import catalogue, orders, providers
+from dispatch.repository import catalogue, orders, providers, recipients
 from dispatch.schemas.orders import ReassignBody
 
 
@@ -32,12 +32,15 @@ async def reassign_order(
     cmd: ReassignBody, *, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork, timing: Timing
 ) -> RowMapping:
     """Hands an order to the provider a township officer chose (改派), overriding referral."""
+    await recipients.lock_of_order(uow.session, order_id)  # as a status change does
     order = await orders.get(uow.session, order_id, for_update=True)
     if order is None:
         raise NotFound("未找到该服务订单", code="order_not_found")
     ensure_jurisdiction(officer, order["township_code"])
     if OrderStatus(order["status"]) not in REASSIGNABLE:
         raise Conflict("该服务订单已结束，不能改派", code="order_closed")
+    if not await in_service(uow, order["recipient_id"]):
+        raise Conflict("服务对象已停止、终止或暂停救助，不能改派", code="recipient_not_in_service")
     if order["provider_code"] == cmd.provider_code:
         raise Conflict("该服务订单已由此服务供给主体承接", code="same_provider")
     target = await _override_target(cmd.provider_code, Basis.of(order), uow=uow)

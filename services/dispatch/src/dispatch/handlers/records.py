@@ -25,6 +25,7 @@ from contracts.dispatch.services import RecordCheck, ServiceDelivered, ServiceRe
 from dispatch.domain.orders import OrderStatus
 from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
 from dispatch.handlers import Timing
+from dispatch.handlers.refused import kept_if_refused
 from dispatch.repository import orders, providers, recipients, services
 
 
@@ -62,6 +63,12 @@ async def report_services(
     batch: Sequence[Reported], *, provider_code: str, uow: UnitOfWork, timing: Timing
 ) -> list[Outcome]:
     """Judges each record on its own and publishes ServiceDelivered or ServiceRecordRefused."""
+    return await kept_if_refused(uow, lambda: _report(batch, provider_code, uow, timing))
+
+
+async def _report(
+    batch: Sequence[Reported], provider_code: str, uow: UnitOfWork, timing: Timing
+) -> list[Outcome]:
     reporter = await providers.by_code(uow.session, provider_code)
     if reporter is None:
         raise NotFound("未登记的服务供给主体", code="provider_not_found")

@@ -18,7 +18,7 @@ from sqlalchemy import RowMapping
 from civic import clock
 from civic.uow import UnitOfWork
 from contracts.dispatch.orders import UnplacedReason
-from contracts.enums import FundingSource, ServiceCategory, ServiceMode
+from contracts.enums import FundingSource, RecipientStatus, ServiceCategory, ServiceMode
 from contracts.reasons import EscalationKind
 from contracts.review import RecipientApproved
 from contracts.values import ApprovedItem, Frequency
@@ -132,6 +132,17 @@ async def refer_recipient(event: RecipientApproved, *, uow: UnitOfWork, timing: 
         await place(Basis.approved(event, item, start), uow=uow, timing=timing)
 
 
+#: Statuses in which a recipient gets no new order (docs/status-change.md).
+NOT_SERVED: frozenset[str] = frozenset(
+    {RecipientStatus.STOPPED, RecipientStatus.DECEASED, RecipientStatus.SUSPENDED}
+)
+
+
+async def in_service(uow: UnitOfWork, recipient_id: uuid.UUID) -> bool:
+    """Whether the recipient may get a new order; the caller holds the recipient's lock."""
+    return await recipients.status_of(uow.session, recipient_id) not in NOT_SERVED
+
+
 async def place(
     basis: Basis,
     *,
@@ -139,8 +150,12 @@ async def place(
     timing: Timing,
     replaces: uuid.UUID | None = None,
     order_id: uuid.UUID | None = None,
-) -> RowMapping:
-    """Creates an order for ``basis`` with the chosen provider, or queues it for the township."""
+) -> RowMapping | None:
+    """Creates an order for ``basis`` with the chosen provider, or queues it for the township;
+    None, and no order, for a recipient stopped, deceased or suspended meanwhile. Callers hold
+    the recipient's lock (``recipients.lock``), as a status change does."""
+    if not await in_service(uow, basis.recipient_id):
+        return None
     new_id = order_id or uuid.uuid4()
     item = (await catalogue.items_on(uow.session, basis.county_code, basis.start_date)).get(
         basis.item_code

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import partial
 
 from sqlalchemy import RowMapping
 
@@ -22,7 +23,8 @@ from dispatch import order_events
 from dispatch.domain.orders import OPEN_STATUSES, Acceptance, OrderStatus, acceptance_problem
 from dispatch.handlers import Timing
 from dispatch.handlers.referral import Basis, place
-from dispatch.repository import orders, services
+from dispatch.handlers.refused import kept_if_refused, leaving_accepted_order, withdraw_leaving
+from dispatch.repository import orders, recipients, services
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,13 @@ async def own_order(
 
 async def accept_order(answer: Answer, acceptance: Acceptance, *, uow: UnitOfWork) -> RowMapping:
     """The provider takes the order on; services may be recorded from now."""
+    return await kept_if_refused(uow, lambda: _accept(answer, acceptance, uow))
+
+
+async def _accept(answer: Answer, acceptance: Acceptance, uow: UnitOfWork) -> RowMapping:
     order = await _answerable(uow, answer)
     if order["status"] == OrderStatus.ACCEPTED:
-        return order  # a repeated acceptance
+        return await withdraw_leaving(uow, order)  # a repeated acceptance
     if order["status"] != OrderStatus.ASSIGNED:
         raise Conflict("该服务订单已拒单", code="order_declined")
     problem = acceptance_problem(ServiceMode(order["mode"]), acceptance)
@@ -97,7 +103,18 @@ async def decline_order(
     uow: UnitOfWork,
     timing: Timing,
 ) -> RowMapping:
-    """The provider refuses; the item goes to the next eligible provider, or the queue."""
+    """The provider refuses; the item goes to the next eligible provider, or the queue (never
+    for a recipient stopped, deceased or suspended: the status change and the decline take the
+    recipient's lock, so whichever commits second sees the other)."""
+    leaving = leaving_accepted_order(uow, answer.order_id, reason, note_zh)
+    run = partial(_decline, answer, reason, note_zh, uow, timing)
+    return await kept_if_refused(uow, run, escalate=leaving)
+
+
+async def _decline(
+    answer: Answer, reason: DeclineReason, note_zh: str | None, uow: UnitOfWork, timing: Timing
+) -> RowMapping:
+    await recipients.lock_of_order(uow.session, answer.order_id)
     order = await _answerable(uow, answer)
     if order["status"] == OrderStatus.DECLINED:
         return order  # a repeated refusal
@@ -115,6 +132,10 @@ async def decline_order(
 
 async def submit_plan(plan: Plan, *, uow: UnitOfWork) -> bool:
     """Keeps a provider's plan for one person; False when a newer revision is held."""
+    return await kept_if_refused(uow, lambda: _submit(plan, uow))
+
+
+async def _submit(plan: Plan, uow: UnitOfWork) -> bool:
     held = await services.plan_version(uow.session, plan.plan_id)
     if held and held[1] != plan.provider_code:
         raise Conflict("方案编号已被使用", code="plan_id_taken", field="body.plan_id")

@@ -83,15 +83,22 @@ async def listed(
 
 
 def in_queue(township_code: str) -> list[Any]:
-    """Conditions of a township's queue: unplaced orders, unanswered escalated ones, and
-    orders whose change the provider did not acknowledge in time."""
+    """Conditions of a township's queue: unplaced orders, unanswered escalated ones, accepted
+    ones their provider declined on its topic, and orders whose change the provider did not
+    acknowledge in time."""
     ch = order_change.c
     unacknowledged = exists().where(
         ch.order_id == o.order_id, ch.escalated_at.is_not(None), ch.acknowledged_at.is_(None)
     )
+    declined_late = (
+        (o.status == OrderStatus.ACCEPTED)
+        & o.escalated_at.is_not(None)
+        & o.decline_reason_code.is_not(None)
+    )
     waiting = or_(
         o.status == OrderStatus.QUEUED,
         (o.status == OrderStatus.ASSIGNED) & o.escalated_at.is_not(None),
+        declined_late,
         unacknowledged,
     )
     return [o.township_code == township_code, waiting]

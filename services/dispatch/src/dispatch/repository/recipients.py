@@ -10,7 +10,13 @@ from sqlalchemy import RowMapping, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.orm import contact_access, recipient, recipient_contact, recipient_status_change
+from dispatch.orm import (
+    contact_access,
+    recipient,
+    recipient_contact,
+    recipient_status_change,
+    service_order,
+)
 
 sc = recipient_status_change.c
 
@@ -21,6 +27,22 @@ async def lock(session: AsyncSession, recipient_id: uuid.UUID) -> None:
         text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
         {"key": f"dispatch-recipient:{recipient_id}"},
     )
+
+
+async def lock_of_order(session: AsyncSession, order_id: uuid.UUID) -> None:
+    """Takes the lock of the recipient an order serves (``lock``), before the order's own lock:
+    the same order as a status change, so an order written under it is seen by the change."""
+    stmt = select(service_order.c.recipient_id).where(service_order.c.order_id == order_id)
+    recipient_id = await session.scalar(stmt)
+    if recipient_id is not None:
+        await lock(session, recipient_id)
+
+
+async def status_of(session: AsyncSession, recipient_id: uuid.UUID) -> str | None:
+    """The recipient's status as review last told it, or None before the approval."""
+    stmt = select(recipient.c.status).where(recipient.c.recipient_id == recipient_id)
+    found: str | None = await session.scalar(stmt)
+    return found
 
 
 async def keep_newer(session: AsyncSession, values: dict[str, Any]) -> bool:

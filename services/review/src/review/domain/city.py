@@ -63,43 +63,78 @@ def needs_confirmation(change: StatusChange, *, county_confirms: bool) -> bool:
     return county_confirms and change.status in ENDING
 
 
-@zh_labels({"pending": "待确认", "confirmed": "已确认", "rejected": "不予采纳"})
+@zh_labels(
+    {
+        "pending": "待确认",
+        "refused": "与记录冲突，待处理",
+        "no_recipient": "非服务对象，待处理",
+        "confirmed": "已确认",
+        "rejected": "不予采纳",
+        "applied": "已按生效日期顺序生效",
+        "superseded": "已被更晚生效的变更取代",
+    }
+)
 class HeldState(ZhEnum):
-    """Where a held city report stands."""
+    """Where a city report kept for a township officer stands."""
 
+    #: A stop or death that waits for the officer's confirmation.
     PENDING = "pending"
+    #: Cannot apply to the recipient's history as it stands (the officer may try again).
+    REFUSED = "refused"
+    #: About a person who is no recipient (yet).
+    NO_RECIPIENT = "no_recipient"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+    #: A refused report applied by itself once the city's earlier report arrived.
+    APPLIED = "applied"
+    #: Older than the status in force: recorded, never applied.
+    SUPERSEDED = "superseded"
+
+
+#: The states an officer must act on (confirm or reject); the queue shows these by default.
+AWAITING: frozenset[HeldState] = frozenset(
+    {HeldState.PENDING, HeldState.REFUSED, HeldState.NO_RECIPIENT}
+)
 
 
 class HeldReport(Part):
-    """A city report held for a township officer, with the recipient it is about."""
+    """A city report kept for a township officer, with the recipient it is about (if any)."""
 
     report_id: uuid.UUID
     report: CityStatusResolved
-    recipient_id: uuid.UUID
+    recipient_id: uuid.UUID | None
     county_code: str
     township_code: str
-    village_code: str
-    display_name: str
+    village_code: str | None
+    display_name: str | None
     state: HeldState
     received_at: datetime
+    refusal_code: str | None = None
+    refusal_zh: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
     decision_note: str | None = None
 
-    def ensure_pending(self) -> None:
-        """Raises StateConflict once an officer has decided it."""
-        if self.state is not HeldState.PENDING:
+    def ensure_awaiting(self) -> None:
+        """Raises StateConflict once it is decided (or applied, or superseded)."""
+        if self.state not in AWAITING:
             raise StateConflict(
                 "city_report_decided",
-                f"该市救助系统报告已{self.state.label_zh}，不能再次处理",
+                f"该市救助系统报告{self.state.label_zh}，不能再次处理",
                 state=self.state.value,
             )
 
 
-def held(event: CityStatusResolved, r: Recipient, *, received_at: datetime) -> HeldReport:
-    """The report held on the queue of the recipient's township."""
+def held(
+    event: CityStatusResolved,
+    r: Recipient,
+    *,
+    received_at: datetime,
+    state: HeldState = HeldState.PENDING,
+    refusal: tuple[str, str] | None = None,
+) -> HeldReport:
+    """The report kept on the queue of the recipient's township (with why, if refused)."""
+    code, reason = refusal or (None, None)
     return HeldReport(
         report_id=uuid.uuid4(),
         report=event,
@@ -108,8 +143,37 @@ def held(event: CityStatusResolved, r: Recipient, *, received_at: datetime) -> H
         township_code=r.township_code,
         village_code=r.village_code,
         display_name=r.display_name,
-        state=HeldState.PENDING,
+        state=state,
         received_at=received_at,
+        refusal_code=code,
+        refusal_zh=reason,
+    )
+
+
+#: Why a report about someone who is no recipient waits: code and Chinese reason.
+NOT_A_RECIPIENT = (
+    "not_a_recipient",
+    "该人员不是（或尚不是）服务对象，市救助系统的状态报告无法应用",
+)
+
+
+def unmatched(
+    event: CityStatusResolved, place: tuple[str, str | None], *, received_at: datetime
+) -> HeldReport:
+    """A report about a person who is no recipient, kept on the queue of ``place``'s township."""
+    township, village = place
+    return HeldReport(
+        report_id=uuid.uuid4(),
+        report=event,
+        recipient_id=None,
+        county_code=township[:6],
+        township_code=township,
+        village_code=village,
+        display_name=None,
+        state=HeldState.NO_RECIPIENT,
+        received_at=received_at,
+        refusal_code=NOT_A_RECIPIENT[0],
+        refusal_zh=NOT_A_RECIPIENT[1],
     )
 
 

@@ -1,4 +1,4 @@
-"""City reports held for a township officer, and each county's own settings."""
+"""City reports kept for a township officer, and each county's own settings."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from review.domain.city import HeldReport, HeldState
-from review.orm import city_report, county_setting, recipient
+from review.domain.city import AWAITING, HeldReport, HeldState
+from review.orm import city_report, county_setting, recipient, review_case
 from review.repository.common import page
 
 #: The columns a held report is read from (the recipient's masked name joined in).
@@ -25,6 +25,8 @@ _HELD = (
     recipient.c.display_name,
     city_report.c.state,
     city_report.c.received_at,
+    city_report.c.refusal_code,
+    city_report.c.refusal_zh,
     city_report.c.decided_by,
     city_report.c.decided_at,
     city_report.c.decision_note,
@@ -32,7 +34,9 @@ _HELD = (
 
 
 def _select() -> Any:
-    return select(*_HELD).join(recipient, recipient.c.recipient_id == city_report.c.recipient_id)
+    # A report about a person who is no recipient has none to join.
+    on = recipient.c.recipient_id == city_report.c.recipient_id
+    return select(*_HELD).outerjoin(recipient, on)
 
 
 def _held(row: Any) -> HeldReport:
@@ -62,6 +66,8 @@ async def hold_city_report(session: AsyncSession, held: HeldReport) -> None:
         "reason_zh": event.reason_zh,
         "report": event.model_dump(mode="json"),
         "state": held.state.value,
+        "refusal_code": held.refusal_code,
+        "refusal_zh": held.refusal_zh,
     }
     await session.execute(
         insert(city_report)
@@ -82,37 +88,72 @@ async def get_city_report(
 
 
 async def list_city_reports(
-    session: AsyncSession, township_code: str, state: HeldState, number: int, size: int
+    session: AsyncSession,
+    township_code: str,
+    states: frozenset[HeldState],
+    number: int,
+    size: int,
 ) -> tuple[list[HeldReport], int]:
-    """One page of a township's held reports in ``state``, oldest first."""
+    """One page of a township's reports in one of ``states``, oldest first."""
     t = city_report.c
     stmt = (
         _select()
-        .where(t.township_code == township_code, t.state == state.value)
+        .where(t.township_code == township_code, t.state.in_(sorted(s.value for s in states)))
         .order_by(t.received_at, t.report_id)
     )
     rows, total = await page(session, stmt, number, size)
     return [_held(r) for r in rows], total
 
 
+async def waiting_city_reports(session: AsyncSession, recipient_id: uuid.UUID) -> list[HeldReport]:
+    """The recipient's refused reports, by the city's effective date then arrival, locked."""
+    t = city_report.c
+    stmt = (
+        _select()
+        .where(t.recipient_id == recipient_id, t.state == HeldState.REFUSED.value)
+        .order_by(t.effective_date, t.received_at, t.report_id)
+        .with_for_update(of=city_report)
+    )
+    return [_held(r) for r in (await session.execute(stmt)).all()]
+
+
 async def decide_city_report(
     session: AsyncSession,
-    report_id: uuid.UUID,
-    state: HeldState,
+    held: HeldReport,
     *,
-    decided_by: str,
-    decided_at: datetime,
-    note: str | None,
+    decided_by: str | None,
+    decided_at: datetime | None,
 ) -> None:
-    """Records an officer's decision on a pending report."""
+    """Records what became of a report still awaiting (its row was read under a lock)."""
     t = city_report.c
+    values = held.model_dump(include={"recipient_id", "refusal_code", "refusal_zh"})
     done = await session.execute(
         update(city_report)
-        .where(t.report_id == report_id, t.state == HeldState.PENDING.value)
-        .values(state=state.value, decided_by=decided_by, decided_at=decided_at, decision_note=note)
+        .where(t.report_id == held.report_id, t.state.in_(sorted(s.value for s in AWAITING)))
+        .values(
+            **values,
+            state=held.state.value,
+            decided_by=decided_by,
+            decided_at=decided_at,
+            decision_note=held.decision_note,
+        )
     )
-    # The row was locked when read as pending.
     assert done.rowcount == 1, "city report decided under a lock"  # type: ignore[attr-defined]
+
+
+async def place_of_applicant(
+    session: AsyncSession, person_id: uuid.UUID
+) -> tuple[str, str | None] | None:
+    """(township, village) of the person's latest application at review, if any."""
+    c = review_case.c
+    stmt = (
+        select(c.township_code, c.village_code)
+        .where(c.person_id == person_id, c.township_code.is_not(None))
+        .order_by(c.created_at.desc())
+        .limit(1)
+    )
+    row = (await session.execute(stmt)).first()
+    return (row.township_code, row.village_code) if row else None
 
 
 async def confirms_city_stops(session: AsyncSession, county_code: str) -> bool:

@@ -45,6 +45,18 @@ async def open_recipient_of(session: AsyncSession, person_id: uuid.UUID) -> uuid
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def last_recipient_of(session: AsyncSession, person_id: uuid.UUID) -> uuid.UUID | None:
+    """The person's latest registry entry, whatever its status (a stopped one too), if any."""
+    t = recipient.c
+    stmt = (
+        select(t.recipient_id)
+        .where(t.person_id == person_id)
+        .order_by(t.approved_at.desc(), t.recipient_id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def add_recipient(session: AsyncSession, r: Recipient, *, event_id: uuid.UUID) -> None:
     """Registers the recipient with its items and the first entry of its status history."""
     await session.execute(recipient.insert().values(**columns(r, exclude={"items"})))

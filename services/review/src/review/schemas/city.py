@@ -15,37 +15,49 @@ from review.schemas.status import no_personal_numbers
 
 
 class CityReportRead(BaseModel):
-    """市救助系统报告: a stop or death the city reported, held for the township's confirmation."""
+    """市救助系统报告: a report of the city's kept for the township — a stop or death awaiting
+    confirmation, a report the recipient's history refuses, or one about a non-recipient."""
 
     report_id: uuid.UUID = Field(description="报告编号 (confirm or reject it by this id).")
-    recipient_id: uuid.UUID = Field(description="The recipient it is about.")
+    recipient_id: uuid.UUID | None = Field(
+        description="The recipient it is about; none when the person is no recipient."
+    )
     person_id: uuid.UUID = Field(description="The person (never the ID number).")
-    display_name: str = Field(description="Masked name, e.g. 张*三.")
-    village_code: str = Field(description="Village/community of the recipient.")
-    village_name_zh: str = Field(description="Full Chinese name of the village.")
-    status: RecipientStatus = Field(description="What the city reported: stopped or deceased.")
-    status_zh: str = Field(description="停止 / 死亡.")
+    display_name: str | None = Field(description="Masked name, e.g. 张*三 (recipients only).")
+    township_code: str = Field(description="Township/street whose queue holds it.")
+    village_code: str | None = Field(description="Village/community, when known.")
+    village_name_zh: str | None = Field(description="Full Chinese name of the village.")
+    status: RecipientStatus = Field(description="What the city reported.")
+    status_zh: str = Field(description="The reported status in Chinese, e.g. 停止.")
     effective_date: date = Field(description="生效日期 the city reported.")
     city_reason_code: str = Field(description="The city system's own reason code, verbatim.")
     reason_zh: str | None = Field(description="The city's Chinese reason, if any.")
     external_reference: str = Field(description="`case_id:status:effective_date` of the report.")
-    state: HeldState = Field(description="pending 待确认, confirmed 已确认, rejected 不予采纳.")
+    state: HeldState = Field(
+        description="pending 待确认, refused 与记录冲突, no_recipient 非服务对象 (these three "
+        "await an officer: confirm applies it, reject closes it); confirmed, rejected, applied "
+        "(by itself, in effective-date order), superseded (older than the status in force)."
+    )
     state_zh: str = Field(description="State in Chinese.")
+    refusal_code: str | None = Field(
+        description="Why it could not apply, e.g. transition_not_allowed, not_a_recipient."
+    )
+    refusal_zh: str | None = Field(description="The same in Chinese, for the officer.")
     received_at: datetime = Field(description="When review received the report.")
-    decided_by: str | None = Field(description="The officer who confirmed or rejected it.")
+    decided_by: str | None = Field(description="Who confirmed or rejected it (or review).")
     decided_at: datetime | None = Field(description="When.")
     decision_note: str | None = Field(description="不予采纳的理由, for a rejection.")
 
     @classmethod
     def of(cls, held: HeldReport) -> Self:
-        """From a held report."""
-        event = held.report
+        """From a kept report."""
+        event, village = held.report, held.village_code
         return cls.model_validate(
             {
                 **held.model_dump(exclude={"report"}),
                 **event.model_dump(include={"person_id", "effective_date", "city_reason_code"}),
                 **event.model_dump(include={"status", "reason_zh", "external_reference"}),
-                "village_name_zh": divisions.full_name_zh(held.village_code),
+                "village_name_zh": divisions.full_name_zh(village) if village else None,
                 "status_zh": event.status.label_zh,
                 "state_zh": held.state.label_zh,
             }
