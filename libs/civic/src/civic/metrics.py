@@ -46,7 +46,7 @@ class ServiceMetrics:
         )
         self.messages = Counter(
             "civic_kafka_messages",
-            "Kafka messages consumed: applied, duplicate, ignored or dead_lettered.",
+            "Kafka messages consumed: applied, duplicate, ignored, parked or dead_lettered.",
             ["topic", "group", "outcome"],
             registry=self.registry,
         )

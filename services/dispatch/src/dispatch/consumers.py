@@ -8,9 +8,10 @@
   change, plan, record),
   read through one pattern subscription (see ``reply_topics``); the topic names the sender.
 
-A refused answer (not the provider's order, an order already closed...) is logged and
-dropped: retrying cannot change the verdict, and the provider sees the order's state over
-HTTP. Every consumer is in group ``dispatch``.
+A refused answer never vanishes (``handlers/refused``): a decline of an order the provider
+had accepted goes to the township's queue (only the township can find another provider);
+any other refusal (not the provider's order, an order already closed, a stale version) is
+parked whole for operations (``civic-parked``). Every consumer is in group ``dispatch``.
 """
 
 from __future__ import annotations
