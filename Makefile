@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SERVICES := intake survey review dispatch settlement archive
 
 .PHONY: help bootstrap up down clean status logs token trace lint fmt typecheck test test-unit \
-        test-integration test-e2e test-faults asyncapi contracts-snapshot bench fuzz
+        test-integration test-e2e test-faults test-fuzz asyncapi contracts-snapshot bench fuzz
 
 help:
 	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench | fuzz"
@@ -93,6 +93,11 @@ test-e2e: bootstrap
 test-faults: bootstrap
 	@$(BIN)/pytest tests/faults $(PYTEST_ARGS)
 
+## Schemathesis against a fresh stack, every role, ~3 min; FUZZ_SEED=<seed> replays a run,
+## FUZZ_SCALE=10 fuzzes ten times as long.
+test-fuzz: bootstrap
+	@$(BIN)/pytest tests/fuzz -p no:cacheprovider $(PYTEST_ARGS)
+
 ## Generated documents.
 asyncapi: $(BIN)/.synced
 	@mkdir -p docs/asyncapi
@@ -106,6 +111,6 @@ contracts-snapshot: $(BIN)/.synced
 bench: bootstrap
 	@$(BIN)/python -m bench $(ARGS)
 
-## Generated requests against the running stack (`make up` first); fails on any 5xx.
+## The same fuzzing against the stack `make up` runs (`make up` first); fails on any 5xx.
 fuzz: bootstrap
 	@scripts/fuzz-apis.sh $(ARGS)

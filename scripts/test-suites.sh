@@ -8,9 +8,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 logs=.state/suite-logs
 rm -rf "$logs" && mkdir -p "$logs"  # nothing of an interrupted earlier run is counted
-suites=(tests/faults tests/clock_matrix services/archive tests/e2e services/dispatch
+suites=(tests/faults tests/fuzz tests/clock_matrix services/archive tests/e2e services/dispatch
         services/review services/intake services/settlement
-        "tests --ignore=tests/e2e --ignore=tests/faults --ignore=tests/clock_matrix"
+        "tests --ignore=tests/e2e --ignore=tests/faults --ignore=tests/clock_matrix --ignore=tests/fuzz"
         libs/civic libs/devstack services/survey libs/contracts)
 export PYTEST_EXTRA="$*"
 

@@ -6,6 +6,8 @@ one, and a message a window clerk can read.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,7 +17,7 @@ from opentelemetry import trace
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 
-from civic.outages import is_transient
+from civic.outages import is_transient, sqlstate_of
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -188,6 +190,45 @@ def _outage_response() -> JSONResponse:
     return response
 
 
+#: SQLSTATEs of a character PostgreSQL cannot store: U+0000 in text (22021) or in jsonb (22P05).
+#: Any string a client sends may carry one; nothing was stored, so it is the client's 422.
+REFUSED_CHARACTER_STATES = frozenset({"22021", "22P05"})
+
+
+def _with_nul(value: Any, where: str) -> list[str]:
+    """Dotted paths under ``where`` whose key or string value holds U+0000."""
+    if isinstance(value, str):
+        return [where] if "\x00" in value else []
+    if isinstance(value, dict):
+        pairs: list[tuple[Any, Any]] = list(value.items())
+    elif isinstance(value, list):
+        pairs = list(enumerate(value))
+    else:
+        return []
+    found = []
+    for key, inner in pairs:
+        path = f"{where}.{key}"
+        found += [path] if "\x00" in str(key) else _with_nul(inner, path)
+    return found
+
+
+async def _refused_character_response(request: Request) -> JSONResponse:
+    message = "内容含有无法保存的字符（U+0000），未作任何保存"
+    fields = [f"path.{k}" for k, v in request.path_params.items() if "\x00" in str(v)]
+    fields += [f"query.{k}" for k, v in request.query_params.multi_items() if "\x00" in k + v]
+    with contextlib.suppress(ValueError):  # the body FastAPI read is cached on the request
+        fields += _with_nul(json.loads(await request.body() or b"null"), "body")
+    errors = [FieldError(field=f, code="invalid_character", message=message) for f in fields]
+    problem = Problem(
+        type="urn:chizhou-assistance:problem:invalid_character",
+        title=message,
+        status=422,
+        code="invalid_character",
+        errors=errors,
+    )
+    return _problem_response(422, problem)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Answers ProblemError and request validation failures with problem documents."""
 
@@ -207,9 +248,11 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return _problem_response(422, problem)
 
-    async def on_database_error(_: Request, exc: Exception) -> JSONResponse:
+    async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
         # A transaction that failed this way rolled back: nothing was stored, so a retry
         # (with the same Idempotency-Key) is safe. Anything else stays a 500.
+        if sqlstate_of(exc) in REFUSED_CHARACTER_STATES:
+            return await _refused_character_response(request)
         if not is_database_outage(exc):
             raise exc
         return _outage_response()

@@ -92,12 +92,16 @@ class VersionSummary(BaseModel):
     published_at: datetime
 
 
+#: The most a budget or a yearly total may be, in fen (1 万亿元); beyond a BIGINT it was a 500.
+MAX_FEN = 10**14
+
+
 class BudgetSet(BaseModel):
     """A fund's yearly budget in fen."""
 
     model_config = ConfigDict(extra="forbid")
 
-    amount_fen: int = Field(ge=0, description="Budget in fen.")
+    amount_fen: int = Field(ge=0, le=MAX_FEN, description="Budget in fen.")
 
 
 class AssistanceTotalSet(BaseModel):
@@ -105,7 +109,7 @@ class AssistanceTotalSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    total_fen: int = Field(ge=0, description="Total in fen.")
+    total_fen: int = Field(ge=0, le=MAX_FEN, description="Total in fen.")
 
 
 class FundRow(BaseModel):

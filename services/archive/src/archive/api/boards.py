@@ -12,11 +12,13 @@ from archive import schemas
 from archive.api.deps import BoardPublisher, ContextDep
 from archive.handlers import boards as uc
 from civic.deps import UowDep
-from civic.errors import PROBLEM_RESPONSES
+from civic.errors import PROBLEM_RESPONSES, Unprocessable
 
 router = APIRouter(prefix="/boards", tags=["长期公示 boards"], responses=PROBLEM_RESPONSES)
 
 VillageCode = Annotated[str, Path(pattern=r"^\d{12}$", description="12-digit village code.")]
+#: The days a board can be asked for (the end of 9999-12-31 is no instant at all).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 #: The page has no script and loads nothing; it may not be framed or sniffed into another type.
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -33,10 +35,19 @@ async def board(
     uow: UowDep,
     ctx: ContextDep,
     as_of: Annotated[
-        date | None, Query(description="YYYY-MM-DD: the board as shown at the end of that day.")
+        date | None,
+        Query(
+            description="YYYY-MM-DD (2000-01-01 to 2099-12-31): the board at the end of that day."
+        ),
     ] = None,
 ) -> HTMLResponse:
     """The village board now, or as it was shown on a given day (public, no login)."""
+    if as_of is not None and not FIRST_DAY <= as_of <= LAST_DAY:
+        raise Unprocessable(
+            f"日期须在 {FIRST_DAY} 至 {LAST_DAY} 之间",
+            code="date_out_of_range",
+            field="query.as_of",
+        )
     page = await uc.board_page(village_code, uow=uow, ctx=ctx, as_of=as_of)
     headers = dict(PAGE_HEADERS)
     if page.version is not None and page.valid_from is not None:

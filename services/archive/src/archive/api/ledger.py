@@ -18,9 +18,14 @@ from civic.errors import PROBLEM_RESPONSES
 router = APIRouter(prefix="/villages", tags=["工作台账 ledgers"], responses=PROBLEM_RESPONSES)
 
 VillageCode = Annotated[str, Path(pattern=r"^\d{12}$", description="12-digit village code.")]
+#: ASCII digits and years 2000-2099: ``0000-01`` or ``9999-12`` have no month around them
+#: to count in, and a month in other digits cannot go into the CSV file's name.
 Month = Annotated[
     str | None,
-    Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM; this month by default."),
+    Query(
+        pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$",
+        description="YYYY-MM, 2000-01 to 2099-12; this month by default.",
+    ),
 ]
 
 

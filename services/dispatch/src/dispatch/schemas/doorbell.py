@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from contracts.fields import UserId
 from contracts.kinds import AlertChannel
@@ -86,4 +87,20 @@ class DutyMember(BaseModel):
 class DutyList(Request):
     """A township's duty list for escalated alerts."""
 
-    members: list[DutyMember] = Field(max_length=20, description="Who to alert, in order.")
+    members: list[DutyMember] = Field(
+        max_length=20, description="Who to alert, in order (each person once)."
+    )
+
+    @field_validator("members")
+    @classmethod
+    def _each_once(cls, members: list[DutyMember]) -> list[DutyMember]:
+        # The list is stored one row per person: a second entry was a 500 (unique key).
+        users = [m.user_id for m in members]
+        if len(set(users)) != len(users):
+            message = "值班名单中同一人员只能出现一次"
+            raise PydanticCustomError(
+                "duplicate_value",
+                message,
+                {"reason_code": "duplicate_value", "message_zh": message},
+            )
+        return members

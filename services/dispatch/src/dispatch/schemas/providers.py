@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from contracts.enums import ProviderType, ServiceCategory, ServiceMode
 from contracts.fields import DivisionCode, ItemCode, ProviderCode
@@ -81,6 +82,19 @@ class ProviderCreate(_Offer):
 
 class ProviderUpdate(_Offer):
     """Changes to a provider; fields left out keep their value."""
+
+    @field_validator("name_zh", "capacity")
+    @classmethod
+    def _not_cleared(cls, value: Any) -> Any:
+        # A provider always has a name and a capacity: an explicit null was a 500 (NOT NULL).
+        if value is None:
+            message = "该项不能清空；不修改时请不要传这一项"
+            raise PydanticCustomError(
+                "cannot_be_cleared",
+                message,
+                {"reason_code": "cannot_be_cleared", "message_zh": message},
+            )
+        return value
 
 
 class ProviderSuspend(Request):

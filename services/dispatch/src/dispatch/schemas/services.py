@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from contracts.dispatch.services import RecordCheck
 from contracts.fields import ItemCode, Version
@@ -48,6 +49,11 @@ class PlanRead(BaseModel):
     submitted_at: datetime = Field(description="When it was received.")
 
 
+#: When a service can have been given: an instant the database can store whatever its offset
+#: (``0001-01-01T00:00:00+08:00`` lies before the calendar in UTC and was a 500).
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
 class RecordBody(Request):
     """One service given (服务开展情况记录)."""
 
@@ -56,8 +62,8 @@ class RecordBody(Request):
     item_code: ItemCode = Field(description="Item given.")
     quantity: int = Field(ge=1, le=1000, description="Units given, in the order's unit.")
     service_date: date = Field(description="Day of the service (Asia/Shanghai).")
-    started_at: AwareDatetime = Field(description="Start.")
-    ended_at: AwareDatetime = Field(description="End.")
+    started_at: AwareDatetime = Field(description="Start (2000 to 2099).")
+    ended_at: AwareDatetime = Field(description="End (2000 to 2099).")
     worker_ref: str = Field(min_length=1, max_length=64, description="Your staff member.")
     recipient_confirmed: bool = Field(description="The recipient signed or confirmed.")
     confirmation_ref: str | None = Field(
@@ -69,6 +75,18 @@ class RecordBody(Request):
     location: str | None = Field(
         default=None, min_length=1, max_length=128, description="Where it was given."
     )
+
+    @field_validator("started_at", "ended_at")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        if not EARLIEST <= value < LATEST:
+            message = "服务时间须在 2000 年至 2099 年之间"
+            raise PydanticCustomError(
+                "time_out_of_range",
+                message,
+                {"reason_code": "time_out_of_range", "message_zh": message},
+            )
+        return value
 
 
 class RecordBatch(Request):

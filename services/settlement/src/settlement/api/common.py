@@ -13,6 +13,10 @@ from civic.security import Principal, ensure_jurisdiction, require_roles
 from contracts import divisions
 from contracts.enums import Role
 
+#: A month to report on (YYYY-MM): ASCII digits and a year from 2000 to 2099, so that its
+#: first and last days exist (``0000-01`` and ``9999-12`` answered 500 before).
+MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+
 County = Annotated[Principal, Depends(require_roles(Role.COUNTY_OFFICER))]
 Township = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
 Officer = Annotated[

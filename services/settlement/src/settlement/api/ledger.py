@@ -11,7 +11,7 @@ from sqlalchemy import Row, func, select
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from contracts.fields import Period
-from settlement.api.common import Officer, PagingDep, ensure_division
+from settlement.api.common import MONTH_PATTERN, Officer, PagingDep, ensure_division
 from settlement.domain.months import first_day, last_day
 from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.exports.tables import ledger_csv
@@ -22,7 +22,9 @@ from settlement.schemas import LedgerLineRead, Page, RecordRead
 router = APIRouter(tags=["ledger 台账"])
 
 TownshipQ = Annotated[str, Query(pattern=r"^\d{9}$", description="Township/street code.")]
-MonthQ = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Month YYYY-MM.")]
+MonthQ = Annotated[
+    str, Query(pattern=MONTH_PATTERN, description="Month YYYY-MM (2000-01 to 2099-12).")
+]
 
 
 @router.get(

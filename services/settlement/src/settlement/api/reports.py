@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
-from settlement.api.common import Checker, ensure_county
+from settlement.api.common import MONTH_PATTERN, Checker, ensure_county
 from settlement.handlers.performance import provider_performance
 
 router = APIRouter(prefix="/performance", tags=["performance 绩效评价"])
@@ -17,7 +17,9 @@ router = APIRouter(prefix="/performance", tags=["performance 绩效评价"])
 @router.get("/{county_code}/{month}", responses=PROBLEM_RESPONSES, summary="服务供给主体月度绩效")
 async def performance(
     county_code: str,
-    month: Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")],
+    month: Annotated[
+        str, Path(pattern=MONTH_PATTERN, description="Month YYYY-MM (2000-01 to 2099-12).")
+    ],
     officer: Checker,
     uow: UowDep,
 ) -> dict[str, Any]:
