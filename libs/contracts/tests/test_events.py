@@ -136,3 +136,21 @@ def test_status_change_needs_the_details_of_its_kind() -> None:
 def test_division_codes_must_nest() -> None:
     with pytest.raises(ValueError, match="not in county"):
         sample(RecipientApproved, township_code="341721100", village_code="341721100201")
+
+
+def test_the_version_in_force_is_the_latest_started_then_the_highest() -> None:
+    from dataclasses import dataclass
+    from datetime import date
+
+    from contracts.settlement import version_in_force
+
+    @dataclass(frozen=True)
+    class Head:
+        version: int
+        effective_from: date
+
+    versions = [Head(1, date(2026, 1, 1)), Head(2, date(2026, 7, 1)), Head(3, date(2026, 7, 1))]
+    assert version_in_force(versions, date(2025, 12, 31)) is None
+    assert version_in_force(versions, date(2026, 6, 30)) == versions[0]
+    assert version_in_force(versions, date(2026, 7, 1)) == versions[2]
+    assert version_in_force(reversed(versions), date(2027, 1, 1)) == versions[2]

@@ -115,9 +115,10 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter] = (),
     background: Sequence[BackgroundJob] = (),
+    refusals: Sequence[type[Exception]] = (),
     version: str = "0.1.0",
 ) -> FastAPI:
-    """Builds a service's FastAPI app around its runtime and its background jobs."""
+    """Builds a service's app: its routes, its background jobs, its refusals as problems."""
     docs = runtime.settings.serve_docs()
     app = FastAPI(
         title=title,
@@ -134,7 +135,7 @@ def create_service_app(
     app.include_router(_health_router())
     for router in routers:
         app.include_router(router)
-    install_problem_handlers(app)
+    install_problem_handlers(app, refusals)
     app.middleware("http")(_trace_id_header)
     app.middleware("http")(partial(count_http, metrics=runtime.metrics))
     FastAPIInstrumentor.instrument_app(

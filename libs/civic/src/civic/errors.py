@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -190,6 +191,42 @@ def _outage_response() -> JSONResponse:
     return response
 
 
+# A domain refusal becomes a problem document: the one mapping, for every service. Domain
+# modules stay pure and import nothing from here: any exception carrying ``code``, ``kind``
+# and ``message_zh`` (optionally ``field``, ``errors``, ``extra``) is a refusal. A service lists
+# its refusal classes in ``create_service_app(..., refusals=[...])``; handlers never translate.
+#: What each kind of refusal is, in HTTP terms.
+PROBLEM_OF_KIND: dict[str, type[ProblemError]] = {
+    "invalid": Unprocessable,
+    "conflict": Conflict,
+    "forbidden": Forbidden,
+    "not_found": NotFound,
+}
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """True when ``exc`` carries what a problem document needs."""
+    kind = getattr(exc, "kind", None)
+    return kind in PROBLEM_OF_KIND and all(
+        isinstance(getattr(exc, name, None), str) for name in ("code", "message_zh")
+    )
+
+
+def problem_of(exc: Any) -> ProblemError:
+    """The problem document for a refusal (ValueError if ``exc`` is not one)."""
+    if not is_refusal(exc):
+        raise ValueError(f"{type(exc).__name__} is not a refusal (code, kind, message_zh)")
+    problem = PROBLEM_OF_KIND[exc.kind]
+    extra: dict[str, Any] = dict(getattr(exc, "extra", None) or {})
+    return problem(
+        exc.message_zh,
+        code=exc.code,
+        field=getattr(exc, "field", None),
+        errors=list(getattr(exc, "errors", None) or []) or None,
+        extra=extra,
+    )
+
+
 #: SQLSTATEs of a character PostgreSQL cannot store: U+0000 in text (22021) or in jsonb (22P05).
 #: Any string a client sends may carry one; nothing was stored, so it is the client's 422.
 REFUSED_CHARACTER_STATES = frozenset({"22021", "22P05"})
@@ -229,12 +266,16 @@ async def _refused_character_response(request: Request) -> JSONResponse:
     return _problem_response(422, problem)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Answers ProblemError and request validation failures with problem documents."""
+def install_problem_handlers(app: FastAPI, refusals: Sequence[type[Exception]] = ()) -> None:
+    """Answers problems, the domain's ``refusals`` and validation failures with documents."""
 
     async def on_problem(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProblemError)
         return _problem_response(exc.status, problem_for(exc))
+
+    async def on_refusal(_: Request, exc: Exception) -> JSONResponse:
+        problem = problem_of(exc)
+        return _problem_response(problem.status, problem_for(problem))
 
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -258,6 +299,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         return _outage_response()
 
     app.add_exception_handler(ProblemError, on_problem)
+    for refusal in refusals:
+        app.add_exception_handler(refusal, on_refusal)
     app.add_exception_handler(RequestValidationError, on_validation)
     for kind in (sa_exc.DBAPIError, sa_exc.TimeoutError, OSError):
         app.add_exception_handler(kind, on_database_error)

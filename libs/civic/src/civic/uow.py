@@ -3,13 +3,18 @@
 Handlers change state through repositories on ``uow.session`` and announce what
 happened with ``uow.emit(event)``. ``commit()`` writes the events into the outbox in
 the same transaction, so an event exists if and only if its state change does.
+
+A handler always opens its own unit of work (``async with uow: ... await uow.commit()``).
+When it is called inside one already open (a consumer has claimed the event in it), the
+handler's block joins that transaction: its ``commit()`` is left to the outermost block, so
+the claim and the effect commit together. One handler, one contract, from HTTP or Kafka.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, get_args
+from typing import Any, Self, get_args
 
 from opentelemetry import propagate
 from sqlalchemy import insert
@@ -49,9 +54,18 @@ class UnitOfWork:
         self._on_events_committed = on_events_committed
         self._pending: list[dict[str, Any]] = []
         self._committed = False
+        self._depth = 0
         self.session: AsyncSession
 
-    async def __aenter__(self) -> UnitOfWork:
+    @property
+    def active(self) -> bool:
+        """True inside ``async with``: a transaction is open."""
+        return self._depth > 0
+
+    async def __aenter__(self) -> Self:
+        self._depth += 1
+        if self._depth > 1:
+            return self  # joins the transaction already open
         self.session = self._sessionmaker()
         await self.session.begin()
         self._pending = []
@@ -64,6 +78,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return  # the outermost block commits or rolls back
         try:
             if not self._committed:
                 await self.session.rollback()
@@ -120,7 +137,9 @@ class UnitOfWork:
         return (await self.session.execute(stmt)).first() is not None
 
     async def commit(self) -> None:
-        """Writes queued events to the outbox and commits the transaction."""
+        """Writes queued events to the outbox and commits (inside a joined block: at its end)."""
+        if self._depth > 1:
+            return
         if self._pending:
             await self.session.execute(insert(outbox_message), self._pending)
         await self.session.commit()

@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
-from typing import ClassVar, Literal, Self
+from typing import ClassVar, Literal, Protocol, Self, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -63,6 +64,29 @@ class CatalogueVersionPublished(KeyedEvent):
         if len(codes) != len(set(codes)):
             raise ValueError("item codes must be unique within a catalogue version")
         return self
+
+
+class Dated(Protocol):
+    """Anything that holds a catalogue version: a number and the first day it applies."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def effective_from(self) -> date: ...
+
+
+VersionT = TypeVar("VersionT", bound=Dated)
+
+
+def version_in_force(versions: Iterable[VersionT], on: date) -> VersionT | None:
+    """The catalogue version that prices ``on``: the latest to have started, then the highest.
+
+    The one rule every read copy of the catalogue uses (intake, review, dispatch, archive and
+    settlement itself). A new version never starts before the latest one, so the latest to
+    have started is also the highest-numbered; ordering by both keeps a replayed history safe.
+    """
+    started = [v for v in versions if v.effective_from <= on]
+    return max(started, key=lambda v: (v.effective_from, v.version), default=None)
 
 
 class LedgerEvent(PersonEvent):
