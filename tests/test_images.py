@@ -1,5 +1,6 @@
-"""The services' Dockerfiles cannot be built here (no Docker engine), so their build stage is
-replayed: the files each one COPYs go into an empty folder, the same `uv sync` runs there,
+"""The services' image (one recipe, `deploy/service.Dockerfile`, the build argument SERVICE
+names the service) cannot be built here (no Docker engine), so its build stage is replayed
+for each service: the files it COPYs go into an empty folder, the same `uv sync` runs there,
 and the service must import and list its migrations from what was copied, nothing else."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from devstack.services import SERVICES
 
 pytestmark = pytest.mark.packaging
 ROOT = Path(__file__).resolve().parents[1]
+DOCKERFILE = ROOT / "deploy/service.Dockerfile"
 IGNORED = shutil.ignore_patterns("__pycache__", "tests", ".pytest_cache", ".mypy_cache")
 
 
@@ -26,11 +28,11 @@ def uv_command() -> list[str]:
     return [found] if found else ["python3", "-m", "uv"]
 
 
-def build_stage(dockerfile: Path) -> list[list[str]]:
-    """The instructions of the first stage, each split into words."""
+def build_stage(dockerfile: Path, service: str) -> list[list[str]]:
+    """The instructions of the first stage for ``service``, each split into words."""
     stage: list[list[str]] = []
     for line in dockerfile.read_text().splitlines():
-        words = shlex.split(line, comments=True)
+        words = shlex.split(line.replace("${SERVICE}", service), comments=True)
         if not words:
             continue
         if words[0] == "FROM" and stage:
@@ -58,7 +60,7 @@ def replay_copies(stage: list[list[str]], into: Path) -> None:
 def test_the_image_installs_and_starts_from_what_its_dockerfile_copies(
     service: str, tmp_path: Path
 ) -> None:
-    stage = build_stage(ROOT / "services" / service / "Dockerfile")
+    stage = build_stage(DOCKERFILE, service)
     replay_copies(stage, tmp_path)
     (run,) = [w for w in stage if w[0] == "RUN"]
     assert run[1:] == ["uv", "sync", "--locked", "--no-dev", "--package", service]
@@ -85,13 +87,25 @@ def test_the_image_installs_and_starts_from_what_its_dockerfile_copies(
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
-def test_compose_builds_each_service_from_its_own_dockerfile(service: str) -> None:
+def test_compose_builds_each_service_from_the_one_recipe(service: str) -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     build = compose["services"][service]["build"]
-    assert build == {"context": ".", "dockerfile": f"services/{service}/Dockerfile"}
-    cmd = " ".join(build_stage_cmd(ROOT / "services" / service / "Dockerfile"))
+    assert build == {
+        "context": ".",
+        "dockerfile": "deploy/service.Dockerfile",
+        "args": {"SERVICE": service},
+    }
+    # The final stage's CMD, with SERVICE as the image's environment sets it.
+    cmd = " ".join(build_stage_cmd(DOCKERFILE)).replace("$SERVICE", service)
     assert f"services/{service}/alembic.ini upgrade head" in cmd
     assert f"uvicorn {service}.main:create_app --factory" in cmd
+    assert "ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 SERVICE=${SERVICE}" in (
+        DOCKERFILE.read_text()
+    )
+
+
+def test_no_service_keeps_a_recipe_of_its_own() -> None:
+    assert sorted(ROOT.glob("services/*/Dockerfile")) == []
 
 
 def build_stage_cmd(dockerfile: Path) -> list[str]:

@@ -1,11 +1,13 @@
-# The settlement service's image. Build from the repository root (the image needs the shared libs):
-#   docker build -f services/settlement/Dockerfile -t chizhou/settlement .
+# The one image recipe for every service; the build argument SERVICE names which. Build from
+# the repository root (the image needs the shared libraries):
+#   docker build -f deploy/service.Dockerfile --build-arg SERVICE=intake -t chizhou/intake .
 FROM python:3.11-slim AS build
+ARG SERVICE
 COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /usr/local/bin/uv
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never
 WORKDIR /app
 # uv checks the lock against every workspace member, so their pyproject files come along;
-# only settlement and the two libraries it runs on bring their code.
+# only the service and the two libraries it runs on bring their code.
 COPY pyproject.toml uv.lock ./
 COPY libs/devstack/pyproject.toml libs/devstack/
 COPY services/intake/pyproject.toml services/intake/
@@ -16,15 +18,17 @@ COPY services/settlement/pyproject.toml services/settlement/
 COPY services/archive/pyproject.toml services/archive/
 COPY libs/contracts libs/contracts
 COPY libs/civic libs/civic
-COPY services/settlement services/settlement
-RUN uv sync --locked --no-dev --package settlement
+COPY services/${SERVICE} services/${SERVICE}
+RUN uv sync --locked --no-dev --package ${SERVICE}
 
 FROM python:3.11-slim
+ARG SERVICE
 RUN useradd --system --uid 10001 civic
-ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1
+ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 SERVICE=${SERVICE}
 WORKDIR /app
 COPY --from=build /app /app
 USER civic
 EXPOSE 8000
-# Migrate, then serve HTTP and Kafka from one process.
-CMD ["sh", "-c", "alembic -c services/settlement/alembic.ini upgrade head && exec uvicorn settlement.main:create_app --factory --host 0.0.0.0 --port 8000 --no-access-log"]
+# Migrate (once, under an advisory lock however many replicas start), then serve HTTP and
+# Kafka from one process.
+CMD ["sh", "-c", "alembic -c services/$SERVICE/alembic.ini upgrade head && exec uvicorn $SERVICE.main:create_app --factory --host 0.0.0.0 --port 8000 --no-access-log"]
