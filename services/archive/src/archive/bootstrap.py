@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from archive.adapters.numbering import CounterNumbers
 from archive.consumers import build_consumers
 from archive.context import ArchiveContext
-from archive.numbering import CounterNumbers
 from archive.settings import Settings
 from civic.runtime import Runtime, build_runtime
 from contracts import topics

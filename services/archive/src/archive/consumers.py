@@ -8,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from archive.context import ArchiveContext
-from archive.handlers import events as uc
+from archive.handlers import events as event_handlers
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
-from contracts import dispatch, intake, settlement, survey, topics
+from contracts import dispatch as dispatch_events
+from contracts import intake, settlement, survey, topics
 from contracts.review import ApplicationRejected, RecipientApproved, RecipientStatusChanged
 
 GROUP = "archive"
@@ -19,7 +20,7 @@ GROUP = "archive"
 
 async def _note(event: Any, uow: UnitOfWork) -> None:
     """Adds the event to the person's history."""
-    await uc.note_event(event, uow=uow)
+    await event_handlers.note_event(event, uow=uow)
 
 
 def _history_only(topic: str, classes: tuple[Any, ...], description: str) -> TopicConsumer:
@@ -35,7 +36,7 @@ def _decisions(ctx: ArchiveContext) -> TopicConsumer:
     @c.on(RecipientApproved)
     async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
         """Opens the person's file and refreshes the village board."""
-        await uc.open_file(event, uow=uow, ctx=ctx)
+        await event_handlers.open_file(event, uow=uow, ctx=ctx)
 
     c.on(ApplicationRejected)(_note)
     return c
@@ -49,7 +50,7 @@ def _status(ctx: ArchiveContext) -> TopicConsumer:
     @c.on(RecipientStatusChanged)
     async def on_status(event: RecipientStatusChanged, uow: UnitOfWork) -> None:
         """Records the change in the file and refreshes the boards."""
-        await uc.record_status_change(event, uow=uow, ctx=ctx)
+        await event_handlers.record_status_change(event, uow=uow, ctx=ctx)
 
     return c
 
@@ -57,16 +58,16 @@ def _status(ctx: ArchiveContext) -> TopicConsumer:
 def _orders(ctx: ArchiveContext) -> TopicConsumer:
     c = TopicConsumer(topics.DISPATCH_ORDERS, GROUP, "Orders go into files; boards name providers.")
 
-    @c.on(dispatch.ServiceOrderCreated)
-    async def on_created(event: dispatch.ServiceOrderCreated, uow: UnitOfWork) -> None:
+    @c.on(dispatch_events.ServiceOrderCreated)
+    async def on_created(event: dispatch_events.ServiceOrderCreated, uow: UnitOfWork) -> None:
         """Adds the order to the file."""
-        await uc.record_order(event, uow=uow, ctx=ctx)
+        await event_handlers.record_order(event, uow=uow, ctx=ctx)
 
     async def on_change(event: Any, uow: UnitOfWork) -> None:
         """Moves the order to its new state."""
-        await uc.record_order_change(event, uow=uow, ctx=ctx)
+        await event_handlers.record_order_change(event, uow=uow, ctx=ctx)
 
-    for cls in uc.ORDER_STATES:
+    for cls in event_handlers.ORDER_STATES:
         c.on(cls)(on_change)
     return c
 
@@ -78,11 +79,11 @@ def _services() -> TopicConsumer:
 
     async def on_record(event: Any, uow: UnitOfWork) -> None:
         """Adds the service record to the file."""
-        await uc.record_service(event, uow=uow)
+        await event_handlers.record_service(event, uow=uow)
 
-    c.on(dispatch.ServiceDelivered)(on_record)
-    c.on(dispatch.ServiceRecordRefused)(on_record)
-    c.on(dispatch.ServicePlanRecorded)(_note)
+    c.on(dispatch_events.ServiceDelivered)(on_record)
+    c.on(dispatch_events.ServiceRecordRefused)(on_record)
+    c.on(dispatch_events.ServicePlanRecorded)(_note)
     return c
 
 
@@ -92,16 +93,16 @@ def _reference(ctx: ArchiveContext) -> list[TopicConsumer]:
 
     async def on_provider(event: Any, uow: UnitOfWork) -> None:
         """Keeps the provider's name and type."""
-        await uc.record_provider(event, uow=uow, ctx=ctx)
+        await event_handlers.record_provider(event, uow=uow, ctx=ctx)
 
     async def on_catalogue(event: Any, uow: UnitOfWork) -> None:
         """Keeps the county's item names."""
-        await uc.record_catalogue(event, uow=uow, ctx=ctx)
+        await event_handlers.record_catalogue(event, uow=uow, ctx=ctx)
 
-    providers.on(dispatch.ProviderRegistered)(on_provider)
-    providers.on(dispatch.ProviderUpdated)(on_provider)
-    providers.on(dispatch.ProviderSuspended)(_note)
-    providers.on(dispatch.ProviderReinstated)(_note)
+    providers.on(dispatch_events.ProviderRegistered)(on_provider)
+    providers.on(dispatch_events.ProviderUpdated)(on_provider)
+    providers.on(dispatch_events.ProviderSuspended)(_note)
+    providers.on(dispatch_events.ProviderReinstated)(_note)
     catalogue.on(settlement.CatalogueVersionPublished)(on_catalogue)
     return [providers, catalogue]
 

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from archive import api
 from archive.bootstrap import build, build_context
 from archive.context import ArchiveContext
-from archive.schedule import day_clock
+from archive.jobs.schedule import day_clock
 from archive.settings import Settings
 from civic.app import create_service_app
 

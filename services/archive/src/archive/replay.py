@@ -29,11 +29,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from archive.adapters.numbering import RecordedNumbers
 from archive.consumers import GROUP, build_consumers
 from archive.context import ArchiveContext
 from archive.domain.numbers import ServiceNumber
 from archive.handlers.boards import refresh_boards
-from archive.numbering import RecordedNumbers
 from archive.orm import archive_file
 from archive.repository.boards import villages_with_files
 from archive.settings import Settings

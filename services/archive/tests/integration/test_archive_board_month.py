@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
+from archive.adapters.numbering import CounterNumbers
 from archive.context import ArchiveContext
 from archive.handlers.boards import refresh_due_boards
 from archive.main import create_app
-from archive.numbering import CounterNumbers
 from archive.settings import Settings
 from civic import clock
 from civic import clock as civic_clock

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from archive.adapters.numbering import CounterNumbers
 from archive.context import ArchiveContext
 from archive.main import create_app
-from archive.numbering import CounterNumbers
 from archive.orm import board_version
 from archive.settings import Settings
 from civic import clock

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
-from archive.handlers.files import file_record
+from archive.api.views import file_read
+from archive.handlers.files import file_contents
 from archive.main import create_app
 from archive.replay import ReplayError, replay
 from archive.repository import files as files_repo
 from archive.settings import Settings
 from civic.db import make_engine, make_sessionmaker
+from civic.uow import UnitOfWork
 from contracts import dispatch, settlement, topics
 from contracts.archive import FileOpened
 from contracts.samples import sample
@@ -29,13 +31,13 @@ async def snapshot(database_url: str, people: list[uuid.UUID]) -> dict[uuid.UUID
     engine = make_engine(database_url, pool_size=2)
     out: dict[uuid.UUID, Any] = {}
     try:
-        async with make_sessionmaker(engine)() as session:
+        async with UnitOfWork(make_sessionmaker(engine)) as uow:
             for person_id in people:
-                row = await files_repo.file_of_person(session, person_id)
+                row = await files_repo.file_of_person(uow.session, person_id)
                 assert row is not None, f"no file for {person_id}"
-                history = await files_repo.history_of(session, person_id)
+                history = await files_repo.history_of(uow.session, person_id)
                 out[person_id] = (
-                    (await file_record(session, row)).model_dump(mode="json"),
+                    file_read(await file_contents(uow, row)).model_dump(mode="json"),
                     [dict(h) for h in history],
                 )
     finally:

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from archive.adapters.numbering import CounterNumbers
 from archive.context import ArchiveContext
 from archive.domain.numbers import ServiceNumber
 from archive.handlers import events as uc
-from archive.numbering import CounterNumbers
 from archive.orm import archive_file, service_number_counter
 from archive.settings import Settings
 from civic.db import make_engine, make_sessionmaker

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive import render
+from archive.adapters import render
 from archive.domain.boards import (
     BoardContent,
     BoardLeakError,

@@ -127,8 +127,7 @@ def background_jobs(parts: Dispatch) -> list[BackgroundJob]:
         await runtime.bus_connected.wait()
         while True:
             try:
-                async with runtime.uow() as uow:
-                    created = await repair_provider_bus(uow=uow, bus=parts.provider_bus)
+                created = await repair_provider_bus(uow=runtime.uow(), bus=parts.provider_bus)
             except Exception:
                 log.exception("repairing providers' topics and ACLs failed; trying again")
                 await asyncio.sleep(5)

@@ -36,13 +36,13 @@ from contracts.settlement import CatalogueVersionPublished
 from dispatch.domain.orders import Acceptance
 from dispatch.domain.records import Report
 from dispatch.handlers import Timing
+from dispatch.handlers.catalogue import keep_catalogue_version
 from dispatch.handlers.changes import Acknowledgement, acknowledge_change
 from dispatch.handlers.records import Reported, report_services
 from dispatch.handlers.referral import refer_recipient
 from dispatch.handlers.replies import Answer, Plan, PlannedItem, accept_order, decline_order
 from dispatch.handlers.replies import submit_plan as keep_plan
 from dispatch.handlers.status import catch_up, react_to_status
-from dispatch.repository import catalogue
 
 GROUP = "dispatch"
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def _catalogue() -> TopicConsumer:
     @c.on(CatalogueVersionPublished)
     async def on_catalogue(event: CatalogueVersionPublished, uow: UnitOfWork) -> None:
         """Keeps the county's new catalogue version."""
-        await catalogue.store_version(uow.session, event)
+        await keep_catalogue_version(event, uow=uow)
 
     return c
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import RowMapping
-
 from contracts.dispatch.orders import (
     ServiceOrderAccepted,
     ServiceOrderCancelled,
@@ -17,67 +15,67 @@ from contracts.dispatch.orders import (
 )
 from contracts.enums import Role
 from contracts.reasons import EscalationKind
-from dispatch.domain.orders import Notice, OrderAction
+from dispatch.domain.orders import Notice, Order, OrderAction, OrderChange
 from dispatch.provider_topic import frequency_of
 
 
-def _ids(order: RowMapping) -> dict[str, object]:
+def _ids(order: Order) -> dict[str, object]:
     return {
-        "person_id": order["person_id"],
-        "order_id": order["order_id"],
-        "version": order["version"],
+        "person_id": order.person_id,
+        "order_id": order.order_id,
+        "version": order.version,
     }
 
 
-def _provider(order: RowMapping) -> dict[str, object]:
-    return {"provider_id": order["provider_id"], "provider_code": order["provider_code"]}
+def _provider(order: Order) -> dict[str, object]:
+    return {"provider_id": order.provider_id, "provider_code": order.provider_code}
 
 
-def created(order: RowMapping) -> ServiceOrderCreated:
+def created(order: Order) -> ServiceOrderCreated:
     """The order went to a provider."""
     return ServiceOrderCreated(
         **_ids(order),
         **_provider(order),
-        recipient_id=order["recipient_id"],
-        item_code=order["item_code"],
-        service_category=order["service_category"],
-        mode=order["mode"],
+        recipient_id=order.recipient_id,
+        item_code=order.item_code,
+        service_category=order.service_category,
+        mode=order.mode,
         frequency=frequency_of(order),
-        funding_source=order["funding_source"],
-        unit=order["unit"],
-        catalogue_version=order["catalogue_version"],
-        county_code=order["county_code"],
-        township_code=order["township_code"],
-        village_code=order["village_code"],
-        start_date=order["start_date"],
-        end_date=order["end_date"],
-        referral_id=order["referral_id"],
-        replaces_order_id=order["replaces_order_id"],
+        funding_source=order.funding_source,
+        unit=order.unit,
+        catalogue_version=order.catalogue_version,
+        county_code=order.county_code,
+        township_code=order.township_code,
+        village_code=order.village_code,
+        start_date=order.start_date,
+        end_date=order.end_date,
+        referral_id=order.referral_id,
+        replaces_order_id=order.replaces_order_id,
     )
 
 
-def accepted(order: RowMapping) -> ServiceOrderAccepted:
+def accepted(order: Order) -> ServiceOrderAccepted:
     """The provider accepted."""
     return ServiceOrderAccepted(
         **_ids(order),
         **_provider(order),
-        admission_date=order["admission_date"],
-        paired_member_ref=order["paired_member_ref"],
+        admission_date=order.admission_date,
+        paired_member_ref=order.paired_member_ref,
     )
 
 
-def declined(order: RowMapping) -> ServiceOrderDeclined:
+def declined(order: Order) -> ServiceOrderDeclined:
     """The provider declined."""
     return ServiceOrderDeclined(
         **_ids(order),
         **_provider(order),
-        reason_code=order["decline_reason_code"],
-        reason_zh=order["decline_reason_zh"],
+        reason_code=order.decline_reason_code,
+        reason_zh=order.decline_reason_zh,
     )
 
 
 def escalated(
-    order: RowMapping, kind: EscalationKind, *, unanswered: RowMapping | None = None
+    order: Order, kind: EscalationKind, *, unanswered: OrderChange | None = None
 ) -> ServiceOrderEscalated:
     """The order waits for a township officer (no provider, no answer, no acknowledgement)."""
     return ServiceOrderEscalated(
@@ -85,20 +83,20 @@ def escalated(
         **_provider(order),
         kind=kind,
         escalated_to=Role.TOWNSHIP_OFFICER,
-        respond_by=unanswered["acknowledge_by"] if unanswered else order["respond_by"],
-        source_event_id=unanswered["change_id"] if unanswered else None,
-        unplaced_reason=order["unplaced_reason"],
-        referral_id=order["referral_id"],
-        recipient_id=order["recipient_id"],
-        item_code=order["item_code"],
-        mode=order["mode"],
-        township_code=order["township_code"],
-        village_code=order["village_code"],
+        respond_by=unanswered.acknowledge_by if unanswered else order.respond_by,
+        source_event_id=unanswered.change_id if unanswered else None,
+        unplaced_reason=order.unplaced_reason,
+        referral_id=order.referral_id,
+        recipient_id=order.recipient_id,
+        item_code=order.item_code,
+        mode=order.mode,
+        township_code=order.township_code,
+        village_code=order.village_code,
     )
 
 
 def changed(
-    order: RowMapping, notice: Notice
+    order: Order, notice: Notice
 ) -> ServiceOrderPaused | ServiceOrderResumed | ServiceOrderCancelled:
     """The order was paused, resumed or ended (a status change, or an officer's re-assignment)."""
     common: dict[str, Any] = {

@@ -55,8 +55,8 @@ class DeadlineWatcher:
     async def _drain(self, escalate: Callable[..., Awaitable[int]]) -> int:
         total = 0
         while True:  # batches until nothing overdue is left
-            async with self._uow() as uow:
-                count = await escalate(uow=uow, now=clock.now())
+            # The use case opens and commits its own unit of work.
+            count = await escalate(uow=self._uow(), now=clock.now())
             total += count
             if count == 0:
                 return total

@@ -46,8 +46,9 @@ class HeldAtCommit(UnitOfWork):
         self.at_commit, self.go = asyncio.Event(), asyncio.Event()
 
     async def commit(self) -> None:
-        self.at_commit.set()
-        await self.go.wait()
+        if self._depth == 1:  # the use case's outermost commit, not a joined block's
+            self.at_commit.set()
+            await self.go.wait()
         await super().commit()
 
 
@@ -98,10 +99,10 @@ def declining(case: Any, uow: UnitOfWork) -> Callable[[], Awaitable[Any]]:
     answer = Answer(case.order.order_id, case.order.version, case.order.provider_code)
 
     async def run() -> Any:
-        async with uow:
-            return await decline_order(
-                answer, DeclineReason.CAPACITY_FULL, None, uow=uow, timing=TIMING
-            )
+        # The use case opens and commits its own unit of work.
+        return await decline_order(
+            answer, DeclineReason.CAPACITY_FULL, None, uow=uow, timing=TIMING
+        )
 
     return run
 
@@ -110,8 +111,7 @@ def stopping(case: Any, make: SimpleNamespace, uow: UnitOfWork) -> Callable[[], 
     stop = make.status_change(case.approved, "stopped", 2)
 
     async def run() -> None:
-        async with uow:
-            await react_to_status(stop, uow=uow, timing=TIMING)
+        await react_to_status(stop, uow=uow, timing=TIMING)
 
     return run
 

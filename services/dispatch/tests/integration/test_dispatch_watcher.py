@@ -24,7 +24,7 @@ from civic.uow import UnitOfWork
 from devstack.infra import Infra
 from devstack.pytest_plugin import migrate
 from dispatch.handlers import Timing
-from dispatch.handlers.doorbell import take_press
+from dispatch.handlers.doorbell import Press, take_press
 from dispatch.orm import (
     doorbell,
     metadata,
@@ -34,7 +34,6 @@ from dispatch.orm import (
     recipient,
     service_order,
 )
-from dispatch.schemas.doorbell import PressBody
 from dispatch.watcher import DeadlineWatcher
 
 pytestmark = pytest.mark.integration
@@ -178,9 +177,9 @@ async def test_dispatch_a_watcher_started_later_escalates_what_was_due_once(
 ) -> None:
     await seed(database)
     timing = Timing(timedelta(hours=1), timedelta(seconds=1), timedelta(minutes=5))
-    press = PressBody(press_id="p-w", device_id="bell-w", pressed_at=PAST)
-    async with UnitOfWork(database) as uow:  # pressed, then the process "died"
-        await take_press(press, uow=uow, timing=timing, now=PAST)
+    press = Press(press_id="p-w", device_id="bell-w", pressed_at=PAST)
+    # Pressed (the use case commits its own unit of work), then the process "died".
+    await take_press(press, uow=UnitOfWork(database), timing=timing, now=PAST)
     assert await escalations(database) == []
 
     replicas = [DeadlineWatcher(lambda: UnitOfWork(database), interval_s=60) for _ in range(2)]

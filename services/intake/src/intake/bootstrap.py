@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
-from intake import sealing
+from intake.adapters import sealing
+from intake.adapters.signatures import CitySignatures
 from intake.consumers import build_consumers
 from intake.settings import Settings
-from intake.signatures import CitySignatures
 
 #: Topics this service publishes (through its outbox): its own stream and the minimised mirror.
 PRODUCES: tuple[str, ...] = (topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS)

@@ -11,6 +11,7 @@ from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyTaskCreated
 from intake.domain.status import Step
 from intake.handlers import city, reactions
+from intake.repository import IntakeRecords
 
 GROUP = "intake"
 
@@ -28,17 +29,23 @@ def _surveys() -> TopicConsumer:
     @surveys.on(SurveyTaskCreated)
     async def on_task_created(event: SurveyTaskCreated, uow: UnitOfWork) -> None:
         """A survey task exists: the application is being surveyed."""
-        await reactions.follow_survey(event, Step.SURVEY_SCHEDULED, uow=uow)
+        await reactions.follow_survey(
+            event, Step.SURVEY_SCHEDULED, uow=uow, records=IntakeRecords(uow)
+        )
 
     @surveys.on(PreliminaryReviewPassed)
     async def on_preliminary_passed(event: PreliminaryReviewPassed, uow: UnitOfWork) -> None:
         """The village team passed it at preliminary review."""
-        await reactions.follow_survey(event, Step.PRELIMINARY_PASSED, uow=uow)
+        await reactions.follow_survey(
+            event, Step.PRELIMINARY_PASSED, uow=uow, records=IntakeRecords(uow)
+        )
 
     @surveys.on(PreliminaryReviewFailed)
     async def on_preliminary_failed(event: PreliminaryReviewFailed, uow: UnitOfWork) -> None:
         """The village team did not pass it at preliminary review."""
-        await reactions.follow_survey(event, Step.PRELIMINARY_FAILED, uow=uow)
+        await reactions.follow_survey(
+            event, Step.PRELIMINARY_FAILED, uow=uow, records=IntakeRecords(uow)
+        )
 
     return surveys
 
@@ -51,12 +58,12 @@ def _decisions() -> TopicConsumer:
     @decisions.on(RecipientApproved)
     async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
         """The township approved it."""
-        await reactions.follow_decision(event, Step.APPROVED, uow=uow)
+        await reactions.follow_decision(event, Step.APPROVED, uow=uow, records=IntakeRecords(uow))
 
     @decisions.on(ApplicationRejected)
     async def on_rejected(event: ApplicationRejected, uow: UnitOfWork) -> None:
         """The township rejected it."""
-        await reactions.follow_decision(event, Step.REJECTED, uow=uow)
+        await reactions.follow_decision(event, Step.REJECTED, uow=uow, records=IntakeRecords(uow))
 
     return decisions
 
@@ -69,7 +76,7 @@ def _catalogue() -> TopicConsumer:
     @catalogue.on(CatalogueVersionPublished)
     async def on_catalogue(event: CatalogueVersionPublished, uow: UnitOfWork) -> None:
         """A county published a catalogue version."""
-        await reactions.keep_catalogue(event, uow=uow)
+        await reactions.keep_catalogue(event, uow=uow, records=IntakeRecords(uow))
 
     return catalogue
 
@@ -87,6 +94,6 @@ def _city(admit: Admission) -> TopicConsumer:
     @reports.on(AssistanceStatusReported)
     async def on_status_reported(event: AssistanceStatusReported, uow: UnitOfWork) -> None:
         """The city system reported a status: intake tells review, without the ID number."""
-        await city.resolve_city_status(event, uow=uow)
+        await city.resolve_city_status(event, uow=uow, records=IntakeRecords(uow))
 
     return reports

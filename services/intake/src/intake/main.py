@@ -7,7 +7,9 @@ from fastapi import FastAPI
 from civic.app import create_service_app
 from intake import api
 from intake.bootstrap import build
-from intake.schedule import run_monthly
+from intake.domain.rules import InvalidApplication
+from intake.domain.status import StateConflict
+from intake.jobs.schedule import run_monthly
 from intake.settings import Settings
 
 TITLE = "受理登记服务 · intake"
@@ -24,7 +26,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime = parts.runtime
     jobs = [run_monthly] if chosen.follow_up_schedule else []
     app = create_service_app(
-        runtime, title=TITLE, description=DESCRIPTION, routers=[api.router], background=jobs
+        runtime,
+        title=TITLE,
+        description=DESCRIPTION,
+        routers=[api.router],
+        background=jobs,
+        refusals=[InvalidApplication, StateConflict],
     )
     app.state.city_signatures = parts.city_signatures
     return app

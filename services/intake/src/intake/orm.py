@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.db import make_metadata
-from intake.sealing import IdNumberIndex, SealedIdNumber
+from intake.adapters.sealing import IdNumberIndex, SealedIdNumber
 
 metadata = make_metadata()
 
@@ -29,7 +29,7 @@ OPEN_STATUS_SQL = (
 )
 
 # The person registry: the only place an ID number is kept; everyone else sees person_id.
-# The number is sealed at rest and found by its blind index (intake/sealing.py).
+# The number is sealed at rest and found by its blind index (intake/adapters/sealing.py).
 person = Table(
     "person",
     metadata,

@@ -14,8 +14,8 @@ from sqlalchemy import select, text
 
 from contracts.privacy import find_id_numbers
 from devstack.infra import Infra
+from intake.adapters.sealing import Vault
 from intake.orm import person
-from intake.sealing import Vault
 from intake.settings import DEV_ID_NUMBER_KEY
 
 pytestmark = pytest.mark.integration

@@ -14,10 +14,10 @@ from contracts.enums import Channel, ServiceCategory
 from contracts.inbound import AssistanceStatusReported
 from contracts.privacy import find_id_numbers
 from contracts.samples import sample
-from intake import schedule
 from intake.domain import city, events
 from intake.domain.model import PersonDetails, advance
 from intake.domain.status import ApplicationStatus
+from intake.jobs import schedule
 
 pytestmark = pytest.mark.unit
 
@@ -119,7 +119,7 @@ async def test_the_clock_runs_now_then_sleeps_to_the_next_month(
     runs: list[str] = []
     sleeps: list[float] = []
 
-    async def run(month: str, *, uow: Any) -> list[uuid.UUID]:
+    async def run(month: str, *, uow: Any, records: Any) -> list[uuid.UUID]:
         runs.append(month)
         if len(runs) == 2:
             raise RuntimeError("database down")

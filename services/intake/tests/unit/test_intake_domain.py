@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
 from contracts import resident_id
 from contracts.enums import Channel, RecipientCategory, ServiceCategory, SpecialCondition
 from contracts.reasons import WithdrawalReason
+from contracts.settlement import version_in_force
 from intake.domain import events
 from intake.domain.model import (
     Catalogue,
@@ -25,7 +27,6 @@ from intake.domain.model import (
 from intake.domain.rules import (
     InvalidApplication,
     age_on,
-    catalogue_in_force,
     check_channel,
     check_conditions_against_age,
     check_draft,
@@ -110,7 +111,7 @@ def test_progress_never_moves_backwards() -> None:
 
 def test_an_older_version_of_the_followed_survey_is_ignored() -> None:
     survey = uuid.uuid4()
-    held = {"held_survey_id": survey, "held_survey_version": 3}
+    held: dict[str, Any] = {"held_survey_id": survey, "held_survey_version": 3}
     assert (
         next_status(
             S.PRELIMINARY_PASSED,
@@ -204,15 +205,15 @@ def test_needs_are_the_items_categories_plus_named_ones_in_list_order() -> None:
     assert classify([]) == ()
 
 
-def test_the_catalogue_in_force_is_the_latest_effective_not_after_the_day() -> None:
+def test_the_one_rule_picks_the_catalogue_in_force_latest_effective_not_after_the_day() -> None:
     v1 = catalogue(1, date(2024, 1, 1), LC01)
     v2 = catalogue(2, date(2024, 6, 1), LC01, CL01)
     v3 = catalogue(3, date(2025, 1, 1), LC01, CL01, HC01)
-    assert catalogue_in_force([v3, v1, v2], date(2024, 5, 31)) is v1
-    assert catalogue_in_force([v3, v1, v2], date(2024, 6, 1)) is v2
-    assert catalogue_in_force([v1], date(2023, 12, 31)) is None
+    assert version_in_force([v3, v1, v2], date(2024, 5, 31)) is v1
+    assert version_in_force([v3, v1, v2], date(2024, 6, 1)) is v2
+    assert version_in_force([v1], date(2023, 12, 31)) is None
     fixed = catalogue(4, date(2024, 6, 1), LC01)  # a correction on the same day wins by version
-    assert catalogue_in_force([v2, fixed], date(2024, 7, 1)) is fixed
+    assert version_in_force([v2, fixed], date(2024, 7, 1)) is fixed
 
 
 def test_unknown_items_are_named_by_position() -> None:

@@ -10,7 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from pydantic import ValidationError
 
-from intake.sealing import Vault
+from intake.adapters.sealing import Vault
 from intake.settings import DEV_ID_NUMBER_KEY, Settings
 
 pytestmark = pytest.mark.unit

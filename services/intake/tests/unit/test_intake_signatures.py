@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from civic.consumer import Delivery
 from contracts import topics
 from devstack.journeys.city import sign
+from intake.adapters.signatures import KAFKA_HEADER, BadKey, CitySignatures
 from intake.settings import Settings
-from intake.signatures import KAFKA_HEADER, BadKey, CitySignatures
 
 pytestmark = pytest.mark.unit
 

@@ -18,102 +18,104 @@ from contracts.dispatch import (
     ServiceOrderResumed,
 )
 from contracts.review import RecipientApproved, RecipientStatusChanged
-from settlement.handlers import readmodels
+from settlement.handlers import readmodels, recipients
 from settlement.handlers.billing import record_neighbour_service, record_service
 
 GROUP = "settlement"
 
 
 def _services() -> TopicConsumer:
-    c = TopicConsumer(
+    consumer = TopicConsumer(
         topics.DISPATCH_SERVICES, group=GROUP, description="Bills delivered services."
     )
 
-    @c.on(ServiceDelivered)
+    @consumer.on(ServiceDelivered)
     async def on_delivered(event: ServiceDelivered, uow: UnitOfWork) -> None:
         """A validated service record: keep it, and bill it if payable that day."""
         await record_service(event, uow=uow)
 
-    @c.on(NeighbourServiceRecorded)
+    @consumer.on(NeighbourServiceRecorded)
     async def on_neighbour(event: NeighbourServiceRecorded, uow: UnitOfWork) -> None:
         """A neighbour's help recorded by the village: counted for the yearly subsidy."""
         await record_neighbour_service(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def _decisions() -> TopicConsumer:
-    c = TopicConsumer(
+    consumer = TopicConsumer(
         topics.REVIEW_DECISIONS, group=GROUP, description="Keeps approved recipients."
     )
 
-    @c.on(RecipientApproved)
+    @consumer.on(RecipientApproved)
     async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
         """A new recipient: services waiting for it are billed now."""
-        await readmodels.note_recipient_approved(event, uow=uow)
+        await recipients.note_recipient_approved(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def _status() -> TopicConsumer:
-    c = TopicConsumer(
+    consumer = TopicConsumer(
         topics.REVIEW_RECIPIENT_STATUS,
         group=GROUP,
         description="Stops or resumes billing by status.",
     )
 
-    @c.on(RecipientStatusChanged)
+    @consumer.on(RecipientStatusChanged)
     async def on_status(event: RecipientStatusChanged, uow: UnitOfWork) -> None:
         """A status change: re-price the recipient's services from its effective date."""
-        await readmodels.note_status_changed(event, uow=uow)
+        await recipients.note_status_changed(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def _orders() -> TopicConsumer:
-    c = TopicConsumer(
+    consumer = TopicConsumer(
         topics.DISPATCH_ORDERS, group=GROUP, description="Keeps orders and their changes."
     )
 
-    @c.on(ServiceOrderCreated)
+    @consumer.on(ServiceOrderCreated)
     async def on_created(event: ServiceOrderCreated, uow: UnitOfWork) -> None:
         """A new order: services waiting for it are billed now."""
         await readmodels.note_order_created(event, uow=uow)
 
-    @c.on(ServiceOrderAccepted)
+    @consumer.on(ServiceOrderAccepted)
     async def on_accepted(event: ServiceOrderAccepted, uow: UnitOfWork) -> None:
         """The provider accepted: note when (for its performance)."""
         await readmodels.note_order_answered(event, uow=uow)
 
-    @c.on(ServiceOrderDeclined)
+    @consumer.on(ServiceOrderDeclined)
     async def on_declined(event: ServiceOrderDeclined, uow: UnitOfWork) -> None:
         """The provider declined: note when (for its performance)."""
         await readmodels.note_order_answered(event, uow=uow)
 
     for cls in (ServiceOrderPaused, ServiceOrderResumed, ServiceOrderCancelled):
 
-        @c.on(cls)
+        @consumer.on(cls)
         async def on_changed(event: ServiceOrderPaused, uow: UnitOfWork) -> None:
             """A pause, resumption or cancellation: re-price the order's services from then."""
             await readmodels.note_order_changed(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def _providers() -> TopicConsumer:
-    c = TopicConsumer(topics.DISPATCH_PROVIDERS, group=GROUP, description="Keeps provider names.")
+    consumer = TopicConsumer(
+        topics.DISPATCH_PROVIDERS, group=GROUP, description="Keeps provider names."
+    )
 
-    @c.on(ProviderRegistered)
+    @consumer.on(ProviderRegistered)
     async def on_registered(event: ProviderRegistered, uow: UnitOfWork) -> None:
         """A provider's name and type, for statements."""
         await readmodels.note_provider(event, uow=uow)
 
-    @c.on(ProviderUpdated)
+    @consumer.on(ProviderUpdated)
     async def on_updated(event: ProviderUpdated, uow: UnitOfWork) -> None:
         """A provider's new name or type, for statements."""
         await readmodels.note_provider(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def build_consumers() -> list[TopicConsumer]:

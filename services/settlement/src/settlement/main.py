@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from fastapi import FastAPI
 
 from civic.app import create_service_app
-from civic.runtime import Runtime
 from settlement import api
 from settlement.bootstrap import build
-from settlement.handlers.catalogue import seed_demo_catalogues
+from settlement.domain.catalogue import CatalogueRuleError
+from settlement.domain.statements import StatementRuleError
+from settlement.jobs.seeding import seed_demo_catalogue
 from settlement.settings import Settings
 
-log = logging.getLogger(__name__)
 TITLE = "资金结算服务 · settlement"
 DESCRIPTION = (
     "资金结算与抽查 (steps 8, 10): "
     "fee standards, funds, the ledger, monthly statements, spot checks."
 )
-
-
-async def seed_demo_catalogue(runtime: Runtime) -> None:
-    """Every county without a catalogue gets the demo one, published through the outbox."""
-    while True:
-        try:
-            await seed_demo_catalogues(uow_factory=runtime.uow)
-            return
-        except Exception:
-            log.exception("seeding the demo catalogues failed; trying again")
-            await asyncio.sleep(5)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,4 +28,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         routers=[api.router],
         background=[seed_demo_catalogue],
+        # Rule errors of the domain carry code, kind and message_zh: answered as problems.
+        refusals=[CatalogueRuleError, StatementRuleError],
     )

@@ -20,7 +20,7 @@ from contracts.kinds import StatementPeriod
 from contracts.review import RecipientApproved, RecipientStatusChanged
 from contracts.samples import sample
 from devstack.pytest_plugin import running_app
-from settlement.handlers import readmodels
+from settlement.handlers import readmodels, recipients
 from settlement.handlers.billing import record_service
 from settlement.handlers.statements import RunSettlement, run_settlement
 from settlement.main import create_app
@@ -97,7 +97,7 @@ class Scenario:
 
     async def approve(self, effective: date = date(2024, 1, 1)) -> RecipientApproved:
         event = self.approval(effective)
-        await self.run(readmodels.note_recipient_approved, event)
+        await self.run(recipients.note_recipient_approved, event)
         return event
 
     def ordering(
@@ -170,7 +170,7 @@ class Scenario:
             effective_date=effective,
             reason_code="assistance_stopped",
         )
-        await self.run(readmodels.note_status_changed, event)
+        await self.run(recipients.note_status_changed, event)
         return event
 
     async def settle(

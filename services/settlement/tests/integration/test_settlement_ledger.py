@@ -16,7 +16,8 @@ from contracts.dispatch import ServiceOrderAccepted
 from contracts.enums import FeeUnit, RecipientStatus, ServiceMode
 from contracts.kinds import LedgerLineKind
 from contracts.samples import sample
-from settlement.handlers import readmodels
+from settlement.domain.records import RecordSelection
+from settlement.handlers import readmodels, recipients
 from settlement.handlers.billing import recheck, record_service
 from settlement.repository import ledger
 
@@ -133,7 +134,7 @@ async def test_settlement_a_service_waits_for_its_recipient_and_order_then_is_bi
     assert (row.billing_status, row.reason_code) == ("pending", "awaiting_recipient")
     await world.run(readmodels.note_order_created, order)
     assert (await world.record(delivered.record_id)).reason_code == "awaiting_recipient"
-    await world.run(readmodels.note_recipient_approved, who)
+    await world.run(recipients.note_recipient_approved, who)
     assert (await world.record(delivered.record_id)).billing_status == "billed"
     assert [x.amount_fen for x in await world.lines()] == [8000]
 
@@ -149,11 +150,9 @@ async def test_settlement_nothing_is_billed_twice_even_without_the_inbox(
     await world.run(record_service, again)
     # A use case re-run with the same cause (as if the inbox had lost its row) posts nothing.
     for _ in range(2):
-        await world.run(
-            recheck, [ledger.r.record_id == delivered.record_id], cause=delivered.event_id
-        )
+        await world.run(recheck, RecordSelection.one(delivered.record_id), cause=delivered.event_id)
     stop = await world.change(who, RecipientStatus.STOPPED, date(2024, 5, 1))
-    await world.run(recheck, [ledger.r.record_id == delivered.record_id], cause=stop.event_id)
+    await world.run(recheck, RecordSelection.one(delivered.record_id), cause=stop.event_id)
     assert [(x.kind, x.amount_fen) for x in await world.lines()] == [
         ("charge", 3600),
         ("reversal", -3600),
@@ -215,7 +214,7 @@ async def test_settlement_events_applied_at_once_never_leave_a_service_waiting_o
         await asyncio.gather(
             world.run(record_service, delivered),
             world.run(readmodels.note_order_created, order),
-            world.run(readmodels.note_recipient_approved, who),
+            world.run(recipients.note_recipient_approved, who),
         )
         assert (await world.record(delivered.record_id)).billing_status == "billed"
         late = world.delivery(order, date(2024, 5, 20))

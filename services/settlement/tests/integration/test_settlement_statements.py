@@ -6,6 +6,7 @@ import itertools
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import astuple
 from datetime import date
 from typing import Any
 
@@ -93,9 +94,8 @@ async def insert_lines(
 async def settle(
     db: async_sessionmaker[AsyncSession], township: str, month: str = "2024-05"
 ) -> list[uuid.UUID]:
-    async with UnitOfWork(db) as uow:
-        cmd = RunSettlement(StatementPeriod.MONTHLY, month, "township", township)
-        return await run_settlement(cmd, uow=uow)
+    cmd = RunSettlement(StatementPeriod.MONTHLY, month, "township", township)
+    return await run_settlement(cmd, uow=UnitOfWork(db))  # the handler opens and commits it
 
 
 async def snapshot(db: async_sessionmaker[AsyncSession], township: str) -> dict[str, Any]:
@@ -114,7 +114,7 @@ async def snapshot(db: async_sessionmaker[AsyncSession], township: str) -> dict[
                 select(statement_source_total).where(statement_source_total.c.statement_id.in_(ids))
             )
         ).all()
-        fresh = {i: tuple(await repo.recompute(s, i)) for i in ids}
+        fresh = {i: astuple(await repo.recompute(s, i)) for i in ids}
     return {
         "heads": sorted((dict(h._mapping) for h in heads), key=lambda h: str(h["statement_id"])),
         "items": sorted(tuple(i) for i in items),

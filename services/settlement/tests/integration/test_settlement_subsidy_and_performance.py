@@ -19,8 +19,9 @@ from contracts.dispatch import NeighbourServiceRecorded, ServiceOrderAccepted
 from contracts.enums import FeeUnit, PeriodUnit, RecipientStatus
 from contracts.samples import sample
 from contracts.values import Frequency
+from settlement.domain.rows import helper_code
 from settlement.handlers import readmodels
-from settlement.handlers.billing import helper_code, record_neighbour_service
+from settlement.handlers.billing import record_neighbour_service
 from settlement.orm import metadata
 from settlement.settings import Settings
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.enums import FeeUnit, RecipientStatus, ServiceMode
+from contracts.settlement import version_in_force
 from settlement.domain import catalogue
 from settlement.domain.billing import Price, Service, entitle
 from settlement.domain.catalogue import VersionHead
@@ -47,9 +48,10 @@ def service(day: date, unit: FeeUnit = FeeUnit.VISIT, quantity: int = 1, **kw: o
 def test_settlement_billing_uses_the_fee_in_force_on_the_service_date(
     versions: list[tuple[date, int]], day: date, quantity: int
 ) -> None:
+    versions = sorted(versions, key=lambda pair: pair[0])  # a new version never starts earlier
     heads = [VersionHead(n, start) for n, (start, _) in enumerate(versions, start=1)]
     fee_of = {n: fee for n, (_, fee) in enumerate(versions, start=1)}
-    head = catalogue.in_force(heads, day)
+    head = version_in_force(heads, day)
     price = Price(None) if head is None else Price(head.version, FeeUnit.HOUR, fee_of[head.version])
     got = entitle(
         service(day, FeeUnit.HOUR, quantity), recipient=approved(), order=open_order(), price=price

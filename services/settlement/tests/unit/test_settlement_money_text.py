@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from settlement.exports.money import in_words, yuan
+from settlement.adapters.money import in_words, yuan
 
 pytestmark = pytest.mark.unit
 

@@ -8,6 +8,7 @@ from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
 from survey import handlers
+from survey.repository import SurveyRepository
 
 
 def build_consumers(*, due_days: int) -> list[TopicConsumer]:
@@ -22,11 +23,13 @@ def build_consumers(*, due_days: int) -> list[TopicConsumer]:
     @applications.on(ApplicationRegistered)
     async def on_registered(event: ApplicationRegistered, uow: UnitOfWork) -> None:
         """A registered application gets a survey task for its village."""
-        await handlers.open_task(event, uow=uow, due_days=due_days, now=clock.now())
+        await handlers.open_task(
+            event, uow=uow, records=SurveyRepository(uow), due_days=due_days, now=clock.now()
+        )
 
     @applications.on(ApplicationWithdrawn)
     async def on_withdrawn(event: ApplicationWithdrawn, uow: UnitOfWork) -> None:
         """A withdrawn application cancels its unfinished survey task."""
-        await handlers.cancel_task(event, uow=uow, now=clock.now())
+        await handlers.cancel_task(event, uow=uow, records=SurveyRepository(uow), now=clock.now())
 
     return [applications]

@@ -12,8 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 from civic.asyncapi import DOCS_ENV
 from contracts.enums import RecipientCategory
 from contracts.registry import parse
-from survey import events
-from survey.domain import SurveyTask, TaskStatus, Team
+from survey.api import mapping
+from survey.domain import SurveyTask, TaskStatus, Team, events
 from survey.main import create_app
 from survey.schemas import FindingsIn, PreliminaryReviewIn, TeamIn
 from survey.schemas.findings import FINDINGS_EXAMPLE
@@ -98,7 +98,7 @@ def test_survey_completed_carries_codes_and_no_free_text_or_personal_data() -> N
     )  # fmt: skip
     members = [{"name": "张三", "relation": "本人", "id_number": VALID_ID}]
     cmd = FindingsIn.model_validate(findings(household_members=members))
-    event = events.survey_completed(task, cmd, correlation_id=None)
+    event = events.survey_completed(task, mapping.findings_upload(cmd), correlation_id=None)
     wire = event.to_json_bytes().decode()
     for private in ("张三", VALID_ID, "高血压", "独居平房", "低保金", "photos/", "30.66"):
         assert private not in wire

@@ -60,7 +60,7 @@ async def board(
 async def board_versions(village_code: VillageCode, uow: UowDep) -> list[schemas.BoardVersionRead]:
     """Every version of the board, newest first (public)."""
     rows = await uc.board_versions(village_code, uow=uow)
-    return [schemas.BoardVersionRead.model_validate(dict(r)) for r in rows]
+    return [schemas.BoardVersionRead.model_validate(dict(row)) for row in rows]
 
 
 @router.post("/{village_code}/refresh", summary="重新生成公示（如月初）")
@@ -69,4 +69,4 @@ async def refresh(
 ) -> list[schemas.BoardVersionRead]:
     """Renders the board again now (e.g. when a month turns); a new version only if it changed."""
     rows = await uc.refresh_now(village_code, uow=uow, ctx=ctx, principal=principal)
-    return [schemas.BoardVersionRead.model_validate(dict(r)) for r in rows]
+    return [schemas.BoardVersionRead.model_validate(dict(row)) for row in rows]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, UploadFile, status
 from fastapi.responses import Response
 
 from archive import schemas
+from archive.api import views
 from archive.api.deps import ContextDep, DocumentUploader, FileReader
 from archive.handlers import documents as uc
 from civic.deps import UowDep
@@ -36,7 +37,8 @@ async def upload_document(
     """Stores a document after checking its type, size and checksum."""
     content = await file.read(ctx.settings.document_max_bytes + 1)  # one byte more tells "too big"
     upload = uc.Upload(kind, file.filename or "", file.content_type or "", content, sha256)
-    return await uc.upload_document(file_id, upload, uow=uow, principal=principal, ctx=ctx)
+    stored = await uc.upload_document(file_id, upload, uow=uow, principal=principal, ctx=ctx)
+    return views.document_read(stored)
 
 
 @router.get("", summary="档案材料清单")
@@ -44,7 +46,8 @@ async def list_documents(
     file_id: uuid.UUID, uow: UowDep, principal: FileReader
 ) -> list[schemas.DocumentRead]:
     """Lists the file's documents (without content)."""
-    return await uc.list_documents(file_id, uow=uow, principal=principal)
+    rows = await uc.list_documents(file_id, uow=uow, principal=principal)
+    return [views.document_read(row) for row in rows]
 
 
 @router.get(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from archive import schemas
+from archive.api import views
 from archive.api.deps import ContextDep, FileReader, Supervisor
 from archive.handlers import files as uc
 from civic.deps import PageNumber, UowDep
@@ -32,15 +33,17 @@ async def list_files(
     size: Size = 20,
 ) -> schemas.FileList:
     """Lists files in service-number order, within the caller's jurisdiction."""
-    return await uc.list_files(
+    found = await uc.list_files(
         uow=uow, principal=principal, division=division, page=page, size=size
     )
+    items = [views.file_summary(row) for row in found.rows]
+    return schemas.FileList(items=items, total=found.total, page=page, size=size)
 
 
 @router.get("/{file_id}", summary="查看档案（记录访问日志）")
 async def read_file(file_id: uuid.UUID, uow: UowDep, principal: FileReader) -> schemas.FileRead:
     """Returns the whole file; the read is written to the access log."""
-    return await uc.read_file(file_id, uow=uow, principal=principal)
+    return views.file_read(await uc.read_file(file_id, uow=uow, principal=principal))
 
 
 @router.get("/{file_id}/history", summary="档案记录（只增不改）")
@@ -48,7 +51,9 @@ async def file_history(
     file_id: uuid.UUID, uow: UowDep, principal: FileReader, page: Page = 1, size: Size = 50
 ) -> schemas.HistoryList:
     """Returns a page of the file's append-only history, oldest first."""
-    return await uc.file_history(file_id, uow=uow, principal=principal, page=page, size=size)
+    found = await uc.file_history(file_id, uow=uow, principal=principal, page=page, size=size)
+    items = [views.history_entry(row) for row in found.rows]
+    return schemas.HistoryList(items=items, total=found.total, page=page, size=size)
 
 
 @router.get(
@@ -81,4 +86,5 @@ async def access_log(
     file_id: uuid.UUID, uow: UowDep, principal: Supervisor
 ) -> list[schemas.AccessEntry]:
     """Lists who read or changed the file's documents, newest first."""
-    return await uc.access_log(file_id, uow=uow, principal=principal)
+    rows = await uc.access_log(file_id, uow=uow, principal=principal)
+    return [views.access_entry(row) for row in rows]

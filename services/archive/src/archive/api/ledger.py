@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from archive import schemas
 from archive.api.deps import ContextDep, LedgerReader
-from archive.domain.ledgers import LEDGER_HEADER, to_csv
+from archive.domain.ledgers import LEDGER_HEADER, LedgerEntry, ledger_row, quantity_text, to_csv
+from archive.domain.places import place_zh
 from archive.handlers import ledger as uc
 from civic import clock
 from civic.deps import UowDep
@@ -29,6 +30,20 @@ Month = Annotated[
 ]
 
 
+def _row(entry: LedgerEntry) -> schemas.LedgerRow:
+    line = ledger_row(entry)
+    return schemas.LedgerRow(
+        service_number=entry.service_number,
+        display_name=entry.display_name,
+        category_zh=line[2],
+        status_zh=line[3],
+        items=list(entry.items),
+        providers=list(entry.providers),
+        services_this_month=entry.services_this_month,
+        quantities_zh=quantity_text(entry.quantities),
+    )
+
+
 @router.get("/{village_code}/ledger", summary="村（社区）服务类社会救助工作台账")
 async def village_ledger(
     village_code: VillageCode,
@@ -39,8 +54,13 @@ async def village_ledger(
 ) -> schemas.LedgerRead:
     """Current recipients, their items and providers, and this month's service counts."""
     chosen = month or clock.month()
-    read, _ = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
-    return read
+    entries = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
+    return schemas.LedgerRead(
+        village_code=village_code,
+        place_zh=place_zh(village_code),
+        month=chosen,
+        rows=[_row(entry) for entry in entries],
+    )
 
 
 @router.get(
@@ -58,7 +78,8 @@ async def village_ledger_csv(
 ) -> Response:
     """The ledger as a CSV file with a BOM, so spreadsheets show the Chinese text."""
     chosen = month or clock.month()
-    _, lines = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
+    entries = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
+    lines = [ledger_row(entry) for entry in entries]
     disposition = f'attachment; filename="ledger-{village_code}-{chosen}.csv"'
     return Response(
         to_csv(LEDGER_HEADER, lines),

@@ -8,9 +8,10 @@ same in any arrival order, so a rebuild from the event log equals the live file.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from contracts.enums import RecipientStatus
 from contracts.review import RecipientApproved, RecipientStatusChanged
@@ -138,3 +139,52 @@ def villages_touched(before: FileState | None, after: FileState) -> tuple[str, .
     if before is not None:
         codes.add(before.residence.village_code)
     return tuple(sorted(codes))
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    """One person's file (一人一档): who they are, what was approved, and its folded state."""
+
+    file_id: uuid.UUID
+    person_id: uuid.UUID
+    recipient_id: uuid.UUID
+    application_id: uuid.UUID
+    household_id: uuid.UUID
+    service_number: str
+    issue_county_code: str
+    issue_year: int
+    sequence: int
+    display_name: str
+    special_conditions: Sequence[str]
+    self_care_level: str | None
+    need_categories: Sequence[str]
+    #: The approved items as approved (item_code, service_category, mode, frequency...).
+    approved_items: Sequence[Mapping[str, Any]]
+    approved_on: date
+    opened_at: datetime
+    status: str
+    status_version: int
+    status_effective_date: date
+    served_since: date
+    category: str
+    county_code: str
+    township_code: str
+    village_code: str
+    previous_village_code: str | None = None
+    moved_on: date | None = None
+    previous_status: str | None = None
+
+    @property
+    def state(self) -> FileState:
+        """The folded state the file holds."""
+        return FileState(
+            status=self.status,
+            status_version=self.status_version,
+            status_effective_date=self.status_effective_date,
+            served_since=self.served_since,
+            category=self.category,
+            residence=Residence(self.county_code, self.township_code, self.village_code),
+            previous_village_code=self.previous_village_code,
+            moved_on=self.moved_on,
+            previous_status=self.previous_status,
+        )

@@ -5,24 +5,22 @@ from __future__ import annotations
 import uuid
 
 from opentelemetry import trace
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from archive.domain.files import ArchiveFile
 from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
 from civic.errors import NotFound
 from civic.security import Principal, ensure_jurisdiction
+from civic.uow import UnitOfWork
 
 
-async def file_in_scope(
-    session: AsyncSession, file_id: uuid.UUID, principal: Principal
-) -> RowMapping:
+async def file_in_scope(uow: UnitOfWork, file_id: uuid.UUID, principal: Principal) -> ArchiveFile:
     """The file, if it lies in the caller's jurisdiction; 404 or 403 otherwise."""
-    row = await files_repo.file_by_id(session, file_id)
-    if row is None:
+    file = await files_repo.file_by_id(uow.session, file_id)
+    if file is None:
         raise NotFound("档案不存在", code="file_not_found", field="path.file_id")
-    ensure_jurisdiction(principal, row["village_code"])
-    return row
+    ensure_jurisdiction(principal, file.village_code)
+    return file
 
 
 def _trace_id() -> str | None:
@@ -31,7 +29,7 @@ def _trace_id() -> str | None:
 
 
 async def audit(
-    session: AsyncSession,
+    uow: UnitOfWork,
     principal: Principal,
     *,
     action: str,
@@ -48,4 +46,4 @@ async def audit(
         "document_id": document_id,
         "trace_id": _trace_id(),
     }
-    await documents_repo.log_access(session, values)
+    await documents_repo.log_access(uow.session, values)

@@ -7,10 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from archive import render
+from archive.adapters import render
 from archive.context import ArchiveContext
 from archive.domain.boards import (
     BoardContent,
@@ -18,9 +15,11 @@ from archive.domain.boards import (
     compose_board,
     ensure_publishable,
 )
+from archive.domain.files import ArchiveFile
 from archive.domain.places import place_zh
 from archive.handlers.common import announce
 from archive.handlers.names import providers_by_person
+from archive.repository import Row
 from archive.repository import boards as repo
 from archive.repository import services as services_repo
 from civic import clock
@@ -40,33 +39,33 @@ class BoardPage:
     valid_from: datetime | None = None
 
 
-def _person(row: RowMapping, items: dict[str, str], providers: tuple[str, ...]) -> BoardPerson:
-    codes = [i["item_code"] for i in row["approved_items"]]
+def _person(file: ArchiveFile, items: dict[str, str], providers: tuple[str, ...]) -> BoardPerson:
+    codes = [item["item_code"] for item in file.approved_items]
     return BoardPerson(
-        service_number=row["service_number"],
-        display_name=row["display_name"],
-        county_code=row["county_code"],
-        village_code=row["village_code"],
-        category=row["category"],
-        status=row["status"],
-        served_since=row["served_since"],
-        status_effective_date=row["status_effective_date"],
-        previous_village_code=row["previous_village_code"],
-        previous_status=row["previous_status"],
-        moved_on=row["moved_on"],
-        items=tuple(dict.fromkeys(items.get(c, c) for c in codes)),
+        service_number=file.service_number,
+        display_name=file.display_name,
+        county_code=file.county_code,
+        village_code=file.village_code,
+        category=file.category,
+        status=file.status,
+        served_since=file.served_since,
+        status_effective_date=file.status_effective_date,
+        previous_village_code=file.previous_village_code,
+        previous_status=file.previous_status,
+        moved_on=file.moved_on,
+        items=tuple(dict.fromkeys(items.get(code, code) for code in codes)),
         providers=providers,
     )
 
 
-async def compose(session: AsyncSession, village_code: str, *, ctx: ArchiveContext) -> BoardContent:
+async def compose(uow: UnitOfWork, village_code: str, *, ctx: ArchiveContext) -> BoardContent:
     """What the village's board shows now, from the files (nothing is stored)."""
-    files = await repo.files_for_board(session, village_code)
+    files = await repo.files_for_board(uow.session, village_code)
     county = divisions.county_of(village_code) if divisions.get(village_code) else None
     county = county or village_code[:6]
-    items = await services_repo.item_names(session, county)
-    providers = await providers_by_person(session, files, services_repo.OPEN_ORDER_STATES)
-    people = [_person(f, items, providers.get(f["person_id"], ())) for f in files]
+    items = await services_repo.item_names(uow.session, county)
+    providers = await providers_by_person(uow, files, services_repo.OPEN_ORDER_STATES)
+    people = [_person(file, items, providers.get(file.person_id, ())) for file in files]
     now = clock.now()
     style = ctx.settings.name_style(county)
     place = place_zh(village_code)
@@ -81,7 +80,7 @@ async def compose(session: AsyncSession, village_code: str, *, ctx: ArchiveConte
 
 
 async def _store_version(
-    session: AsyncSession,
+    uow: UnitOfWork,
     content: BoardContent,
     *,
     version: int,
@@ -104,7 +103,7 @@ async def _store_version(
         "html": html,
         "cause_event_id": cause,
     }
-    await repo.add_version(session, values)
+    await repo.add_version(uow.session, values)
 
 
 async def refresh_board(
@@ -112,11 +111,11 @@ async def refresh_board(
 ) -> BoardRefreshed | None:
     """Makes a new board version if what the board shows changed; announces it."""
     current = await repo.lock_head(uow.session, village_code)
-    content = await compose(uow.session, village_code, ctx=ctx)
+    content = await compose(uow, village_code, ctx=ctx)
     if current and await repo.latest_digest(uow.session, village_code, current) == content.digest():
         return None
     version = current + 1
-    await _store_version(uow.session, content, version=version, ctx=ctx, cause=cause)
+    await _store_version(uow, content, version=version, ctx=ctx, cause=cause)
     event = BoardRefreshed(
         village_code=village_code,
         township_code=village_code[:9],
@@ -179,12 +178,12 @@ async def board_page(
             row = await repo.version_row(uow.session, village_code, version)
             if row is not None:
                 return BoardPage(row["html"], version, row["valid_from"])
-        content = await compose(uow.session, village_code, ctx=ctx)
+        content = await compose(uow, village_code, ctx=ctx)
     hotline = ctx.settings.board_hotline
     return BoardPage(render.board_page(content, version=None, valid_from=None, hotline=hotline))
 
 
-async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[RowMapping]:
+async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[Row]:
     """Every version of a board, newest first."""
     _known_village(village_code)
     async with uow:
@@ -193,7 +192,7 @@ async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[RowM
 
 async def refresh_now(
     village_code: str, *, uow: UnitOfWork, ctx: ArchiveContext, principal: Principal
-) -> Sequence[RowMapping]:
+) -> Sequence[Row]:
     """An officer's refresh of a board in their jurisdiction; returns the versions."""
     _known_village(village_code)
     ensure_jurisdiction(principal, village_code)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from archive import schemas, views
 from archive.context import ArchiveContext
 from archive.domain.documents import UploadRejectedError, check_upload
 from archive.handlers.access import audit, file_in_scope
 from archive.handlers.common import announce
+from archive.repository import Row
 from archive.repository import documents as documents_repo
 from civic import clock
 from civic.errors import NotFound, Unprocessable
@@ -107,33 +108,32 @@ async def upload_document(
     uow: UnitOfWork,
     principal: Principal,
     ctx: ArchiveContext,
-) -> schemas.DocumentRead:
+) -> dict[str, Any]:
     """Stores a document in the file after checking type, size and checksum; announces it."""
     stored = _accept(upload, ctx.settings.document_max_bytes)
     values = _values(file_id, upload, stored, principal.user_id, clock.now())
     async with uow:
-        row = await file_in_scope(uow.session, file_id, principal)
+        row = await file_in_scope(uow, file_id, principal)
         await documents_repo.add_document(uow.session, values | {"content": upload.content})
         await audit(
-            uow.session,
+            uow,
             principal,
             action="upload_document",
             file_id=file_id,
             document_id=stored.document_id,
         )
-        announce(uow, _attached(row["person_id"], file_id, upload.kind, stored))
+        announce(uow, _attached(row.person_id, file_id, upload.kind, stored))
         await uow.commit()
-    return views.document_read(values)
+    return values
 
 
 async def list_documents(
     file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
-) -> list[schemas.DocumentRead]:
+) -> Sequence[Row]:
     """The documents of a file, without their content."""
     async with uow:
-        await file_in_scope(uow.session, file_id, principal)
-        rows = await documents_repo.documents_of(uow.session, file_id)
-    return [views.document_read(r) for r in rows]
+        await file_in_scope(uow, file_id, principal)
+        return await documents_repo.documents_of(uow.session, file_id)
 
 
 async def download_document(
@@ -141,12 +141,12 @@ async def download_document(
 ) -> Download:
     """A document's content; the read is written to the access log before it is sent."""
     async with uow:
-        await file_in_scope(uow.session, file_id, principal)
+        await file_in_scope(uow, file_id, principal)
         row = await documents_repo.document(uow.session, file_id, document_id)
         if row is None:
             raise NotFound("材料不存在", code="document_not_found", field="path.document_id")
         await audit(
-            uow.session,
+            uow,
             principal,
             action="download_document",
             file_id=file_id,

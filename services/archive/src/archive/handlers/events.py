@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy.engine import RowMapping
-
 from archive.context import ArchiveContext
 from archive.domain import history
 from archive.domain.files import (
+    ArchiveFile,
     FileState,
     StatusChange,
     apply_change,
@@ -25,7 +24,7 @@ from archive.repository import boards as boards_repo
 from archive.repository import files as files_repo
 from archive.repository import services as services_repo
 from civic.uow import UnitOfWork
-from contracts import dispatch
+from contracts import dispatch as dispatch_events
 from contracts.archive import FileOpened, FileStatusRecorded
 from contracts.envelope import Event, PersonEvent
 from contracts.review import RecipientApproved, RecipientStatusChanged
@@ -33,70 +32,77 @@ from contracts.settlement import CatalogueVersionPublished
 
 #: Order events and the state each leaves the order in (None: the state does not change).
 ORDER_STATES: dict[type[Event], str | None] = {
-    dispatch.ServiceOrderAccepted: "accepted",
-    dispatch.ServiceOrderDeclined: "declined",
-    dispatch.ServiceOrderPaused: "paused",
-    dispatch.ServiceOrderResumed: "resumed",
-    dispatch.ServiceOrderCancelled: "cancelled",
-    dispatch.ServiceOrderEscalated: None,
+    dispatch_events.ServiceOrderAccepted: "accepted",
+    dispatch_events.ServiceOrderDeclined: "declined",
+    dispatch_events.ServiceOrderPaused: "paused",
+    dispatch_events.ServiceOrderResumed: "resumed",
+    dispatch_events.ServiceOrderCancelled: "cancelled",
+    dispatch_events.ServiceOrderEscalated: None,
 }
 
 
 async def note_event(event: Event, *, uow: UnitOfWork) -> None:
     """Appends a person's event to their history (its producer mirrors it for big data)."""
-    if isinstance(event, PersonEvent):
-        # One person's events come on several topics at once (an approval and a status
-        # change): applying them one at a time keeps the file the fold of all of them.
-        await files_repo.lock_person(uow.session, event.person_id)
-    if type(event) in history.HISTORY_EVENTS:
-        summary = history.summary(event)
-        await files_repo.add_history(uow.session, event, topic=type(event).TOPIC, summary=summary)
+    async with uow:
+        if isinstance(event, PersonEvent):
+            # One person's events come on several topics at once (an approval and a status
+            # change): applying them one at a time keeps the file the fold of all of them.
+            await files_repo.lock_person(uow.session, event.person_id)
+        if type(event) in history.HISTORY_EVENTS:
+            summary = history.summary(event)
+            topic = type(event).TOPIC
+            await files_repo.add_history(uow.session, event, topic=topic, summary=summary)
+        await uow.commit()
 
 
-def _file_values(e: RecipientApproved, state: FileState) -> dict[str, object]:
+def _file_values(event: RecipientApproved, state: FileState) -> dict[str, object]:
     return {
-        "recipient_id": e.recipient_id,
-        "application_id": e.application_id,
-        "household_id": e.household_id,
-        "display_name": e.display_name,
-        "special_conditions": [c.value for c in e.special_conditions],
-        "self_care_level": e.self_care_level.value if e.self_care_level else None,
-        "need_categories": [c.value for c in e.need_categories],
-        "approved_items": [i.model_dump(mode="json") for i in e.approved_items],
-        "approved_on": e.effective_date,
-        "opened_at": e.occurred_at,
+        "recipient_id": event.recipient_id,
+        "application_id": event.application_id,
+        "household_id": event.household_id,
+        "display_name": event.display_name,
+        "special_conditions": [c.value for c in event.special_conditions],
+        "self_care_level": event.self_care_level.value if event.self_care_level else None,
+        "need_categories": [c.value for c in event.need_categories],
+        "approved_items": [i.model_dump(mode="json") for i in event.approved_items],
+        "approved_on": event.effective_date,
+        "opened_at": event.occurred_at,
         **files_repo.state_values(state),
     }
 
 
-async def _state_for(e: RecipientApproved, *, uow: UnitOfWork) -> FileState:
+async def _state_for(event: RecipientApproved, *, uow: UnitOfWork) -> FileState:
     # Status changes that overtook the approval (another topic) are folded in now.
-    known = await files_repo.status_changes_of(uow.session, e.person_id, e.recipient_id)
-    return fold(initial_state(e), [StatusChange.of(c) for c in known])
+    known = await files_repo.status_changes_of(uow.session, event.person_id, event.recipient_id)
+    return fold(initial_state(event), [StatusChange.of(c) for c in known])
 
 
 async def _readmit(
-    row: RowMapping, e: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext
+    file: ArchiveFile, event: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     # One person, one file: a person approved again keeps the file and its service number.
-    if row["recipient_id"] == e.recipient_id:
+    if file.recipient_id == event.recipient_id:
         return
-    before, after = files_repo.state_of(row), await _state_for(e, uow=uow)
-    await files_repo.update_file(uow.session, row["file_id"], _file_values(e, after))
-    await refresh_boards(villages_touched(before, after), uow=uow, ctx=ctx, cause=e.event_id)
+    before, after = file.state, await _state_for(event, uow=uow)
+    await files_repo.update_file(uow.session, file.file_id, _file_values(event, after))
+    await refresh_boards(villages_touched(before, after), uow=uow, ctx=ctx, cause=event.event_id)
 
 
-async def _issue(e: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext) -> ServiceNumber:
-    year = issue_year(e.occurred_at)
-    person = str(e.person_id)
-    seq = await ctx.numbers.issue(uow.session, county_code=e.county_code, year=year, person=person)
-    return ServiceNumber(e.county_code, year, seq)
+async def _issue(
+    event: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext
+) -> ServiceNumber:
+    year = issue_year(event.occurred_at)
+    person = str(event.person_id)
+    seq = await ctx.numbers.issue(
+        uow.session, county_code=event.county_code, year=year, person=person
+    )
+    return ServiceNumber(event.county_code, year, seq)
 
 
-def _identity(e: RecipientApproved, number: ServiceNumber) -> dict[str, object]:
+def _identity(event: RecipientApproved, number: ServiceNumber) -> dict[str, object]:
     return {
-        "file_id": file_id_for(e.person_id),
-        "person_id": e.person_id,
+        "file_id": file_id_for(event.person_id),
+        "person_id": event.person_id,
         "service_number": str(number),
         "issue_county_code": number.county_code,
         "issue_year": number.year,
@@ -104,125 +110,159 @@ def _identity(e: RecipientApproved, number: ServiceNumber) -> dict[str, object]:
     }
 
 
-def _opened(e: RecipientApproved, number: ServiceNumber) -> FileOpened:
+def _opened(event: RecipientApproved, number: ServiceNumber) -> FileOpened:
     return FileOpened(
-        person_id=e.person_id,
-        file_id=file_id_for(e.person_id),
-        recipient_id=e.recipient_id,
+        person_id=event.person_id,
+        file_id=file_id_for(event.person_id),
+        recipient_id=event.recipient_id,
         service_number=str(number),
-        county_code=e.county_code,
-        township_code=e.township_code,
-        village_code=e.village_code,
-        correlation_id=str(e.event_id),
+        county_code=event.county_code,
+        township_code=event.township_code,
+        village_code=event.village_code,
+        correlation_id=str(event.event_id),
     )
 
 
-async def open_file(e: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext) -> None:
+async def open_file(event: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext) -> None:
     """Opens the person's file with the next service number of their county (一人一档)."""
-    await note_event(e, uow=uow)
-    existing = await files_repo.file_of_person(uow.session, e.person_id)
+    async with uow:
+        await note_event(event, uow=uow)
+        await _open_or_readmit(event, uow=uow, ctx=ctx)
+        await uow.commit()
+
+
+async def _open_or_readmit(
+    event: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext
+) -> None:
+    existing = await files_repo.file_of_person(uow.session, event.person_id)
     if existing is not None:
-        return await _readmit(existing, e, uow=uow, ctx=ctx)
-    state = await _state_for(e, uow=uow)
-    number = await _issue(e, uow=uow, ctx=ctx)
-    await files_repo.insert_file(uow.session, _identity(e, number) | _file_values(e, state))
-    announce(uow, _opened(e, number))
-    await refresh_boards(villages_touched(None, state), uow=uow, ctx=ctx, cause=e.event_id)
+        return await _readmit(existing, event, uow=uow, ctx=ctx)
+    state = await _state_for(event, uow=uow)
+    number = await _issue(event, uow=uow, ctx=ctx)
+    await files_repo.insert_file(uow.session, _identity(event, number) | _file_values(event, state))
+    announce(uow, _opened(event, number))
+    await refresh_boards(villages_touched(None, state), uow=uow, ctx=ctx, cause=event.event_id)
 
 
-def _recorded(e: RecipientStatusChanged, file_id: uuid.UUID) -> FileStatusRecorded:
+def _recorded(event: RecipientStatusChanged, file_id: uuid.UUID) -> FileStatusRecorded:
     return FileStatusRecorded(
-        person_id=e.person_id,
+        person_id=event.person_id,
         file_id=file_id,
-        recipient_id=e.recipient_id,
-        status=e.status,
-        status_version=e.version,
-        effective_date=e.effective_date,
-        source_event_id=e.event_id,
-        correlation_id=str(e.event_id),
+        recipient_id=event.recipient_id,
+        status=event.status,
+        status_version=event.version,
+        effective_date=event.effective_date,
+        source_event_id=event.event_id,
+        correlation_id=str(event.event_id),
     )
 
 
 async def record_status_change(
-    e: RecipientStatusChanged, *, uow: UnitOfWork, ctx: ArchiveContext
+    event: RecipientStatusChanged, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Enters a status change in the file and refreshes the boards it changes."""
-    await note_event(e, uow=uow)
-    row = await files_repo.file_of_person(uow.session, e.person_id)
-    if row is None or row["recipient_id"] != e.recipient_id:
+    async with uow:
+        await note_event(event, uow=uow)
+        await _enter_status_change(event, uow=uow, ctx=ctx)
+        await uow.commit()
+
+
+async def _enter_status_change(
+    event: RecipientStatusChanged, *, uow: UnitOfWork, ctx: ArchiveContext
+) -> None:
+    file = await files_repo.file_of_person(uow.session, event.person_id)
+    if file is None or file.recipient_id != event.recipient_id:
         return  # kept in the history; folded in when the approval arrives
-    before = files_repo.state_of(row)
-    after = apply_change(before, StatusChange.of(e))
+    before = file.state
+    after = apply_change(before, StatusChange.of(event))
     if after == before:
         return  # stale or repeated
-    await files_repo.update_file(uow.session, row["file_id"], files_repo.state_values(after))
-    announce(uow, _recorded(e, row["file_id"]))
-    await refresh_boards(villages_touched(before, after), uow=uow, ctx=ctx, cause=e.event_id)
+    await files_repo.update_file(uow.session, file.file_id, files_repo.state_values(after))
+    announce(uow, _recorded(event, file.file_id))
+    await refresh_boards(villages_touched(before, after), uow=uow, ctx=ctx, cause=event.event_id)
 
 
 async def _refresh_village_of(
     person_id: uuid.UUID, cause: uuid.UUID, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
-    row = await files_repo.file_of_person(uow.session, person_id)
-    if row is not None:
-        await refresh_boards([row["village_code"]], uow=uow, ctx=ctx, cause=cause)
+    file = await files_repo.file_of_person(uow.session, person_id)
+    if file is not None:
+        await refresh_boards([file.village_code], uow=uow, ctx=ctx, cause=cause)
 
 
 async def record_order(
-    e: dispatch.ServiceOrderCreated, *, uow: UnitOfWork, ctx: ArchiveContext
+    event: dispatch_events.ServiceOrderCreated, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Adds a service order to the file; the board names the provider."""
-    await note_event(e, uow=uow)
-    await services_repo.save_order_created(uow.session, e)
-    await _refresh_village_of(e.person_id, e.event_id, uow=uow, ctx=ctx)
+    async with uow:
+        await note_event(event, uow=uow)
+        await services_repo.save_order_created(uow.session, event)
+        await _refresh_village_of(event.person_id, event.event_id, uow=uow, ctx=ctx)
+        await uow.commit()
 
 
 async def record_order_change(
-    e: dispatch.orders.OrderEvent, *, uow: UnitOfWork, ctx: ArchiveContext
+    event: dispatch_events.orders.OrderEvent, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Moves an order to its new state (newer versions only) and refreshes the board."""
-    await note_event(e, uow=uow)
-    state = ORDER_STATES.get(type(e))
+    async with uow:
+        await note_event(event, uow=uow)
+        await _move_order(event, uow=uow, ctx=ctx)
+        await uow.commit()
+
+
+async def _move_order(
+    event: dispatch_events.orders.OrderEvent, *, uow: UnitOfWork, ctx: ArchiveContext
+) -> None:
+    state = ORDER_STATES.get(type(event))
     if state is None:
         return
-    since: date | None = getattr(e, "effective_date", None)
+    since: date | None = getattr(event, "effective_date", None)
     await services_repo.save_order_state(
         uow.session,
-        order_id=e.order_id,
-        person_id=e.person_id,
+        order_id=event.order_id,
+        person_id=event.person_id,
         state=state,
         since=since,
-        version=e.version,
+        version=event.version,
     )
-    await _refresh_village_of(e.person_id, e.event_id, uow=uow, ctx=ctx)
+    await _refresh_village_of(event.person_id, event.event_id, uow=uow, ctx=ctx)
 
 
 async def record_service(
-    e: dispatch.ServiceDelivered | dispatch.ServiceRecordRefused, *, uow: UnitOfWork
+    event: dispatch_events.ServiceDelivered | dispatch_events.ServiceRecordRefused,
+    *,
+    uow: UnitOfWork,
 ) -> None:
     """Adds a validated or refused service record to the file."""
-    await note_event(e, uow=uow)
-    await services_repo.save_record(uow.session, e)
+    async with uow:
+        await note_event(event, uow=uow)
+        await services_repo.save_record(uow.session, event)
+        await uow.commit()
 
 
 async def record_provider(
-    e: dispatch.ProviderRegistered | dispatch.ProviderUpdated,
+    event: dispatch_events.ProviderRegistered | dispatch_events.ProviderUpdated,
     *,
     uow: UnitOfWork,
     ctx: ArchiveContext,
 ) -> None:
     """Keeps a provider's name for boards and ledgers; boards naming it are refreshed."""
-    await note_event(e, uow=uow)
-    await services_repo.save_provider(uow.session, e)
-    villages = await boards_repo.villages_served_by(uow.session, e.provider_id)
-    await refresh_boards(villages, uow=uow, ctx=ctx, cause=e.event_id)
+    async with uow:
+        await note_event(event, uow=uow)
+        await services_repo.save_provider(uow.session, event)
+        villages = await boards_repo.villages_served_by(uow.session, event.provider_id)
+        await refresh_boards(villages, uow=uow, ctx=ctx, cause=event.event_id)
+        await uow.commit()
 
 
 async def record_catalogue(
-    e: CatalogueVersionPublished, *, uow: UnitOfWork, ctx: ArchiveContext
+    event: CatalogueVersionPublished, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Keeps the county's item names for boards and ledgers; the county's boards follow."""
-    await note_event(e, uow=uow)
-    await services_repo.save_catalogue(uow.session, e)
-    villages = await boards_repo.villages_in_county(uow.session, e.county_code)
-    await refresh_boards(villages, uow=uow, ctx=ctx, cause=e.event_id)
+    async with uow:
+        await note_event(event, uow=uow)
+        await services_repo.save_catalogue(uow.session, event)
+        villages = await boards_repo.villages_in_county(uow.session, event.county_code)
+        await refresh_boards(villages, uow=uow, ctx=ctx, cause=event.event_id)
+        await uow.commit()

@@ -11,7 +11,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from archive.domain.files import ArchiveFile
 from archive.orm import archive_file, board_head, board_version, file_order
+from archive.repository.files import to_file
 
 _VERSION_STAMP = (
     board_version.c.version,
@@ -82,13 +84,14 @@ async def shown_before(session: AsyncSession, village_code: str, cutoff: datetim
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def files_for_board(session: AsyncSession, village_code: str) -> Sequence[RowMapping]:
+async def files_for_board(session: AsyncSession, village_code: str) -> list[ArchiveFile]:
     """Files of people living in the village, or who moved out of it."""
     f = archive_file.c
     stmt = select(archive_file).where(
         or_(f.village_code == village_code, f.previous_village_code == village_code)
     )
-    return (await session.execute(stmt.order_by(f.service_number))).mappings().all()
+    rows = (await session.execute(stmt.order_by(f.service_number))).mappings().all()
+    return [to_file(row) for row in rows]
 
 
 async def boards_out_of_date(session: AsyncSession, period: str, today: date) -> list[str]:

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from archive.domain.files import ArchiveFile
 from archive.orm import access_log, archive_file, file_document
+from archive.repository.files import to_file
 
 _META = tuple(c for c in file_document.c if c.name != "content")
 
@@ -50,18 +52,19 @@ async def accesses(session: AsyncSession, file_id: uuid.UUID) -> Sequence[RowMap
 
 async def list_files(
     session: AsyncSession, *, division_code: str, offset: int, limit: int
-) -> tuple[int, Sequence[RowMapping]]:
+) -> tuple[int, list[ArchiveFile]]:
     """Files of people living under a division, in service-number order, and their count."""
     f = archive_file.c
     where = f.village_code.startswith(division_code)
     total = (await session.execute(select(func.count()).where(where))).scalar_one()
     stmt = select(archive_file).where(where).order_by(f.service_number)
     rows = (await session.execute(stmt.offset(offset).limit(limit))).mappings().all()
-    return int(total), rows
+    return int(total), [to_file(row) for row in rows]
 
 
-async def files_in_village(session: AsyncSession, village_code: str) -> Sequence[RowMapping]:
+async def files_in_village(session: AsyncSession, village_code: str) -> list[ArchiveFile]:
     """Files of people living in a village, in service-number order."""
     f = archive_file.c
     stmt = select(archive_file).where(f.village_code == village_code)
-    return (await session.execute(stmt.order_by(f.service_number))).mappings().all()
+    rows = (await session.execute(stmt.order_by(f.service_number))).mappings().all()
+    return [to_file(row) for row in rows]

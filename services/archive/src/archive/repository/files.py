@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from archive.domain.files import FileState, Residence
+from archive.domain.files import ArchiveFile, FileState
 from archive.orm import archive_file, file_history, service_number_counter
 from contracts.envelope import Event
 from contracts.review import RecipientStatusChanged
@@ -55,31 +55,23 @@ async def lock_person(session: AsyncSession, person_id: uuid.UUID) -> None:
     await session.execute(select(lock))
 
 
-async def file_of_person(session: AsyncSession, person_id: uuid.UUID) -> RowMapping | None:
+def to_file(row: RowMapping) -> ArchiveFile:
+    """The domain file a row of ``archive_file`` holds (``updated_at`` is bookkeeping only)."""
+    return ArchiveFile(**{name: value for name, value in row.items() if name != "updated_at"})
+
+
+async def file_of_person(session: AsyncSession, person_id: uuid.UUID) -> ArchiveFile | None:
     """The file of a person, locked for update, or None."""
     stmt = select(archive_file).where(archive_file.c.person_id == person_id).with_for_update()
-    return (await session.execute(stmt)).mappings().first()
+    row = (await session.execute(stmt)).mappings().first()
+    return to_file(row) if row else None
 
 
-async def file_by_id(session: AsyncSession, file_id: uuid.UUID) -> RowMapping | None:
+async def file_by_id(session: AsyncSession, file_id: uuid.UUID) -> ArchiveFile | None:
     """A file by its id, or None."""
     stmt = select(archive_file).where(archive_file.c.file_id == file_id)
-    return (await session.execute(stmt)).mappings().first()
-
-
-def state_of(row: RowMapping) -> FileState:
-    """The folded state a file row holds."""
-    return FileState(
-        status=row["status"],
-        status_version=row["status_version"],
-        status_effective_date=row["status_effective_date"],
-        served_since=row["served_since"],
-        category=row["category"],
-        residence=Residence(row["county_code"], row["township_code"], row["village_code"]),
-        previous_village_code=row["previous_village_code"],
-        moved_on=row["moved_on"],
-        previous_status=row["previous_status"],
-    )
+    row = (await session.execute(stmt)).mappings().first()
+    return to_file(row) if row else None
 
 
 def state_values(state: FileState) -> dict[str, Any]:

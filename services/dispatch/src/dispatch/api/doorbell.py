@@ -10,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, status
-from sqlalchemy import RowMapping
 
 from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, Unauthorized, Unavailable
 from civic.security import PrincipalDep
 from dispatch.api.deps import AnyStaff, DispatchDep, TownshipOfficer, VillageStaff
+from dispatch.domain.doorbell import Contact
 from dispatch.handlers import doorbell as use
-from dispatch.repository import doorbell as repo
+from dispatch.handlers.doorbell import AlertHistory, DoorbellRegistration, Press
 from dispatch.schemas.doorbell import (
     Ack,
     AlertRead,
@@ -50,23 +51,29 @@ async def gateway_signed(
         raise Unauthorized("门铃网关签名无效", code="bad_gateway_signature")
 
 
-async def alert_read(uow: UowDep, alert: RowMapping) -> AlertRead:
+def alert_read(history: AlertHistory) -> AlertRead:
     """An alert with its notices and acknowledgements."""
-    notices = await repo.notices(uow.session, alert["alert_id"])
-    acks = await repo.acks(uow.session, alert["alert_id"])
+    alert = asdict(history.alert)
     return AlertRead(
-        **{k: alert[k] for k in AlertRead.model_fields if k in alert},
-        notices=[Notice(**{k: n[k] for k in Notice.model_fields}) for n in notices],
-        acks=[Ack(**{k: a[k] for k in Ack.model_fields}) for a in acks],
+        **{name: alert[name] for name in AlertRead.model_fields if name in alert},
+        notices=[Notice(**asdict(notice)) for notice in history.notices],
+        acks=[Ack(**asdict(answer)) for answer in history.acks],
     )
 
 
 @router.post("/doorbells", status_code=status.HTTP_201_CREATED, summary="登记爱心门铃")
 async def register(body: DoorbellBody, who: VillageStaff, uow: UowDep) -> DoorbellRead:
     """Registers a doorbell in a recipient's home with the neighbours it alerts."""
-    async with uow:
-        row = await use.register_doorbell(body, staff=who, uow=uow)
-    return DoorbellRead(**{k: row[k] for k in DoorbellRead.model_fields})
+    bell = DoorbellRegistration(
+        body.device_id,
+        body.recipient_id,
+        tuple(body.helper_ids),
+        body.coordinator_user_id,
+        body.coordinator_channel,
+    )
+    row = await use.register_doorbell(bell, staff=who, uow=uow)
+    registered = asdict(row)
+    return DoorbellRead(**{k: registered[k] for k in DoorbellRead.model_fields})
 
 
 @router.post(
@@ -77,25 +84,22 @@ async def register(body: DoorbellBody, who: VillageStaff, uow: UowDep) -> Doorbe
 )
 async def press(body: PressBody, uow: UowDep, parts: DispatchDep) -> AlertRead:
     """A press: the alert goes out at once; the same press sent twice raises one alert."""
-    async with uow:
-        alert = await use.take_press(body, uow=uow, timing=parts.timing, now=clock.now())
-        return await alert_read(uow, alert)
+    pressed = Press(body.press_id, body.device_id, body.pressed_at)
+    history = await use.take_press(pressed, uow=uow, timing=parts.timing, now=clock.now())
+    return alert_read(history)
 
 
 @router.post("/doorbell/alerts/{alert_id}/acknowledge", summary="响应求助")
 async def acknowledge(alert_id: uuid.UUID, who: PrincipalDep, uow: UowDep) -> AlertRead:
     """A helper (or village staff) answers the alert; escalation stops."""
-    async with uow:
-        alert = await use.acknowledge_alert(alert_id=alert_id, who=who, uow=uow, now=clock.now())
-        return await alert_read(uow, alert)
+    history = await use.acknowledge_alert(alert_id=alert_id, who=who, uow=uow, now=clock.now())
+    return alert_read(history)
 
 
 @router.get("/doorbell/alerts/{alert_id}", summary="求助详情")
 async def read_alert(alert_id: uuid.UUID, who: AnyStaff, uow: UowDep) -> AlertRead:
     """An alert with every notice, answer and escalation."""
-    async with uow:
-        alert = await use.alert_history(alert_id=alert_id, who=who, uow=uow)
-        return await alert_read(uow, alert)
+    return alert_read(await use.alert_history(alert_id=alert_id, who=who, uow=uow))
 
 
 @router.put("/townships/{township_code}/duty-list", summary="设置乡镇值班名单")
@@ -103,6 +107,6 @@ async def set_duty(
     township_code: str, body: DutyList, who: TownshipOfficer, uow: UowDep
 ) -> list[DutyMember]:
     """Replaces who is alerted when nobody answers a doorbell in time."""
-    async with uow:
-        rows = await use.set_duty_list(body, township_code=township_code, officer=who, uow=uow)
-    return [DutyMember(user_id=r["user_id"], channel=r["channel"]) for r in rows]
+    members = [Contact(member.user_id, member.channel) for member in body.members]
+    duty = await use.set_duty_list(members, township_code=township_code, officer=who, uow=uow)
+    return [DutyMember(user_id=contact.user_id, channel=contact.channel) for contact in duty]

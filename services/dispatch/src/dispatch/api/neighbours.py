@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import RowMapping
 
 from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
-from civic.security import ensure_jurisdiction
 from dispatch.api.deps import AnyStaff, VillageStaff
-from dispatch.handlers.neighbours import record_neighbour_service, register_helper
-from dispatch.repository import neighbours
+from dispatch.handlers import neighbours as use
+from dispatch.handlers.neighbours import Helper, NeighbourService
+from dispatch.repository import Row
 from dispatch.schemas.neighbours import (
     HelperBody,
     HelperRead,
@@ -25,7 +24,7 @@ router = APIRouter(
 )
 
 
-def helper_read(row: RowMapping) -> HelperRead:
+def helper_read(row: Row) -> HelperRead:
     """The API view of a helper."""
     return HelperRead(**{k: row[k] for k in HelperRead.model_fields})
 
@@ -35,17 +34,15 @@ async def add_helper(
     village_code: str, body: HelperBody, who: VillageStaff, uow: UowDep
 ) -> HelperRead:
     """Registers a trained neighbour of the village."""
-    async with uow:
-        row = await register_helper(body, village_code=village_code, staff=who, uow=uow)
+    helper = Helper(**body.model_dump())
+    row = await use.register_helper(helper, village_code=village_code, staff=who, uow=uow)
     return helper_read(row)
 
 
 @router.get("/neighbour-helpers", summary="邻里志愿者名单")
 async def list_helpers(village_code: str, who: AnyStaff, uow: UowDep) -> list[HelperRead]:
     """The village's trained neighbours."""
-    ensure_jurisdiction(who, village_code)
-    async with uow:
-        rows = await neighbours.helpers(uow.session, village_code)
+    rows = await use.village_helpers(village_code=village_code, staff=who, uow=uow)
     return [helper_read(r) for r in rows]
 
 
@@ -54,8 +51,8 @@ async def add_service(
     village_code: str, body: NeighbourServiceBody, who: VillageStaff, uow: UowDep
 ) -> NeighbourServiceBody:
     """Records services a neighbour gave (count and content); a retry is safe."""
-    async with uow:
-        row = await record_neighbour_service(body, village_code=village_code, staff=who, uow=uow)
+    service = NeighbourService(**body.model_dump())
+    row = await use.record_neighbour_service(service, village_code=village_code, staff=who, uow=uow)
     return NeighbourServiceBody(**{k: row[k] for k in NeighbourServiceBody.model_fields})
 
 
@@ -67,8 +64,6 @@ async def year_summary(
     year: int = Query(default_factory=lambda: clock.today().year, ge=2023, le=2100),
 ) -> YearSummary:
     """Per helper, the services recorded in a year: the basis of the yearly subsidy."""
-    ensure_jurisdiction(who, village_code)
-    async with uow:
-        rows = await neighbours.year_totals(uow.session, village_code, year)
+    rows = await use.year_totals(village_code=village_code, year=year, staff=who, uow=uow)
     helpers = [HelperYear(**{k: r[k] for k in HelperYear.model_fields}) for r in rows]
     return YearSummary(village_code=village_code, year=year, helpers=helpers)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import RowMapping
 
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
+from contracts.values import Frequency
 from dispatch.api.deps import DispatchDep, Officer, PageNo, PageSize, TownshipOfficer, VillageStaff
-from dispatch.domain.orders import OrderStatus
+from dispatch.api.provider_portal import change_read
+from dispatch.domain.orders import Order, OrderStatus
 from dispatch.handlers import views
-from dispatch.handlers.contacts import record_contact
+from dispatch.handlers.contacts import RecipientContact, record_contact
 from dispatch.handlers.reassign import reassign_order
 from dispatch.provider_topic import frequency_of
 from dispatch.schemas.common import Page
@@ -23,10 +25,11 @@ from dispatch.schemas.services import PlanRead, RecordOutcome
 router = APIRouter(tags=["服务订单 orders"], responses=PROBLEM_RESPONSES)
 
 
-def order_read(row: RowMapping) -> OrderRead:
+def order_read(order: Order) -> OrderRead:
     """The officers' view of an order row."""
-    fields: dict[str, Any] = {k: row[k] for k in OrderRead.model_fields if k in row}
-    return OrderRead(**fields, frequency=frequency_of(row))
+    stored = asdict(order)
+    fields: dict[str, Any] = {k: stored[k] for k in OrderRead.model_fields if k in stored}
+    return OrderRead(**fields, frequency=frequency_of(order))
 
 
 @router.get("/townships/{township_code}/orders", summary="乡镇(街道)服务订单")
@@ -39,16 +42,15 @@ async def township_orders(
     size: PageSize = 20,
 ) -> Page[OrderRead]:
     """A township's orders, newest first."""
-    async with uow:
-        rows, total = await views.township_orders(
-            township_code=township_code,
-            status=status_,
-            queue_only=False,
-            officer=who,
-            uow=uow,
-            page=page,
-            size=size,
-        )
+    rows, total = await views.township_orders(
+        township_code=township_code,
+        status=status_,
+        queue_only=False,
+        officer=who,
+        uow=uow,
+        page=page,
+        size=size,
+    )
     return Page(items=[order_read(r) for r in rows], total=total, page=page, size=size)
 
 
@@ -57,24 +59,22 @@ async def township_queue(
     township_code: str, who: Officer, uow: UowDep, page: PageNo = 1, size: PageSize = 20
 ) -> Page[OrderRead]:
     """Orders waiting for an officer: nobody eligible, or no answer in time."""
-    async with uow:
-        rows, total = await views.township_orders(
-            township_code=township_code,
-            status=None,
-            queue_only=True,
-            officer=who,
-            uow=uow,
-            page=page,
-            size=size,
-        )
+    rows, total = await views.township_orders(
+        township_code=township_code,
+        status=None,
+        queue_only=True,
+        officer=who,
+        uow=uow,
+        page=page,
+        size=size,
+    )
     return Page(items=[order_read(r) for r in rows], total=total, page=page, size=size)
 
 
 @router.get("/orders/{order_id}", summary="服务订单详情")
 async def read_order(order_id: uuid.UUID, who: Officer, uow: UowDep) -> OrderRead:
     """One order inside the caller's jurisdiction."""
-    async with uow:
-        return order_read(await views.officer_order(order_id=order_id, officer=who, uow=uow))
+    return order_read(await views.officer_order(order_id=order_id, officer=who, uow=uow))
 
 
 @router.post("/orders/{order_id}/reassign", summary="改派服务订单")
@@ -82,29 +82,34 @@ async def reassign(
     order_id: uuid.UUID, body: ReassignBody, who: TownshipOfficer, uow: UowDep, parts: DispatchDep
 ) -> OrderRead:
     """Hands a queued or open order to the provider the officer chose; returns the new order."""
-    async with uow:
-        row = await reassign_order(
-            body, order_id=order_id, officer=who, uow=uow, timing=parts.timing
-        )
+    row = await reassign_order(
+        order_id=order_id,
+        provider_code=body.provider_code,
+        reason_zh=body.reason_zh,
+        officer=who,
+        uow=uow,
+        timing=parts.timing,
+    )
     return order_read(row)
 
 
 @router.get("/orders/{order_id}/plans", summary="服务方案")
 async def plans(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[PlanRead]:
     """The provider's plans covering the order."""
-    async with uow:
-        rows = await views.order_plans(order_id=order_id, officer=who, uow=uow)
+    rows = await views.order_plans(order_id=order_id, officer=who, uow=uow)
     return [
-        PlanRead(**{k: r[k] for k in PlanRead.model_fields if k in r}, frequency=frequency_of(r))
-        for r in rows
+        PlanRead(
+            **{k: plan[k] for k in PlanRead.model_fields if k in plan},
+            frequency=Frequency(times=plan["frequency_times"], per=plan["frequency_per"]),
+        )
+        for plan in rows
     ]
 
 
 @router.get("/orders/{order_id}/records", summary="服务记录")
 async def records(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[RecordOutcome]:
     """Every service record reported under the order, with its outcome."""
-    async with uow:
-        rows = await views.order_records(order_id=order_id, officer=who, uow=uow)
+    rows = await views.order_records(order_id=order_id, officer=who, uow=uow)
     return [
         RecordOutcome(
             record_id=r["record_id"],
@@ -119,16 +124,14 @@ async def records(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[Record
 @router.get("/orders/{order_id}/changes", summary="订单变更及服务供给主体确认情况")
 async def changes(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[ChangeRead]:
     """Every pause, resumption or end of the order, and whether its provider acknowledged."""
-    async with uow:
-        rows = await views.order_changes(order_id=order_id, officer=who, uow=uow)
-    return [ChangeRead(**{k: r[k] for k in ChangeRead.model_fields}) for r in rows]
+    rows = await views.order_changes(order_id=order_id, officer=who, uow=uow)
+    return [change_read(change) for change in rows]
 
 
 @router.get("/orders/{order_id}/contact-reads", summary="联系方式查阅记录")
 async def contact_reads(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[dict[str, Any]]:
     """Who read the recipient's contact details through this order, and when."""
-    async with uow:
-        rows = await views.contact_reads(order_id=order_id, officer=who, uow=uow)
+    rows = await views.contact_reads(order_id=order_id, officer=who, uow=uow)
     return [
         {"user_id": r["user_id"], "provider_code": r["provider_code"], "at": r["accessed_at"]}
         for r in rows
@@ -144,5 +147,5 @@ async def set_contact(
     recipient_id: uuid.UUID, body: ContactBody, who: VillageStaff, uow: UowDep
 ) -> None:
     """Records how the serving provider reaches the recipient (never sent over Kafka)."""
-    async with uow:
-        await record_contact(body, recipient_id=recipient_id, staff=who, uow=uow)
+    contact = RecipientContact(**body.model_dump())
+    await record_contact(contact, recipient_id=recipient_id, staff=who, uow=uow)

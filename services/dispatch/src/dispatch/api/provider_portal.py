@@ -7,15 +7,15 @@ exactly like an order that does not exist.
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import RowMapping
 
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from dispatch.api.deps import DispatchDep, PageNo, PageSize, ProviderUser, provider_code_of
-from dispatch.domain.orders import Acceptance, OrderStatus
+from dispatch.domain.orders import Acceptance, Order, OrderChange, OrderStatus
 from dispatch.domain.records import Report
 from dispatch.handlers import views
 from dispatch.handlers.changes import Acknowledgement, acknowledge_change
@@ -46,10 +46,11 @@ router = APIRouter(
 )
 
 
-def provider_order_read(row: RowMapping) -> ProviderOrderRead:
+def provider_order_read(order: Order) -> ProviderOrderRead:
     """The provider's view of its order."""
-    fields: dict[str, Any] = {k: row[k] for k in ProviderOrderRead.model_fields if k in row}
-    return ProviderOrderRead(**fields, frequency=frequency_of(row))
+    stored = asdict(order)
+    fields: dict[str, Any] = {k: stored[k] for k in ProviderOrderRead.model_fields if k in stored}
+    return ProviderOrderRead(**fields, frequency=frequency_of(order))
 
 
 @router.get("/orders", summary="本机构的服务订单")
@@ -61,20 +62,18 @@ async def my_orders(
     size: PageSize = 20,
 ) -> Page[ProviderOrderRead]:
     """The caller's own orders, newest first."""
-    async with uow:
-        rows, total = await views.provider_orders(
-            provider_code=provider_code_of(who), status=status_, uow=uow, page=page, size=size
-        )
+    rows, total = await views.provider_orders(
+        provider_code=provider_code_of(who), status=status_, uow=uow, page=page, size=size
+    )
     return Page(items=[provider_order_read(r) for r in rows], total=total, page=page, size=size)
 
 
 @router.get("/orders/{order_id}", summary="服务订单详情")
 async def my_order(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> ProviderOrderRead:
     """One of the caller's own orders."""
-    async with uow:
-        row = await views.provider_order(
-            order_id=order_id, provider_code=provider_code_of(who), uow=uow
-        )
+    row = await views.provider_order(
+        order_id=order_id, provider_code=provider_code_of(who), uow=uow
+    )
     return provider_order_read(row)
 
 
@@ -84,10 +83,9 @@ async def accept(
 ) -> ProviderOrderRead:
     """Accepts an order (institutional care: admission date; party building: paired member)."""
     answer = Answer(order_id, body.order_version, provider_code_of(who))
-    async with uow:
-        row = await accept_order(
-            answer, Acceptance(body.admission_date, body.paired_member_ref), uow=uow
-        )
+    row = await accept_order(
+        answer, Acceptance(body.admission_date, body.paired_member_ref), uow=uow
+    )
     return provider_order_read(row)
 
 
@@ -97,10 +95,9 @@ async def decline(
 ) -> ProviderOrderRead:
     """Declines an order with a reason; the township's referral moves to the next provider."""
     answer = Answer(order_id, body.order_version, provider_code_of(who))
-    async with uow:
-        row = await decline_order(
-            answer, body.reason_code, body.reason_zh, uow=uow, timing=parts.timing
-        )
+    row = await decline_order(
+        answer, body.reason_code, body.reason_zh, uow=uow, timing=parts.timing
+    )
     return provider_order_read(row)
 
 
@@ -117,25 +114,24 @@ async def acknowledge(
         "http",
         who.user_id,
     )
-    async with uow:
-        row = await acknowledge_change(ack, uow=uow)
+    row = await acknowledge_change(ack, uow=uow)
     return change_read(row)
 
 
-def change_read(row: RowMapping) -> ChangeRead:
+def change_read(change: OrderChange) -> ChangeRead:
     """The API view of an order change."""
-    return ChangeRead(**{k: row[k] for k in ChangeRead.model_fields})
+    told = asdict(change)
+    return ChangeRead(**{k: told[k] for k in ChangeRead.model_fields})
 
 
 @router.get("/orders/{order_id}/contact", summary="查看服务对象联系方式")
 async def contact(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> ContactRead:
     """The recipient's address and phone for an open order; every read is logged."""
     provider_code_of(who)
-    async with uow:
-        order, found = await read_contact(order_id=order_id, provider=who, uow=uow)
+    order, found = await read_contact(order_id=order_id, provider=who, uow=uow)
     return ContactRead(
-        order_id=order["order_id"],
-        recipient_id=order["recipient_id"],
+        order_id=order.order_id,
+        recipient_id=order.recipient_id,
         address=found["address"],
         phone=found["phone"],
         emergency_contact=found["emergency_contact"],
@@ -157,8 +153,7 @@ async def plan(body: PlanBody, who: ProviderUser, uow: UowDep) -> dict[str, bool
         body.summary_zh,
         who.user_id,
     )
-    async with uow:
-        return {"stored": await submit_plan(command, uow=uow)}
+    return {"stored": await submit_plan(command, uow=uow)}
 
 
 @router.post("/records", summary="报送服务记录")
@@ -167,10 +162,9 @@ async def record(
 ) -> RecordOutcome:
     """Reports one service; the answer says whether it counts (a retry gets the same answer)."""
     code = provider_code_of(who)
-    async with uow:
-        (outcome,) = await report_services(
-            [reported(body, code)], provider_code=code, uow=uow, timing=parts.timing
-        )
+    (outcome,) = await report_services(
+        [reported(body, code)], provider_code=code, uow=uow, timing=parts.timing
+    )
     return outcome_read(outcome)
 
 
@@ -180,13 +174,12 @@ async def record_batch(
 ) -> BatchOutcome:
     """Reports a day's services; each is accepted or refused on its own."""
     code = provider_code_of(who)
-    async with uow:
-        outcomes = await report_services(
-            [reported(r, code) for r in body.records],
-            provider_code=code,
-            uow=uow,
-            timing=parts.timing,
-        )
+    outcomes = await report_services(
+        [reported(r, code) for r in body.records],
+        provider_code=code,
+        uow=uow,
+        timing=parts.timing,
+    )
     reads = [outcome_read(o) for o in outcomes]
     accepted = sum(r.accepted for r in reads)
     return BatchOutcome(accepted=accepted, refused=len(reads) - accepted, outcomes=reads)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, status
-from sqlalchemy import RowMapping
 
 from civic.bus.grants import provider_group_prefix
 from civic.deps import UowDep
-from civic.errors import PROBLEM_RESPONSES, NotFound
+from civic.errors import PROBLEM_RESPONSES
 from contracts import topics
 from dispatch.api.deps import CountyOfficer, DispatchDep, Officer, PageNo, PageSize, county_of
+from dispatch.domain.providers import (
+    Offer,
+    Qualification,
+    RegisteredProvider,
+    Registration,
+    Suspension,
+)
 from dispatch.handlers import providers as use
-from dispatch.repository import providers as repo
 from dispatch.schemas.common import Page
 from dispatch.schemas.providers import (
     BusCredentials,
@@ -33,24 +39,49 @@ router = APIRouter(
 )
 
 
-def provider_read(row: RowMapping) -> ProviderRead:
-    """The API view of a provider row."""
+def provider_read(registered: RegisteredProvider) -> ProviderRead:
+    """The API view of a registered provider."""
+    stored = asdict(registered)
     built = {"qualification", "contacts", "topics"}
     fields: dict[str, Any] = {
-        k: row[k] for k in ProviderRead.model_fields if k in row and k not in built
+        k: stored[k] for k in ProviderRead.model_fields if k in stored and k not in built
     }
+    code = registered.code
     return ProviderRead(
         **fields,
         qualification=QualificationIn(
-            name_zh=row["qualification_name"],
-            number=row["qualification_number"],
-            valid_from=row["qualified_from"],
-            valid_until=row["qualified_until"],
+            name_zh=registered.qualification_name,
+            number=registered.qualification_number,
+            valid_from=registered.qualified_from,
+            valid_until=registered.qualified_until,
         ),
-        contacts=[ContactPerson(**c) for c in row["contacts"]],
+        contacts=[ContactPerson(**contact) for contact in registered.contacts],
         topics=ProviderTopics(
-            orders=topics.provider_orders(row["code"]), replies=topics.provider_replies(row["code"])
+            orders=topics.provider_orders(code), replies=topics.provider_replies(code)
         ),
+    )
+
+
+def offer_of(body: ProviderCreate | ProviderUpdate) -> Offer:
+    """The use cases' offer from a create or change body (unsent fields stay as they are)."""
+    qualification = body.qualification
+    details = {"name_zh", "capacity", "agreement_ends_on"} & body.model_fields_set
+    return Offer(
+        modes=None if body.modes is None else frozenset(body.modes),
+        areas=None if body.areas is None else tuple(body.areas),
+        item_codes=None if body.item_codes is None else tuple(body.item_codes),
+        qualification=None
+        if qualification is None
+        else Qualification(
+            qualification.name_zh,
+            qualification.number,
+            qualification.valid_from,
+            qualification.valid_until,
+        ),
+        contacts=None
+        if body.contacts is None
+        else tuple(contact.model_dump(mode="json") for contact in body.contacts),
+        details={name: getattr(body, name) for name in details},
     )
 
 
@@ -59,10 +90,10 @@ async def register(
     body: ProviderCreate, who: CountyOfficer, uow: UowDep, parts: DispatchDep
 ) -> ProviderRead:
     """Admits a provider to the county's registry and creates its own Kafka topics."""
-    async with uow:
-        row = await use.register_provider(
-            body, county_code=county_of(who), uow=uow, bus=parts.provider_bus
-        )
+    registration = Registration(body.code, body.provider_type, body.credit_code, offer_of(body))
+    row = await use.register_provider(
+        registration, county_code=county_of(who), uow=uow, bus=parts.provider_bus
+    )
     return provider_read(row)
 
 
@@ -72,26 +103,21 @@ async def list_providers(
 ) -> Page[ProviderRead]:
     """Lists the providers of the caller's county."""
     county = (who.division or "")[:6] or None
-    async with uow:
-        rows, total = await repo.listed(uow.session, county_code=county, page=page, size=size)
+    rows, total = await use.list_providers(county_code=county, uow=uow, page=page, size=size)
     return Page(items=[provider_read(r) for r in rows], total=total, page=page, size=size)
 
 
 @router.get("/{code}", summary="服务供给主体详情")
 async def read(code: str, who: Officer, uow: UowDep) -> ProviderRead:
     """One provider of the caller's county."""
-    async with uow:
-        row = await repo.by_code(uow.session, code)
-    if row is None or not (who.division or "").startswith(row["county_code"][:6]):
-        raise NotFound("未找到该服务供给主体", code="provider_not_found")
-    return provider_read(row)
+    return provider_read(await use.provider_seen_by(code=code, division=who.division, uow=uow))
 
 
 @router.patch("/{code}", summary="变更服务供给主体信息")
 async def change(code: str, body: ProviderUpdate, who: CountyOfficer, uow: UowDep) -> ProviderRead:
     """Changes what a provider offers, where, how much, or its qualification and contacts."""
-    async with uow:
-        row = await use.update_provider(body, code=code, county_code=county_of(who), uow=uow)
+    offer = offer_of(body)
+    row = await use.update_provider(offer, code=code, county_code=county_of(who), uow=uow)
     return provider_read(row)
 
 
@@ -101,8 +127,8 @@ async def suspend(
 ) -> ProviderRead:
     """Suspends a provider: it gets no new orders, and its Kafka access ends at once."""
     county, bus = county_of(who), parts.provider_bus
-    async with uow:
-        row = await use.suspend_provider(body, code=code, county_code=county, uow=uow, bus=bus)
+    suspension = Suspension(body.reason_code, body.reason_zh, body.effective_date)
+    row = await use.suspend_provider(suspension, code=code, county_code=county, uow=uow, bus=bus)
     return provider_read(row)
 
 
@@ -110,8 +136,7 @@ async def suspend(
 async def reinstate(code: str, who: CountyOfficer, uow: UowDep, parts: DispatchDep) -> ProviderRead:
     """Lets a suspended provider take orders again (issue it new Kafka credentials)."""
     county, bus = county_of(who), parts.provider_bus
-    async with uow:
-        row = await use.reinstate_provider(code=code, county_code=county, uow=uow, bus=bus)
+    row = await use.reinstate_provider(code=code, county_code=county, uow=uow, bus=bus)
     return provider_read(row)
 
 
@@ -125,10 +150,7 @@ async def issue_bus_credentials(
 ) -> BusCredentials:
     """Issues the provider's Kafka login: shown once, never logged; the previous one ends."""
     bus = parts.provider_bus
-    async with uow:
-        issued = await use.issue_credentials(
-            code=code, county_code=county_of(who), uow=uow, bus=bus
-        )
+    issued = await use.issue_credentials(code=code, county_code=county_of(who), uow=uow, bus=bus)
     log.info("bus credentials issued for provider %s by %s", code, who.user_id)
     return BusCredentials(
         bootstrap_servers=parts.settings.provider_bootstrap_servers or bus.bootstrap,

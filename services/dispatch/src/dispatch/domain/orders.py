@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from contracts.enums import ServiceMode
 from contracts.reasons import OrderChangeReason
@@ -39,6 +39,74 @@ class OrderAction(enum.StrEnum):
     PAUSE = "paused"
     RESUME = "resumed"
     CANCEL = "cancelled"
+
+
+@dataclass(frozen=True)
+class Order:
+    """A service order as stored: one approved item of one recipient, at one provider or
+    waiting in the township's queue (codes and reasons kept as their stored strings)."""
+
+    order_id: uuid.UUID
+    referral_id: uuid.UUID
+    version: int
+    status: OrderStatus
+    recipient_id: uuid.UUID
+    person_id: uuid.UUID
+    household_id: uuid.UUID
+    display_name: str
+    provider_id: uuid.UUID | None
+    provider_code: str | None
+    item_code: str
+    service_category: str
+    mode: str
+    frequency_times: int
+    frequency_per: str
+    funding_source: str
+    unit: str | None
+    catalogue_version: int | None
+    county_code: str
+    township_code: str
+    village_code: str
+    start_date: date
+    end_date: date | None
+    respond_by: datetime | None
+    escalated_at: datetime | None
+    escalation_kind: str | None
+    unplaced_reason: str | None
+    replaces_order_id: uuid.UUID | None
+    decline_reason_code: str | None
+    decline_reason_zh: str | None
+    admission_date: date | None
+    paired_member_ref: str | None
+    assigned_by: str | None
+    assignment_note_zh: str | None
+    source_event_id: uuid.UUID | None
+    updated_at: datetime
+    paused_from: str | None
+    change_reason_code: str | None
+    change_effective_date: date | None
+    active_until: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """A pause, resumption or end told to the order's provider, who must acknowledge it."""
+
+    change_id: uuid.UUID  # the event id of the notice on the provider's topic
+    order_id: uuid.UUID
+    order_version: int
+    provider_code: str
+    kind: str
+    reason_code: str
+    effective_date: date
+    cause_event_id: uuid.UUID | None
+    acknowledge_by: datetime
+    acknowledged_at: datetime | None
+    acknowledged_via: str | None
+    acknowledged_by: str | None
+    escalated_at: datetime | None
+    created_at: datetime
 
 
 @dataclass(frozen=True)

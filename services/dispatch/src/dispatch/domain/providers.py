@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 from contracts.enums import ProviderType, ServiceMode
+from contracts.reasons import ProviderSuspensionReason
 
 #: The provider types that may work in each service mode (seed 二、服务方式).
 MODE_PROVIDER_TYPES: dict[ServiceMode, frozenset[ProviderType]] = {
@@ -95,3 +98,69 @@ def modes_not_allowed(
 def townships_of(areas: frozenset[str]) -> frozenset[str]:
     """The townships an area list (9-digit townships, 12-digit villages) touches."""
     return frozenset(code[:9] for code in areas)
+
+
+@dataclass(frozen=True)
+class RegisteredProvider:
+    """A provider as the county's registry keeps it (codes and lists as stored)."""
+
+    provider_id: uuid.UUID
+    code: str
+    name_zh: str
+    provider_type: str
+    credit_code: str | None
+    county_code: str
+    status: str
+    version: int
+    capacity: int
+    qualification_name: str
+    qualification_number: str
+    qualified_from: date
+    qualified_until: date
+    agreement_ends_on: date | None
+    township_codes: list[str]
+    village_codes: list[str]
+    item_codes: list[str]
+    modes: list[str]
+    service_categories: list[str]
+    contacts: list[dict[str, Any]]
+    suspension_reason_code: str | None
+    suspension_reason_zh: str | None
+    suspended_from: date | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- what officers ask of the registry ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a provider offers, where and how; a field left None stays as it is (a change)."""
+
+    modes: frozenset[ServiceMode] | None = None
+    areas: tuple[str, ...] | None = None
+    item_codes: tuple[str, ...] | None = None
+    qualification: Qualification | None = None
+    contacts: tuple[Mapping[str, Any], ...] | None = None
+    #: Name, capacity and agreement end, only those the caller sent (None may clear one).
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A provider admitted to a county's registry."""
+
+    code: str
+    provider_type: ProviderType
+    credit_code: str | None
+    offer: Offer
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """Why, and from when (default today), a provider is suspended."""
+
+    reason_code: ProviderSuspensionReason
+    reason_zh: str | None
+    effective_date: date | None

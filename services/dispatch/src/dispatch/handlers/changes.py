@@ -14,19 +14,18 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import RowMapping
-
 from civic import clock
 from civic.errors import Conflict, NotFound
 from civic.uow import UnitOfWork
 from contracts import topics
 from dispatch import order_events
-from dispatch.domain.orders import Notice
+from dispatch.domain.orders import Notice, Order, OrderChange
 from dispatch.handlers import Timing
 from dispatch.handlers.refused import kept_if_refused
 from dispatch.handlers.replies import own_order
 from dispatch.provider_topic import change_notice
-from dispatch.repository import changes, orders
+from dispatch.repository import changes
+from dispatch.repository.status import SqlStatusStore, StatusStore
 
 
 @dataclass(frozen=True)
@@ -42,33 +41,42 @@ class Acknowledgement:
 
 
 async def change_order(
-    order_id: uuid.UUID, values: dict[str, Any], notice: Notice, *, uow: UnitOfWork, timing: Timing
-) -> RowMapping:
+    order_id: uuid.UUID,
+    values: dict[str, Any],
+    notice: Notice,
+    *,
+    uow: UnitOfWork,
+    timing: Timing,
+    store: StatusStore | None = None,
+) -> Order:
     """Changes an order, announces it, and asks its provider (if any) to acknowledge."""
-    why = {
-        "change_reason_code": notice.reason.value,
-        "change_effective_date": notice.effective_date,
-    }
-    changed = await orders.change(uow.session, order_id, values | why)
-    uow.emit(order_events.changed(changed, notice))
-    if changed["provider_code"] is not None:
-        await _tell_provider(uow, changed, notice, timing)
-    return changed
+    async with uow:
+        store = store or SqlStatusStore(uow)
+        why = {
+            "change_reason_code": notice.reason.value,
+            "change_effective_date": notice.effective_date,
+        }
+        changed = await store.change_order(order_id, values | why)
+        uow.emit(order_events.changed(changed, notice))
+        if changed.provider_code is not None:
+            await _tell_provider(uow, store, changed, notice, timing)
+        await uow.commit()
+        return changed
 
 
 async def _tell_provider(
-    uow: UnitOfWork, order: RowMapping, notice: Notice, timing: Timing
+    uow: UnitOfWork, store: StatusStore, order: Order, notice: Notice, timing: Timing
 ) -> None:
+    """Sends the notice on the provider's topic and keeps the acknowledgement it owes."""
     acknowledge_by = clock.now() + timing.change_acknowledgement
     event = change_notice(order, notice, acknowledge_by=acknowledge_by)
-    uow.emit(event, topic=topics.provider_orders(order["provider_code"]))
-    await changes.expect(
-        uow.session,
+    uow.emit(event, topic=topics.provider_orders(event.provider_code))
+    await store.expect_acknowledgement(
         {
             "change_id": event.event_id,
-            "order_id": order["order_id"],
-            "order_version": order["version"],
-            "provider_code": order["provider_code"],
+            "order_id": order.order_id,
+            "order_version": order.version,
+            "provider_code": order.provider_code,
             "kind": notice.action.value,
             "reason_code": notice.reason.value,
             "effective_date": notice.effective_date,
@@ -78,33 +86,34 @@ async def _tell_provider(
     )
 
 
-async def acknowledge_change(ack: Acknowledgement, *, uow: UnitOfWork) -> RowMapping:
+async def acknowledge_change(ack: Acknowledgement, *, uow: UnitOfWork) -> OrderChange:
     """Records the provider's acknowledgement; a repeat keeps the first, a late one is kept."""
-    return await kept_if_refused(uow, lambda: _acknowledge(ack, uow))
+    async with uow:
+        return await kept_if_refused(uow, lambda: _acknowledge(ack, uow))
 
 
-async def _acknowledge(ack: Acknowledgement, uow: UnitOfWork) -> RowMapping:
+async def _acknowledge(ack: Acknowledgement, uow: UnitOfWork) -> OrderChange:
     order = await own_order(uow, ack.order_id, ack.provider_code)
-    if ack.order_version > order["version"]:
+    if ack.order_version > order.version:
         raise Conflict("服务订单版本无效", code="order_version_unknown", field="order_version")
     change = await _acknowledged(uow, ack)
-    if change["acknowledged_at"] is not None:
+    if change.acknowledged_at is not None:
         return change  # a repeat: the first acknowledgement stands
     seen = {"acknowledged_at": clock.now(), "acknowledged_via": ack.via}
     seen["acknowledged_by"] = ack.by
-    await changes.acknowledge(uow.session, ack.order_id, change["order_version"], seen)
-    stored = await changes.get(uow.session, change["change_id"])
+    await changes.acknowledge(uow.session, ack.order_id, change.order_version, seen)
+    stored = await changes.get(uow.session, change.change_id)
     assert stored is not None
     await uow.commit()
     return stored
 
 
-async def _acknowledged(uow: UnitOfWork, ack: Acknowledgement) -> RowMapping:
+async def _acknowledged(uow: UnitOfWork, ack: Acknowledgement) -> OrderChange:
     """The notice named by its event id, else the order's latest change up to the version."""
     if ack.event_id is not None:
         change = await changes.get(uow.session, ack.event_id)
     else:
         change = await changes.latest(uow.session, ack.order_id, ack.order_version)
-    if change is None or change["order_id"] != ack.order_id:
+    if change is None or change.order_id != ack.order_id:
         raise NotFound("未找到待确认的订单变更通知", code="change_not_found", field="order_version")
     return change

@@ -3,47 +3,97 @@
 from __future__ import annotations
 
 import uuid
-
-from sqlalchemy import RowMapping
+from dataclasses import asdict, dataclass
+from datetime import date
 
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts import divisions
 from contracts.dispatch.services import NeighbourServiceRecorded
-from dispatch.repository import neighbours, recipients
-from dispatch.schemas.neighbours import HelperBody, NeighbourServiceBody
+from contracts.kinds import AlertChannel
+from dispatch.domain.recipients import Recipient
+from dispatch.repository import Row, neighbours, recipients
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A trained neighbour who helps recipients of their village."""
+
+    name_zh: str
+    phone: str
+    user_id: str
+    channel: AlertChannel
+    trained_on: date
+    training_org_zh: str | None
+
+
+@dataclass(frozen=True)
+class NeighbourService:
+    """Services a neighbour gave a recipient on one day (count and content)."""
+
+    record_id: uuid.UUID
+    helper_id: uuid.UUID
+    recipient_id: uuid.UUID
+    service_date: date
+    count: int
+    content_zh: str
+    item_code: str | None
+
+
+async def village_helpers(*, village_code: str, staff: Principal, uow: UnitOfWork) -> list[Row]:
+    """The village's trained neighbours."""
+    ensure_jurisdiction(staff, village_code)
+    async with uow:
+        return list(await neighbours.helpers(uow.session, village_code))
+
+
+async def year_totals(
+    *, village_code: str, year: int, staff: Principal, uow: UnitOfWork
+) -> list[Row]:
+    """Per helper, the services recorded in a year."""
+    ensure_jurisdiction(staff, village_code)
+    async with uow:
+        return list(await neighbours.year_totals(uow.session, village_code, year))
 
 
 async def register_helper(
-    cmd: HelperBody, *, village_code: str, staff: Principal, uow: UnitOfWork
-) -> RowMapping:
+    cmd: Helper, *, village_code: str, staff: Principal, uow: UnitOfWork
+) -> Row:
     """Registers a trained neighbour of the village."""
     _check_village(village_code, staff)
-    if await neighbours.helper_by_user(uow.session, village_code, cmd.user_id):
-        raise Conflict("该邻里志愿者已登记", code="helper_exists", field="body.user_id")
-    values = cmd.model_dump(mode="json") | {
-        "helper_id": uuid.uuid4(),
-        "village_code": village_code,
-        "trained_on": cmd.trained_on,
-    }
-    await neighbours.add_helper(uow.session, values)
-    await uow.commit()
-    helper = await neighbours.helper_by_user(uow.session, village_code, cmd.user_id)
-    assert helper is not None
-    return helper
+    async with uow:
+        if await neighbours.helper_by_user(uow.session, village_code, cmd.user_id):
+            raise Conflict("该邻里志愿者已登记", code="helper_exists", field="body.user_id")
+        values = asdict(cmd) | {
+            "channel": cmd.channel.value,
+            "helper_id": uuid.uuid4(),
+            "village_code": village_code,
+        }
+        await neighbours.add_helper(uow.session, values)
+        await uow.commit()
+        helper = await neighbours.helper_by_user(uow.session, village_code, cmd.user_id)
+        assert helper is not None
+        return helper
 
 
 async def record_neighbour_service(
-    cmd: NeighbourServiceBody, *, village_code: str, staff: Principal, uow: UnitOfWork
-) -> RowMapping:
+    cmd: NeighbourService, *, village_code: str, staff: Principal, uow: UnitOfWork
+) -> Row:
     """Records what a neighbour did for a recipient, for the township's yearly subsidy."""
     _check_village(village_code, staff)
+    async with uow:
+        return await _record_service(cmd, village_code, staff, uow)
+
+
+async def _record_service(
+    cmd: NeighbourService, village_code: str, staff: Principal, uow: UnitOfWork
+) -> Row:
     held = await neighbours.service(uow.session, cmd.record_id)
     if held is not None:
         return held  # a retry
     await _check_parties(cmd, village_code, uow)
-    values = cmd.model_dump() | {"village_code": village_code, "recorded_by": staff.user_id}
+    values = asdict(cmd) | {"village_code": village_code, "recorded_by": staff.user_id}
     await neighbours.add_service(uow.session, values)
     recipient = await recipients.get(uow.session, cmd.recipient_id)
     assert recipient is not None
@@ -55,19 +105,19 @@ async def record_neighbour_service(
 
 
 def _recorded(
-    cmd: NeighbourServiceBody, recipient: RowMapping, recorded_by: str
+    cmd: NeighbourService, recipient: Recipient, recorded_by: str
 ) -> NeighbourServiceRecorded:
     return NeighbourServiceRecorded(
-        person_id=recipient["person_id"],
+        person_id=recipient.person_id,
         record_id=cmd.record_id,
         helper_id=cmd.helper_id,
         recipient_id=cmd.recipient_id,
         service_date=cmd.service_date,
         count=cmd.count,
         item_code=cmd.item_code,
-        county_code=recipient["county_code"],
-        township_code=recipient["township_code"],
-        village_code=recipient["village_code"],
+        county_code=recipient.county_code,
+        township_code=recipient.township_code,
+        village_code=recipient.village_code,
         recorded_by=recorded_by,
     )
 
@@ -78,9 +128,9 @@ def _check_village(village_code: str, staff: Principal) -> None:
     ensure_jurisdiction(staff, village_code)
 
 
-async def _check_parties(cmd: NeighbourServiceBody, village_code: str, uow: UnitOfWork) -> None:
+async def _check_parties(cmd: NeighbourService, village_code: str, uow: UnitOfWork) -> None:
     if not await neighbours.helpers(uow.session, village_code, ids=[cmd.helper_id]):
         raise Unprocessable("该邻里志愿者不属于本村(社区)", code="helper_not_in_village")
     recipient = await recipients.get(uow.session, cmd.recipient_id)
-    if recipient is None or recipient["village_code"] != village_code:
+    if recipient is None or recipient.village_code != village_code:
         raise Unprocessable("该服务对象不属于本村(社区)", code="recipient_not_in_village")

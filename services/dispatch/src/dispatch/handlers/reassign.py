@@ -8,8 +8,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import RowMapping
-
 from civic import clock
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
@@ -17,7 +15,7 @@ from civic.uow import UnitOfWork
 from contracts.dispatch.orders import UnplacedReason
 from contracts.reasons import OrderChangeReason
 from dispatch import order_events
-from dispatch.domain.orders import REASSIGNABLE, Notice, OrderAction, OrderStatus
+from dispatch.domain.orders import REASSIGNABLE, Notice, Order, OrderAction, OrderStatus
 from dispatch.domain.providers import Provider
 from dispatch.domain.referral import eligible_for_override
 from dispatch.handlers import Timing
@@ -25,41 +23,58 @@ from dispatch.handlers.changes import change_order
 from dispatch.handlers.referral import Basis, assign, in_service
 from dispatch.provider_topic import tell_assigned
 from dispatch.repository import catalogue, orders, providers, recipients
-from dispatch.schemas.orders import ReassignBody
 
 
 async def reassign_order(
-    cmd: ReassignBody, *, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork, timing: Timing
-) -> RowMapping:
+    *,
+    order_id: uuid.UUID,
+    provider_code: str,
+    reason_zh: str,
+    officer: Principal,
+    uow: UnitOfWork,
+    timing: Timing,
+) -> Order:
     """Hands an order to the provider a township officer chose (改派), overriding referral."""
+    async with uow:
+        new = await _reassign(order_id, provider_code, reason_zh, officer, uow=uow, timing=timing)
+        await uow.commit()
+        return new
+
+
+async def _reassign(
+    order_id: uuid.UUID,
+    provider_code: str,
+    reason_zh: str,
+    officer: Principal,
+    *,
+    uow: UnitOfWork,
+    timing: Timing,
+) -> Order:
     await recipients.lock_of_order(uow.session, order_id)  # as a status change does
     order = await orders.get(uow.session, order_id, for_update=True)
     if order is None:
         raise NotFound("未找到该服务订单", code="order_not_found")
-    ensure_jurisdiction(officer, order["township_code"])
-    if OrderStatus(order["status"]) not in REASSIGNABLE:
+    ensure_jurisdiction(officer, order.township_code)
+    if OrderStatus(order.status) not in REASSIGNABLE:
         raise Conflict("该服务订单已结束，不能改派", code="order_closed")
-    if not await in_service(uow, order["recipient_id"]):
+    if not await in_service(uow, order.recipient_id):
         raise Conflict("服务对象已停止、终止或暂停救助，不能改派", code="recipient_not_in_service")
-    if order["provider_code"] == cmd.provider_code:
+    if order.provider_code == provider_code:
         raise Conflict("该服务订单已由此服务供给主体承接", code="same_provider")
-    target = await _override_target(cmd.provider_code, Basis.of(order), uow=uow)
-    note = {"assigned_by": officer.user_id, "assignment_note_zh": cmd.reason_zh}
-    if order["status"] == OrderStatus.QUEUED:
-        new = await _assign_queued(order, target, note, uow=uow, timing=timing)
-    else:
-        new = await _replace(order, target, note, uow=uow, timing=timing)
-    await uow.commit()
-    return new
+    target = await _override_target(provider_code, Basis.of(order), uow=uow)
+    note = {"assigned_by": officer.user_id, "assignment_note_zh": reason_zh}
+    if order.status == OrderStatus.QUEUED:
+        return await _assign_queued(order, target, note, uow=uow, timing=timing)
+    return await _replace(order, target, note, uow=uow, timing=timing)
 
 
 async def _override_target(code: str, basis: Basis, *, uow: UnitOfWork) -> Provider:
-    row = await providers.by_code(uow.session, code)
-    if row is None or row["county_code"] != basis.county_code:
+    registered = await providers.by_code(uow.session, code)
+    if registered is None or registered.county_code != basis.county_code:
         raise NotFound(
             "未找到该服务供给主体", code="provider_not_found", field="body.provider_code"
         )
-    target = providers.to_domain(row)
+    target = providers.for_referral(registered)
     problem = eligible_for_override(basis.need(), target)
     if problem is not None:
         raise Unprocessable(problem.label_zh, code=problem.value, field="body.provider_code")
@@ -67,8 +82,8 @@ async def _override_target(code: str, basis: Basis, *, uow: UnitOfWork) -> Provi
 
 
 async def _assign_queued(
-    order: RowMapping, target: Provider, note: dict[str, Any], *, uow: UnitOfWork, timing: Timing
-) -> RowMapping:
+    order: Order, target: Provider, note: dict[str, Any], *, uow: UnitOfWork, timing: Timing
+) -> Order:
     """Gives a queued order its first provider."""
     basis = Basis.of(order)
     on_offer = await catalogue.items_on(uow.session, basis.county_code, basis.start_date)
@@ -77,7 +92,7 @@ async def _assign_queued(
         raise Conflict(UnplacedReason.ITEM_NOT_IN_CATALOGUE.label_zh, code="item_not_in_catalogue")
     changed = await orders.change(
         uow.session,
-        order["order_id"],
+        order.order_id,
         {
             "status": OrderStatus.ASSIGNED.value,
             "provider_id": target.provider_id,
@@ -94,8 +109,8 @@ async def _assign_queued(
 
 
 async def _replace(
-    order: RowMapping, target: Provider, note: dict[str, Any], *, uow: UnitOfWork, timing: Timing
-) -> RowMapping:
+    order: Order, target: Provider, note: dict[str, Any], *, uow: UnitOfWork, timing: Timing
+) -> Order:
     """Cancels an order at its provider and creates its successor at ``target``."""
     successor = uuid.uuid4()
     notice = Notice(
@@ -106,12 +121,12 @@ async def _replace(
         replaced_by=successor,
     )
     ended = {"status": OrderStatus.CANCELLED.value}
-    await change_order(order["order_id"], ended, notice, uow=uow, timing=timing)
+    await change_order(order.order_id, ended, notice, uow=uow, timing=timing)
     columns = Basis.of(order).columns() | {
-        "unit": order["unit"],
-        "catalogue_version": order["catalogue_version"],
+        "unit": order.unit,
+        "catalogue_version": order.catalogue_version,
         **note,
     }
     return await assign(
-        columns, target, uow=uow, timing=timing, replaces=order["order_id"], order_id=successor
+        columns, target, uow=uow, timing=timing, replaces=order.order_id, order_id=successor
     )

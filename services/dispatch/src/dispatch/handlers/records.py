@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import RowMapping
-
 from civic import clock
 from civic.errors import NotFound
 from civic.uow import UnitOfWork
 from contracts.dispatch.services import RecordCheck, ServiceDelivered, ServiceRecordRefused
-from dispatch.domain.orders import OrderStatus
+from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
 from dispatch.handlers import Timing
 from dispatch.handlers.refused import kept_if_refused
@@ -63,7 +61,8 @@ async def report_services(
     batch: Sequence[Reported], *, provider_code: str, uow: UnitOfWork, timing: Timing
 ) -> list[Outcome]:
     """Judges each record on its own and publishes ServiceDelivered or ServiceRecordRefused."""
-    return await kept_if_refused(uow, lambda: _report(batch, provider_code, uow, timing))
+    async with uow:
+        return await kept_if_refused(uow, lambda: _report(batch, provider_code, uow, timing))
 
 
 async def _report(
@@ -74,7 +73,7 @@ async def _report(
         raise NotFound("未登记的服务供给主体", code="provider_not_found")
     # A status change being applied to these orders is seen whole, or not yet at all.
     await orders.hold(uow.session, [r.order_id for r in batch])
-    outcomes = [await _judge(r, reporter["provider_id"], uow=uow, timing=timing) for r in batch]
+    outcomes = [await _judge(r, reporter.provider_id, uow=uow, timing=timing) for r in batch]
     await uow.commit()
     return outcomes
 
@@ -94,7 +93,7 @@ async def _judge(
     busy = await services.worker_busy(
         uow.session, report.provider_code, report.worker_ref, report.started_at, report.ended_at
     )
-    ended = await recipients.ended_on(uow.session, order["recipient_id"]) if order else None
+    ended = await recipients.ended_on(uow.session, order.recipient_id) if order else None
     check = check_record(
         _terms(order, ended), report, now=clock.now(), skew=timing.record_clock_skew, overlaps=busy
     )
@@ -104,17 +103,17 @@ async def _judge(
     return Outcome(report.record_id, check)
 
 
-def _terms(order: RowMapping | None, recipient_ended_on: date | None) -> OrderTerms:
+def _terms(order: Order | None, recipient_ended_on: date | None) -> OrderTerms:
     if order is None:
         return OrderTerms(None, OrderStatus.CANCELLED, "", clock.today(), None)
     return OrderTerms(
-        order["provider_code"],
-        OrderStatus(order["status"]),
-        order["item_code"],
-        order["start_date"],
-        order["end_date"],
+        order.provider_code,
+        OrderStatus(order.status),
+        order.item_code,
+        order.start_date,
+        order.end_date,
         recipient_ended_on,
-        order["active_until"],
+        order.active_until,
     )
 
 
@@ -141,14 +140,14 @@ def _columns(reported: Reported, check: RecordCheck | None) -> dict[str, Any]:
 
 
 def _announcement(
-    order: RowMapping, reported: Reported, check: RecordCheck | None, reporter_id: uuid.UUID
+    order: Order, reported: Reported, check: RecordCheck | None, reporter_id: uuid.UUID
 ) -> ServiceDelivered | ServiceRecordRefused:
     r = reported.report
     # The reporter is named: on another provider's order it is not the order's provider.
     common: dict[str, Any] = {
-        "person_id": order["person_id"],
+        "person_id": order.person_id,
         "record_id": r.record_id,
-        "order_id": order["order_id"],
+        "order_id": order.order_id,
         "provider_id": reporter_id,
         "provider_code": r.provider_code,
     }
@@ -159,21 +158,21 @@ def _announcement(
     return _delivered(order, reported, common)
 
 
-def _delivered(order: RowMapping, reported: Reported, common: dict[str, Any]) -> ServiceDelivered:
+def _delivered(order: Order, reported: Reported, common: dict[str, Any]) -> ServiceDelivered:
     r = reported.report
     return ServiceDelivered(
         **common,
-        recipient_id=order["recipient_id"],
-        item_code=order["item_code"],
-        service_category=order["service_category"],
-        mode=order["mode"],
-        funding_source=order["funding_source"],
-        unit=order["unit"],
+        recipient_id=order.recipient_id,
+        item_code=order.item_code,
+        service_category=order.service_category,
+        mode=order.mode,
+        funding_source=order.funding_source,
+        unit=order.unit,
         quantity=reported.quantity,
         service_date=r.service_date,
-        county_code=order["county_code"],
-        township_code=order["township_code"],
-        village_code=order["village_code"],
+        county_code=order.county_code,
+        township_code=order.township_code,
+        village_code=order.village_code,
         worker_ref=r.worker_ref,
         started_at=r.started_at,
         ended_at=r.ended_at,

@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import RowMapping
-
 from civic import clock
 from civic.uow import UnitOfWork
 from contracts.dispatch.orders import UnplacedReason
@@ -23,7 +21,7 @@ from contracts.reasons import EscalationKind
 from contracts.review import RecipientApproved
 from contracts.values import ApprovedItem, Frequency
 from dispatch import order_events
-from dispatch.domain.orders import OrderStatus
+from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.providers import Provider
 from dispatch.domain.referral import Chosen, Need, Unplaced, choose_provider
 from dispatch.handlers import Timing
@@ -73,24 +71,24 @@ class Basis:
         )
 
     @classmethod
-    def of(cls, order: RowMapping) -> Basis:
+    def of(cls, order: Order) -> Basis:
         """The basis an existing order was placed on."""
         return cls(
-            order["referral_id"],
-            order["recipient_id"],
-            order["person_id"],
-            order["household_id"],
-            order["display_name"],
-            order["item_code"],
-            ServiceCategory(order["service_category"]),
-            ServiceMode(order["mode"]),
-            Frequency(times=order["frequency_times"], per=order["frequency_per"]),
-            FundingSource(order["funding_source"]),
-            order["county_code"],
-            order["township_code"],
-            order["village_code"],
-            order["start_date"],
-            order["source_event_id"],
+            order.referral_id,
+            order.recipient_id,
+            order.person_id,
+            order.household_id,
+            order.display_name,
+            order.item_code,
+            ServiceCategory(order.service_category),
+            ServiceMode(order.mode),
+            Frequency(times=order.frequency_times, per=order.frequency_per),
+            FundingSource(order.funding_source),
+            order.county_code,
+            order.township_code,
+            order.village_code,
+            order.start_date,
+            order.source_event_id,
         )
 
     def need(self) -> Need:
@@ -150,7 +148,7 @@ async def place(
     timing: Timing,
     replaces: uuid.UUID | None = None,
     order_id: uuid.UUID | None = None,
-) -> RowMapping | None:
+) -> Order | None:
     """Creates an order for ``basis`` with the chosen provider, or queues it for the township;
     None, and no order, for a recipient stopped, deceased or suspended meanwhile. Callers hold
     the recipient's lock (``recipients.lock``), as a status change does."""
@@ -209,7 +207,7 @@ async def assign(
     timing: Timing,
     replaces: uuid.UUID | None,
     order_id: uuid.UUID | None = None,
-) -> RowMapping:
+) -> Order:
     """Creates an order at ``provider``, announces it and tells the provider."""
     values = columns | {
         "order_id": order_id or uuid.uuid4(),
@@ -234,7 +232,7 @@ async def _queue(
     uow: UnitOfWork,
     replaces: uuid.UUID | None,
     order_id: uuid.UUID,
-) -> RowMapping:
+) -> Order:
     """Keeps an order nobody can take in the township's queue, and says so."""
     values = basis.columns() | {
         "order_id": order_id,
@@ -251,7 +249,8 @@ async def _queue(
     return order
 
 
-async def reload(uow: UnitOfWork, order_id: uuid.UUID) -> RowMapping:
+async def reload(uow: UnitOfWork, order_id: uuid.UUID) -> Order:
+    """The order as just written (with the columns the database filled in)."""
     order = await orders.get(uow.session, order_id)
     assert order is not None
     return order

@@ -25,7 +25,6 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import orjson
-from sqlalchemy import RowMapping
 
 from civic import clock
 from civic.errors import ProblemError
@@ -33,6 +32,7 @@ from civic.parking import Consumed, current, park
 from civic.uow import UnitOfWork
 from contracts.reasons import DeclineReason, EscalationKind
 from dispatch import order_events
+from dispatch.domain.orders import Order
 from dispatch.repository import orders
 
 log = logging.getLogger(__name__)
@@ -83,14 +83,14 @@ def leaving_accepted_order(
     return escalate
 
 
-async def withdraw_leaving(uow: UnitOfWork, order: RowMapping) -> RowMapping:
+async def withdraw_leaving(uow: UnitOfWork, order: Order) -> Order:
     """A repeated acceptance of an order its provider had declined: off the queue again."""
-    if order["escalated_at"] is None or order["decline_reason_code"] is None:
+    if order.escalated_at is None or order.decline_reason_code is None:
         return order
     cleared = dict.fromkeys(
         ("escalated_at", "escalation_kind", "decline_reason_code", "decline_reason_zh")
     )
-    changed = await orders.change(uow.session, order["order_id"], cleared)
+    changed = await orders.change(uow.session, order.order_id, cleared)
     await uow.commit()
     return changed
 

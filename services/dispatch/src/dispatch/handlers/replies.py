@@ -11,8 +11,6 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from functools import partial
 
-from sqlalchemy import RowMapping
-
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.uow import UnitOfWork
 from contracts.dispatch.services import PlannedService, ServicePlanRecorded
@@ -20,7 +18,7 @@ from contracts.enums import ServiceMode
 from contracts.reasons import DeclineReason
 from contracts.values import Frequency
 from dispatch import order_events
-from dispatch.domain.orders import OPEN_STATUSES, Acceptance, OrderStatus, acceptance_problem
+from dispatch.domain.orders import OPEN_STATUSES, Acceptance, Order, OrderStatus, acceptance_problem
 from dispatch.handlers import Timing
 from dispatch.handlers.referral import Basis, place
 from dispatch.handlers.refused import kept_if_refused, leaving_accepted_order, withdraw_leaving
@@ -61,26 +59,27 @@ class Plan:
 
 async def own_order(
     uow: UnitOfWork, order_id: uuid.UUID, provider_code: str, *, for_update: bool = False
-) -> RowMapping:
+) -> Order:
     """The provider's own order; another provider's order is reported as not found."""
     order = await orders.get(uow.session, order_id, for_update=for_update)
-    if order is None or order["provider_code"] != provider_code:
+    if order is None or order.provider_code != provider_code:
         raise NotFound("未找到该服务订单", code="order_not_found")
     return order
 
 
-async def accept_order(answer: Answer, acceptance: Acceptance, *, uow: UnitOfWork) -> RowMapping:
+async def accept_order(answer: Answer, acceptance: Acceptance, *, uow: UnitOfWork) -> Order:
     """The provider takes the order on; services may be recorded from now."""
-    return await kept_if_refused(uow, lambda: _accept(answer, acceptance, uow))
+    async with uow:
+        return await kept_if_refused(uow, lambda: _accept(answer, acceptance, uow))
 
 
-async def _accept(answer: Answer, acceptance: Acceptance, uow: UnitOfWork) -> RowMapping:
+async def _accept(answer: Answer, acceptance: Acceptance, uow: UnitOfWork) -> Order:
     order = await _answerable(uow, answer)
-    if order["status"] == OrderStatus.ACCEPTED:
+    if order.status == OrderStatus.ACCEPTED:
         return await withdraw_leaving(uow, order)  # a repeated acceptance
-    if order["status"] != OrderStatus.ASSIGNED:
+    if order.status != OrderStatus.ASSIGNED:
         raise Conflict("该服务订单已拒单", code="order_declined")
-    problem = acceptance_problem(ServiceMode(order["mode"]), acceptance)
+    problem = acceptance_problem(ServiceMode(order.mode), acceptance)
     if problem is not None:
         raise Unprocessable(problem[1], code=problem[0])
     terms = {
@@ -102,37 +101,39 @@ async def decline_order(
     *,
     uow: UnitOfWork,
     timing: Timing,
-) -> RowMapping:
+) -> Order:
     """The provider refuses; the item goes to the next eligible provider, or the queue (never
     for a recipient stopped, deceased or suspended: the status change and the decline take the
     recipient's lock, so whichever commits second sees the other)."""
     leaving = leaving_accepted_order(uow, answer.order_id, reason, note_zh)
     run = partial(_decline, answer, reason, note_zh, uow, timing)
-    return await kept_if_refused(uow, run, escalate=leaving)
+    async with uow:
+        return await kept_if_refused(uow, run, escalate=leaving)
 
 
 async def _decline(
     answer: Answer, reason: DeclineReason, note_zh: str | None, uow: UnitOfWork, timing: Timing
-) -> RowMapping:
+) -> Order:
     await recipients.lock_of_order(uow.session, answer.order_id)
     order = await _answerable(uow, answer)
-    if order["status"] == OrderStatus.DECLINED:
+    if order.status == OrderStatus.DECLINED:
         return order  # a repeated refusal
-    if order["status"] != OrderStatus.ASSIGNED:
+    if order.status != OrderStatus.ASSIGNED:
         raise Conflict("已接单的服务订单不能拒单，请联系乡镇(街道)", code="order_already_accepted")
     why = {"decline_reason_code": reason.value, "decline_reason_zh": note_zh}
     order = await orders.change(
         uow.session, answer.order_id, {"status": OrderStatus.DECLINED.value, **why}
     )
     uow.emit(order_events.declined(order))
-    await place(Basis.of(order), uow=uow, timing=timing, replaces=order["order_id"])
+    await place(Basis.of(order), uow=uow, timing=timing, replaces=order.order_id)
     await uow.commit()
     return order
 
 
 async def submit_plan(plan: Plan, *, uow: UnitOfWork) -> bool:
     """Keeps a provider's plan for one person; False when a newer revision is held."""
-    return await kept_if_refused(uow, lambda: _submit(plan, uow))
+    async with uow:
+        return await kept_if_refused(uow, lambda: _submit(plan, uow))
 
 
 async def _submit(plan: Plan, uow: UnitOfWork) -> bool:
@@ -142,7 +143,7 @@ async def _submit(plan: Plan, uow: UnitOfWork) -> bool:
     if held and held[0] >= plan.version:
         return False
     planned = [await _plannable(uow, plan, item) for item in plan.items]
-    people = {(o["person_id"], o["recipient_id"]) for o in planned}
+    people = {(order.person_id, order.recipient_id) for order in planned}
     if len(people) != 1:
         raise Unprocessable("一份服务方案只对应一名服务对象", code="plan_spans_people")
     person_id, recipient_id = people.pop()
@@ -152,22 +153,22 @@ async def _submit(plan: Plan, uow: UnitOfWork) -> bool:
     return True
 
 
-async def _answerable(uow: UnitOfWork, answer: Answer) -> RowMapping:
+async def _answerable(uow: UnitOfWork, answer: Answer) -> Order:
     order = await own_order(uow, answer.order_id, answer.provider_code, for_update=True)
-    if answer.order_version > order["version"]:
+    if answer.order_version > order.version:
         raise Conflict("服务订单版本无效", code="order_version_unknown", field="order_version")
-    if order["status"] == OrderStatus.PAUSED:
+    if order.status == OrderStatus.PAUSED:
         raise Conflict("服务对象暂停救助，该服务订单已暂停", code="order_paused")
-    if order["status"] not in (OrderStatus.ASSIGNED, OrderStatus.ACCEPTED, OrderStatus.DECLINED):
+    if order.status not in (OrderStatus.ASSIGNED, OrderStatus.ACCEPTED, OrderStatus.DECLINED):
         raise Conflict("该服务订单已改派或已结束", code="order_closed")
     return order
 
 
-async def _plannable(uow: UnitOfWork, plan: Plan, item: PlannedItem) -> RowMapping:
+async def _plannable(uow: UnitOfWork, plan: Plan, item: PlannedItem) -> Order:
     order = await own_order(uow, item.order_id, plan.provider_code)
-    if OrderStatus(order["status"]) not in OPEN_STATUSES:
+    if OrderStatus(order.status) not in OPEN_STATUSES:
         raise Conflict("服务订单已改派或已结束", code="order_closed")
-    if order["item_code"] != item.item_code:
+    if order.item_code != item.item_code:
         raise Unprocessable("方案事项与服务订单不一致", code="item_not_in_order")
     return order
 

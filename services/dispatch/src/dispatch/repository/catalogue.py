@@ -6,13 +6,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import FeeUnit, ServiceCategory
-from contracts.settlement import CatalogueVersionPublished
+from contracts.settlement import CatalogueVersionPublished, version_in_force
 from dispatch.orm import catalogue_item
+
+
+@dataclass(frozen=True)
+class Version:
+    """One catalogue version of a county and the day it starts."""
+
+    version: int
+    effective_from: date
 
 
 @dataclass(frozen=True)
@@ -45,15 +53,12 @@ async def store_version(session: AsyncSession, event: CatalogueVersionPublished)
 
 async def _version_on(session: AsyncSession, county_code: str, on: date) -> int | None:
     c = catalogue_item.c
-    in_effect = select(func.max(c.version)).where(
-        c.county_code == county_code, c.effective_from <= on
-    )
-    found = await session.scalar(in_effect)
-    if found is None:  # only future versions so far: use the newest
-        found = await session.scalar(
-            select(func.max(c.version)).where(c.county_code == county_code)
-        )
-    return found
+    stmt = select(c.version, c.effective_from).where(c.county_code == county_code).distinct()
+    versions = [Version(row.version, row.effective_from) for row in await session.execute(stmt)]
+    in_force = version_in_force(versions, on)
+    if in_force is None and versions:  # only future versions so far: use the newest
+        return max(v.version for v in versions)
+    return None if in_force is None else in_force.version
 
 
 async def items_on(

@@ -9,9 +9,14 @@ from typing import Any
 from sqlalchemy import RowMapping, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dispatch.domain.orders import OrderChange
 from dispatch.orm import order_change
 
 c = order_change.c
+
+
+def _change(row: RowMapping | None) -> OrderChange | None:
+    return None if row is None else OrderChange(**row)
 
 
 async def expect(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -19,15 +24,15 @@ async def expect(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(order_change.insert().values(**values))
 
 
-async def get(session: AsyncSession, change_id: uuid.UUID) -> RowMapping | None:
+async def get(session: AsyncSession, change_id: uuid.UUID) -> OrderChange | None:
     """One change, by the event id of its notice."""
     stmt = select(order_change).where(c.change_id == change_id)
-    return (await session.execute(stmt)).mappings().first()
+    return _change((await session.execute(stmt)).mappings().first())
 
 
 async def latest(
     session: AsyncSession, order_id: uuid.UUID, up_to_version: int
-) -> RowMapping | None:
+) -> OrderChange | None:
     """The order's newest change at or before ``up_to_version``, if any."""
     stmt = (
         select(order_change)
@@ -35,7 +40,7 @@ async def latest(
         .order_by(c.order_version.desc())
         .limit(1)
     )
-    return (await session.execute(stmt)).mappings().first()
+    return _change((await session.execute(stmt)).mappings().first())
 
 
 async def acknowledge(
@@ -48,13 +53,13 @@ async def acknowledge(
     await session.execute(stmt.values(**values))
 
 
-async def of_order(session: AsyncSession, order_id: uuid.UUID) -> list[RowMapping]:
+async def of_order(session: AsyncSession, order_id: uuid.UUID) -> list[OrderChange]:
     """Every change of one order, oldest first."""
     stmt = select(order_change).where(c.order_id == order_id).order_by(c.order_version)
-    return list((await session.execute(stmt)).mappings().all())
+    return [OrderChange(**row) for row in (await session.execute(stmt)).mappings()]
 
 
-async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[RowMapping]:
+async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[OrderChange]:
     """Changes nobody acknowledged in time, locked so one replica escalates each once."""
     stmt = (
         select(order_change)
@@ -63,7 +68,7 @@ async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[RowM
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list((await session.execute(stmt)).mappings().all())
+    return [OrderChange(**row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def mark_escalated(session: AsyncSession, change_id: uuid.UUID, now: datetime) -> None:

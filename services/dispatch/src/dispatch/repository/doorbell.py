@@ -11,10 +11,19 @@ from sqlalchemy import RowMapping, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.domain.doorbell import Contact
+from contracts.kinds import AlertChannel
+from dispatch.domain.doorbell import Alert, AlertAnswer, AlertNotice, Contact, Doorbell
 from dispatch.orm import alert_ack, alert_notice, doorbell, doorbell_alert, township_duty
 
 a = doorbell_alert.c
+
+
+def _doorbell(row: RowMapping) -> Doorbell:
+    return Doorbell(**{**row, "coordinator_channel": AlertChannel(row["coordinator_channel"])})
+
+
+def _alert(row: RowMapping | None) -> Alert | None:
+    return None if row is None else Alert(**row)
 
 
 async def register(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -24,26 +33,27 @@ async def register(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(stmt.on_conflict_do_update(index_elements=["device_id"], set_=fields))
 
 
-async def device(session: AsyncSession, device_id: str) -> RowMapping | None:
+async def device(session: AsyncSession, device_id: str) -> Doorbell | None:
     """One registered doorbell."""
     stmt = select(doorbell).where(doorbell.c.device_id == device_id)
-    return (await session.execute(stmt)).mappings().first()
+    row = (await session.execute(stmt)).mappings().first()
+    return None if row is None else _doorbell(row)
 
 
-async def alert_by_press(session: AsyncSession, press_id: str) -> RowMapping | None:
+async def alert_by_press(session: AsyncSession, press_id: str) -> Alert | None:
     """The alert a press raised (the gateway may send a press twice)."""
     stmt = select(doorbell_alert).where(a.press_id == press_id)
-    return (await session.execute(stmt)).mappings().first()
+    return _alert((await session.execute(stmt)).mappings().first())
 
 
 async def alert(
     session: AsyncSession, alert_id: uuid.UUID, *, for_update: bool = False
-) -> RowMapping | None:
+) -> Alert | None:
     """One alert."""
     stmt = select(doorbell_alert).where(a.alert_id == alert_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return (await session.execute(stmt)).mappings().first()
+    return _alert((await session.execute(stmt)).mappings().first())
 
 
 async def add_alert(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -63,10 +73,14 @@ async def add_notices(
         await session.execute(alert_notice.insert(), rows)
 
 
-async def notices(session: AsyncSession, alert_id: uuid.UUID) -> list[RowMapping]:
+async def notices(session: AsyncSession, alert_id: uuid.UUID) -> list[AlertNotice]:
     """Every notice of an alert, in order."""
-    stmt = select(alert_notice).where(alert_notice.c.alert_id == alert_id)
-    return list((await session.execute(stmt.order_by(alert_notice.c.id))).mappings().all())
+    n = alert_notice.c
+    stmt = select(n.user_id, n.channel, n.purpose).where(n.alert_id == alert_id).order_by(n.id)
+    return [
+        AlertNotice(row.user_id, AlertChannel(row.channel), row.purpose)
+        for row in await session.execute(stmt)
+    ]
 
 
 async def add_ack(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -74,10 +88,12 @@ async def add_ack(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(alert_ack.insert().values(**values))
 
 
-async def acks(session: AsyncSession, alert_id: uuid.UUID) -> list[RowMapping]:
+async def acks(session: AsyncSession, alert_id: uuid.UUID) -> list[AlertAnswer]:
     """Every acknowledgement of an alert, in order."""
-    stmt = select(alert_ack).where(alert_ack.c.alert_id == alert_id)
-    return list((await session.execute(stmt.order_by(alert_ack.c.id))).mappings().all())
+    k = alert_ack.c
+    answered = (k.user_id, k.acknowledged_at, k.seconds_to_acknowledge)
+    stmt = select(*answered).where(k.alert_id == alert_id).order_by(k.id)
+    return [AlertAnswer(*row) for row in await session.execute(stmt)]
 
 
 async def mark(session: AsyncSession, alert_id: uuid.UUID, values: dict[str, Any]) -> None:
@@ -85,7 +101,7 @@ async def mark(session: AsyncSession, alert_id: uuid.UUID, values: dict[str, Any
     await session.execute(update(doorbell_alert).where(a.alert_id == alert_id).values(**values))
 
 
-async def unanswered(session: AsyncSession, now: datetime, limit: int) -> list[RowMapping]:
+async def unanswered(session: AsyncSession, now: datetime, limit: int) -> list[Alert]:
     """Alerts past their answer time with no answer, locked so each escalates once."""
     stmt = (
         select(doorbell_alert)
@@ -94,7 +110,7 @@ async def unanswered(session: AsyncSession, now: datetime, limit: int) -> list[R
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list((await session.execute(stmt)).mappings().all())
+    return [Alert(**row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def set_duty(session: AsyncSession, township_code: str, members: list[Contact]) -> None:
@@ -110,8 +126,9 @@ async def set_duty(session: AsyncSession, township_code: str, members: list[Cont
         await session.execute(township_duty.insert(), rows)
 
 
-async def duty(session: AsyncSession, township_code: str) -> list[RowMapping]:
+async def duty(session: AsyncSession, township_code: str) -> list[Contact]:
     """A township's duty list."""
     t = township_duty.c
-    stmt = select(township_duty).where(t.township_code == township_code).order_by(t.user_id)
-    return list((await session.execute(stmt)).mappings().all())
+    stmt = select(t.user_id, t.channel).where(t.township_code == township_code)
+    rows = await session.execute(stmt.order_by(t.user_id))
+    return [Contact(row.user_id, AlertChannel(row.channel)) for row in rows]

@@ -10,10 +10,15 @@ from typing import Any
 from sqlalchemy import RowMapping, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.domain.orders import OrderStatus
+from dispatch.domain.orders import Order, OrderStatus
 from dispatch.orm import order_change, service_order
 
 o = service_order.c
+
+
+def _order(row: RowMapping) -> Order:
+    """The domain's order from its row."""
+    return Order(**{**row, "status": OrderStatus(row["status"])})
 
 
 async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -23,15 +28,16 @@ async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
 
 async def get(
     session: AsyncSession, order_id: uuid.UUID, *, for_update: bool = False
-) -> RowMapping | None:
+) -> Order | None:
     """One order (locked for the change that follows, when asked)."""
     stmt = select(service_order).where(o.order_id == order_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return (await session.execute(stmt)).mappings().first()
+    row = (await session.execute(stmt)).mappings().first()
+    return None if row is None else _order(row)
 
 
-async def change(session: AsyncSession, order_id: uuid.UUID, values: dict[str, Any]) -> RowMapping:
+async def change(session: AsyncSession, order_id: uuid.UUID, values: dict[str, Any]) -> Order:
     """Applies a change, bumps the version, and returns the order as it now stands."""
     stmt = (
         update(service_order)
@@ -39,10 +45,10 @@ async def change(session: AsyncSession, order_id: uuid.UUID, values: dict[str, A
         .values(**values, version=o.version + 1, updated_at=func.now())
         .returning(service_order)
     )
-    return (await session.execute(stmt)).mappings().one()
+    return _order((await session.execute(stmt)).mappings().one())
 
 
-async def of_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> list[RowMapping]:
+async def of_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> list[Order]:
     """Every order of a recipient, locked in id order for the status change that follows."""
     stmt = (
         select(service_order)
@@ -50,7 +56,7 @@ async def of_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> list[R
         .order_by(o.order_id)
         .with_for_update()
     )
-    return list((await session.execute(stmt)).mappings().all())
+    return [_order(row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def hold(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> None:
@@ -74,12 +80,38 @@ async def decliners(session: AsyncSession, referral_id: uuid.UUID) -> frozenset[
 
 async def listed(
     session: AsyncSession, *, where: Sequence[Any], page: int, size: int
-) -> tuple[Sequence[RowMapping], int]:
+) -> tuple[Sequence[Order], int]:
     """A page of orders matching ``where``, newest first."""
     total = await session.scalar(select(func.count()).select_from(service_order).where(*where))
     stmt = select(service_order).where(*where).order_by(o.created_at.desc(), o.order_id)
-    rows = (await session.execute(stmt.offset((page - 1) * size).limit(size))).mappings().all()
-    return rows, int(total or 0)
+    rows = (await session.execute(stmt.offset((page - 1) * size).limit(size))).mappings()
+    return [_order(row) for row in rows], int(total or 0)
+
+
+async def of_township(
+    session: AsyncSession,
+    township_code: str,
+    *,
+    status: OrderStatus | None,
+    queue_only: bool,
+    page: int,
+    size: int,
+) -> tuple[Sequence[Order], int]:
+    """A page of a township's orders, or of its queue, newest first."""
+    where = in_queue(township_code) if queue_only else [o.township_code == township_code]
+    if status is not None:
+        where.append(o.status == status.value)
+    return await listed(session, where=where, page=page, size=size)
+
+
+async def of_provider(
+    session: AsyncSession, provider_code: str, *, status: OrderStatus | None, page: int, size: int
+) -> tuple[Sequence[Order], int]:
+    """A page of one provider's orders, newest first."""
+    where = [o.provider_code == provider_code]
+    if status is not None:
+        where.append(o.status == status.value)
+    return await listed(session, where=where, page=page, size=size)
 
 
 def in_queue(township_code: str) -> list[Any]:
@@ -104,7 +136,7 @@ def in_queue(township_code: str) -> list[Any]:
     return [o.township_code == township_code, waiting]
 
 
-async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[RowMapping]:
+async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[Order]:
     """Assigned orders whose answer is late, locked so one replica escalates each once."""
     stmt = (
         select(service_order)
@@ -113,4 +145,4 @@ async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[RowM
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list((await session.execute(stmt)).mappings().all())
+    return [_order(row) for row in (await session.execute(stmt)).mappings()]

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import RowMapping, exists, func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import ProviderType, ServiceMode
 from dispatch.domain.orders import OPEN_STATUSES
-from dispatch.domain.providers import Provider, ProviderStatus, Qualification
+from dispatch.domain.providers import (
+    Provider,
+    ProviderStatus,
+    Qualification,
+    RegisteredProvider,
+)
 from dispatch.domain.referral import Candidate
 from dispatch.orm import provider, service_order
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
 
-def to_domain(row: RowMapping) -> Provider:
+def to_domain(row: Mapping[Any, Any]) -> Provider:
     """The referral rules' view of a provider row."""
     return Provider(
         provider_id=row["provider_id"],
@@ -42,6 +48,11 @@ def to_domain(row: RowMapping) -> Provider:
     )
 
 
+def for_referral(registered: RegisteredProvider) -> Provider:
+    """The referral rules' view of a registered provider."""
+    return to_domain(asdict(registered))
+
+
 async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
     """Adds a provider."""
     await session.execute(provider.insert().values(**values))
@@ -55,23 +66,24 @@ async def update_row(session: AsyncSession, provider_id: uuid.UUID, values: dict
 
 async def by_code(
     session: AsyncSession, code: str, *, for_update: bool = False
-) -> RowMapping | None:
+) -> RegisteredProvider | None:
     """One provider by its code."""
     stmt = select(provider).where(provider.c.code == code)
     if for_update:
         stmt = stmt.with_for_update()
-    return (await session.execute(stmt)).mappings().first()
+    row = (await session.execute(stmt)).mappings().first()
+    return None if row is None else RegisteredProvider(**row)
 
 
 async def listed(
     session: AsyncSession, *, county_code: str | None, page: int, size: int
-) -> tuple[Sequence[RowMapping], int]:
+) -> tuple[Sequence[RegisteredProvider], int]:
     """A page of providers (of one county, when given), by code."""
     where = [provider.c.county_code == county_code] if county_code else []
     total = await session.scalar(select(func.count()).select_from(provider).where(*where))
     stmt = select(provider).where(*where).order_by(provider.c.code)
-    rows = (await session.execute(stmt.offset((page - 1) * size).limit(size))).mappings().all()
-    return rows, int(total or 0)
+    rows = (await session.execute(stmt.offset((page - 1) * size).limit(size))).mappings()
+    return [RegisteredProvider(**row) for row in rows], int(total or 0)
 
 
 async def active_codes(session: AsyncSession) -> list[str]:

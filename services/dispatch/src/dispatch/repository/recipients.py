@@ -10,6 +10,7 @@ from sqlalchemy import RowMapping, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dispatch.domain.recipients import Recipient
 from dispatch.orm import (
     contact_access,
     recipient,
@@ -57,10 +58,11 @@ async def keep_newer(session: AsyncSession, values: dict[str, Any]) -> bool:
     return (await session.execute(upsert.returning(recipient.c.recipient_id))).first() is not None
 
 
-async def get(session: AsyncSession, recipient_id: uuid.UUID) -> RowMapping | None:
+async def get(session: AsyncSession, recipient_id: uuid.UUID) -> Recipient | None:
     """One recipient."""
     stmt = select(recipient).where(recipient.c.recipient_id == recipient_id)
-    return (await session.execute(stmt)).mappings().first()
+    row = (await session.execute(stmt)).mappings().first()
+    return None if row is None else Recipient(**row)
 
 
 async def change(session: AsyncSession, recipient_id: uuid.UUID, values: dict[str, Any]) -> None:

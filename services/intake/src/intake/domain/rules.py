@@ -29,22 +29,30 @@ class Violation:
 
 
 class InvalidApplication(Exception):
-    """The application breaks one or more rules; nothing may be stored."""
+    """The application breaks one or more rules; nothing may be stored (a 422 refusal)."""
+
+    kind = "invalid"
 
     def __init__(self, violations: Sequence[Violation]) -> None:
         super().__init__("; ".join(v.code for v in violations))
         self.violations = tuple(violations)
+        one = len(self.violations) == 1
+        self.code = self.violations[0].code if one else "validation_failed"
+        self.message_zh = (
+            self.violations[0].message_zh if one else "提交的数据未通过校验，未作任何保存"
+        )
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        """One invalid field per violation, in the problem document's shape."""
+        return [
+            {"field": v.field, "code": v.code, "message": v.message_zh} for v in self.violations
+        ]
 
 
 def age_on(born: date, day: date) -> int:
     """Completed years of age on ``day`` (周岁)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def catalogue_in_force(versions: Iterable[Catalogue], day: date) -> Catalogue | None:
-    """The version that applies on ``day``: latest effective_from not after it, then highest."""
-    candidates = [v for v in versions if v.effective_from <= day]
-    return max(candidates, key=lambda v: (v.effective_from, v.version), default=None)
 
 
 def classify(

@@ -73,7 +73,9 @@ _SURVEY_STEPS = frozenset({Step.SURVEY_SCHEDULED, Step.PRELIMINARY_PASSED, Step.
 
 
 class StateConflict(Exception):
-    """The application's state does not allow the requested change."""
+    """The application's state does not allow the requested change (a 409 refusal)."""
+
+    kind = "conflict"
 
     def __init__(self, code: str, message_zh: str) -> None:
         super().__init__(message_zh)

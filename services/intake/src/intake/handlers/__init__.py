@@ -1,1 +1,1 @@
-"""intake's use cases: each opens (or receives) a unit of work, applies the rules, emits events."""
+"""intake's use cases: each opens its unit of work (joining one open), applies rules, emits."""

@@ -9,9 +9,7 @@ from civic.uow import UnitOfWork
 from contracts.inbound import AssistanceStatusReported
 from intake.domain import city
 from intake.domain.rules import InvalidApplication
-from intake.handlers.common import as_problems, publish
-from intake.repository import city as reports
-from intake.repository import persons
+from intake.repository import IntakeRecords
 
 
 @dataclass(frozen=True)
@@ -23,35 +21,24 @@ class Receipt:
     repeated: bool
 
 
-async def resolve_city_status(report: AssistanceStatusReported, *, uow: UnitOfWork) -> Receipt:
+async def resolve_city_status(
+    report: AssistanceStatusReported, *, uow: UnitOfWork, records: IntakeRecords
+) -> Receipt:
     """Publishes CityStatusResolved once per external reference; notes a new admission."""
-    with as_problems():
-        if problems := city.check_report(report):
-            raise InvalidApplication(problems)
+    if problems := city.check_report(report):
+        raise InvalidApplication(problems)
     ref = city.external_reference(report)
-    await persons.lock_key(uow.session, f"city-report:{ref}")
-    if (known := await reports.reported_person(uow.session, ref)) is not None:
-        return Receipt(ref, known, repeated=True)
-    person_id = await persons.resolve_person(uow.session, report.id_number, city.UNKNOWN_NAME)
-    event = city.resolved(report, person_id=person_id)
-    await reports.record_report(
-        uow.session,
-        report,
-        external_reference=ref,
-        person_id=person_id,
-        resolved_event_id=event.event_id,
-    )
-    if city.is_admission(report) and not await reports.has_application(uow.session, person_id):
-        await reports.record_admission(
-            uow.session, report, external_reference=ref, person_id=person_id
-        )
-    publish(uow, event)
-    return Receipt(ref, person_id, repeated=False)
-
-
-async def receive_city_status(report: AssistanceStatusReported, *, uow: UnitOfWork) -> Receipt:
-    """The same over HTTP, in a unit of work of its own."""
     async with uow:
-        receipt = await resolve_city_status(report, uow=uow)
+        await records.lock(f"city-report:{ref}")
+        if (known := await records.reported_person(ref)) is not None:
+            return Receipt(ref, known, repeated=True)
+        person_id = await records.resolve_person(report.id_number, city.UNKNOWN_NAME)
+        event = city.resolved(report, person_id=person_id)
+        await records.record_report(
+            report, external_reference=ref, person_id=person_id, resolved_event_id=event.event_id
+        )
+        if city.is_admission(report) and not await records.has_application(person_id):
+            await records.record_admission(report, external_reference=ref, person_id=person_id)
+        uow.emit(event)
         await uow.commit()
-    return receipt
+    return Receipt(ref, person_id, repeated=False)

@@ -20,20 +20,24 @@ from intake.domain.rules import (
 )
 from intake.domain.status import ApplicationStatus, ensure_can_register, ensure_can_withdraw
 from intake.handlers.access import STAFF_CHANGERS, ensure_may_access
-from intake.handlers.common import as_problems, catalogue_for, load_or_404, publish
-from intake.repository import applications
+from intake.handlers.common import catalogue_for, load_or_404
+from intake.repository import IntakeRecords
 
 
 async def register_application(
-    application_id: uuid.UUID, claim: Claim, *, uow: UnitOfWork, caller: Principal
+    application_id: uuid.UUID,
+    claim: Claim,
+    *,
+    uow: UnitOfWork,
+    records: IntakeRecords,
+    caller: Principal,
 ) -> Application:
     """Registers and classifies a submitted application; emits ApplicationRegistered."""
     async with uow:
-        app = await load_or_404(uow, application_id)
+        app = await load_or_404(records, application_id)
         ensure_jurisdiction(caller, app.village_code)
-        with as_problems():
-            ensure_can_register(app.status)
-            items, needs = await _classified(app, claim, uow)
+        ensure_can_register(app.status)
+        items, needs = await _classified(app, claim, records)
         done = advance(
             app,
             ApplicationStatus.REGISTERED,
@@ -44,14 +48,14 @@ async def register_application(
             requested_items=items,
             need_categories=needs,
         )
-        await applications.save_change(uow.session, done, registered_by=caller.user_id)
-        publish(uow, events.registered(done, officer_id=caller.user_id))
+        await records.save_change(done, registered_by=caller.user_id)
+        uow.emit(events.registered(done, officer_id=caller.user_id))
         await uow.commit()
     return done
 
 
 async def _classified(
-    app: Application, claim: Claim, uow: UnitOfWork
+    app: Application, claim: Claim, records: IntakeRecords
 ) -> tuple[tuple[CatalogueEntry, ...], tuple[ServiceCategory, ...]]:
     """The confirmed items and need categories, after the same checks as at submission."""
     day = clock.today()
@@ -61,7 +65,7 @@ async def _classified(
     )
     if problems:
         raise InvalidApplication(problems)
-    catalogue = await catalogue_for(uow, app.village_code, day)
+    catalogue = await catalogue_for(records, app.village_code, day)
     items = resolve_items(claim.requested_item_codes, catalogue, "body.requested_item_codes")
     check_needs(claim, items, "body.need_categories")
     return items, classify(items, claim.extra_needs)
@@ -73,17 +77,17 @@ async def withdraw_application(
     reason_zh: str | None,
     *,
     uow: UnitOfWork,
+    records: IntakeRecords,
     caller: Principal,
 ) -> Application:
     """Withdraws an undecided application for its app user or staff; emits ApplicationWithdrawn."""
     async with uow:
-        app = await load_or_404(uow, application_id)
+        app = await load_or_404(records, application_id)
         ensure_may_access(caller, app, STAFF_CHANGERS)
-        with as_problems():
-            ensure_can_withdraw(app.status)
+        ensure_can_withdraw(app.status)
         note = f"已撤回：{reason_zh or reason.label_zh}"
         done = advance(app, ApplicationStatus.WITHDRAWN, at=clock.now(), note_zh=note)
-        await applications.save_change(uow.session, done)
-        publish(uow, events.withdrawn(done, reason=reason, reason_zh=reason_zh))
+        await records.save_change(done)
+        uow.emit(events.withdrawn(done, reason=reason, reason_zh=reason_zh))
         await uow.commit()
     return done

@@ -10,15 +10,15 @@ from civic.uow import UnitOfWork
 from intake.domain.model import Application, Summary
 from intake.domain.status import ApplicationStatus
 from intake.handlers.access import STAFF_READERS, ensure_list_scope, ensure_may_access
-from intake.repository import applications, listing
+from intake.repository import IntakeRecords
 
 
 async def get_application(
-    application_id: uuid.UUID, *, uow: UnitOfWork, caller: Principal
+    application_id: uuid.UUID, *, uow: UnitOfWork, records: IntakeRecords, caller: Principal
 ) -> Application:
     """One application with its timeline, for the app that submitted it or staff in jurisdiction."""
     async with uow:
-        app = await applications.load(uow.session, application_id)
+        app = await records.load(application_id)
     if app is None:
         raise NotFound("未找到该申请", code="application_not_found")
     ensure_may_access(caller, app, STAFF_READERS)
@@ -28,6 +28,7 @@ async def get_application(
 async def list_applications(
     *,
     uow: UnitOfWork,
+    records: IntakeRecords,
     caller: Principal,
     status: ApplicationStatus | None,
     village_code: str | None,
@@ -37,8 +38,7 @@ async def list_applications(
     """A page of the applications in the caller's jurisdiction, newest first."""
     division = ensure_list_scope(caller, village_code)
     async with uow:
-        return await listing.page(
-            uow.session,
+        return await records.page(
             division=division,
             status=status,
             village_code=village_code,

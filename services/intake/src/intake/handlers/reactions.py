@@ -8,9 +8,9 @@ from civic.uow import UnitOfWork
 from contracts.review import ApplicationRejected, RecipientApproved
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyTaskCreated
-from intake.domain.model import advance
+from intake.domain.model import Application, advance
 from intake.domain.status import Step, next_status
-from intake.repository import applications, catalogue
+from intake.repository import IntakeRecords
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +32,22 @@ def _decision_note(event: Decision) -> str:
     return f"审核未通过：{event.reason_zh}"
 
 
-async def follow_survey(event: SurveyNews, step: Step, *, uow: UnitOfWork) -> None:
+async def follow_survey(
+    event: SurveyNews, step: Step, *, uow: UnitOfWork, records: IntakeRecords
+) -> None:
     """Moves the application on with the survey, ignoring stale or repeated versions."""
-    app = await applications.load(uow.session, event.application_id, for_update=True)
-    if app is None:
-        log.warning("survey event for an unknown application %s", event.application_id)
-        return
+    async with uow:
+        app = await records.load(event.application_id, for_update=True)
+        if app is None:
+            log.warning("survey event for an unknown application %s", event.application_id)
+            return
+        if (moved := _after_survey(app, event, step)) is not None:
+            await records.save_change(moved)
+        await uow.commit()
+
+
+def _after_survey(app: Application, event: SurveyNews, step: Step) -> Application | None:
+    """The application moved on by the survey's news, or None when the news is stale."""
     target = next_status(
         app.status,
         step,
@@ -47,8 +57,8 @@ async def follow_survey(event: SurveyNews, step: Step, *, uow: UnitOfWork) -> No
         held_survey_version=app.survey_version,
     )
     if target is None:
-        return
-    moved = advance(
+        return None
+    return advance(
         app,
         target,
         at=event.occurred_at,
@@ -56,24 +66,31 @@ async def follow_survey(event: SurveyNews, step: Step, *, uow: UnitOfWork) -> No
         survey_id=event.survey_id,
         survey_version=event.version,
     )
-    await applications.save_change(uow.session, moved)
 
 
-async def follow_decision(event: Decision, step: Step, *, uow: UnitOfWork) -> None:
+async def follow_decision(
+    event: Decision, step: Step, *, uow: UnitOfWork, records: IntakeRecords
+) -> None:
     """Records the township's decision; a decided or withdrawn application stays as it is."""
-    app = await applications.load(uow.session, event.application_id, for_update=True)
-    if app is None:
-        log.warning("decision for an unknown application %s", event.application_id)
-        return
-    target = next_status(app.status, step)
-    if target is None:
-        log.info("decision on %s ignored in status %s", app.application_id, app.status)
-        return
-    moved = advance(app, target, at=event.occurred_at, note_zh=_decision_note(event))
-    await applications.save_change(uow.session, moved)
+    async with uow:
+        app = await records.load(event.application_id, for_update=True)
+        if app is None:
+            log.warning("decision for an unknown application %s", event.application_id)
+            return
+        target = next_status(app.status, step)
+        if target is None:
+            log.info("decision on %s ignored in status %s", app.application_id, app.status)
+            return
+        moved = advance(app, target, at=event.occurred_at, note_zh=_decision_note(event))
+        await records.save_change(moved)
+        await uow.commit()
 
 
-async def keep_catalogue(event: CatalogueVersionPublished, *, uow: UnitOfWork) -> None:
+async def keep_catalogue(
+    event: CatalogueVersionPublished, *, uow: UnitOfWork, records: IntakeRecords
+) -> None:
     """Keeps every catalogue version; the one in force is chosen when it is used."""
-    if not await catalogue.store_catalogue(uow.session, event):
-        log.info("catalogue %s v%s already held", event.county_code, event.version)
+    async with uow:
+        if not await records.store_catalogue(event):
+            log.info("catalogue %s v%s already held", event.county_code, event.version)
+        await uow.commit()

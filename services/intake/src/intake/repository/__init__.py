@@ -1,1 +1,5 @@
-"""Queries and writes of intake's tables on a unit of work's session."""
+"""intake's SQL: the only room that reads and writes its tables; it returns domain objects."""
+
+from intake.repository.records import IntakeRecords
+
+__all__ = ["IntakeRecords"]

@@ -22,7 +22,7 @@ from intake.domain.model import (
 from intake.domain.status import ApplicationStatus
 from intake.orm import application, application_member, application_step, discovery, person
 
-A = application.c
+applications = application.c
 
 
 def _columns(app: Application) -> dict[str, Any]:
@@ -125,7 +125,9 @@ async def save_change(
     if registered_by is not None:
         values |= {"registered_by": registered_by, "registered_at": at}
     await session.execute(
-        update(application).where(A.application_id == app.application_id).values(**values)
+        update(application)
+        .where(applications.application_id == app.application_id)
+        .values(**values)
     )
     await _add_step(session, app)
 
@@ -136,8 +138,8 @@ async def load(
     """The application with its applicant, members and timeline; optionally locked."""
     stmt = (
         select(application, person.c.id_number)
-        .join(person, person.c.person_id == A.person_id)
-        .where(A.application_id == application_id)
+        .join(person, person.c.person_id == applications.person_id)
+        .where(applications.application_id == application_id)
     )
     row = (
         await session.execute(stmt.with_for_update(of=application) if for_update else stmt)
@@ -150,24 +152,26 @@ async def load(
 
 
 async def _members(session: AsyncSession, application_id: uuid.UUID) -> tuple[MemberDetails, ...]:
-    m = application_member.c
+    members = application_member.c
     rows = await session.execute(
-        select(m.relation, m.name, person.c.id_number)
-        .join(person, person.c.person_id == m.person_id)
-        .where(m.application_id == application_id)
-        .order_by(m.position)
+        select(members.relation, members.name, person.c.id_number)
+        .join(person, person.c.person_id == members.person_id)
+        .where(members.application_id == application_id)
+        .order_by(members.position)
     )
-    return tuple(MemberDetails(Relation(r.relation), r.name, r.id_number) for r in rows)
+    return tuple(MemberDetails(Relation(row.relation), row.name, row.id_number) for row in rows)
 
 
 async def _timeline(session: AsyncSession, application_id: uuid.UUID) -> tuple[TimelineEntry, ...]:
-    s = application_step.c
+    steps = application_step.c
     rows = await session.execute(
-        select(s.status, s.occurred_at, s.note_zh)
-        .where(s.application_id == application_id)
-        .order_by(s.id)
+        select(steps.status, steps.occurred_at, steps.note_zh)
+        .where(steps.application_id == application_id)
+        .order_by(steps.id)
     )
-    return tuple(TimelineEntry(ApplicationStatus(r.status), r.occurred_at, r.note_zh) for r in rows)
+    return tuple(
+        TimelineEntry(ApplicationStatus(row.status), row.occurred_at, row.note_zh) for row in rows
+    )
 
 
 def _application(

@@ -13,20 +13,20 @@ from intake.orm import catalogue_version
 
 async def catalogue_versions(session: AsyncSession, county_code: str) -> list[Catalogue]:
     """Every catalogue version received for a county."""
-    c = catalogue_version.c
+    versions = catalogue_version.c
     rows = await session.execute(
-        select(c.county_code, c.version, c.effective_from, c["items"]).where(
-            c.county_code == county_code
-        )
+        select(
+            versions.county_code, versions.version, versions.effective_from, versions["items"]
+        ).where(versions.county_code == county_code)
     )
     return [
         Catalogue(
-            r.county_code,
-            r.version,
-            r.effective_from,
-            {i["item_code"]: CatalogueEntry.from_json(i) for i in r.items},
+            row.county_code,
+            row.version,
+            row.effective_from,
+            {i["item_code"]: CatalogueEntry.from_json(i) for i in row.items},
         )
-        for r in rows
+        for row in rows
     ]
 
 

@@ -15,13 +15,13 @@ from intake.domain.city import Admission
 from intake.domain.model import PersonDetails
 from intake.orm import application, city_admission, city_status_report, follow_up, person
 
-R = city_status_report.c
-C = city_admission.c
+reports = city_status_report.c
+admissions = city_admission.c
 
 
 async def reported_person(session: AsyncSession, external_reference: str) -> uuid.UUID | None:
     """The person of a report already received under this reference, if any."""
-    stmt = select(R.person_id).where(R.external_reference == external_reference)
+    stmt = select(reports.person_id).where(reports.external_reference == external_reference)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
@@ -77,15 +77,17 @@ async def has_application(session: AsyncSession, person_id: uuid.UUID) -> bool:
 
 async def awaiting_follow_up(session: AsyncSession, *, before: date, month: str) -> list[Admission]:
     """Each person admitted before ``before`` with no application nor follow-up in ``month``."""
-    no_application = ~exists().where(application.c.person_id == C.person_id)
+    no_application = ~exists().where(application.c.person_id == admissions.person_id)
     not_this_month = ~exists().where(
-        follow_up.c.person_id == C.person_id, follow_up.c.month == month
+        follow_up.c.person_id == admissions.person_id, follow_up.c.month == month
     )
     stmt = (
         select(city_admission)
-        .ext(distinct_on(C.person_id))
-        .where(C.effective_date < before, no_application, not_this_month)
-        .order_by(C.person_id, C.effective_date.desc(), C.recorded_at.desc())
+        .ext(distinct_on(admissions.person_id))
+        .where(admissions.effective_date < before, no_application, not_this_month)
+        .order_by(
+            admissions.person_id, admissions.effective_date.desc(), admissions.recorded_at.desc()
+        )
     )
     rows = (await session.execute(stmt)).all()
     return [

@@ -13,15 +13,15 @@ from intake.domain.model import Summary
 from intake.domain.status import ApplicationStatus
 from intake.orm import application, person
 
-A = application.c
+applications = application.c
 
 
 def _in_scope(division: str) -> ColumnElement[bool]:
     level = divisions.level_of(division)
     column = {
-        divisions.DivisionLevel.COUNTY: A.county_code,
-        divisions.DivisionLevel.TOWNSHIP: A.township_code,
-        divisions.DivisionLevel.VILLAGE: A.village_code,
+        divisions.DivisionLevel.COUNTY: applications.county_code,
+        divisions.DivisionLevel.TOWNSHIP: applications.township_code,
+        divisions.DivisionLevel.VILLAGE: applications.village_code,
     }.get(level)
     # The city sees every county; a code's level decides which column to compare.
     return column == division if column is not None else true()
@@ -39,32 +39,32 @@ async def page(
     """One page of applications inside ``division``, newest first, and the total."""
     where = [_in_scope(division)]
     if status is not None:
-        where.append(A.status == status.value)
+        where.append(applications.status == status.value)
     if village_code is not None:
-        where.append(A.village_code == village_code)
+        where.append(applications.village_code == village_code)
     total = (
         await session.execute(select(func.count()).select_from(application).where(*where))
     ).scalar_one()
     rows = await session.execute(
         select(application, person.c.id_number)
-        .join(person, person.c.person_id == A.person_id)
+        .join(person, person.c.person_id == applications.person_id)
         .where(*where)
-        .order_by(A.submitted_at.desc(), A.application_id)
+        .order_by(applications.submitted_at.desc(), applications.application_id)
         .limit(size)
         .offset((number - 1) * size)
     )
-    return [_summary(r) for r in rows], int(total)
+    return [_summary(row) for row in rows], int(total)
 
 
-def _summary(r: Row[Any]) -> Summary:
+def _summary(row: Row[Any]) -> Summary:
     return Summary(
-        application_id=r.application_id,
-        status=ApplicationStatus(r.status),
-        channel=Channel(r.channel),
-        category=RecipientCategory(r.category),
-        need_categories=tuple(ServiceCategory(c) for c in r.need_categories),
-        village_code=r.village_code,
-        applicant_name=r.applicant_name,
-        id_number=r.id_number,
-        submitted_at=r.submitted_at,
+        application_id=row.application_id,
+        status=ApplicationStatus(row.status),
+        channel=Channel(row.channel),
+        category=RecipientCategory(row.category),
+        need_categories=tuple(ServiceCategory(c) for c in row.need_categories),
+        village_code=row.village_code,
+        applicant_name=row.applicant_name,
+        id_number=row.id_number,
+        submitted_at=row.submitted_at,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
@@ -12,8 +13,14 @@ from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, NotFound
 from civic.security import PrincipalDep
 from settlement.api.common import County, ensure_county
-from settlement.handlers.catalogue import PublishVersion, publish_version
-from settlement.repository import catalogue
+from settlement.domain.catalogue import CatalogueVersion
+from settlement.handlers.catalogue import (
+    PublishVersion,
+    catalogue_in_force,
+    catalogue_version,
+    catalogue_versions,
+    publish_version,
+)
 from settlement.schemas import VersionCreate, VersionRead, VersionSummary
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue 收费标准"])
@@ -34,12 +41,10 @@ async def get_in_force(
     ] = None,
 ) -> VersionRead:
     """The county's catalogue version in force on a day, with every item and fee."""
-    async with uow:
-        found = await catalogue.in_force(uow.session, county_code, on or clock.today())
+    found = await catalogue_in_force(county_code, on or clock.today(), uow=uow)
     if found is None:
         raise NotFound("该县(区)在该日期没有生效的收费标准", code="no_catalogue")
-    head, items = found
-    return VersionRead(**head, items=items)
+    return _version_read(found)
 
 
 @router.get(
@@ -52,9 +57,8 @@ async def list_versions(
     county_code: str, principal: PrincipalDep, uow: UowDep
 ) -> list[VersionSummary]:
     """Every version of the county's catalogue, newest first."""
-    async with uow:
-        rows = await catalogue.versions(uow.session, county_code)
-    return [VersionSummary(**row) for row in rows]
+    found = await catalogue_versions(county_code, uow=uow)
+    return [VersionSummary.model_validate(version, from_attributes=True) for version in found]
 
 
 @router.post(
@@ -75,11 +79,11 @@ async def create_version(
         tuple(i.to_contract() for i in body.items),
         officer.user_id,
     )
-    async with uow:
-        event = await publish_version(cmd, uow=uow, today=clock.today())
-    async with uow:
-        found = await catalogue.in_force(
-            uow.session, county_code, event.effective_from, version=event.version
-        )
-    assert found is not None
-    return VersionRead(**found[0], items=found[1])
+    event = await publish_version(cmd, uow=uow, today=clock.today())
+    found = await catalogue_version(county_code, event.version, uow=uow)
+    assert found is not None  # just published
+    return _version_read(found)
+
+
+def _version_read(found: CatalogueVersion) -> VersionRead:
+    return VersionRead.model_validate({**asdict(found), "items": list(found.items)})

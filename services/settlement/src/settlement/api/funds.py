@@ -36,8 +36,7 @@ async def put_budget(
     """A county officer sets one fund's yearly budget for the county or one of its townships."""
     ensure_division(officer, division_code)
     cmd = funds.SetBudget(division_code, year, funding_source, body.amount_fen, officer.user_id)
-    async with uow:
-        await funds.set_budget(cmd, uow=uow)
+    await funds.set_budget(cmd, uow=uow)
 
 
 @router.put(
@@ -51,10 +50,9 @@ async def put_assistance_total(
 ) -> None:
     """A county officer records the locality's total social-assistance funds for a year."""
     ensure_county(officer, county_code)
-    async with uow:
-        await funds.set_assistance_total(
-            county_code, year, body.total_fen, uow=uow, user=officer.user_id
-        )
+    await funds.set_assistance_total(
+        county_code, year, body.total_fen, uow=uow, user=officer.user_id
+    )
 
 
 @router.get(
@@ -68,6 +66,5 @@ async def get_funds(
 ) -> FundsRead:
     """Each fund's budget, committed and drafted spending; for a county also the 1% cap."""
     ensure_division(officer, division_code)
-    async with uow:
-        report = await funds.fund_report(division_code, year, uow=uow)
+    report = await funds.fund_report(division_code, year, uow=uow)
     return FundsRead.model_validate(report)

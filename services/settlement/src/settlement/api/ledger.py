@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import asdict
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from sqlalchemy import Row, func, select
 
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from contracts.fields import Period
+from settlement.adapters.tables import ledger_csv
 from settlement.api.common import MONTH_PATTERN, Officer, PagingDep, ensure_division
+from settlement.domain.ledger import LineFilter, RecordFilter
 from settlement.domain.months import first_day, last_day
 from settlement.domain.reasons import BillingStatus, NotBillableReason
-from settlement.exports.tables import ledger_csv
-from settlement.orm import ledger_line, service_record
-from settlement.repository import ledger
+from settlement.domain.records import ServiceRecord
+from settlement.handlers import ledger as reads
 from settlement.schemas import LedgerLineRead, Page, RecordRead
 
 router = APIRouter(tags=["ledger 台账"])
@@ -43,28 +44,13 @@ async def list_records(
 ) -> Page[RecordRead]:
     """The township's services of a month; those not billed are listed with their reason."""
     ensure_division(officer, township_code)
-    r = service_record.c
-    where = [
-        r.township_code == township_code,
-        r.service_date >= first_day(month),
-        r.service_date <= last_day(month),
-    ]
-    if billing_status is not None:
-        where.append(r.billing_status == billing_status.value)
-    async with uow:
-        total = (
-            await uow.session.execute(
-                select(func.count()).select_from(service_record).where(*where)
-            )
-        ).scalar_one()
-        rows = await uow.session.execute(
-            select(service_record)
-            .where(*where)
-            .order_by(r.service_date, r.record_id)
-            .limit(paging.size)
-            .offset(paging.offset)
-        )
-    return Page(items=[_record(x) for x in rows], total=total, page=paging.page, size=paging.size)
+    status = None if billing_status is None else billing_status.value
+    which = RecordFilter(township_code, first_day(month), last_day(month), status)
+    records, total = await reads.records_page(
+        which, uow=uow, limit=paging.size, offset=paging.offset
+    )
+    items = [_record(record) for record in records]
+    return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
 @router.get(
@@ -79,13 +65,10 @@ async def list_ledger(
 ) -> Page[LedgerLineRead]:
     """The ledger lines landing on a township's period, in posting order."""
     ensure_division(officer, township_code)
-    where = [ledger_line.c.township_code == township_code, ledger_line.c.period == period]
-    async with uow:
-        total = (
-            await uow.session.execute(select(func.count()).select_from(ledger_line).where(*where))
-        ).scalar_one()
-        rows = await ledger.lines(uow.session, *where, limit=paging.size, offset=paging.offset)
-    items = [LedgerLineRead.model_validate(dict(x._mapping)) for x in rows]
+    lines, total = await reads.lines_page(
+        LineFilter(township_code, period), uow=uow, limit=paging.size, offset=paging.offset
+    )
+    items = [LedgerLineRead.model_validate(line, from_attributes=True) for line in lines]
     return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
@@ -98,25 +81,21 @@ async def export_ledger(
 ) -> StreamingResponse:
     """The township's ledger lines for a period as CSV (UTF-8 with BOM, Chinese headers)."""
     ensure_division(officer, township_code)
-    async with uow:
-        rows = await ledger.lines(
-            uow.session,
-            ledger_line.c.township_code == township_code,
-            ledger_line.c.period == period,
-        )
+    lines = await reads.all_lines(LineFilter(township_code, period), uow=uow)
     name = f"ledger-{township_code}-{period}.csv"
     return StreamingResponse(
-        ledger_csv(rows),
+        ledger_csv(lines),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
-def _record(row: Row[Any]) -> RecordRead:
-    data = dict(row._mapping)
-    reason = data.get("reason_code")
-    return RecordRead(
-        **data,
-        billing_status_zh=BillingStatus(data["billing_status"]).label_zh,
-        reason_zh=NotBillableReason(reason).label_zh if reason else None,
+def _record(record: ServiceRecord) -> RecordRead:
+    reason = record.reason_code
+    return RecordRead.model_validate(
+        {
+            **asdict(record),
+            "billing_status_zh": BillingStatus(record.billing_status).label_zh,
+            "reason_zh": NotBillableReason(reason).label_zh if reason else None,
+        }
     )

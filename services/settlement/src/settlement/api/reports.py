@@ -25,5 +25,4 @@ async def performance(
 ) -> dict[str, Any]:
     """Per provider: ordered vs delivered, time to accept, amount billed, spot-check pass rate."""
     ensure_county(officer, county_code)
-    async with uow:
-        return await provider_performance(county_code, month, uow=uow)
+    return await provider_performance(county_code, month, uow=uow)

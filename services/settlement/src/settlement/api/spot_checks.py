@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 
 from civic import clock
 from civic.deps import UowDep
-from civic.errors import PROBLEM_RESPONSES, NotFound
+from civic.errors import PROBLEM_RESPONSES
 from settlement.api.common import Checker, County, PagingDep, ensure_county
 from settlement.handlers import spot_checks as use_cases
-from settlement.orm import spot_check
-from settlement.repository import spot_checks as repo
 from settlement.schemas import DrawCreate, DrawRead, Page, SpotCheckRead, SpotCheckResultCreate
 
 router = APIRouter(prefix="/spot-checks", tags=["spot checks 抽查"])
@@ -36,8 +35,7 @@ async def draw(
     cmd = use_cases.DrawSample(
         county_code, year, body.seed, body.rate_percent * 100, officer.user_id
     )
-    async with uow:
-        result = await use_cases.draw_sample(cmd, uow=uow)
+    result = await use_cases.draw_sample(cmd, uow=uow)
     return DrawRead.model_validate(result)
 
 
@@ -45,8 +43,7 @@ async def draw(
 async def coverage(county_code: str, year: Year, officer: Checker, uow: UowDep) -> dict[str, Any]:
     """Services, drawn, checked, passed and failed, for the county and each provider."""
     ensure_county(officer, county_code)
-    async with uow:
-        return await use_cases.coverage(county_code, year, uow=uow)
+    return await use_cases.coverage(county_code, year, uow=uow)
 
 
 @router.get(
@@ -65,13 +62,10 @@ async def list_checks(
 ) -> Page[SpotCheckRead]:
     """The records drawn for checking."""
     ensure_county(officer, county_code)
-    c = spot_check.c
-    where = [c.county_code == county_code, c.year == year]
-    if open_only:
-        where.append(c.outcome.is_(None))
-    async with uow:
-        rows, total = await repo.find(uow.session, *where, limit=paging.size, offset=paging.offset)
-    items = [SpotCheckRead.model_validate(dict(r._mapping)) for r in rows]
+    found, total = await use_cases.checks_page(
+        county_code, year, open_only=open_only, uow=uow, limit=paging.size, offset=paging.offset
+    )
+    items = [SpotCheckRead.model_validate(check, from_attributes=True) for check in found]
     return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
@@ -85,18 +79,16 @@ async def record_result(
     spot_check_id: uuid.UUID, body: SpotCheckResultCreate, officer: Checker, uow: UowDep
 ) -> SpotCheckRead:
     """An inspector records pass or fail; a failed record is reversed out of payment."""
-    async with uow:
-        found = await repo.get(uow.session, spot_check_id)
-    if found is None:
-        raise NotFound("抽查记录不存在", code="spot_check_not_found")
+    found = await use_cases.get_check(spot_check_id, uow=uow)
     ensure_county(officer, found.county_code)
-    async with uow:
-        result = await use_cases.record_result(
-            spot_check_id,
-            body.outcome,
-            body.notes,
-            uow=uow,
-            user=officer.user_id,
-            today=clock.today(),
-        )
-    return SpotCheckRead.model_validate(result)
+    result = await use_cases.record_result(
+        spot_check_id,
+        body.outcome,
+        body.notes,
+        uow=uow,
+        user=officer.user_id,
+        today=clock.today(),
+    )
+    return SpotCheckRead.model_validate(
+        {**asdict(result.check), "disallowed_fen": result.disallowed_fen}
+    )

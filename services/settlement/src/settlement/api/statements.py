@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from dataclasses import replace
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from civic import clock
 from civic.deps import UowDep
-from civic.errors import PROBLEM_RESPONSES, Forbidden, NotFound, Unprocessable
+from civic.errors import PROBLEM_RESPONSES, Forbidden, Unprocessable
 from civic.security import Principal
+from civic.uow import UnitOfWork
 from contracts.enums import Role
 from contracts.kinds import StatementPeriod
+from settlement.adapters.tables import ledger_csv
 from settlement.api.common import (
     Officer,
     PagingDep,
@@ -22,14 +25,15 @@ from settlement.api.common import (
     ensure_division,
     ensure_statement_reader,
 )
-from settlement.exports.tables import ledger_csv
+from settlement.api.views import statement_read, statement_summary
+from settlement.domain.ledger import LineFilter
+from settlement.domain.statements import Statement
+from settlement.handlers import ledger as ledger_reads
+from settlement.handlers import statement_reads as reads
 from settlement.handlers import statements as use_cases
 from settlement.handlers.subsidy import RunSubsidy, run_subsidy
-from settlement.orm import ledger_line, statement
-from settlement.repository import ledger
-from settlement.repository import statements as repo
+from settlement.repository.statements import StatementFilter
 from settlement.schemas import Page, PaymentCreate, RunRead, StatementRead, SubsidyRun
-from settlement.views import print_view, statement_view
 
 router = APIRouter(tags=["statements 结算单"])
 
@@ -54,19 +58,13 @@ async def run_month(
     _may_run(officer, division_code)
     scope = "township" if len(division_code) == 9 else "county"
     cmd = use_cases.RunSettlement(StatementPeriod.MONTHLY, month, scope, division_code)
-    async with uow:
-        changed = await use_cases.run_settlement(cmd, uow=uow)
-    column = statement.c.township_code if scope == "township" else statement.c.county_code
-    async with uow:
-        rows, _ = await repo.find(
-            uow.session,
-            column == division_code,
-            statement.c.period == month,
-            limit=10_000,
-            offset=0,
-        )
-        views = [await statement_view(uow.session, row) for row in rows]
-    return RunRead(period=month, changed=changed, statements=views)
+    changed = await use_cases.run_settlement(cmd, uow=uow)
+    if scope == "township":
+        which = StatementFilter(township_code=division_code, period=month)
+    else:
+        which = StatementFilter(county_code=division_code, period=month)
+    shown = await reads.details_of_all(which, uow=uow)
+    return RunRead(period=month, changed=changed, statements=[statement_read(x) for x in shown])
 
 
 @router.post(
@@ -84,14 +82,12 @@ async def run_neighbour_subsidy(
 ) -> RunRead:
     """Counts the year's neighbour mutual-aid services and issues the yearly subsidy statements."""
     ensure_division(officer, township_code)
-    async with uow:
-        cmd = RunSubsidy(township_code, year, body.rate_fen, body.funding_source)
-        changed = await run_subsidy(cmd, uow=uow)
-    async with uow:
-        where = (statement.c.township_code == township_code, statement.c.period == f"{year:04d}")
-        rows, _ = await repo.find(uow.session, *where, limit=10_000, offset=0)
-        views = [await statement_view(uow.session, row) for row in rows]
-    return RunRead(period=f"{year:04d}", changed=changed, statements=views)
+    cmd = RunSubsidy(township_code, year, body.rate_fen, body.funding_source)
+    changed = await run_subsidy(cmd, uow=uow)
+    which = StatementFilter(township_code=township_code, period=f"{year:04d}")
+    shown = await reads.details_of_all(which, uow=uow)
+    statements = [statement_read(x) for x in shown]
+    return RunRead(period=f"{year:04d}", changed=changed, statements=statements)
 
 
 @router.get(
@@ -108,12 +104,11 @@ async def list_statements(
     period: Annotated[str | None, Query(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$")] = None,
 ) -> Page[StatementRead]:
     """Statements of a township (staff), or only the caller's own (a provider)."""
-    where = _list_scope(reader, township_code)
-    if period:
-        where.append(statement.c.period == period)
-    async with uow:
-        rows, total = await repo.find(uow.session, *where, limit=paging.size, offset=paging.offset)
-        items = [await statement_view(uow.session, row, details=False) for row in rows]
+    which = replace(_list_scope(reader, township_code), period=period or None)
+    found, total = await reads.statements_page(
+        which, uow=uow, limit=paging.size, offset=paging.offset
+    )
+    items = [statement_summary(statement) for statement in found]
     return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
@@ -125,9 +120,8 @@ async def list_statements(
 )
 async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> StatementRead:
     """One statement with totals by item and by fund, and the ledger recomputation beside them."""
-    async with uow:
-        row = await _readable(uow, statement_id, reader)
-        return await statement_view(uow.session, row)
+    statement = await _readable(uow, statement_id, reader)
+    return statement_read(await reads.details(statement, uow=uow))
 
 
 @router.post(
@@ -138,14 +132,11 @@ async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) ->
 )
 async def confirm(statement_id: uuid.UUID, officer: Township, uow: UowDep) -> StatementRead:
     """The township officer confirms a draft; the month is then closed for this provider."""
-    async with uow:
-        await _readable(uow, statement_id, officer)
-    async with uow:
-        row = await use_cases.confirm_statement(
-            statement_id, uow=uow, user=officer.user_id, now=clock.now()
-        )
-    async with uow:
-        return await statement_view(uow.session, row)
+    await _readable(uow, statement_id, officer)
+    done = await use_cases.confirm_statement(
+        statement_id, uow=uow, user=officer.user_id, now=clock.now()
+    )
+    return statement_read(await reads.details(done, uow=uow))
 
 
 @router.post(
@@ -158,18 +149,15 @@ async def pay(
     statement_id: uuid.UUID, body: PaymentCreate, officer: Township, uow: UowDep
 ) -> StatementRead:
     """Records the payment (voucher number) of a confirmed statement; it is paid once."""
-    async with uow:
-        await _readable(uow, statement_id, officer)
-    async with uow:
-        row = await use_cases.pay_statement(
-            statement_id,
-            uow=uow,
-            user=officer.user_id,
-            paid_on=body.paid_on,
-            reference=body.payment_reference,
-        )
-    async with uow:
-        return await statement_view(uow.session, row)
+    await _readable(uow, statement_id, officer)
+    done = await use_cases.pay_statement(
+        statement_id,
+        uow=uow,
+        user=officer.user_id,
+        paid_on=body.paid_on,
+        reference=body.payment_reference,
+    )
+    return statement_read(await reads.details(done, uow=uow))
 
 
 @router.get(
@@ -181,19 +169,17 @@ async def export_statement(
     statement_id: uuid.UUID, reader: Reader, uow: UowDep
 ) -> StreamingResponse:
     """The statement's ledger lines as CSV (UTF-8 with BOM, Chinese headers)."""
-    async with uow:
-        row = await _readable(uow, statement_id, reader)
-        c = ledger_line.c
-        rows = await ledger.lines(
-            uow.session,
-            c.township_code == row.township_code,
-            c.provider_id == row.provider_id,
-            c.period_kind == row.period_kind,
-            c.period == row.period,
-        )
-    name = f"statement-{row.township_code}-{row.provider_code}-{row.period}.csv"
+    statement = await _readable(uow, statement_id, reader)
+    which = LineFilter(
+        statement.township_code,
+        statement.period,
+        provider_id=statement.provider_id,
+        period_kind=statement.period_kind,
+    )
+    lines = await ledger_reads.all_lines(which, uow=uow)
+    name = f"statement-{statement.township_code}-{statement.provider_code}-{statement.period}.csv"
     return StreamingResponse(
-        ledger_csv(rows),
+        ledger_csv(lines),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -207,32 +193,26 @@ async def export_statement(
 )
 async def print_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> HTMLResponse:
     """The statement as a printable Chinese page with signature blocks."""
-    async with uow:
-        row = await _readable(uow, statement_id, reader)
-        html = await print_view(uow.session, row, clock.now())
-    return HTMLResponse(html)
+    statement = await _readable(uow, statement_id, reader)
+    return HTMLResponse(await reads.printable(statement, uow=uow, now=clock.now()))
 
 
-async def _readable(uow: Any, statement_id: uuid.UUID, principal: Principal) -> Any:
-    row = await repo.get(uow.session, statement_id)
-    if row is None:
-        raise NotFound("结算单不存在", code="statement_not_found")
-    ensure_statement_reader(principal, row.township_code, row.provider_code)
-    return row
+async def _readable(uow: UnitOfWork, statement_id: uuid.UUID, principal: Principal) -> Statement:
+    statement = await reads.get_statement(statement_id, uow=uow)
+    ensure_statement_reader(principal, statement.township_code, statement.provider_code)
+    return statement
 
 
-def _list_scope(reader: Principal, township_code: str | None) -> list[Any]:
-    c = statement.c
+def _list_scope(reader: Principal, township_code: str | None) -> StatementFilter:
     if not reader.has_any(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR):
         # A provider sees its own statements and nothing else, whatever it asks for.
-        own = [c.provider_code == reader.provider_code]
-        return own + ([c.township_code == township_code] if township_code else [])
+        return StatementFilter(provider_code=reader.provider_code, township_code=township_code)
     if township_code is None:
         raise Unprocessable(
             "请指定乡镇(街道)代码", code="township_required", field="query.township_code"
         )
     ensure_division(reader, township_code)
-    return [c.township_code == township_code]
+    return StatementFilter(township_code=township_code)
 
 
 def _may_run(officer: Principal, division_code: str) -> None:

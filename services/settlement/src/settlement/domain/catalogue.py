@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from contracts import divisions
 from contracts.divisions import DivisionLevel
@@ -63,25 +62,39 @@ def county_units() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class VersionHead:
-    """A catalogue version without its items: number and first day in force."""
+    """A catalogue version without its items: number and first day in force.
+
+    Which version prices a day is ``contracts.settlement.version_in_force``: one rule for
+    every service that keeps a copy of the catalogue.
+    """
 
     version: int
     effective_from: date
 
 
+@dataclass(frozen=True)
+class CatalogueVersion:
+    """A published version of a county's catalogue, with its items when they were read."""
+
+    county_code: str
+    version: int
+    effective_from: date
+    is_example: bool
+    published_by: str
+    published_at: datetime
+    items: tuple[CatalogueItem, ...] = ()
+
+
 class CatalogueRuleError(ValueError):
-    """A new version breaks a catalogue rule; ``code`` names which."""
+    """A new version breaks a catalogue rule; ``code`` names which (answered as 422)."""
+
+    kind = "invalid"
+    field = "body.effective_from"
 
     def __init__(self, code: str, message_zh: str) -> None:
         super().__init__(message_zh)
         self.code = code
         self.message_zh = message_zh
-
-
-def in_force(versions: Iterable[VersionHead], on: date) -> VersionHead | None:
-    """The version in force on a day: the newest version whose first day is not after it."""
-    started = [v for v in versions if v.effective_from <= on]
-    return max(started, key=lambda v: v.version, default=None)
 
 
 def next_version(latest: VersionHead | None, effective_from: date, today: date) -> int:

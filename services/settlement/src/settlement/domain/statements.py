@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from contracts.labels import ZhEnum, zh_labels
 from settlement.domain.months import period_has_closed
@@ -22,7 +24,9 @@ CLOSED = (StatementStatus.CONFIRMED.value, StatementStatus.PAID.value)
 
 
 class StatementRuleError(ValueError):
-    """A statement action breaks a rule; ``code`` names which."""
+    """A statement action breaks a rule; ``code`` names which (answered as 409)."""
+
+    kind = "conflict"
 
     def __init__(self, code: str, message_zh: str) -> None:
         super().__init__(message_zh)
@@ -51,3 +55,78 @@ def check_pay(status: StatementStatus, paid_reference: str | None, reference: st
     if status is not StatementStatus.CONFIRMED:
         raise StatementRuleError("statement_not_confirmed", "结算单须经乡镇(街道)确认后方可支付")
     return True
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What a provider is paid for a township and period, and where that payment stands."""
+
+    statement_id: uuid.UUID
+    county_code: str
+    township_code: str
+    provider_id: uuid.UUID
+    provider_code: str
+    period_kind: str
+    period: str
+    status: str
+    version: int
+    total_fen: int
+    adjustment_fen: int
+    line_count: int
+    created_at: datetime
+    issued_at: datetime | None = None
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    paid_on: date | None = None
+    payment_reference: str | None = None
+    paid_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemTotal:
+    """A statement's total for one item (this month's services, or adjustments apart)."""
+
+    item_code: str
+    unit: str
+    is_adjustment: bool
+    quantity: int
+    amount_fen: int
+    line_count: int
+
+
+@dataclass(frozen=True)
+class SourceTotal:
+    """A statement's total paid from one funding source."""
+
+    funding_source: str
+    amount_fen: int
+    line_count: int
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    """A statement's line count and totals recomputed from the ledger itself."""
+
+    line_count: int
+    total_fen: int
+    adjustment_fen: int
+
+
+@dataclass(frozen=True)
+class StatementDetails:
+    """A statement with its totals by item and by fund, beside the ledger's recomputation."""
+
+    statement: Statement
+    by_item: list[ItemTotal]
+    by_funding_source: list[SourceTotal]
+    ledger: LedgerFigures
+
+    @property
+    def consistent(self) -> bool:
+        """True when the stored totals equal what the ledger adds up to now."""
+        stored = self.statement
+        return (self.ledger.line_count, self.ledger.total_fen, self.ledger.adjustment_fen) == (
+            stored.line_count,
+            stored.total_fen,
+            stored.adjustment_fen,
+        )

@@ -1,1 +1,1 @@
-"""Use cases of the settlement service: ``async def verb_noun(..., *, uow, ...)``."""
+"""Use cases of settlement: ``async def verb_noun(..., *, uow, ...)``, each owns its transaction."""

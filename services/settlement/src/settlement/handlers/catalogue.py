@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from civic.errors import Unprocessable
 from civic.uow import UnitOfWork
-from contracts.settlement import CatalogueItem, CatalogueVersionPublished
+from contracts.settlement import CatalogueItem, CatalogueVersionPublished, version_in_force
 from settlement.domain import catalogue as rules
 from settlement.repository import catalogue, locks
 
@@ -30,16 +29,14 @@ async def publish_version(
     cmd: PublishVersion, *, uow: UnitOfWork, today: date
 ) -> CatalogueVersionPublished:
     """Adds a version (never rewrites one) and publishes it on settlement.catalogue.v1."""
-    await locks.lock(uow.session, "catalogue", cmd.county_code)
-    latest = await catalogue.latest(uow.session, cmd.county_code)
-    try:
+    async with uow:
+        await locks.lock(uow.session, "catalogue", cmd.county_code)
+        latest = await catalogue.latest(uow.session, cmd.county_code)
         number = rules.next_version(latest, cmd.effective_from, today)
-    except rules.CatalogueRuleError as exc:
-        raise Unprocessable(exc.message_zh, code=exc.code, field="body.effective_from") from exc
-    event = _published(cmd, number)
-    await _store(uow, event)
-    await uow.commit()
-    return event
+        event = _published(cmd, number)
+        await _store(uow, event)
+        await uow.commit()
+        return event
 
 
 async def seed_demo_catalogues(*, uow_factory: Callable[[], UnitOfWork]) -> int:
@@ -82,3 +79,34 @@ async def _store(uow: UnitOfWork, event: CatalogueVersionPublished) -> None:
         items=event.items,
     )
     uow.emit(event)
+
+
+async def catalogue_in_force(
+    county_code: str, on: date, *, uow: UnitOfWork
+) -> rules.CatalogueVersion | None:
+    """The county's version in force on a day, with its items (None before the first one)."""
+    async with uow:
+        found = version_in_force(await catalogue.versions(uow.session, county_code), on)
+        if found is None:
+            return None
+        return replace(
+            found, items=await catalogue.items_of(uow.session, county_code, found.version)
+        )
+
+
+async def catalogue_version(
+    county_code: str, version: int, *, uow: UnitOfWork
+) -> rules.CatalogueVersion | None:
+    """One numbered version of the county's catalogue, with its items."""
+    async with uow:
+        versions = await catalogue.versions(uow.session, county_code)
+        found = next((v for v in versions if v.version == version), None)
+        if found is None:
+            return None
+        return replace(found, items=await catalogue.items_of(uow.session, county_code, version))
+
+
+async def catalogue_versions(county_code: str, *, uow: UnitOfWork) -> list[rules.CatalogueVersion]:
+    """Every version of the county's catalogue, newest first, without items."""
+    async with uow:
+        return await catalogue.versions(uow.session, county_code)

@@ -25,53 +25,56 @@ class SetBudget:
 
 async def set_budget(cmd: SetBudget, *, uow: UnitOfWork) -> None:
     """Sets (or replaces) a yearly budget."""
-    await repo.set_budget(
-        uow.session,
-        {
-            "division_code": cmd.division_code,
-            "year": cmd.year,
-            "funding_source": cmd.funding_source.value,
-            "amount_fen": cmd.amount_fen,
-            "set_by": cmd.set_by,
-        },
-    )
-    await uow.commit()
+    async with uow:
+        await repo.set_budget(
+            uow.session,
+            {
+                "division_code": cmd.division_code,
+                "year": cmd.year,
+                "funding_source": cmd.funding_source.value,
+                "amount_fen": cmd.amount_fen,
+                "set_by": cmd.set_by,
+            },
+        )
+        await uow.commit()
 
 
 async def set_assistance_total(
     county_code: str, year: int, total_fen: int, *, uow: UnitOfWork, user: str
 ) -> None:
     """Records the locality's total social-assistance funds (the base of the 1% cap)."""
-    values = {"county_code": county_code, "year": year, "total_fen": total_fen, "set_by": user}
-    await repo.set_assistance_total(uow.session, values)
-    await uow.commit()
+    async with uow:
+        values = {"county_code": county_code, "year": year, "total_fen": total_fen, "set_by": user}
+        await repo.set_assistance_total(uow.session, values)
+        await uow.commit()
 
 
 async def fund_report(division_code: str, year: int, *, uow: UnitOfWork) -> dict[str, Any]:
     """Each fund's budget, committed and drafted spending; and, for a county, the 1% cap."""
-    budgets = await repo.budgets(uow.session, division_code, year)
-    spent = await repo.spent(uow.session, division_code, year)
-    rows = [
-        _fund_row(source, budgets.get(source.value), spent.get(source.value))
-        for source in FundingSource
-    ]
-    report: dict[str, Any] = {
-        "division_code": division_code,
-        "year": year,
-        "funds": rows,
-        "cap": None,
-    }
-    if len(division_code) == 6:
-        total = await statements.assistance_total(uow.session, division_code, year)
-        capped = await statements.capped_used(uow.session, division_code, year)
-        report["cap"] = funds.check_cap(
-            locality_code=division_code,
-            year=year,
-            assistance_total_fen=total,
-            used_fen=capped,
-            statement_fen=0,
-        ).figures()
-    return report
+    async with uow:
+        budgets = await repo.budgets(uow.session, division_code, year)
+        spent = await repo.spent(uow.session, division_code, year)
+        rows = [
+            _fund_row(source, budgets.get(source.value), spent.get(source.value))
+            for source in FundingSource
+        ]
+        report: dict[str, Any] = {
+            "division_code": division_code,
+            "year": year,
+            "funds": rows,
+            "cap": None,
+        }
+        if len(division_code) == 6:
+            total = await statements.assistance_total(uow.session, division_code, year)
+            capped = await statements.capped_used(uow.session, division_code, year)
+            report["cap"] = funds.check_cap(
+                locality_code=division_code,
+                year=year,
+                assistance_total_fen=total,
+                used_fen=capped,
+                statement_fen=0,
+            ).figures()
+        return report
 
 
 def _fund_row(

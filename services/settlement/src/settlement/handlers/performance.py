@@ -16,26 +16,28 @@ from settlement.repository import readmodels
 
 async def provider_performance(county_code: str, period: str, *, uow: UnitOfWork) -> dict[str, Any]:
     """Each provider's figures for one month of the county."""
-    start, end = first_day(period), last_day(period)
-    orders = await repo.orders_active(uow.session, county_code, start, end)
-    timelines = await readmodels.order_timelines(uow.session, (x.order_id for x in orders))
-    scores: dict[str, rules.ProviderScore] = {}
-    for order in orders:
-        score = scores.setdefault(
-            str(order.provider_id), rules.ProviderScore(str(order.provider_id), order.provider_code)
-        )
-        _count_order(score, order, timelines[order.order_id], start, end)
-    for pid, figures in (await repo.delivered(uow.session, county_code, start, end)).items():
-        score = scores.setdefault(pid, rules.ProviderScore(pid, ""))
-        score.delivered_services = figures["delivered"]
-        score.checked, score.passed = figures["checked"], figures["passed"]
-    for pid, amount in (await repo.billed(uow.session, county_code, period)).items():
-        scores.setdefault(pid, rules.ProviderScore(pid, "")).billed_fen = amount
-    return {
-        "county_code": county_code,
-        "period": period,
-        "providers": [s.summary() for s in scores.values()],
-    }
+    async with uow:
+        start, end = first_day(period), last_day(period)
+        orders = await repo.orders_active(uow.session, county_code, start, end)
+        timelines = await readmodels.order_timelines(uow.session, (x.order_id for x in orders))
+        scores: dict[str, rules.ProviderScore] = {}
+        for order in orders:
+            score = scores.setdefault(
+                str(order.provider_id),
+                rules.ProviderScore(str(order.provider_id), order.provider_code),
+            )
+            _count_order(score, order, timelines[order.order_id], start, end)
+        for pid, figures in (await repo.delivered(uow.session, county_code, start, end)).items():
+            score = scores.setdefault(pid, rules.ProviderScore(pid, ""))
+            score.delivered_services = figures["delivered"]
+            score.checked, score.passed = figures["checked"], figures["passed"]
+        for pid, amount in (await repo.billed(uow.session, county_code, period)).items():
+            scores.setdefault(pid, rules.ProviderScore(pid, "")).billed_fen = amount
+        return {
+            "county_code": county_code,
+            "period": period,
+            "providers": [s.summary() for s in scores.values()],
+        }
 
 
 def _count_order(

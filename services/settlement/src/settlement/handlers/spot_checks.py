@@ -12,10 +12,13 @@ from civic.uow import UnitOfWork
 from contracts.kinds import SpotCheckOutcome
 from contracts.settlement import SpotCheckRecorded, SpotCheckSampled
 from settlement.domain import sampling
+from settlement.domain.checks import SpotCheck
 from settlement.domain.performance import percent
-from settlement.handlers.billing import hold_person, recheck
-from settlement.repository import ledger, locks
+from settlement.domain.records import RecordSelection
+from settlement.handlers.billing import recheck
+from settlement.repository import locks
 from settlement.repository import spot_checks as repo
+from settlement.repository.billing import SqlBillingStore
 
 
 @dataclass(frozen=True)
@@ -29,33 +32,61 @@ class DrawSample:
     drawn_by: str
 
 
+@dataclass(frozen=True)
+class CheckResult:
+    """A recorded check and what its failure took out of payment (0 when it passed)."""
+
+    check: SpotCheck
+    disallowed_fen: int
+
+
+async def get_check(spot_check_id: uuid.UUID, *, uow: UnitOfWork) -> SpotCheck:
+    """One spot check, or 404."""
+    async with uow:
+        found = await repo.get(uow.session, spot_check_id)
+    if found is None:
+        raise NotFound("抽查记录不存在", code="spot_check_not_found")
+    return found
+
+
+async def checks_page(
+    county_code: str, year: int, *, open_only: bool, uow: UnitOfWork, limit: int, offset: int
+) -> tuple[list[SpotCheck], int]:
+    """A page of the county's checks of a year, and how many there are."""
+    async with uow:
+        return await repo.find(
+            uow.session, county_code, year, open_only=open_only, limit=limit, offset=offset
+        )
+
+
 async def draw_sample(cmd: DrawSample, *, uow: UnitOfWork) -> dict[str, Any]:
     """Tops every stratum up to the rate; the same seed and records give the same sample."""
-    await locks.lock(uow.session, "draw", cmd.county_code, cmd.year)
-    draw_id = uuid.uuid4()
-    values = {
-        "draw_id": draw_id,
-        "county_code": cmd.county_code,
-        "year": cmd.year,
-        "seed": cmd.seed,
-        "rate_bp": cmd.rate_bp,
-        "population": await repo.population(uow.session, cmd.county_code, cmd.year),
-        "drawn_by": cmd.drawn_by,
-    }
-    drawn = await repo.draw(uow.session, values)
-    for row in drawn:
-        uow.emit(
-            SpotCheckSampled(
-                person_id=row.person_id,
-                spot_check_id=row.spot_check_id,
-                record_id=row.record_id,
-                provider_id=row.provider_id,
-                county_code=cmd.county_code,
-                year=cmd.year,
+    async with uow:
+        await locks.lock(uow.session, "draw", cmd.county_code, cmd.year)
+        draw_id = uuid.uuid4()
+        values = {
+            "draw_id": draw_id,
+            "county_code": cmd.county_code,
+            "year": cmd.year,
+            "seed": cmd.seed,
+            "rate_bp": cmd.rate_bp,
+            "population": await repo.population(uow.session, cmd.county_code, cmd.year),
+            "drawn_by": cmd.drawn_by,
+        }
+        drawn = await repo.draw(uow.session, values)
+        for row in drawn:
+            uow.emit(
+                SpotCheckSampled(
+                    person_id=row.person_id,
+                    spot_check_id=row.spot_check_id,
+                    record_id=row.record_id,
+                    provider_id=row.provider_id,
+                    county_code=cmd.county_code,
+                    year=cmd.year,
+                )
             )
-        )
-    await uow.commit()
-    return {**values, "drawn": len(drawn)}
+        await uow.commit()
+        return {**values, "drawn": len(drawn)}
 
 
 async def record_result(
@@ -66,50 +97,54 @@ async def record_result(
     uow: UnitOfWork,
     user: str,
     today: date,
-) -> dict[str, Any]:
+) -> CheckResult:
     """Records the inspector's finding; a failed record is reversed out of payment."""
-    passed = outcome is SpotCheckOutcome.CONFIRMED
-    values = {
-        "outcome": outcome.value,
-        "passed": passed,
-        "notes": notes,
-        "checked_by": user,
-        "checked_on": today,
-    }
-    row = await repo.record_result(uow.session, spot_check_id, values)
-    if row is None:
-        if await repo.get(uow.session, spot_check_id) is None:
-            raise NotFound("抽查记录不存在", code="spot_check_not_found")
-        raise Conflict("该抽查结果已登记，不能修改", code="spot_check_already_recorded")
-    await hold_person(uow, row.person_id)
-    moved = (
-        0
-        if passed
-        else await recheck([ledger.r.record_id == row.record_id], uow=uow, cause=spot_check_id)
+    async with uow:
+        passed = outcome is SpotCheckOutcome.CONFIRMED
+        values = {
+            "outcome": outcome.value,
+            "passed": passed,
+            "notes": notes,
+            "checked_by": user,
+            "checked_on": today,
+        }
+        row = await repo.record_result(uow.session, spot_check_id, values)
+        if row is None:
+            if await repo.get(uow.session, spot_check_id) is None:
+                raise NotFound("抽查记录不存在", code="spot_check_not_found")
+            raise Conflict("该抽查结果已登记，不能修改", code="spot_check_already_recorded")
+        await SqlBillingStore(uow).hold_person(row.person_id)
+        # A failed check takes the record out of payment: its lines are reversed now.
+        which = RecordSelection.one(row.record_id)
+        moved = 0 if passed else await recheck(which, uow=uow, cause=spot_check_id)
+        uow.emit(_recorded(row, values, disallowed_fen=max(0, -moved)))
+        await uow.commit()
+    return CheckResult(row, disallowed_fen=max(0, -moved))
+
+
+def _recorded(
+    check: SpotCheck, finding: dict[str, Any], *, disallowed_fen: int
+) -> SpotCheckRecorded:
+    return SpotCheckRecorded(
+        person_id=check.person_id,
+        spot_check_id=check.spot_check_id,
+        record_id=check.record_id,
+        outcome=finding["outcome"],
+        checked_by=finding["checked_by"],
+        checked_on=finding["checked_on"],
+        disallowed_fen=disallowed_fen,
     )
-    uow.emit(
-        SpotCheckRecorded(
-            person_id=row.person_id,
-            spot_check_id=spot_check_id,
-            record_id=row.record_id,
-            outcome=outcome,
-            checked_by=user,
-            checked_on=today,
-            disallowed_fen=max(0, -moved),
-        )
-    )
-    await uow.commit()
-    return {**dict(row._mapping), "disallowed_fen": max(0, -moved)}
 
 
 async def coverage(county_code: str, year: int, *, uow: UnitOfWork) -> dict[str, Any]:
     """How far the year's checks have come, for the county and each provider."""
-    rows = [dict(r._mapping) for r in await repo.coverage(uow.session, county_code, year)]
+    async with uow:
+        rows = await repo.coverage(uow.session, county_code, year)
     for row in rows:
         _rates(row)
     total = {
-        k: sum(int(r[k]) for r in rows)
-        for k in ("services", "sampled", "checked", "passed", "failed")
+        figure: sum(int(row[figure]) for row in rows)
+        for figure in ("services", "sampled", "checked", "passed", "failed")
     }
     return {"county_code": county_code, "year": year, "county": _rates(total), "providers": rows}
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row
-
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.uow import UnitOfWork
 from contracts.kinds import StatementPeriod
@@ -17,7 +15,8 @@ from contracts.values import FundingTotal
 from settlement.domain import funds
 from settlement.domain.months import period_year
 from settlement.domain.statements import (
-    StatementRuleError,
+    SourceTotal,
+    Statement,
     StatementStatus,
     check_confirm,
     check_pay,
@@ -37,78 +36,82 @@ class RunSettlement:
 
 async def run_settlement(cmd: RunSettlement, *, uow: UnitOfWork) -> list[uuid.UUID]:
     """Builds or refreshes the period's draft statements; the same ledger gives the same result."""
-    await locks.lock(uow.session, "settle", cmd.period_kind.value, cmd.period)
-    await statements.settle(
-        uow.session,
-        period_kind=cmd.period_kind.value,
-        period=cmd.period,
-        scope_kind=cmd.scope_kind,
-        scope=cmd.scope,
-    )
-    heads, totals = await statements.issued(uow.session)
-    for row in heads:
-        uow.emit(_issued(row, totals.get(row.statement_id, [])))
-    await uow.commit()
-    return [row.statement_id for row in heads]
+    async with uow:
+        await locks.lock(uow.session, "settle", cmd.period_kind.value, cmd.period)
+        await statements.settle(
+            uow.session,
+            period_kind=cmd.period_kind.value,
+            period=cmd.period,
+            scope_kind=cmd.scope_kind,
+            scope=cmd.scope,
+        )
+        heads, totals = await statements.issued(uow.session)
+        for row in heads:
+            uow.emit(_issued(row, totals.get(row.statement_id, [])))
+        await uow.commit()
+        return [row.statement_id for row in heads]
 
 
 async def confirm_statement(
     statement_id: uuid.UUID, *, uow: UnitOfWork, user: str, now: datetime
-) -> Row[Any]:
+) -> Statement:
     """The township confirms a draft: its month has ended, it is current, and the 1% cap holds."""
-    row = await _locked(uow, statement_id)
-    _apply_rule(check_confirm, StatementStatus(row.status), row.period, now)
-    # Waits for lines being posted to this period, and keeps new ones out once confirmed.
-    await locks.lock(uow.session, "statement", row.township_code, row.provider_id, row.period)
-    await _ensure_current(uow, row)
-    await _ensure_within_cap(uow, row)
-    done = await statements.set_status(
-        uow.session,
-        statement_id,
-        {"status": "confirmed", "confirmed_by": user, "confirmed_at": now},
-    )
-    uow.emit(StatementConfirmed(**_key(done), total_fen=done.total_fen, confirmed_by=user))
-    await uow.commit()
-    return done
+    async with uow:
+        row = await _locked(uow, statement_id)
+        check_confirm(StatementStatus(row.status), row.period, now)
+        # Waits for lines being posted to this period, and keeps new ones out once confirmed.
+        await locks.lock(uow.session, "statement", row.township_code, row.provider_id, row.period)
+        await _ensure_current(uow, row)
+        await _ensure_within_cap(uow, row)
+        done = await statements.set_status(
+            uow.session,
+            statement_id,
+            {"status": "confirmed", "confirmed_by": user, "confirmed_at": now},
+        )
+        uow.emit(StatementConfirmed(**_key(done), total_fen=done.total_fen, confirmed_by=user))
+        await uow.commit()
+        return done
 
 
 async def pay_statement(
     statement_id: uuid.UUID, *, uow: UnitOfWork, user: str, paid_on: date, reference: str
-) -> Row[Any]:
+) -> Statement:
     """Records the payment of a confirmed statement, once; the same payment again is a no-op."""
-    row = await _locked(uow, statement_id)
-    if not _apply_rule(check_pay, StatementStatus(row.status), row.payment_reference, reference):
-        return row
-    if row.total_fen < 0:
-        raise Unprocessable(
-            "结算单合计为负数，应由服务供给主体退回，不能登记支付", code="negative_statement"
+    async with uow:
+        row = await _locked(uow, statement_id)
+        if not check_pay(StatementStatus(row.status), row.payment_reference, reference):
+            return row  # this very payment was recorded before
+        if row.total_fen < 0:
+            raise Unprocessable(
+                "结算单合计为负数，应由服务供给主体退回，不能登记支付", code="negative_statement"
+            )
+        values = {
+            "status": "paid",
+            "paid_on": paid_on,
+            "payment_reference": reference,
+            "paid_by": user,
+        }
+        done = await statements.set_status(uow.session, statement_id, values)
+        uow.emit(
+            StatementPaid(
+                **_key(done),
+                amount_fen=done.total_fen,
+                paid_on=paid_on,
+                payment_reference=reference,
+            )
         )
-    values = {"status": "paid", "paid_on": paid_on, "payment_reference": reference, "paid_by": user}
-    done = await statements.set_status(uow.session, statement_id, values)
-    uow.emit(
-        StatementPaid(
-            **_key(done), amount_fen=done.total_fen, paid_on=paid_on, payment_reference=reference
-        )
-    )
-    await uow.commit()
-    return done
+        await uow.commit()
+        return done
 
 
-async def _locked(uow: UnitOfWork, statement_id: uuid.UUID) -> Row[Any]:
+async def _locked(uow: UnitOfWork, statement_id: uuid.UUID) -> Statement:
     row = await statements.get(uow.session, statement_id, lock=True)
     if row is None:
         raise NotFound("结算单不存在", code="statement_not_found")
     return row
 
 
-def _apply_rule(rule: Any, *args: Any) -> Any:
-    try:
-        return rule(*args)
-    except StatementRuleError as exc:
-        raise Conflict(exc.message_zh, code=exc.code) from exc
-
-
-async def _ensure_current(uow: UnitOfWork, row: Row[Any]) -> None:
+async def _ensure_current(uow: UnitOfWork, row: Statement) -> None:
     fresh = await statements.recompute(uow.session, row.statement_id)
     if (fresh.line_count, fresh.total_fen) != (row.line_count, row.total_fen):
         raise Conflict(
@@ -118,7 +121,7 @@ async def _ensure_current(uow: UnitOfWork, row: Row[Any]) -> None:
         )
 
 
-async def _ensure_within_cap(uow: UnitOfWork, row: Row[Any]) -> None:
+async def _ensure_within_cap(uow: UnitOfWork, row: Statement) -> None:
     year = period_year(row.period)
     capped = funds.CAPPED_SOURCE.value
     mine = sum(
@@ -155,7 +158,7 @@ def _cap_message(check: funds.CapCheck) -> str:
     )
 
 
-def _key(row: Row[Any]) -> dict[str, Any]:
+def _key(row: Statement) -> dict[str, Any]:
     return {
         "statement_id": row.statement_id,
         "version": row.version,
@@ -167,7 +170,7 @@ def _key(row: Row[Any]) -> dict[str, Any]:
     }
 
 
-def _issued(row: Row[Any], totals: list[Row[Any]]) -> StatementIssued:
+def _issued(row: Statement, totals: list[SourceTotal]) -> StatementIssued:
     parts = tuple(
         FundingTotal(funding_source=t.funding_source, amount_fen=t.amount_fen) for t in totals
     )

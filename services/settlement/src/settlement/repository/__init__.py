@@ -1,1 +1,1 @@
-"""Queries and writes on ``uow.session``; the set-based settlement SQL lives here."""
+"""Queries and writes on ``uow.session``, returning domain objects; the settlement SQL."""

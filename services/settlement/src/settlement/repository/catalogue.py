@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import and_, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.enums import FeeUnit
 from contracts.settlement import CatalogueItem
 from settlement.domain.billing import Price
-from settlement.domain.catalogue import VersionHead
-from settlement.orm import catalogue_item, catalogue_version
+from settlement.domain.catalogue import CatalogueVersion, VersionHead
+from settlement.domain.statements import Statement
+from settlement.orm import catalogue_item, catalogue_version, ledger_line
 
 v, i = catalogue_version.c, catalogue_item.c
 
@@ -68,33 +68,35 @@ async def insert_version(
     return True
 
 
-async def versions(session: AsyncSession, county_code: str) -> list[dict[str, Any]]:
+async def versions(session: AsyncSession, county_code: str) -> list[CatalogueVersion]:
     """Every version of the county, newest first, without items."""
     rows = await session.execute(
-        select(v.version, v.effective_from, v.is_example, v.published_by, v.published_at)
+        select(
+            v.county_code,
+            v.version,
+            v.effective_from,
+            v.is_example,
+            v.published_by,
+            v.published_at,
+        )
         .where(v.county_code == county_code)
         .order_by(v.version.desc())
     )
-    return [dict(r._mapping) for r in rows]
+    return [CatalogueVersion(*row) for row in rows]
 
 
-async def in_force(
-    session: AsyncSession, county_code: str, on: date, *, version: int | None = None
-) -> tuple[dict[str, Any], list[CatalogueItem]] | None:
-    """The version in force on a day (or a given version) with its items."""
-    query = select(catalogue_version).where(v.county_code == county_code)
-    if version is None:
-        query = query.where(v.effective_from <= on)
-    else:
-        query = query.where(v.version == version)
-    head = (await session.execute(query.order_by(v.version.desc()).limit(1))).first()
-    if head is None:
-        return None
-    rows = await session.execute(
-        select(catalogue_item).where(i.version_id == head.version_id).order_by(i.item_code)
+async def items_of(
+    session: AsyncSession, county_code: str, version: int
+) -> tuple[CatalogueItem, ...]:
+    """The items and fees of one version of the county's catalogue."""
+    query = (
+        select(catalogue_item)
+        .select_from(catalogue_item.join(catalogue_version, i.version_id == v.version_id))
+        .where(v.county_code == county_code, v.version == version)
+        .order_by(i.item_code)
     )
-    items = [CatalogueItem.model_validate(dict(r._mapping)) for r in rows]
-    return dict(head._mapping), items
+    rows = (await session.execute(query)).mappings()
+    return tuple(CatalogueItem.model_validate(dict(row)) for row in rows)
 
 
 async def price(session: AsyncSession, county_code: str, item_code: str, on: date) -> Price:
@@ -127,3 +129,22 @@ async def item_names(session: AsyncSession, county_code: str) -> dict[str, str]:
         .order_by(v.version)
     )
     return {r.item_code: r.name_zh for r in rows}
+
+
+async def priced_by_examples(session: AsyncSession, statement: Statement) -> bool:
+    """True if any line of the statement was priced by a demo (example-fee) catalogue version."""
+    line = ledger_line.c
+    used = (
+        select(line.catalogue_version)
+        .where(
+            line.township_code == statement.township_code,
+            line.provider_id == statement.provider_id,
+            line.period_kind == statement.period_kind,
+            line.period == statement.period,
+        )
+        .distinct()
+    )
+    query = select(v.version).where(
+        v.county_code == statement.county_code, v.is_example.is_(True), v.version.in_(used)
+    )
+    return (await session.execute(query.limit(1))).first() is not None

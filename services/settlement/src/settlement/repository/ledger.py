@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from contracts.kinds import LedgerLineKind
+from settlement.domain.ledger import LedgerLine, LineFilter, RecordFilter
 from settlement.domain.postings import PostedLine
 from settlement.domain.reasons import BillingStatus
+from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.statements import CLOSED
 from settlement.orm import ledger_line, service_record, spot_check, statement
 
@@ -27,22 +30,32 @@ async def add_record(session: AsyncSession, values: dict[str, Any]) -> bool:
     return bool((await session.execute(stmt.returning(r.record_id))).first())
 
 
-async def find_records(
-    session: AsyncSession, *conditions: ColumnElement[bool]
-) -> Sequence[Row[Any]]:
-    """Service records matching the conditions, locked against a concurrent re-check."""
-    query = select(service_record).where(*conditions).order_by(r.service_date, r.record_id)
-    return (await session.execute(query.with_for_update())).all()
+async def find_records(session: AsyncSession, which: RecordSelection) -> list[ServiceRecord]:
+    """Service records selected, locked against a concurrent re-check."""
+    query = select(service_record).where(*_conditions(which))
+    query = query.order_by(r.service_date, r.record_id)
+    rows = (await session.execute(query.with_for_update())).mappings()
+    return [ServiceRecord(**{name: row[name] for name in _RECORD_FIELDS}) for row in rows]
 
 
-def pending_for(column: str, value: uuid.UUID) -> list[ColumnElement[bool]]:
-    """Conditions: the records of a recipient or order still waiting for it."""
-    return [r[column] == value, r.billing_status == BillingStatus.PENDING.value]
+_RECORD_FIELDS = tuple(field.name for field in fields(ServiceRecord))
 
 
-def affected_from(column: str, value: uuid.UUID, day: date) -> list[ColumnElement[bool]]:
-    """Conditions: the records of a recipient or order that stand for ``day`` or later."""
-    return [r[column] == value, r.covers_until >= day]
+def _conditions(which: RecordSelection) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if which.record_id is not None:
+        conditions.append(r.record_id == which.record_id)
+    if which.recipient_id is not None:
+        conditions.append(r.recipient_id == which.recipient_id)
+    if which.order_id is not None:
+        conditions.append(r.order_id == which.order_id)
+    if which.pending_only:
+        conditions.append(r.billing_status == BillingStatus.PENDING.value)
+    if which.covering_from is not None:
+        conditions.append(r.covers_until >= which.covering_from)
+    if not conditions:
+        raise ValueError("an empty selection would re-check every record")
+    return conditions
 
 
 async def set_billing(
@@ -119,15 +132,58 @@ async def append(session: AsyncSession, values: dict[str, Any]) -> bool:
 
 
 async def lines(
-    session: AsyncSession,
-    *conditions: ColumnElement[bool],
-    limit: int | None = None,
-    offset: int = 0,
-) -> Sequence[Row[Any]]:
-    """Ledger lines matching the conditions, in posting order."""
+    session: AsyncSession, which: LineFilter, *, limit: int | None = None, offset: int = 0
+) -> list[LedgerLine]:
+    """Ledger lines selected, in posting order."""
     query = (
-        select(ledger_line).where(*conditions).order_by(line.posted_at, line.line_id).offset(offset)
+        select(ledger_line)
+        .where(*_line_conditions(which))
+        .order_by(line.posted_at, line.line_id)
+        .offset(offset)
     )
     if limit is not None:
         query = query.limit(limit)
-    return (await session.execute(query)).all()
+    rows = (await session.execute(query)).mappings()
+    return [LedgerLine(**{name: row[name] for name in _LINE_FIELDS}) for row in rows]
+
+
+async def count_lines(session: AsyncSession, which: LineFilter) -> int:
+    """How many ledger lines are selected."""
+    query = select(func.count()).select_from(ledger_line).where(*_line_conditions(which))
+    return int((await session.execute(query)).scalar_one())
+
+
+_LINE_FIELDS = tuple(field.name for field in fields(LedgerLine))
+
+
+def _line_conditions(which: LineFilter) -> list[ColumnElement[bool]]:
+    conditions = [line.township_code == which.township_code, line.period == which.period]
+    if which.provider_id is not None:
+        conditions.append(line.provider_id == which.provider_id)
+    if which.period_kind is not None:
+        conditions.append(line.period_kind == which.period_kind)
+    return conditions
+
+
+async def records_page(
+    session: AsyncSession, which: RecordFilter, *, limit: int, offset: int
+) -> tuple[list[ServiceRecord], int]:
+    """A page of a township's service records of a month, and how many there are."""
+    conditions = [
+        r.township_code == which.township_code,
+        r.service_date >= which.first_day,
+        r.service_date <= which.last_day,
+    ]
+    if which.billing_status is not None:
+        conditions.append(r.billing_status == which.billing_status)
+    count = select(func.count()).select_from(service_record).where(*conditions)
+    total = int((await session.execute(count)).scalar_one())
+    query = (
+        select(service_record)
+        .where(*conditions)
+        .order_by(r.service_date, r.record_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = (await session.execute(query)).mappings()
+    return [ServiceRecord(**{name: row[name] for name in _RECORD_FIELDS}) for row in rows], total

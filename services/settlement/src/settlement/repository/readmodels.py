@@ -158,3 +158,16 @@ def status_values(
         "reason_code": reason,
         "event_id": event_id,
     }
+
+
+def recipient_values(event: Any) -> dict[str, Any]:
+    """The row of an approved recipient (``contracts.review.RecipientApproved``)."""
+    return {
+        "recipient_id": event.recipient_id,
+        "person_id": event.person_id,
+        "county_code": event.county_code,
+        "township_code": event.township_code,
+        "village_code": event.village_code,
+        "approved_on": event.effective_date,
+        "event_id": event.event_id,
+    }

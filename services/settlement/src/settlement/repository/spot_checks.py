@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, text, update
+from sqlalchemy import Row, RowMapping, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
+from settlement.domain.checks import SpotCheck
 from settlement.orm import service_record, spot_check, spot_check_draw
 
 c, r = spot_check.c, service_record.c
@@ -81,7 +83,7 @@ async def draw(session: AsyncSession, values: dict[str, Any]) -> Sequence[Row[An
 
 async def record_result(
     session: AsyncSession, spot_check_id: uuid.UUID, values: dict[str, Any]
-) -> Row[Any] | None:
+) -> SpotCheck | None:
     """Records a check's outcome once; None if it is unknown or already recorded."""
     stmt = (
         update(spot_check)
@@ -89,18 +91,26 @@ async def record_result(
         .values(**values, recorded_at=func.now())
         .returning(spot_check)
     )
-    return (await session.execute(stmt)).first()
+    row = (await session.execute(stmt)).mappings().first()
+    return None if row is None else _spot_check(row)
 
 
-async def get(session: AsyncSession, spot_check_id: uuid.UUID) -> Row[Any] | None:
+async def get(session: AsyncSession, spot_check_id: uuid.UUID) -> SpotCheck | None:
     """One spot check."""
-    return (
-        await session.execute(select(spot_check).where(c.spot_check_id == spot_check_id))
-    ).first()
+    query = select(spot_check).where(c.spot_check_id == spot_check_id)
+    row = (await session.execute(query)).mappings().first()
+    return None if row is None else _spot_check(row)
 
 
-async def coverage(session: AsyncSession, county_code: str, year: int) -> Sequence[Row[Any]]:
-    """Per provider: services of the year, drawn, checked, passed, failed."""
+_FIELDS = tuple(field.name for field in fields(SpotCheck))
+
+
+def _spot_check(row: RowMapping) -> SpotCheck:
+    return SpotCheck(**{name: row[name] for name in _FIELDS})
+
+
+async def coverage(session: AsyncSession, county_code: str, year: int) -> list[dict[str, Any]]:
+    """Per provider: services of the year, drawn, checked, passed, failed (report figures)."""
     query = (
         select(
             r.provider_id,
@@ -116,13 +126,16 @@ async def coverage(session: AsyncSession, county_code: str, year: int) -> Sequen
         .group_by(r.provider_id)
         .order_by(func.min(r.provider_code))
     )
-    return (await session.execute(query)).all()
+    return [dict(row) for row in (await session.execute(query)).mappings()]
 
 
 async def find(
-    session: AsyncSession, *conditions: ColumnElement[bool], limit: int, offset: int
-) -> tuple[Sequence[Row[Any]], int]:
-    """A page of spot checks and the number matching."""
+    session: AsyncSession, county_code: str, year: int, *, open_only: bool, limit: int, offset: int
+) -> tuple[list[SpotCheck], int]:
+    """A page of the county's checks of a year (only those without a result, if asked)."""
+    conditions = [c.county_code == county_code, c.year == year]
+    if open_only:
+        conditions.append(c.outcome.is_(None))
     total = (
         await session.execute(select(func.count()).select_from(spot_check).where(*conditions))
     ).scalar_one()
@@ -133,4 +146,4 @@ async def find(
         .limit(limit)
         .offset(offset)
     )
-    return rows.all(), int(total)
+    return [_spot_check(row) for row in rows.mappings()], int(total)

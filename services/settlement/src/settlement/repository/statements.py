@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Row, func, select, text, update
+from sqlalchemy import RowMapping, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from civic import clock
 from contracts.enums import FundingSource
-from settlement.domain.statements import CLOSED
+from settlement.domain.statements import (
+    CLOSED,
+    ItemTotal,
+    LedgerFigures,
+    SourceTotal,
+    Statement,
+)
 from settlement.orm import (
     assistance_fund_total,
     statement,
@@ -22,6 +28,27 @@ from settlement.orm import (
 from settlement.repository import settle_sql
 
 s = statement.c
+
+
+@dataclass(frozen=True)
+class StatementFilter:
+    """Which statements to list: every given field must match."""
+
+    township_code: str | None = None
+    county_code: str | None = None
+    provider_code: str | None = None
+    period: str | None = None
+
+
+_STATEMENT_FIELDS = tuple(field.name for field in fields(Statement))
+
+
+def _statement(row: RowMapping) -> Statement:
+    return Statement(**{name: row[name] for name in _STATEMENT_FIELDS})
+
+
+def _source_total(row: RowMapping) -> SourceTotal:
+    return SourceTotal(row["funding_source"], row["amount_fen"], row["line_count"])
 
 
 async def settle(
@@ -51,27 +78,30 @@ async def settle(
 
 async def issued(
     session: AsyncSession,
-) -> tuple[Sequence[Row[Any]], dict[uuid.UUID, list[Row[Any]]]]:
+) -> tuple[list[Statement], dict[uuid.UUID, list[SourceTotal]]]:
     """The statements the settlement run in this transaction changed, with their fund totals."""
-    heads = await session.execute(text(settle_sql.CHANGED_HEADS))
-    totals: dict[uuid.UUID, list[Row[Any]]] = {}
-    for row in await session.execute(text(settle_sql.CHANGED_SOURCES)):
-        totals.setdefault(row.statement_id, []).append(row)
-    return heads.all(), totals
+    heads = (await session.execute(text(settle_sql.CHANGED_HEADS))).mappings()
+    totals: dict[uuid.UUID, list[SourceTotal]] = {}
+    for row in (await session.execute(text(settle_sql.CHANGED_SOURCES))).mappings():
+        totals.setdefault(row["statement_id"], []).append(_source_total(row))
+    return [_statement(row) for row in heads], totals
 
 
 async def get(
     session: AsyncSession, statement_id: uuid.UUID, *, lock: bool = False
-) -> Row[Any] | None:
+) -> Statement | None:
     """One statement (locked for update when asked)."""
     query = select(statement).where(s.statement_id == statement_id)
-    return (await session.execute(query.with_for_update() if lock else query)).first()
+    found = await session.execute(query.with_for_update() if lock else query)
+    row = found.mappings().first()
+    return None if row is None else _statement(row)
 
 
 async def find(
-    session: AsyncSession, *conditions: ColumnElement[bool], limit: int, offset: int
-) -> tuple[Sequence[Row[Any]], int]:
+    session: AsyncSession, which: StatementFilter, *, limit: int, offset: int
+) -> tuple[list[Statement], int]:
     """A page of statements and the number matching."""
+    conditions = _conditions(which)
     total = (
         await session.execute(select(func.count()).select_from(statement).where(*conditions))
     ).scalar_one()
@@ -82,31 +112,50 @@ async def find(
         .limit(limit)
         .offset(offset)
     )
-    return rows.all(), int(total)
+    return [_statement(row) for row in rows.mappings()], int(total)
 
 
-async def item_totals(session: AsyncSession, statement_id: uuid.UUID) -> Sequence[Row[Any]]:
+def _conditions(which: StatementFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if which.township_code is not None:
+        conditions.append(s.township_code == which.township_code)
+    if which.county_code is not None:
+        conditions.append(s.county_code == which.county_code)
+    if which.provider_code is not None:
+        conditions.append(s.provider_code == which.provider_code)
+    if which.period is not None:
+        conditions.append(s.period == which.period)
+    return conditions
+
+
+async def item_totals(session: AsyncSession, statement_id: uuid.UUID) -> list[ItemTotal]:
     """The statement's totals by item (current month and adjustments apart)."""
     t = statement_item_total.c
-    query = select(statement_item_total).where(t.statement_id == statement_id)
-    return (await session.execute(query.order_by(t.is_adjustment, t.item_code))).all()
+    query = select(
+        t.item_code, t.unit, t.is_adjustment, t.quantity, t.amount_fen, t.line_count
+    ).where(t.statement_id == statement_id)
+    rows = await session.execute(query.order_by(t.is_adjustment, t.item_code))
+    return [ItemTotal(*row) for row in rows]
 
 
-async def source_totals(session: AsyncSession, statement_id: uuid.UUID) -> Sequence[Row[Any]]:
+async def source_totals(session: AsyncSession, statement_id: uuid.UUID) -> list[SourceTotal]:
     """The statement's totals by funding source."""
     t = statement_source_total.c
     query = select(statement_source_total).where(t.statement_id == statement_id)
-    return (await session.execute(query.order_by(t.funding_source))).all()
+    rows = await session.execute(query.order_by(t.funding_source))
+    return [_source_total(row) for row in rows.mappings()]
 
 
-async def recompute(session: AsyncSession, statement_id: uuid.UUID) -> Row[Any]:
+async def recompute(session: AsyncSession, statement_id: uuid.UUID) -> LedgerFigures:
     """The statement's line count and totals recomputed from the ledger itself."""
-    return (await session.execute(text(settle_sql.RECOMPUTE), {"statement_id": statement_id})).one()
+    params = {"statement_id": statement_id}
+    row = (await session.execute(text(settle_sql.RECOMPUTE), params)).one()
+    return LedgerFigures(row.line_count, row.total_fen, row.adjustment_fen)
 
 
 async def set_status(
     session: AsyncSession, statement_id: uuid.UUID, values: dict[str, Any]
-) -> Row[Any]:
+) -> Statement:
     """Moves a statement on (confirmed, paid), one version up."""
     stmt = (
         update(statement)
@@ -114,7 +163,7 @@ async def set_status(
         .values(version=s.version + 1, **values)
         .returning(statement)
     )
-    return (await session.execute(stmt)).one()
+    return _statement((await session.execute(stmt)).mappings().one())
 
 
 async def capped_used(session: AsyncSession, county_code: str, year: int) -> int:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement.orm import ledger_line
+from settlement.domain.statements import CLOSED
+from settlement.orm import ledger_line, statement
 
 line = ledger_line.c
 
@@ -59,8 +59,8 @@ async def post(
     rate_fen: int,
     funding_source: str,
     cause: uuid.UUID,
-) -> Sequence[Row[Any]]:
-    """Posts a line for every counted service of the year not posted yet."""
+) -> list[dict[str, Any]]:
+    """Posts a line for every counted service of the year not posted yet; returns their values."""
     params = {
         "township": township_code,
         "period": f"{year:04d}",
@@ -70,4 +70,17 @@ async def post(
         "start": date(year, 1, 1),
         "stop": date(year + 1, 1, 1),
     }
-    return (await session.execute(text(POST), params)).all()
+    rows = (await session.execute(text(POST), params)).mappings()
+    return [dict(row) for row in rows]
+
+
+async def year_closed(session: AsyncSession, township_code: str, year: int) -> bool:
+    """True once any of the township's annual statements for the year is confirmed or paid."""
+    heads = statement.c
+    query = select(heads.statement_id).where(
+        heads.township_code == township_code,
+        heads.period_kind == "annual",
+        heads.period == f"{year:04d}",
+        heads.status.in_(CLOSED),
+    )
+    return (await session.execute(query.limit(1))).first() is not None

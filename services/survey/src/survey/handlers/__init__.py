@@ -1,4 +1,4 @@
-"""survey's use cases: keyword-only, each loads, applies a domain rule, stores, emits, commits."""
+"""survey's use cases: each opens its unit of work, applies a rule, stores, emits, commits."""
 
 from survey.handlers.findings import submit_findings
 from survey.handlers.review import record_preliminary_review

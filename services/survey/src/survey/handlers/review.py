@@ -6,93 +6,98 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from civic.idempotency import Answer, Retry
 from civic.security import Principal
 from civic.uow import UnitOfWork
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed
-from survey import domain, events, repository
-from survey.domain import SurveyTask
-from survey.handlers.common import (
-    first_answer,
-    idempotency_key,
-    remember_and_commit,
-    use_case,
-    visible_task,
-)
-from survey.schemas import PreliminaryPass, PreliminaryReviewIn
-from survey.schemas import PreliminaryReviewRead as Read
+from survey import domain
+from survey.domain import RecordedReview, ReviewDecision, ReviewPass, StoredReview, SurveyTask
+from survey.domain import events as survey_events
+from survey.handlers.common import visible_task
+from survey.repository import SurveyRepository
+
+ROUTE = "survey.preliminary-review"
+#: Keys of the stored answer that are not the decision itself.
+_ANSWER_META = ("survey_id", "status", "version", "reviewed_by", "recorded_by", "recorded_at")
 
 
-@use_case
 async def record_preliminary_review(
-    cmd: PreliminaryReviewIn,
+    decision: ReviewDecision,
     *,
     uow: UnitOfWork,
+    records: SurveyRepository,
     principal: Principal,
     survey_id: uuid.UUID,
-    idempotency_key_header: str | None,
+    idempotency_key: str | None,
     now: datetime,
-) -> Read:
+) -> RecordedReview:
     """Records 初审 (pass with a recommendation, or fail with a reason) and publishes it."""
-    task = await visible_task(uow, survey_id, principal, lock=True)
-    body = {**cmd.model_dump(mode="json"), "reason_zh": getattr(cmd, "reason_text", None)}
-    scope = f"survey.preliminary-review:{survey_id}"
-    key = idempotency_key(scope, idempotency_key_header or "", survey_id, body)
-    if idempotency_key_header and (first := await first_answer(uow, key, Read)) is not None:
-        return first
-    done, event = await _decide(uow, task, cmd, by=principal.user_id, now=now)
-    read = await _store(uow, done, body, event, by=principal.user_id, now=now)
-    if idempotency_key_header:
-        return await remember_and_commit(uow, key, read)
-    await uow.commit()
-    return read
+    retry = Retry.of(
+        idempotency_key,
+        route=f"{ROUTE}:{survey_id}",
+        user_id=principal.user_id,
+        body={"survey_id": str(survey_id), "body": decision.stored},
+    )
+    async with uow:
+        task = await visible_task(records, survey_id, principal, lock=True)
+        if (first := await records.replayed(retry)) is not None:
+            return recorded_of(first.body)
+        done, event = await _decide(records, task, decision, by=principal.user_id, now=now)
+        review = StoredReview(survey_id, decision.stored, event.reviewed_by, principal.user_id, now)
+        await records.add_review(review)
+        await records.save_task(done)
+        uow.emit(event)
+        recorded = RecordedReview(review=review, status=done.status, version=done.version)
+        await records.remember(retry, Answer(201, answer_of(recorded)))
+        await uow.commit()
+        return recorded
 
 
 async def _decide(
-    uow: UnitOfWork, task: SurveyTask, cmd: PreliminaryReviewIn, *, by: str, now: datetime
-) -> tuple[SurveyTask, PreliminaryReviewPassed | PreliminaryReviewFailed]:
-    if not isinstance(cmd, PreliminaryPass):
-        failed, team = domain.fail_review(task, by=by, now=now)
-        return failed, events.review_failed(failed, team, cmd, correlation_id=None)
-    found = await repository.get_findings(uow.session, task.survey_id)
-    passed, team = domain.pass_review(
-        task,
-        by=by,
-        category=cmd.recommended_category,
-        conditions=cmd.recommended_conditions,
-        confirmed=found.body["confirmed_conditions"] if found else (),
-        now=now,
-    )
-    return passed, events.review_passed(passed, team, cmd, correlation_id=None)
-
-
-async def _store(
-    uow: UnitOfWork,
+    records: SurveyRepository,
     task: SurveyTask,
-    body: dict[str, Any],
-    event: PreliminaryReviewPassed | PreliminaryReviewFailed,
+    decision: ReviewDecision,
     *,
     by: str,
     now: datetime,
-) -> Read:
-    reviewed_by = event.reviewed_by
-    await repository.add_review(
-        uow.session,
-        survey_id=task.survey_id,
-        body=body,
-        reviewed_by=reviewed_by,
-        recorded_by=by,
-        recorded_at=now,
+) -> tuple[SurveyTask, PreliminaryReviewPassed | PreliminaryReviewFailed]:
+    if not isinstance(decision, ReviewPass):
+        failed, team = domain.fail_review(task, by=by, now=now)
+        return failed, survey_events.review_failed(failed, team, decision, correlation_id=None)
+    findings = await records.get_findings(task.survey_id)
+    passed, team = domain.pass_review(
+        task,
+        by=by,
+        category=decision.recommended_category,
+        conditions=decision.recommended_conditions,
+        confirmed=findings.confirmed_conditions if findings else (),
+        now=now,
     )
-    await repository.save_task(uow.session, task)
-    uow.emit(event)
-    return Read.model_validate(
-        {
-            **body,
-            "survey_id": task.survey_id,
-            "status": task.status,
-            "version": task.version,
-            "reviewed_by": list(reviewed_by),
-            "recorded_by": by,
-            "recorded_at": now,
-        }
+    return passed, survey_events.review_passed(passed, team, decision, correlation_id=None)
+
+
+def answer_of(recorded: RecordedReview) -> dict[str, Any]:
+    """The answer a retry gets again, flat as the HTTP answer (the decision and its outcome)."""
+    review = recorded.review
+    return {
+        **review.body,
+        "survey_id": str(review.survey_id),
+        "status": recorded.status.value,
+        "version": recorded.version,
+        "reviewed_by": list(review.reviewed_by),
+        "recorded_by": review.recorded_by,
+        "recorded_at": review.recorded_at.isoformat(),
+    }
+
+
+def recorded_of(answer: dict[str, Any]) -> RecordedReview:
+    """The recorded review a stored answer describes (the inverse of ``answer_of``)."""
+    review = StoredReview(
+        survey_id=uuid.UUID(answer["survey_id"]),
+        body={key: value for key, value in answer.items() if key not in _ANSWER_META},
+        reviewed_by=tuple(answer["reviewed_by"]),
+        recorded_by=answer["recorded_by"],
+        recorded_at=datetime.fromisoformat(answer["recorded_at"]),
     )
+    status = domain.TaskStatus(answer["status"])
+    return RecordedReview(review=review, status=status, version=int(answer["version"]))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from civic.errors import Forbidden, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
-from contracts import calendar, divisions
+from contracts import divisions
 from contracts.divisions import DivisionLevel
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
-from survey import domain, events, repository
-from survey.domain import SurveyTask, TaskStatus
-from survey.handlers.common import read_model, use_case, visible_task
-from survey.schemas import SurveyTaskPage, SurveyTaskRead, SurveyTaskSummary, TeamIn
+from survey import domain
+from survey.domain import SurveyTask, TaskPage, TaskStatus, TaskView, TeamChoice, events
+from survey.handlers.common import task_view, visible_task
+from survey.repository import SurveyRepository
 
 log = logging.getLogger(__name__)
 
@@ -37,46 +37,56 @@ _FACTS = (
 
 
 async def open_task(
-    event: ApplicationRegistered, *, uow: UnitOfWork, due_days: int, now: datetime
+    event: ApplicationRegistered,
+    *,
+    uow: UnitOfWork,
+    records: SurveyRepository,
+    due_days: int,
+    now: datetime,
 ) -> None:
     """Creates the survey task of a registered application (once per application)."""
     task = SurveyTask(
         survey_id=uuid.uuid4(),
-        **{k: getattr(event, k) for k in _FACTS},
+        **{name: getattr(event, name) for name in _FACTS},
         application_version=event.version,
         due_date=domain.due_date_for(event.occurred_at, due_days),
         created_at=now,
         updated_at=now,
     )
-    if not await repository.add_task(uow.session, task):
-        log.info("application %s already has a survey task", event.application_id)
-        return
-    uow.emit(events.task_created(task, correlation_id=str(event.event_id)))
+    async with uow:
+        if not await records.add_task(task):
+            log.info("application %s already has a survey task", event.application_id)
+            return
+        uow.emit(events.task_created(task, correlation_id=str(event.event_id)))
+        await uow.commit()
 
 
-async def cancel_task(event: ApplicationWithdrawn, *, uow: UnitOfWork, now: datetime) -> None:
-    """Cancels the unfinished task of a withdrawn application; stale withdrawals change nothing."""
-    task = await repository.task_of_application(uow.session, event.application_id)
-    reason = event.reason_code.value
-    cancelled = task and domain.cancel(
-        task, application_version=event.version, reason=reason, now=now
-    )
-    if not cancelled:
-        log.info("withdrawal of %s leaves its survey task as it is", event.application_id)
-        return
-    await repository.save_task(uow.session, cancelled)
+async def cancel_task(
+    event: ApplicationWithdrawn, *, uow: UnitOfWork, records: SurveyRepository, now: datetime
+) -> None:
+    """Cancels the unfinished task of a withdrawal; a stale withdrawal changes nothing."""
+    async with uow:
+        task = await records.task_of_application(event.application_id)
+        cancelled = task and domain.cancel(
+            task, application_version=event.version, reason=event.reason_code.value, now=now
+        )
+        if not cancelled:
+            log.info("withdrawal of %s leaves its survey task as it is", event.application_id)
+            return
+        await records.save_task(cancelled)
+        await uow.commit()
 
 
 async def list_tasks(
     *,
     uow: UnitOfWork,
+    records: SurveyRepository,
     principal: Principal,
     village_code: str | None,
     status: TaskStatus | None,
     page: int,
     size: int,
-    today: date,
-) -> SurveyTaskPage:
+) -> TaskPage:
     """One page of the tasks inside the caller's jurisdiction (or of one village in it)."""
     if principal.division is None:
         raise Forbidden("该事项不在您的管辖范围内", code="outside_jurisdiction")
@@ -86,36 +96,43 @@ async def list_tasks(
     ensure_jurisdiction(principal, scope)
     # Codes nest by prefix below the county; the city (341700) holds counties that do not.
     prefix = "" if divisions.level_of(scope) is DivisionLevel.CITY else scope
-    tasks, total = await repository.list_tasks(
-        uow.session, division_prefix=prefix, status=status, offset=(page - 1) * size, limit=size
-    )
-    items = [SurveyTaskSummary.of(t, today) for t in tasks]
-    return SurveyTaskPage(items=items, total=total, page=page, size=size)
+    async with uow:
+        return await records.list_tasks(
+            division_prefix=prefix, status=status, offset=(page - 1) * size, limit=size
+        )
 
 
 async def read_task(
-    survey_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal, today: date
-) -> SurveyTaskRead:
+    survey_id: uuid.UUID, *, uow: UnitOfWork, records: SurveyRepository, principal: Principal
+) -> TaskView:
     """One task with its team, findings and 初审, if inside the caller's jurisdiction."""
-    task = await visible_task(uow, survey_id, principal)
-    return await read_model(uow, task, today)
+    async with uow:
+        task = await visible_task(records, survey_id, principal)
+        return await task_view(records, task)
 
 
-@use_case
 async def assign_team(
-    cmd: TeamIn, *, uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID, now: datetime
-) -> SurveyTaskRead:
+    choice: TeamChoice,
+    *,
+    uow: UnitOfWork,
+    records: SurveyRepository,
+    principal: Principal,
+    survey_id: uuid.UUID,
+    now: datetime,
+) -> TaskView:
     """Assigns (or re-assigns) the two-person team; the same team again emits nothing."""
-    task = await visible_task(uow, survey_id, principal, lock=True)
-    changed = domain.assign_team(
-        task,
-        village_staff_id=cmd.village_staff_id,
-        coordinator_id=cmd.coordinator_id,
-        by=principal.user_id,
-        now=now,
-    )
-    if changed is not None and changed.team is not None:
-        await repository.save_task(uow.session, changed)
-        uow.emit(events.team_assigned(changed, changed.team, correlation_id=None))
+    async with uow:
+        task = await visible_task(records, survey_id, principal, lock=True)
+        changed = domain.assign_team(
+            task,
+            village_staff_id=choice.village_staff_id,
+            coordinator_id=choice.coordinator_id,
+            by=principal.user_id,
+            now=now,
+        )
+        if changed is not None and changed.team is not None:
+            await records.save_task(changed)
+            uow.emit(events.team_assigned(changed, changed.team, correlation_id=None))
+        view = await task_view(records, changed or task)
         await uow.commit()
-    return await read_model(uow, changed or task, calendar.day_of(now))
+        return view

@@ -6,12 +6,13 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.engine import RowMapping
-
 from archive import schemas
 from archive.domain.boards import provider_label
-from archive.domain.documents import STATE_ZH, ChecklistItem
+from archive.domain.documents import STATE_ZH, ChecklistItem, is_complete
+from archive.domain.files import ArchiveFile
 from archive.domain.places import place_zh
+from archive.handlers.files import FileContents
+from archive.repository import Row
 from contracts import survey as survey_events
 from contracts.enums import (
     FundingSource,
@@ -48,22 +49,22 @@ def frequency_zh(times: int | None, per: str | None) -> str | None:
     return f"每{PeriodUnit(per).label_zh}{times}次" if times and per else None
 
 
-def file_summary(row: RowMapping) -> schemas.FileSummary:
+def file_summary(file: ArchiveFile) -> schemas.FileSummary:
     """The list entry of a file."""
     return schemas.FileSummary(
-        file_id=row["file_id"],
-        service_number=row["service_number"],
-        display_name=row["display_name"],
-        county_code=row["county_code"],
-        township_code=row["township_code"],
-        village_code=row["village_code"],
-        place_zh=place_zh(row["village_code"]),
-        category=row["category"],
-        category_zh=RecipientCategory(row["category"]).label_zh,
-        status=row["status"],
-        status_zh=RecipientStatus(row["status"]).label_zh,
-        approved_on=row["approved_on"],
-        served_since=row["served_since"],
+        file_id=file.file_id,
+        service_number=file.service_number,
+        display_name=file.display_name,
+        county_code=file.county_code,
+        township_code=file.township_code,
+        village_code=file.village_code,
+        place_zh=place_zh(file.village_code),
+        category=file.category,
+        category_zh=RecipientCategory(file.category).label_zh,
+        status=file.status,
+        status_zh=RecipientStatus(file.status).label_zh,
+        approved_on=file.approved_on,
+        served_since=file.served_since,
     )
 
 
@@ -79,20 +80,20 @@ def _approved_item(item: Mapping[str, Any], names: Mapping[str, str]) -> schemas
     )
 
 
-def needs_assessment(row: RowMapping, names: Mapping[str, str]) -> schemas.NeedsAssessment:
+def needs_assessment(file: ArchiveFile, names: Mapping[str, str]) -> schemas.NeedsAssessment:
     """What the township assessed and approved (需求认定)."""
-    level = row["self_care_level"]
+    level = file.self_care_level
     return schemas.NeedsAssessment(
-        category_zh=RecipientCategory(row["category"]).label_zh,
-        special_conditions_zh=[SpecialCondition(c).label_zh for c in row["special_conditions"]],
+        category_zh=RecipientCategory(file.category).label_zh,
+        special_conditions_zh=[SpecialCondition(c).label_zh for c in file.special_conditions],
         self_care_level_zh=SelfCareLevel(level).label_zh if level else None,
-        need_categories_zh=[ServiceCategory(c).label_zh for c in row["need_categories"]],
-        approved_items=[_approved_item(i, names) for i in row["approved_items"]],
-        effective_date=row["approved_on"],
+        need_categories_zh=[ServiceCategory(c).label_zh for c in file.need_categories],
+        approved_items=[_approved_item(i, names) for i in file.approved_items],
+        effective_date=file.approved_on,
     )
 
 
-def _latest(history: Sequence[RowMapping], event_type: str, application: uuid.UUID) -> Any:
+def _latest(history: Sequence[Row], event_type: str, application: uuid.UUID) -> Any:
     found = [h for h in history if h["event_type"] == event_type]
     mine = [h for h in found if h["data"].get("application_id") == str(application)]
     chosen = mine or found
@@ -122,7 +123,7 @@ def _completed(s: survey_events.SurveyCompleted, preliminary: str | None) -> sch
     )
 
 
-def survey_view(history: Sequence[RowMapping], application: uuid.UUID) -> schemas.SurveyView | None:
+def survey_view(history: Sequence[Row], application: uuid.UUID) -> schemas.SurveyView | None:
     """The latest household survey of the approved application, with its preliminary review."""
     done = _latest(history, "survey.SurveyCompleted", application)
     passed = _latest(history, "survey.PreliminaryReviewPassed", application)
@@ -138,9 +139,7 @@ def survey_view(history: Sequence[RowMapping], application: uuid.UUID) -> schema
     return None
 
 
-def status_entries(
-    history: Sequence[RowMapping], recipient: uuid.UUID
-) -> list[schemas.StatusEntry]:
+def status_entries(history: Sequence[Row], recipient: uuid.UUID) -> list[schemas.StatusEntry]:
     """Every status change of the recipient, in version order."""
     changes = [
         RecipientStatusChanged.model_validate(h["data"])
@@ -169,7 +168,7 @@ def _label(enum: Any, code: str | None) -> str | None:
 
 
 def _order_view(
-    o: RowMapping, names: Mapping[str, str], providers: Mapping[uuid.UUID, RowMapping]
+    o: Row, names: Mapping[str, str], providers: Mapping[uuid.UUID, Row]
 ) -> schemas.OrderView:
     p = providers.get(o["provider_id"]) if o["provider_id"] else None
     return schemas.OrderView(
@@ -191,15 +190,15 @@ def _order_view(
 
 
 def order_views(
-    orders: Sequence[RowMapping],
+    orders: Sequence[Row],
     names: Mapping[str, str],
-    providers: Mapping[uuid.UUID, RowMapping],
+    providers: Mapping[uuid.UUID, Row],
 ) -> list[schemas.OrderView]:
     """The person's orders with names and Chinese labels."""
     return [_order_view(o, names, providers) for o in orders]
 
 
-def service_totals(records: Sequence[RowMapping]) -> schemas.ServiceTotals:
+def service_totals(records: Sequence[Row]) -> schemas.ServiceTotals:
     """How many records were validated and refused."""
     delivered = [r for r in records if r["outcome"] == "delivered"]
     dates = [r["service_date"] for r in delivered if r["service_date"]]
@@ -210,7 +209,7 @@ def service_totals(records: Sequence[RowMapping]) -> schemas.ServiceTotals:
     )
 
 
-def settlement_views(history: Sequence[RowMapping]) -> list[schemas.SettlementView]:
+def settlement_views(history: Sequence[Row]) -> list[schemas.SettlementView]:
     """Ledger lines and spot checks about the person, oldest first."""
     return [
         schemas.SettlementView(
@@ -250,7 +249,7 @@ def document_read(row: Mapping[Any, Any]) -> schemas.DocumentRead:
     )
 
 
-def history_entry(row: RowMapping) -> schemas.HistoryEntry:
+def history_entry(row: Row) -> schemas.HistoryEntry:
     """One line of the file's history."""
     return schemas.HistoryEntry(
         event_id=row["event_id"],
@@ -258,4 +257,37 @@ def history_entry(row: RowMapping) -> schemas.HistoryEntry:
         topic=row["topic"],
         occurred_at=row["occurred_at"],
         summary=row["summary"],
+    )
+
+
+def file_read(contents: FileContents) -> schemas.FileRead:
+    """The whole file as the API shows it."""
+    file, history, names = contents.file, contents.history, contents.item_names
+    return schemas.FileRead(
+        file=file_summary(file),
+        recipient_id=file.recipient_id,
+        application_id=file.application_id,
+        household_id=file.household_id,
+        opened_at=file.opened_at,
+        needs_assessment=needs_assessment(file, names),
+        survey=survey_view(history, file.application_id),
+        status_changes=status_entries(history, file.recipient_id),
+        orders=order_views(contents.orders, names, contents.providers),
+        services=service_totals(contents.records),
+        settlement=settlement_views(history),
+        checklist=checklist_entries(contents.checklist),
+        checklist_complete=is_complete(contents.checklist),
+        documents=[document_read(document) for document in contents.documents],
+    )
+
+
+def access_entry(row: Row) -> schemas.AccessEntry:
+    """One line of the access log."""
+    return schemas.AccessEntry(
+        at=row["at"],
+        user_id=row["user_id"],
+        roles=row["roles"],
+        action=row["action"],
+        document_id=row["document_id"],
+        trace_id=row["trace_id"],
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts.enums import FeeUnit, FundingSource
 from contracts.kinds import LedgerLineKind
-from settlement.exports.money import yuan
+from settlement.adapters.money import yuan
 
 BOM = "\ufeff"
 LEDGER_HEADER = (

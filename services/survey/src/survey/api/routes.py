@@ -1,4 +1,4 @@
-"""survey's HTTP routes: parse, call a use case, shape the answer."""
+"""survey's routes of survey tasks: parse, call a use case, shape the answer (no transaction)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query
 from civic import clock
 from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
-from civic.idempotency import check_key
 from civic.security import Principal, require_roles
+from contracts import calendar
 from contracts.enums import Role
 from survey import handlers
+from survey.api import mapping
 from survey.domain import TaskStatus
+from survey.repository import SurveyRepository
 from survey.schemas import (
     FindingsIn,
     FindingsReceipt,
@@ -54,16 +56,16 @@ async def list_survey_tasks(
     size: Annotated[int, Query(ge=1, le=100, description="Page size, at most 100.")] = 20,
 ) -> SurveyTaskPage:
     """Lists survey tasks inside the caller's jurisdiction, a page at a time."""
-    async with uow:
-        return await handlers.list_tasks(
-            uow=uow,
-            principal=principal,
-            village_code=village_code,
-            status=status,
-            page=page,
-            size=size,
-            today=clock.today(),
-        )
+    found = await handlers.list_tasks(
+        uow=uow,
+        records=SurveyRepository(uow),
+        principal=principal,
+        village_code=village_code,
+        status=status,
+        page=page,
+        size=size,
+    )
+    return mapping.task_page(found, page=page, size=size, today=clock.today())
 
 
 @router.get(
@@ -74,10 +76,10 @@ async def list_survey_tasks(
 )
 async def get_survey_task(survey_id: SurveyId, principal: Reader, uow: UowDep) -> SurveyTaskRead:
     """Reads one survey task inside the caller's jurisdiction."""
-    async with uow:
-        return await handlers.read_task(
-            survey_id, uow=uow, principal=principal, today=clock.today()
-        )
+    view = await handlers.read_task(
+        survey_id, uow=uow, records=SurveyRepository(uow), principal=principal
+    )
+    return mapping.task_read(view, clock.today())
 
 
 @router.put(
@@ -93,10 +95,16 @@ async def assign_survey_team(
     survey_id: SurveyId, cmd: TeamIn, principal: VillageStaff, uow: UowDep
 ) -> SurveyTaskRead:
     """Assigns the two-person survey team of a task."""
-    async with uow:
-        return await handlers.assign_team(
-            cmd, uow=uow, principal=principal, survey_id=survey_id, now=clock.now()
-        )
+    now = clock.now()
+    view = await handlers.assign_team(
+        mapping.team_choice(cmd),
+        uow=uow,
+        records=SurveyRepository(uow),
+        principal=principal,
+        survey_id=survey_id,
+        now=now,
+    )
+    return mapping.task_read(view, calendar.day_of(now))
 
 
 @router.put(
@@ -122,15 +130,16 @@ async def put_findings(
     uow: UowDep,
 ) -> FindingsReceipt:
     """Stores the team's findings once, however often the app retries."""
-    async with uow:
-        return await handlers.submit_findings(
-            cmd,
-            uow=uow,
-            principal=principal,
-            survey_id=survey_id,
-            submission_id=submission_id,
-            now=clock.now(),
-        )
+    receipt = await handlers.submit_findings(
+        mapping.findings_upload(cmd),
+        uow=uow,
+        records=SurveyRepository(uow),
+        principal=principal,
+        survey_id=survey_id,
+        submission_id=submission_id,
+        now=clock.now(),
+    )
+    return mapping.receipt_read(receipt)
 
 
 @router.post(
@@ -158,13 +167,13 @@ async def post_preliminary_review(
     ] = None,
 ) -> PreliminaryReviewRead:
     """Records the team's preliminary review (初审) and publishes it."""
-    key = check_key(idempotency_key) if idempotency_key is not None else None
-    async with uow:
-        return await handlers.record_preliminary_review(
-            cmd,
-            uow=uow,
-            principal=principal,
-            survey_id=survey_id,
-            idempotency_key_header=key,
-            now=clock.now(),
-        )
+    recorded = await handlers.record_preliminary_review(
+        mapping.review_decision(cmd),
+        uow=uow,
+        records=SurveyRepository(uow),
+        principal=principal,
+        survey_id=survey_id,
+        idempotency_key=idempotency_key,
+        now=clock.now(),
+    )
+    return mapping.recorded_review_read(recorded)

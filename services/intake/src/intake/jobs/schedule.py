@@ -10,6 +10,7 @@ from civic.background import every
 from civic.runtime import Runtime
 from contracts import calendar
 from intake.handlers import follow_up
+from intake.repository import IntakeRecords
 
 #: After a failed run (e.g. the database was down), try again this much later.
 RETRY_S = 300.0
@@ -21,7 +22,10 @@ async def run_monthly(
     """Runs the follow-up for the current month, then sleeps until the next month starts."""
 
     async def step() -> None:
-        await follow_up.open_follow_up_applications(clock.month(), uow=runtime.uow())
+        uow = runtime.uow()
+        await follow_up.open_follow_up_applications(
+            clock.month(), uow=uow, records=IntakeRecords(uow)
+        )
 
     def until_next_month() -> float:
         return calendar.seconds_to_next_month(clock.now()) + 1  # land inside the new month

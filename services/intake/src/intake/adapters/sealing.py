@@ -81,7 +81,7 @@ def configure(secret_b64: str) -> None:
 def vault() -> Vault:
     """The configured vault; refuses to work without a key rather than store plain numbers."""
     if _vault is None:
-        raise SealingNotConfigured("intake.sealing.configure() was not called")
+        raise SealingNotConfigured("intake.adapters.sealing.configure() was not called")
     return _vault
 
 

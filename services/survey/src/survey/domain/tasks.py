@@ -11,11 +11,11 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import ClassVar
 
 from contracts import calendar
 from contracts.enums import RecipientCategory, SpecialCondition, is_eligible
 from contracts.labels import ZhEnum, zh_labels
+from survey.domain.refusals import Conflicting, Invalid, NotAllowed
 
 #: Phones in the field run a few minutes off; a visit "in the future" within this is accepted.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -44,32 +44,6 @@ class TaskStatus(ZhEnum):
 
 #: Statuses in which a withdrawal still cancels the task (初审 not yet recorded).
 UNFINISHED = frozenset({TaskStatus.OPEN, TaskStatus.TEAM_ASSIGNED, TaskStatus.FINDINGS_SUBMITTED})
-
-
-class Refusal(Exception):
-    """A rule refused a command; ``code`` and the Chinese ``message`` go to the caller."""
-
-    kind: ClassVar[str] = "invalid"
-
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.field = code, message, field
-
-
-class Invalid(Refusal):
-    """The command itself is wrong (422)."""
-
-
-class Conflicting(Refusal):
-    """The command does not fit the task's current state (409)."""
-
-    kind = "conflict"
-
-
-class NotAllowed(Refusal):
-    """The caller may not do this (403)."""
-
-    kind = "forbidden"
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from contracts.survey import (
     SurveyTaskCreated,
     SurveyTeamAssigned,
 )
-from survey.domain import SurveyTask, Team
-from survey.schemas import FindingsIn, PreliminaryFail, PreliminaryPass
+from survey.domain.records import FindingsUpload, ReviewFail, ReviewPass
+from survey.domain.tasks import SurveyTask, Team
 
 
 def _subject(task: SurveyTask, correlation_id: str | None) -> dict[str, object]:
@@ -52,45 +52,46 @@ def team_assigned(
 
 
 def survey_completed(
-    task: SurveyTask, findings: FindingsIn, *, correlation_id: str | None
+    task: SurveyTask, findings: FindingsUpload, *, correlation_id: str | None
 ) -> SurveyCompleted:
     """SurveyCompleted: the coded findings; the visit day is the Shanghai calendar day."""
-    living = findings.living_situation
     return SurveyCompleted(
         **_subject(task, correlation_id),  # type: ignore[arg-type]
         visited_on=calendar.day_of(findings.visited_at),
         self_care_level=findings.self_care_level,
-        confirmed_conditions=tuple(findings.confirmed_conditions),
+        confirmed_conditions=findings.confirmed_conditions,
         care_needs=tuple(
             CareNeed(
-                service_category=n.service_category, item_codes=tuple(n.item_codes), urgent=n.urgent
+                service_category=need.service_category,
+                item_codes=need.item_codes,
+                urgent=need.urgent,
             )
-            for n in findings.care_needs
+            for need in findings.care_needs
         ),
-        lives_alone=living.lives_alone,
-        has_caregiver=living.has_caregiver,
-        household_size=len(findings.household_members),
+        lives_alone=findings.lives_alone,
+        has_caregiver=findings.has_caregiver,
+        household_size=findings.household_size,
         identity_verified=findings.identity_verified,
     )
 
 
 def review_passed(
-    task: SurveyTask, team: Team, decision: PreliminaryPass, *, correlation_id: str | None
+    task: SurveyTask, team: Team, decision: ReviewPass, *, correlation_id: str | None
 ) -> PreliminaryReviewPassed:
     """PreliminaryReviewPassed signed by both team members."""
     return PreliminaryReviewPassed(
         **_subject(task, correlation_id),  # type: ignore[arg-type]
         recommended_category=decision.recommended_category,
-        recommended_conditions=tuple(decision.recommended_conditions),
-        recommended_item_codes=tuple(decision.recommended_item_codes),
-        recommended_service_categories=tuple(decision.recommended_service_categories),
-        recommended_modes=tuple(decision.recommended_modes),
+        recommended_conditions=decision.recommended_conditions,
+        recommended_item_codes=decision.recommended_item_codes,
+        recommended_service_categories=decision.recommended_service_categories,
+        recommended_modes=decision.recommended_modes,
         reviewed_by=(team.village_staff_id, team.coordinator_id),
     )
 
 
 def review_failed(
-    task: SurveyTask, team: Team, decision: PreliminaryFail, *, correlation_id: str | None
+    task: SurveyTask, team: Team, decision: ReviewFail, *, correlation_id: str | None
 ) -> PreliminaryReviewFailed:
     """PreliminaryReviewFailed signed by both team members."""
     return PreliminaryReviewFailed(

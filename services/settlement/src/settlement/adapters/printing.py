@@ -12,14 +12,14 @@ from contracts import divisions
 from contracts.calendar import CHIZHOU
 from contracts.enums import FeeUnit, FundingSource
 from contracts.kinds import StatementPeriod
+from settlement.adapters.money import in_words, yuan
 from settlement.domain.statements import StatementStatus
-from settlement.exports.money import in_words, yuan
 
 
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("settlement.exports", "templates"),
+        loader=PackageLoader("settlement.adapters", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,

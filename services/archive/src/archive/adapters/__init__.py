@@ -1,0 +1,1 @@
+"""archive's adapters to the outside world: HTML rendering and service numbering."""

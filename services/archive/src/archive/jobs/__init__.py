@@ -1,0 +1,1 @@
+"""archive's clocks and periodic jobs."""

@@ -1,0 +1,207 @@
+"""In-memory stand-ins for dispatch's unit of work and status store: handler rules in milliseconds.
+
+The fake unit of work joins nested blocks and commits at the outermost, as civic's does, and
+keeps the events (with their topics) of each commit. The fake store keeps recipients' status
+versions, the log of changes and orders in dictionaries; unlike PostgreSQL it does not undo
+writes on a rollback, so a test reads ``uow.committed`` and ``uow.events`` to see what a use
+case kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import Any, Self, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from civic.uow import UnitOfWork
+from contracts.enums import RecipientStatus
+from contracts.envelope import Event
+from dispatch.domain.orders import Order, OrderStatus
+from dispatch.domain.status import OrderView, StatusChange
+from dispatch.repository.status import order_view
+
+
+@dataclass(frozen=True)
+class Published:
+    """An event a committed unit of work published, and the topic it went to."""
+
+    event: Event
+    topic: str
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A unit of work without a database: ``events`` holds what committed blocks emitted."""
+
+    def __init__(self) -> None:
+        super().__init__(cast("async_sessionmaker[AsyncSession]", None))
+        self.events: list[Published] = []
+        self._queued: list[Published] = []
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        self._depth += 1
+        if self._depth == 1:
+            self._queued, self._committed = [], False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0 and not self._committed:
+            self._queued = []  # what was not committed is not published
+
+    def emit(self, event: Event, *, topic: str | None = None) -> None:
+        """Queues the event until commit."""
+        self._queued.append(Published(event, topic or event.TOPIC))
+
+    async def commit(self) -> None:
+        """Publishes the queued events, at the outermost block only (as civic's does)."""
+        if self._depth > 1:
+            return
+        self.events += self._queued
+        self._queued = []
+        self._committed = True
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        """Drops the queued events."""
+        self._queued = []
+
+    def published(self, kind: type[Event]) -> list[Any]:
+        """The committed events of one kind."""
+        return [p.event for p in self.events if isinstance(p.event, kind)]
+
+
+class FakeStatusStore:
+    """``repository.status.StatusStore`` in dictionaries."""
+
+    def __init__(self) -> None:
+        self.versions: dict[uuid.UUID, int] = {}
+        self.statuses: dict[uuid.UUID, RecipientStatus] = {}
+        self.log_of_changes: dict[tuple[uuid.UUID, int], StatusChange] = {}
+        self.applied: set[tuple[uuid.UUID, int]] = set()
+        self.orders: dict[uuid.UUID, Order] = {}
+        self.expected_acknowledgements: list[dict[str, Any]] = []
+
+    def approve(self, recipient_id: uuid.UUID, version: int = 1) -> None:
+        """A recipient as the approval stored it."""
+        self.versions[recipient_id] = version
+        self.statuses[recipient_id] = RecipientStatus.ACTIVE
+
+    def add_order(
+        self, recipient_id: uuid.UUID, status: OrderStatus, provider_code: str | None = "p001"
+    ) -> uuid.UUID:
+        """An order of the recipient (at a provider unless ``provider_code`` is None)."""
+        order_id = uuid.uuid4()
+        self.orders[order_id] = order(order_id, recipient_id, status, provider_code)
+        return order_id
+
+    async def lock(self, recipient_id: uuid.UUID) -> None:
+        """Nothing races in memory."""
+
+    async def held_version(self, recipient_id: uuid.UUID) -> int | None:
+        """The status version held, or None before the approval."""
+        return self.versions.get(recipient_id)
+
+    async def log(
+        self, change: StatusChange, *, person_id: uuid.UUID, previous: RecipientStatus
+    ) -> bool:
+        """Keeps a change once (the log's primary key is recipient and version)."""
+        key = (change.recipient_id, change.version)
+        if key in self.log_of_changes:
+            return False
+        self.log_of_changes[key] = change
+        return True
+
+    async def waiting(self, recipient_id: uuid.UUID) -> list[StatusChange]:
+        """Logged changes not yet applied, oldest first."""
+        keys = sorted(k for k in self.log_of_changes if k[0] == recipient_id)
+        return [self.log_of_changes[k] for k in keys if k not in self.applied]
+
+    async def record(self, change: StatusChange) -> None:
+        """The recipient's new status and version."""
+        self.versions[change.recipient_id] = change.version
+        self.statuses[change.recipient_id] = change.status
+
+    async def mark_applied(self, recipient_id: uuid.UUID, version: int) -> None:
+        """Notes that a logged change took effect."""
+        self.applied.add((recipient_id, version))
+
+    async def orders_of(self, recipient_id: uuid.UUID) -> list[OrderView]:
+        """The recipient's orders, in id order."""
+        mine = [o for o in self.orders.values() if o.recipient_id == recipient_id]
+        return [order_view(o) for o in sorted(mine, key=lambda o: o.order_id)]
+
+    async def order(self, order_id: uuid.UUID) -> Order:
+        """One order."""
+        return self.orders[order_id]
+
+    async def change_order(self, order_id: uuid.UUID, values: dict[str, Any]) -> Order:
+        """Changes an order and bumps its version."""
+        held = self.orders[order_id]
+        if "status" in values:
+            values = values | {"status": OrderStatus(values["status"])}
+        self.orders[order_id] = replace(held, **values, version=held.version + 1)
+        return self.orders[order_id]
+
+    async def expect_acknowledgement(self, values: dict[str, Any]) -> None:
+        """Keeps the acknowledgement a provider owes."""
+        self.expected_acknowledgements.append(values)
+
+
+def order(
+    order_id: uuid.UUID, recipient_id: uuid.UUID, status: OrderStatus, provider_code: str | None
+) -> Order:
+    """An order of one weekly home-care item, as the approval placed it."""
+    placed = datetime(2026, 11, 1, tzinfo=UTC)
+    return Order(
+        order_id=order_id,
+        referral_id=uuid.uuid4(),
+        version=1,
+        status=status,
+        recipient_id=recipient_id,
+        person_id=uuid.uuid5(uuid.NAMESPACE_OID, str(recipient_id)),
+        household_id=uuid.uuid4(),
+        display_name="张*",
+        provider_id=uuid.uuid4() if provider_code else None,
+        provider_code=provider_code,
+        item_code="HC01",
+        service_category="home_care",
+        mode="home_visit",
+        frequency_times=1,
+        frequency_per="week",
+        funding_source="special_hardship",
+        unit="visit",
+        catalogue_version=1,
+        county_code="341702",
+        township_code="341702008",
+        village_code="341702008201",
+        start_date=date(2026, 11, 1),
+        end_date=None,
+        respond_by=None,
+        escalated_at=None,
+        escalation_kind=None,
+        unplaced_reason=None,
+        replaces_order_id=None,
+        decline_reason_code=None,
+        decline_reason_zh=None,
+        admission_date=None,
+        paired_member_ref=None,
+        assigned_by=None,
+        assignment_note_zh=None,
+        source_event_id=None,
+        updated_at=placed,
+        paused_from=None,
+        change_reason_code=None,
+        change_effective_date=None,
+        active_until=None,
+        created_at=placed,
+    )

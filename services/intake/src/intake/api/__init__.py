@@ -1,0 +1,11 @@
+"""intake's HTTP routes: parse, call a use case, shape the answer (never a transaction)."""
+
+from fastapi import APIRouter
+
+from intake.api import applications, city
+
+router = APIRouter()
+router.include_router(applications.router)
+router.include_router(city.router)
+
+__all__ = ["router"]

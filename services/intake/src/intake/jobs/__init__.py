@@ -1,0 +1,1 @@
+"""intake's clocks: the monthly follow-up."""

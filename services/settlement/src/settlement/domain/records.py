@@ -1,0 +1,73 @@
+"""Which service records a late fact re-prices (a recipient's stop, an order's pause...)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class RecordSelection:
+    """The service records to re-check: by record, recipient or order, optionally narrowed."""
+
+    record_id: uuid.UUID | None = None
+    recipient_id: uuid.UUID | None = None
+    order_id: uuid.UUID | None = None
+    #: Only records still waiting (pending) for the recipient or order.
+    pending_only: bool = False
+    #: Only records that stand for this day or later (their service covers it).
+    covering_from: date | None = None
+
+    @classmethod
+    def one(cls, record_id: uuid.UUID) -> RecordSelection:
+        """Just this record."""
+        return cls(record_id=record_id)
+
+    @classmethod
+    def recipient_from(cls, recipient_id: uuid.UUID, day: date) -> RecordSelection:
+        """The recipient's records that stand for ``day`` or later (a stop or resumption)."""
+        return cls(recipient_id=recipient_id, covering_from=day)
+
+    @classmethod
+    def waiting_for_recipient(cls, recipient_id: uuid.UUID) -> RecordSelection:
+        """The recipient's records still waiting for its approval."""
+        return cls(recipient_id=recipient_id, pending_only=True)
+
+    @classmethod
+    def order(cls, order_id: uuid.UUID) -> RecordSelection:
+        """Every record of the order."""
+        return cls(order_id=order_id)
+
+    @classmethod
+    def order_from(cls, order_id: uuid.UUID, day: date) -> RecordSelection:
+        """The order's records that stand for ``day`` or later (a pause or cancellation)."""
+        return cls(order_id=order_id, covering_from=day)
+
+    @classmethod
+    def waiting_for_order(cls, order_id: uuid.UUID) -> RecordSelection:
+        """The order's records still waiting for the order to arrive."""
+        return cls(order_id=order_id, pending_only=True)
+
+
+@dataclass(frozen=True)
+class ServiceRecord:
+    """A kept service record: who was served, by whom, what, when, and under which order."""
+
+    record_id: uuid.UUID
+    person_id: uuid.UUID
+    recipient_id: uuid.UUID
+    order_id: uuid.UUID | None
+    provider_id: uuid.UUID
+    provider_code: str
+    county_code: str
+    township_code: str
+    item_code: str
+    funding_source: str
+    mode: str
+    unit: str
+    quantity: int
+    service_date: date
+    #: Where it stands for payment (billed, not_billable, pending) and why it is not billed.
+    billing_status: str = "pending"
+    reason_code: str | None = None

@@ -1,1 +1,0 @@
-"""Exports: statements and the ledger as CSV, and the printable Chinese statement."""

@@ -1,0 +1,139 @@
+"""The store the billing path talks to: records, read copies, prices and the ledger.
+
+``BillingStore`` is what the billing use cases (``handlers/billing``, ``handlers/recipients``,
+``handlers/readmodels``) need from the database; ``SqlBillingStore`` is it on the unit of
+work's session, and ``tests/unit/fakes.py`` keeps it in memory so the rules run without
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from civic.uow import UnitOfWork
+from settlement.domain.billing import Price
+from settlement.domain.postings import PostedLine
+from settlement.domain.reasons import BillingStatus
+from settlement.domain.records import RecordSelection, ServiceRecord
+from settlement.domain.timelines import OrderTimeline, RecipientTimeline
+from settlement.repository import catalogue, ledger, locks, readmodels
+
+
+class BillingStore(Protocol):
+    """What pricing a person's services reads and writes."""
+
+    async def hold_person(self, person_id: uuid.UUID) -> None:
+        """Serialises the pricing of one person's services until the transaction ends."""
+
+    async def add_record(self, values: dict[str, Any]) -> bool:
+        """Keeps a service record; False if it was known."""
+
+    async def find_records(self, which: RecordSelection) -> list[ServiceRecord]:
+        """The selected records, held against a concurrent re-check."""
+
+    async def price(self, county_code: str, item_code: str, on: date) -> Price:
+        """The version in force and the item's unit and fee in it."""
+
+    async def recipient_timelines(
+        self, ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, RecipientTimeline]:
+        """Status timelines of the recipients whose approval is known."""
+
+    async def order_timelines(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, OrderTimeline]:
+        """Timelines of the orders whose creation is known."""
+
+    async def posted(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PostedLine]]:
+        """The monthly lines already posted for each record."""
+
+    async def disallowed(self, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """The records a spot check failed."""
+
+    async def closed_periods(self, township: str, provider_id: uuid.UUID, since: str) -> set[str]:
+        """Months from ``since`` on whose statement is closed."""
+
+    async def hold_period_open(self, township: str, provider_id: uuid.UUID, period: str) -> None:
+        """Keeps the statement month from being confirmed until the transaction ends."""
+
+    async def append(self, values: dict[str, Any]) -> bool:
+        """Appends a ledger line; False if that line exists."""
+
+    async def set_billing(
+        self, record_id: uuid.UUID, status: BillingStatus, reason: str | None, at: datetime
+    ) -> None:
+        """Where a record stands for payment, and why."""
+
+    async def add_recipient(self, values: dict[str, Any]) -> bool:
+        """Keeps an approved recipient; False if known."""
+
+    async def add_status(self, values: dict[str, Any]) -> bool:
+        """Keeps a status version; False if that version was known (a repeat)."""
+
+
+class SqlBillingStore:
+    """``BillingStore`` on the unit of work's session (the transaction the handler opened)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def hold_person(self, person_id: uuid.UUID) -> None:
+        """An advisory lock on the person."""
+        await locks.lock(self._uow.session, "person", person_id)
+
+    async def add_record(self, values: dict[str, Any]) -> bool:
+        """See ``repository.ledger.add_record``."""
+        return await ledger.add_record(self._uow.session, values)
+
+    async def find_records(self, which: RecordSelection) -> list[ServiceRecord]:
+        """See ``repository.ledger.find_records``."""
+        return await ledger.find_records(self._uow.session, which)
+
+    async def price(self, county_code: str, item_code: str, on: date) -> Price:
+        """See ``repository.catalogue.price``."""
+        return await catalogue.price(self._uow.session, county_code, item_code, on)
+
+    async def recipient_timelines(
+        self, ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, RecipientTimeline]:
+        """See ``repository.readmodels.recipient_timelines``."""
+        return await readmodels.recipient_timelines(self._uow.session, ids)
+
+    async def order_timelines(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, OrderTimeline]:
+        """See ``repository.readmodels.order_timelines``."""
+        return await readmodels.order_timelines(self._uow.session, ids)
+
+    async def posted(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PostedLine]]:
+        """See ``repository.ledger.posted``."""
+        return await ledger.posted(self._uow.session, record_ids)
+
+    async def disallowed(self, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """See ``repository.ledger.disallowed``."""
+        return await ledger.disallowed(self._uow.session, record_ids)
+
+    async def closed_periods(self, township: str, provider_id: uuid.UUID, since: str) -> set[str]:
+        """See ``repository.ledger.closed_periods``."""
+        return await ledger.closed_periods(self._uow.session, township, provider_id, since)
+
+    async def hold_period_open(self, township: str, provider_id: uuid.UUID, period: str) -> None:
+        """A shared lock; confirming takes it exclusively, so it waits for this line."""
+        await locks.lock_shared(self._uow.session, "statement", township, provider_id, period)
+
+    async def append(self, values: dict[str, Any]) -> bool:
+        """See ``repository.ledger.append``."""
+        return await ledger.append(self._uow.session, values)
+
+    async def set_billing(
+        self, record_id: uuid.UUID, status: BillingStatus, reason: str | None, at: datetime
+    ) -> None:
+        """See ``repository.ledger.set_billing``."""
+        await ledger.set_billing(self._uow.session, record_id, status, reason, at)
+
+    async def add_recipient(self, values: dict[str, Any]) -> bool:
+        """See ``repository.readmodels.add_recipient``."""
+        return await readmodels.add_recipient(self._uow.session, values)
+
+    async def add_status(self, values: dict[str, Any]) -> bool:
+        """See ``repository.readmodels.add_status``."""
+        return await readmodels.add_status(self._uow.session, values)

@@ -1,0 +1,87 @@
+"""Requests and answers of statements, settlement runs, payments and subsidies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.enums import FeeUnit, FundingSource
+
+
+class ItemTotal(BaseModel):
+    """A statement's total for one item (current month or adjustments)."""
+
+    item_code: str
+    unit: FeeUnit
+    is_adjustment: bool
+    quantity: int
+    amount_fen: int
+    line_count: int
+
+
+class SourceTotal(BaseModel):
+    """A statement's total for one funding source."""
+
+    funding_source: FundingSource
+    amount_fen: int
+    line_count: int
+
+
+class StatementRead(BaseModel):
+    """A provider's statement for a township and period."""
+
+    statement_id: uuid.UUID
+    county_code: str
+    township_code: str
+    provider_id: uuid.UUID
+    provider_code: str
+    period_kind: str
+    period: str
+    status: str
+    status_zh: str
+    version: int
+    total_fen: int
+    adjustment_fen: int = Field(description="Part of the total from earlier, closed months.")
+    line_count: int
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    paid_on: date | None = None
+    payment_reference: str | None = None
+    by_item: list[ItemTotal] = Field(default_factory=list)
+    by_funding_source: list[SourceTotal] = Field(default_factory=list)
+    ledger_total_fen: int | None = Field(
+        default=None, description="Total recomputed from the ledger."
+    )
+    consistent: bool | None = Field(
+        default=None, description="Stored totals equal the recomputation."
+    )
+
+
+class RunRead(BaseModel):
+    """The result of a settlement run."""
+
+    period: str
+    changed: list[uuid.UUID] = Field(description="Statements issued or refreshed by this run.")
+    statements: list[StatementRead] = Field(description="Every statement of the scope and period.")
+
+
+class PaymentCreate(BaseModel):
+    """The township's payment of a confirmed statement."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    payment_reference: str = Field(min_length=1, max_length=64, description="Voucher number.")
+    paid_on: date = Field(description="Day of payment.")
+
+
+class SubsidyRun(BaseModel):
+    """The township's yearly subsidy per counted neighbour service."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rate_fen: int = Field(ge=1, le=1_000_000, description="Subsidy per service in fen.")
+    funding_source: FundingSource = Field(
+        default=FundingSource.OTHER_SERVICE_AID, description="The fund that pays the subsidy."
+    )

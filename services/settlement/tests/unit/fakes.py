@@ -1,0 +1,216 @@
+"""In-memory stand-ins for settlement's unit of work and billing store: rules in milliseconds.
+
+The fake unit of work joins nested blocks and commits at the outermost, as civic's does, and
+keeps the events (with their topics) of each commit. The fake store keeps service records,
+status versions, orders, prices and ledger lines in dictionaries; unlike PostgreSQL it does not
+undo writes on a rollback, so a test reads ``uow.committed`` and ``uow.events`` to see what a
+use case kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Self, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from civic.uow import UnitOfWork
+from contracts.enums import FeeUnit, RecipientStatus
+from contracts.envelope import Event
+from contracts.kinds import LedgerLineKind
+from settlement.domain.billing import Price
+from settlement.domain.postings import PostedLine
+from settlement.domain.reasons import BillingStatus
+from settlement.domain.records import RecordSelection, ServiceRecord
+from settlement.domain.timelines import OrderTimeline, RecipientTimeline, StatusStep
+
+
+@dataclass(frozen=True)
+class Published:
+    """An event a committed unit of work published, and the topic it went to."""
+
+    event: Event
+    topic: str
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A unit of work without a database: ``events`` holds what committed blocks emitted."""
+
+    def __init__(self) -> None:
+        super().__init__(cast("async_sessionmaker[AsyncSession]", None))
+        self.events: list[Published] = []
+        self._queued: list[Published] = []
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        self._depth += 1
+        if self._depth == 1:
+            self._queued, self._committed = [], False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0 and not self._committed:
+            self._queued = []  # what was not committed is not published
+
+    def emit(self, event: Event, *, topic: str | None = None) -> None:
+        """Queues the event until commit."""
+        self._queued.append(Published(event, topic or event.TOPIC))
+
+    async def commit(self) -> None:
+        """Publishes the queued events, at the outermost block only (as civic's does)."""
+        if self._depth > 1:
+            return
+        self.events += self._queued
+        self._queued = []
+        self._committed = True
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        """Drops the queued events."""
+        self._queued = []
+
+    def published(self, kind: type[Event]) -> list[Any]:
+        """The committed events of one kind."""
+        return [p.event for p in self.events if isinstance(p.event, kind)]
+
+
+_RECORD_FIELDS = tuple(field.name for field in fields(ServiceRecord))
+
+
+class FakeBillingStore:
+    """``repository.billing.BillingStore`` in dictionaries."""
+
+    def __init__(self) -> None:
+        self.records: dict[uuid.UUID, ServiceRecord] = {}
+        self.covers_until: dict[uuid.UUID, date] = {}
+        self.approved: set[uuid.UUID] = set()
+        self.statuses: dict[tuple[uuid.UUID, int], StatusStep] = {}
+        self.orders: dict[uuid.UUID, OrderTimeline] = {}
+        self.fees: dict[str, tuple[FeeUnit, int]] = {}
+        self.lines: list[dict[str, Any]] = []
+        self.failed_checks: set[uuid.UUID] = set()
+        self.closed: set[str] = set()
+        self.held_people: list[uuid.UUID] = []
+
+    async def hold_person(self, person_id: uuid.UUID) -> None:
+        """Nothing races in memory; the hold is noted for tests."""
+        self.held_people.append(person_id)
+
+    async def add_record(self, values: dict[str, Any]) -> bool:
+        """Keeps a record once (its id is the key)."""
+        if values["record_id"] in self.records:
+            return False
+        record = ServiceRecord(**{name: values[name] for name in _RECORD_FIELDS if name in values})
+        self.records[record.record_id] = record
+        self.covers_until[record.record_id] = values["covers_until"]
+        return True
+
+    async def find_records(self, which: RecordSelection) -> list[ServiceRecord]:
+        """The selected records, by service date."""
+        found = [record for record in self.records.values() if _selected(self, record, which)]
+        return sorted(found, key=lambda record: (record.service_date, record.record_id))
+
+    async def price(self, county_code: str, item_code: str, on: date) -> Price:
+        """Version 1 prices every day; an item without a fee is not in the catalogue."""
+        if item_code not in self.fees:
+            return Price(1)
+        unit, fee = self.fees[item_code]
+        return Price(1, unit, fee)
+
+    async def recipient_timelines(
+        self, ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, RecipientTimeline]:
+        """Timelines of the approved recipients among ``ids``."""
+        return {
+            recipient_id: RecipientTimeline(
+                tuple(step for key, step in self.statuses.items() if key[0] == recipient_id)
+            )
+            for recipient_id in set(ids) & self.approved
+        }
+
+    async def order_timelines(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, OrderTimeline]:
+        """Timelines of the known orders among ``ids``."""
+        return {order_id: self.orders[order_id] for order_id in ids if order_id in self.orders}
+
+    async def posted(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PostedLine]]:
+        """The lines appended so far, per record."""
+        wanted = set(record_ids)
+        posted: dict[uuid.UUID, list[PostedLine]] = {}
+        for line in self.lines:
+            if line["record_id"] in wanted:
+                posted.setdefault(line["record_id"], []).append(_posted(line))
+        return posted
+
+    async def disallowed(self, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """The records a spot check failed."""
+        return set(record_ids) & self.failed_checks
+
+    async def closed_periods(self, township: str, provider_id: uuid.UUID, since: str) -> set[str]:
+        """Closed months from ``since`` on (one provider and township per test)."""
+        return {period for period in self.closed if period >= since}
+
+    async def hold_period_open(self, township: str, provider_id: uuid.UUID, period: str) -> None:
+        """Nothing races in memory."""
+
+    async def append(self, values: dict[str, Any]) -> bool:
+        """Appends a line once per (source, kind), as the ledger's unique key does."""
+        key = (values["source_id"], values["kind"])
+        if any((line["source_id"], line["kind"]) == key for line in self.lines):
+            return False
+        self.lines.append(values)
+        return True
+
+    async def set_billing(
+        self, record_id: uuid.UUID, status: BillingStatus, reason: str | None, at: datetime
+    ) -> None:
+        """Where the record stands for payment."""
+        record = self.records[record_id]
+        self.records[record_id] = replace(record, billing_status=status.value, reason_code=reason)
+
+    async def add_recipient(self, values: dict[str, Any]) -> bool:
+        """Notes an approved recipient."""
+        known = values["recipient_id"] in self.approved
+        self.approved.add(values["recipient_id"])
+        return not known
+
+    async def add_status(self, values: dict[str, Any]) -> bool:
+        """Keeps a status version once."""
+        key = (values["recipient_id"], values["version"])
+        if key in self.statuses:
+            return False
+        status = RecipientStatus(values["status"])
+        self.statuses[key] = StatusStep(values["version"], values["effective_date"], status)
+        return True
+
+
+def _selected(store: FakeBillingStore, record: ServiceRecord, which: RecordSelection) -> bool:
+    checks = [
+        which.record_id in (None, record.record_id),
+        which.recipient_id in (None, record.recipient_id),
+        which.order_id in (None, record.order_id),
+        not which.pending_only or record.billing_status == BillingStatus.PENDING.value,
+        which.covering_from is None or store.covers_until[record.record_id] >= which.covering_from,
+    ]
+    return all(checks)
+
+
+def _posted(line: dict[str, Any]) -> PostedLine:
+    return PostedLine(
+        line["line_id"],
+        LedgerLineKind(line["kind"]),
+        line["quantity"],
+        line["unit_fee_fen"],
+        line["amount_fen"],
+        line["catalogue_version"],
+        line["reverses_line_id"],
+    )

@@ -1,0 +1,151 @@
+"""In-memory stand-ins for survey's tables and its unit of work: handler rules in milliseconds.
+
+The fake unit of work joins nested blocks and commits at the outermost, as civic's does, and
+keeps the events of each commit. The fake repository keeps tasks, findings, reviews and
+stored answers in dictionaries; unlike PostgreSQL it does not undo writes on a rollback, so a
+test reads ``uow.committed`` and ``uow.events`` to see what a use case kept.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from types import TracebackType
+from typing import Self, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from civic.errors import Conflict
+from civic.idempotency import Answer, Retry
+from civic.uow import UnitOfWork
+from contracts.envelope import Event
+from survey.domain import StoredFindings, StoredReview, SurveyTask, TaskPage, TaskStatus
+from survey.repository import SurveyRepository
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A unit of work without a database: ``events`` holds what committed blocks emitted."""
+
+    def __init__(self) -> None:
+        super().__init__(cast("async_sessionmaker[AsyncSession]", None))
+        self.events: list[Event] = []
+        self._queued: list[Event] = []
+        self.commits = 0
+
+    async def __aenter__(self) -> Self:
+        self._depth += 1
+        if self._depth == 1:
+            self._queued, self._committed = [], False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0 and not self._committed:
+            self._queued = []  # what was not committed is not published
+
+    def emit(self, event: Event, *, topic: str | None = None) -> None:
+        """Queues the event until commit."""
+        self._queued.append(event)
+
+    async def commit(self) -> None:
+        """Publishes the queued events, at the outermost block only (as civic's does)."""
+        if self._depth > 1:
+            return
+        self.events += self._queued
+        self._queued = []
+        self._committed = True
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        """Drops the queued events."""
+        self._queued = []
+
+
+class FakeSurveyRepository(SurveyRepository):
+    """survey's tables in dictionaries, with the same answers as the SQL repository."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[uuid.UUID, SurveyTask] = {}
+        self.findings: dict[uuid.UUID, StoredFindings] = {}
+        self.reviews: dict[uuid.UUID, StoredReview] = {}
+        self.answers: dict[tuple[str, str], tuple[str, Answer]] = {}
+
+    async def add_task(self, task: SurveyTask) -> bool:
+        """Adds a task unless its application has one (the unique constraint's rule)."""
+        if any(t.application_id == task.application_id for t in self.tasks.values()):
+            return False
+        self.tasks[task.survey_id] = task
+        return True
+
+    async def save_task(self, task: SurveyTask) -> None:
+        """Replaces the stored task."""
+        self.tasks[task.survey_id] = task
+
+    async def get_task(
+        self, survey_id: uuid.UUID, *, for_update: bool = False
+    ) -> SurveyTask | None:
+        """The stored task, if any."""
+        return self.tasks.get(survey_id)
+
+    async def task_of_application(self, application_id: uuid.UUID) -> SurveyTask | None:
+        """The task of an application, if any."""
+        found = [t for t in self.tasks.values() if t.application_id == application_id]
+        return found[0] if found else None
+
+    async def list_tasks(
+        self, *, division_prefix: str, status: TaskStatus | None, offset: int, limit: int
+    ) -> TaskPage:
+        """Tasks under the prefix, by due date, one page."""
+        matching = sorted(
+            (
+                t
+                for t in self.tasks.values()
+                if t.village_code.startswith(division_prefix) and status in (None, t.status)
+            ),
+            key=lambda t: (t.due_date, t.created_at, t.survey_id),
+        )
+        return TaskPage(tasks=matching[offset : offset + limit], total=len(matching))
+
+    async def add_findings(self, survey_id: uuid.UUID, findings: StoredFindings) -> None:
+        """Stores the findings (one upload per task, as the primary key says)."""
+        assert survey_id not in self.findings, "the table's primary key would refuse this"
+        self.findings[survey_id] = findings
+
+    async def get_findings(self, survey_id: uuid.UUID) -> StoredFindings | None:
+        """The stored findings, if any."""
+        return self.findings.get(survey_id)
+
+    async def add_review(self, review: StoredReview) -> None:
+        """Stores the 初审 (one per task, as the primary key says)."""
+        assert review.survey_id not in self.reviews, "the table's primary key would refuse this"
+        self.reviews[review.survey_id] = review
+
+    async def get_review(self, survey_id: uuid.UUID) -> StoredReview | None:
+        """The stored 初审, if any."""
+        return self.reviews.get(survey_id)
+
+    async def replayed(self, retry: Retry | None) -> Answer | None:
+        """The first answer to the key; 409 if the key came with a different request."""
+        if retry is None or (stored := self.answers.get((retry.scope, retry.key))) is None:
+            return None
+        fingerprint, answer = stored
+        if fingerprint != retry.fingerprint:
+            raise Conflict(
+                "该 Idempotency-Key 已用于另一份不同的请求", code="idempotency_key_reused"
+            )
+        return answer
+
+    async def remember(self, retry: Retry | None, answer: Answer) -> None:
+        """Keeps the answer under the key."""
+        if retry is not None:
+            # Through JSON, as jsonb gives it back: a replay must rebuild its answer from that.
+            body = json.loads(json.dumps(answer.body))
+            self.answers[(retry.scope, retry.key)] = (
+                retry.fingerprint,
+                Answer(answer.status, body),
+            )

@@ -1,0 +1,103 @@
+"""Every service has the same rooms, and each room does one thing (checked on the tree).
+
+* ``api/`` (HTTP) and ``consumers.py`` (Kafka) only translate: they never open a unit of work
+  and never touch its session; the handler they call owns the transaction.
+* ``handlers/`` hold the use cases: no SQL (``select(``, ``text(``, ``RowMapping``): that lives
+  in ``repository/``; and no HTTP schemas: handlers speak the domain's language.
+* Each service has the packages ``domain``, ``handlers``, ``repository``, ``schemas``, ``api``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("intake", "survey", "review", "dispatch", "settlement", "archive")
+ROOMS = ("domain", "handlers", "repository", "schemas", "api")
+SQL_IN_USE_CASES = frozenset({"select", "text", "RowMapping"})
+
+
+def _package(service: str) -> Path:
+    return ROOT / "services" / service / "src" / service
+
+
+def _files(path: Path) -> Iterator[Path]:
+    yield from sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.exists() else []
+
+
+def _name(node: ast.expr) -> str:
+    """The last name in ``uow``, ``self.uow``, ``runtime.uow()``."""
+    if isinstance(node, ast.Call):
+        return _name(node.func)
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def transaction_offences(source: str, where: str) -> list[str]:
+    """Units of work opened, and sessions touched, in code that should only translate."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.AsyncWith):
+            for item in node.items:
+                if "uow" in _name(item.context_expr).lower():
+                    found.append(f"{where}:{node.lineno} opens a unit of work")
+        if isinstance(node, ast.Attribute) and node.attr == "session":
+            found.append(f"{where}:{node.lineno} touches .session")
+    return found
+
+
+def use_case_offences(source: str, where: str, service: str) -> list[str]:
+    """SQL and HTTP schemas in a use case."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name in SQL_IN_USE_CASES:
+                found.append(f"{where}:{node.lineno} uses {name} (SQL belongs in repository/)")
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if any(n == f"{service}.schemas" or n.startswith(f"{service}.schemas.") for n in names):
+                found.append(f"{where}:{node.lineno} imports HTTP schemas")
+            if node.module.startswith("sqlalchemy"):
+                found.append(f"{where}:{node.lineno} imports {node.module}")
+    return found
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_entrypoints_only_translate(service: str) -> None:
+    package = _package(service)
+    offences = []
+    for path in [*_files(package / "api"), *_files(package / "consumers.py")]:
+        offences += transaction_offences(path.read_text(), str(path.relative_to(ROOT)))
+    assert offences == []
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_use_cases_hold_no_sql_and_no_http_schemas(service: str) -> None:
+    offences = []
+    for path in _files(_package(service) / "handlers"):
+        offences += use_case_offences(path.read_text(), str(path.relative_to(ROOT)), service)
+    assert offences == []
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_has_the_same_rooms(service: str) -> None:
+    package = _package(service)
+    missing = [room for room in ROOMS if not (package / room / "__init__.py").is_file()]
+    assert missing == []
+
+
+def test_the_rules_catch_what_they_forbid() -> None:
+    route = "async def stop(uow):\n    async with uow:\n        await uow.session.execute(q)\n"
+    assert len(transaction_offences(route, "api/x.py")) == 2
+    handler = "from review.schemas import StopRequest\nasync def f(s):\n    return select(t)\n"
+    assert len(use_case_offences(handler, "handlers/x.py", "review")) == 2
+    clean = "async def stop(uow):\n    async with uow:\n        await uow.recipients.stop()\n"
+    assert use_case_offences(clean, "handlers/x.py", "review") == []
