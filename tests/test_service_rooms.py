@@ -2,15 +2,17 @@
 
 * ``api/`` (HTTP) and ``consumers.py`` (Kafka) only translate: they never open a unit of work
   and never touch its session; the handler they call owns the transaction.
-* ``handlers/`` hold the use cases: no SQL (``select(``, ``text(``, ``RowMapping``): that lives
-  in ``repository/``; and no HTTP schemas: handlers speak the domain's language.
+* ``handlers/`` hold the use cases: no SQL (``select(``, ``text(``, ``Row``, ``RowMapping``):
+  that lives in ``repository/``; no rows under another name either (a repository alias such
+  as ``Row = Mapping[Any, Any]``): repositories return domain objects; and no HTTP schemas:
+  handlers speak the domain's language.
 * Each service has the packages ``domain``, ``handlers``, ``repository``, ``schemas``, ``api``.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,9 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("intake", "survey", "review", "dispatch", "settlement", "archive")
 ROOMS = ("domain", "handlers", "repository", "schemas", "api")
-SQL_IN_USE_CASES = frozenset({"select", "text", "RowMapping"})
+SQL_IN_USE_CASES = frozenset({"select", "text", "Row", "RowMapping"})
+#: Types a repository alias must not stand for: an alias of one passes rows to use cases.
+ROW_TYPES = frozenset({"Mapping", "MutableMapping", "Row", "RowMapping", "dict"})
 
 
 def _package(service: str) -> Path:
@@ -53,8 +57,35 @@ def transaction_offences(source: str, where: str) -> list[str]:
     return found
 
 
-def use_case_offences(source: str, where: str, service: str) -> list[str]:
-    """SQL and HTTP schemas in a use case."""
+def _names_in(node: ast.AST) -> set[str]:
+    return {
+        sub.id if isinstance(sub, ast.Name) else sub.attr
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Name | ast.Attribute)
+    }
+
+
+def row_aliases(source: str) -> set[str]:
+    """Names a repository module gives to row types (``Row = Mapping[Any, Any]``)."""
+    found = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets = [target.id for target in node.targets if isinstance(target, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            targets = [node.target.id]
+        else:
+            continue
+        # A type expression (not a call such as ``dict(...)``) that names a row type.
+        is_type = isinstance(node.value, ast.Name | ast.Attribute | ast.Subscript | ast.BinOp)
+        if is_type and node.value is not None and _names_in(node.value) & ROW_TYPES:
+            found.update(targets)
+    return found
+
+
+def use_case_offences(
+    source: str, where: str, service: str, aliases: Collection[str] = ()
+) -> list[str]:
+    """SQL, rows (under any alias the repository gives them) and HTTP schemas in a use case."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Name | ast.Attribute):
@@ -67,6 +98,9 @@ def use_case_offences(source: str, where: str, service: str) -> list[str]:
                 found.append(f"{where}:{node.lineno} imports HTTP schemas")
             if node.module.startswith("sqlalchemy"):
                 found.append(f"{where}:{node.lineno} imports {node.module}")
+            if node.module.startswith(f"{service}.repository"):
+                rows = sorted({a.name for a in node.names} & set(aliases))
+                found += [f"{where}:{node.lineno} takes rows as {name}" for name in rows]
     return found
 
 
@@ -81,9 +115,13 @@ def test_entrypoints_only_translate(service: str) -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_use_cases_hold_no_sql_and_no_http_schemas(service: str) -> None:
+    aliases: set[str] = set()
+    for path in _files(_package(service) / "repository"):
+        aliases |= row_aliases(path.read_text())
     offences = []
     for path in _files(_package(service) / "handlers"):
-        offences += use_case_offences(path.read_text(), str(path.relative_to(ROOT)), service)
+        where = str(path.relative_to(ROOT))
+        offences += use_case_offences(path.read_text(), where, service, aliases)
     assert offences == []
 
 
@@ -101,3 +139,18 @@ def test_the_rules_catch_what_they_forbid() -> None:
     assert len(use_case_offences(handler, "handlers/x.py", "review")) == 2
     clean = "async def stop(uow):\n    async with uow:\n        await uow.recipients.stop()\n"
     assert use_case_offences(clean, "handlers/x.py", "review") == []
+
+
+def test_the_rules_catch_rows_under_another_name() -> None:
+    repository = (
+        "Row = Mapping[Any, Any]\nRecord: TypeAlias = RowMapping\nLIMIT = 10\nOPEN = ('created',)\n"
+    )
+    assert row_aliases(repository) == {"Row", "Record"}
+    handler = (
+        "from review.repository import Record, orders\ndef f(r: Row) -> str:\n    return r['x']\n"
+    )
+    offences = use_case_offences(handler, "handlers/x.py", "review", {"Row", "Record"})
+    assert offences == [
+        "handlers/x.py:1 takes rows as Record",
+        "handlers/x.py:2 uses Row (SQL belongs in repository/)",
+    ]

@@ -103,8 +103,8 @@ async def settle(url: str) -> tuple[float, list[uuid.UUID]]:
         cmd = RunSettlement(StatementPeriod.MONTHLY, PERIOD, None, None)
 
         async def run() -> list[uuid.UUID]:
-            async with UnitOfWork(make_sessionmaker(engine)) as uow:
-                return await run_settlement(cmd, uow=uow)
+            # The use case opens and commits its own unit of work.
+            return await run_settlement(cmd, uow=UnitOfWork(make_sessionmaker(engine)))
 
         return await timed(run)
     finally:

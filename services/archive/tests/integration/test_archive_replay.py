@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -38,7 +39,7 @@ async def snapshot(database_url: str, people: list[uuid.UUID]) -> dict[uuid.UUID
                 history = await files_repo.history_of(uow.session, person_id)
                 out[person_id] = (
                     file_read(await file_contents(uow, row)).model_dump(mode="json"),
-                    [dict(h) for h in history],
+                    [asdict(line) for line in history],
                 )
     finally:
         await engine.dispose()

@@ -1,23 +1,24 @@
 """In-memory stand-ins for archive's repositories and unit of work (no PostgreSQL, no Kafka).
 
 Handlers reach SQL only through the repository modules, called as ``repo.x(uow.session, ...)``.
-The fake unit of work's ``session`` is a ``FakeArchive`` (the tables as lists and dicts), and
-``use_fake_repositories`` points the repository functions the handlers use at it.
+The fake unit of work (civic's shared one) carries a ``FakeArchive`` (the tables as lists and
+dicts) as its ``session``, and ``use_fake_repositories`` points the repository functions the
+handlers use at it.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
-from types import TracebackType
-from typing import Any, Self
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import pytest
 
 from archive.domain.files import ArchiveFile
+from archive.domain.stored import DocumentContent, DocumentInfo
 from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
-from civic.uow import UnitOfWork
+from civic.testing import FakeUnitOfWork as SharedFakeUnitOfWork
 from contracts.envelope import Event
 from contracts.review import RecipientStatusChanged
 
@@ -37,38 +38,12 @@ class FakeArchive:
         return next((file for file in self.files.values() if file.file_id == file_id), None)
 
 
-class FakeUnitOfWork(UnitOfWork):
-    """A unit of work over a FakeArchive: joinable, collects emitted events, records commit."""
+class FakeUnitOfWork(SharedFakeUnitOfWork):
+    """The shared fake unit of work with a FakeArchive standing where the session would."""
 
     def __init__(self, archive: FakeArchive) -> None:
-        self._depth = 0
-        self._committed = False
-        self._pending = []
-        self.events: list[Event] = []
+        super().__init__(session=archive)
         self.archive = archive
-        # The in-memory tables stand where the database session would.
-        self.session = archive  # type: ignore[assignment]
-
-    async def __aenter__(self) -> Self:
-        self._depth += 1
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._depth -= 1
-
-    def emit(self, event: Event, *, topic: str | None = None) -> None:
-        """Keeps the event instead of writing it to the outbox."""
-        self.events.append(event)
-
-    async def commit(self) -> None:
-        """Commits only at the outermost block, as the real unit of work does."""
-        if self._depth == 1:
-            self._committed = True
 
 
 class FakeNumbers:
@@ -122,15 +97,19 @@ async def _status_changes_of(
     ]
 
 
-async def _add_document(archive: FakeArchive, values: dict[str, Any]) -> None:
-    archive.documents.append(dict(values))
+async def _add_document(archive: FakeArchive, document: DocumentInfo, content: bytes) -> None:
+    archive.documents.append(asdict(document) | {"content": content})
 
 
 async def _document(
     archive: FakeArchive, file_id: uuid.UUID, document_id: uuid.UUID
-) -> dict[str, Any] | None:
+) -> DocumentContent | None:
     wanted = (file_id, document_id)
-    return next((d for d in archive.documents if (d["file_id"], d["document_id"]) == wanted), None)
+    for stored in archive.documents:
+        if (stored["file_id"], stored["document_id"]) == wanted:
+            fields = ("filename", "content_type", "sha256", "content")
+            return DocumentContent(**{name: stored[name] for name in fields})
+    return None
 
 
 async def _log_access(archive: FakeArchive, values: dict[str, Any]) -> None:

@@ -172,7 +172,7 @@ async def test_archive_an_upload_is_stored_audited_announced_and_downloadable(
     (attached,) = uow.events
     assert isinstance(attached, DocumentAttached) and attached.sha256 == digest
     got = await document_handlers.download_document(
-        file_id, stored["document_id"], uow=FakeUnitOfWork(archive), principal=officer()
+        file_id, stored.document_id, uow=FakeUnitOfWork(archive), principal=officer()
     )
     assert got.content == PDF
     assert [line["action"] for line in archive.access_log] == [

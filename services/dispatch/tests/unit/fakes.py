@@ -1,83 +1,23 @@
-"""In-memory stand-ins for dispatch's unit of work and status store: handler rules in milliseconds.
+"""In-memory stand-ins for dispatch's status store: handler rules in milliseconds.
 
-The fake unit of work joins nested blocks and commits at the outermost, as civic's does, and
-keeps the events (with their topics) of each commit. The fake store keeps recipients' status
-versions, the log of changes and orders in dictionaries; unlike PostgreSQL it does not undo
-writes on a rollback, so a test reads ``uow.committed`` and ``uow.events`` to see what a use
-case kept.
+The fake store keeps recipients' status versions, the log of changes and orders in
+dictionaries. Tests pair it with civic's shared ``civic.testing.FakeUnitOfWork`` (its
+``outbox`` keeps each committed event with its topic); unlike PostgreSQL the store does not
+undo writes on a rollback, so a test reads ``uow.committed`` and ``uow.events`` to see what a
+use case kept.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from civic.uow import UnitOfWork
 from contracts.enums import RecipientStatus
-from contracts.envelope import Event
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.status import OrderView, StatusChange
 from dispatch.repository.status import order_view
-
-
-@dataclass(frozen=True)
-class Published:
-    """An event a committed unit of work published, and the topic it went to."""
-
-    event: Event
-    topic: str
-
-
-class FakeUnitOfWork(UnitOfWork):
-    """A unit of work without a database: ``events`` holds what committed blocks emitted."""
-
-    def __init__(self) -> None:
-        super().__init__(cast("async_sessionmaker[AsyncSession]", None))
-        self.events: list[Published] = []
-        self._queued: list[Published] = []
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        self._depth += 1
-        if self._depth == 1:
-            self._queued, self._committed = [], False
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._depth -= 1
-        if self._depth == 0 and not self._committed:
-            self._queued = []  # what was not committed is not published
-
-    def emit(self, event: Event, *, topic: str | None = None) -> None:
-        """Queues the event until commit."""
-        self._queued.append(Published(event, topic or event.TOPIC))
-
-    async def commit(self) -> None:
-        """Publishes the queued events, at the outermost block only (as civic's does)."""
-        if self._depth > 1:
-            return
-        self.events += self._queued
-        self._queued = []
-        self._committed = True
-        self.commits += 1
-
-    async def rollback(self) -> None:
-        """Drops the queued events."""
-        self._queued = []
-
-    def published(self, kind: type[Event]) -> list[Any]:
-        """The committed events of one kind."""
-        return [p.event for p in self.events if isinstance(p.event, kind)]
 
 
 class FakeStatusStore:

@@ -10,6 +10,7 @@ import pytest
 
 from civic.errors import NotFound
 from civic.security import Principal
+from civic.testing import FakeUnitOfWork
 from contracts import topics
 from contracts.dispatch.orders import ServiceOrderCancelled, ServiceOrderPaused
 from contracts.dispatch.provider_topic import OrderCancelled, OrderResumed
@@ -23,7 +24,7 @@ from dispatch.handlers import Timing
 from dispatch.handlers.doorbell import set_duty_list
 from dispatch.handlers.status import catch_up, react_to_status
 
-from .fakes import FakeStatusStore, FakeUnitOfWork
+from .fakes import FakeStatusStore
 
 pytestmark = pytest.mark.unit
 
@@ -77,7 +78,7 @@ async def test_dispatch_a_stop_ends_open_orders_and_tells_their_provider() -> No
     # Only the order with a provider is told on that provider's own topic, and must be answered.
     (told,) = uow.published(OrderCancelled)
     assert told.order_id == accepted
-    assert [p.topic for p in uow.events if p.event is told] == [topics.provider_orders("p001")]
+    assert [p.topic for p in uow.outbox if p.event is told] == [topics.provider_orders("p001")]
     (owed,) = store.expected_acknowledgements
     assert (owed["order_id"], owed["change_id"]) == (accepted, told.event_id)
     assert store.versions[recipient] == 2

@@ -14,6 +14,7 @@ from civic.clock import Clock
 from civic.errors import Conflict, Unprocessable, problem_for, problem_of
 from civic.idempotency import Retry
 from civic.security import Principal
+from civic.testing import FakeUnitOfWork
 from contracts import resident_id
 from contracts.enums import Channel, RecipientCategory, Role, ServiceCategory, SpecialCondition
 from contracts.inbound import AssistanceStatusReported
@@ -25,7 +26,7 @@ from intake.domain.status import ApplicationStatus, StateConflict
 from intake.handlers import city, lifecycle, submission
 from intake.handlers.submission import Submission
 
-from .fakes import FakeIntakeRecords, FakeUnitOfWork
+from .fakes import FakeIntakeRecords
 
 pytestmark = pytest.mark.unit
 

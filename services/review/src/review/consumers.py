@@ -14,65 +14,65 @@ GROUP = "review"
 
 
 def _applications() -> TopicConsumer:
-    c = TopicConsumer(
+    consumer = TopicConsumer(
         topics.INTAKE_APPLICATIONS,
         group=GROUP,
         description="Opens and fills review cases; applies the city system's status reports "
         "(a stop or death waits for the township's confirmation unless the county says not).",
     )
 
-    @c.on(ApplicationRegistered)
+    @consumer.on(ApplicationRegistered)
     async def on_registered(event: ApplicationRegistered, uow: UnitOfWork) -> None:
         """A registered application joins its township's review queue."""
         await handlers.file_case_event(event, uow=uow)
 
-    @c.on(ApplicationWithdrawn)
+    @consumer.on(ApplicationWithdrawn)
     async def on_withdrawn(event: ApplicationWithdrawn, uow: UnitOfWork) -> None:
         """A withdrawn application leaves the queue."""
         await handlers.file_case_event(event, uow=uow)
 
-    @c.on(CityStatusResolved)
+    @consumer.on(CityStatusResolved)
     async def on_city_status(event: CityStatusResolved, uow: UnitOfWork) -> None:
         """The city's report changes the recipient's status once, or waits for the township."""
         await handlers.apply_city_status(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def _surveys() -> TopicConsumer:
-    c = TopicConsumer(
+    consumer = TopicConsumer(
         topics.SURVEY_SURVEYS, group=GROUP, description="Files survey findings and 初审 on cases."
     )
 
-    @c.on(SurveyCompleted)
+    @consumer.on(SurveyCompleted)
     async def on_completed(event: SurveyCompleted, uow: UnitOfWork) -> None:
         """The survey's findings are filed on the case."""
         await handlers.file_case_event(event, uow=uow)
 
-    @c.on(PreliminaryReviewPassed)
+    @consumer.on(PreliminaryReviewPassed)
     async def on_passed(event: PreliminaryReviewPassed, uow: UnitOfWork) -> None:
         """A passed 初审 makes the case ready for a decision."""
         await handlers.file_case_event(event, uow=uow)
 
-    @c.on(PreliminaryReviewFailed)
+    @consumer.on(PreliminaryReviewFailed)
     async def on_failed(event: PreliminaryReviewFailed, uow: UnitOfWork) -> None:
         """A failed 初审 also awaits a decision, flagged."""
         await handlers.file_case_event(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def _catalogue() -> TopicConsumer:
-    c = TopicConsumer(
+    consumer = TopicConsumer(
         topics.SETTLEMENT_CATALOGUE, group=GROUP, description="Keeps the catalogue's read copy."
     )
 
-    @c.on(CatalogueVersionPublished)
+    @consumer.on(CatalogueVersionPublished)
     async def on_catalogue(event: CatalogueVersionPublished, uow: UnitOfWork) -> None:
         """A county catalogue version is kept for item checks."""
         await handlers.keep_catalogue(event, uow=uow)
 
-    return c
+    return consumer
 
 
 def build_consumers() -> list[TopicConsumer]:

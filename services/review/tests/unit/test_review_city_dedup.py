@@ -6,7 +6,6 @@ with why, and reports apply in the city's effective-date order whatever order th
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,141 +14,17 @@ import pytest
 from contracts.intake import CityStatusResolved
 from contracts.review import RecipientStatusChanged
 from contracts.samples import sample
-from review.domain.city import AWAITING, HeldReport, HeldState
-from review.domain.decision import Recipient
-from review.handlers import city_reports as use_cases
+
+from .fakes import FakeRegistry, ReviewUnitOfWork, admit, use_fake_repositories
 
 pytestmark = pytest.mark.unit
 
-ADMITTED = date(2024, 6, 1)
-
-
-@dataclass
-class Registry:
-    """The repository functions the use case calls, over dictionaries."""
-
-    by_id: dict[uuid.UUID, Recipient] = field(default_factory=dict)
-    history: dict[str, RecipientStatusChanged] = field(default_factory=dict)
-    held: dict[str, HeldReport] = field(default_factory=dict)
-    confirming_counties: set[str] = field(default_factory=lambda: {"341702"})
-    applicants: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
-
-    def states(self) -> dict[str, str]:
-        """External reference -> state of every report kept for the township."""
-        return {ref: h.state.value for ref, h in self.held.items()}
-
-    async def status_reference_known(self, _: Any, ref: str) -> bool:
-        return ref in self.history
-
-    async def city_report_known(self, _: Any, ref: str) -> bool:
-        return ref in self.held
-
-    async def confirms_city_stops(self, _: Any, county_code: str) -> bool:
-        return county_code in self.confirming_counties
-
-    async def hold_city_report(self, _: Any, held: HeldReport) -> None:
-        assert held.report.external_reference not in self.held  # the unique index
-        self.held[held.report.external_reference] = held
-
-    async def waiting_city_reports(self, _: Any, recipient_id: uuid.UUID) -> list[HeldReport]:
-        mine = [
-            h
-            for h in self.held.values()
-            if h.recipient_id == recipient_id and h.state is HeldState.REFUSED
-        ]
-        return sorted(mine, key=lambda h: (h.report.effective_date, h.received_at))
-
-    async def decide_city_report(self, _: Any, held: HeldReport, **by: Any) -> None:
-        ref = held.report.external_reference
-        assert self.held[ref].state in AWAITING  # the real update's condition
-        self.held[ref] = held.model_copy(update=by)
-
-    async def place_of_applicant(self, _: Any, person_id: uuid.UUID) -> tuple[str, str] | None:
-        return self.applicants.get(person_id)
-
-    async def last_recipient_of(self, _: Any, person_id: uuid.UUID) -> uuid.UUID | None:
-        mine = [r for r in self.by_id.values() if r.person_id == person_id]
-        return mine[-1].recipient_id if mine else None
-
-    async def open_recipient_of(self, _: Any, person_id: uuid.UUID) -> uuid.UUID | None:
-        ended = ("stopped", "deceased")
-        mine = [r for r in self.by_id.values() if r.person_id == person_id]
-        return next((r.recipient_id for r in mine if r.status.value not in ended), None)
-
-    async def get_recipient(self, _: Any, recipient_id: uuid.UUID, lock: bool = False) -> Recipient:
-        return self.by_id[recipient_id]
-
-    async def save_status_change(
-        self, _: Any, r: Recipient, event: RecipientStatusChanged, *, external_reference: str
-    ) -> None:
-        assert external_reference not in self.history  # the unique index of the real table
-        self.by_id[r.recipient_id] = r
-        self.history[external_reference] = event
-
-
-class Uow:
-    """Only what the use case touches: a session and emit()."""
-
-    session = None
-
-    def __init__(self) -> None:
-        self.events: list[Any] = []
-
-    def emit(self, event: Any) -> None:
-        self.events.append(event)
-
-    async def apply(self, *reports: CityStatusResolved) -> None:
-        """Runs the consumer's use case on each report in turn."""
-        for got in reports:
-            await use_cases.apply_city_status(got, uow=self)  # type: ignore[arg-type]
-
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
-    fake = Registry()
-    used = (
-        "status_reference_known",
-        "open_recipient_of",
-        "get_recipient",
-        "save_status_change",
-        "city_report_known",
-        "confirms_city_stops",
-        "hold_city_report",
-        "waiting_city_reports",
-        "decide_city_report",
-        "place_of_applicant",
-        "last_recipient_of",
-    )
-    for name in used:
-        monkeypatch.setattr(use_cases.repo, name, getattr(fake, name))
+def registry(monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
+    fake = FakeRegistry()
+    use_fake_repositories(monkeypatch, fake)
     return fake
-
-
-def admit(registry: Registry) -> Recipient:
-    r = Recipient.model_validate(
-        {
-            **{k: uuid.uuid4() for k in ("recipient_id", "person_id", "application_id")},
-            "household_id": uuid.uuid4(),
-            "category": "dibao",
-            "special_conditions": (),
-            "self_care_level": None,
-            "need_categories": ("life_care",),
-            "county_code": "341702",
-            "township_code": "341702100",
-            "village_code": "341702100201",
-            "display_name": "张*三",
-            "status": "active",
-            "status_version": 1,
-            "status_effective_date": ADMITTED,
-            "admitted_on": ADMITTED,
-            "items": (),
-            "catalogue_version": 1,
-            "approved_by": "u-officer-1",
-            "approved_at": "2024-05-30T08:00:00+00:00",
-        }
-    )
-    registry.by_id[r.recipient_id] = r
-    return r
 
 
 def report(person_id: uuid.UUID, status: str, day: date, **more: Any) -> CityStatusResolved:
@@ -166,12 +41,12 @@ def report(person_id: uuid.UUID, status: str, day: date, **more: Any) -> CitySta
     )
 
 
-async def test_the_same_report_with_a_new_event_id_changes_nothing(registry: Registry) -> None:
+async def test_the_same_report_with_a_new_event_id_changes_nothing(registry: FakeRegistry) -> None:
     r = admit(registry)
     first = report(r.person_id, "suspended", date(2024, 7, 1))
     again = report(r.person_id, "suspended", date(2024, 7, 1))
     assert again.event_id != first.event_id
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(first, again)
     [event] = [e for e in uow.events if isinstance(e, RecipientStatusChanged)]
     assert (event.version, event.source.value) == (2, "city_system")
@@ -180,10 +55,10 @@ async def test_the_same_report_with_a_new_event_id_changes_nothing(registry: Reg
 
 
 async def test_a_stale_or_disallowed_report_is_kept_for_the_township_with_why(
-    registry: Registry,
+    registry: FakeRegistry,
 ) -> None:
     r = admit(registry)
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(
         report(r.person_id, "suspended", date(2024, 7, 10)),
         report(r.person_id, "resumed", date(2024, 7, 9)),  # before the last change: stale
@@ -205,9 +80,9 @@ async def test_a_stale_or_disallowed_report_is_kept_for_the_township_with_why(
 
 
 async def test_a_report_about_someone_who_is_no_recipient_waits_on_their_township(
-    registry: Registry,
+    registry: FakeRegistry,
 ) -> None:
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     stranger, applicant = uuid.uuid4(), uuid.uuid4()
     registry.applicants[applicant] = ("341702101", "341702101201")
     await uow.apply(
@@ -233,11 +108,11 @@ async def test_a_report_about_someone_who_is_no_recipient_waits_on_their_townshi
 
 
 async def test_a_stop_or_death_waits_for_the_township_and_changes_nothing_yet(
-    registry: Registry,
+    registry: FakeRegistry,
 ) -> None:
     r = admit(registry)
     stop = report(r.person_id, "stopped", date(2024, 7, 1))
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(stop, report(r.person_id, "stopped", date(2024, 7, 1)))  # and its resend
     assert uow.events == [] and registry.history == {}
     assert registry.by_id[r.recipient_id].status.value == "active"
@@ -253,9 +128,9 @@ async def test_a_stop_or_death_waits_for_the_township_and_changes_nothing_yet(
     assert sorted(h.report.status.value for h in registry.held.values()) == ["deceased", "stopped"]
 
 
-async def test_other_statuses_apply_at_once_as_before(registry: Registry) -> None:
+async def test_other_statuses_apply_at_once_as_before(registry: FakeRegistry) -> None:
     r = admit(registry)
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(
         report(r.person_id, "suspended", date(2024, 7, 1)),
         report(r.person_id, "resumed", date(2024, 7, 9)),
@@ -265,11 +140,11 @@ async def test_other_statuses_apply_at_once_as_before(registry: Registry) -> Non
 
 
 async def test_a_county_that_turned_confirmation_off_gets_the_stop_at_once(
-    registry: Registry,
+    registry: FakeRegistry,
 ) -> None:
     r = admit(registry)
     registry.confirming_counties.clear()
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(report(r.person_id, "stopped", date(2024, 7, 1)))
     [event] = uow.events
     assert (event.status.value, event.source.value, event.decided_by) == (
@@ -281,10 +156,10 @@ async def test_a_county_that_turned_confirmation_off_gets_the_stop_at_once(
 
 
 async def test_a_stop_that_could_not_apply_now_is_kept_refused_never_superseded(
-    registry: Registry,
+    registry: FakeRegistry,
 ) -> None:
     r = admit(registry)  # admitted on 2024-06-01
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(report(r.person_id, "stopped", date(2024, 5, 1)))  # before the admission
     assert uow.events == []
     [held] = registry.held.values()
@@ -296,10 +171,10 @@ SUSPEND, RESUME = ("suspended", date(2024, 7, 1)), ("resumed", date(2024, 8, 1))
 
 @pytest.mark.parametrize("arrival", [(SUSPEND, RESUME), (RESUME, SUSPEND)], ids=["in", "reversed"])
 async def test_a_resume_before_its_suspend_ends_resumed_in_either_arrival_order(
-    registry: Registry, arrival: tuple[tuple[str, date], ...]
+    registry: FakeRegistry, arrival: tuple[tuple[str, date], ...]
 ) -> None:
     r = admit(registry)
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(*(report(r.person_id, status, day) for status, day in arrival))
     after = registry.by_id[r.recipient_id]
     assert (after.status.value, after.status_version) == ("resumed", 3)
@@ -321,19 +196,21 @@ LATE_SUSPEND, EARLY_RESUME = ("suspended", date(2024, 8, 1)), ("resumed", date(2
     ids=["suspend-first", "resume-first"],
 )
 async def test_a_suspend_dated_after_the_resume_ends_suspended_in_either_order(
-    registry: Registry, arrival: tuple[tuple[str, date], ...]
+    registry: FakeRegistry, arrival: tuple[tuple[str, date], ...]
 ) -> None:
     r = admit(registry)
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(*(report(r.person_id, status, day) for status, day in arrival))
     after = registry.by_id[r.recipient_id]
     assert (after.status.value, after.status_version) == ("suspended", 2)
     assert registry.states() == {"CZ-7:resumed:2024-07-01": "superseded"}
 
 
-async def test_a_resume_whose_suspend_never_comes_stays_on_the_queue(registry: Registry) -> None:
+async def test_a_resume_whose_suspend_never_comes_stays_on_the_queue(
+    registry: FakeRegistry,
+) -> None:
     r = admit(registry)
-    uow = Uow()
+    uow = ReviewUnitOfWork(registry)
     await uow.apply(report(r.person_id, "resumed", date(2024, 8, 1)))
     assert uow.events == [] and registry.states() == {"CZ-7:resumed:2024-08-01": "refused"}
     # An unrelated report applied later tries it again; still refused, still waiting.

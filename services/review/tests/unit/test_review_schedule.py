@@ -9,7 +9,7 @@ import pytest
 
 from civic import clock
 from civic.clock import Clock
-from review import schedule
+from review.jobs import schedule
 
 pytestmark = pytest.mark.unit
 

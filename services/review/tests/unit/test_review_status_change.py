@@ -91,7 +91,7 @@ def change(status: RecipientStatus, **overrides: Any) -> StatusChange:
 def refusal_code(r: Recipient, c: StatusChange) -> str:
     with pytest.raises((StateConflict, RuleViolation)) as refused:
         change_status(r, c)
-    return str(refused.value.code)  # type: ignore[union-attr]
+    return str(refused.value.code)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("current", list(RecipientStatus), ids=str)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from civic.testing import FakeUnitOfWork
 from contracts.dispatch import ServiceDelivered
 from contracts.enums import FeeUnit, FundingSource, RecipientStatus, ServiceCategory, ServiceMode
 from contracts.review import RecipientApproved, RecipientStatusChanged
@@ -18,7 +19,7 @@ from settlement.domain.timelines import OrderTimeline
 from settlement.handlers.billing import record_service
 from settlement.handlers.recipients import note_recipient_approved, note_status_changed
 
-from .fakes import FakeBillingStore, FakeUnitOfWork
+from .fakes import FakeBillingStore
 
 pytestmark = pytest.mark.unit
 

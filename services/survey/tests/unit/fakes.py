@@ -1,69 +1,20 @@
-"""In-memory stand-ins for survey's tables and its unit of work: handler rules in milliseconds.
+"""In-memory stand-ins for survey's tables: handler rules in milliseconds.
 
-The fake unit of work joins nested blocks and commits at the outermost, as civic's does, and
-keeps the events of each commit. The fake repository keeps tasks, findings, reviews and
-stored answers in dictionaries; unlike PostgreSQL it does not undo writes on a rollback, so a
-test reads ``uow.committed`` and ``uow.events`` to see what a use case kept.
+The fake repository keeps tasks, findings, reviews and stored answers in dictionaries. Tests
+pair it with civic's shared ``civic.testing.FakeUnitOfWork``; unlike PostgreSQL it does not
+undo writes on a rollback, so a test reads ``uow.committed`` and ``uow.events`` to see what a
+use case kept.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from types import TracebackType
-from typing import Self, cast
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.errors import Conflict
 from civic.idempotency import Answer, Retry
-from civic.uow import UnitOfWork
-from contracts.envelope import Event
 from survey.domain import StoredFindings, StoredReview, SurveyTask, TaskPage, TaskStatus
 from survey.repository import SurveyRepository
-
-
-class FakeUnitOfWork(UnitOfWork):
-    """A unit of work without a database: ``events`` holds what committed blocks emitted."""
-
-    def __init__(self) -> None:
-        super().__init__(cast("async_sessionmaker[AsyncSession]", None))
-        self.events: list[Event] = []
-        self._queued: list[Event] = []
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        self._depth += 1
-        if self._depth == 1:
-            self._queued, self._committed = [], False
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._depth -= 1
-        if self._depth == 0 and not self._committed:
-            self._queued = []  # what was not committed is not published
-
-    def emit(self, event: Event, *, topic: str | None = None) -> None:
-        """Queues the event until commit."""
-        self._queued.append(event)
-
-    async def commit(self) -> None:
-        """Publishes the queued events, at the outermost block only (as civic's does)."""
-        if self._depth > 1:
-            return
-        self.events += self._queued
-        self._queued = []
-        self._committed = True
-        self.commits += 1
-
-    async def rollback(self) -> None:
-        """Drops the queued events."""
-        self._queued = []
 
 
 class FakeSurveyRepository(SurveyRepository):

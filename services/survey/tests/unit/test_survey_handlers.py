@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from civic.errors import Conflict
 from civic.security import Principal
+from civic.testing import FakeUnitOfWork
 from contracts.enums import RecipientCategory, Role, SpecialCondition
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
 from contracts.samples import sample
@@ -35,7 +36,7 @@ from survey.domain import (
 from survey.schemas import FindingsIn, PreliminaryReviewIn
 from survey.schemas.findings import FINDINGS_EXAMPLE
 
-from .fakes import FakeSurveyRepository, FakeUnitOfWork
+from .fakes import FakeSurveyRepository
 
 pytestmark = pytest.mark.unit
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
@@ -59,8 +60,8 @@ async def board(
 @router.get("/{village_code}/versions", summary="公示版本记录（公开）")
 async def board_versions(village_code: VillageCode, uow: UowDep) -> list[schemas.BoardVersionRead]:
     """Every version of the board, newest first (public)."""
-    rows = await uc.board_versions(village_code, uow=uow)
-    return [schemas.BoardVersionRead.model_validate(dict(row)) for row in rows]
+    versions = await uc.board_versions(village_code, uow=uow)
+    return [schemas.BoardVersionRead.model_validate(asdict(version)) for version in versions]
 
 
 @router.post("/{village_code}/refresh", summary="重新生成公示（如月初）")
@@ -68,5 +69,5 @@ async def refresh(
     village_code: VillageCode, uow: UowDep, ctx: ContextDep, principal: BoardPublisher
 ) -> list[schemas.BoardVersionRead]:
     """Renders the board again now (e.g. when a month turns); a new version only if it changed."""
-    rows = await uc.refresh_now(village_code, uow=uow, ctx=ctx, principal=principal)
-    return [schemas.BoardVersionRead.model_validate(dict(row)) for row in rows]
+    versions = await uc.refresh_now(village_code, uow=uow, ctx=ctx, principal=principal)
+    return [schemas.BoardVersionRead.model_validate(asdict(version)) for version in versions]

@@ -46,8 +46,8 @@ async def list_documents(
     file_id: uuid.UUID, uow: UowDep, principal: FileReader
 ) -> list[schemas.DocumentRead]:
     """Lists the file's documents (without content)."""
-    rows = await uc.list_documents(file_id, uow=uow, principal=principal)
-    return [views.document_read(row) for row in rows]
+    documents = await uc.list_documents(file_id, uow=uow, principal=principal)
+    return [views.document_read(document) for document in documents]
 
 
 @router.get(

@@ -52,7 +52,7 @@ async def file_history(
 ) -> schemas.HistoryList:
     """Returns a page of the file's append-only history, oldest first."""
     found = await uc.file_history(file_id, uow=uow, principal=principal, page=page, size=size)
-    items = [views.history_entry(row) for row in found.rows]
+    items = [views.history_entry(line) for line in found.rows]
     return schemas.HistoryList(items=items, total=found.total, page=page, size=size)
 
 
@@ -86,5 +86,5 @@ async def access_log(
     file_id: uuid.UUID, uow: UowDep, principal: Supervisor
 ) -> list[schemas.AccessEntry]:
     """Lists who read or changed the file's documents, newest first."""
-    rows = await uc.access_log(file_id, uow=uow, principal=principal)
-    return [views.access_entry(row) for row in rows]
+    lines = await uc.access_log(file_id, uow=uow, principal=principal)
+    return [views.access_entry(line) for line in lines]

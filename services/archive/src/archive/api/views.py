@@ -1,4 +1,4 @@
-"""Turns stored rows and recorded events into the response models (Chinese labels added)."""
+"""Turns stored records and recorded events into the response models (Chinese labels added)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from archive import schemas
-from archive.domain.boards import provider_label
 from archive.domain.documents import STATE_ZH, ChecklistItem, is_complete
 from archive.domain.files import ArchiveFile
 from archive.domain.places import place_zh
+from archive.domain.stored import (
+    AccessLine,
+    DocumentInfo,
+    FileOrder,
+    HistoryLine,
+    Provider,
+    ServiceRecord,
+)
 from archive.handlers.files import FileContents
-from archive.repository import Row
 from contracts import survey as survey_events
 from contracts.enums import (
     FundingSource,
@@ -93,11 +99,19 @@ def needs_assessment(file: ArchiveFile, names: Mapping[str, str]) -> schemas.Nee
     )
 
 
-def _latest(history: Sequence[Row], event_type: str, application: uuid.UUID) -> Any:
-    found = [h for h in history if h["event_type"] == event_type]
-    mine = [h for h in found if h["data"].get("application_id") == str(application)]
+def _data(line: HistoryLine) -> dict[str, Any]:
+    return line.data or {}
+
+
+def _latest(
+    history: Sequence[HistoryLine], event_type: str, application: uuid.UUID
+) -> HistoryLine | None:
+    found = [line for line in history if line.event_type == event_type]
+    mine = [line for line in found if _data(line).get("application_id") == str(application)]
     chosen = mine or found
-    return max(chosen, key=lambda h: (h["data"].get("version", 0), h["occurred_at"]), default=None)
+    return max(
+        chosen, key=lambda line: (_data(line).get("version", 0), line.occurred_at), default=None
+    )
 
 
 def _completed(s: survey_events.SurveyCompleted, preliminary: str | None) -> schemas.SurveyView:
@@ -123,28 +137,32 @@ def _completed(s: survey_events.SurveyCompleted, preliminary: str | None) -> sch
     )
 
 
-def survey_view(history: Sequence[Row], application: uuid.UUID) -> schemas.SurveyView | None:
+def survey_view(
+    history: Sequence[HistoryLine], application: uuid.UUID
+) -> schemas.SurveyView | None:
     """The latest household survey of the approved application, with its preliminary review."""
     done = _latest(history, "survey.SurveyCompleted", application)
     passed = _latest(history, "survey.PreliminaryReviewPassed", application)
     failed = _latest(history, "survey.PreliminaryReviewFailed", application)
-    verdict = max((r for r in (passed, failed) if r), key=lambda r: r["occurred_at"], default=None)
-    preliminary = verdict["summary"] if verdict else None
+    verdicts = [line for line in (passed, failed) if line]
+    verdict = max(verdicts, key=lambda line: line.occurred_at, default=None)
+    preliminary = verdict.summary if verdict else None
     if done is not None:
-        return _completed(survey_events.SurveyCompleted.model_validate(done["data"]), preliminary)
+        completed = survey_events.SurveyCompleted.model_validate(done.data)
+        return _completed(completed, preliminary)
     if verdict is not None:
-        return schemas.SurveyView(
-            survey_id=verdict["data"]["survey_id"], preliminary_zh=preliminary
-        )
+        return schemas.SurveyView(survey_id=_data(verdict)["survey_id"], preliminary_zh=preliminary)
     return None
 
 
-def status_entries(history: Sequence[Row], recipient: uuid.UUID) -> list[schemas.StatusEntry]:
+def status_entries(
+    history: Sequence[HistoryLine], recipient: uuid.UUID
+) -> list[schemas.StatusEntry]:
     """Every status change of the recipient, in version order."""
     changes = [
-        RecipientStatusChanged.model_validate(h["data"])
-        for h in history
-        if h["event_type"] == "review.RecipientStatusChanged"
+        RecipientStatusChanged.model_validate(line.data)
+        for line in history
+        if line.event_type == "review.RecipientStatusChanged"
     ]
     return [
         schemas.StatusEntry(
@@ -168,40 +186,41 @@ def _label(enum: Any, code: str | None) -> str | None:
 
 
 def _order_view(
-    o: Row, names: Mapping[str, str], providers: Mapping[uuid.UUID, Row]
+    order: FileOrder, names: Mapping[str, str], providers: Mapping[uuid.UUID, Provider]
 ) -> schemas.OrderView:
-    p = providers.get(o["provider_id"]) if o["provider_id"] else None
+    provider = providers.get(order.provider_id) if order.provider_id else None
+    item = order.item_code
     return schemas.OrderView(
-        order_id=o["order_id"],
-        item_code=o["item_code"],
-        item_zh=names.get(o["item_code"], o["item_code"]) if o["item_code"] else None,
-        provider_code=o["provider_code"],
-        provider_zh=provider_label(p["name_zh"], p["provider_type"]) if p else None,
-        mode_zh=_label(ServiceMode, o["mode"]),
-        frequency_zh=frequency_zh(o["frequency_times"], o["frequency_per"]),
-        funding_source_zh=_label(FundingSource, o["funding_source"]),
-        start_date=o["start_date"],
-        end_date=o["end_date"],
-        state=o["state"],
-        state_zh=ORDER_STATE_ZH.get(o["state"], o["state"]),
-        state_since=o["state_since"],
-        version=o["version"],
+        order_id=order.order_id,
+        item_code=item,
+        item_zh=names.get(item, item) if item else None,
+        provider_code=order.provider_code,
+        provider_zh=provider.label if provider else None,
+        mode_zh=_label(ServiceMode, order.mode),
+        frequency_zh=frequency_zh(order.frequency_times, order.frequency_per),
+        funding_source_zh=_label(FundingSource, order.funding_source),
+        start_date=order.start_date,
+        end_date=order.end_date,
+        state=order.state,
+        state_zh=ORDER_STATE_ZH.get(order.state, order.state),
+        state_since=order.state_since,
+        version=order.version,
     )
 
 
 def order_views(
-    orders: Sequence[Row],
+    orders: Sequence[FileOrder],
     names: Mapping[str, str],
-    providers: Mapping[uuid.UUID, Row],
+    providers: Mapping[uuid.UUID, Provider],
 ) -> list[schemas.OrderView]:
     """The person's orders with names and Chinese labels."""
-    return [_order_view(o, names, providers) for o in orders]
+    return [_order_view(order, names, providers) for order in orders]
 
 
-def service_totals(records: Sequence[Row]) -> schemas.ServiceTotals:
+def service_totals(records: Sequence[ServiceRecord]) -> schemas.ServiceTotals:
     """How many records were validated and refused."""
-    delivered = [r for r in records if r["outcome"] == "delivered"]
-    dates = [r["service_date"] for r in delivered if r["service_date"]]
+    delivered = [record for record in records if record.outcome == "delivered"]
+    dates = [record.service_date for record in delivered if record.service_date]
     return schemas.ServiceTotals(
         delivered=len(delivered),
         refused=len(records) - len(delivered),
@@ -209,14 +228,14 @@ def service_totals(records: Sequence[Row]) -> schemas.ServiceTotals:
     )
 
 
-def settlement_views(history: Sequence[Row]) -> list[schemas.SettlementView]:
+def settlement_views(history: Sequence[HistoryLine]) -> list[schemas.SettlementView]:
     """Ledger lines and spot checks about the person, oldest first."""
     return [
         schemas.SettlementView(
-            event_type=h["event_type"], occurred_at=h["occurred_at"], summary=h["summary"]
+            event_type=line.event_type, occurred_at=line.occurred_at, summary=line.summary
         )
-        for h in history
-        if h["event_type"] in SETTLEMENT_TYPES
+        for line in history
+        if line.event_type in SETTLEMENT_TYPES
     ]
 
 
@@ -234,29 +253,29 @@ def checklist_entries(items: Sequence[ChecklistItem]) -> list[schemas.ChecklistE
     ]
 
 
-def document_read(row: Mapping[Any, Any]) -> schemas.DocumentRead:
+def document_read(document: DocumentInfo) -> schemas.DocumentRead:
     """A document's description."""
     return schemas.DocumentRead(
-        document_id=row["document_id"],
-        kind=row["kind"],
-        kind_zh=DocumentKind(row["kind"]).label_zh,
-        filename=row["filename"],
-        content_type=row["content_type"],
-        size_bytes=row["size_bytes"],
-        sha256=row["sha256"],
-        uploaded_by=row["uploaded_by"],
-        uploaded_at=row["uploaded_at"],
+        document_id=document.document_id,
+        kind=document.kind,
+        kind_zh=DocumentKind(document.kind).label_zh,
+        filename=document.filename,
+        content_type=document.content_type,
+        size_bytes=document.size_bytes,
+        sha256=document.sha256,
+        uploaded_by=document.uploaded_by,
+        uploaded_at=document.uploaded_at,
     )
 
 
-def history_entry(row: Row) -> schemas.HistoryEntry:
+def history_entry(line: HistoryLine) -> schemas.HistoryEntry:
     """One line of the file's history."""
     return schemas.HistoryEntry(
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        topic=row["topic"],
-        occurred_at=row["occurred_at"],
-        summary=row["summary"],
+        event_id=line.event_id,
+        event_type=line.event_type,
+        topic=line.topic,
+        occurred_at=line.occurred_at,
+        summary=line.summary,
     )
 
 
@@ -281,13 +300,13 @@ def file_read(contents: FileContents) -> schemas.FileRead:
     )
 
 
-def access_entry(row: Row) -> schemas.AccessEntry:
+def access_entry(line: AccessLine) -> schemas.AccessEntry:
     """One line of the access log."""
     return schemas.AccessEntry(
-        at=row["at"],
-        user_id=row["user_id"],
-        roles=row["roles"],
-        action=row["action"],
-        document_id=row["document_id"],
-        trace_id=row["trace_id"],
+        at=line.at,
+        user_id=line.user_id,
+        roles=line.roles,
+        action=line.action,
+        document_id=line.document_id,
+        trace_id=line.trace_id,
     )

@@ -17,9 +17,9 @@ from archive.domain.boards import (
 )
 from archive.domain.files import ArchiveFile
 from archive.domain.places import place_zh
+from archive.domain.stored import BoardVersion
 from archive.handlers.common import announce
 from archive.handlers.names import providers_by_person
-from archive.repository import Row
 from archive.repository import boards as repo
 from archive.repository import services as services_repo
 from civic import clock
@@ -175,15 +175,15 @@ async def board_page(
         else:
             version = await repo.current_version(uow.session, village_code)
         if version:
-            row = await repo.version_row(uow.session, village_code, version)
-            if row is not None:
-                return BoardPage(row["html"], version, row["valid_from"])
+            shown = await repo.published(uow.session, village_code, version)
+            if shown is not None:
+                return BoardPage(shown.html, version, shown.valid_from)
         content = await compose(uow, village_code, ctx=ctx)
     hotline = ctx.settings.board_hotline
     return BoardPage(render.board_page(content, version=None, valid_from=None, hotline=hotline))
 
 
-async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[Row]:
+async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[BoardVersion]:
     """Every version of a board, newest first."""
     _known_village(village_code)
     async with uow:
@@ -192,7 +192,7 @@ async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[Row]
 
 async def refresh_now(
     village_code: str, *, uow: UnitOfWork, ctx: ArchiveContext, principal: Principal
-) -> Sequence[Row]:
+) -> Sequence[BoardVersion]:
     """An officer's refresh of a board in their jurisdiction; returns the versions."""
     _known_village(village_code)
     ensure_jurisdiction(principal, village_code)

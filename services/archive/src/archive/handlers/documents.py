@@ -7,13 +7,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from archive.context import ArchiveContext
 from archive.domain.documents import UploadRejectedError, check_upload
+from archive.domain.stored import DocumentContent, DocumentInfo
 from archive.handlers.access import audit, file_in_scope
 from archive.handlers.common import announce
-from archive.repository import Row
 from archive.repository import documents as documents_repo
 from civic import clock
 from civic.errors import NotFound, Unprocessable
@@ -32,16 +31,6 @@ class Upload:
     content_type: str
     content: bytes
     claimed_sha256: str | None = None
-
-
-@dataclass(frozen=True)
-class Download:
-    """A stored document's bytes and how to send them."""
-
-    filename: str
-    content_type: str
-    sha256: str
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -71,20 +60,20 @@ def _accept(upload: Upload, max_bytes: int) -> _Stored:
     return _Stored(uuid.uuid4(), media, digest, len(upload.content))
 
 
-def _values(
+def _described(
     file_id: uuid.UUID, upload: Upload, stored: _Stored, by: str, at: datetime
-) -> dict[str, Any]:
-    return {
-        "document_id": stored.document_id,
-        "file_id": file_id,
-        "kind": upload.kind.value,
-        "filename": upload.filename[:200] or "document",
-        "content_type": stored.media,
-        "size_bytes": stored.size,
-        "sha256": stored.sha256,
-        "uploaded_by": by,
-        "uploaded_at": at,
-    }
+) -> DocumentInfo:
+    return DocumentInfo(
+        document_id=stored.document_id,
+        file_id=file_id,
+        kind=upload.kind.value,
+        filename=upload.filename[:200] or "document",
+        content_type=stored.media,
+        size_bytes=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=by,
+        uploaded_at=at,
+    )
 
 
 def _attached(
@@ -108,13 +97,13 @@ async def upload_document(
     uow: UnitOfWork,
     principal: Principal,
     ctx: ArchiveContext,
-) -> dict[str, Any]:
+) -> DocumentInfo:
     """Stores a document in the file after checking type, size and checksum; announces it."""
     stored = _accept(upload, ctx.settings.document_max_bytes)
-    values = _values(file_id, upload, stored, principal.user_id, clock.now())
+    described = _described(file_id, upload, stored, principal.user_id, clock.now())
     async with uow:
         row = await file_in_scope(uow, file_id, principal)
-        await documents_repo.add_document(uow.session, values | {"content": upload.content})
+        await documents_repo.add_document(uow.session, described, upload.content)
         await audit(
             uow,
             principal,
@@ -124,12 +113,12 @@ async def upload_document(
         )
         announce(uow, _attached(row.person_id, file_id, upload.kind, stored))
         await uow.commit()
-    return values
+    return described
 
 
 async def list_documents(
     file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
-) -> Sequence[Row]:
+) -> Sequence[DocumentInfo]:
     """The documents of a file, without their content."""
     async with uow:
         await file_in_scope(uow, file_id, principal)
@@ -138,12 +127,12 @@ async def list_documents(
 
 async def download_document(
     file_id: uuid.UUID, document_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
-) -> Download:
+) -> DocumentContent:
     """A document's content; the read is written to the access log before it is sent."""
     async with uow:
         await file_in_scope(uow, file_id, principal)
-        row = await documents_repo.document(uow.session, file_id, document_id)
-        if row is None:
+        stored = await documents_repo.document(uow.session, file_id, document_id)
+        if stored is None:
             raise NotFound("材料不存在", code="document_not_found", field="path.document_id")
         await audit(
             uow,
@@ -153,4 +142,4 @@ async def download_document(
             document_id=document_id,
         )
         await uow.commit()
-    return Download(row["filename"], row["content_type"], row["sha256"], bytes(row["content"]))
+    return stored

@@ -9,13 +9,19 @@ from typing import Generic, TypeVar
 
 from archive.adapters import render
 from archive.context import ArchiveContext
-from archive.domain.boards import provider_label
 from archive.domain.documents import ChecklistItem, checklist
 from archive.domain.files import ArchiveFile
 from archive.domain.ledgers import RECEIPT_HEADER, ReceiptLine, receipt_row, to_csv
 from archive.domain.places import place_zh, scope_prefix
+from archive.domain.stored import (
+    AccessLine,
+    DocumentInfo,
+    FileOrder,
+    HistoryLine,
+    Provider,
+    ServiceRecord,
+)
 from archive.handlers.access import audit, file_in_scope
-from archive.repository import Row
 from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
 from archive.repository import services as services_repo
@@ -42,12 +48,12 @@ class FileContents:
     """Everything a file holds, as read from its tables and its history."""
 
     file: ArchiveFile
-    history: Sequence[Row]
-    orders: Sequence[Row]
-    records: Sequence[Row]
+    history: Sequence[HistoryLine]
+    orders: Sequence[FileOrder]
+    records: Sequence[ServiceRecord]
     item_names: Mapping[str, str]
-    providers: Mapping[uuid.UUID, Row]
-    documents: Sequence[Row]
+    providers: Mapping[uuid.UUID, Provider]
+    documents: Sequence[DocumentInfo]
     checklist: Sequence[ChecklistItem]
 
 
@@ -75,10 +81,10 @@ async def file_contents(uow: UnitOfWork, file: ArchiveFile) -> FileContents:
     records = await services_repo.records_of(session, person_id)
     names = await services_repo.item_names(session, file.issue_county_code, file.county_code)
     providers = await services_repo.providers(
-        session, {order["provider_id"] for order in orders if order["provider_id"]}
+        session, {order.provider_id for order in orders if order.provider_id}
     )
     documents = await documents_repo.documents_of(session, file.file_id)
-    kinds = {document["kind"] for document in documents}
+    kinds = {document.kind for document in documents}
     items = checklist(file.special_conditions, kinds, bool(records))
     return FileContents(file, history, orders, records, names, providers, documents, items)
 
@@ -95,35 +101,30 @@ async def read_file(file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
 
 async def file_history(
     file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal, page: int, size: int
-) -> Page[Row]:
+) -> Page[HistoryLine]:
     """A page of the file's append-only history, oldest first."""
     async with uow:
         file = await file_in_scope(uow, file_id, principal)
-        total, rows = await files_repo.history_page(
+        total, lines = await files_repo.history_page(
             uow.session, file.person_id, offset=(page - 1) * size, limit=size
         )
-    return Page(rows, total)
+    return Page(lines, total)
 
 
 def _receipt_line(
-    record: Row, names: Mapping[str, str], providers: Mapping[uuid.UUID, Row]
+    record: ServiceRecord, names: Mapping[str, str], providers: Mapping[uuid.UUID, Provider]
 ) -> tuple[str, ...]:
-    provider = providers.get(record["provider_id"])
-    category, mode, reason = record["service_category"], record["mode"], record["reason_code"]
-    provider_zh = (
-        provider_label(provider["name_zh"], provider["provider_type"])
-        if provider
-        else record["provider_code"]
-    )
+    provider = providers.get(record.provider_id)
+    category, mode, reason = record.service_category, record.mode, record.reason_code
     line = ReceiptLine(
-        service_date=record["service_date"],
-        item=names.get(record["item_code"], record["item_code"] or ""),
+        service_date=record.service_date,
+        item=names.get(record.item_code or "", record.item_code or ""),
         category=ServiceCategory(category).label_zh if category else "",
         mode=ServiceMode(mode).label_zh if mode else "",
-        quantity=record["quantity"],
-        unit=record["unit"],
-        provider=provider_zh,
-        accepted=record["outcome"] == "delivered",
+        quantity=record.quantity,
+        unit=record.unit,
+        provider=provider.label if provider else record.provider_code,
+        accepted=record.outcome == "delivered",
         note=RecordRefusalReason(reason).label_zh if reason else "",
     )
     return receipt_row(line)
@@ -139,7 +140,7 @@ async def service_receipt(
         records = await services_repo.records_of(uow.session, row.person_id)
         names = await services_repo.item_names(uow.session, row.issue_county_code, row.county_code)
         providers = await services_repo.providers(
-            uow.session, {record["provider_id"] for record in records}
+            uow.session, {record.provider_id for record in records}
         )
         await uow.commit()
     lines = [_receipt_line(record, names, providers) for record in records]
@@ -156,7 +157,9 @@ async def service_receipt(
     )
 
 
-async def access_log(file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal) -> Sequence[Row]:
+async def access_log(
+    file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
+) -> Sequence[AccessLine]:
     """Who read or changed the file's documents, newest first."""
     async with uow:
         await file_in_scope(uow, file_id, principal)

@@ -9,8 +9,8 @@ from datetime import date
 
 from archive.domain.files import ArchiveFile
 from archive.domain.ledgers import LedgerEntry
+from archive.domain.stored import MonthCount
 from archive.handlers.names import providers_by_person
-from archive.repository import Row
 from archive.repository import documents as documents_repo
 from archive.repository import services as services_repo
 from civic.security import Principal, ensure_jurisdiction
@@ -32,13 +32,13 @@ def month_bounds(month: str) -> tuple[date, date]:
 class _Counts:
     """Validated services of one month per person: (item name, quantity, unit) and a count."""
 
-    def __init__(self, rows: Sequence[Row], names: Mapping[str, str]) -> None:
+    def __init__(self, counts: Sequence[MonthCount], names: Mapping[str, str]) -> None:
         self.quantities: dict[uuid.UUID, list[tuple[str, int, str]]] = defaultdict(list)
         self.services: dict[uuid.UUID, int] = defaultdict(int)
-        for row in rows:
-            name = names.get(row["item_code"], row["item_code"])
-            self.quantities[row["person_id"]].append((name, int(row["qty"] or 0), row["unit"]))
-            self.services[row["person_id"]] += int(row["count"])
+        for count in counts:
+            name = names.get(count.item_code, count.item_code)
+            self.quantities[count.person_id].append((name, int(count.qty or 0), count.unit))
+            self.services[count.person_id] += int(count.count)
 
 
 def _entry(
@@ -65,10 +65,10 @@ async def _entries(uow: UnitOfWork, village_code: str, month: str) -> list[Ledge
     names = await services_repo.item_names(session, village_code[:6])
     providers = await providers_by_person(uow, files, LISTED_ORDER_STATES)
     start, end = month_bounds(month)
-    rows = await services_repo.month_counts(
+    delivered = await services_repo.month_counts(
         session, village_code=village_code, start=start, end=end
     )
-    counts = _Counts(rows, names)
+    counts = _Counts(delivered, names)
     return [_entry(file, names, providers.get(file.person_id, ()), counts) for file in files]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Sequence
 
-from archive.domain.boards import provider_label
 from archive.domain.files import ArchiveFile
 from archive.repository import services as services_repo
 from civic.uow import UnitOfWork
@@ -17,16 +16,13 @@ async def providers_by_person(
     """Provider names of each person's orders in the given states, without repeats."""
     people = [file.person_id for file in files]
     orders = await services_repo.orders_of(uow.session, people)
-    chosen = [order for order in orders if order["state"] in states]
-    known = await services_repo.providers(uow.session, {order["provider_id"] for order in chosen})
+    chosen = [order for order in orders if order.state in states]
+    wanted = {order.provider_id for order in chosen if order.provider_id}
+    known = await services_repo.providers(uow.session, wanted)
     names: dict[uuid.UUID, list[str]] = {}
     for order in chosen:
-        provider = known.get(order["provider_id"])
-        label = (
-            provider_label(provider["name_zh"], provider["provider_type"])
-            if provider
-            else order["provider_code"]
-        )
-        if label and label not in names.setdefault(order["person_id"], []):
-            names[order["person_id"]].append(label)
+        provider = known.get(order.provider_id) if order.provider_id else None
+        label = provider.label if provider else order.provider_code
+        if label and label not in names.setdefault(order.person_id, []):
+            names[order.person_id].append(label)
     return {person: tuple(labels) for person, labels in names.items()}

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from archive.domain.files import ArchiveFile
+from archive.domain.stored import BoardVersion, PublishedBoard
 from archive.orm import archive_file, board_head, board_version, file_order
 from archive.repository.files import to_file
 
@@ -58,18 +57,22 @@ async def add_version(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(stmt.values(current_version=values["version"]))
 
 
-async def versions(session: AsyncSession, village_code: str) -> Sequence[RowMapping]:
+async def versions(session: AsyncSession, village_code: str) -> list[BoardVersion]:
     """Every version of a village's board, newest first, without content."""
     v = board_version.c
     stmt = select(*_VERSION_STAMP).where(v.village_code == village_code)
-    return (await session.execute(stmt.order_by(v.version.desc()))).mappings().all()
+    rows = (await session.execute(stmt.order_by(v.version.desc()))).mappings()
+    return [BoardVersion(**row) for row in rows]
 
 
-async def version_row(session: AsyncSession, village_code: str, version: int) -> RowMapping | None:
-    """One stored version with its content and page."""
+async def published(
+    session: AsyncSession, village_code: str, version: int
+) -> PublishedBoard | None:
+    """One stored version's page and the instant it became valid."""
     v = board_version.c
-    stmt = select(board_version).where(v.village_code == village_code, v.version == version)
-    return (await session.execute(stmt)).mappings().first()
+    stmt = select(v.html, v.valid_from).where(v.village_code == village_code, v.version == version)
+    row = (await session.execute(stmt)).mappings().first()
+    return PublishedBoard(**row) if row else None
 
 
 async def shown_before(session: AsyncSession, village_code: str, cutoff: datetime) -> int | None:

@@ -3,39 +3,42 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from archive.domain.files import ArchiveFile
+from archive.domain.stored import AccessLine, DocumentContent, DocumentInfo
 from archive.orm import access_log, archive_file, file_document
 from archive.repository.files import to_file
 
 _META = tuple(c for c in file_document.c if c.name != "content")
 
 
-async def add_document(session: AsyncSession, values: dict[str, Any]) -> None:
+async def add_document(session: AsyncSession, document: DocumentInfo, content: bytes) -> None:
     """Stores an uploaded document."""
-    await session.execute(file_document.insert().values(**values))
+    await session.execute(file_document.insert().values(**asdict(document), content=content))
 
 
-async def documents_of(session: AsyncSession, file_id: uuid.UUID) -> Sequence[RowMapping]:
+async def documents_of(session: AsyncSession, file_id: uuid.UUID) -> list[DocumentInfo]:
     """The documents of a file (without content), oldest first."""
     d = file_document.c
     stmt = select(*_META).where(d.file_id == file_id).order_by(d.uploaded_at, d.document_id)
-    return (await session.execute(stmt)).mappings().all()
+    return [DocumentInfo(**row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def document(
     session: AsyncSession, file_id: uuid.UUID, document_id: uuid.UUID
-) -> RowMapping | None:
+) -> DocumentContent | None:
     """One document of a file, with its content."""
     d = file_document.c
-    stmt = select(file_document).where(d.file_id == file_id, d.document_id == document_id)
-    return (await session.execute(stmt)).mappings().first()
+    stmt = select(d.filename, d.content_type, d.sha256, d.content).where(
+        d.file_id == file_id, d.document_id == document_id
+    )
+    row = (await session.execute(stmt)).mappings().first()
+    return DocumentContent(**{**row, "content": bytes(row["content"])}) if row else None
 
 
 async def log_access(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -43,11 +46,15 @@ async def log_access(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(access_log.insert().values(**values))
 
 
-async def accesses(session: AsyncSession, file_id: uuid.UUID) -> Sequence[RowMapping]:
+async def accesses(session: AsyncSession, file_id: uuid.UUID) -> list[AccessLine]:
     """Who accessed a file, newest first."""
     a = access_log.c
-    stmt = select(access_log).where(a.file_id == file_id).order_by(a.id.desc())
-    return (await session.execute(stmt)).mappings().all()
+    stmt = (
+        select(a.at, a.user_id, a.roles, a.action, a.document_id, a.trace_id)
+        .where(a.file_id == file_id)
+        .order_by(a.id.desc())
+    )
+    return [AccessLine(**row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def list_files(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -12,6 +11,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from archive.domain.files import ArchiveFile, FileState
+from archive.domain.stored import HistoryLine
 from archive.orm import archive_file, file_history, service_number_counter
 from contracts.envelope import Event
 from contracts.review import RecipientStatusChanged
@@ -128,7 +128,7 @@ async def status_changes_of(
     return [c for c in changes if c.recipient_id == recipient_id]
 
 
-async def history_of(session: AsyncSession, person_id: uuid.UUID) -> Sequence[RowMapping]:
+async def history_of(session: AsyncSession, person_id: uuid.UUID) -> list[HistoryLine]:
     """A person's history, oldest first."""
     h = file_history.c
     stmt = (
@@ -136,12 +136,12 @@ async def history_of(session: AsyncSession, person_id: uuid.UUID) -> Sequence[Ro
         .where(h.person_id == person_id)
         .order_by(h.occurred_at, h.event_id)
     )
-    return (await session.execute(stmt)).mappings().all()
+    return [HistoryLine(**row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def history_page(
     session: AsyncSession, person_id: uuid.UUID, *, offset: int, limit: int
-) -> tuple[int, Sequence[RowMapping]]:
+) -> tuple[int, list[HistoryLine]]:
     """One page of a person's history, oldest first, and its length."""
     h = file_history.c
     mine = h.person_id == person_id
@@ -153,4 +153,4 @@ async def history_page(
         .offset(offset)
         .limit(limit)
     )
-    return int(total), (await session.execute(stmt)).mappings().all()
+    return int(total), [HistoryLine(**row) for row in (await session.execute(stmt)).mappings()]

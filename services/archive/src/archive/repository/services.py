@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from archive.domain.stored import FileOrder, MonthCount, Provider, ServiceRecord
 from archive.orm import catalogue_item, file_order, provider_ref, service_record
 from contracts.dispatch import (
     ProviderRegistered,
@@ -126,27 +126,34 @@ async def save_catalogue(session: AsyncSession, e: CatalogueVersionPublished) ->
     await session.execute(stmt)
 
 
-async def orders_of(session: AsyncSession, people: Collection[uuid.UUID]) -> Sequence[RowMapping]:
+async def orders_of(session: AsyncSession, people: Collection[uuid.UUID]) -> list[FileOrder]:
     """The orders of some people, in start order."""
     o = file_order.c
-    stmt = select(file_order).where(o.person_id.in_(people))
-    return (await session.execute(stmt.order_by(o.start_date, o.order_id))).mappings().all()
+    stmt = select(file_order).where(o.person_id.in_(people)).order_by(o.start_date, o.order_id)
+    return [FileOrder(**row) for row in (await session.execute(stmt)).mappings()]
 
 
-async def records_of(session: AsyncSession, person_id: uuid.UUID) -> Sequence[RowMapping]:
+async def records_of(session: AsyncSession, person_id: uuid.UUID) -> list[ServiceRecord]:
     """A person's service records, in service-date order."""
     r = service_record.c
     stmt = select(service_record).where(r.person_id == person_id)
-    return (await session.execute(stmt.order_by(r.service_date, r.record_id))).mappings().all()
+    rows = (await session.execute(stmt.order_by(r.service_date, r.record_id))).mappings()
+    return [ServiceRecord(**row) for row in rows]
 
 
 async def month_counts(
     session: AsyncSession, *, village_code: str, start: date, end: date
-) -> Sequence[RowMapping]:
+) -> list[MonthCount]:
     """Validated services per person and item in a village between two dates (end excluded)."""
     r = service_record.c
     stmt = (
-        select(r.person_id, r.item_code, r.unit, func.count(), func.sum(r.quantity).label("qty"))
+        select(
+            r.person_id,
+            r.item_code,
+            r.unit,
+            func.count().label("count"),
+            func.sum(r.quantity).label("qty"),
+        )
         .where(
             and_(
                 r.village_code == village_code,
@@ -158,7 +165,7 @@ async def month_counts(
         .group_by(r.person_id, r.item_code, r.unit)
         .order_by(r.person_id, r.item_code)
     )
-    return (await session.execute(stmt)).mappings().all()
+    return [MonthCount(**row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def item_names(session: AsyncSession, *county_codes: str) -> dict[str, str]:
@@ -169,9 +176,8 @@ async def item_names(session: AsyncSession, *county_codes: str) -> dict[str, str
     return {r.item_code: r.name_zh for r in rows}
 
 
-async def providers(
-    session: AsyncSession, ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, RowMapping]:
+async def providers(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Provider]:
     """Known providers by id."""
     stmt = select(provider_ref).where(provider_ref.c.provider_id.in_(ids))
-    return {r["provider_id"]: r for r in (await session.execute(stmt)).mappings()}
+    found = [Provider(**row) for row in (await session.execute(stmt)).mappings()]
+    return {provider.provider_id: provider for provider in found}

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, Query, status
 
 from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from dispatch.api.deps import AnyStaff, VillageStaff
+from dispatch.domain.neighbours import Helper, NeighbourService, RegisteredHelper
 from dispatch.handlers import neighbours as use
-from dispatch.handlers.neighbours import Helper, NeighbourService
-from dispatch.repository import Row
 from dispatch.schemas.neighbours import (
     HelperBody,
     HelperRead,
@@ -24,9 +25,10 @@ router = APIRouter(
 )
 
 
-def helper_read(row: Row) -> HelperRead:
+def helper_read(helper: RegisteredHelper) -> HelperRead:
     """The API view of a helper."""
-    return HelperRead(**{k: row[k] for k in HelperRead.model_fields})
+    registered = asdict(helper)
+    return HelperRead(**{name: registered[name] for name in HelperRead.model_fields})
 
 
 @router.post("/neighbour-helpers", status_code=status.HTTP_201_CREATED, summary="登记邻里志愿者")
@@ -35,15 +37,15 @@ async def add_helper(
 ) -> HelperRead:
     """Registers a trained neighbour of the village."""
     helper = Helper(**body.model_dump())
-    row = await use.register_helper(helper, village_code=village_code, staff=who, uow=uow)
-    return helper_read(row)
+    registered = await use.register_helper(helper, village_code=village_code, staff=who, uow=uow)
+    return helper_read(registered)
 
 
 @router.get("/neighbour-helpers", summary="邻里志愿者名单")
 async def list_helpers(village_code: str, who: AnyStaff, uow: UowDep) -> list[HelperRead]:
     """The village's trained neighbours."""
-    rows = await use.village_helpers(village_code=village_code, staff=who, uow=uow)
-    return [helper_read(r) for r in rows]
+    helpers = await use.village_helpers(village_code=village_code, staff=who, uow=uow)
+    return [helper_read(helper) for helper in helpers]
 
 
 @router.post("/neighbour-services", status_code=status.HTTP_201_CREATED, summary="记录邻里互助服务")
@@ -52,8 +54,10 @@ async def add_service(
 ) -> NeighbourServiceBody:
     """Records services a neighbour gave (count and content); a retry is safe."""
     service = NeighbourService(**body.model_dump())
-    row = await use.record_neighbour_service(service, village_code=village_code, staff=who, uow=uow)
-    return NeighbourServiceBody(**{k: row[k] for k in NeighbourServiceBody.model_fields})
+    kept = await use.record_neighbour_service(
+        service, village_code=village_code, staff=who, uow=uow
+    )
+    return NeighbourServiceBody(**asdict(kept))
 
 
 @router.get("/neighbour-services/summary", summary="邻里互助年度汇总")
@@ -64,6 +68,6 @@ async def year_summary(
     year: int = Query(default_factory=lambda: clock.today().year, ge=2023, le=2100),
 ) -> YearSummary:
     """Per helper, the services recorded in a year: the basis of the yearly subsidy."""
-    rows = await use.year_totals(village_code=village_code, year=year, staff=who, uow=uow)
-    helpers = [HelperYear(**{k: r[k] for k in HelperYear.model_fields}) for r in rows]
+    totals = await use.year_totals(village_code=village_code, year=year, staff=who, uow=uow)
+    helpers = [HelperYear(**asdict(total)) for total in totals]
     return YearSummary(village_code=village_code, year=year, helpers=helpers)

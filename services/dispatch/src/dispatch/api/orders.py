@@ -14,8 +14,9 @@ from contracts.values import Frequency
 from dispatch.api.deps import DispatchDep, Officer, PageNo, PageSize, TownshipOfficer, VillageStaff
 from dispatch.api.provider_portal import change_read
 from dispatch.domain.orders import Order, OrderStatus
+from dispatch.domain.recipients import RecipientContact
 from dispatch.handlers import views
-from dispatch.handlers.contacts import RecipientContact, record_contact
+from dispatch.handlers.contacts import record_contact
 from dispatch.handlers.reassign import reassign_order
 from dispatch.provider_topic import frequency_of
 from dispatch.schemas.common import Page
@@ -96,28 +97,35 @@ async def reassign(
 @router.get("/orders/{order_id}/plans", summary="服务方案")
 async def plans(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[PlanRead]:
     """The provider's plans covering the order."""
-    rows = await views.order_plans(order_id=order_id, officer=who, uow=uow)
+    planned = await views.order_plans(order_id=order_id, officer=who, uow=uow)
     return [
         PlanRead(
-            **{k: plan[k] for k in PlanRead.model_fields if k in plan},
-            frequency=Frequency(times=plan["frequency_times"], per=plan["frequency_per"]),
+            plan_id=item.plan_id,
+            version=item.version,
+            provider_code=item.provider_code,
+            starts_on=item.starts_on,
+            ends_on=item.ends_on,
+            summary_zh=item.summary_zh,
+            item_code=item.item_code,
+            frequency=Frequency(times=item.frequency_times, per=item.frequency_per),
+            submitted_at=item.submitted_at,
         )
-        for plan in rows
+        for item in planned
     ]
 
 
 @router.get("/orders/{order_id}/records", summary="服务记录")
 async def records(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[RecordOutcome]:
     """Every service record reported under the order, with its outcome."""
-    rows = await views.order_records(order_id=order_id, officer=who, uow=uow)
+    reported = await views.order_records(order_id=order_id, officer=who, uow=uow)
     return [
         RecordOutcome(
-            record_id=r["record_id"],
-            accepted=r["outcome"] == "delivered",
-            check_code=r["check_code"],
+            record_id=record.record_id,
+            accepted=record.outcome == "delivered",
+            check_code=record.check_code,
             reason_zh=None,
         )
-        for r in rows
+        for record in reported
     ]
 
 
@@ -131,10 +139,10 @@ async def changes(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[Change
 @router.get("/orders/{order_id}/contact-reads", summary="联系方式查阅记录")
 async def contact_reads(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[dict[str, Any]]:
     """Who read the recipient's contact details through this order, and when."""
-    rows = await views.contact_reads(order_id=order_id, officer=who, uow=uow)
+    reads = await views.contact_reads(order_id=order_id, officer=who, uow=uow)
     return [
-        {"user_id": r["user_id"], "provider_code": r["provider_code"], "at": r["accessed_at"]}
-        for r in rows
+        {"user_id": read.user_id, "provider_code": read.provider_code, "at": read.accessed_at}
+        for read in reads
     ]
 
 

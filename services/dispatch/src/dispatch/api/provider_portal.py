@@ -132,10 +132,10 @@ async def contact(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> Contac
     return ContactRead(
         order_id=order.order_id,
         recipient_id=order.recipient_id,
-        address=found["address"],
-        phone=found["phone"],
-        emergency_contact=found["emergency_contact"],
-        notes_zh=found["notes_zh"],
+        address=found.address,
+        phone=found.phone,
+        emergency_contact=found.emergency_contact,
+        notes_zh=found.notes_zh,
     )
 
 

@@ -27,3 +27,22 @@ class Recipient:
     status_reason_code: str | None
     ended_on: date | None
     expected_end: date | None
+
+
+@dataclass(frozen=True)
+class RecipientContact:
+    """How the serving provider reaches a recipient at home."""
+
+    address: str
+    phone: str
+    emergency_contact: str | None
+    notes_zh: str | None
+
+
+@dataclass(frozen=True)
+class ContactAccess:
+    """One read of a recipient's contact details: who, for which provider, when."""
+
+    user_id: str
+    provider_code: str
+    accessed_at: datetime

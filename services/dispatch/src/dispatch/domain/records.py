@@ -93,3 +93,29 @@ def check_record(
     if overlaps:
         return RecordCheck.WORKER_OVERLAP
     return None
+
+
+@dataclass(frozen=True)
+class PlannedForOrder:
+    """One item a provider's plan holds for an order, with the plan it belongs to."""
+
+    plan_id: uuid.UUID
+    version: int
+    provider_code: str
+    starts_on: date
+    ends_on: date | None
+    summary_zh: str | None
+    item_code: str
+    frequency_times: int
+    frequency_per: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportedRecord:
+    """A service record as first received: who reported it and whether it counted."""
+
+    record_id: uuid.UUID
+    provider_code: str
+    outcome: str
+    check_code: str | None

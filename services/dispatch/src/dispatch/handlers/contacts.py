@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from civic.errors import Conflict, NotFound
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from dispatch.domain.orders import OPEN_STATUSES, Order, OrderStatus
+from dispatch.domain.recipients import RecipientContact
 from dispatch.handlers.replies import own_order
-from dispatch.repository import Row, recipients
+from dispatch.repository import recipients
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RecipientContact:
-    """How the serving provider reaches a recipient at home."""
-
-    address: str
-    phone: str
-    emergency_contact: str | None
-    notes_zh: str | None
 
 
 async def record_contact(
@@ -43,7 +34,7 @@ async def record_contact(
 
 async def read_contact(
     *, order_id: uuid.UUID, provider: Principal, uow: UnitOfWork
-) -> tuple[Order, Row]:
+) -> tuple[Order, RecipientContact]:
     """The contact details behind one of the provider's open orders; the read is logged."""
     async with uow:
         return await _read_contact(order_id, provider, uow)
@@ -51,7 +42,7 @@ async def read_contact(
 
 async def _read_contact(
     order_id: uuid.UUID, provider: Principal, uow: UnitOfWork
-) -> tuple[Order, Row]:
+) -> tuple[Order, RecipientContact]:
     order = await own_order(uow, order_id, provider.provider_code or "")
     if OrderStatus(order.status) not in OPEN_STATUSES:
         raise Conflict("服务订单已结束，不能查看联系方式", code="order_closed")

@@ -244,7 +244,7 @@ def _about(alert: Alert) -> dict[str, object]:
 
 async def _targets(uow: UnitOfWork, bell: Doorbell) -> list[Contact]:
     helpers = await neighbours.helpers(uow.session, bell.village_code, ids=bell.helper_ids)
-    contacts = [Contact(h["user_id"], AlertChannel(h["channel"])) for h in helpers if h["active"]]
+    contacts = [Contact(helper.user_id, helper.channel) for helper in helpers if helper.active]
     coordinator = bell.coordinator
     return alert_targets(contacts, coordinator)
 

@@ -3,63 +3,39 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import asdict
 
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts import divisions
 from contracts.dispatch.services import NeighbourServiceRecorded
-from contracts.kinds import AlertChannel
+from dispatch.domain.neighbours import Helper, HelperYear, NeighbourService, RegisteredHelper
 from dispatch.domain.recipients import Recipient
-from dispatch.repository import Row, neighbours, recipients
+from dispatch.repository import neighbours, recipients
 
 
-@dataclass(frozen=True)
-class Helper:
-    """A trained neighbour who helps recipients of their village."""
-
-    name_zh: str
-    phone: str
-    user_id: str
-    channel: AlertChannel
-    trained_on: date
-    training_org_zh: str | None
-
-
-@dataclass(frozen=True)
-class NeighbourService:
-    """Services a neighbour gave a recipient on one day (count and content)."""
-
-    record_id: uuid.UUID
-    helper_id: uuid.UUID
-    recipient_id: uuid.UUID
-    service_date: date
-    count: int
-    content_zh: str
-    item_code: str | None
-
-
-async def village_helpers(*, village_code: str, staff: Principal, uow: UnitOfWork) -> list[Row]:
+async def village_helpers(
+    *, village_code: str, staff: Principal, uow: UnitOfWork
+) -> list[RegisteredHelper]:
     """The village's trained neighbours."""
     ensure_jurisdiction(staff, village_code)
     async with uow:
-        return list(await neighbours.helpers(uow.session, village_code))
+        return await neighbours.helpers(uow.session, village_code)
 
 
 async def year_totals(
     *, village_code: str, year: int, staff: Principal, uow: UnitOfWork
-) -> list[Row]:
+) -> list[HelperYear]:
     """Per helper, the services recorded in a year."""
     ensure_jurisdiction(staff, village_code)
     async with uow:
-        return list(await neighbours.year_totals(uow.session, village_code, year))
+        return await neighbours.year_totals(uow.session, village_code, year)
 
 
 async def register_helper(
     cmd: Helper, *, village_code: str, staff: Principal, uow: UnitOfWork
-) -> Row:
+) -> RegisteredHelper:
     """Registers a trained neighbour of the village."""
     _check_village(village_code, staff)
     async with uow:
@@ -79,7 +55,7 @@ async def register_helper(
 
 async def record_neighbour_service(
     cmd: NeighbourService, *, village_code: str, staff: Principal, uow: UnitOfWork
-) -> Row:
+) -> NeighbourService:
     """Records what a neighbour did for a recipient, for the township's yearly subsidy."""
     _check_village(village_code, staff)
     async with uow:
@@ -88,7 +64,7 @@ async def record_neighbour_service(
 
 async def _record_service(
     cmd: NeighbourService, village_code: str, staff: Principal, uow: UnitOfWork
-) -> Row:
+) -> NeighbourService:
     held = await neighbours.service(uow.session, cmd.record_id)
     if held is not None:
         return held  # a retry

@@ -86,9 +86,9 @@ async def _judge(
     await services.lock_worker(uow.session, report.provider_code, report.worker_ref)
     held = await services.record(uow.session, report.record_id)
     if held is not None:  # a retry: the first answer stands
-        if held["provider_code"] != report.provider_code:
+        if held.provider_code != report.provider_code:
             return Outcome(report.record_id, RecordCheck.RECORD_ID_TAKEN)
-        return Outcome(report.record_id, held["check_code"] and RecordCheck(held["check_code"]))
+        return Outcome(report.record_id, RecordCheck(held.check_code) if held.check_code else None)
     order = await orders.get(uow.session, reported.order_id)
     busy = await services.worker_busy(
         uow.session, report.provider_code, report.worker_ref, report.started_at, report.ended_at

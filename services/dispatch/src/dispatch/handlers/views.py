@@ -9,8 +9,10 @@ from civic.errors import NotFound
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from dispatch.domain.orders import Order, OrderChange, OrderStatus
+from dispatch.domain.recipients import ContactAccess
+from dispatch.domain.records import PlannedForOrder, ReportedRecord
 from dispatch.handlers.replies import own_order
-from dispatch.repository import Row, changes, orders, recipients, services
+from dispatch.repository import changes, orders, recipients, services
 
 
 async def officer_order(*, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork) -> Order:
@@ -53,18 +55,22 @@ async def provider_order(*, order_id: uuid.UUID, provider_code: str, uow: UnitOf
         return await own_order(uow, order_id, provider_code)
 
 
-async def order_plans(*, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork) -> list[Row]:
+async def order_plans(
+    *, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork
+) -> list[PlannedForOrder]:
     """The plans covering an order, for the township."""
     async with uow:
         await _officer_order(uow, order_id, officer)
-        return list(await services.plans_for_order(uow.session, order_id))
+        return await services.plans_for_order(uow.session, order_id)
 
 
-async def order_records(*, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork) -> list[Row]:
+async def order_records(
+    *, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork
+) -> list[ReportedRecord]:
     """The service records reported under an order, for the township."""
     async with uow:
         await _officer_order(uow, order_id, officer)
-        return list(await services.records_of_order(uow.session, order_id))
+        return await services.records_of_order(uow.session, order_id)
 
 
 async def order_changes(
@@ -76,11 +82,13 @@ async def order_changes(
         return await changes.of_order(uow.session, order_id)
 
 
-async def contact_reads(*, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork) -> list[Row]:
+async def contact_reads(
+    *, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork
+) -> list[ContactAccess]:
     """Who read the recipient's contact details through an order."""
     async with uow:
         await _officer_order(uow, order_id, officer)
-        return list(await recipients.accesses(uow.session, order_id))
+        return await recipients.accesses(uow.session, order_id)
 
 
 async def _officer_order(uow: UnitOfWork, order_id: uuid.UUID, officer: Principal) -> Order:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import RowMapping, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.kinds import AlertChannel
+from dispatch.domain.neighbours import HelperYear, NeighbourService, RegisteredHelper
 from dispatch.orm import neighbour_helper, neighbour_service
+
+#: The columns the domain's records hold (the tables also keep who and when).
+_HELPER_COLUMNS = [neighbour_helper.c[field.name] for field in fields(RegisteredHelper)]
+_SERVICE_COLUMNS = [neighbour_service.c[field.name] for field in fields(NeighbourService)]
+
+
+def _helper(row: RowMapping) -> RegisteredHelper:
+    return RegisteredHelper(**{**row, "channel": AlertChannel(row["channel"])})
 
 
 async def add_helper(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -19,22 +30,24 @@ async def add_helper(session: AsyncSession, values: dict[str, Any]) -> None:
 
 async def helper_by_user(
     session: AsyncSession, village_code: str, user_id: str
-) -> RowMapping | None:
+) -> RegisteredHelper | None:
     """A village's helper by their user id."""
     h = neighbour_helper.c
-    stmt = select(neighbour_helper).where(h.village_code == village_code, h.user_id == user_id)
-    return (await session.execute(stmt)).mappings().first()
+    stmt = select(*_HELPER_COLUMNS).where(h.village_code == village_code, h.user_id == user_id)
+    row = (await session.execute(stmt)).mappings().first()
+    return _helper(row) if row else None
 
 
 async def helpers(
     session: AsyncSession, village_code: str, ids: Iterable[uuid.UUID] | None = None
-) -> list[RowMapping]:
+) -> list[RegisteredHelper]:
     """A village's helpers (only ``ids``, when given), by name."""
     h = neighbour_helper.c
-    stmt = select(neighbour_helper).where(h.village_code == village_code)
+    stmt = select(*_HELPER_COLUMNS).where(h.village_code == village_code)
     if ids is not None:
         stmt = stmt.where(h.helper_id.in_(list(ids)))
-    return list((await session.execute(stmt.order_by(h.name_zh, h.helper_id))).mappings().all())
+    rows = (await session.execute(stmt.order_by(h.name_zh, h.helper_id))).mappings()
+    return [_helper(row) for row in rows]
 
 
 async def add_service(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -42,13 +55,14 @@ async def add_service(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(neighbour_service.insert().values(**values))
 
 
-async def service(session: AsyncSession, record_id: uuid.UUID) -> RowMapping | None:
+async def service(session: AsyncSession, record_id: uuid.UUID) -> NeighbourService | None:
     """One recorded neighbour service."""
-    stmt = select(neighbour_service).where(neighbour_service.c.record_id == record_id)
-    return (await session.execute(stmt)).mappings().first()
+    stmt = select(*_SERVICE_COLUMNS).where(neighbour_service.c.record_id == record_id)
+    row = (await session.execute(stmt)).mappings().first()
+    return NeighbourService(**row) if row else None
 
 
-async def year_totals(session: AsyncSession, village_code: str, year: int) -> list[RowMapping]:
+async def year_totals(session: AsyncSession, village_code: str, year: int) -> list[HelperYear]:
     """Per helper: services and days recorded in a year (the basis of the yearly subsidy)."""
     s, h = neighbour_service.c, neighbour_helper.c
     stmt = (
@@ -68,4 +82,4 @@ async def year_totals(session: AsyncSession, village_code: str, year: int) -> li
         .group_by(h.helper_id, h.name_zh)
         .order_by(h.name_zh)
     )
-    return list((await session.execute(stmt)).mappings().all())
+    return [HelperYear(**row) for row in (await session.execute(stmt)).mappings()]

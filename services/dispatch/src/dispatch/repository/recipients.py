@@ -10,7 +10,7 @@ from sqlalchemy import RowMapping, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.domain.recipients import Recipient
+from dispatch.domain.recipients import ContactAccess, Recipient, RecipientContact
 from dispatch.orm import (
     contact_access,
     recipient,
@@ -114,10 +114,14 @@ async def set_contact(session: AsyncSession, values: dict[str, Any]) -> None:
     )
 
 
-async def contact(session: AsyncSession, recipient_id: uuid.UUID) -> RowMapping | None:
+async def contact(session: AsyncSession, recipient_id: uuid.UUID) -> RecipientContact | None:
     """A recipient's contact details, if any were recorded."""
-    stmt = select(recipient_contact).where(recipient_contact.c.recipient_id == recipient_id)
-    return (await session.execute(stmt)).mappings().first()
+    c = recipient_contact.c
+    stmt = select(c.address, c.phone, c.emergency_contact, c.notes_zh).where(
+        c.recipient_id == recipient_id
+    )
+    row = (await session.execute(stmt)).mappings().first()
+    return RecipientContact(**row) if row else None
 
 
 async def log_access(
@@ -139,8 +143,12 @@ async def log_access(
     )
 
 
-async def accesses(session: AsyncSession, order_id: uuid.UUID) -> list[RowMapping]:
+async def accesses(session: AsyncSession, order_id: uuid.UUID) -> list[ContactAccess]:
     """Every read of contact details through one order, oldest first."""
     c = contact_access.c
-    stmt = select(contact_access).where(c.order_id == order_id).order_by(c.id)
-    return list((await session.execute(stmt)).mappings().all())
+    stmt = (
+        select(c.user_id, c.provider_code, c.accessed_at)
+        .where(c.order_id == order_id)
+        .order_by(c.id)
+    )
+    return [ContactAccess(**row) for row in (await session.execute(stmt)).mappings()]

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, exists, func, select, text
+from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dispatch.domain.records import PlannedForOrder, ReportedRecord
 from dispatch.orm import plan_item, service_plan, service_record
 
 
@@ -38,11 +39,18 @@ async def save_plan(
     await session.execute(plan_item.insert(), items)
 
 
-async def plans_for_order(session: AsyncSession, order_id: uuid.UUID) -> list[RowMapping]:
+async def plans_for_order(session: AsyncSession, order_id: uuid.UUID) -> list[PlannedForOrder]:
     """The plans that cover an order, with the items planned for it."""
+    plan = service_plan.c
     stmt = (
         select(
-            service_plan,
+            plan.plan_id,
+            plan.version,
+            plan.provider_code,
+            plan.starts_on,
+            plan.ends_on,
+            plan.summary_zh,
+            plan.submitted_at,
             plan_item.c.item_code,
             plan_item.c.frequency_times,
             plan_item.c.frequency_per,
@@ -51,13 +59,17 @@ async def plans_for_order(session: AsyncSession, order_id: uuid.UUID) -> list[Ro
         .where(plan_item.c.order_id == order_id)
         .order_by(service_plan.c.submitted_at)
     )
-    return list((await session.execute(stmt)).mappings().all())
+    return [PlannedForOrder(**row) for row in (await session.execute(stmt)).mappings()]
 
 
-async def record(session: AsyncSession, record_id: uuid.UUID) -> RowMapping | None:
+async def record(session: AsyncSession, record_id: uuid.UUID) -> ReportedRecord | None:
     """One service record, as first received."""
-    stmt = select(service_record).where(service_record.c.record_id == record_id)
-    return (await session.execute(stmt)).mappings().first()
+    r = service_record.c
+    stmt = select(r.record_id, r.provider_code, r.outcome, r.check_code).where(
+        r.record_id == record_id
+    )
+    row = (await session.execute(stmt)).mappings().first()
+    return ReportedRecord(**row) if row else None
 
 
 async def add_record(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -90,8 +102,12 @@ async def worker_busy(
     return bool(await session.scalar(stmt))
 
 
-async def records_of_order(session: AsyncSession, order_id: uuid.UUID) -> list[RowMapping]:
+async def records_of_order(session: AsyncSession, order_id: uuid.UUID) -> list[ReportedRecord]:
     """Every record reported under an order, by start time."""
     r = service_record.c
-    stmt = select(service_record).where(r.order_id == order_id).order_by(r.started_at)
-    return list((await session.execute(stmt)).mappings().all())
+    stmt = (
+        select(r.record_id, r.provider_code, r.outcome, r.check_code)
+        .where(r.order_id == order_id)
+        .order_by(r.started_at)
+    )
+    return [ReportedRecord(**row) for row in (await session.execute(stmt)).mappings()]

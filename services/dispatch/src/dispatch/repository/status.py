@@ -8,6 +8,7 @@ session, and the unit tests bring an in-memory one (``tests/unit/fakes.py``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from civic.uow import UnitOfWork
@@ -15,7 +16,7 @@ from contracts.enums import RecipientCategory, RecipientStatus
 from contracts.reasons import StatusChangeReason
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.status import Area, OrderView, StatusChange, ended_on
-from dispatch.repository import Row, changes, orders, recipients
+from dispatch.repository import changes, orders, recipients
 
 
 class StatusStore(Protocol):
@@ -117,7 +118,7 @@ def order_view(order: Order) -> OrderView:
     )
 
 
-def change_of_row(row: Row) -> StatusChange:
+def change_of_row(row: Mapping[Any, Any]) -> StatusChange:
     """The domain's status change from a row of the log of changes."""
     area = None
     if row["new_village_code"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -10,11 +11,12 @@ from fastapi.responses import JSONResponse
 
 from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
-from civic.idempotency import Retry
+from civic.idempotency import Answer, Retry
 from civic.security import Principal
+from civic.uow import UnitOfWork
 from contracts.fields import VillageCode
 from intake.api.roles import Changer, Coordinator, IdempotencyKey, Officer, Reader, Staff, Submitter
-from intake.domain.model import Application
+from intake.domain.model import Application, Draft
 from intake.domain.status import ApplicationStatus
 from intake.handlers import lifecycle, queries, submission
 from intake.handlers.submission import Submission
@@ -31,12 +33,30 @@ from intake.schemas.responses import ApplicationList, ApplicationRead, Applicati
 router = APIRouter()
 
 
-def _retry(key: str | None, route: str, caller: Principal, body: dict[str, Any]) -> Retry | None:
-    return Retry.of(key, route=route, user_id=caller.user_id, body=body)
+#: A use case that opens an application and answers it once (``submission``'s two).
+OpensApplication = Callable[[Draft, Submission], Awaitable[Answer]]
 
 
 def _render(app: Application) -> dict[str, Any]:
     return ApplicationRead.of(app).model_dump(mode="json")
+
+
+async def _opened(
+    opens: OpensApplication,
+    body: ApplicationCreate | DiscoveryCreate,
+    *,
+    route: str,
+    caller: Principal,
+    uow: UnitOfWork,
+    idempotency_key: str | None,
+) -> JSONResponse:
+    """Runs a use case that opens an application; a retry with the key gets the first answer."""
+    retry = Retry.of(
+        idempotency_key, route=route, user_id=caller.user_id, body=body.model_dump(mode="json")
+    )
+    asked = Submission(uow, IntakeRecords(uow), caller, retry, _render)
+    answer = await opens(body.to_draft(), asked)
+    return JSONResponse(answer.body, status_code=answer.status)
 
 
 @router.post(
@@ -54,10 +74,14 @@ async def submit_application(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Submits an application from an applicant app (微信/皖事通) or staff (窗口)."""
-    retry = _retry(idempotency_key, "applications", caller, body.model_dump(mode="json"))
-    asked = Submission(uow, IntakeRecords(uow), caller, retry, _render)
-    answer = await submission.submit_application(body.to_draft(), asked)
-    return JSONResponse(answer.body, status_code=answer.status)
+    return await _opened(
+        submission.submit_application,
+        body,
+        route="applications",
+        caller=caller,
+        uow=uow,
+        idempotency_key=idempotency_key,
+    )
 
 
 @router.post(
@@ -75,10 +99,14 @@ async def report_discovery(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Records a coordinator's discovery in their village and opens an application for it."""
-    retry = _retry(idempotency_key, "discoveries", caller, body.model_dump(mode="json"))
-    asked = Submission(uow, IntakeRecords(uow), caller, retry, _render)
-    answer = await submission.report_discovery(body.to_draft(), asked)
-    return JSONResponse(answer.body, status_code=answer.status)
+    return await _opened(
+        submission.report_discovery,
+        body,
+        route="discoveries",
+        caller=caller,
+        uow=uow,
+        idempotency_key=idempotency_key,
+    )
 
 
 @router.post(

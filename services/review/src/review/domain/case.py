@@ -66,6 +66,8 @@ class DecisionKind(ZhEnum):
 class RuleViolation(Exception):
     """The request breaks a rule of the domain (answered 422; nothing changes)."""
 
+    kind = "invalid"  # civic's refusal kinds: answered as a 422 problem document
+
     def __init__(self, code: str, message_zh: str, *, field: str | None = None) -> None:
         super().__init__(message_zh)
         self.code, self.message_zh, self.field = code, message_zh, field
@@ -73,6 +75,8 @@ class RuleViolation(Exception):
 
 class StateConflict(Exception):
     """The case is not in a state that allows this (answered 409; nothing changes)."""
+
+    kind = "conflict"  # civic's refusal kinds: answered as a 409 problem document
 
     def __init__(self, code: str, message_zh: str, **extra: Any) -> None:
         super().__init__(message_zh)

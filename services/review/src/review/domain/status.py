@@ -12,31 +12,46 @@ from contracts.reasons import StatusChangeReason
 from review.domain.case import Part, RuleViolation, StateConflict
 from review.domain.decision import Recipient
 
-S = RecipientStatus
-
 #: Statuses in which a recipient is served as usual.
 IN_SERVICE: frozenset[RecipientStatus] = frozenset(
-    {S.ACTIVE, S.RESUMED, S.CATEGORY_CHANGED, S.TRANSFERRED}
+    {
+        RecipientStatus.ACTIVE,
+        RecipientStatus.RESUMED,
+        RecipientStatus.CATEGORY_CHANGED,
+        RecipientStatus.TRANSFERRED,
+    }
 )
 #: Statuses after which nothing may change (docs/status-change.md).
-TERMINAL: frozenset[RecipientStatus] = frozenset({S.STOPPED, S.DECEASED})
+TERMINAL: frozenset[RecipientStatus] = frozenset(
+    {RecipientStatus.STOPPED, RecipientStatus.DECEASED}
+)
 
-_FROM_SERVICE = frozenset({S.SUSPENDED, S.STOPPED, S.CATEGORY_CHANGED, S.TRANSFERRED, S.DECEASED})
+_FROM_SERVICE = frozenset(
+    {
+        RecipientStatus.SUSPENDED,
+        RecipientStatus.STOPPED,
+        RecipientStatus.CATEGORY_CHANGED,
+        RecipientStatus.TRANSFERRED,
+        RecipientStatus.DECEASED,
+    }
+)
 
 #: from → the statuses a change may lead to.
 TRANSITIONS: dict[RecipientStatus, frozenset[RecipientStatus]] = {
     **dict.fromkeys(IN_SERVICE, _FROM_SERVICE),
-    S.SUSPENDED: frozenset({S.RESUMED, S.STOPPED, S.DECEASED}),
-    S.STOPPED: frozenset(),
-    S.DECEASED: frozenset(),
+    RecipientStatus.SUSPENDED: frozenset(
+        {RecipientStatus.RESUMED, RecipientStatus.STOPPED, RecipientStatus.DECEASED}
+    ),
+    RecipientStatus.STOPPED: frozenset(),
+    RecipientStatus.DECEASED: frozenset(),
 }
 
 _NEW_PLACE = ("new_county_code", "new_township_code", "new_village_code")
 #: The fields that go with one status only; any other status refuses them.
 _BELONGS_TO: dict[str, RecipientStatus] = {
-    "expected_end": S.SUSPENDED,
-    "new_category": S.CATEGORY_CHANGED,
-    **dict.fromkeys(_NEW_PLACE, S.TRANSFERRED),
+    "expected_end": RecipientStatus.SUSPENDED,
+    "new_category": RecipientStatus.CATEGORY_CHANGED,
+    **dict.fromkeys(_NEW_PLACE, RecipientStatus.TRANSFERRED),
 }
 
 
@@ -79,19 +94,19 @@ def ensure_allowed(current: RecipientStatus, target: RecipientStatus) -> None:
         )
 
 
-def check_dates(r: Recipient, change: StatusChange) -> None:
+def check_dates(recipient: Recipient, change: StatusChange) -> None:
     """The change applies on or after admission and the last change; a suspension ends later."""
     where = "body.effective_date"
-    if change.effective_date < r.admitted_on:
+    if change.effective_date < recipient.admitted_on:
         raise RuleViolation(
             "effective_before_admission",
-            f"生效日期不能早于纳入日期({r.admitted_on:%Y年%m月%d日})",
+            f"生效日期不能早于纳入日期({recipient.admitted_on:%Y年%m月%d日})",
             field=where,
         )
-    if change.effective_date < r.status_effective_date:
+    if change.effective_date < recipient.status_effective_date:
         raise RuleViolation(
             "effective_before_last_change",
-            f"生效日期不能早于上次状态变更的生效日期({r.status_effective_date:%Y年%m月%d日})",
+            f"生效日期不能早于上次状态变更的生效日期({recipient.status_effective_date:%Y年%m月%d日})",
             field=where,
         )
     if change.expected_end is not None and change.expected_end <= change.effective_date:
@@ -111,17 +126,17 @@ def check_fields(change: StatusChange) -> None:
             )
 
 
-def _new_category(r: Recipient, change: StatusChange) -> dict[str, Any]:
+def _new_category(recipient: Recipient, change: StatusChange) -> dict[str, Any]:
     if change.new_category is None:
         raise RuleViolation(
             "new_category_required", "类别变更须填写新的救助类别", field="body.new_category"
         )
-    if change.new_category is r.category:
+    if change.new_category is recipient.category:
         raise RuleViolation("same_category", "新的救助类别与现类别相同", field="body.new_category")
     return {"category": change.new_category}
 
 
-def _new_place(r: Recipient, change: StatusChange) -> dict[str, Any]:
+def _new_place(recipient: Recipient, change: StatusChange) -> dict[str, Any]:
     county, township, village = (getattr(change, n) for n in _NEW_PLACE)
     if village is None or township is None or county is None:
         missing = next(n for n in _NEW_PLACE if getattr(change, n) is None)
@@ -141,26 +156,26 @@ def _new_place(r: Recipient, change: StatusChange) -> dict[str, Any]:
             "迁入地的村(社区)、乡镇(街道)与县(区)不相符",
             field="body.new_township_code",
         )
-    if village == r.village_code:
+    if village == recipient.village_code:
         raise RuleViolation("same_village", "迁入地与现居住地相同", field="body.new_village_code")
     return {"county_code": county, "township_code": township, "village_code": village}
 
 
-def change_status(r: Recipient, change: StatusChange) -> Recipient:
+def change_status(recipient: Recipient, change: StatusChange) -> Recipient:
     """The recipient after an accepted change (next status version); raises on a refusal."""
-    ensure_allowed(r.status, change.status)
+    ensure_allowed(recipient.status, change.status)
     check_fields(change)
-    check_dates(r, change)
+    check_dates(recipient, change)
     details: dict[str, Any] = {}
-    if change.status is S.CATEGORY_CHANGED:
-        details = _new_category(r, change)
-    elif change.status is S.TRANSFERRED:
-        details = _new_place(r, change)
-    return r.model_copy(
+    if change.status is RecipientStatus.CATEGORY_CHANGED:
+        details = _new_category(recipient, change)
+    elif change.status is RecipientStatus.TRANSFERRED:
+        details = _new_place(recipient, change)
+    return recipient.model_copy(
         update={
             **details,
             "status": change.status,
-            "status_version": r.status_version + 1,
+            "status_version": recipient.status_version + 1,
             "status_effective_date": change.effective_date,
             "expected_end": change.expected_end,
         }
@@ -173,15 +188,17 @@ SUSPENSION_EXPIRY = ChangeOrigin(
 )
 
 
-def end_of_suspension(r: Recipient) -> StatusChange:
+def end_of_suspension(recipient: Recipient) -> StatusChange:
     """The change that resumes a suspended recipient on the day the suspension was to end."""
-    if r.status is not S.SUSPENDED or r.expected_end is None:
+    if recipient.status is not RecipientStatus.SUSPENDED or recipient.expected_end is None:
         raise StateConflict(
-            "no_suspension_to_end", "该服务对象不在有预计结束日期的暂停中", status=r.status.value
+            "no_suspension_to_end",
+            "该服务对象不在有预计结束日期的暂停中",
+            status=recipient.status.value,
         )
     return StatusChange(
-        status=S.RESUMED,
-        effective_date=r.expected_end,
+        status=RecipientStatus.RESUMED,
+        effective_date=recipient.expected_end,
         reason_code=StatusChangeReason.ASSISTANCE_RESUMED,
         reason_zh="暂停期满，自动恢复",
     )

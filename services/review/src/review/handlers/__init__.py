@@ -15,9 +15,9 @@ from review.handlers.city_reports import (
     reject_city_report,
     set_county_settings,
 )
-from review.handlers.common import refusals
 from review.handlers.recipients import (
     change_status,
+    end_due_suspensions,
     list_recipients,
     read_recipient,
 )
@@ -27,6 +27,7 @@ __all__ = [
     "change_status",
     "confirm_city_report",
     "decide_application",
+    "end_due_suspensions",
     "file_case_event",
     "keep_catalogue",
     "list_city_reports",
@@ -35,7 +36,6 @@ __all__ = [
     "read_case",
     "read_county_settings",
     "read_recipient",
-    "refusals",
     "reject_city_report",
     "set_county_settings",
 ]

@@ -6,37 +6,41 @@ import logging
 import uuid
 from datetime import datetime
 
-from civic import clock
+from civic import clock, idempotency
 from civic.errors import Conflict, NotFound
-from civic.idempotency import remember_response, request_fingerprint, stored_response
+from civic.idempotency import Answer
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
-from contracts.settlement import CatalogueVersionPublished
+from contracts.settlement import CatalogueVersionPublished, version_in_force
 from review import repository as repo
 from review.domain import decision, events
 from review.domain.access import CaseQuery
 from review.domain.case import Approval, Case, DecideCommand, Decision, NeedAssessment
-from review.handlers.common import jurisdiction_scope, refusals
+from review.handlers.common import jurisdiction_scope, retry_of
 
 log = logging.getLogger(__name__)
 
 
 async def file_case_event(event: events.CaseEvent, *, uow: UnitOfWork) -> None:
     """Files an application or survey event on its case, creating the case if it is the first."""
-    case = await repo.start_case(uow.session, event.application_id, event.person_id)
-    changed = events.file_event(case, event)
-    if changed == case:
-        log.info("%s %s changed nothing (stale or late)", event.event_type, event.event_id)
-        return
-    await repo.save_case(uow.session, changed)
+    async with uow:
+        case = await repo.start_case(uow.session, event.application_id, event.person_id)
+        changed = events.file_event(case, event)
+        if changed == case:
+            log.info("%s %s changed nothing (stale or late)", event.event_type, event.event_id)
+        else:
+            await repo.save_case(uow.session, changed)
+        await uow.commit()
 
 
 async def keep_catalogue(event: CatalogueVersionPublished, *, uow: UnitOfWork) -> None:
     """Keeps a read copy of a county catalogue version."""
     catalogue = events.catalogue_from(event)
-    await repo.add_catalogue(
-        uow.session, catalogue, published_by=event.published_by, published_at=event.occurred_at
-    )
+    async with uow:
+        await repo.add_catalogue(
+            uow.session, catalogue, published_by=event.published_by, published_at=event.occurred_at
+        )
+        await uow.commit()
 
 
 async def _visible_case(
@@ -68,42 +72,15 @@ async def read_case(
         return case, await repo.get_assessment(uow.session, application_id)
 
 
-def _idempotency_scope(cmd: DecideCommand) -> str:
-    return f"review.decision:{cmd.application_id}"
-
-
-async def _replayed(uow: UnitOfWork, cmd: DecideCommand, key: str | None) -> Decision | None:
-    if key is None:
-        return None
-    fingerprint = request_fingerprint(cmd.model_dump(mode="json"))
-    stored = await stored_response(
-        uow.session, scope=_idempotency_scope(cmd), key=key, fingerprint=fingerprint
-    )
-    return None if stored is None else Decision.model_validate(stored[1])
-
-
-async def _remember(uow: UnitOfWork, cmd: DecideCommand, key: str | None, d: Decision) -> None:
-    if key is not None:
-        await remember_response(
-            uow.session,
-            scope=_idempotency_scope(cmd),
-            key=key,
-            fingerprint=request_fingerprint(cmd.model_dump(mode="json")),
-            status_code=201,
-            response=d.model_dump(mode="json"),
-        )
-
-
 async def _approve(
     uow: UnitOfWork, case: Case, approval: Approval, officer_id: str, at: datetime
 ) -> Case:
     assert case.registration is not None
-    county = case.registration.county_code
-    catalogue = await repo.catalogue_in_force(uow.session, county, approval.effective_date)
-    with refusals():
-        decided, recipient = decision.approve(
-            case, approval, catalogue, recipient_id=uuid.uuid4(), decided_by=officer_id, at=at
-        )
+    versions = await repo.catalogue_versions(uow.session, case.registration.county_code)
+    catalogue = version_in_force(versions, approval.effective_date)
+    decided, recipient = decision.approve(
+        case, approval, catalogue, recipient_id=uuid.uuid4(), decided_by=officer_id, at=at
+    )
     if (existing := await repo.open_recipient_of(uow.session, case.person_id)) is not None:
         raise Conflict(
             "该人员已是在册服务对象，不能重复纳入",
@@ -122,20 +99,23 @@ async def _approve(
 async def decide_application(
     cmd: DecideCommand, *, uow: UnitOfWork, officer: Principal, idempotency_key: str | None
 ) -> Decision:
-    """Approves or rejects an application: decision, registry entry and event in one commit."""
+    """Approves or rejects an application: decision, registry entry and event in one commit; a
+    retry with the same Idempotency-Key gets the first answer and decides nothing."""
+    scope = f"review.decision:{cmd.application_id}"
+    retry = retry_of(idempotency_key, scope=scope, body=cmd.model_dump(mode="json"))
     async with uow:
         case = await _visible_case(uow, cmd.application_id, officer, lock=True)
-        if (replay := await _replayed(uow, cmd, idempotency_key)) is not None:
-            return replay
+        if (first := await idempotency.replayed(retry, uow)) is not None:
+            return Decision.model_validate(first.body)
         at = clock.now()
         if isinstance(cmd.decision, Approval):
             decided = await _approve(uow, case, cmd.decision, officer.user_id, at)
         else:
-            with refusals():
-                decided = decision.reject(case, cmd.decision, decided_by=officer.user_id, at=at)
+            decided = decision.reject(case, cmd.decision, decided_by=officer.user_id, at=at)
             uow.emit(events.application_rejected(decided))
         assert decided.decision is not None
         await repo.save_case(uow.session, decided)
-        await _remember(uow, cmd, idempotency_key, decided.decision)
+        answer = decided.decision.model_dump(mode="json")
+        await idempotency.remember(retry, uow, Answer(201, answer))
         await uow.commit()
         return decided.decision

@@ -46,35 +46,35 @@ async def settle(
     await apply_waiting(uow, after)
 
 
-async def _needs_confirmation(uow: UnitOfWork, r: Recipient, change: StatusChange) -> bool:
-    confirms = await repo.confirms_city_stops(uow.session, r.county_code)
+async def _needs_confirmation(uow: UnitOfWork, recipient: Recipient, change: StatusChange) -> bool:
+    confirms = await repo.confirms_city_stops(uow.session, recipient.county_code)
     return city.needs_confirmation(change, county_confirms=confirms)
 
 
-async def apply_waiting(uow: UnitOfWork, r: Recipient) -> Recipient:
+async def apply_waiting(uow: UnitOfWork, recipient: Recipient) -> Recipient:
     """Tries the recipient's refused city reports again, by effective date, until none applies."""
     while True:
-        for waiting in await repo.waiting_city_reports(uow.session, r.recipient_id):
-            if (after := await _retry(uow, r, waiting)) is not None:
-                r = after
+        for waiting in await repo.waiting_city_reports(uow.session, recipient.recipient_id):
+            if (after := await _retry(uow, recipient, waiting)) is not None:
+                recipient = after
                 break  # the recipient changed: every refused report is judged afresh
         else:
-            return r
+            return recipient
 
 
-async def _retry(uow: UnitOfWork, r: Recipient, waiting: HeldReport) -> Recipient | None:
+async def _retry(uow: UnitOfWork, recipient: Recipient, waiting: HeldReport) -> Recipient | None:
     """Applies one refused report if it now fits; the recipient after it, else None."""
     change = city.change_from_city(waiting.report)
     assert change is not None  # only changes of a recipient are kept as refused
-    refusal = judge(r, change)
+    refusal = judge(recipient, change)
     if refusal is not None:
         if refusal.superseded:
             await _restate(uow, waiting, HeldState.SUPERSEDED, refusal.pair)
         return None
-    if await _needs_confirmation(uow, r, change):
+    if await _needs_confirmation(uow, recipient, change):
         await _restate(uow, waiting, HeldState.PENDING, None)
         return None
-    after = await apply_change(uow, r, change, city.city_origin(waiting.report))
+    after = await apply_change(uow, recipient, change, city.city_origin(waiting.report))
     await _restate(uow, waiting, HeldState.APPLIED, None)
     return after
 

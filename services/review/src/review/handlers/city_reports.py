@@ -19,7 +19,6 @@ from review.domain import city
 from review.domain.city import AWAITING, CountySettings, HeldReport, HeldState
 from review.domain.decision import Recipient
 from review.handlers.city_order import apply_waiting, keep_unmatched, settle
-from review.handlers.common import refusals
 from review.handlers.recipients import apply_change
 
 log = logging.getLogger(__name__)
@@ -27,6 +26,12 @@ log = logging.getLogger(__name__)
 
 async def apply_city_status(event: CityStatusResolved, *, uow: UnitOfWork) -> None:
     """Applies the city's report once per external reference, or keeps it for the township."""
+    async with uow:
+        await _apply_city_status(event, uow)
+        await uow.commit()
+
+
+async def _apply_city_status(event: CityStatusResolved, uow: UnitOfWork) -> None:
     ref, session = event.external_reference, uow.session
     if await repo.status_reference_known(session, ref) or await repo.city_report_known(
         session, ref
@@ -68,8 +73,7 @@ async def _awaiting(uow: UnitOfWork, report_id: uuid.UUID, officer: Principal) -
     if held is None:
         raise NotFound("未找到该市救助系统报告", code="city_report_not_found")
     ensure_jurisdiction(officer, held.village_code or held.township_code)
-    with refusals():
-        held.ensure_awaiting()
+    held.ensure_awaiting()
     return held
 
 
@@ -97,9 +101,8 @@ async def confirm_city_report(
         before = await _recipient_for(uow, held, officer)
         change = city.change_from_city(held.report)
         assert change is not None  # only changes of a recipient are kept
-        with refusals():
-            origin = city.confirmed_origin(held.report, officer.user_id)
-            after = await apply_change(uow, before, change, origin)
+        origin = city.confirmed_origin(held.report, officer.user_id)
+        after = await apply_change(uow, before, change, origin)
         matched = held.model_copy(update={"recipient_id": before.recipient_id})
         decided = await _decide(uow, matched, HeldState.CONFIRMED, officer, note=None)
         await apply_waiting(uow, after)
@@ -141,8 +144,7 @@ async def read_county_settings(
     """The county's settings (the defaults until a county officer changes them)."""
     _ensure_county(county_code, officer)
     async with uow:
-        row = await repo.get_county_setting(uow.session, county_code)
-    return CountySettings.model_validate(row or {"county_code": county_code})
+        return await repo.get_county_setting(uow.session, county_code)
 
 
 async def set_county_settings(
@@ -151,7 +153,7 @@ async def set_county_settings(
     """Stores whether the city's stops and deaths wait for a township officer in the county."""
     _ensure_county(county_code, officer)
     async with uow:
-        row = await repo.save_county_setting(
+        saved = await repo.save_county_setting(
             uow.session,
             county_code,
             confirm=confirm_city_stops,
@@ -159,4 +161,4 @@ async def set_county_settings(
             at=clock.now(),
         )
         await uow.commit()
-    return CountySettings.model_validate(row)
+    return saved

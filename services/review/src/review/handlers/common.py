@@ -1,25 +1,13 @@
-"""What review's use cases share: refusals as problem documents, the caller's scope."""
+"""What review's use cases share: the caller's jurisdiction as a filter."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Any
 
-from civic.errors import Conflict, Forbidden, Unprocessable
+from civic.errors import Forbidden
+from civic.idempotency import Retry, request_fingerprint
 from civic.security import Principal, ensure_jurisdiction
 from review.domain.access import Scope, scope_of
-from review.domain.case import RuleViolation, StateConflict
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Turns the domain's refusals into problem documents (409 or 422)."""
-    try:
-        yield
-    except StateConflict as exc:
-        raise Conflict(exc.message_zh, code=exc.code, extra=exc.extra) from exc
-    except RuleViolation as exc:
-        raise Unprocessable(exc.message_zh, code=exc.code, field=exc.field) from exc
 
 
 def jurisdiction_scope(principal: Principal, village_code: str | None) -> Scope:
@@ -30,3 +18,11 @@ def jurisdiction_scope(principal: Principal, village_code: str | None) -> Scope:
     if village_code is not None:
         ensure_jurisdiction(principal, village_code)
     return found
+
+
+def retry_of(key: str | None, *, scope: str, body: Any) -> Retry | None:
+    """The officer's Idempotency-Key (checked by the route) for one request, or None.
+
+    review keys a retry by what it changes (the application or the recipient), not by the
+    caller, as it always has: the stored answers keep their scopes across the upgrade."""
+    return None if key is None else Retry(scope, key, request_fingerprint(body))

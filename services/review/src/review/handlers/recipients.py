@@ -1,12 +1,19 @@
-"""The recipient registry: reading it, and each recipient's status (动态管理)."""
+"""The recipient registry: reading it, and each recipient's status (动态管理).
+
+The reading path of an officer's stop: ``api.recipients.change_status`` → ``change_status``
+(here) → the rule ``domain.status.change_status`` and the event ``domain.events.
+status_changed`` → ``repository.recipients.save_status_change``; the event goes to the outbox
+with the change, at ``uow.commit()``.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
+from civic import idempotency
 from civic.errors import NotFound
-from civic.idempotency import remember_response, request_fingerprint, stored_response
+from civic.idempotency import Answer
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.enums import StatusSource
@@ -15,7 +22,7 @@ from review.domain import events, status
 from review.domain.access import RecipientQuery
 from review.domain.decision import Recipient
 from review.domain.status import ChangeOrigin, StatusChange
-from review.handlers.common import jurisdiction_scope, refusals
+from review.handlers.common import jurisdiction_scope, retry_of
 
 
 async def read_recipient(
@@ -52,33 +59,6 @@ async def apply_change(
     return after
 
 
-class _Retry:
-    """The Idempotency-Key of one officer's change to one recipient."""
-
-    def __init__(self, recipient_id: uuid.UUID, change: StatusChange, key: str) -> None:
-        self.scope = f"review.recipient-status:{recipient_id}"
-        self.key = key
-        self.fingerprint = request_fingerprint(change.model_dump(mode="json"))
-
-    async def replayed(self, uow: UnitOfWork) -> Recipient | None:
-        """The first answer to this key, if there was one."""
-        stored = await stored_response(
-            uow.session, scope=self.scope, key=self.key, fingerprint=self.fingerprint
-        )
-        return None if stored is None else Recipient.model_validate(stored[1])
-
-    async def remember(self, uow: UnitOfWork, answer: Recipient) -> None:
-        """Stores the answer in the transaction of the change."""
-        await remember_response(
-            uow.session,
-            scope=self.scope,
-            key=self.key,
-            fingerprint=self.fingerprint,
-            status_code=200,
-            response=answer.model_dump(mode="json"),
-        )
-
-
 async def change_status(
     recipient_id: uuid.UUID,
     change: StatusChange,
@@ -87,20 +67,20 @@ async def change_status(
     officer: Principal,
     idempotency_key: str | None,
 ) -> Recipient:
-    """An officer's change: recipient, history and RecipientStatusChanged in one commit."""
-    retry = _Retry(recipient_id, change, idempotency_key) if idempotency_key else None
+    """An officer's change: recipient, history and RecipientStatusChanged in one commit; a
+    retry with the same Idempotency-Key gets the first answer and changes nothing."""
+    scope = f"review.recipient-status:{recipient_id}"
+    retry = retry_of(idempotency_key, scope=scope, body=change.model_dump(mode="json"))
     async with uow:
         before = await repo.get_recipient(uow.session, recipient_id, lock=True)
         if before is None:
             raise NotFound("未找到该服务对象", code="recipient_not_found")
         ensure_jurisdiction(officer, before.village_code)
-        if retry and (first := await retry.replayed(uow)) is not None:
-            return first
+        if (first := await idempotency.replayed(retry, uow)) is not None:
+            return Recipient.model_validate(first.body)
         origin = ChangeOrigin(source=StatusSource.REVIEW_OFFICER, decided_by=officer.user_id)
-        with refusals():
-            after = await apply_change(uow, before, change, origin)
-        if retry:
-            await retry.remember(uow, after)
+        after = await apply_change(uow, before, change, origin)
+        await idempotency.remember(retry, uow, Answer(200, after.model_dump(mode="json")))
         await uow.commit()
     return after
 

@@ -3,7 +3,7 @@
 from review.repository.cases import (
     add_assessment,
     add_catalogue,
-    catalogue_in_force,
+    catalogue_versions,
     get_assessment,
     get_case,
     list_cases,
@@ -37,7 +37,7 @@ __all__ = [
     "add_assessment",
     "add_catalogue",
     "add_recipient",
-    "catalogue_in_force",
+    "catalogue_versions",
     "city_report_known",
     "confirms_city_stops",
     "decide_city_report",

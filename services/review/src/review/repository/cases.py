@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -76,19 +76,19 @@ async def list_cases(
     session: AsyncSession, query: CaseQuery, scope: Scope
 ) -> tuple[list[Case], int]:
     """One page of the queue within ``scope``, oldest registration first."""
-    c = review_case.c
+    cases = review_case.c
     stmt = select(review_case).where(
         within(review_case, scope),
-        c.status == (query.status or CaseStatus.AWAITING_DECISION.value),
+        cases.status == (query.status or CaseStatus.AWAITING_DECISION.value),
     )
     for column, value in (
-        (c.category, query.category),
-        (c.village_code, query.village_code),
-        (c.preliminary_outcome, query.preliminary),
+        (cases.category, query.category),
+        (cases.village_code, query.village_code),
+        (cases.preliminary_outcome, query.preliminary),
     ):
         if value is not None:
             stmt = stmt.where(column == value)
-    stmt = stmt.order_by(c.registered_at.asc().nulls_last(), c.application_id)
+    stmt = stmt.order_by(cases.registered_at.asc().nulls_last(), cases.application_id)
     rows, total = await page(session, stmt, query.page, query.size)
     return [_case_of(r) for r in rows], total
 
@@ -112,19 +112,14 @@ async def add_catalogue(
     )
 
 
-async def catalogue_in_force(session: AsyncSession, county_code: str, on: date) -> Catalogue | None:
-    """The county's catalogue version in force on ``on``, or None."""
-    t = catalogue_version.c
-    stmt = (
-        select(catalogue_version)
-        .where(t.county_code == county_code, t.effective_from <= on)
-        .order_by(t.effective_from.desc(), t.version.desc())
-        .limit(1)
-    )
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        return None
-    items = [CatalogueItem.model_validate(i) for i in row.items]
+async def catalogue_versions(session: AsyncSession, county_code: str) -> list[Catalogue]:
+    """Every catalogue version the county published (a handful: the rule picks the one in force)."""
+    stmt = select(catalogue_version).where(catalogue_version.c.county_code == county_code)
+    return [_catalogue_of(row) for row in (await session.execute(stmt)).all()]
+
+
+def _catalogue_of(row: Any) -> Catalogue:
+    items = [CatalogueItem.model_validate(item) for item in row.items]
     return Catalogue(
         row.county_code, row.version, row.effective_from, {i.item_code: i for i in items}
     )

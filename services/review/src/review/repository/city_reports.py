@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from review.domain.city import AWAITING, HeldReport, HeldState
+from review.domain.city import AWAITING, CountySettings, HeldReport, HeldState
 from review.orm import city_report, county_setting, recipient, review_case
 from review.repository.common import page
 
@@ -95,11 +95,14 @@ async def list_city_reports(
     size: int,
 ) -> tuple[list[HeldReport], int]:
     """One page of a township's reports in one of ``states``, oldest first."""
-    t = city_report.c
+    reports = city_report.c
     stmt = (
         _select()
-        .where(t.township_code == township_code, t.state.in_(sorted(s.value for s in states)))
-        .order_by(t.received_at, t.report_id)
+        .where(
+            reports.township_code == township_code,
+            reports.state.in_(sorted(s.value for s in states)),
+        )
+        .order_by(reports.received_at, reports.report_id)
     )
     rows, total = await page(session, stmt, number, size)
     return [_held(r) for r in rows], total
@@ -107,11 +110,11 @@ async def list_city_reports(
 
 async def waiting_city_reports(session: AsyncSession, recipient_id: uuid.UUID) -> list[HeldReport]:
     """The recipient's refused reports, by the city's effective date then arrival, locked."""
-    t = city_report.c
+    reports = city_report.c
     stmt = (
         _select()
-        .where(t.recipient_id == recipient_id, t.state == HeldState.REFUSED.value)
-        .order_by(t.effective_date, t.received_at, t.report_id)
+        .where(reports.recipient_id == recipient_id, reports.state == HeldState.REFUSED.value)
+        .order_by(reports.effective_date, reports.received_at, reports.report_id)
         .with_for_update(of=city_report)
     )
     return [_held(r) for r in (await session.execute(stmt)).all()]
@@ -125,11 +128,14 @@ async def decide_city_report(
     decided_at: datetime | None,
 ) -> None:
     """Records what became of a report still awaiting (its row was read under a lock)."""
-    t = city_report.c
+    reports = city_report.c
     values = held.model_dump(include={"recipient_id", "refusal_code", "refusal_zh"})
     done = await session.execute(
         update(city_report)
-        .where(t.report_id == held.report_id, t.state.in_(sorted(s.value for s in AWAITING)))
+        .where(
+            reports.report_id == held.report_id,
+            reports.state.in_(sorted(s.value for s in AWAITING)),
+        )
         .values(
             **values,
             state=held.state.value,
@@ -145,11 +151,11 @@ async def place_of_applicant(
     session: AsyncSession, person_id: uuid.UUID
 ) -> tuple[str, str | None] | None:
     """(township, village) of the person's latest application at review, if any."""
-    c = review_case.c
+    cases = review_case.c
     stmt = (
-        select(c.township_code, c.village_code)
-        .where(c.person_id == person_id, c.township_code.is_not(None))
-        .order_by(c.created_at.desc())
+        select(cases.township_code, cases.village_code)
+        .where(cases.person_id == person_id, cases.township_code.is_not(None))
+        .order_by(cases.created_at.desc())
         .limit(1)
     )
     row = (await session.execute(stmt)).first()
@@ -165,17 +171,18 @@ async def confirms_city_stops(session: AsyncSession, county_code: str) -> bool:
     return True if found is None else bool(found)
 
 
-async def get_county_setting(session: AsyncSession, county_code: str) -> dict[str, Any] | None:
-    """The county's settings row, or None while it has the defaults."""
+async def get_county_setting(session: AsyncSession, county_code: str) -> CountySettings:
+    """The county's settings (the defaults while no officer has changed them)."""
     stmt = select(county_setting).where(county_setting.c.county_code == county_code)
     row = (await session.execute(stmt)).first()
-    return dict(row._mapping) if row else None
+    found = dict(row._mapping) if row else {"county_code": county_code}
+    return CountySettings.model_validate(found)
 
 
 async def save_county_setting(
     session: AsyncSession, county_code: str, *, confirm: bool, by: str, at: datetime
-) -> dict[str, Any]:
-    """Stores the county's settings (created or replaced); returns the row."""
+) -> CountySettings:
+    """Stores the county's settings (created or replaced); returns them as stored."""
     values = {"confirm_city_stops": confirm, "updated_by": by, "updated_at": at}
     stmt = (
         insert(county_setting)
@@ -183,4 +190,4 @@ async def save_county_setting(
         .on_conflict_do_update(index_elements=["county_code"], set_=values)
         .returning(county_setting)
     )
-    return dict((await session.execute(stmt)).one()._mapping)
+    return CountySettings.model_validate(dict((await session.execute(stmt)).one()._mapping))

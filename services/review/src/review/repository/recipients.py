@@ -38,55 +38,55 @@ _HISTORY_FIELDS = {
 
 async def open_recipient_of(session: AsyncSession, person_id: uuid.UUID) -> uuid.UUID | None:
     """The person's registry entry that is not stopped or deceased, if any."""
-    t = recipient.c
-    stmt = select(t.recipient_id).where(
-        t.person_id == person_id, t.status.not_in(("stopped", "deceased"))
+    recipients = recipient.c
+    stmt = select(recipients.recipient_id).where(
+        recipients.person_id == person_id, recipients.status.not_in(("stopped", "deceased"))
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def last_recipient_of(session: AsyncSession, person_id: uuid.UUID) -> uuid.UUID | None:
     """The person's latest registry entry, whatever its status (a stopped one too), if any."""
-    t = recipient.c
+    recipients = recipient.c
     stmt = (
-        select(t.recipient_id)
-        .where(t.person_id == person_id)
-        .order_by(t.approved_at.desc(), t.recipient_id)
+        select(recipients.recipient_id)
+        .where(recipients.person_id == person_id)
+        .order_by(recipients.approved_at.desc(), recipients.recipient_id)
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-async def add_recipient(session: AsyncSession, r: Recipient, *, event_id: uuid.UUID) -> None:
+async def add_recipient(session: AsyncSession, approved: Recipient, *, event_id: uuid.UUID) -> None:
     """Registers the recipient with its items and the first entry of its status history."""
-    await session.execute(recipient.insert().values(**columns(r, exclude={"items"})))
+    await session.execute(recipient.insert().values(**columns(approved, exclude={"items"})))
     await session.execute(
         recipient_item.insert(),
         [
             {
-                "recipient_id": r.recipient_id,
-                "frequency_times": i.frequency.times,
-                "frequency_per": i.frequency.per.value,
-                **i.model_dump(mode="json", exclude={"frequency"}),
+                "recipient_id": approved.recipient_id,
+                "frequency_times": item.frequency.times,
+                "frequency_per": item.frequency.per.value,
+                **item.model_dump(mode="json", exclude={"frequency"}),
             }
-            for i in r.items
+            for item in approved.items
         ],
     )
     await session.execute(
         recipient_status_history.insert().values(
-            recipient_id=r.recipient_id,
-            version=r.status_version,
-            status=r.status.value,
-            effective_date=r.status_effective_date,
+            recipient_id=approved.recipient_id,
+            version=approved.status_version,
+            status=approved.status.value,
+            effective_date=approved.status_effective_date,
             source="review_officer",
-            decided_by=r.approved_by,
+            decided_by=approved.approved_by,
             event_id=event_id,
         )
     )
 
 
 async def _with_items(session: AsyncSession, rows: list[Any]) -> list[Recipient]:
-    ids = [r.recipient_id for r in rows]
+    ids = [row.recipient_id for row in rows]
     item_rows = (
         await session.execute(
             select(recipient_item)
@@ -94,13 +94,15 @@ async def _with_items(session: AsyncSession, rows: list[Any]) -> list[Recipient]
             .order_by(recipient_item.c.item_code)
         )
     ).all()
-    items: dict[uuid.UUID, list[ApprovedItem]] = {i: [] for i in ids}
-    for i in item_rows:
-        frequency = {"times": i.frequency_times, "per": i.frequency_per}
-        items[i.recipient_id].append(
-            ApprovedItem.model_validate({**i._mapping, "frequency": frequency})
+    items: dict[uuid.UUID, list[ApprovedItem]] = {recipient_id: [] for recipient_id in ids}
+    for item in item_rows:
+        frequency = {"times": item.frequency_times, "per": item.frequency_per}
+        items[item.recipient_id].append(
+            ApprovedItem.model_validate({**item._mapping, "frequency": frequency})
         )
-    return [Recipient.model_validate({**r._mapping, "items": items[r.recipient_id]}) for r in rows]
+    return [
+        Recipient.model_validate({**row._mapping, "items": items[row.recipient_id]}) for row in rows
+    ]
 
 
 async def get_recipient(
@@ -116,13 +118,13 @@ async def list_recipients(
     session: AsyncSession, query: RecipientQuery, scope: Scope
 ) -> tuple[list[Recipient], int]:
     """One page of the registry within ``scope``, earliest approval first."""
-    t = recipient.c
+    recipients = recipient.c
     stmt = select(recipient).where(within(recipient, scope))
     if query.village_code is not None:
-        stmt = stmt.where(t.village_code == query.village_code)
+        stmt = stmt.where(recipients.village_code == query.village_code)
     if query.status is not None:
-        stmt = stmt.where(t.status == query.status)
-    stmt = stmt.order_by(t.approved_at, t.recipient_id)
+        stmt = stmt.where(recipients.status == query.status)
+    stmt = stmt.order_by(recipients.approved_at, recipients.recipient_id)
     rows, total = await page(session, stmt, query.page, query.size)
     return await _with_items(session, rows), total
 
@@ -130,11 +132,11 @@ async def list_recipients(
 async def suspensions_due(session: AsyncSession, today: date, *, limit: int) -> list[uuid.UUID]:
     """Suspended recipients whose expected end has come, locked; rows another sweep holds are
     skipped, so two replicas never resume the same recipient."""
-    t = recipient.c
+    recipients = recipient.c
     stmt = (
-        select(t.recipient_id)
-        .where(t.status == "suspended", t.expected_end <= today)
-        .order_by(t.expected_end, t.recipient_id)
+        select(recipients.recipient_id)
+        .where(recipients.status == "suspended", recipients.expected_end <= today)
+        .order_by(recipients.expected_end, recipients.recipient_id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -143,32 +145,35 @@ async def suspensions_due(session: AsyncSession, today: date, *, limit: int) -> 
 
 async def status_reference_known(session: AsyncSession, external_reference: str) -> bool:
     """Whether a change with this external reference (the city's report) was recorded."""
-    h = recipient_status_history.c
-    stmt = select(h.version).where(h.external_reference == external_reference).limit(1)
+    history = recipient_status_history.c
+    stmt = select(history.version).where(history.external_reference == external_reference).limit(1)
     return (await session.execute(stmt)).first() is not None
 
 
 async def save_status_change(
     session: AsyncSession,
-    r: Recipient,
+    changed: Recipient,
     event: RecipientStatusChanged,
     *,
     external_reference: str | None,
 ) -> None:
     """Writes the changed recipient and its history row (the event's facts, by version)."""
-    t = recipient.c
-    place = {"county_code": r.county_code, "township_code": r.township_code}
+    recipients = recipient.c
+    place = {"county_code": changed.county_code, "township_code": changed.township_code}
     done = await session.execute(
         update(recipient)
-        .where(t.recipient_id == r.recipient_id, t.status_version == r.status_version - 1)
+        .where(
+            recipients.recipient_id == changed.recipient_id,
+            recipients.status_version == changed.status_version - 1,
+        )
         .values(
             **place,
-            village_code=r.village_code,
-            category=r.category.value,
-            status=r.status.value,
-            status_version=r.status_version,
-            status_effective_date=r.status_effective_date,
-            expected_end=r.expected_end,
+            village_code=changed.village_code,
+            category=changed.category.value,
+            status=changed.status.value,
+            status_version=changed.status_version,
+            status_effective_date=changed.status_effective_date,
+            expected_end=changed.expected_end,
             updated_at=func.now(),
         )
     )

@@ -1,0 +1,10 @@
+"""review's HTTP routes: parse, call a use case, shape the answer (one module per audience)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from review.api import cases, city, recipients
+
+#: In the order the OpenAPI document lists them.
+ROUTERS: list[APIRouter] = [cases.router, recipients.router, city.router]

@@ -1,0 +1,1 @@
+"""review's clocks: periodic jobs started with the app."""
