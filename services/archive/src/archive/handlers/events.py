@@ -14,7 +14,7 @@ from archive.domain.files import (
     StatusChange,
     apply_change,
     file_id_for,
-    fold,
+    fold_counting,
     initial_state,
     villages_touched,
 )
@@ -69,10 +69,21 @@ def _file_values(e: RecipientApproved, state: FileState) -> dict[str, object]:
     }
 
 
-async def _state_for(e: RecipientApproved, *, uow: UnitOfWork) -> FileState:
-    # Status changes that overtook the approval (another topic) are folded in now.
+async def _state_for(
+    e: RecipientApproved, *, uow: UnitOfWork
+) -> tuple[FileState, list[RecipientStatusChanged]]:
+    """The file's state with the status changes that overtook the approval (another topic)
+    folded in, and those of them that changed it: each is recorded as if it came after."""
     known = await files_repo.status_changes_of(uow.session, e.person_id, e.recipient_id)
-    return fold(initial_state(e), [StatusChange.of(c) for c in known])
+    state, versions = fold_counting(initial_state(e), [StatusChange.of(c) for c in known])
+    by_version = {c.version: c for c in known}
+    return state, [by_version[v] for v in versions]
+
+
+def _record_overtaken(changes: list[RecipientStatusChanged], *, uow: UnitOfWork) -> None:
+    # Subscribers count one FileStatusRecorded per change, whichever arrived first.
+    for change in changes:
+        announce(uow, _recorded(change, file_id_for(change.person_id)))
 
 
 async def _readmit(
@@ -81,8 +92,9 @@ async def _readmit(
     # One person, one file: a person approved again keeps the file and its service number.
     if row["recipient_id"] == e.recipient_id:
         return
-    before, after = files_repo.state_of(row), await _state_for(e, uow=uow)
+    before, (after, overtaken) = files_repo.state_of(row), await _state_for(e, uow=uow)
     await files_repo.update_file(uow.session, row["file_id"], _file_values(e, after))
+    _record_overtaken(overtaken, uow=uow)
     await refresh_boards(villages_touched(before, after), uow=uow, ctx=ctx, cause=e.event_id)
 
 
@@ -123,10 +135,11 @@ async def open_file(e: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContex
     existing = await files_repo.file_of_person(uow.session, e.person_id)
     if existing is not None:
         return await _readmit(existing, e, uow=uow, ctx=ctx)
-    state = await _state_for(e, uow=uow)
+    state, overtaken = await _state_for(e, uow=uow)
     number = await _issue(e, uow=uow, ctx=ctx)
     await files_repo.insert_file(uow.session, _identity(e, number) | _file_values(e, state))
     announce(uow, _opened(e, number))
+    _record_overtaken(overtaken, uow=uow)
     await refresh_boards(villages_touched(None, state), uow=uow, ctx=ctx, cause=e.event_id)
 
 
