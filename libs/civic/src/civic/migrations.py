@@ -108,6 +108,16 @@ def drop_messaging_tables(connection: Connection) -> None:
     _version_1().drop_all(connection)
 
 
+def messaging_v1_upgrade() -> None:
+    """Revision 0001 of every service: its migration names this as its ``upgrade``."""
+    create_messaging_tables(op.get_bind())
+
+
+def messaging_v1_downgrade() -> None:
+    """The downgrade of revision 0001."""
+    drop_messaging_tables(op.get_bind())
+
+
 def upgrade_messaging_to_v2() -> None:
     """Parked outbox rows, the parked-message table and indexes for pruning (expand only:
     code of version 1 keeps working against it)."""

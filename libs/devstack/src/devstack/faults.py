@@ -282,8 +282,10 @@ async def _archive_records(stack: Stack, people: list[Recipient]) -> tuple[int, 
         per_person[str(e.recipient_id)].append(e.status_version)
     for rid, person in mine.items():
         seen = per_person[rid]
-        assert Counter(seen) == Counter(person.accepted), (rid, seen, person.accepted)
-        assert seen == sorted(seen), seen
+        assert Counter(seen) == Counter(person.accepted), (
+            f"archive recorded status versions {seen} of {rid}; review accepted {person.accepted}"
+        )
+        assert seen == sorted(seen), f"archive recorded {rid}'s versions out of order: {seen}"
     return sum(len(v) for v in per_person.values()), copies
 
 

@@ -179,12 +179,15 @@ async def test_archive_status_changes_that_overtake_the_approval_are_folded_in(
     app: Running,
     publish: Callable[..., Awaitable[None]],
     wait_until: Callable[..., Awaitable[Any]],
+    watch: Callable[[str], Awaitable[Any]],
     person: Callable[..., Any],
     bearer: Callable[[str, str], dict[str, str]],
 ) -> None:
+    files_topic = await watch(topics.ARCHIVE_FILES)
     sima = person(VILLAGE, display_name="司马*光")
     approval = sima.approval()
-    await publish(sima.status("category_changed", date(2026, 11, 6), new_category="dibao"))
+    changed = sima.status("category_changed", date(2026, 11, 6), new_category="dibao")
+    await publish(changed)
     await publish(approval)  # another topic: processed after the change it precedes
     officer = bearer("county_officer", "341723")
 
@@ -198,6 +201,13 @@ async def test_archive_status_changes_that_overtake_the_approval_are_folded_in(
 
     found = await wait_until(file)
     assert (found["category"], found["status"]) == ("dibao", "category_changed")
+    # Subscribers still see the change recorded once, after the file opened.
+    await files_topic.find(
+        lambda e: isinstance(e, FileStatusRecorded) and e.person_id == sima.person_id
+    )
+    mine = [e for e in files_topic.events if getattr(e, "person_id", None) == sima.person_id]
+    assert [type(e) for e in mine] == [FileOpened, FileStatusRecorded]
+    assert (mine[1].status_version, mine[1].source_event_id) == (changed.version, changed.event_id)
 
 
 async def test_archive_documents_are_checked_stored_and_every_download_is_audited(

@@ -14,6 +14,7 @@ from archive.domain.files import (
     apply_change,
     file_id_for,
     fold,
+    fold_counting,
     initial_state,
     villages_touched,
 )
@@ -84,6 +85,13 @@ def test_archive_the_fold_is_the_same_in_every_arrival_order() -> None:
     assert len(results) == 1
     (only,) = results
     assert (only.status, only.category, only.residence) == ("stopped", "dibao", NEW_HOME)
+
+
+def test_archive_the_fold_names_the_changes_that_took_effect_in_version_order() -> None:
+    changes = [change(3, "resumed", 10), change(2, "suspended", 2), change(2, "suspended", 2)]
+    state, versions = fold_counting(initial_state(approval()), changes)
+    assert versions == [2, 3] and state.status == "resumed"
+    assert fold_counting(state, changes) == (state, [])  # all stale now: nothing to record
 
 
 def test_archive_a_status_change_event_reads_into_a_change() -> None:

@@ -128,9 +128,18 @@ def apply_change(state: FileState, change: StatusChange) -> FileState:
 
 def fold(state: FileState, changes: Iterable[StatusChange]) -> FileState:
     """Applies changes in version order, whatever order they arrived in."""
+    return fold_counting(state, changes)[0]
+
+
+def fold_counting(state: FileState, changes: Iterable[StatusChange]) -> tuple[FileState, list[int]]:
+    """Like ``fold``, and the versions that changed the file (each one is recorded)."""
+    took_effect = []
     for change in sorted(changes, key=lambda c: c.version):
-        state = apply_change(state, change)
-    return state
+        after = apply_change(state, change)
+        if after != state:
+            took_effect.append(change.version)
+        state = after
+    return state, took_effect
 
 
 def villages_touched(before: FileState | None, after: FileState) -> tuple[str, ...]:

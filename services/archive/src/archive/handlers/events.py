@@ -13,7 +13,7 @@ from archive.domain.files import (
     StatusChange,
     apply_change,
     file_id_for,
-    fold,
+    fold_counting,
     initial_state,
     villages_touched,
 )
@@ -71,10 +71,21 @@ def _file_values(event: RecipientApproved, state: FileState) -> dict[str, object
     }
 
 
-async def _state_for(event: RecipientApproved, *, uow: UnitOfWork) -> FileState:
-    # Status changes that overtook the approval (another topic) are folded in now.
+async def _state_for(
+    event: RecipientApproved, *, uow: UnitOfWork
+) -> tuple[FileState, list[RecipientStatusChanged]]:
+    """The file's state with the status changes that overtook the approval (another topic)
+    folded in, and those of them that changed it: each is recorded as if it came after."""
     known = await files_repo.status_changes_of(uow.session, event.person_id, event.recipient_id)
-    return fold(initial_state(event), [StatusChange.of(c) for c in known])
+    state, versions = fold_counting(initial_state(event), [StatusChange.of(c) for c in known])
+    by_version = {c.version: c for c in known}
+    return state, [by_version[v] for v in versions]
+
+
+def _record_overtaken(changes: list[RecipientStatusChanged], *, uow: UnitOfWork) -> None:
+    # Subscribers count one FileStatusRecorded per change, whichever arrived first.
+    for change in changes:
+        announce(uow, _recorded(change, file_id_for(change.person_id)))
 
 
 async def _readmit(
@@ -83,8 +94,9 @@ async def _readmit(
     # One person, one file: a person approved again keeps the file and its service number.
     if file.recipient_id == event.recipient_id:
         return
-    before, after = file.state, await _state_for(event, uow=uow)
+    before, (after, overtaken) = file.state, await _state_for(event, uow=uow)
     await files_repo.update_file(uow.session, file.file_id, _file_values(event, after))
+    _record_overtaken(overtaken, uow=uow)
     await refresh_boards(villages_touched(before, after), uow=uow, ctx=ctx, cause=event.event_id)
 
 
@@ -137,10 +149,11 @@ async def _open_or_readmit(
     existing = await files_repo.file_of_person(uow.session, event.person_id)
     if existing is not None:
         return await _readmit(existing, event, uow=uow, ctx=ctx)
-    state = await _state_for(event, uow=uow)
+    state, overtaken = await _state_for(event, uow=uow)
     number = await _issue(event, uow=uow, ctx=ctx)
     await files_repo.insert_file(uow.session, _identity(event, number) | _file_values(event, state))
     announce(uow, _opened(event, number))
+    _record_overtaken(overtaken, uow=uow)
     await refresh_boards(villages_touched(None, state), uow=uow, ctx=ctx, cause=event.event_id)
 
 
