@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from contracts import divisions
-from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
+from contracts.intake import ApplicationRegistered, ApplicationWithdrawn, CityStatusResolved
 from contracts.samples import sample
 from contracts.settlement import CatalogueItem, CatalogueVersionPublished
 from contracts.survey import (
@@ -80,11 +80,22 @@ class Story:
     application_id: uuid.UUID = field(default_factory=uuid.uuid4)
     household_id: uuid.UUID = field(default_factory=uuid.uuid4)
     survey_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    #: Set once the case is approved (integration tests' ``admitted``).
+    recipient_id: uuid.UUID | None = None
 
     @property
     def township_code(self) -> str:
         """The village's township."""
         return self.village_code[:9]
+
+    @property
+    def county_code(self) -> str:
+        """The village's county."""
+        return self.village_code[:6]
+
+    def catalogue(self, **options: Any) -> CatalogueVersionPublished:
+        """The demo catalogue of the village's county (options as ``catalogue_event``'s)."""
+        return catalogue_event(self.county_code, **options)
 
     def _ids(self) -> dict[str, Any]:
         return {"person_id": self.person_id, "application_id": self.application_id}
@@ -156,6 +167,24 @@ class Story:
             "reason_code": "applicant_request",
         }
         return sample(ApplicationWithdrawn, **{**values, **overrides})
+
+    def city_report(self, status: str, day: str = "2024-07-01", **more: Any) -> CityStatusResolved:
+        """What intake publishes for one city report about the person; a fresh event id every time."""
+        case_id = f"CZ-{self.person_id.hex[:8]}"
+        values = {
+            "person_id": self.person_id,
+            "case_id": case_id,
+            "external_reference": f"{case_id}:{status}:{day}",
+            "status": status,
+            "category": "dibao",
+            "effective_date": date.fromisoformat(day),
+            "city_reason_code": "SW01" if status == "deceased" else "TB01",
+            "reason_zh": "市救助系统报告",
+            "county_code": self.county_code,
+            "township_code": self.township_code,
+            "village_code": self.village_code,
+        }
+        return sample(CityStatusResolved, **{**values, **more})
 
 
 @pytest.fixture

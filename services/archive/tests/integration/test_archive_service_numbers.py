@@ -7,7 +7,8 @@ import json
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +34,29 @@ pytestmark = pytest.mark.integration
 COUNTIES = {"341702": "341702100201", "341721": "341721101202"}
 PER_COUNTY = 30
 APPROVED_AT = datetime(2026, 6, 1, 2, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A fresh archive database's sessions, and the context the use cases run with."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    ctx: ArchiveContext
+
+
+@pytest.fixture
+async def fresh(
+    fresh_archive_database: Callable[[], str], archive_settings: Settings
+) -> AsyncIterator[Fresh]:
+    """A fresh archive database with a pool large enough for every concurrent use case."""
+    engine = make_engine(fresh_archive_database(), pool_size=12)
+    try:
+        yield Fresh(
+            make_sessionmaker(engine),
+            ArchiveContext(settings=archive_settings, numbers=CounterNumbers()),
+        )
+    finally:
+        await engine.dispose()
 
 
 class Abandoned(Exception):
@@ -72,12 +96,9 @@ async def approve(
 
 
 async def test_archive_concurrent_approvals_in_two_counties_get_gapless_ordered_numbers(
-    fresh_archive_database: Callable[[], str], archive_settings: Settings
+    fresh: Fresh,
 ) -> None:
-    url = fresh_archive_database()
-    engine = make_engine(url, pool_size=12)
-    sm = make_sessionmaker(engine)
-    ctx = ArchiveContext(settings=archive_settings, numbers=CounterNumbers())
+    sm, ctx = fresh.sessions, fresh.ctx
     approvals = [approval(v) for v in COUNTIES.values() for _ in range(PER_COUNTY)]
     failing = {a.event_id for a in random.sample(approvals, 8)}
     twice = random.sample([a for a in approvals if a.event_id not in failing], 5)
@@ -85,28 +106,25 @@ async def test_archive_concurrent_approvals_in_two_counties_get_gapless_ordered_
     again = [a.model_copy(update={"event_id": uuid.uuid4()}) for a in twice]
     calls = [(a, a.event_id in failing) for a in approvals] + [(a, False) for a in again]
     random.shuffle(calls)
-    try:
-        outcomes = await asyncio.gather(*(approve(sm, ctx, a, fail) for a, fail in calls))
-        async with sm() as s:
-            files = (
-                (await s.execute(select(archive_file).order_by(archive_file.c.service_number)))
-                .mappings()
-                .all()
-            )
-            counters = (await s.execute(select(service_number_counter))).mappings().all()
-            opened = (
-                (
-                    await s.execute(
-                        select(outbox_message.c.payload)
-                        .where(outbox_message.c.event_type == "archive.FileOpened")
-                        .order_by(outbox_message.c.id)
-                    )
+    outcomes = await asyncio.gather(*(approve(sm, ctx, a, fail) for a, fail in calls))
+    async with sm() as s:
+        files = (
+            (await s.execute(select(archive_file).order_by(archive_file.c.service_number)))
+            .mappings()
+            .all()
+        )
+        counters = (await s.execute(select(service_number_counter))).mappings().all()
+        opened = (
+            (
+                await s.execute(
+                    select(outbox_message.c.payload)
+                    .where(outbox_message.c.event_type == "archive.FileOpened")
+                    .order_by(outbox_message.c.id)
                 )
-                .scalars()
-                .all()
             )
-    finally:
-        await engine.dispose()
+            .scalars()
+            .all()
+        )
 
     assert outcomes.count(False) == len(failing)
     succeeded = len(approvals) - len(failing)
@@ -137,12 +155,9 @@ async def test_archive_concurrent_approvals_in_two_counties_get_gapless_ordered_
 
 
 async def test_archive_an_approval_and_a_status_change_arriving_together_both_count(
-    fresh_archive_database: Callable[[], str], archive_settings: Settings
+    fresh: Fresh,
 ) -> None:
-    url = fresh_archive_database()
-    engine = make_engine(url, pool_size=12)
-    sm = make_sessionmaker(engine)
-    ctx = ArchiveContext(settings=archive_settings, numbers=CounterNumbers())
+    sm, ctx = fresh.sessions, fresh.ctx
     approvals = [approval("341702100202") for _ in range(20)]
     changes = [
         sample(
@@ -165,10 +180,7 @@ async def test_archive_an_approval_and_a_status_change_arriving_together_both_co
             await uow.commit()
 
     pairs = [e for pair in zip(approvals, changes, strict=True) for e in random.sample(pair, 2)]
-    try:
-        await asyncio.gather(*(apply(e) for e in pairs))  # two topics, processed at once
-        async with sm() as s:
-            statuses = (await s.execute(select(archive_file.c.status))).scalars().all()
-    finally:
-        await engine.dispose()
+    await asyncio.gather(*(apply(e) for e in pairs))  # two topics, processed at once
+    async with sm() as s:
+        statuses = (await s.execute(select(archive_file.c.status))).scalars().all()
     assert statuses == ["stopped"] * len(approvals)

@@ -47,6 +47,11 @@ def person(number: int, **extra: object) -> BoardPerson:
     return BoardPerson(**values)  # type: ignore[arg-type]
 
 
+def composed(people: list[BoardPerson], today: date = END, place: str = "示例一村") -> BoardContent:
+    """The November 2026 board of ``VILLAGE`` as composed on ``today``."""
+    return compose_board(VILLAGE, place, people, period="2026-11", today=today)
+
+
 def test_archive_names_are_masked_as_the_county_configures() -> None:
     assert board_name("张*三") == "张**"
     assert board_name("张*三", "first_last") == "张*三"
@@ -78,7 +83,7 @@ def test_archive_the_board_lists_who_is_served_and_this_months_changes() -> None
         ),
         person(6, status="suspended", status_effective_date=date(2026, 11, 1)),
     ]
-    board = compose_board(VILLAGE, "示例一村", people, period="2026-11", today=END)
+    board = composed(people)
     assert [r.name for r in board.rows] == ["张**", "李*"]  # service-number order
     assert board.rows[0].items == "居家照料、供餐送餐" and board.rows[0].since == "2026-03-01"
     assert [(a.name, a.on) for a in board.additions] == [("李*", "2026-11-05")]
@@ -90,11 +95,8 @@ def test_archive_the_board_lists_who_is_served_and_this_months_changes() -> None
 
 
 def test_archive_a_board_digest_changes_only_with_its_content() -> None:
-    one = compose_board(VILLAGE, "示例一村", [person(1)], period="2026-11", today=END)
-    same = compose_board(VILLAGE, "示例一村", [person(1)], period="2026-11", today=END)
-    other = compose_board(
-        VILLAGE, "示例一村", [person(1, category="dibao")], period="2026-11", today=END
-    )
+    one, same = composed([person(1)]), composed([person(1)])
+    other = composed([person(1, category="dibao")])
     assert one.digest() == same.digest() != other.digest()
     assert BoardContent.from_json(one.to_json()) == one
 
@@ -110,9 +112,9 @@ def test_archive_a_change_dated_later_shows_only_from_its_day() -> None:
             display_name="李*",
         ),
     ]
-    before = compose_board(VILLAGE, "示例一村", people, period="2026-11", today=date(2026, 11, 29))
+    before = composed(people, today=date(2026, 11, 29))
     assert [r.name for r in before.rows] == ["张**"] and before.removals == ()
-    on_the_day = compose_board(VILLAGE, "示例一村", people, period="2026-11", today=END)
+    on_the_day = composed(people)
     assert on_the_day.rows == ()
     assert [(r.name, r.on, r.change) for r in on_the_day.removals] == [
         ("张**", "2026-11-30", "停止服务"),
@@ -123,13 +125,7 @@ def test_archive_a_change_dated_later_shows_only_from_its_day() -> None:
 def test_archive_numbers_in_provider_or_item_names_are_scrubbed() -> None:
     assert scrub("爱心家政 13912345678") == "爱心家政 ***"
     assert scrub("王师傅(0566)2212349") == "王师傅***"
-    board = compose_board(
-        VILLAGE,
-        "示例一村",
-        [person(1, providers=("家政 139-1234-5678",))],
-        period="2026-11",
-        today=END,
-    )
+    board = composed([person(1, providers=("家政 139-1234-5678",))])
     assert board.rows[0].providers == "家政 ***"
 
 
@@ -158,9 +154,7 @@ def test_archive_no_rendered_board_holds_an_id_or_phone_shaped_string(
         person(i + 1, display_name=f"{d}*", items=(item,), providers=(provider,))
         for i, d in enumerate(display)
     ]
-    content = compose_board(
-        VILLAGE, "池州市贵池区殷汇镇示例一村", people, period="2026-11", today=END
-    )
+    content = composed(people, place="池州市贵池区殷汇镇示例一村")
     html = render.board_page(
         content, version=1, valid_from=datetime(2026, 11, 29, 5, tzinfo=UTC), hotline="2212349"
     )
@@ -181,13 +175,7 @@ def test_archive_the_board_shown_on_a_day_is_the_last_version_before_midnight_in
 
 
 def test_archive_the_page_is_chinese_and_escapes_what_it_shows() -> None:
-    content = compose_board(
-        VILLAGE,
-        "示例一村",
-        [person(1, providers=("<script>x</script>",))],
-        period="2026-11",
-        today=END,
-    )
+    content = composed([person(1, providers=("<script>x</script>",))])
     html = render.board_page(
         content, version=7, valid_from=datetime(2026, 11, 29, tzinfo=UTC), hotline="2212349"
     )

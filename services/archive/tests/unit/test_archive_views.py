@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from archive.api import views
+from archive.api import file_sections
 from archive.domain.stored import FileOrder, HistoryLine, Provider, ServiceRecord
 from contracts.enums import ProviderType, RecipientStatus
 from contracts.review import RecipientStatusChanged
@@ -53,7 +53,7 @@ def test_archive_status_entries_are_the_recipients_changes_in_version_order() ->
     earlier = sample(RecipientStatusChanged, recipient_id=recipient, version=2)
     someone_else = sample(RecipientStatusChanged, version=4)
     history = [line_of(later), line_of(someone_else), line_of(earlier)]
-    entries = views.status_entries(history, recipient)
+    entries = file_sections.status_entries(history, recipient)
     assert [(entry.version, entry.status) for entry in entries] == [
         (2, earlier.status.value),
         (3, "stopped"),
@@ -66,7 +66,7 @@ def test_archive_service_totals_count_delivered_and_refused_records() -> None:
         record("refused", None),
         record("delivered", date(2026, 10, 9)),
     ]
-    totals = views.service_totals(records)
+    totals = file_sections.service_totals(records)
     assert (totals.delivered, totals.refused) == (2, 1)
     assert totals.last_service_date == date(2026, 10, 9)
 
@@ -92,6 +92,8 @@ def test_archive_an_order_is_named_by_its_provider_and_item() -> None:
         date(2026, 10, 2),
         2,
     )
-    (view,) = views.order_views([order], {"LC-03": "助餐"}, {provider.provider_id: provider})
+    (view,) = file_sections.order_views(
+        [order], {"LC-03": "助餐"}, {provider.provider_id: provider}
+    )
     assert (view.item_zh, view.provider_zh, view.state_zh) == ("助餐", "幸福家政", "服务中")
     assert view.frequency_zh == "每周3次"

@@ -16,7 +16,7 @@ from contracts.dispatch.orders import (
 from contracts.enums import Role
 from contracts.reasons import EscalationKind
 from dispatch.domain.orders import Notice, Order, OrderAction, OrderChange
-from dispatch.provider_topic import frequency_of
+from dispatch.provider_topic import frequency_of, from_order
 
 
 def _ids(order: Order) -> dict[str, object]:
@@ -33,25 +33,7 @@ def _provider(order: Order) -> dict[str, object]:
 
 def created(order: Order) -> ServiceOrderCreated:
     """The order went to a provider."""
-    return ServiceOrderCreated(
-        **_ids(order),
-        **_provider(order),
-        recipient_id=order.recipient_id,
-        item_code=order.item_code,
-        service_category=order.service_category,
-        mode=order.mode,
-        frequency=frequency_of(order),
-        funding_source=order.funding_source,
-        unit=order.unit,
-        catalogue_version=order.catalogue_version,
-        county_code=order.county_code,
-        township_code=order.township_code,
-        village_code=order.village_code,
-        start_date=order.start_date,
-        end_date=order.end_date,
-        referral_id=order.referral_id,
-        replaces_order_id=order.replaces_order_id,
-    )
+    return from_order(ServiceOrderCreated, order, frequency=frequency_of(order))
 
 
 def accepted(order: Order) -> ServiceOrderAccepted:

@@ -8,8 +8,9 @@ details per order over the authenticated HTTP API, where each read is logged.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from civic.uow import UnitOfWork
 from contracts import topics
@@ -19,8 +20,12 @@ from contracts.dispatch.provider_topic import (
     OrderPaused,
     OrderResumed,
 )
+from contracts.envelope import Event
 from contracts.values import Frequency
 from dispatch.domain.orders import Notice, Order, OrderAction
+
+EventT = TypeVar("EventT", bound=Event)
+ORDER_FIELDS = frozenset(field.name for field in fields(Order))
 
 
 def frequency_of(order: Order) -> Frequency:
@@ -28,26 +33,16 @@ def frequency_of(order: Order) -> Frequency:
     return Frequency(times=order.frequency_times, per=order.frequency_per)
 
 
+def from_order(cls: type[EventT], order: Order, **computed: Any) -> EventT:
+    """An event of ``cls`` carrying every field it shares with the order as it now stands,
+    and the ``computed`` ones."""
+    shared = {k: getattr(order, k) for k in cls.model_fields if k in ORDER_FIELDS}
+    return cls(**(shared | computed))
+
+
 def tell_assigned(uow: UnitOfWork, order: Order) -> None:
     """Tells the order's provider it has a new order to accept or decline."""
-    event = OrderAssigned(
-        person_id=order.person_id,
-        provider_code=order.provider_code,
-        order_id=order.order_id,
-        version=order.version,
-        recipient_id=order.recipient_id,
-        display_name=order.display_name,
-        item_code=order.item_code,
-        service_category=order.service_category,
-        mode=order.mode,
-        frequency=frequency_of(order),
-        unit=order.unit,
-        township_code=order.township_code,
-        village_code=order.village_code,
-        start_date=order.start_date,
-        end_date=order.end_date,
-        respond_by=order.respond_by,
-    )
+    event = from_order(OrderAssigned, order, frequency=frequency_of(order))
     uow.emit(event, topic=topics.provider_orders(event.provider_code))
 
 

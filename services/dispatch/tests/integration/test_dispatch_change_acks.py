@@ -16,8 +16,10 @@ from civic.clock import Clock
 from civic.db import make_sessionmaker
 from civic.uow import UnitOfWork
 from contracts import topics
-from contracts.dispatch import OrderAssigned, OrderCancelled, ServiceOrderEscalated
+from contracts.dispatch import OrderCancelled, ServiceOrderEscalated
 from dispatch.watcher import DeadlineWatcher
+
+from .steps import two_item_orders
 
 pytestmark = pytest.mark.integration
 
@@ -28,19 +30,9 @@ TOWNSHIP = VILLAGE[:9]
 async def test_dispatch_an_unacknowledged_change_escalates_an_acknowledged_one_does_not(
     api: Any, bus: Any, probe: Any, make: SimpleNamespace
 ) -> None:
-    tail = make.suffix()
-    quick, silent = f"quick-{tail}", f"silent-{tail}"
-    await api.register(quick, [VILLAGE], items=("LC-03",))
-    await api.register(silent, [VILLAGE], items=("CL-01",))
-    approved = make.approval(
-        VILLAGE, make.item("LC-03"), make.item("CL-01", service_category="cleaning")
-    )
-    await bus.publish(approved)
-    orders = {}
-    for code in (quick, silent):
-        reader = await bus.provider(code)
-        orders[code] = await reader.wait_for(OrderAssigned, recipient_id=approved.recipient_id)
-    await bus.publish(make.status_change(approved, "stopped", 2))
+    case = await two_item_orders(api, bus, make, VILLAGE, "quick", "silent")
+    quick, silent, orders = case.meals, case.clean, case.assigned
+    await bus.publish(make.status_change(case.approved, "stopped", 2))
     notices = {
         code: await (await bus.provider(code)).wait_for(OrderCancelled, order_id=o.order_id)
         for code, o in orders.items()

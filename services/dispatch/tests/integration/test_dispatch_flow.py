@@ -22,6 +22,8 @@ from contracts.dispatch import (
 from contracts.provider import OrderAccepted, ServiceRecordReported
 from contracts.samples import sample
 
+from .steps import accept, offer, register, reply
+
 pytestmark = pytest.mark.integration
 
 VILLAGE = "341702100201"  # 殷汇镇示例一村
@@ -59,14 +61,7 @@ async def test_dispatch_an_approved_recipient_reaches_its_provider_and_is_served
     assert created.funding_source == "tekun_care"
 
     # A accepts on its reply topic, as its own software would.
-    accept = sample(
-        OrderAccepted,
-        person_id=assigned.person_id,
-        provider_code=a,
-        order_id=assigned.order_id,
-        order_version=assigned.version,
-    )
-    await bus.publish(accept, topics.provider_replies(a))
+    await bus.publish(reply(OrderAccepted, assigned), topics.provider_replies(a))
     await orders.wait_for(ServiceOrderAccepted, order_id=assigned.order_id)
 
     # A plan, which the township can read.
@@ -146,20 +141,10 @@ async def test_dispatch_a_record_on_someone_elses_order_is_refused(
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     village = "341702101201"
-    tail = make.suffix()
-    owner, other = f"a-{tail}", f"b-{tail}"
-    await api.register(owner, [village])
-    await api.register(other, [village])
-    approved = make.approval(village)
-    await bus.publish(approved)
-    assigned = await (await bus.provider(owner)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
-    )
-    accepted = await api.client.post(
-        f"/provider/orders/{assigned.order_id}/accept",
-        json={"order_version": assigned.version},
-        headers=api.provider(owner),
-    )
+    case = await offer(api, bus, make, village, "a", "b")
+    owner, other = case.codes
+    assigned = case.order
+    accepted = await accept(api, assigned)
     assert accepted.status_code == 200, accepted.text
 
     body = make.record(assigned.order_id, 0)
@@ -204,15 +189,9 @@ async def test_dispatch_contact_details_reach_only_the_serving_provider_and_are_
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     village = "341702101202"
-    tail = make.suffix()
-    owner, other = f"a-{tail}", f"b-{tail}"
-    await api.register(owner, [village])
-    await api.register(other, [village])
-    approved = make.approval(village)
-    await bus.publish(approved)
-    assigned = await (await bus.provider(owner)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
-    )
+    case = await offer(api, bus, make, village, "a", "b")
+    owner, other = case.codes
+    approved, assigned = case.approved, case.order
     contact = {"address": "殷汇镇示例二村3组", "phone": "13912345678"}
     put = await api.client.put(
         f"/recipients/{approved.recipient_id}/contact", json=contact, headers=api.village(village)
@@ -234,24 +213,12 @@ async def test_dispatch_a_reply_is_believed_only_on_its_owners_topic(
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     village = "341702107201"
-    tail = make.suffix()
-    victim, forger = f"a-{tail}", f"b-{tail}"
-    await api.register(victim, [village])
-    await api.register(forger, [village[:9] + "202"])
-    approved = make.approval(village)
-    await bus.publish(approved)
-    offered = await (await bus.provider(victim)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
-    )
+    (forger,) = await register(api, make, village[:9] + "202", "b")
+    case = await offer(api, bus, make, village, "a")
+    offered = case.order
 
     # The forger writes, on its own reply topic, an acceptance in the victim's name.
-    forged = sample(
-        OrderAccepted,
-        person_id=offered.person_id,
-        provider_code=victim,
-        order_id=offered.order_id,
-        order_version=offered.version,
-    )
+    forged = reply(OrderAccepted, offered)  # names the victim, the order's provider
     await bus.publish(forged, topics.provider_replies(forger))
     letters = await bus.topic(topics.dlq(topics.provider_replies(forger)))
     payload, headers = await letters.first_unparsed()

@@ -18,7 +18,8 @@ from contracts.dispatch import (
     ServiceOrderEscalated,
 )
 from contracts.provider import OrderDeclined
-from contracts.samples import sample
+
+from .steps import accept, offer, register, reply
 
 pytestmark = pytest.mark.integration
 
@@ -27,15 +28,9 @@ async def test_dispatch_a_decline_goes_to_the_next_provider_then_to_the_township
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     village = "341702102201"
-    tail = make.suffix()
-    first, second = f"a-{tail}", f"b-{tail}"
-    await api.register(first, [village])
-    await api.register(second, [village[:9]])  # the whole township
-    approved = make.approval(village)
-    await bus.publish(approved)
-    offered = await (await bus.provider(first)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
-    )
+    (second,) = await register(api, make, village[:9], "b")  # the whole township
+    case = await offer(api, bus, make, village, "a")
+    (first,), approved, offered = case.codes, case.approved, case.order
 
     declined = await api.client.post(
         f"/provider/orders/{offered.order_id}/decline",
@@ -57,14 +52,7 @@ async def test_dispatch_a_decline_goes_to_the_next_provider_then_to_the_township
     assert created.referral_id == first_created.referral_id
 
     # The second declines on its reply topic: nobody is left, the township's queue takes it.
-    refusal = sample(
-        OrderDeclined,
-        person_id=rerouted.person_id,
-        provider_code=second,
-        order_id=rerouted.order_id,
-        order_version=rerouted.version,
-        reason_code="out_of_area",
-    )
+    refusal = reply(OrderDeclined, rerouted, reason_code="out_of_area")
     await bus.publish(refusal, topics.provider_replies(second))
     queued = await orders.wait_for(
         ServiceOrderEscalated, referral_id=created.referral_id, unplaced_reason="all_declined"
@@ -125,13 +113,8 @@ async def test_dispatch_an_unanswered_order_escalates_after_the_configured_time(
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     village = "341702104201"
-    code = f"a-{make.suffix()}"
-    await api.register(code, [village])
-    approved = make.approval(village)
-    await bus.publish(approved)
-    offered = await (await bus.provider(code)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
-    )
+    offered = (await offer(api, bus, make, village, "a")).order
+    code = offered.provider_code
 
     orders = await bus.topic(topics.DISPATCH_ORDERS)
     late = await orders.wait_for(
@@ -145,11 +128,7 @@ async def test_dispatch_an_unanswered_order_escalates_after_the_configured_time(
     assert str(offered.order_id) in [o["order_id"] for o in queue.json()["items"]]
 
     # Late is not too late: until an officer re-assigns, the provider may still accept.
-    accepted = await api.client.post(
-        f"/provider/orders/{offered.order_id}/accept",
-        json={"order_version": offered.version},
-        headers=api.provider(code),
-    )
+    accepted = await accept(api, offered)
     assert accepted.json()["status"] == "accepted"
     await orders.wait_for(ServiceOrderAccepted, order_id=offered.order_id)
 
@@ -158,19 +137,10 @@ async def test_dispatch_an_officer_moves_an_accepted_order_and_both_providers_ar
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     village = "341702104202"
-    tail = make.suffix()
-    old, new = f"a-{tail}", f"b-{tail}"
-    await api.register(old, [village])
-    await api.register(new, [village])
-    approved = make.approval(village)
-    await bus.publish(approved)
+    case = await offer(api, bus, make, village, "a", "b")
+    (old, new), approved, offered = case.codes, case.approved, case.order
     old_reader = await bus.provider(old)
-    offered = await old_reader.wait_for(OrderAssigned, recipient_id=approved.recipient_id)
-    await api.client.post(
-        f"/provider/orders/{offered.order_id}/accept",
-        json={"order_version": offered.version},
-        headers=api.provider(old),
-    )
+    await accept(api, offered)
 
     moved = await api.client.post(
         f"/orders/{offered.order_id}/reassign",

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from civic.messaging_tables import parked_message
 from contracts import topics
-from contracts.dispatch import OrderAssigned, ServiceOrderAccepted, ServiceOrderEscalated
+from contracts.dispatch import ServiceOrderAccepted, ServiceOrderEscalated
 from contracts.provider import OrderAccepted, OrderChangeAcknowledged, OrderDeclined
-from contracts.samples import sample
+
+from .steps import offer, reply
 
 pytestmark = pytest.mark.integration
 
@@ -27,28 +28,13 @@ TOWNSHIP = VILLAGE[:9]
 
 async def accepted_order(api: Any, bus: Any, make: SimpleNamespace) -> Any:
     """An order its provider accepted on its reply topic."""
-    code = f"kept-{make.suffix()}"
-    await api.register(code, [VILLAGE])
-    approved = make.approval(VILLAGE)
-    await bus.publish(approved)
-    assigned = await (await bus.provider(code)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
+    assigned = (await offer(api, bus, make, VILLAGE, "kept")).order
+    await bus.publish(
+        reply(OrderAccepted, assigned), topics.provider_replies(assigned.provider_code)
     )
-    await bus.publish(answer(OrderAccepted, assigned), topics.provider_replies(code))
     orders = await bus.topic(topics.DISPATCH_ORDERS)
     await orders.wait_for(ServiceOrderAccepted, order_id=assigned.order_id)
     return assigned
-
-
-def answer(cls: Any, assigned: Any, **fields: Any) -> Any:
-    """The provider's answer about ``assigned``, as its own software sends it."""
-    values = {
-        "person_id": assigned.person_id,
-        "provider_code": assigned.provider_code,
-        "order_id": assigned.order_id,
-        "order_version": 1,
-    }
-    return sample(cls, **(values | fields))
 
 
 async def queue_ids(api: Any) -> list[str]:
@@ -61,7 +47,7 @@ async def test_dispatch_a_decline_of_an_accepted_order_goes_to_the_township_queu
     api: Any, bus: Any, probe: Any, make: SimpleNamespace
 ) -> None:
     assigned = await accepted_order(api, bus, make)
-    leaving = answer(OrderDeclined, assigned, reason_code="capacity_full", reason_zh="人手不足")
+    leaving = reply(OrderDeclined, assigned, reason_code="capacity_full", reason_zh="人手不足")
     await bus.publish(leaving, topics.provider_replies(assigned.provider_code))
     orders = await bus.topic(topics.DISPATCH_ORDERS)
     escalated = await orders.wait_for(ServiceOrderEscalated, order_id=assigned.order_id)
@@ -76,7 +62,7 @@ async def test_dispatch_a_decline_of_an_accepted_order_goes_to_the_township_queu
         "other",
     )
     # The provider thinks again and accepts once more: off the queue.
-    again = answer(OrderAccepted, assigned)
+    again = reply(OrderAccepted, assigned)
     await bus.publish(again, topics.provider_replies(assigned.provider_code))
     await probe.applied(again.event_id)
     assert str(assigned.order_id) not in await queue_ids(api)
@@ -101,12 +87,10 @@ async def test_dispatch_other_refused_replies_are_parked_with_their_reason(
 ) -> None:
     assigned = await accepted_order(api, bus, make)
     replies = topics.provider_replies(assigned.provider_code)
-    stranger = answer(OrderAccepted, assigned, order_id=uuid.uuid4())  # no order of theirs
-    unknown = sample(
+    stranger = reply(OrderAccepted, assigned, order_id=uuid.uuid4())  # no order of theirs
+    unknown = reply(
         OrderChangeAcknowledged,
-        person_id=assigned.person_id,
-        provider_code=assigned.provider_code,
-        order_id=assigned.order_id,
+        assigned,
         order_version=9,  # a version the order never had
         acknowledged_event_id=uuid.uuid4(),
     )

@@ -29,35 +29,19 @@ from contracts.dispatch import (
     ServiceRecordRefused,
 )
 from contracts.provider import OrderChangeAcknowledged
-from contracts.samples import sample
+
+from .steps import accept, offer, register, reply, two_item_orders
 
 pytestmark = pytest.mark.integration
 
 
 async def two_providers(api: Any, bus: Any, make: SimpleNamespace, village: str) -> Any:
-    """A recipient with one order at a meals provider and one at a cleaning provider."""
-    tail = make.suffix()
-    meals, clean = f"meals-{tail}", f"clean-{tail}"
-    await api.register(meals, [village], items=("LC-03",))
-    await api.register(clean, [village], items=("CL-01",))
-    approved = make.approval(
-        village, make.item("LC-03"), make.item("CL-01", service_category="cleaning")
-    )
-    await bus.publish(approved)
-    readers = {code: await bus.provider(code) for code in (meals, clean)}
-    assigned = {
-        code: await reader.wait_for(OrderAssigned, recipient_id=approved.recipient_id)
-        for code, reader in readers.items()
-    }
-    accepted = await api.client.post(
-        f"/provider/orders/{assigned[meals].order_id}/accept",
-        json={"order_version": assigned[meals].version},
-        headers=api.provider(meals),
-    )
+    """A recipient with one order at a meals provider (accepted) and one at a cleaning
+    provider (still assigned)."""
+    case = await two_item_orders(api, bus, make, village, "meals", "clean")
+    accepted = await accept(api, case.assigned[case.meals])
     assert accepted.status_code == 200, accepted.text
-    return SimpleNamespace(
-        approved=approved, meals=meals, clean=clean, readers=readers, assigned=assigned
-    )
+    return case
 
 
 async def test_dispatch_a_stop_cancels_the_orders_at_both_providers_once(
@@ -151,21 +135,10 @@ async def test_dispatch_a_suspension_pauses_a_resumption_resumes_and_late_news_i
         "/provider/records", json=record, headers=api.provider(case.meals)
     )
     assert answer.json()["check_code"] == "order_paused"
-    clean_order = case.assigned[case.clean].order_id
-    accept = await api.client.post(
-        f"/provider/orders/{clean_order}/accept",
-        json={"order_version": paused[case.clean].version},
-        headers=api.provider(case.clean),
-    )
-    assert (accept.status_code, accept.json()["code"]) == (409, "order_paused")
-    ack = sample(
-        OrderChangeAcknowledged,
-        person_id=case.approved.person_id,
-        provider_code=case.meals,
-        order_id=meals_order,
-        order_version=paused[case.meals].version,
-        acknowledged_event_id=paused[case.meals].event_id,
-    )
+    refused = await accept(api, paused[case.clean])
+    assert (refused.status_code, refused.json()["code"]) == (409, "order_paused")
+    notice = paused[case.meals]
+    ack = reply(OrderChangeAcknowledged, notice, acknowledged_event_id=notice.event_id)
     await bus.publish(ack, topics.provider_replies(case.meals))
     await probe.applied(ack.event_id)
     township = api.township("341702002")
@@ -200,15 +173,9 @@ async def test_dispatch_a_transfer_ends_the_order_and_refers_it_in_the_new_area(
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     old_village, new_village = "341702003201", "341702004201"
-    tail = make.suffix()
-    old, new = f"old-{tail}", f"new-{tail}"
-    await api.register(old, [old_village])
-    await api.register(new, [new_village])
-    approved = make.approval(old_village)
-    await bus.publish(approved)
-    first = await (await bus.provider(old)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
-    )
+    (new,) = await register(api, make, new_village, "new")
+    case = await offer(api, bus, make, old_village, "old")
+    (old,), approved, first = case.codes, case.approved, case.order
 
     moved = make.status_change(
         approved,
@@ -241,14 +208,8 @@ async def test_dispatch_a_transfer_ends_the_order_and_refers_it_in_the_new_area(
 async def test_dispatch_a_category_change_keeps_the_orders(
     api: Any, bus: Any, probe: Any, make: SimpleNamespace
 ) -> None:
-    village = "341702005201"
-    code = f"keep-{make.suffix()}"
-    await api.register(code, [village])
-    approved = make.approval(village)
-    await bus.publish(approved)
-    order = await (await bus.provider(code)).wait_for(
-        OrderAssigned, recipient_id=approved.recipient_id
-    )
+    case = await offer(api, bus, make, "341702005201", "keep")
+    (code,), approved, order = case.codes, case.approved, case.order
     changed = make.status_change(
         approved, "category_changed", 2, reason_code="category_reassessed", new_category="tekun"
     )
@@ -264,8 +225,7 @@ async def test_dispatch_a_stop_that_overtakes_the_approval_is_applied_after_it(
     api: Any, bus: Any, probe: Any, make: SimpleNamespace
 ) -> None:
     village = "341702006201"
-    code = f"late-{make.suffix()}"
-    await api.register(code, [village])
+    (code,) = await register(api, make, village, "late")
     approved = make.approval(village)
     stop = make.status_change(approved, "deceased", 2, reason_code="deceased")
     await bus.publish(stop)  # on its own topic, ahead of the approval

@@ -27,6 +27,8 @@ from dispatch.handlers.replies import Answer, decline_order
 from dispatch.handlers.status import react_to_status
 from dispatch.orm import service_order
 
+from .steps import register
+
 pytestmark = pytest.mark.integration
 
 TIMING = Timing(
@@ -61,10 +63,7 @@ async def db(api: Any, service_database: Callable[[str], str]) -> AsyncIterator[
 
 async def recipient_with_an_order(api: Any, bus: Any, make: SimpleNamespace, village: str) -> Any:
     """A recipient whose order went to one of two eligible providers (a decline moves it)."""
-    tail = make.suffix()
-    codes = [f"race-a-{tail}", f"race-b-{tail}"]
-    for code in codes:
-        await api.register(code, [village])
+    await register(api, make, village, "race-a", "race-b")
     approved = make.approval(village)
     await bus.publish(approved)
     orders = await bus.topic(topics.DISPATCH_ORDERS)

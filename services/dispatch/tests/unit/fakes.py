@@ -11,13 +11,33 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contracts.enums import RecipientStatus
 from dispatch.domain.orders import Order, OrderStatus
+from dispatch.domain.records import OrderTerms, Report
 from dispatch.domain.status import OrderView, StatusChange
 from dispatch.repository.status import order_view
+
+#: An accepted order of provider care-a for LC-01, from 1 June 2026 on.
+ACCEPTED_TERMS = OrderTerms("care-a", OrderStatus.ACCEPTED, "LC-01", date(2026, 6, 1), None)
+
+
+def proper_report(now: datetime) -> Report:
+    """A confirmed LC-01 visit by care-a that ended an hour before ``now``, on its day."""
+    return Report(
+        record_id=uuid.uuid4(),
+        provider_code="care-a",
+        item_code="LC-01",
+        service_date=now.date(),
+        started_at=now - timedelta(hours=2),
+        ended_at=now - timedelta(hours=1),
+        worker_ref="w1",
+        recipient_confirmed=True,
+        confirmation_ref="sig-1",
+        evidence_count=0,
+    )
 
 
 class FakeStatusStore:

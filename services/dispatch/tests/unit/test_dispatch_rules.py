@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,22 +15,13 @@ from dispatch.domain.orders import Acceptance, OrderStatus, acceptance_problem
 from dispatch.domain.records import OrderTerms, Report, check_record
 from dispatch.reply_topics import reply_topic_owner
 
+from .fakes import ACCEPTED_TERMS, proper_report
+
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 6, 3, 8, 0, tzinfo=UTC)  # 16:00 in Chizhou
-TERMS = OrderTerms("care-a", OrderStatus.ACCEPTED, "LC-01", date(2026, 6, 1), None)
-REPORT = Report(
-    record_id=uuid.uuid4(),
-    provider_code="care-a",
-    item_code="LC-01",
-    service_date=date(2026, 6, 3),
-    started_at=NOW - timedelta(hours=2),
-    ended_at=NOW - timedelta(hours=1),
-    worker_ref="w1",
-    recipient_confirmed=True,
-    confirmation_ref="sig-1",
-    evidence_count=0,
-)
+TERMS = ACCEPTED_TERMS
+REPORT = proper_report(NOW)
 SKEW = timedelta(minutes=5)
 
 

@@ -15,6 +15,8 @@ from dispatch.domain.orders import OrderAction, OrderStatus
 from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
 from dispatch.domain.status import Area, OrderView, StatusChange, ended_on, is_news, react
 
+from .fakes import ACCEPTED_TERMS, proper_report
+
 pytestmark = pytest.mark.unit
 
 S = RecipientStatus
@@ -110,19 +112,8 @@ def test_dispatch_aid_ends_on_the_effective_day_of_a_stop_or_a_death_only() -> N
 # --- service records after a status change --------------------------------------------
 
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)  # 16:00 in Chizhou
-TERMS = OrderTerms("care-a", OrderStatus.ACCEPTED, "LC-01", date(2026, 6, 1), None)
-REPORT = Report(
-    record_id=uuid.uuid4(),
-    provider_code="care-a",
-    item_code="LC-01",
-    service_date=DAY,
-    started_at=NOW - timedelta(hours=2),
-    ended_at=NOW - timedelta(hours=1),
-    worker_ref="w1",
-    recipient_confirmed=True,
-    confirmation_ref="sig-1",
-    evidence_count=0,
-)
+TERMS = ACCEPTED_TERMS
+REPORT = proper_report(NOW)
 
 
 def check(terms: OrderTerms, report: Report = REPORT) -> RecordCheck | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -82,10 +84,16 @@ application = Table(
     Index("ix_application_submitted_by", "submitted_by"),
 )
 
+
+def _application_id(**options: Any) -> Column[Any]:
+    """The ``application_id`` of a row that belongs to an application."""
+    return Column("application_id", Uuid, ForeignKey("application.application_id"), **options)
+
+
 application_member = Table(
     "application_member",
     metadata,
-    Column("application_id", Uuid, ForeignKey("application.application_id"), primary_key=True),
+    _application_id(primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("person_id", Uuid, ForeignKey("person.person_id"), nullable=False),
     Column("relation", Text, nullable=False),
@@ -96,13 +104,7 @@ application_step = Table(
     "application_step",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    Column(
-        "application_id",
-        Uuid,
-        ForeignKey("application.application_id"),
-        nullable=False,
-        index=True,
-    ),
+    _application_id(nullable=False, index=True),
     Column("status", Text, nullable=False),
     Column("note_zh", Text),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
@@ -112,13 +114,7 @@ discovery = Table(
     "discovery",
     metadata,
     Column("discovery_id", Uuid, primary_key=True),
-    Column(
-        "application_id",
-        Uuid,
-        ForeignKey("application.application_id"),
-        nullable=False,
-        unique=True,
-    ),
+    _application_id(nullable=False, unique=True),
     Column("reported_by", Text, nullable=False),
     Column("situation_zh", Text),
     Column("reported_at", DateTime(timezone=True), nullable=False),
@@ -177,6 +173,6 @@ follow_up = Table(
     metadata,
     Column("person_id", Uuid, ForeignKey("person.person_id"), primary_key=True),
     Column("month", Text, primary_key=True),
-    Column("application_id", Uuid, ForeignKey("application.application_id"), nullable=False),
+    _application_id(nullable=False),
     Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

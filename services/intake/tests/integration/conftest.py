@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from types import UnionType
 from typing import Any, TypeVar
 
 import httpx
@@ -27,6 +29,7 @@ from devstack.journeys import city
 from devstack.pytest_plugin import running_app
 from intake.main import create_app
 from intake.orm import catalogue_version
+from intake.schemas.examples import APPLICATION
 from intake.settings import Settings
 
 T = TypeVar("T")
@@ -168,6 +171,17 @@ class Intake:
             await consumer.stop()
         return found
 
+    async def application_events(
+        self, kinds: type[Event] | UnionType, application_id: Any, count: int = 1
+    ) -> list[tuple[Event, Any]]:
+        """The application's events of ``kinds`` on intake's topic, once ``count`` have shown."""
+
+        def match(event: Event) -> bool:
+            of_app = str(getattr(event, "application_id", None)) == str(application_id)
+            return isinstance(event, kinds) and of_app
+
+        return await self.read(topics.INTAKE_APPLICATIONS, match, count=count)
+
     # Test modules cannot import this conftest (importlib mode): helpers travel on the fixture.
     new_id_number = staticmethod(new_id_number)
     eventually = staticmethod(eventually)
@@ -175,25 +189,22 @@ class Intake:
 
     @staticmethod
     def body(**overrides: Any) -> dict[str, Any]:
-        """A valid WeChat application for a new person in 殷汇镇示例一村."""
-        values: dict[str, Any] = {
-            "channel": "wechat",
-            "applicant": {"name": "张桂英", "id_number": new_id_number(), "phone": "13805661234"},
-            "household": {"members": []},
-            "category": "tekun",
-            "special_conditions": ["semi_disabled_elder"],
-            "requested_item_codes": ["LC-03", "CL-01"],
-            "consent_to_data_use": True,
-            "village_code": "341702100201",
-        }
+        """The documented WeChat application (殷汇镇示例一村), for a new person."""
+        values: dict[str, Any] = copy.deepcopy(APPLICATION["wechat"]["value"])
+        values["applicant"]["id_number"] = new_id_number()
         return {**values, **overrides}
+
+    async def apply(
+        self, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """POST /applications, as the WeChat app unless ``headers`` say otherwise; any answer."""
+        sent = headers if headers is not None else self.auth(["applicant_app"])
+        return await self.client.post("/applications", json=body or self.body(), headers=sent)
 
     async def submit(self, body: dict[str, Any] | None = None, **auth: Any) -> dict[str, Any]:
         """Submits through the WeChat app (or as ``auth``) and returns the 201 body."""
         headers = self.auth(**auth) if auth else self.auth(["applicant_app"])
-        response = await self.client.post(
-            "/applications", json=body or self.body(), headers=headers
-        )
+        response = await self.apply(body, headers)
         assert response.status_code == 201, response.text
         return {**response.json(), "_headers": headers}
 

@@ -198,13 +198,8 @@ async def test_the_monthly_follow_up_opens_one_application_per_new_admission(int
     ]
 
     app_id = apps[may][0]["application_id"]
-    got = await intake.read(
-        topics.INTAKE_APPLICATIONS,
-        lambda e: (
-            isinstance(e, ApplicationSubmitted | ApplicationRegistered)
-            and e.application_id == app_id
-        ),
-        count=2,
+    got = await intake.application_events(
+        ApplicationSubmitted | ApplicationRegistered, app_id, count=2
     )
     submitted, registered = (e for e, _ in got)
     assert (

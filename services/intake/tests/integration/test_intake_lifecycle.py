@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from contracts import topics
 from contracts.intake import (
     ApplicationRegistered,
     ApplicationSubmitted,
@@ -73,13 +72,7 @@ async def test_only_an_officer_of_the_township_registers_and_only_once(intake: A
     again = await intake.client.post(path, json=REGISTRATION, headers=officer)
     assert again.status_code == 409 and again.json()["code"] == "not_awaiting_registration"
 
-    [(event, _)] = await intake.read(
-        topics.INTAKE_APPLICATIONS,
-        lambda e: (
-            isinstance(e, ApplicationRegistered)
-            and str(e.application_id) == created["application_id"]
-        ),
-    )
+    [(event, _)] = await intake.application_events(ApplicationRegistered, created["application_id"])
     assert isinstance(event, ApplicationRegistered)
     assert event.display_name == "张**" and event.registered_by == "officer-yinhui-1"
     assert event.version == 2 and event.requested_item_codes == ("LC-03", "CL-01", "HC-01")
@@ -184,13 +177,7 @@ async def test_a_withdrawal_by_staff_is_published(intake: Any) -> None:
     assert done.status_code == 200 and done.json()["status_note_zh"] == "已撤回：已随子女迁居外省"
     again = await intake.client.post(path, json={}, headers=created["_headers"])
     assert again.status_code == 409 and again.json()["code"] == "already_withdrawn"
-    [(event, _)] = await intake.read(
-        topics.INTAKE_APPLICATIONS,
-        lambda e: (
-            isinstance(e, ApplicationWithdrawn)
-            and str(e.application_id) == created["application_id"]
-        ),
-    )
+    [(event, _)] = await intake.application_events(ApplicationWithdrawn, created["application_id"])
     assert isinstance(event, ApplicationWithdrawn)
     assert event.reason_code == "moved_out" and event.version == 2
 
@@ -219,13 +206,8 @@ async def test_a_coordinator_discovery_opens_an_application_in_the_same_flow(int
     assert [n["code"] for n in body["need_categories"]] == ["life_care", "health_care"]
     assert body["applicant"]["phone_masked"] is None
 
-    found = await intake.read(
-        topics.INTAKE_APPLICATIONS,
-        lambda e: (
-            isinstance(e, DiscoveryReported | ApplicationSubmitted)
-            and str(e.application_id) == body["application_id"]
-        ),
-        count=2,
+    found = await intake.application_events(
+        DiscoveryReported | ApplicationSubmitted, body["application_id"], count=2
     )
     (discovered, first), (submitted, second) = found
     assert isinstance(discovered, DiscoveryReported) and isinstance(submitted, ApplicationSubmitted)

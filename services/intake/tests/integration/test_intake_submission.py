@@ -39,12 +39,8 @@ async def test_a_wechat_submission_is_stored_and_published(intake: Any) -> None:
     assert [i["name_zh"] for i in created["requested_items"]] == ["供餐送餐", "清洁卫生"]
     assert created["timeline"][0]["status"]["code"] == "submitted"
 
-    [(event, record)] = await intake.read(
-        topics.INTAKE_APPLICATIONS,
-        lambda e: (
-            isinstance(e, ApplicationSubmitted)
-            and str(e.application_id) == created["application_id"]
-        ),
+    [(event, record)] = await intake.application_events(
+        ApplicationSubmitted, created["application_id"]
     )
     assert isinstance(event, ApplicationSubmitted)
     assert record.key.decode() == created["person_id"] == str(event.person_id)
@@ -70,10 +66,8 @@ async def test_a_bad_check_character_is_422_naming_the_field_and_nothing_is_stor
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     before = await stored_counts(intake)
     body = intake.body(applicant={"name": "张桂英", "id_number": bad, "phone": "13805661234"})
-    response = await intake.client.post(
-        "/applications",
-        json=body,
-        headers={**intake.auth(["applicant_app"]), "Idempotency-Key": str(uuid.uuid4())},
+    response = await intake.apply(
+        body, {**intake.auth(["applicant_app"]), "Idempotency-Key": str(uuid.uuid4())}
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -95,9 +89,7 @@ async def test_a_rule_broken_after_parsing_stores_nothing_either(intake: Any) ->
     # The catalogue check runs after people were looked up: the transaction must roll back.
     before = await stored_counts(intake)
     body = intake.body(requested_item_codes=["LC-01", "ZZ-99"])
-    response = await intake.client.post(
-        "/applications", json=body, headers=intake.auth(["applicant_app"])
-    )
+    response = await intake.apply(body)
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {
@@ -112,8 +104,8 @@ async def test_a_rule_broken_after_parsing_stores_nothing_either(intake: Any) ->
 async def test_a_retried_submission_gets_the_first_answer_and_one_application(intake: Any) -> None:
     body = intake.body()
     headers = {**intake.auth(["applicant_app"]), "Idempotency-Key": f"retry-{uuid.uuid4()}"}
-    first = await intake.client.post("/applications", json=body, headers=headers)
-    again = await intake.client.post("/applications", json=body, headers=headers)
+    first = await intake.apply(body, headers)
+    again = await intake.apply(body, headers)
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     person_id = uuid.UUID(first.json()["person_id"])
@@ -136,11 +128,9 @@ async def test_a_retried_submission_gets_the_first_answer_and_one_application(in
 
 async def test_the_same_key_with_a_different_body_is_409(intake: Any) -> None:
     headers = {**intake.auth(["applicant_app"]), "Idempotency-Key": f"reuse-{uuid.uuid4()}"}
-    assert (
-        await intake.client.post("/applications", json=intake.body(), headers=headers)
-    ).status_code == 201
+    assert (await intake.apply(intake.body(), headers)).status_code == 201
     before = await stored_counts(intake)
-    other = await intake.client.post("/applications", json=intake.body(), headers=headers)
+    other = await intake.apply(intake.body(), headers)
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_key_reused"
     assert await stored_counts(intake) == before
@@ -151,7 +141,7 @@ async def test_the_same_person_twice_is_409_with_the_existing_application(intake
     first = await intake.submit(body)
     twin = intake.body(applicant=body["applicant"], channel="window")
     staff = intake.auth(["township_officer"], division="341702100")
-    second = await intake.client.post("/applications", json=twin, headers=staff)
+    second = await intake.apply(twin, staff)
     assert second.status_code == 409
     problem = second.json()
     assert problem["code"] == "open_application_exists"
@@ -162,7 +152,7 @@ async def test_the_same_person_twice_is_409_with_the_existing_application(intake
         f"/applications/{first['application_id']}/withdrawal", json={}, headers=first["_headers"]
     )
     assert withdrawn.status_code == 200 and withdrawn.json()["status"]["code"] == "withdrawn"
-    third = await intake.client.post("/applications", json=twin, headers=staff)
+    third = await intake.apply(twin, staff)
     assert third.status_code == 201
     assert third.json()["person_id"] == first["person_id"]
     assert third.json()["application_id"] != first["application_id"]
@@ -186,28 +176,20 @@ async def test_household_members_get_person_ids_and_keep_the_household(intake: A
 async def test_staff_may_not_submit_outside_their_jurisdiction(intake: Any) -> None:
     before = await stored_counts(intake)
     headers = intake.auth(["village_staff"], division="341702100201")
-    response = await intake.client.post(
-        "/applications",
-        json=intake.body(channel="window", village_code="341702100202"),
-        headers=headers,
+    response = await intake.apply(
+        intake.body(channel="window", village_code="341702100202"), headers
     )
     assert response.status_code == 403
     assert response.json()["code"] == "outside_jurisdiction"
     assert await stored_counts(intake) == before
-    inside = await intake.client.post(
-        "/applications", json=intake.body(channel="window"), headers=headers
-    )
+    inside = await intake.apply(intake.body(channel="window"), headers)
     assert inside.status_code == 201
 
 
 async def test_channels_follow_who_submits(intake: Any) -> None:
-    app_window = await intake.client.post(
-        "/applications", json=intake.body(channel="window"), headers=intake.auth(["applicant_app"])
-    )
-    staff_wechat = await intake.client.post(
-        "/applications",
-        json=intake.body(),
-        headers=intake.auth(["township_officer"], division="341702100"),
+    app_window = await intake.apply(intake.body(channel="window"))
+    staff_wechat = await intake.apply(
+        intake.body(), intake.auth(["township_officer"], division="341702100")
     )
     for response in (app_window, staff_wechat):
         assert response.status_code == 422
@@ -216,11 +198,7 @@ async def test_channels_follow_who_submits(intake: Any) -> None:
 
 
 async def test_a_village_outside_chizhou_is_refused(intake: Any) -> None:
-    response = await intake.client.post(
-        "/applications",
-        json=intake.body(village_code="110105001001"),
-        headers=intake.auth(["applicant_app"]),
-    )
+    response = await intake.apply(intake.body(village_code="110105001001"))
     assert response.status_code == 422
     assert response.json()["errors"][0] == {
         "field": "body.village_code",
@@ -231,11 +209,7 @@ async def test_a_village_outside_chizhou_is_refused(intake: Any) -> None:
 
 async def test_items_come_from_the_catalogue_in_force_of_the_county(intake: Any) -> None:
     # 石台县 has published no catalogue; 贵池区 publishes a future version with a new item.
-    no_catalogue = await intake.client.post(
-        "/applications",
-        json=intake.body(village_code="341722100201"),
-        headers=intake.auth(["applicant_app"]),
-    )
+    no_catalogue = await intake.apply(intake.body(village_code="341722100201"))
     assert no_catalogue.status_code == 422
     assert no_catalogue.json()["code"] == "catalogue_not_in_force"
     future = intake.catalogue(
@@ -243,11 +217,7 @@ async def test_items_come_from_the_catalogue_in_force_of_the_county(intake: Any)
     )
     await intake.publish(future)
     await intake.wait_catalogue("341702", 2)
-    response = await intake.client.post(
-        "/applications",
-        json=intake.body(requested_item_codes=["LC-99"]),
-        headers=intake.auth(["applicant_app"]),
-    )
+    response = await intake.apply(intake.body(requested_item_codes=["LC-99"]))
     assert response.status_code == 422
     assert response.json()["code"] == "unknown_item"
     # 东至县 has its own catalogue in force.
@@ -259,17 +229,13 @@ async def test_items_come_from_the_catalogue_in_force_of_the_county(intake: Any)
 async def test_conditions_must_match_the_age_in_the_id_number(intake: Any) -> None:
     young = intake.new_id_number(date(1990, 3, 7))
     body = intake.body(applicant={"name": "张桂英", "id_number": young, "phone": "13805661234"})
-    response = await intake.client.post(
-        "/applications", json=body, headers=intake.auth(["applicant_app"])
-    )
+    response = await intake.apply(body)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body.special_conditions"
     assert response.json()["code"] == "condition_contradicts_age"
 
 
 async def test_roles_without_intake_rights_are_refused(intake: Any) -> None:
-    response = await intake.client.post(
-        "/applications", json=intake.body(), headers=intake.auth(["provider"])
-    )
+    response = await intake.apply(intake.body(), intake.auth(["provider"]))
     assert response.status_code == 403 and response.json()["code"] == "role_forbidden"
     assert (await intake.client.post("/applications", json=intake.body())).status_code == 401

@@ -19,8 +19,15 @@ from civic.idempotency import Answer, Retry
 from contracts.inbound import AssistanceStatusReported
 from contracts.settlement import CatalogueVersionPublished
 from intake.domain.city import Admission
-from intake.domain.model import Application, Catalogue, CatalogueEntry, PersonDetails, Summary
-from intake.domain.status import OPEN_STATUSES, ApplicationStatus
+from intake.domain.model import (
+    Application,
+    Catalogue,
+    CatalogueEntry,
+    ListQuery,
+    PersonDetails,
+    Summary,
+)
+from intake.domain.status import OPEN_STATUSES
 from intake.repository import IntakeRecords
 
 
@@ -96,28 +103,21 @@ class FakeIntakeRecords(IntakeRecords):
         """Replaces the stored application."""
         self.applications[app.application_id] = app
 
-    async def page(
-        self,
-        *,
-        division: str,
-        status: ApplicationStatus | None,
-        village_code: str | None,
-        number: int,
-        size: int,
-    ) -> tuple[list[Summary], int]:
-        """Applications under the division, newest first, one page."""
+    async def page(self, query: ListQuery) -> tuple[list[Summary], int]:
+        """Applications under the query's division, newest first, one page."""
         found = sorted(
             (
                 app
                 for app in self.applications.values()
-                if app.village_code.startswith(division)
-                and status in (None, app.status)
-                and village_code in (None, app.village_code)
+                if app.village_code.startswith(query.division)
+                and query.status in (None, app.status)
+                and query.village_code in (None, app.village_code)
             ),
             key=lambda app: app.submitted_at,
             reverse=True,
         )
-        chosen = found[(number - 1) * size : number * size]
+        start = (query.number - 1) * query.size
+        chosen = found[start : start + query.size]
         return [_summary(app) for app in chosen], len(found)
 
     async def catalogue_versions(self, county_code: str) -> list[Catalogue]:
@@ -194,14 +194,7 @@ class FakeIntakeRecords(IntakeRecords):
         self, report: AssistanceStatusReported, *, external_reference: str, person_id: uuid.UUID
     ) -> None:
         """Puts the person on the follow-up's list."""
-        self.admissions[person_id] = Admission(
-            person_id=person_id,
-            category=report.category,
-            county_code=report.county_code,
-            township_code=report.township_code,
-            village_code=report.village_code,
-            effective_date=report.effective_date,
-        )
+        self.admissions[person_id] = Admission.of(report, person_id)
 
     async def awaiting_follow_up(self, *, before: date, month: str) -> list[Admission]:
         """Admitted before ``before``, with no application and no follow-up this month."""

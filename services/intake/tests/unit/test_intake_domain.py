@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from contracts import resident_id
 from contracts.enums import Channel, RecipientCategory, ServiceCategory, SpecialCondition
 from contracts.reasons import WithdrawalReason
 from contracts.settlement import version_in_force
@@ -17,7 +16,6 @@ from intake.domain.model import (
     Catalogue,
     CatalogueEntry,
     Claim,
-    Draft,
     MemberDetails,
     PersonDetails,
     Relation,
@@ -49,6 +47,8 @@ from intake.domain.status import (
     next_status,
 )
 
+from .builders import draft, id_number
+
 pytestmark = pytest.mark.unit
 
 LC01 = CatalogueEntry("LC-01", "居家照料", ServiceCategory.LIFE_CARE)
@@ -57,27 +57,8 @@ CL01 = CatalogueEntry("CL-01", "清洁卫生", ServiceCategory.CLEANING)
 HC01 = CatalogueEntry("HC-01", "健康护理", ServiceCategory.HEALTH_CARE)
 
 
-def id_number(born: str, seq: str = "003") -> str:
-    body = "341702" + born + seq
-    return body + resident_id.check_char(body)
-
-
 def catalogue(version: int, effective: date, *entries: CatalogueEntry) -> Catalogue:
     return Catalogue("341702", version, effective, {e.item_code: e for e in entries})
-
-
-def draft(**overrides: object) -> Draft:
-    values: dict[str, object] = {
-        "channel": Channel.WECHAT,
-        "applicant": PersonDetails("张桂英", id_number("19500101"), "13805661234"),
-        "members": (),
-        "claim": Claim(
-            RecipientCategory.TEKUN, (SpecialCondition.SEMI_DISABLED_ELDER,), ("LC-01",)
-        ),
-        "village_code": "341702100201",
-        "consent_to_data_use": True,
-    }
-    return Draft(**{**values, **overrides})  # type: ignore[arg-type]
 
 
 # --- status transitions ---------------------------------------------------------------
@@ -109,40 +90,27 @@ def test_progress_never_moves_backwards() -> None:
     assert next_status(S.SURVEYING, Step.SURVEY_SCHEDULED) is None  # nothing changes
 
 
-def test_an_older_version_of_the_followed_survey_is_ignored() -> None:
+@pytest.mark.parametrize(
+    ("survey_version", "expected"),
+    [
+        (2, None),
+        (3, None),
+        (4, S.PRELIMINARY_FAILED),  # a newer verdict of the same survey replaces the older one
+    ],
+)
+def test_an_older_version_of_the_followed_survey_is_ignored(
+    survey_version: int, expected: S | None
+) -> None:
     survey = uuid.uuid4()
     held: dict[str, Any] = {"held_survey_id": survey, "held_survey_version": 3}
-    assert (
-        next_status(
-            S.PRELIMINARY_PASSED,
-            Step.PRELIMINARY_FAILED,
-            survey_id=survey,
-            survey_version=2,
-            **held,
-        )
-        is None
+    found = next_status(
+        S.PRELIMINARY_PASSED,
+        Step.PRELIMINARY_FAILED,
+        survey_id=survey,
+        survey_version=survey_version,
+        **held,
     )
-    assert (
-        next_status(
-            S.PRELIMINARY_PASSED,
-            Step.PRELIMINARY_FAILED,
-            survey_id=survey,
-            survey_version=3,
-            **held,
-        )
-        is None
-    )
-    # A newer verdict of the same survey replaces the older one.
-    assert (
-        next_status(
-            S.PRELIMINARY_PASSED,
-            Step.PRELIMINARY_FAILED,
-            survey_id=survey,
-            survey_version=4,
-            **held,
-        )
-        is S.PRELIMINARY_FAILED
-    )
+    assert found is expected
 
 
 def test_registration_is_only_from_submitted() -> None:

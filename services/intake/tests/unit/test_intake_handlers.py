@@ -15,44 +15,24 @@ from civic.errors import Conflict, Unprocessable, problem_for, problem_of
 from civic.idempotency import Retry
 from civic.security import Principal
 from civic.testing import FakeUnitOfWork
-from contracts import resident_id
-from contracts.enums import Channel, RecipientCategory, Role, ServiceCategory, SpecialCondition
+from contracts.enums import Channel, RecipientCategory, Role, ServiceCategory
 from contracts.inbound import AssistanceStatusReported
 from contracts.intake import ApplicationRegistered, ApplicationSubmitted, CityStatusResolved
 from contracts.samples import sample
-from intake.domain.model import Application, Catalogue, CatalogueEntry, Claim, Draft, PersonDetails
+from intake.domain.model import Application, Catalogue, CatalogueEntry, Claim
 from intake.domain.rules import InvalidApplication
 from intake.domain.status import ApplicationStatus, StateConflict
 from intake.handlers import city, lifecycle, submission
 from intake.handlers.submission import Submission
 
+from .builders import VILLAGE, draft
 from .fakes import FakeIntakeRecords
 
 pytestmark = pytest.mark.unit
 
-VILLAGE = "341702100201"
 LIFE_CARE = CatalogueEntry("LC-01", "居家照料", ServiceCategory.LIFE_CARE)
 APP_USER = Principal("app-user-1", frozenset({Role.APPLICANT_APP}))
 OFFICER = Principal("officer-1", frozenset({Role.TOWNSHIP_OFFICER}), division="341702100")
-
-
-def id_number(born: str, seq: str = "003") -> str:
-    body = "341702" + born + seq
-    return body + resident_id.check_char(body)
-
-
-def draft(**overrides: Any) -> Draft:
-    values: dict[str, Any] = {
-        "channel": Channel.WECHAT,
-        "applicant": PersonDetails("张桂英", id_number("19500101"), "13805661234"),
-        "members": (),
-        "claim": Claim(
-            RecipientCategory.TEKUN, (SpecialCondition.SEMI_DISABLED_ELDER,), ("LC-01",)
-        ),
-        "village_code": VILLAGE,
-        "consent_to_data_use": True,
-    }
-    return Draft(**{**values, **overrides})
 
 
 def report(**overrides: Any) -> AssistanceStatusReported:

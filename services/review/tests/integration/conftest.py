@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contracts import topics
@@ -19,6 +20,7 @@ from contracts.registry import parse
 from devstack.infra import Infra
 from devstack.pytest_plugin import running_app
 from review.main import create_app
+from review.orm import recipient_status_history
 from review.settings import Settings
 
 TOWNSHIP = "341702100"
@@ -80,6 +82,12 @@ class Review:
 
         return await self.until(probe)
 
+    async def file(self, s: Any, *events: Event, **wait: Any) -> Any:
+        """Publishes a story's events and waits until its case is ready (``wait`` as in
+        ``ready_case``)."""
+        await self.publish(*events)
+        return await self.ready_case(s.application_id, **wait)
+
     async def decide(
         self, application_id: uuid.UUID, body: dict[str, Any], **headers: str
     ) -> httpx.Response:
@@ -93,8 +101,30 @@ class Review:
         self, recipient_id: uuid.UUID, until_version: int
     ) -> list[tuple[Event, bytes | None]]:
         """The recipient's status changes on their topic, with keys, once ``until_version`` shows."""
-        consumer = AIOKafkaConsumer(
+        return await self._read(
             topics.REVIEW_RECIPIENT_STATUS,
+            keep=lambda event: getattr(event, "recipient_id", None) == recipient_id,
+            enough=lambda found: any(getattr(e, "version", 0) >= until_version for e, _ in found),
+        )
+
+    async def decision_event(self, application_id: uuid.UUID) -> Event:
+        """Reads review.decisions.v1 from the start with a plain consumer until the event shows."""
+        found = await self._read(
+            topics.REVIEW_DECISIONS,
+            keep=lambda event: getattr(event, "application_id", None) == application_id,
+            enough=bool,
+        )
+        return found[0][0]
+
+    async def _read(
+        self,
+        topic: str,
+        keep: Callable[[Event], bool],
+        enough: Callable[[list[tuple[Event, bytes | None]]], bool],
+    ) -> list[tuple[Event, bytes | None]]:
+        """Reads ``topic`` from the start, collecting the kept events with keys until ``enough``."""
+        consumer = AIOKafkaConsumer(
+            topic,
             **self.infra.kafka.aiokafka(),
             group_id=None,
             auto_offset_reset="earliest",
@@ -104,36 +134,42 @@ class Review:
         found: list[tuple[Event, bytes | None]] = []
         try:
             async with asyncio.timeout(WAIT_S):
-                while not any(getattr(e, "version", 0) >= until_version for e, _ in found):
+                while not enough(found):
                     batches = await consumer.getmany(timeout_ms=500)
                     for record in (r for rs in batches.values() for r in rs):
                         event = parse(record.topic, record.value)
-                        if getattr(event, "recipient_id", None) == recipient_id:
+                        if keep(event):
                             found.append((event, record.key))
         finally:
             await consumer.stop()
         return found
 
-    async def decision_event(self, application_id: uuid.UUID) -> Event:
-        """Reads review.decisions.v1 from the start with a plain consumer until the event shows."""
-        consumer = AIOKafkaConsumer(
-            topics.REVIEW_DECISIONS,
-            **self.infra.kafka.aiokafka(),
-            group_id=None,
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
+    async def recipient(self, s: Any) -> dict[str, Any]:
+        """GET /recipients/{recipient_id} of an admitted story, as its township's officer."""
+        headers = self.auth(division=s.township_code)
+        got = await self.client.get(f"/recipients/{s.recipient_id}", headers=headers)
+        body: dict[str, Any] = got.json()
+        return body
+
+    async def decide_city_report(
+        self, report_id: str, verb: str, who: dict[str, str] | None = None, **kw: Any
+    ) -> httpx.Response:
+        """POST /city-reports/{report_id}/{verb} (confirm or reject), as ``who`` (the township's
+        officer by default)."""
+        return await self.client.post(
+            f"/city-reports/{report_id}/{verb}", headers=self.auth(**(who or {})), **kw
         )
-        await consumer.start()
-        try:
-            async with asyncio.timeout(WAIT_S):
-                while True:
-                    batches = await consumer.getmany(timeout_ms=500)
-                    for record in (r for rs in batches.values() for r in rs):
-                        event = parse(record.topic, record.value)
-                        if getattr(event, "application_id", None) == application_id:
-                            return event
-        finally:
-            await consumer.stop()
+
+    async def history(self, recipient_id: uuid.UUID, *more: str) -> list[tuple[Any, ...]]:
+        """The recipient's status history, oldest first: version, status, source and ``more``."""
+        h = recipient_status_history.c
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(h.version, h.status, h.source, *(h[name] for name in more))
+                .where(h.recipient_id == recipient_id)
+                .order_by(h.version)
+            )
+            return [tuple(r) for r in rows]
 
 
 def approve_body(**overrides: Any) -> dict[str, Any]:
@@ -187,3 +223,20 @@ async def review(
 def approval() -> Callable[..., dict[str, Any]]:
     """Builds an approval body: ``approval(effective_date="2025-02-01")``."""
     return approve_body
+
+
+@pytest.fixture
+def admitted(review: Review, story: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    """Makes a recipient through the issue-3 path (catalogue, registration, survey, approval
+    effective 2024-06-01): ``s = await admitted(village_code)``, with ``s.recipient_id`` set."""
+
+    async def admit(village_code: str = "341702100201") -> Any:
+        s = story(village_code=village_code)
+        events = (s.catalogue(), s.registered(), s.completed(), s.passed())
+        await review.file(s, *events, division=s.township_code)
+        decided = await review.decide(s.application_id, approve_body(), division=s.township_code)
+        assert decided.status_code == 201, decided.text
+        s.recipient_id = uuid.UUID(decided.json()["recipient_id"])
+        return s
+
+    return admit

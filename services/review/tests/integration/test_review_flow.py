@@ -33,14 +33,10 @@ async def recipients_of(review: Any, person_id: Any, **auth: str) -> list[dict[s
 
 
 async def test_an_approved_case_becomes_an_active_recipient_announced_on_kafka(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(catalogue(), s.registered(), s.completed(), s.passed())
-    case = await review.ready_case(s.application_id)
+    case = await review.file(s, s.catalogue(), s.registered(), s.completed(), s.passed())
     assert str(s.application_id) in await queue_ids(review, village_code=s.village_code)
     assert case["preliminary"] == "passed" and case["flagged"] is False
     assert case["findings"]["self_care_level"] == "moderate"
@@ -82,14 +78,10 @@ async def test_an_approved_case_becomes_an_active_recipient_announced_on_kafka(
 
 
 async def test_a_dibao_marginal_case_without_a_condition_is_not_eligible(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story(category="dibao_marginal")
-    await review.publish(catalogue(), s.registered(), s.completed(), s.passed())
-    await review.ready_case(s.application_id)
+    await review.file(s, s.catalogue(), s.registered(), s.completed(), s.passed())
     refused = await review.decide(s.application_id, approval())
     assert refused.status_code == 422
     problem = refused.json()
@@ -100,14 +92,10 @@ async def test_a_dibao_marginal_case_without_a_condition_is_not_eligible(
 
 
 async def test_an_officer_of_another_township_sees_and_changes_nothing(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(catalogue(), s.registered(), s.passed())
-    await review.ready_case(s.application_id)
+    await review.file(s, s.catalogue(), s.registered(), s.passed())
     other = review.auth(division=OTHER_TOWNSHIP)
 
     assert (await review.case(s.application_id, division=OTHER_TOWNSHIP)).status_code == 403
@@ -134,8 +122,7 @@ async def test_a_rejection_is_announced_and_leaves_no_recipient(
     review: Any, story: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(s.registered(), s.completed(), s.failed())
-    case = await review.ready_case(s.application_id)
+    case = await review.file(s, s.registered(), s.completed(), s.failed())
     assert case["flagged"] is True and case["preliminary_review"]["reason_zh"] == "未见重病证明"
     assert str(s.application_id) in await queue_ids(review, preliminary="failed")
     assert str(s.application_id) not in await queue_ids(review, preliminary="passed")
@@ -156,14 +143,10 @@ async def test_a_rejection_is_announced_and_leaves_no_recipient(
 
 
 async def test_deciding_twice_is_a_conflict(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(catalogue(), s.registered(), s.passed())
-    await review.ready_case(s.application_id)
+    await review.file(s, s.catalogue(), s.registered(), s.passed())
     first = await review.decide(s.application_id, approval())
     assert first.status_code == 201, first.text
     again = await review.decide(
@@ -176,14 +159,12 @@ async def test_deciding_twice_is_a_conflict(
 
 
 async def test_deciding_before_the_preliminary_review_is_a_conflict(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(catalogue(), s.registered(), s.completed())
-    case = await review.ready_case(s.application_id, status="awaiting_survey", having="findings")
+    case = await review.file(
+        s, s.catalogue(), s.registered(), s.completed(), status="awaiting_survey", having="findings"
+    )
     assert case["findings"] is not None and case["preliminary_review"] is None
     refused = await review.decide(s.application_id, approval())
     assert refused.status_code == 409 and refused.json()["code"] == "preliminary_review_pending"
@@ -191,14 +172,10 @@ async def test_deciding_before_the_preliminary_review_is_a_conflict(
 
 
 async def test_a_retried_decision_with_the_same_key_gets_the_first_answer(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(catalogue(), s.registered(), s.passed())
-    await review.ready_case(s.application_id)
+    await review.file(s, s.catalogue(), s.registered(), s.passed())
     first = await review.decide(
         s.application_id, approval(), **{"Idempotency-Key": "k-" + str(s.application_id)}
     )
@@ -217,14 +194,12 @@ async def test_a_retried_decision_with_the_same_key_gets_the_first_answer(
 
 
 async def test_a_withdrawn_application_leaves_the_queue_and_cannot_be_decided(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(catalogue(), s.registered(), s.passed(), s.withdrawn())
-    await review.ready_case(s.application_id, status="withdrawn")
+    await review.file(
+        s, s.catalogue(), s.registered(), s.passed(), s.withdrawn(), status="withdrawn"
+    )
     assert str(s.application_id) not in await queue_ids(review)
     assert str(s.application_id) in await queue_ids(review, status="withdrawn")
     refused = await review.decide(s.application_id, approval())

@@ -20,13 +20,10 @@ pytestmark = pytest.mark.integration
 
 
 async def test_survey_events_before_registration_assemble_one_case(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story(category="relapse_monitoring", conditions=("semi_disabled_elder",))
-    await review.publish(catalogue(), s.passed(), s.completed())
+    await review.publish(s.catalogue(), s.passed(), s.completed())
 
     async def filed_without_registration() -> bool:
         async with review.engine.connect() as conn:
@@ -50,16 +47,13 @@ async def test_survey_events_before_registration_assemble_one_case(
 
 
 async def test_items_are_checked_against_the_catalogue_in_force_on_the_effective_date(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story(village_code="341721100201")
     basic = ("LC-01", "LC-03", "CL-01")
     await review.publish(
-        catalogue("341721", version=1, effective_from=date(2024, 1, 1), codes=basic),
-        catalogue("341721", version=2, effective_from=date(2025, 1, 1), codes=(*basic, "HC-02")),
+        s.catalogue(version=1, effective_from=date(2024, 1, 1), codes=basic),
+        s.catalogue(version=2, effective_from=date(2025, 1, 1), codes=(*basic, "HC-02")),
         s.registered(),
         s.passed(),
     )
@@ -100,14 +94,10 @@ async def test_items_are_checked_against_the_catalogue_in_force_on_the_effective
 
 
 async def test_roles_decide_who_reads_and_who_decides(
-    review: Any,
-    story: Callable[..., Any],
-    catalogue: Callable[..., Any],
-    approval: Callable[..., Any],
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
 ) -> None:
     s = story()
-    await review.publish(catalogue(), s.registered(), s.passed())
-    await review.ready_case(s.application_id)
+    await review.file(s, s.catalogue(), s.registered(), s.passed())
     village = review.auth(role="village_staff", division=s.village_code)
     refused = await review.client.get("/review-queue", headers=village)
     assert refused.status_code == 403 and refused.json()["code"] == "role_forbidden"

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from civic.db import make_sessionmaker
 from civic.uow import UnitOfWork
-from contracts.intake import CityStatusResolved
 from contracts.review import RecipientStatusChanged
-from contracts.samples import sample
 from review.handlers.recipients import end_due_suspensions
-from review.orm import recipient_status_history
 
 pytestmark = pytest.mark.integration
 
@@ -29,17 +24,6 @@ STOP = {
 }
 
 
-async def admitted(review: Any, story: Callable[..., Any], catalogue: Any, approval: Any) -> Any:
-    """A recipient made through the issue-3 path: catalogue, registration, survey, approval."""
-    s = story()
-    await review.publish(catalogue(), s.registered(), s.completed(), s.passed())
-    await review.ready_case(s.application_id)
-    decided = await review.decide(s.application_id, approval())
-    assert decided.status_code == 201, decided.text
-    s.recipient_id = uuid.UUID(decided.json()["recipient_id"])
-    return s
-
-
 async def patch(review: Any, recipient_id: Any, body: dict[str, Any], **auth: Any) -> Any:
     headers = {**review.auth(**auth.pop("who", {})), **auth}
     return await review.client.patch(
@@ -47,21 +31,10 @@ async def patch(review: Any, recipient_id: Any, body: dict[str, Any], **auth: An
     )
 
 
-async def history(review: Any, recipient_id: uuid.UUID) -> list[tuple[int, str, str]]:
-    h = recipient_status_history.c
-    async with review.engine.connect() as conn:
-        rows = await conn.execute(
-            select(h.version, h.status, h.source)
-            .where(h.recipient_id == recipient_id)
-            .order_by(h.version)
-        )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
-
-
 async def test_an_officer_stops_aid_and_every_service_is_told_once(
-    review: Any, story: Callable[..., Any], catalogue: Any, approval: Any
+    review: Any, admitted: Callable[..., Any]
 ) -> None:
-    s = await admitted(review, story, catalogue, approval)
+    s = await admitted()
     stopped = await patch(review, s.recipient_id, STOP)
     assert stopped.status_code == 200, stopped.text
     body = stopped.json()
@@ -84,16 +57,16 @@ async def test_an_officer_stops_aid_and_every_service_is_told_once(
 
     again = await patch(review, s.recipient_id, {**STOP, "status": "deceased"})
     assert again.status_code == 409 and again.json()["code"] == "recipient_status_final"
-    assert await history(review, s.recipient_id) == [
+    assert await review.history(s.recipient_id) == [
         (1, "active", "review_officer"),
         (2, "stopped", "review_officer"),
     ]
 
 
 async def test_only_the_recipients_township_or_county_changes_its_status(
-    review: Any, story: Callable[..., Any], catalogue: Any, approval: Any
+    review: Any, admitted: Callable[..., Any]
 ) -> None:
-    s = await admitted(review, story, catalogue, approval)
+    s = await admitted()
     elsewhere = await patch(review, s.recipient_id, STOP, who={"division": OTHER_TOWNSHIP})
     assert elsewhere.status_code == 403 and elsewhere.json()["code"] == "outside_jurisdiction"
     village = await patch(
@@ -114,9 +87,9 @@ async def test_only_the_recipients_township_or_county_changes_its_status(
 
 
 async def test_dates_before_admission_or_the_last_change_are_refused(
-    review: Any, story: Callable[..., Any], catalogue: Any, approval: Any
+    review: Any, admitted: Callable[..., Any]
 ) -> None:
-    s = await admitted(review, story, catalogue, approval)  # admitted on 2024-06-01
+    s = await admitted()  # admitted on 2024-06-01
     early = await patch(review, s.recipient_id, {**STOP, "effective_date": "2024-05-31"})
     assert early.status_code == 422 and early.json()["code"] == "effective_before_admission"
     assert early.json()["errors"][0]["field"] == "body.effective_date"
@@ -129,13 +102,13 @@ async def test_dates_before_admission_or_the_last_change_are_refused(
     assert (await patch(review, s.recipient_id, moved)).status_code == 200
     stale = await patch(review, s.recipient_id, {**STOP, "effective_date": "2024-07-09"})
     assert stale.status_code == 422 and stale.json()["code"] == "effective_before_last_change"
-    assert [v for v, _, _ in await history(review, s.recipient_id)] == [1, 2]
+    assert [v for v, _, _ in await review.history(s.recipient_id)] == [1, 2]
 
 
 async def test_a_retried_change_with_the_same_key_gets_the_first_answer(
-    review: Any, story: Callable[..., Any], catalogue: Any, approval: Any
+    review: Any, admitted: Callable[..., Any]
 ) -> None:
-    s = await admitted(review, story, catalogue, approval)
+    s = await admitted()
     key = {"Idempotency-Key": f"stop-{s.recipient_id}"}
     first = await patch(review, s.recipient_id, STOP, **key)
     retry = await patch(review, s.recipient_id, STOP, **key)
@@ -143,38 +116,18 @@ async def test_a_retried_change_with_the_same_key_gets_the_first_answer(
     assert retry.json() == first.json() and retry.json()["status_version"] == 2
     other = await patch(review, s.recipient_id, {**STOP, "reason_code": "other"}, **key)
     assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
-    assert [v for v, _, _ in await history(review, s.recipient_id)] == [1, 2]
-
-
-def city_report(s: Any, status: str, day: str, **more: Any) -> CityStatusResolved:
-    """What intake publishes for one city report; a fresh event id every time."""
-    case_id = f"CZ-{s.person_id.hex[:8]}"
-    return sample(
-        CityStatusResolved,
-        person_id=s.person_id,
-        case_id=case_id,
-        external_reference=f"{case_id}:{status}:{day}",
-        status=status,
-        category="dibao",
-        effective_date=date.fromisoformat(day),
-        city_reason_code="TB01",
-        reason_zh="市救助系统报告",
-        county_code="341702",
-        township_code=s.township_code,
-        village_code=s.village_code,
-        **more,
-    )
+    assert [v for v, _, _ in await review.history(s.recipient_id)] == [1, 2]
 
 
 async def test_the_city_systems_report_changes_the_status_once(
-    review: Any, story: Callable[..., Any], catalogue: Any, approval: Any
+    review: Any, admitted: Callable[..., Any]
 ) -> None:
-    s = await admitted(review, story, catalogue, approval)
-    suspended = city_report(s, "suspended", "2024-07-01")
-    resent = city_report(s, "suspended", "2024-07-01")
+    s = await admitted()
+    suspended = s.city_report("suspended", "2024-07-01")
+    resent = s.city_report("suspended", "2024-07-01")
     assert resent.event_id != suspended.event_id
-    stale = city_report(s, "resumed", "2024-06-20")
-    later = city_report(s, "resumed", "2024-08-01")
+    stale = s.city_report("resumed", "2024-06-20")
+    later = s.city_report("resumed", "2024-08-01")
     # One person's events share a partition: when the resumption shows, the others were handled.
     # (A stop or death would wait for the township's officer: test_review_city_confirmation.)
     await review.publish(suspended, resent, stale, later)
@@ -185,19 +138,19 @@ async def test_the_city_systems_report_changes_the_status_once(
     assert first.source.value == "city_system" and first.decided_by is None
     assert first.reason_code.value == "other" and "TB01" in first.reason_zh
     assert seen[0][1] == str(s.person_id).encode()
-    assert await history(review, s.recipient_id) == [
+    assert await review.history(s.recipient_id) == [
         (1, "active", "review_officer"),
         (2, "suspended", "city_system"),
         (3, "resumed", "city_system"),
     ]
-    got = await review.client.get(f"/recipients/{s.recipient_id}", headers=review.auth())
-    assert (got.json()["status"], got.json()["status_version"]) == ("resumed", 3)
+    got = await review.recipient(s)
+    assert (got["status"], got["status_version"]) == ("resumed", 3)
 
 
 async def test_a_suspension_ends_by_itself_on_its_expected_day_and_only_once(
-    review: Any, story: Callable[..., Any], catalogue: Any, approval: Any
+    review: Any, admitted: Callable[..., Any]
 ) -> None:
-    s = await admitted(review, story, catalogue, approval)
+    s = await admitted()
     suspend = {
         "status": "suspended",
         "effective_date": "2024-09-01",
@@ -208,10 +161,10 @@ async def test_a_suspension_ends_by_itself_on_its_expected_day_and_only_once(
     uow = lambda: UnitOfWork(make_sessionmaker(review.engine))  # noqa: E731
 
     await end_due_suspensions(uow=uow(), today=date(2024, 9, 19))
-    assert [v for v, _, _ in await history(review, s.recipient_id)] == [1, 2]
+    assert [v for v, _, _ in await review.history(s.recipient_id)] == [1, 2]
     await end_due_suspensions(uow=uow(), today=date(2024, 9, 20))
     await end_due_suspensions(uow=uow(), today=date(2024, 9, 21))  # a later tick: nothing twice
-    assert await history(review, s.recipient_id) == [
+    assert await review.history(s.recipient_id) == [
         (1, "active", "review_officer"),
         (2, "suspended", "review_officer"),
         (3, "resumed", "review_officer"),
@@ -224,5 +177,5 @@ async def test_a_suspension_ends_by_itself_on_its_expected_day_and_only_once(
         date(2024, 9, 20),
         "review:suspension-expiry",
     )
-    got = await review.client.get(f"/recipients/{s.recipient_id}", headers=review.auth())
-    assert (got.json()["status"], got.json()["expected_end"]) == ("resumed", None)
+    got = await review.recipient(s)
+    assert (got["status"], got["expected_end"]) == ("resumed", None)

@@ -166,6 +166,16 @@ async def test_a_stop_that_could_not_apply_now_is_kept_refused_never_superseded(
     assert (held.state.value, held.refusal_code) == ("refused", "effective_before_admission")
 
 
+async def apply_in_order(
+    registry: FakeRegistry, arrival: tuple[tuple[str, date], ...]
+) -> tuple[Any, ReviewUnitOfWork]:
+    """Admits a recipient, applies the city's reports in ``arrival`` order; the recipient after."""
+    r = admit(registry)
+    uow = ReviewUnitOfWork(registry)
+    await uow.apply(*(report(r.person_id, status, day) for status, day in arrival))
+    return registry.by_id[r.recipient_id], uow
+
+
 SUSPEND, RESUME = ("suspended", date(2024, 7, 1)), ("resumed", date(2024, 8, 1))
 
 
@@ -173,10 +183,7 @@ SUSPEND, RESUME = ("suspended", date(2024, 7, 1)), ("resumed", date(2024, 8, 1))
 async def test_a_resume_before_its_suspend_ends_resumed_in_either_arrival_order(
     registry: FakeRegistry, arrival: tuple[tuple[str, date], ...]
 ) -> None:
-    r = admit(registry)
-    uow = ReviewUnitOfWork(registry)
-    await uow.apply(*(report(r.person_id, status, day) for status, day in arrival))
-    after = registry.by_id[r.recipient_id]
+    after, uow = await apply_in_order(registry, arrival)
     assert (after.status.value, after.status_version) == ("resumed", 3)
     assert after.status_effective_date == date(2024, 8, 1)
     assert [(e.version, e.status.value) for e in uow.events] == [(2, "suspended"), (3, "resumed")]
@@ -198,10 +205,7 @@ LATE_SUSPEND, EARLY_RESUME = ("suspended", date(2024, 8, 1)), ("resumed", date(2
 async def test_a_suspend_dated_after_the_resume_ends_suspended_in_either_order(
     registry: FakeRegistry, arrival: tuple[tuple[str, date], ...]
 ) -> None:
-    r = admit(registry)
-    uow = ReviewUnitOfWork(registry)
-    await uow.apply(*(report(r.person_id, status, day) for status, day in arrival))
-    after = registry.by_id[r.recipient_id]
+    after, _ = await apply_in_order(registry, arrival)
     assert (after.status.value, after.status_version) == ("suspended", 2)
     assert registry.states() == {"CZ-7:resumed:2024-07-01": "superseded"}
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from civic.consumer import TopicConsumer
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from civic.consumer import EventHandler, TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.dispatch import (
@@ -23,101 +26,68 @@ from settlement.handlers.billing import record_neighbour_service, record_service
 
 GROUP = "settlement"
 
+#: A use case run for one event: ``use_case(event, uow=uow)``.
+UseCase = Callable[..., Awaitable[None]]
 
-def _services() -> TopicConsumer:
-    consumer = TopicConsumer(
-        topics.DISPATCH_SERVICES, group=GROUP, description="Bills delivered services."
-    )
-
-    @consumer.on(ServiceDelivered)
-    async def on_delivered(event: ServiceDelivered, uow: UnitOfWork) -> None:
-        """A validated service record: keep it, and bill it if payable that day."""
-        await record_service(event, uow=uow)
-
-    @consumer.on(NeighbourServiceRecorded)
-    async def on_neighbour(event: NeighbourServiceRecorded, uow: UnitOfWork) -> None:
-        """A neighbour's help recorded by the village: counted for the yearly subsidy."""
-        await record_neighbour_service(event, uow=uow)
-
-    return consumer
-
-
-def _decisions() -> TopicConsumer:
-    consumer = TopicConsumer(
-        topics.REVIEW_DECISIONS, group=GROUP, description="Keeps approved recipients."
-    )
-
-    @consumer.on(RecipientApproved)
-    async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
-        """A new recipient: services waiting for it are billed now."""
-        await recipients.note_recipient_approved(event, uow=uow)
-
-    return consumer
-
-
-def _status() -> TopicConsumer:
-    consumer = TopicConsumer(
+#: Each topic settlement reads, what it reads it for, and the use case of each event type.
+SUBSCRIPTIONS: tuple[tuple[str, str, dict[type[Any], UseCase]], ...] = (
+    (
+        topics.DISPATCH_SERVICES,
+        "Bills delivered services.",
+        # A validated service record is kept and billed if payable that day; a neighbour's
+        # help recorded by the village is counted for the yearly subsidy.
+        {ServiceDelivered: record_service, NeighbourServiceRecorded: record_neighbour_service},
+    ),
+    (
+        topics.REVIEW_DECISIONS,
+        "Keeps approved recipients.",
+        # A new recipient: services waiting for it are billed now.
+        {RecipientApproved: recipients.note_recipient_approved},
+    ),
+    (
         topics.REVIEW_RECIPIENT_STATUS,
-        group=GROUP,
-        description="Stops or resumes billing by status.",
-    )
-
-    @consumer.on(RecipientStatusChanged)
-    async def on_status(event: RecipientStatusChanged, uow: UnitOfWork) -> None:
-        """A status change: re-price the recipient's services from its effective date."""
-        await recipients.note_status_changed(event, uow=uow)
-
-    return consumer
-
-
-def _orders() -> TopicConsumer:
-    consumer = TopicConsumer(
-        topics.DISPATCH_ORDERS, group=GROUP, description="Keeps orders and their changes."
-    )
-
-    @consumer.on(ServiceOrderCreated)
-    async def on_created(event: ServiceOrderCreated, uow: UnitOfWork) -> None:
-        """A new order: services waiting for it are billed now."""
-        await readmodels.note_order_created(event, uow=uow)
-
-    @consumer.on(ServiceOrderAccepted)
-    async def on_accepted(event: ServiceOrderAccepted, uow: UnitOfWork) -> None:
-        """The provider accepted: note when (for its performance)."""
-        await readmodels.note_order_answered(event, uow=uow)
-
-    @consumer.on(ServiceOrderDeclined)
-    async def on_declined(event: ServiceOrderDeclined, uow: UnitOfWork) -> None:
-        """The provider declined: note when (for its performance)."""
-        await readmodels.note_order_answered(event, uow=uow)
-
-    for cls in (ServiceOrderPaused, ServiceOrderResumed, ServiceOrderCancelled):
-
-        @consumer.on(cls)
-        async def on_changed(event: ServiceOrderPaused, uow: UnitOfWork) -> None:
-            """A pause, resumption or cancellation: re-price the order's services from then."""
-            await readmodels.note_order_changed(event, uow=uow)
-
-    return consumer
+        "Stops or resumes billing by status.",
+        # A status change re-prices the recipient's services from its effective date.
+        {RecipientStatusChanged: recipients.note_status_changed},
+    ),
+    (
+        topics.DISPATCH_ORDERS,
+        "Keeps orders and their changes.",
+        # A new order bills the services waiting for it; an answer is noted (for the
+        # provider's performance); a pause, resumption or cancellation re-prices from then.
+        {
+            ServiceOrderCreated: readmodels.note_order_created,
+            ServiceOrderAccepted: readmodels.note_order_answered,
+            ServiceOrderDeclined: readmodels.note_order_answered,
+            ServiceOrderPaused: readmodels.note_order_changed,
+            ServiceOrderResumed: readmodels.note_order_changed,
+            ServiceOrderCancelled: readmodels.note_order_changed,
+        },
+    ),
+    (
+        topics.DISPATCH_PROVIDERS,
+        "Keeps provider names.",
+        # A provider's name and type (new or changed), for statements.
+        {ProviderRegistered: readmodels.note_provider, ProviderUpdated: readmodels.note_provider},
+    ),
+)
 
 
-def _providers() -> TopicConsumer:
-    consumer = TopicConsumer(
-        topics.DISPATCH_PROVIDERS, group=GROUP, description="Keeps provider names."
-    )
+def _handler(use_case: UseCase) -> EventHandler:
+    """The consumer's handler that hands an event and its unit of work to ``use_case``."""
 
-    @consumer.on(ProviderRegistered)
-    async def on_registered(event: ProviderRegistered, uow: UnitOfWork) -> None:
-        """A provider's name and type, for statements."""
-        await readmodels.note_provider(event, uow=uow)
+    async def handle(event: Any, uow: UnitOfWork) -> None:
+        await use_case(event, uow=uow)
 
-    @consumer.on(ProviderUpdated)
-    async def on_updated(event: ProviderUpdated, uow: UnitOfWork) -> None:
-        """A provider's new name or type, for statements."""
-        await readmodels.note_provider(event, uow=uow)
-
-    return consumer
+    return handle
 
 
 def build_consumers() -> list[TopicConsumer]:
     """Returns settlement's subscriptions."""
-    return [_services(), _decisions(), _status(), _orders(), _providers()]
+    consumers = []
+    for topic, description, use_cases in SUBSCRIPTIONS:
+        consumer = TopicConsumer(topic, group=GROUP, description=description)
+        for event_cls, use_case in use_cases.items():
+            consumer.on(event_cls)(_handler(use_case))
+        consumers.append(consumer)
+    return consumers

@@ -150,9 +150,11 @@ async def test_settlement_nothing_is_billed_twice_even_without_the_inbox(
     await world.run(record_service, again)
     # A use case re-run with the same cause (as if the inbox had lost its row) posts nothing.
     for _ in range(2):
-        await world.run(recheck, RecordSelection.one(delivered.record_id), cause=delivered.event_id)
+        await world.run(
+            recheck, RecordSelection(record_id=delivered.record_id), cause=delivered.event_id
+        )
     stop = await world.change(who, RecipientStatus.STOPPED, date(2024, 5, 1))
-    await world.run(recheck, RecordSelection.one(delivered.record_id), cause=stop.event_id)
+    await world.run(recheck, RecordSelection(record_id=delivered.record_id), cause=stop.event_id)
     assert [(x.kind, x.amount_fen) for x in await world.lines()] == [
         ("charge", 3600),
         ("reversal", -3600),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -79,10 +79,17 @@ class FileState:
     status_effective_date: date
     served_since: date
     category: str
-    residence: Residence
+    county_code: str
+    township_code: str
+    village_code: str
     previous_village_code: str | None = None
     moved_on: date | None = None
     previous_status: str | None = None
+
+    @property
+    def residence(self) -> Residence:
+        """Where the person lives now."""
+        return Residence(self.county_code, self.township_code, self.village_code)
 
     @property
     def served(self) -> bool:
@@ -92,14 +99,15 @@ class FileState:
 
 def initial_state(event: RecipientApproved) -> FileState:
     """The state a file opens with."""
-    residence = Residence(event.county_code, event.township_code, event.village_code)
     return FileState(
         status=RecipientStatus.ACTIVE.value,
         status_version=event.version,
         status_effective_date=event.effective_date,
         served_since=event.effective_date,
         category=event.category.value,
-        residence=residence,
+        county_code=event.county_code,
+        township_code=event.township_code,
+        village_code=event.village_code,
     )
 
 
@@ -110,6 +118,7 @@ def apply_change(state: FileState, change: StatusChange) -> FileState:
     moved = change.new_residence is not None and change.new_residence != state.residence
     now_served = is_served(change.status)
     starts = now_served and (not state.served or moved)
+    home = change.new_residence if moved and change.new_residence else state.residence
     return replace(
         state,
         status=change.status,
@@ -118,10 +127,8 @@ def apply_change(state: FileState, change: StatusChange) -> FileState:
         status_effective_date=change.effective_date,
         served_since=change.effective_date if starts else state.served_since,
         category=change.new_category or state.category,
-        residence=change.new_residence if moved and change.new_residence else state.residence,
-        previous_village_code=state.residence.village_code
-        if moved
-        else state.previous_village_code,
+        **asdict(home),
+        previous_village_code=state.village_code if moved else state.previous_village_code,
         moved_on=change.effective_date if moved else state.moved_on,
     )
 
@@ -150,9 +157,10 @@ def villages_touched(before: FileState | None, after: FileState) -> tuple[str, .
     return tuple(sorted(codes))
 
 
-@dataclass(frozen=True)
-class ArchiveFile:
-    """One person's file (一人一档): who they are, what was approved, and its folded state."""
+@dataclass(frozen=True, kw_only=True)
+class ArchiveFile(FileState):
+    """One person's file (一人一档): who they are, what was approved, and (the fields it
+    inherits) its folded state."""
 
     file_id: uuid.UUID
     person_id: uuid.UUID
@@ -171,29 +179,13 @@ class ArchiveFile:
     approved_items: Sequence[Mapping[str, Any]]
     approved_on: date
     opened_at: datetime
-    status: str
-    status_version: int
-    status_effective_date: date
-    served_since: date
-    category: str
-    county_code: str
-    township_code: str
-    village_code: str
-    previous_village_code: str | None = None
-    moved_on: date | None = None
-    previous_status: str | None = None
+
+    @property
+    def item_codes(self) -> list[str]:
+        """The codes of the approved items, in the approval's order."""
+        return [item["item_code"] for item in self.approved_items]
 
     @property
     def state(self) -> FileState:
-        """The folded state the file holds."""
-        return FileState(
-            status=self.status,
-            status_version=self.status_version,
-            status_effective_date=self.status_effective_date,
-            served_since=self.served_since,
-            category=self.category,
-            residence=Residence(self.county_code, self.township_code, self.village_code),
-            previous_village_code=self.previous_village_code,
-            moved_on=self.moved_on,
-            previous_status=self.previous_status,
-        )
+        """The folded state the file holds (without who the person is)."""
+        return FileState(**{f.name: getattr(self, f.name) for f in fields(FileState)})

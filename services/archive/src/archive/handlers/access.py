@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from opentelemetry import trace
 
@@ -13,6 +15,8 @@ from civic.errors import NotFound
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 
+T = TypeVar("T")
+
 
 async def file_in_scope(uow: UnitOfWork, file_id: uuid.UUID, principal: Principal) -> ArchiveFile:
     """The file, if it lies in the caller's jurisdiction; 404 or 403 otherwise."""
@@ -21,6 +25,19 @@ async def file_in_scope(uow: UnitOfWork, file_id: uuid.UUID, principal: Principa
         raise NotFound("档案不存在", code="file_not_found", field="path.file_id")
     ensure_jurisdiction(principal, file.village_code)
     return file
+
+
+async def read_in_scope(
+    file_id: uuid.UUID,
+    principal: Principal,
+    uow: UnitOfWork,
+    read: Callable[[Any, uuid.UUID], Awaitable[T]],
+) -> T:
+    """What ``read`` (a repository function of the session and the file id) finds about a
+    file, once the file lies in the caller's jurisdiction."""
+    async with uow:
+        await file_in_scope(uow, file_id, principal)
+        return await read(uow.session, file_id)
 
 
 def _trace_id() -> str | None:

@@ -40,7 +40,6 @@ class BoardPage:
 
 
 def _person(file: ArchiveFile, items: dict[str, str], providers: tuple[str, ...]) -> BoardPerson:
-    codes = [item["item_code"] for item in file.approved_items]
     return BoardPerson(
         service_number=file.service_number,
         display_name=file.display_name,
@@ -53,7 +52,7 @@ def _person(file: ArchiveFile, items: dict[str, str], providers: tuple[str, ...]
         previous_village_code=file.previous_village_code,
         previous_status=file.previous_status,
         moved_on=file.moved_on,
-        items=tuple(dict.fromkeys(items.get(code, code) for code in codes)),
+        items=tuple(dict.fromkeys(items.get(code, code) for code in file.item_codes)),
         providers=providers,
     )
 

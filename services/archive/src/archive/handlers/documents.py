@@ -11,7 +11,7 @@ from datetime import datetime
 from archive.context import ArchiveContext
 from archive.domain.documents import UploadRejectedError, check_upload
 from archive.domain.stored import DocumentContent, DocumentInfo
-from archive.handlers.access import audit, file_in_scope
+from archive.handlers.access import audit, file_in_scope, read_in_scope
 from archive.handlers.common import announce
 from archive.repository import documents as documents_repo
 from civic import clock
@@ -120,9 +120,7 @@ async def list_documents(
     file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
 ) -> Sequence[DocumentInfo]:
     """The documents of a file, without their content."""
-    async with uow:
-        await file_in_scope(uow, file_id, principal)
-        return await documents_repo.documents_of(uow.session, file_id)
+    return await read_in_scope(file_id, principal, uow, documents_repo.documents_of)
 
 
 async def download_document(

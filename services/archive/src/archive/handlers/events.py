@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
+from typing import Protocol, TypeVar
 
 from archive.context import ArchiveContext
 from archive.domain import history
@@ -30,6 +32,8 @@ from contracts.envelope import Event, PersonEvent
 from contracts.review import RecipientApproved, RecipientStatusChanged
 from contracts.settlement import CatalogueVersionPublished
 
+E = TypeVar("E", bound=Event, contravariant=True)
+
 #: Order events and the state each leaves the order in (None: the state does not change).
 ORDER_STATES: dict[type[Event], str | None] = {
     dispatch_events.ServiceOrderAccepted: "accepted",
@@ -53,6 +57,26 @@ async def note_event(event: Event, *, uow: UnitOfWork) -> None:
             topic = type(event).TOPIC
             await files_repo.add_history(uow.session, event, topic=topic, summary=summary)
         await uow.commit()
+
+
+class EventStep(Protocol[E]):
+    """What archive does with one kind of event, inside a unit of work it is given."""
+
+    async def __call__(self, event: E, *, uow: UnitOfWork, ctx: ArchiveContext) -> None: ...
+
+
+def noted(step: EventStep[E]) -> EventStep[E]:
+    """The use case of ``step``: in one unit of work, the event is noted in the person's history
+    (see ``note_event``), then ``step`` runs, then it commits."""
+
+    @functools.wraps(step)
+    async def use_case(event: E, *, uow: UnitOfWork, ctx: ArchiveContext) -> None:
+        async with uow:
+            await note_event(event, uow=uow)
+            await step(event, uow=uow, ctx=ctx)
+            await uow.commit()
+
+    return use_case
 
 
 def _file_values(event: RecipientApproved, state: FileState) -> dict[str, object]:
@@ -135,17 +159,9 @@ def _opened(event: RecipientApproved, number: ServiceNumber) -> FileOpened:
     )
 
 
+@noted
 async def open_file(event: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext) -> None:
     """Opens the person's file with the next service number of their county (一人一档)."""
-    async with uow:
-        await note_event(event, uow=uow)
-        await _open_or_readmit(event, uow=uow, ctx=ctx)
-        await uow.commit()
-
-
-async def _open_or_readmit(
-    event: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveContext
-) -> None:
     existing = await files_repo.file_of_person(uow.session, event.person_id)
     if existing is not None:
         return await _readmit(existing, event, uow=uow, ctx=ctx)
@@ -170,19 +186,11 @@ def _recorded(event: RecipientStatusChanged, file_id: uuid.UUID) -> FileStatusRe
     )
 
 
+@noted
 async def record_status_change(
     event: RecipientStatusChanged, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Enters a status change in the file and refreshes the boards it changes."""
-    async with uow:
-        await note_event(event, uow=uow)
-        await _enter_status_change(event, uow=uow, ctx=ctx)
-        await uow.commit()
-
-
-async def _enter_status_change(
-    event: RecipientStatusChanged, *, uow: UnitOfWork, ctx: ArchiveContext
-) -> None:
     file = await files_repo.file_of_person(uow.session, event.person_id)
     if file is None or file.recipient_id != event.recipient_id:
         return  # kept in the history; folded in when the approval arrives
@@ -203,30 +211,20 @@ async def _refresh_village_of(
         await refresh_boards([file.village_code], uow=uow, ctx=ctx, cause=cause)
 
 
+@noted
 async def record_order(
     event: dispatch_events.ServiceOrderCreated, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Adds a service order to the file; the board names the provider."""
-    async with uow:
-        await note_event(event, uow=uow)
-        await services_repo.save_order_created(uow.session, event)
-        await _refresh_village_of(event.person_id, event.event_id, uow=uow, ctx=ctx)
-        await uow.commit()
+    await services_repo.save_order_created(uow.session, event)
+    await _refresh_village_of(event.person_id, event.event_id, uow=uow, ctx=ctx)
 
 
+@noted
 async def record_order_change(
     event: dispatch_events.orders.OrderEvent, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Moves an order to its new state (newer versions only) and refreshes the board."""
-    async with uow:
-        await note_event(event, uow=uow)
-        await _move_order(event, uow=uow, ctx=ctx)
-        await uow.commit()
-
-
-async def _move_order(
-    event: dispatch_events.orders.OrderEvent, *, uow: UnitOfWork, ctx: ArchiveContext
-) -> None:
     state = ORDER_STATES.get(type(event))
     if state is None:
         return
@@ -254,6 +252,7 @@ async def record_service(
         await uow.commit()
 
 
+@noted
 async def record_provider(
     event: dispatch_events.ProviderRegistered | dispatch_events.ProviderUpdated,
     *,
@@ -261,21 +260,16 @@ async def record_provider(
     ctx: ArchiveContext,
 ) -> None:
     """Keeps a provider's name for boards and ledgers; boards naming it are refreshed."""
-    async with uow:
-        await note_event(event, uow=uow)
-        await services_repo.save_provider(uow.session, event)
-        villages = await boards_repo.villages_served_by(uow.session, event.provider_id)
-        await refresh_boards(villages, uow=uow, ctx=ctx, cause=event.event_id)
-        await uow.commit()
+    await services_repo.save_provider(uow.session, event)
+    villages = await boards_repo.villages_served_by(uow.session, event.provider_id)
+    await refresh_boards(villages, uow=uow, ctx=ctx, cause=event.event_id)
 
 
+@noted
 async def record_catalogue(
     event: CatalogueVersionPublished, *, uow: UnitOfWork, ctx: ArchiveContext
 ) -> None:
     """Keeps the county's item names for boards and ledgers; the county's boards follow."""
-    async with uow:
-        await note_event(event, uow=uow)
-        await services_repo.save_catalogue(uow.session, event)
-        villages = await boards_repo.villages_in_county(uow.session, event.county_code)
-        await refresh_boards(villages, uow=uow, ctx=ctx, cause=event.event_id)
-        await uow.commit()
+    await services_repo.save_catalogue(uow.session, event)
+    villages = await boards_repo.villages_in_county(uow.session, event.county_code)
+    await refresh_boards(villages, uow=uow, ctx=ctx, cause=event.event_id)

@@ -21,7 +21,7 @@ from archive.domain.stored import (
     Provider,
     ServiceRecord,
 )
-from archive.handlers.access import audit, file_in_scope
+from archive.handlers.access import audit, file_in_scope, read_in_scope
 from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
 from archive.repository import services as services_repo
@@ -161,6 +161,4 @@ async def access_log(
     file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
 ) -> Sequence[AccessLine]:
     """Who read or changed the file's documents, newest first."""
-    async with uow:
-        await file_in_scope(uow, file_id, principal)
-        return await documents_repo.accesses(uow.session, file_id)
+    return await read_in_scope(file_id, principal, uow, documents_repo.accesses)

@@ -45,13 +45,12 @@ def _entry(
     file: ArchiveFile, names: Mapping[str, str], providers: tuple[str, ...], counts: _Counts
 ) -> LedgerEntry:
     person = file.person_id
-    codes = [item["item_code"] for item in file.approved_items]
     return LedgerEntry(
         service_number=file.service_number,
         display_name=file.display_name,
         category=file.category,
         status=file.status,
-        items=tuple(names.get(code, code) for code in codes),
+        items=tuple(names.get(code, code) for code in file.item_codes),
         providers=providers,
         services_this_month=counts.services[person],
         quantities=tuple(counts.quantities[person]),

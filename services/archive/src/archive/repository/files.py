@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -75,20 +76,8 @@ async def file_by_id(session: AsyncSession, file_id: uuid.UUID) -> ArchiveFile |
 
 
 def state_values(state: FileState) -> dict[str, Any]:
-    """The columns a state is stored in."""
-    return {
-        "status": state.status,
-        "status_version": state.status_version,
-        "status_effective_date": state.status_effective_date,
-        "served_since": state.served_since,
-        "category": state.category,
-        "county_code": state.residence.county_code,
-        "township_code": state.residence.township_code,
-        "village_code": state.residence.village_code,
-        "previous_village_code": state.previous_village_code,
-        "moved_on": state.moved_on,
-        "previous_status": state.previous_status,
-    }
+    """The columns a state is stored in (one a field, by the same name)."""
+    return asdict(state)
 
 
 async def insert_file(session: AsyncSession, values: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from dispatch.api.deps import AnyStaff, DispatchDep, TownshipOfficer, VillageSta
 from dispatch.domain.doorbell import Contact
 from dispatch.handlers import doorbell as use
 from dispatch.handlers.doorbell import AlertHistory, DoorbellRegistration, Press
+from dispatch.schemas.common import view_of
 from dispatch.schemas.doorbell import (
     Ack,
     AlertRead,
@@ -53,9 +54,9 @@ async def gateway_signed(
 
 def alert_read(history: AlertHistory) -> AlertRead:
     """An alert with its notices and acknowledgements."""
-    alert = asdict(history.alert)
-    return AlertRead(
-        **{name: alert[name] for name in AlertRead.model_fields if name in alert},
+    return view_of(
+        AlertRead,
+        history.alert,
         notices=[Notice(**asdict(notice)) for notice in history.notices],
         acks=[Ack(**asdict(answer)) for answer in history.acks],
     )
@@ -72,8 +73,7 @@ async def register(body: DoorbellBody, who: VillageStaff, uow: UowDep) -> Doorbe
         body.coordinator_channel,
     )
     row = await use.register_doorbell(bell, staff=who, uow=uow)
-    registered = asdict(row)
-    return DoorbellRead(**{k: registered[k] for k in DoorbellRead.model_fields})
+    return view_of(DoorbellRead, row)
 
 
 @router.post(

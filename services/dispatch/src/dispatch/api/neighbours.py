@@ -10,8 +10,9 @@ from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from dispatch.api.deps import AnyStaff, VillageStaff
-from dispatch.domain.neighbours import Helper, NeighbourService, RegisteredHelper
+from dispatch.domain.neighbours import Helper, NeighbourService
 from dispatch.handlers import neighbours as use
+from dispatch.schemas.common import view_of
 from dispatch.schemas.neighbours import (
     HelperBody,
     HelperRead,
@@ -25,12 +26,6 @@ router = APIRouter(
 )
 
 
-def helper_read(helper: RegisteredHelper) -> HelperRead:
-    """The API view of a helper."""
-    registered = asdict(helper)
-    return HelperRead(**{name: registered[name] for name in HelperRead.model_fields})
-
-
 @router.post("/neighbour-helpers", status_code=status.HTTP_201_CREATED, summary="登记邻里志愿者")
 async def add_helper(
     village_code: str, body: HelperBody, who: VillageStaff, uow: UowDep
@@ -38,14 +33,14 @@ async def add_helper(
     """Registers a trained neighbour of the village."""
     helper = Helper(**body.model_dump())
     registered = await use.register_helper(helper, village_code=village_code, staff=who, uow=uow)
-    return helper_read(registered)
+    return view_of(HelperRead, registered)
 
 
 @router.get("/neighbour-helpers", summary="邻里志愿者名单")
 async def list_helpers(village_code: str, who: AnyStaff, uow: UowDep) -> list[HelperRead]:
     """The village's trained neighbours."""
     helpers = await use.village_helpers(village_code=village_code, staff=who, uow=uow)
-    return [helper_read(helper) for helper in helpers]
+    return [view_of(HelperRead, helper) for helper in helpers]
 
 
 @router.post("/neighbour-services", status_code=status.HTTP_201_CREATED, summary="记录邻里互助服务")

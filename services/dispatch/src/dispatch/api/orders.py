@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Query, status
 
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
+from civic.security import Principal
+from civic.uow import UnitOfWork
 from contracts.values import Frequency
 from dispatch.api.deps import DispatchDep, Officer, PageNo, PageSize, TownshipOfficer, VillageStaff
-from dispatch.api.provider_portal import change_read
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.recipients import RecipientContact
+from dispatch.domain.records import PlannedForOrder
 from dispatch.handlers import views
 from dispatch.handlers.contacts import record_contact
 from dispatch.handlers.reassign import reassign_order
 from dispatch.provider_topic import frequency_of
-from dispatch.schemas.common import Page
+from dispatch.schemas.common import Page, view_of
 from dispatch.schemas.orders import ChangeRead, ContactBody, OrderRead, ReassignBody
 from dispatch.schemas.services import PlanRead, RecordOutcome
 
@@ -27,10 +28,8 @@ router = APIRouter(tags=["服务订单 orders"], responses=PROBLEM_RESPONSES)
 
 
 def order_read(order: Order) -> OrderRead:
-    """The officers' view of an order row."""
-    stored = asdict(order)
-    fields: dict[str, Any] = {k: stored[k] for k in OrderRead.model_fields if k in stored}
-    return OrderRead(**fields, frequency=frequency_of(order))
+    """The officers' view of an order."""
+    return view_of(OrderRead, order, frequency=frequency_of(order))
 
 
 @router.get("/townships/{township_code}/orders", summary="乡镇(街道)服务订单")
@@ -43,16 +42,7 @@ async def township_orders(
     size: PageSize = 20,
 ) -> Page[OrderRead]:
     """A township's orders, newest first."""
-    rows, total = await views.township_orders(
-        township_code=township_code,
-        status=status_,
-        queue_only=False,
-        officer=who,
-        uow=uow,
-        page=page,
-        size=size,
-    )
-    return Page(items=[order_read(r) for r in rows], total=total, page=page, size=size)
+    return await _township_page(township_code, status_, who, uow, page, size, queue_only=False)
 
 
 @router.get("/townships/{township_code}/queue", summary="乡镇(街道)待派单队列")
@@ -60,10 +50,24 @@ async def township_queue(
     township_code: str, who: Officer, uow: UowDep, page: PageNo = 1, size: PageSize = 20
 ) -> Page[OrderRead]:
     """Orders waiting for an officer: nobody eligible, or no answer in time."""
+    return await _township_page(township_code, None, who, uow, page, size, queue_only=True)
+
+
+async def _township_page(
+    township_code: str,
+    status_: OrderStatus | None,
+    who: Principal,
+    uow: UnitOfWork,
+    page: int,
+    size: int,
+    *,
+    queue_only: bool,
+) -> Page[OrderRead]:
+    """One page of a township's orders (or of its queue), as officers see them."""
     rows, total = await views.township_orders(
         township_code=township_code,
-        status=None,
-        queue_only=True,
+        status=status_,
+        queue_only=queue_only,
         officer=who,
         uow=uow,
         page=page,
@@ -98,20 +102,7 @@ async def reassign(
 async def plans(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[PlanRead]:
     """The provider's plans covering the order."""
     planned = await views.order_plans(order_id=order_id, officer=who, uow=uow)
-    return [
-        PlanRead(
-            plan_id=item.plan_id,
-            version=item.version,
-            provider_code=item.provider_code,
-            starts_on=item.starts_on,
-            ends_on=item.ends_on,
-            summary_zh=item.summary_zh,
-            item_code=item.item_code,
-            frequency=Frequency(times=item.frequency_times, per=item.frequency_per),
-            submitted_at=item.submitted_at,
-        )
-        for item in planned
-    ]
+    return [view_of(PlanRead, item, frequency=_planned_frequency(item)) for item in planned]
 
 
 @router.get("/orders/{order_id}/records", summary="服务记录")
@@ -119,21 +110,20 @@ async def records(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[Record
     """Every service record reported under the order, with its outcome."""
     reported = await views.order_records(order_id=order_id, officer=who, uow=uow)
     return [
-        RecordOutcome(
-            record_id=record.record_id,
-            accepted=record.outcome == "delivered",
-            check_code=record.check_code,
-            reason_zh=None,
-        )
+        view_of(RecordOutcome, record, accepted=record.outcome == "delivered", reason_zh=None)
         for record in reported
     ]
+
+
+def _planned_frequency(item: PlannedForOrder) -> Frequency:
+    return Frequency(times=item.frequency_times, per=item.frequency_per)
 
 
 @router.get("/orders/{order_id}/changes", summary="订单变更及服务供给主体确认情况")
 async def changes(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[ChangeRead]:
     """Every pause, resumption or end of the order, and whether its provider acknowledged."""
     rows = await views.order_changes(order_id=order_id, officer=who, uow=uow)
-    return [change_read(change) for change in rows]
+    return [view_of(ChangeRead, change) for change in rows]
 
 
 @router.get("/orders/{order_id}/contact-reads", summary="联系方式查阅记录")

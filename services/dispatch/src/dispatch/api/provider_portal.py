@@ -7,15 +7,13 @@ exactly like an order that does not exist.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
-from typing import Any
 
 from fastapi import APIRouter, Query
 
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from dispatch.api.deps import DispatchDep, PageNo, PageSize, ProviderUser, provider_code_of
-from dispatch.domain.orders import Acceptance, Order, OrderChange, OrderStatus
+from dispatch.domain.orders import Acceptance, Order, OrderStatus
 from dispatch.domain.records import Report
 from dispatch.handlers import views
 from dispatch.handlers.changes import Acknowledgement, acknowledge_change
@@ -30,7 +28,7 @@ from dispatch.handlers.replies import (
     submit_plan,
 )
 from dispatch.provider_topic import frequency_of
-from dispatch.schemas.common import Page
+from dispatch.schemas.common import Page, view_of
 from dispatch.schemas.orders import (
     AcceptBody,
     ChangeAckBody,
@@ -48,9 +46,7 @@ router = APIRouter(
 
 def provider_order_read(order: Order) -> ProviderOrderRead:
     """The provider's view of its order."""
-    stored = asdict(order)
-    fields: dict[str, Any] = {k: stored[k] for k in ProviderOrderRead.model_fields if k in stored}
-    return ProviderOrderRead(**fields, frequency=frequency_of(order))
+    return view_of(ProviderOrderRead, order, frequency=frequency_of(order))
 
 
 @router.get("/orders", summary="本机构的服务订单")
@@ -115,13 +111,7 @@ async def acknowledge(
         who.user_id,
     )
     row = await acknowledge_change(ack, uow=uow)
-    return change_read(row)
-
-
-def change_read(change: OrderChange) -> ChangeRead:
-    """The API view of an order change."""
-    told = asdict(change)
-    return ChangeRead(**{k: told[k] for k in ChangeRead.model_fields})
+    return view_of(ChangeRead, row)
 
 
 @router.get("/orders/{order_id}/contact", summary="查看服务对象联系方式")

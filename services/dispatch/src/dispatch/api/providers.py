@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
-from typing import Any
 
 from fastapi import APIRouter, status
 
@@ -21,7 +19,7 @@ from dispatch.domain.providers import (
     Suspension,
 )
 from dispatch.handlers import providers as use
-from dispatch.schemas.common import Page
+from dispatch.schemas.common import Page, view_of
 from dispatch.schemas.providers import (
     BusCredentials,
     ContactPerson,
@@ -41,14 +39,10 @@ router = APIRouter(
 
 def provider_read(registered: RegisteredProvider) -> ProviderRead:
     """The API view of a registered provider."""
-    stored = asdict(registered)
-    built = {"qualification", "contacts", "topics"}
-    fields: dict[str, Any] = {
-        k: stored[k] for k in ProviderRead.model_fields if k in stored and k not in built
-    }
     code = registered.code
-    return ProviderRead(
-        **fields,
+    return view_of(
+        ProviderRead,
+        registered,
         qualification=QualificationIn(
             name_zh=registered.qualification_name,
             number=registered.qualification_number,

@@ -21,18 +21,12 @@ class Helper:
     training_org_zh: str | None
 
 
-@dataclass(frozen=True)
-class RegisteredHelper:
-    """A helper as the village's list holds them."""
+@dataclass(frozen=True, kw_only=True)
+class RegisteredHelper(Helper):
+    """A helper as the village's list holds them: the registration, its id and village."""
 
     helper_id: uuid.UUID
     village_code: str
-    name_zh: str
-    phone: str
-    user_id: str
-    channel: AlertChannel
-    trained_on: date
-    training_org_zh: str | None
     active: bool
 
 

@@ -36,20 +36,21 @@ async def reassign_order(
 ) -> Order:
     """Hands an order to the provider a township officer chose (改派), overriding referral."""
     async with uow:
-        new = await _reassign(order_id, provider_code, reason_zh, officer, uow=uow, timing=timing)
+        order = await _reassignable(order_id, provider_code, officer, uow=uow)
+        target = await _override_target(provider_code, Basis.of(order), uow=uow)
+        note = {"assigned_by": officer.user_id, "assignment_note_zh": reason_zh}
+        if order.status == OrderStatus.QUEUED:
+            new = await _assign_queued(order, target, note, uow=uow, timing=timing)
+        else:
+            new = await _replace(order, target, note, uow=uow, timing=timing)
         await uow.commit()
         return new
 
 
-async def _reassign(
-    order_id: uuid.UUID,
-    provider_code: str,
-    reason_zh: str,
-    officer: Principal,
-    *,
-    uow: UnitOfWork,
-    timing: Timing,
+async def _reassignable(
+    order_id: uuid.UUID, provider_code: str, officer: Principal, *, uow: UnitOfWork
 ) -> Order:
+    """The order, locked, once the officer may hand it to ``provider_code``."""
     await recipients.lock_of_order(uow.session, order_id)  # as a status change does
     order = await orders.get(uow.session, order_id, for_update=True)
     if order is None:
@@ -61,11 +62,7 @@ async def _reassign(
         raise Conflict("服务对象已停止、终止或暂停救助，不能改派", code="recipient_not_in_service")
     if order.provider_code == provider_code:
         raise Conflict("该服务订单已由此服务供给主体承接", code="same_provider")
-    target = await _override_target(provider_code, Basis.of(order), uow=uow)
-    note = {"assigned_by": officer.user_id, "assignment_note_zh": reason_zh}
-    if order.status == OrderStatus.QUEUED:
-        return await _assign_queued(order, target, note, uow=uow, timing=timing)
-    return await _replace(order, target, note, uow=uow, timing=timing)
+    return order
 
 
 async def _override_target(code: str, basis: Basis, *, uow: UnitOfWork) -> Provider:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from dataclasses import asdict
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 #: A short Chinese text typed by staff.
 TextZh = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -27,3 +29,11 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="Rows in all pages.")
     page: int = Field(description="Page number, from 1.")
     size: int = Field(description="Rows per page (at most 100).")
+
+
+def view_of(schema: type[ModelT], stored: Any, **computed: Any) -> ModelT:
+    """The API view ``schema`` of a domain dataclass: the fields they share, except those
+    given as ``computed`` (built for the view)."""
+    values = asdict(stored)
+    shared = {k: values[k] for k in schema.model_fields if k in values and k not in computed}
+    return schema(**shared, **computed)

@@ -30,7 +30,7 @@ from intake.schemas.requests import (
 )
 from intake.schemas.responses import ApplicationList, ApplicationRead, ApplicationSummaryRead
 
-router = APIRouter()
+router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
 #: A use case that opens an application and answers it once (``submission``'s two).
@@ -88,7 +88,6 @@ async def submit_application(
     "/discoveries",
     status_code=201,
     response_model=ApplicationRead,
-    responses=PROBLEM_RESPONSES,
     tags=["discoveries"],
     summary="主动发现报告 (a coordinator reports a person in need)",
 )
@@ -111,8 +110,6 @@ async def report_discovery(
 
 @router.post(
     "/applications/{application_id}/registration",
-    response_model=ApplicationRead,
-    responses=PROBLEM_RESPONSES,
     tags=["applications"],
     summary="受理登记 (the township registers and classifies)",
 )
@@ -131,8 +128,6 @@ async def register_application(
 
 @router.post(
     "/applications/{application_id}/withdrawal",
-    response_model=ApplicationRead,
-    responses=PROBLEM_RESPONSES,
     tags=["applications"],
     summary="撤回申请 (withdraw before a decision)",
 )
@@ -156,8 +151,6 @@ async def withdraw_application(
 
 @router.get(
     "/applications/{application_id}",
-    response_model=ApplicationRead,
-    responses=PROBLEM_RESPONSES,
     tags=["applications"],
     summary="查询办理进度 (status and timeline)",
 )
@@ -173,8 +166,6 @@ async def get_application(
 
 @router.get(
     "/applications",
-    response_model=ApplicationList,
-    responses=PROBLEM_RESPONSES,
     tags=["applications"],
     summary="申请列表 (staff, within jurisdiction)",
 )

@@ -14,7 +14,7 @@ from intake.handlers import city, follow_up
 from intake.repository import IntakeRecords
 from intake.schemas.city import CITY_REPORT, AssistanceStatusIn, CityStatusReceipt, FollowUpRun
 
-router = APIRouter()
+router = APIRouter(tags=["city system"], responses=PROBLEM_RESPONSES)
 
 
 async def city_signed(
@@ -47,9 +47,6 @@ CitySigned = Annotated[None, Depends(city_signed)]
 @router.post(
     "/inbound/assistance-status",
     status_code=202,
-    response_model=CityStatusReceipt,
-    responses=PROBLEM_RESPONSES,
-    tags=["city system"],
     summary="市救助系统状态报告 (the city system reports a status change or a new admission)",
 )
 async def report_assistance_status(
@@ -65,9 +62,6 @@ async def report_assistance_status(
 
 @router.post(
     "/follow-ups/{month}",
-    response_model=FollowUpRun,
-    responses=PROBLEM_RESPONSES,
-    tags=["city system"],
     summary="月度跟进 (open applications for people the city system newly admitted)",
 )
 async def run_follow_up(

@@ -41,6 +41,12 @@ class Admission:
     village_code: str | None
     effective_date: date
 
+    @classmethod
+    def of(cls, report: AssistanceStatusReported, person_id: uuid.UUID) -> Admission:
+        """The follow-up's entry for the person a city report newly admits."""
+        where = (report.county_code, report.township_code, report.village_code)
+        return cls(person_id, report.category, *where, report.effective_date)
+
 
 def external_reference(report: AssistanceStatusReported) -> str:
     """``case_id:status:effective_date``: the same report sent twice has the same one."""

@@ -173,6 +173,17 @@ class Summary:
     submitted_at: datetime
 
 
+@dataclass(frozen=True)
+class ListQuery:
+    """One page of a staff list: the jurisdiction, the filters, the page number and size."""
+
+    division: str
+    status: ApplicationStatus | None
+    village_code: str | None
+    number: int
+    size: int
+
+
 def advance(
     app: Application,
     status: ApplicationStatus,

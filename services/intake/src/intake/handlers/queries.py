@@ -7,7 +7,7 @@ import uuid
 from civic.errors import NotFound
 from civic.security import Principal
 from civic.uow import UnitOfWork
-from intake.domain.model import Application, Summary
+from intake.domain.model import Application, ListQuery, Summary
 from intake.domain.status import ApplicationStatus
 from intake.handlers.access import STAFF_READERS, ensure_list_scope, ensure_may_access
 from intake.repository import IntakeRecords
@@ -38,10 +38,4 @@ async def list_applications(
     """A page of the applications in the caller's jurisdiction, newest first."""
     division = ensure_list_scope(caller, village_code)
     async with uow:
-        return await records.page(
-            division=division,
-            status=status,
-            village_code=village_code,
-            number=page,
-            size=size,
-        )
+        return await records.page(ListQuery(division, status, village_code, page, size))

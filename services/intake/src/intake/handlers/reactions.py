@@ -32,14 +32,22 @@ def _decision_note(event: Decision) -> str:
     return f"审核未通过：{event.reason_zh}"
 
 
+async def _followed(
+    records: IntakeRecords, event: SurveyNews | Decision, what: str
+) -> Application | None:
+    """The application the news is about, locked; None (logged) when intake does not know it."""
+    app = await records.load(event.application_id, for_update=True)
+    if app is None:
+        log.warning("%s for an unknown application %s", what, event.application_id)
+    return app
+
+
 async def follow_survey(
     event: SurveyNews, step: Step, *, uow: UnitOfWork, records: IntakeRecords
 ) -> None:
     """Moves the application on with the survey, ignoring stale or repeated versions."""
     async with uow:
-        app = await records.load(event.application_id, for_update=True)
-        if app is None:
-            log.warning("survey event for an unknown application %s", event.application_id)
+        if (app := await _followed(records, event, "survey event")) is None:
             return
         if (moved := _after_survey(app, event, step)) is not None:
             await records.save_change(moved)
@@ -73,9 +81,7 @@ async def follow_decision(
 ) -> None:
     """Records the township's decision; a decided or withdrawn application stays as it is."""
     async with uow:
-        app = await records.load(event.application_id, for_update=True)
-        if app is None:
-            log.warning("decision for an unknown application %s", event.application_id)
+        if (app := await _followed(records, event, "decision")) is None:
             return
         target = next_status(app.status, step)
         if target is None:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import divisions
 from contracts.enums import Channel, RecipientCategory, ServiceCategory
-from intake.domain.model import Summary
+from intake.domain.model import ListQuery, Summary
 from intake.domain.status import ApplicationStatus
 from intake.orm import application, person
 
@@ -27,21 +27,13 @@ def _in_scope(division: str) -> ColumnElement[bool]:
     return column == division if column is not None else true()
 
 
-async def page(
-    session: AsyncSession,
-    *,
-    division: str,
-    status: ApplicationStatus | None,
-    village_code: str | None,
-    number: int,
-    size: int,
-) -> tuple[list[Summary], int]:
-    """One page of applications inside ``division``, newest first, and the total."""
-    where = [_in_scope(division)]
-    if status is not None:
-        where.append(applications.status == status.value)
-    if village_code is not None:
-        where.append(applications.village_code == village_code)
+async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Summary], int]:
+    """One page of applications inside the query's division, newest first, and the total."""
+    where = [_in_scope(query.division)]
+    if query.status is not None:
+        where.append(applications.status == query.status.value)
+    if query.village_code is not None:
+        where.append(applications.village_code == query.village_code)
     total = (
         await session.execute(select(func.count()).select_from(application).where(*where))
     ).scalar_one()
@@ -50,8 +42,8 @@ async def page(
         .join(person, person.c.person_id == applications.person_id)
         .where(*where)
         .order_by(applications.submitted_at.desc(), applications.application_id)
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(query.size)
+        .offset((query.number - 1) * query.size)
     )
     return [_summary(row) for row in rows], int(total)
 

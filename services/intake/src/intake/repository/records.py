@@ -17,8 +17,7 @@ from civic.uow import UnitOfWork
 from contracts.inbound import AssistanceStatusReported
 from contracts.settlement import CatalogueVersionPublished
 from intake.domain.city import Admission
-from intake.domain.model import Application, Catalogue, PersonDetails, Summary
-from intake.domain.status import ApplicationStatus
+from intake.domain.model import Application, Catalogue, ListQuery, PersonDetails, Summary
 from intake.repository import applications, catalogue, city, listing, persons
 
 
@@ -74,24 +73,9 @@ class IntakeRecords:
         """Writes a changed application and its new timeline step."""
         await applications.save_change(self._session, app, registered_by=registered_by)
 
-    async def page(
-        self,
-        *,
-        division: str,
-        status: ApplicationStatus | None,
-        village_code: str | None,
-        number: int,
-        size: int,
-    ) -> tuple[list[Summary], int]:
-        """One page of applications inside ``division``, newest first, and the total."""
-        return await listing.page(
-            self._session,
-            division=division,
-            status=status,
-            village_code=village_code,
-            number=number,
-            size=size,
-        )
+    async def page(self, query: ListQuery) -> tuple[list[Summary], int]:
+        """One page of applications inside the query's division, newest first, and the total."""
+        return await listing.page(self._session, query)
 
     async def catalogue_versions(self, county_code: str) -> list[Catalogue]:
         """Every catalogue version received for a county."""

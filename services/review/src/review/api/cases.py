@@ -5,30 +5,32 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Body, Path, Query
 
 from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
-from civic.security import Principal, require_roles
-from contracts.enums import RecipientCategory, Role
+from contracts.enums import RecipientCategory
 from review import handlers
-from review.api.deps import IdempotencyKey, Officer, PageSize, VillageFilter, checked
+from review.api.deps import (
+    IdempotencyKey,
+    Officer,
+    PageSize,
+    TownshipOfficer,
+    VillageFilter,
+    checked,
+)
 from review.domain.access import CaseQuery
 from review.domain.case import CaseStatus, DecideCommand, PreliminaryOutcome
 from review.schemas import CaseList, CaseRead, CaseSummary, DecisionIn, DecisionRead
 
-router = APIRouter()
+router = APIRouter(tags=["review"], responses=PROBLEM_RESPONSES)
 
-Decider = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
 ApplicationId = Annotated[uuid.UUID, Path(description="The application (申请编号).")]
 
 
 @router.get(
     "/review-queue",
-    response_model=CaseList,
     summary="审核队列 (the township's review queue)",
-    tags=["review"],
-    responses=PROBLEM_RESPONSES,
 )
 async def review_queue(
     principal: Officer,
@@ -53,10 +55,7 @@ async def review_queue(
 
 @router.get(
     "/review-queue/{application_id}",
-    response_model=CaseRead,
     summary="审核案件详情 (a case with survey findings)",
-    tags=["review"],
-    responses=PROBLEM_RESPONSES,
 )
 async def review_case(application_id: ApplicationId, principal: Officer, uow: UowDep) -> CaseRead:
     """Shows one case: application facts, survey findings, 初审 and decision."""
@@ -66,18 +65,15 @@ async def review_case(application_id: ApplicationId, principal: Officer, uow: Uo
 
 @router.post(
     "/applications/{application_id}/decision",
-    response_model=DecisionRead,
     status_code=201,
     summary="审核确认 (approve or reject an application)",
-    tags=["review"],
-    responses=PROBLEM_RESPONSES,
 )
 async def decide(
     application_id: ApplicationId,
     body: Annotated[
         DecisionIn, Body(description="approve (需求认定 + 服务事项) or reject (理由).")
     ],
-    officer: Decider,
+    officer: TownshipOfficer,
     uow: UowDep,
     idempotency_key: IdempotencyKey = None,
 ) -> DecisionRead:

@@ -13,6 +13,7 @@ from civic.errors import PROBLEM_RESPONSES
 from civic.security import Principal, require_roles
 from contracts.enums import Role
 from review import handlers
+from review.api.deps import PageSize, TownshipOfficer
 from review.domain.city import HeldState
 from review.schemas.city import (
     REJECT_EXAMPLES,
@@ -24,9 +25,8 @@ from review.schemas.city import (
     CountySettingsRead,
 )
 
-router = APIRouter()
+router = APIRouter(tags=["city reports"], responses=PROBLEM_RESPONSES)
 
-TownshipOfficer = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
 CountyOfficer = Annotated[Principal, Depends(require_roles(Role.COUNTY_OFFICER))]
 TownshipCode = Annotated[
     str, Path(pattern=r"^\d{9}$", description="乡镇(街道) code, 9 digits; your own township.")
@@ -39,10 +39,7 @@ ReportId = Annotated[uuid.UUID, Path(description="The held report (报告编号)
 
 @router.get(
     "/townships/{township_code}/city-reports",
-    response_model=CityReportList,
     summary="市救助系统报告待处理队列 (the city's reports awaiting the township)",
-    tags=["city reports"],
-    responses=PROBLEM_RESPONSES,
 )
 async def city_reports(
     township_code: TownshipCode,
@@ -57,7 +54,7 @@ async def city_reports(
         ),
     ] = None,
     page: PageNumber = 1,
-    size: Annotated[int, Query(ge=1, le=100, description="每页条数, at most 100.")] = 20,
+    size: PageSize = 20,
 ) -> CityReportList:
     """Lists the city's reports kept for the officer's township, oldest first: stops and deaths
     to confirm, reports the recipient's history refuses, reports about non-recipients."""
@@ -70,10 +67,7 @@ async def city_reports(
 
 @router.post(
     "/city-reports/{report_id}/confirm",
-    response_model=CityReportRead,
     summary="确认市救助系统报告 (apply the city's report now)",
-    tags=["city reports"],
-    responses=PROBLEM_RESPONSES,
 )
 async def confirm_city_report(
     report_id: ReportId, officer: TownshipOfficer, uow: UowDep
@@ -86,10 +80,7 @@ async def confirm_city_report(
 
 @router.post(
     "/city-reports/{report_id}/reject",
-    response_model=CityReportRead,
     summary="不予采纳市救助系统报告 (keep the recipient as is)",
-    tags=["city reports"],
-    responses=PROBLEM_RESPONSES,
 )
 async def reject_city_report(
     report_id: ReportId,
@@ -104,10 +95,7 @@ async def reject_city_report(
 
 @router.get(
     "/counties/{county_code}/settings",
-    response_model=CountySettingsRead,
     summary="县(区)设置 (the county's settings)",
-    tags=["city reports"],
-    responses=PROBLEM_RESPONSES,
 )
 async def county_settings(
     county_code: CountyCode, officer: CountyOfficer, uow: UowDep
@@ -119,10 +107,7 @@ async def county_settings(
 
 @router.put(
     "/counties/{county_code}/settings",
-    response_model=CountySettingsRead,
     summary="修改县(区)设置 (turn the township's confirmation of city stops on or off)",
-    tags=["city reports"],
-    responses=PROBLEM_RESPONSES,
 )
 async def change_county_settings(
     county_code: CountyCode,

@@ -12,6 +12,8 @@ from contracts.enums import Role
 
 #: Township and county officers: they read the queue and change recipients' status.
 Officer = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER))]
+#: Township officers alone: they decide applications and the city's held reports.
+TownshipOfficer = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
 IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", description="重试时携带同一值, the first answer is returned."),

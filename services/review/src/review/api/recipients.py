@@ -16,7 +16,7 @@ from review.api.deps import IdempotencyKey, Officer, PageSize, VillageFilter, ch
 from review.domain.access import RecipientQuery
 from review.schemas import STATUS_EXAMPLES, RecipientList, RecipientRead, StatusChangeIn
 
-router = APIRouter()
+router = APIRouter(tags=["recipients"], responses=PROBLEM_RESPONSES)
 
 RecipientId = Annotated[uuid.UUID, Path(description="The recipient (服务对象编号).")]
 RegistryReader = Annotated[
@@ -35,10 +35,7 @@ RegistryReader = Annotated[
 
 @router.get(
     "/recipients",
-    response_model=RecipientList,
     summary="服务对象名册 (the recipient registry)",
-    tags=["recipients"],
-    responses=PROBLEM_RESPONSES,
 )
 async def recipients(
     principal: RegistryReader,
@@ -57,10 +54,7 @@ async def recipients(
 
 @router.get(
     "/recipients/{recipient_id}",
-    response_model=RecipientRead,
     summary="服务对象详情 (one recipient)",
-    tags=["recipients"],
-    responses=PROBLEM_RESPONSES,
 )
 async def recipient(
     recipient_id: RecipientId, principal: RegistryReader, uow: UowDep
@@ -72,10 +66,7 @@ async def recipient(
 
 @router.patch(
     "/recipients/{recipient_id}/status",
-    response_model=RecipientRead,
     summary="状态变更 (suspend, resume, stop, change category, transfer, record a death)",
-    tags=["recipients"],
-    responses=PROBLEM_RESPONSES,
 )
 async def change_status(
     recipient_id: RecipientId,

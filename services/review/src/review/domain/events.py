@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
 from contracts.enums import RecipientStatus
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
 from contracts.review import ApplicationRejected, RecipientApproved, RecipientStatusChanged
@@ -10,6 +14,7 @@ from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, S
 from review.domain.case import (
     Case,
     Findings,
+    Part,
     Preliminary,
     PreliminaryOutcome,
     Registration,
@@ -18,90 +23,37 @@ from review.domain.case import (
 from review.domain.decision import Catalogue, Recipient
 from review.domain.status import ChangeOrigin, StatusChange
 
+P = TypeVar("P", bound=Part)
+
+
+def _part(kind: type[P], event: BaseModel, **fixed: Any) -> P:
+    """The case's part of ``kind`` from the fields it shares with the event, and ``fixed``."""
+    return kind(**fixed, **event.model_dump(include=set(kind.model_fields)))
+
 
 def registration_from(event: ApplicationRegistered) -> Registration:
     """The application facts an ApplicationRegistered carries."""
-    return Registration(
-        occurred_at=event.occurred_at,
-        **event.model_dump(
-            include={
-                "version",
-                "household_id",
-                "channel",
-                "category",
-                "special_conditions",
-                "requested_item_codes",
-                "need_categories",
-                "county_code",
-                "township_code",
-                "village_code",
-                "household_size",
-                "display_name",
-                "registered_by",
-            }
-        ),
-    )
+    return _part(Registration, event)
 
 
 def withdrawal_from(event: ApplicationWithdrawn) -> Withdrawal:
     """The withdrawal an ApplicationWithdrawn carries."""
-    return Withdrawal(
-        version=event.version,
-        occurred_at=event.occurred_at,
-        reason_code=event.reason_code,
-        reason_zh=event.reason_zh,
-    )
+    return _part(Withdrawal, event)
 
 
 def findings_from(event: SurveyCompleted) -> Findings:
     """The findings a SurveyCompleted carries."""
-    return Findings(
-        occurred_at=event.occurred_at,
-        **event.model_dump(
-            include={
-                "survey_id",
-                "version",
-                "visited_on",
-                "self_care_level",
-                "confirmed_conditions",
-                "care_needs",
-                "lives_alone",
-                "has_caregiver",
-                "household_size",
-                "identity_verified",
-            }
-        ),
-    )
+    return _part(Findings, event)
 
 
 def passed_from(event: PreliminaryReviewPassed) -> Preliminary:
     """A passed preliminary review with the team's recommendation."""
-    return Preliminary(
-        outcome=PreliminaryOutcome.PASSED,
-        occurred_at=event.occurred_at,
-        **event.model_dump(
-            include={
-                "survey_id",
-                "version",
-                "recommended_category",
-                "recommended_conditions",
-                "recommended_item_codes",
-                "recommended_modes",
-                "reviewed_by",
-            }
-        ),
-    )
+    return _part(Preliminary, event, outcome=PreliminaryOutcome.PASSED)
 
 
 def failed_from(event: PreliminaryReviewFailed) -> Preliminary:
     """A failed preliminary review with the team's reason."""
-    return Preliminary(
-        outcome=PreliminaryOutcome.FAILED,
-        occurred_at=event.occurred_at,
-        **event.model_dump(
-            include={"survey_id", "version", "reason_code", "reason_zh", "reviewed_by"}
-        ),
-    )
+    return _part(Preliminary, event, outcome=PreliminaryOutcome.FAILED)
 
 
 #: The events that file facts on a case.

@@ -19,36 +19,6 @@ class RecordSelection:
     #: Only records that stand for this day or later (their service covers it).
     covering_from: date | None = None
 
-    @classmethod
-    def one(cls, record_id: uuid.UUID) -> RecordSelection:
-        """Just this record."""
-        return cls(record_id=record_id)
-
-    @classmethod
-    def recipient_from(cls, recipient_id: uuid.UUID, day: date) -> RecordSelection:
-        """The recipient's records that stand for ``day`` or later (a stop or resumption)."""
-        return cls(recipient_id=recipient_id, covering_from=day)
-
-    @classmethod
-    def waiting_for_recipient(cls, recipient_id: uuid.UUID) -> RecordSelection:
-        """The recipient's records still waiting for its approval."""
-        return cls(recipient_id=recipient_id, pending_only=True)
-
-    @classmethod
-    def order(cls, order_id: uuid.UUID) -> RecordSelection:
-        """Every record of the order."""
-        return cls(order_id=order_id)
-
-    @classmethod
-    def order_from(cls, order_id: uuid.UUID, day: date) -> RecordSelection:
-        """The order's records that stand for ``day`` or later (a pause or cancellation)."""
-        return cls(order_id=order_id, covering_from=day)
-
-    @classmethod
-    def waiting_for_order(cls, order_id: uuid.UUID) -> RecordSelection:
-        """The order's records still waiting for the order to arrive."""
-        return cls(order_id=order_id, pending_only=True)
-
 
 @dataclass(frozen=True)
 class ServiceRecord:

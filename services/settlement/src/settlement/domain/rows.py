@@ -91,13 +91,24 @@ def service_of(row: ServiceRecord) -> Service:
     )
 
 
+#: What a service record keeps just as the event says it, be it a delivery or a neighbour's help.
+_AS_RECORDED = {
+    "record_id",
+    "event_id",
+    "person_id",
+    "recipient_id",
+    "service_date",
+    "county_code",
+    "township_code",
+    "village_code",
+}
+
+
 def record_values(event: ServiceDelivered) -> dict[str, Any]:
+    """The row of a delivered service, pending until it is billed."""
     service = Service(event.provider_id, event.mode, event.unit, event.quantity, event.service_date)
     return {
-        "record_id": event.record_id,
-        "event_id": event.event_id,
-        "person_id": event.person_id,
-        "recipient_id": event.recipient_id,
+        **event.model_dump(include=_AS_RECORDED),
         "order_id": event.order_id,
         "provider_id": event.provider_id,
         "provider_code": event.provider_code,
@@ -107,11 +118,7 @@ def record_values(event: ServiceDelivered) -> dict[str, Any]:
         "funding_source": FundingSource(event.funding_source).value,
         "unit": event.unit.value,
         "quantity": event.quantity,
-        "service_date": event.service_date,
         "covers_until": billing.covers_until(service),
-        "county_code": event.county_code,
-        "township_code": event.township_code,
-        "village_code": event.village_code,
         "billing_status": BillingStatus.PENDING.value,
     }
 
@@ -126,11 +133,9 @@ def helper_code(helper_id: uuid.UUID) -> str:
 
 
 def neighbour_values(event: NeighbourServiceRecorded) -> dict[str, Any]:
+    """The row of a neighbour's help recorded by the village (its helper is the payee)."""
     return {
-        "record_id": event.record_id,
-        "event_id": event.event_id,
-        "person_id": event.person_id,
-        "recipient_id": event.recipient_id,
+        **event.model_dump(include=_AS_RECORDED),
         "order_id": None,
         "provider_id": event.helper_id,
         "provider_code": helper_code(event.helper_id),
@@ -141,9 +146,5 @@ def neighbour_values(event: NeighbourServiceRecorded) -> dict[str, Any]:
         "funding_source": FundingSource.OTHER_SERVICE_AID.value,
         "unit": FeeUnit.VISIT.value,
         "quantity": event.count,
-        "service_date": event.service_date,
         "covers_until": event.service_date,
-        "county_code": event.county_code,
-        "township_code": event.township_code,
-        "village_code": event.village_code,
     }

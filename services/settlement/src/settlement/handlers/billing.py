@@ -69,7 +69,7 @@ async def _keep_record(
         if await store.add_record(values):
             record_id = values["record_id"]
             assert isinstance(record_id, uuid.UUID)
-            await recheck(RecordSelection.one(record_id), uow=uow, cause=cause, store=store)
+            await recheck(RecordSelection(record_id=record_id), uow=uow, cause=cause, store=store)
         await uow.commit()
 
 

@@ -31,7 +31,7 @@ async def note_order_created(event: ServiceOrderCreated, *, uow: UnitOfWork) -> 
     async with uow:
         await SqlBillingStore(uow).hold_person(event.person_id)
         await readmodels.add_order(uow.session, readmodels.order_values(event))
-        waiting = RecordSelection.waiting_for_order(event.order_id)
+        waiting = RecordSelection(order_id=event.order_id, pending_only=True)
         await recheck(waiting, uow=uow, cause=event.event_id)
         await uow.commit()
 
@@ -57,7 +57,7 @@ async def _note_accepted(event: ServiceOrderAccepted, uow: UnitOfWork) -> None:
         uow.session, event.order_id, "accepted_at", event.occurred_at, **admitted
     )
     if admitted:  # per-day items count from the admission day
-        await recheck(RecordSelection.order(event.order_id), uow=uow, cause=event.event_id)
+        await recheck(RecordSelection(order_id=event.order_id), uow=uow, cause=event.event_id)
 
 
 async def note_order_changed(event: OrderChange, *, uow: UnitOfWork) -> None:
@@ -74,7 +74,7 @@ async def note_order_changed(event: OrderChange, *, uow: UnitOfWork) -> None:
         await SqlBillingStore(uow).hold_person(event.person_id)
         # A version already known is a repeat: it changes nothing.
         if await readmodels.add_order_change(uow.session, values):
-            since = RecordSelection.order_from(event.order_id, event.effective_date)
+            since = RecordSelection(order_id=event.order_id, covering_from=event.effective_date)
             await recheck(since, uow=uow, cause=event.event_id)
         await uow.commit()
 

@@ -22,20 +22,13 @@ async def note_recipient_approved(
     event: RecipientApproved, *, uow: UnitOfWork, store: BillingStore | None = None
 ) -> None:
     """Keeps the approved recipient (status version 1) and bills the services that waited for it."""
-    status = status_values(
-        event.recipient_id,
-        event.version,
-        RecipientStatus.ACTIVE.value,
-        event.effective_date,
-        "approved",
-        event.event_id,
-    )
+    status = status_values(event, RecipientStatus.ACTIVE.value, "approved")
     async with uow:
         store = store or SqlBillingStore(uow)
         await store.hold_person(event.person_id)
         await store.add_recipient(recipient_values(event))
         await store.add_status(status)
-        waiting = RecordSelection.waiting_for_recipient(event.recipient_id)
+        waiting = RecordSelection(recipient_id=event.recipient_id, pending_only=True)
         await recheck(waiting, uow=uow, cause=event.event_id, store=store)
         await uow.commit()
 
@@ -44,20 +37,15 @@ async def note_status_changed(
     event: RecipientStatusChanged, *, uow: UnitOfWork, store: BillingStore | None = None
 ) -> None:
     """Keeps the new status version and re-prices every service from its effective date."""
-    status = status_values(
-        event.recipient_id,
-        event.version,
-        event.status.value,
-        event.effective_date,
-        event.reason_code.value,
-        event.event_id,
-    )
+    status = status_values(event, event.status.value, event.reason_code.value)
     async with uow:
         store = store or SqlBillingStore(uow)
         # Holding the person keeps a service billed concurrently from missing the stop.
         await store.hold_person(event.person_id)
         # A version already known is a repeat: it changes nothing.
         if await store.add_status(status):
-            since = RecordSelection.recipient_from(event.recipient_id, event.effective_date)
+            since = RecordSelection(
+                recipient_id=event.recipient_id, covering_from=event.effective_date
+            )
             await recheck(since, uow=uow, cause=event.event_id, store=store)
         await uow.commit()

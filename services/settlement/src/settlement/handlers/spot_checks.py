@@ -115,7 +115,7 @@ async def record_result(
             raise Conflict("该抽查结果已登记，不能修改", code="spot_check_already_recorded")
         await SqlBillingStore(uow).hold_person(row.person_id)
         # A failed check takes the record out of payment: its lines are reversed now.
-        which = RecordSelection.one(row.record_id)
+        which = RecordSelection(record_id=row.record_id)
         moved = 0 if passed else await recheck(which, uow=uow, cause=spot_check_id)
         uow.emit(_recorded(row, values, disallowed_fen=max(0, -moved)))
         await uow.commit()

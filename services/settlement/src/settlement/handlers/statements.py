@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.uow import UnitOfWork
 from contracts.kinds import StatementPeriod
-from contracts.settlement import StatementConfirmed, StatementIssued, StatementPaid
+from contracts.settlement import (
+    StatementConfirmed,
+    StatementEvent,
+    StatementIssued,
+    StatementPaid,
+)
 from contracts.values import FundingTotal
 from settlement.domain import funds
 from settlement.domain.months import period_year
@@ -159,15 +164,9 @@ def _cap_message(check: funds.CapCheck) -> str:
 
 
 def _key(row: Statement) -> dict[str, Any]:
-    return {
-        "statement_id": row.statement_id,
-        "version": row.version,
-        "provider_id": row.provider_id,
-        "provider_code": row.provider_code,
-        "township_code": row.township_code,
-        "period_kind": row.period_kind,
-        "period": row.period,
-    }
+    """What every statement event copies from the statement: its id, version, payee and period."""
+    shared = StatementEvent.model_fields.keys() & {field.name for field in fields(Statement)}
+    return {name: getattr(row, name) for name in shared}
 
 
 def _issued(row: Statement, totals: list[SourceTotal]) -> StatementIssued:

@@ -19,18 +19,24 @@ recipient = Table(
     created_at("received_at"),
 )
 
-# Every status version is kept (never overwritten): billing asks "what was true that day".
-recipient_status = Table(
-    "recipient_status",
-    metadata,
-    Column("recipient_id", Uuid, primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("status", Text, nullable=False),
-    Column("effective_date", Date, nullable=False),
-    Column("reason_code", Text, nullable=False),
-    Column("event_id", Uuid, nullable=False),
-    created_at("received_at"),
-)
+
+def _version_history(name: str, owner: str, state: str) -> Table:
+    """A table keeping every version of an owner's ``state`` (never overwritten)."""
+    return Table(
+        name,
+        metadata,
+        Column(owner, Uuid, primary_key=True),
+        Column("version", Integer, primary_key=True),
+        Column(state, Text, nullable=False),
+        Column("effective_date", Date, nullable=False),
+        Column("reason_code", Text, nullable=False),
+        Column("event_id", Uuid, nullable=False),
+        created_at("received_at"),
+    )
+
+
+# Every status version is kept: billing asks "what was true that day".
+recipient_status = _version_history("recipient_status", "recipient_id", "status")
 
 provider = Table(
     "provider",
@@ -68,14 +74,5 @@ service_order = Table(
     Index("ix_service_order_county_provider", "county_code", "provider_id"),
 )
 
-order_change = Table(
-    "order_change",
-    metadata,
-    Column("order_id", Uuid, primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("state", Text, nullable=False),
-    Column("effective_date", Date, nullable=False),
-    Column("reason_code", Text, nullable=False),
-    Column("event_id", Uuid, nullable=False),
-    created_at("received_at"),
-)
+# Every pause, resumption or cancellation is kept, as an order's versions.
+order_change = _version_history("order_change", "order_id", "state")

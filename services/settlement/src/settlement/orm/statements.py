@@ -6,6 +6,8 @@ are written by the set-based settlement run and checked against the ledger on co
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -50,15 +52,21 @@ statement = Table(
     CheckConstraint("status <> 'paid' OR payment_reference IS NOT NULL", name="paid_has_reference"),
 )
 
-statement_item_total = Table(
-    "statement_item_total",
-    metadata,
-    Column(
+
+def _of_statement() -> Column[Any]:
+    """The key column of a statement's total: its statement, deleted with it."""
+    return Column(
         "statement_id",
         Uuid,
         ForeignKey("statement.statement_id", ondelete="CASCADE"),
         primary_key=True,
-    ),
+    )
+
+
+statement_item_total = Table(
+    "statement_item_total",
+    metadata,
+    _of_statement(),
     Column("item_code", Text, primary_key=True),
     Column("unit", Text, primary_key=True),
     Column("is_adjustment", Boolean, primary_key=True),
@@ -70,12 +78,7 @@ statement_item_total = Table(
 statement_source_total = Table(
     "statement_source_total",
     metadata,
-    Column(
-        "statement_id",
-        Uuid,
-        ForeignKey("statement.statement_id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _of_statement(),
     Column("funding_source", Text, primary_key=True),
     fen("amount_fen"),
     Column("line_count", Integer, nullable=False),

@@ -3,41 +3,41 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.dispatch import ServiceOrderCreated
 from contracts.enums import RecipientStatus
+from contracts.review import RecipientApproved, RecipientStatusChanged
 from settlement.domain.timelines import OrderStep, OrderTimeline, RecipientTimeline, StatusStep
 from settlement.orm import order_change, provider, recipient, recipient_status, service_order
 
 
-async def add_recipient(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Stores an approved recipient; False if it was already known."""
-    stmt = pg_insert(recipient).values(**values).on_conflict_do_nothing()
-    return bool((await session.execute(stmt.returning(recipient.c.recipient_id))).first())
+def _adder(table: Table, doc: str) -> Callable[[AsyncSession, dict[str, Any]], Awaitable[bool]]:
+    """An insert of a new row of ``table`` that answers False if its key was already kept."""
+
+    async def add(session: AsyncSession, values: dict[str, Any]) -> bool:
+        stmt = pg_insert(table).values(**values).on_conflict_do_nothing()
+        kept = await session.execute(stmt.returning(*table.primary_key.columns))
+        return bool(kept.first())
+
+    add.__doc__ = doc
+    return add
 
 
-async def add_status(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Stores one status version; False if that version was already known (a repeat)."""
-    stmt = pg_insert(recipient_status).values(**values).on_conflict_do_nothing()
-    return bool((await session.execute(stmt.returning(recipient_status.c.version))).first())
-
-
-async def add_order(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Stores a new order; False if it was already known."""
-    stmt = pg_insert(service_order).values(**values).on_conflict_do_nothing()
-    return bool((await session.execute(stmt.returning(service_order.c.order_id))).first())
-
-
-async def add_order_change(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Stores a pause, resume or cancellation; False if that version was already known."""
-    stmt = pg_insert(order_change).values(**values).on_conflict_do_nothing()
-    return bool((await session.execute(stmt.returning(order_change.c.version))).first())
+add_recipient = _adder(recipient, "Stores an approved recipient; False if it was already known.")
+add_status = _adder(
+    recipient_status, "Stores one status version; False if that version was already known."
+)
+add_order = _adder(service_order, "Stores a new order; False if it was already known.")
+add_order_change = _adder(
+    order_change, "Stores a pause, resume or cancellation; False if that version was known."
+)
 
 
 async def mark_order(
@@ -124,44 +124,50 @@ async def order_timelines(
     }
 
 
-def order_values(event: Any) -> dict[str, Any]:
+#: The columns of an order that its ServiceOrderCreated event gives as they are.
+_ORDER_AS_ANNOUNCED = {
+    "order_id",
+    "person_id",
+    "recipient_id",
+    "provider_id",
+    "provider_code",
+    "item_code",
+    "county_code",
+    "township_code",
+    "start_date",
+    "end_date",
+}
+
+
+def order_values(event: ServiceOrderCreated) -> dict[str, Any]:
     """The columns of a new order from its ServiceOrderCreated event."""
     return {
-        "order_id": event.order_id,
-        "person_id": event.person_id,
-        "recipient_id": event.recipient_id,
-        "provider_id": event.provider_id,
-        "provider_code": event.provider_code,
-        "item_code": event.item_code,
+        **event.model_dump(include=_ORDER_AS_ANNOUNCED),
         "mode": event.mode.value,
         "funding_source": event.funding_source.value,
         "unit": event.unit.value,
         "frequency_times": event.frequency.times,
         "frequency_per": event.frequency.per.value,
-        "county_code": event.county_code,
-        "township_code": event.township_code,
-        "start_date": event.start_date,
-        "end_date": event.end_date,
         "ordered_at": event.occurred_at,
     }
 
 
 def status_values(
-    recipient_id: uuid.UUID, version: int, status: str, day: date, reason: str, event_id: uuid.UUID
+    event: RecipientApproved | RecipientStatusChanged, status: str, reason: str
 ) -> dict[str, Any]:
-    """The columns of one status version."""
+    """The columns of the status version a review event announces."""
     return {
-        "recipient_id": recipient_id,
-        "version": version,
+        "recipient_id": event.recipient_id,
+        "version": event.version,
         "status": status,
-        "effective_date": day,
+        "effective_date": event.effective_date,
         "reason_code": reason,
-        "event_id": event_id,
+        "event_id": event.event_id,
     }
 
 
-def recipient_values(event: Any) -> dict[str, Any]:
-    """The row of an approved recipient (``contracts.review.RecipientApproved``)."""
+def recipient_values(event: RecipientApproved) -> dict[str, Any]:
+    """The row of an approved recipient."""
     return {
         "recipient_id": event.recipient_id,
         "person_id": event.person_id,
