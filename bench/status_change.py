@@ -25,17 +25,7 @@ from bench.common import ms_row, private_stack, table
 from bench.raw_kafka import round_trips
 from civic import clock
 from devstack.journeys import care
-from devstack.journeys.application import (
-    VILLAGE,
-    Case,
-    approval,
-    catalogue_loaded,
-    decide,
-    register,
-    submit,
-    survey_and_pass,
-    survey_task,
-)
+from devstack.journeys.application import VILLAGE, Case, approved, catalogue_loaded, submit
 from devstack.stack import Stack
 
 EFFECTS = ("dispatch", "settlement", "archive")
@@ -44,13 +34,7 @@ EFFECTS = ("dispatch", "settlement", "archive")
 async def new_recipient(stack: Stack) -> tuple[Case, str]:
     """Drives one person from a WeChat application to an approved recipient."""
     case = Case(stack)
-    assert (await submit(case)).status_code == 201
-    assert (await register(case)).status_code == 200
-    await survey_task(case)
-    await survey_and_pass(case)
-    decided = await decide(case, approval())
-    assert decided.status_code == 201, decided.text
-    return case, decided.json()["recipient_id"]
+    return case, await approved(case)
 
 
 async def accept_orders(case: Case, recipient_id: str) -> list[tuple[str, dict]]:

@@ -11,12 +11,10 @@ from contracts import topics
 from contracts.review import RecipientApproved
 from devstack.journeys.application import (
     Case,
-    approval,
+    approved,
     catalogue_loaded,
-    decide,
     register,
     submit,
-    survey_and_pass,
     survey_task,
 )
 from devstack.journeys.db import fetch, wait_until
@@ -138,24 +136,19 @@ async def test_a_wechat_application_becomes_an_approved_recipient_in_one_trace(
     await catalogue_loaded(e2e_stack, "intake")
     await catalogue_loaded(e2e_stack, "review")
     case = Case(e2e_stack)
-    submitted = await submit(case)
-    assert submitted.status_code == 201, submitted.text
-    assert (await register(case)).status_code == 200
-    await survey_task(case)
-    await survey_and_pass(case)
-    decided = await decide(case, approval())
-    assert decided.status_code == 201, decided.text
+    recipient_id = await approved(case)
 
     async with TopicReader(e2e_stack.kafka_access(), topics.REVIEW_DECISIONS) as reader:
-        approved = await reader.wait_for(
+        decision = await reader.wait_for(
             lambda e: (
                 isinstance(e, RecipientApproved) and str(e.application_id) == case.application_id
             )
         )
-    assert isinstance(approved, RecipientApproved)
-    assert approved.version == 1 and approved.village_code == "341702100201"
-    assert [i.item_code for i in approved.approved_items] == ["LC-03", "CL-01"]
-    assert "*" in approved.display_name and case.id_number not in approved.model_dump_json()
+    assert isinstance(decision, RecipientApproved)
+    assert str(decision.recipient_id) == recipient_id
+    assert decision.version == 1 and decision.village_code == "341702100201"
+    assert [i.item_code for i in decision.approved_items] == ["LC-03", "CL-01"]
+    assert "*" in decision.display_name and case.id_number not in decision.model_dump_json()
 
     # The applicant's app sees the decision.
     token = case.token("applicant_app", user=f"wx-{case.trace_id[:8]}")

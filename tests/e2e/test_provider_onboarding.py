@@ -20,15 +20,7 @@ from contracts.dispatch import OrderAssigned
 from contracts.provider import OrderAccepted
 from contracts.registry import ContractError, parse
 from devstack.journeys import care
-from devstack.journeys.application import (
-    Case,
-    approval,
-    decide,
-    register,
-    submit,
-    survey_and_pass,
-    survey_task,
-)
+from devstack.journeys.application import Case, approved
 from devstack.journeys.db import wait_until
 from devstack.stack import Stack
 
@@ -111,15 +103,10 @@ async def test_a_provider_joins_with_its_credentials_and_answers_its_order(
     config = provider_config(credentials, ca_file)
 
     case = Case(e2e_stack, village=VILLAGE)
-    assert (await submit(case)).status_code == 201
-    assert (await register(case)).status_code == 200
-    await survey_task(case)
-    await survey_and_pass(case)
-    decided = await decide(case, approval())
-    assert decided.status_code == 201, decided.text
+    recipient_id = await approved(case)
 
     order = await asyncio.to_thread(first_order, config, credentials)
-    assert order.provider_code == code and str(order.recipient_id) == decided.json()["recipient_id"]
+    assert order.provider_code == code and str(order.recipient_id) == recipient_id
     await asyncio.to_thread(accept, config, credentials, order)
 
     token = api.token(roles=["provider"], provider_code=code, user_id=f"u-{code}")

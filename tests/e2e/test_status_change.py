@@ -11,16 +11,14 @@ from civic import clock
 from civic.bus.grants import CITY_SYSTEM
 from contracts import topics
 from contracts.dispatch import ServiceDelivered
-from contracts.dispatch.provider_topic import OrderCancelled
 from contracts.samples import sample
 from devstack.journeys import care, city
 from devstack.journeys.application import (
     VILLAGE,
-    Case,
     catalogue_loaded,
 )
 from devstack.journeys.db import fetch, wait_until
-from devstack.journeys.kafka import TopicReader, produce_raw
+from devstack.journeys.kafka import produce_raw
 from devstack.journeys.traces import services_in, spans_of
 from devstack.stack import Stack
 
@@ -68,37 +66,9 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
     await wait_until(listed)
     removed_before = removals(await board(e2e_stack))
 
-    readers = {
-        p: TopicReader(e2e_stack.kafka_access(), topics.provider_orders(p)) for p, _ in orders
-    }
-    for reader in readers.values():
-        await reader.__aenter__()
-    try:
-        stop = Case(e2e_stack)  # the officer's request starts its own trace
-        today = clock.today()
-        changed = await care.change_status(
-            stop,
-            recipient_id,
-            {
-                "status": "stopped",
-                "effective_date": today.isoformat(),
-                "reason_code": "assistance_stopped",
-                "reason_zh": "家庭收入超过低保标准",
-            },
-        )
-        assert changed.status_code == 200, changed.text
-
-        # Both providers are told on their own topics.
-        for provider, order in orders:
-            cancelled = await readers[provider].wait_for(
-                lambda e, o=order: (
-                    isinstance(e, OrderCancelled) and str(e.order_id) == o["order_id"]
-                )
-            )
-            assert isinstance(cancelled, OrderCancelled)
-    finally:
-        for reader in readers.values():
-            await reader.__aexit__(None, None, None)
+    # The officer's request starts its own trace; both providers are told on their own topics.
+    today = clock.today()
+    stop, _ = await care.stop_heard_by_providers(e2e_stack, recipient_id, orders, on=today)
 
     # Settlement reverses what was billed from the stop date, and refuses a later record.
     async def reversed_() -> bool:

@@ -11,15 +11,14 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from opentelemetry.sdk.trace import TracerProvider
-from sqlalchemy import Column, MetaData, Table, Text, Uuid, func, insert, select
+from sqlalchemy import Text, Uuid, column, func, insert, select, table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.bus.access import KafkaAccess
 from civic.consumer import MessageProcessor, TopicConsumer
-from civic.db import make_engine, make_sessionmaker
 from civic.dlq_cli import list_letters, redrive
 from civic.kafka import DeadLetterPublisher, make_broker, subscribe
-from civic.messaging_tables import messaging_metadata, processed_event
+from civic.messaging_tables import processed_event
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.intake import ApplicationSubmitted
@@ -28,20 +27,9 @@ from devstack.infra import Infra
 
 pytestmark = pytest.mark.integration
 
-effects = MetaData()
-effect = Table("effect", effects, Column("event_id", Uuid, primary_key=True), Column("note", Text))
+#: The ``effect`` table conftest creates in ``db``.
+effect = table("effect", column("event_id", Uuid), column("note", Text))
 TOPIC = topics.INTAKE_APPLICATIONS
-
-
-@pytest.fixture
-async def db(infra: Infra) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = infra.create_database(f"civic_{uuid.uuid4().hex[:10]}")
-    engine = make_engine(url, pool_size=4)
-    async with engine.begin() as conn:
-        await conn.run_sync(messaging_metadata.create_all)
-        await conn.run_sync(effects.create_all)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,13 +12,12 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy import Column, MetaData, Table, Text, Uuid, select, text
+from sqlalchemy import Text, Uuid, column, select, table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.bus.access import KafkaAccess
-from civic.db import make_engine, make_sessionmaker
 from civic.kafka import make_broker, outbox_sender
-from civic.messaging_tables import messaging_metadata, outbox_message
+from civic.messaging_tables import outbox_message
 from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRelay, pending_count
 from civic.uow import UnitOfWork
@@ -30,19 +28,8 @@ from devstack.infra import Infra
 
 pytestmark = pytest.mark.integration
 
-effects = MetaData()
-effect = Table("effect", effects, Column("event_id", Uuid, primary_key=True), Column("note", Text))
-
-
-@pytest.fixture
-async def db(infra: Infra) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = infra.create_database(f"civic_{uuid.uuid4().hex[:10]}")
-    engine = make_engine(url, pool_size=4)
-    async with engine.begin() as conn:
-        await conn.run_sync(messaging_metadata.create_all)
-        await conn.run_sync(effects.create_all)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
+#: The ``effect`` table conftest creates in ``db``.
+effect = table("effect", column("event_id", Uuid), column("note", Text))
 
 
 def submitted(person: uuid.UUID | None = None) -> ApplicationSubmitted:

@@ -16,6 +16,7 @@ from civic.consumer import DeadLetter, Delivery, MessageProcessor, Outcome, Topi
 from contracts import topics
 from contracts.intake import ApplicationSubmitted, ApplicationWithdrawn
 from contracts.samples import sample
+from contracts.survey import SurveyCompleted
 
 pytestmark = pytest.mark.unit
 
@@ -254,3 +255,19 @@ async def test_a_background_job_runs_inside_the_block_and_is_cancelled_after() -
         assert not stopped.is_set()
     # Leaving the block has cancelled the job and waited for it to finish.
     assert stopped.is_set()
+
+
+def test_one_use_case_can_handle_several_event_types_of_its_topic_and_no_other() -> None:
+    consumer = TopicConsumer(topics.INTAKE_APPLICATIONS, group="test")
+
+    @consumer.on(ApplicationSubmitted, ApplicationWithdrawn)
+    async def on_application(event: Any, uow: Any) -> None:
+        """Both kinds reach the same use case."""
+
+    assert consumer.handlers == {
+        "intake.ApplicationSubmitted": on_application,
+        "intake.ApplicationWithdrawn": on_application,
+    }
+    with pytest.raises(ValueError, match="published on survey"):
+        consumer.on(ApplicationSubmitted, SurveyCompleted)
+    assert len(consumer.handlers) == 2  # a refused registration registers nothing

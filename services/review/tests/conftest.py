@@ -12,60 +12,14 @@ import pytest
 
 from contracts import divisions
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn, CityStatusResolved
-from contracts.samples import sample
-from contracts.settlement import CatalogueItem, CatalogueVersionPublished
+from contracts.samples import sample, sample_catalogue
+from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import (
     CareNeed,
     PreliminaryReviewFailed,
     PreliminaryReviewPassed,
     SurveyCompleted,
 )
-
-#: The demo catalogue settlement publishes (fees are examples).
-DEMO_ITEMS: tuple[tuple[str, str, str, str], ...] = (
-    ("LC-01", "居家照料", "life_care", "hour"),
-    ("LC-02", "日间托管", "life_care", "day"),
-    ("LC-03", "供餐送餐", "life_care", "meal"),
-    ("LC-04", "代购代办", "life_care", "visit"),
-    ("LC-05", "走访慰问", "life_care", "visit"),
-    ("LC-06", "捐赠衣物配发", "life_care", "visit"),
-    ("IC-01", "机构集中供养", "life_care", "day"),
-    ("CL-01", "清洁卫生", "cleaning", "visit"),
-    ("HC-01", "健康护理", "health_care", "visit"),
-    ("HC-02", "健康管理", "health_care", "month"),
-    ("HC-03", "社区义诊", "health_care", "visit"),
-    ("CB-01", "心理疏导", "capability_building", "hour"),
-    ("CB-02", "技能培训", "capability_building", "visit"),
-)
-
-
-def catalogue_event(
-    county_code: str = "341702",
-    *,
-    version: int = 1,
-    effective_from: date = date(2024, 1, 1),
-    codes: tuple[str, ...] | None = None,
-) -> CatalogueVersionPublished:
-    """A catalogue version of the demo items (all of them unless ``codes`` is given)."""
-    items = tuple(
-        CatalogueItem(
-            item_code=code,
-            name_zh=name,
-            service_category=category,  # type: ignore[arg-type]
-            unit=unit,  # type: ignore[arg-type]
-            fee_fen=3000,
-            is_example=True,
-        )
-        for code, name, category, unit in DEMO_ITEMS
-        if codes is None or code in codes
-    )
-    return sample(
-        CatalogueVersionPublished,
-        county_code=county_code,
-        version=version,
-        effective_from=effective_from,
-        items=items,
-    )
 
 
 @dataclass
@@ -94,8 +48,8 @@ class Story:
         return self.village_code[:6]
 
     def catalogue(self, **options: Any) -> CatalogueVersionPublished:
-        """The demo catalogue of the village's county (options as ``catalogue_event``'s)."""
-        return catalogue_event(self.county_code, **options)
+        """The demo catalogue of the village's county (options as ``sample_catalogue``'s)."""
+        return sample_catalogue(self.county_code, **options)
 
     def _ids(self) -> dict[str, Any]:
         return {"person_id": self.person_id, "application_id": self.application_id}
@@ -196,4 +150,4 @@ def story() -> Callable[..., Story]:
 @pytest.fixture
 def catalogue() -> Callable[..., CatalogueVersionPublished]:
     """Builds a catalogue version of the demo items."""
-    return catalogue_event
+    return sample_catalogue

@@ -29,7 +29,7 @@ import enum
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
@@ -41,7 +41,6 @@ from contracts.registry import ContractError, event_class, parse
 
 log = logging.getLogger(__name__)
 
-E = TypeVar("E", bound=Event)
 EventHandler = Callable[[Any, UnitOfWork], Awaitable[None]]
 
 
@@ -92,14 +91,16 @@ class TopicConsumer:
     #: Checked on every record before parsing; a refusal dead-letters it with the reason.
     admit: Admission | None = None
 
-    def on(self, event_cls: type[E]) -> Callable[[EventHandler], EventHandler]:
-        """Registers the decorated coroutine as the handler of ``event_cls``."""
-        event_type = event_cls.model_fields["event_type"].default
-        if self.topic != event_cls.TOPIC:
-            raise ValueError(f"{event_cls.__name__} is published on {event_cls.TOPIC}")
+    def on(self, *event_classes: type[Event]) -> Callable[[EventHandler], EventHandler]:
+        """Registers the decorated coroutine as the handler of each of ``event_classes``."""
+        for event_cls in event_classes:
+            if self.topic != event_cls.TOPIC:
+                raise ValueError(f"{event_cls.__name__} is published on {event_cls.TOPIC}")
+        event_types = [cls.model_fields["event_type"].default for cls in event_classes]
 
         def register(fn: EventHandler) -> EventHandler:
-            self.handlers[event_type] = fn
+            for event_type in event_types:
+                self.handlers[event_type] = fn
             return fn
 
         return register

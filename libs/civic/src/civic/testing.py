@@ -11,12 +11,14 @@ reads ``uow.committed``, ``uow.rolled_back`` and ``uow.events`` to see what a us
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from civic.errors import Conflict
+from civic.idempotency import Answer, Retry
 from civic.uow import UnitOfWork
 from contracts.envelope import Event
 
@@ -67,21 +69,14 @@ class FakeUnitOfWork(UnitOfWork):
         """The committed events of one kind."""
         return [event for event in self.events if isinstance(event, kind)]
 
-    async def __aenter__(self) -> Self:
-        self._depth += 1
-        if self._depth == 1:
-            self._queued, self._committed, self.rolled_back = [], False, False
-        return self
+    async def _begin(self) -> None:
+        """Starts an empty block (no session to open)."""
+        self._queued, self.rolled_back = [], False
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._depth -= 1
-        if self._depth == 0 and not self._committed:
-            await self.rollback()  # what was not committed is not published
+    async def _end(self) -> None:
+        """What was not committed is not published."""
+        if not self._committed:
+            await self.rollback()
 
     def emit(self, event: Event, *, topic: str | None = None) -> None:
         """Queues the event until the outermost commit (a topic is required, as civic's)."""
@@ -103,3 +98,30 @@ class FakeUnitOfWork(UnitOfWork):
         """Drops the queued events."""
         self._queued = []
         self.rolled_back = True
+
+
+class FakeAnswers(dict[tuple[str, str], tuple[str, Answer]]):
+    """civic's stored answers to Idempotency-Keys: (scope, key) -> (fingerprint, answer)."""
+
+    def replayed(self, retry: Retry | None) -> Answer | None:
+        """The first answer to the key; 409 if the key came with a different request."""
+        if retry is None or (stored := self.get((retry.scope, retry.key))) is None:
+            return None
+        fingerprint, answer = stored
+        if fingerprint != retry.fingerprint:
+            raise Conflict(
+                "该 Idempotency-Key 已用于另一份不同的请求", code="idempotency_key_reused"
+            )
+        return answer
+
+    def remember(self, retry: Retry | None, answer: Answer) -> None:
+        """Keeps the answer once under its key (the table's primary key), as jsonb gives it back.
+
+        Through JSON because a replay must rebuild its answer from what the database returns.
+        """
+        if retry is None:
+            return
+        if (retry.scope, retry.key) in self:
+            raise AssertionError(f"an answer is already stored under {retry.key!r}")
+        body = json.loads(json.dumps(answer.body))
+        self[(retry.scope, retry.key)] = (retry.fingerprint, Answer(answer.status, body))

@@ -66,10 +66,9 @@ class UnitOfWork:
         self._depth += 1
         if self._depth > 1:
             return self  # joins the transaction already open
-        self.session = self._sessionmaker()
-        await self.session.begin()
         self._pending = []
         self._committed = False
+        await self._begin()
         return self
 
     async def __aexit__(
@@ -79,8 +78,16 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self._depth -= 1
-        if self._depth > 0:
-            return  # the outermost block commits or rolls back
+        if self._depth == 0:
+            await self._end()  # the outermost block commits or rolls back
+
+    async def _begin(self) -> None:
+        """Opens the session and its transaction (the outermost block only)."""
+        self.session = self._sessionmaker()
+        await self.session.begin()
+
+    async def _end(self) -> None:
+        """Rolls back what was not committed and closes the session."""
         try:
             if not self._committed:
                 await self.session.rollback()

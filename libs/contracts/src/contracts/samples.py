@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from contracts.envelope import KeyedEvent
+from contracts.settlement import CatalogueItem, CatalogueVersionPublished
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -114,3 +115,58 @@ def _fill(cls: type[BaseModel], full: bool) -> dict[str, Any]:
 def sample(cls: type[_M], *, full: bool = False, **overrides: Any) -> _M:
     """A valid instance of ``cls``; ``overrides`` replace derived values."""
     return cls.model_validate({**_fill(cls, full), **overrides})
+
+
+#: The demo catalogue's items for tests: (code, name, service category, unit), as settlement's.
+DEMO_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("LC-01", "居家照料", "life_care", "hour"),
+    ("LC-02", "日间托管", "life_care", "day"),
+    ("LC-03", "供餐送餐", "life_care", "meal"),
+    ("LC-04", "代购代办", "life_care", "visit"),
+    ("LC-05", "走访慰问", "life_care", "visit"),
+    ("LC-06", "捐赠衣物配发", "life_care", "visit"),
+    ("IC-01", "机构集中供养", "life_care", "day"),
+    ("CL-01", "清洁卫生", "cleaning", "visit"),
+    ("HC-01", "健康护理", "health_care", "visit"),
+    ("HC-02", "健康管理", "health_care", "month"),
+    ("HC-03", "社区义诊", "health_care", "visit"),
+    ("CB-01", "心理疏导", "capability_building", "hour"),
+    ("CB-02", "技能培训", "capability_building", "visit"),
+    ("CB-03", "社会融入", "capability_building", "visit"),
+    ("CB-04", "信息咨询", "capability_building", "visit"),
+    ("CB-05", "健康讲座", "capability_building", "visit"),
+)
+
+
+def sample_catalogue(
+    county_code: str = "341702",
+    *,
+    version: int = 1,
+    effective_from: date = date(2024, 1, 1),
+    codes: tuple[str, ...] | None = None,
+    extra: tuple[tuple[str, str, str, str], ...] = (),
+    fee_fen: int = 3000,
+) -> CatalogueVersionPublished:
+    """A catalogue version of the demo items (those in ``codes`` if given) and ``extra``."""
+    items = tuple(
+        CatalogueItem.model_validate(
+            {
+                "item_code": code,
+                "name_zh": name,
+                "service_category": category,
+                "unit": unit,
+                "fee_fen": fee_fen,
+                "is_example": True,
+            }
+        )
+        for code, name, category, unit in (*DEMO_ITEMS, *extra)
+        if codes is None or code in codes
+    )
+    return sample(
+        CatalogueVersionPublished,
+        county_code=county_code,
+        version=version,
+        effective_from=effective_from,
+        items=items,
+        published_by="county-1",
+    )

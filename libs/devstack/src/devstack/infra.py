@@ -151,10 +151,19 @@ def _local_kafka(state_dir: Path, ports: dict[str, int], partitions: int) -> Kaf
 def _from_docker(state_dir: Path, partitions: int) -> Infra:
     kafka = _local_kafka(state_dir, _local_ports(state_dir), partitions)
     infra = Infra(kafka.bootstrap, kafka.secrets_dir, "", "docker", [kafka.stop])
-    try:
+
+    def start_postgres() -> None:
         pg = _postgres_container()
         infra.closers.append(pg.stop)
         infra.admin_database_url = pg.get_connection_url()
+
+    return _ready(infra, kafka, start_postgres)
+
+
+def _ready(infra: Infra, kafka: KafkaServer, start_postgres: Callable[[], None]) -> Infra:
+    """Starts PostgreSQL, waits for Kafka and provisions the bus; on any failure closes all."""
+    try:
+        start_postgres()
         kafka.wait_ready(90)
         provision_bus(kafka)
     except Exception:
@@ -184,15 +193,12 @@ def _from_local(state_dir: Path, partitions: int) -> Infra:
     pg = PostgresServer(state_dir / "postgres", ports["postgres"], secrets_dir=kafka.secrets_dir)
     infra = Infra(kafka.bootstrap, kafka.secrets_dir, pg.url("postgres"), "local")
     infra.closers += [pg.stop, kafka.stop]
-    try:
+
+    def start_postgres() -> None:
         pg.start()
         pg.wait_ready(60)
-        kafka.wait_ready(90)
-        provision_bus(kafka)
-    except Exception:
-        infra.close()
-        raise
-    return infra
+
+    return _ready(infra, kafka, start_postgres)
 
 
 def resolve_infra(state_dir: Path, *, partitions: int = 6) -> Infra:

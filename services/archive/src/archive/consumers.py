@@ -25,8 +25,7 @@ async def _note(event: Any, uow: UnitOfWork) -> None:
 
 def _history_only(topic: str, classes: tuple[Any, ...], description: str) -> TopicConsumer:
     consumer = TopicConsumer(topic, group=GROUP, description=description)
-    for cls in classes:
-        consumer.on(cls)(_note)
+    consumer.on(*classes)(_note)
     return consumer
 
 
@@ -67,8 +66,7 @@ def _orders(ctx: ArchiveContext) -> TopicConsumer:
         """Moves the order to its new state."""
         await event_handlers.record_order_change(event, uow=uow, ctx=ctx)
 
-    for cls in event_handlers.ORDER_STATES:
-        c.on(cls)(on_change)
+    c.on(*event_handlers.ORDER_STATES)(on_change)
     return c
 
 
@@ -81,8 +79,7 @@ def _services() -> TopicConsumer:
         """Adds the service record to the file."""
         await event_handlers.record_service(event, uow=uow)
 
-    c.on(dispatch_events.ServiceDelivered)(on_record)
-    c.on(dispatch_events.ServiceRecordRefused)(on_record)
+    c.on(dispatch_events.ServiceDelivered, dispatch_events.ServiceRecordRefused)(on_record)
     c.on(dispatch_events.ServicePlanRecorded)(_note)
     return c
 
@@ -99,10 +96,8 @@ def _reference(ctx: ArchiveContext) -> list[TopicConsumer]:
         """Keeps the county's item names."""
         await event_handlers.record_catalogue(event, uow=uow, ctx=ctx)
 
-    providers.on(dispatch_events.ProviderRegistered)(on_provider)
-    providers.on(dispatch_events.ProviderUpdated)(on_provider)
-    providers.on(dispatch_events.ProviderSuspended)(_note)
-    providers.on(dispatch_events.ProviderReinstated)(_note)
+    providers.on(dispatch_events.ProviderRegistered, dispatch_events.ProviderUpdated)(on_provider)
+    providers.on(dispatch_events.ProviderSuspended, dispatch_events.ProviderReinstated)(_note)
     catalogue.on(settlement.CatalogueVersionPublished)(on_catalogue)
     return [providers, catalogue]
 

@@ -9,7 +9,6 @@ from contracts.inbound import AssistanceStatusReported
 from contracts.review import ApplicationRejected, RecipientApproved
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyTaskCreated
-from intake.domain.status import Step
 from intake.handlers import city, reactions
 from intake.repository import IntakeRecords
 
@@ -26,26 +25,10 @@ def _surveys() -> TopicConsumer:
         topics.SURVEY_SURVEYS, group=GROUP, description="Follows the household survey (status)."
     )
 
-    @surveys.on(SurveyTaskCreated)
-    async def on_task_created(event: SurveyTaskCreated, uow: UnitOfWork) -> None:
-        """A survey task exists: the application is being surveyed."""
-        await reactions.follow_survey(
-            event, Step.SURVEY_SCHEDULED, uow=uow, records=IntakeRecords(uow)
-        )
-
-    @surveys.on(PreliminaryReviewPassed)
-    async def on_preliminary_passed(event: PreliminaryReviewPassed, uow: UnitOfWork) -> None:
-        """The village team passed it at preliminary review."""
-        await reactions.follow_survey(
-            event, Step.PRELIMINARY_PASSED, uow=uow, records=IntakeRecords(uow)
-        )
-
-    @surveys.on(PreliminaryReviewFailed)
-    async def on_preliminary_failed(event: PreliminaryReviewFailed, uow: UnitOfWork) -> None:
-        """The village team did not pass it at preliminary review."""
-        await reactions.follow_survey(
-            event, Step.PRELIMINARY_FAILED, uow=uow, records=IntakeRecords(uow)
-        )
+    @surveys.on(SurveyTaskCreated, PreliminaryReviewPassed, PreliminaryReviewFailed)
+    async def on_survey(event: reactions.SurveyNews, uow: UnitOfWork) -> None:
+        """A survey task exists (being surveyed), or the village team passed or failed 初审."""
+        await reactions.follow_survey(event, uow=uow, records=IntakeRecords(uow))
 
     return surveys
 
@@ -55,15 +38,10 @@ def _decisions() -> TopicConsumer:
         topics.REVIEW_DECISIONS, group=GROUP, description="Records the township's decision."
     )
 
-    @decisions.on(RecipientApproved)
-    async def on_approved(event: RecipientApproved, uow: UnitOfWork) -> None:
-        """The township approved it."""
-        await reactions.follow_decision(event, Step.APPROVED, uow=uow, records=IntakeRecords(uow))
-
-    @decisions.on(ApplicationRejected)
-    async def on_rejected(event: ApplicationRejected, uow: UnitOfWork) -> None:
-        """The township rejected it."""
-        await reactions.follow_decision(event, Step.REJECTED, uow=uow, records=IntakeRecords(uow))
+    @decisions.on(RecipientApproved, ApplicationRejected)
+    async def on_decision(event: reactions.Decision, uow: UnitOfWork) -> None:
+        """The township approved or rejected it."""
+        await reactions.follow_decision(event, uow=uow, records=IntakeRecords(uow))
 
     return decisions
 

@@ -23,7 +23,7 @@ from civic.bus.access import KafkaAccess
 from contracts import resident_id, topics
 from contracts.envelope import Event
 from contracts.registry import parse
-from contracts.settlement import CatalogueItem, CatalogueVersionPublished
+from contracts.samples import sample_catalogue
 from devstack.infra import Infra
 from devstack.journeys import city
 from devstack.pytest_plugin import running_app
@@ -34,43 +34,6 @@ from intake.settings import Settings
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Event)
-
-DEMO_ITEMS = [
-    ("LC-01", "居家照料", "life_care", "hour"),
-    ("LC-02", "日间托管", "life_care", "day"),
-    ("LC-03", "供餐送餐", "life_care", "meal"),
-    ("LC-04", "代购代办", "life_care", "visit"),
-    ("LC-05", "走访慰问", "life_care", "visit"),
-    ("LC-06", "捐赠衣物配发", "life_care", "visit"),
-    ("IC-01", "机构集中供养", "life_care", "day"),
-    ("CL-01", "清洁卫生", "cleaning", "visit"),
-    ("HC-01", "健康护理", "health_care", "visit"),
-    ("HC-02", "健康管理", "health_care", "month"),
-    ("HC-03", "社区义诊", "health_care", "visit"),
-    ("CB-01", "心理疏导", "capability_building", "hour"),
-    ("CB-02", "技能培训", "capability_building", "visit"),
-    ("CB-03", "社会融入", "capability_building", "visit"),
-    ("CB-04", "信息咨询", "capability_building", "visit"),
-    ("CB-05", "健康讲座", "capability_building", "visit"),
-]
-
-
-def demo_catalogue(
-    county: str, version: int, effective_from: date, extra: list[Any] = ()
-) -> CatalogueVersionPublished:  # type: ignore[assignment]
-    items = [
-        CatalogueItem(
-            item_code=c, name_zh=n, service_category=s, unit=u, fee_fen=2000, is_example=True
-        )
-        for c, n, s, u in [*DEMO_ITEMS, *extra]
-    ]
-    return CatalogueVersionPublished(
-        county_code=county,
-        version=version,
-        effective_from=effective_from,
-        items=tuple(items),
-        published_by="county-1",
-    )
 
 
 def new_id_number(born: date | None = None) -> str:
@@ -185,7 +148,7 @@ class Intake:
     # Test modules cannot import this conftest (importlib mode): helpers travel on the fixture.
     new_id_number = staticmethod(new_id_number)
     eventually = staticmethod(eventually)
-    catalogue = staticmethod(demo_catalogue)
+    catalogue = staticmethod(sample_catalogue)
 
     @staticmethod
     def body(**overrides: Any) -> dict[str, Any]:
@@ -245,8 +208,8 @@ async def intake(
             city.signing_key(infra.secrets_dir),
         )
         await ctx.publish(
-            demo_catalogue("341702", 1, date(2024, 1, 1)),
-            demo_catalogue("341721", 1, date(2024, 1, 1)),
+            sample_catalogue("341702", fee_fen=2000),
+            sample_catalogue("341721", fee_fen=2000),
         )
         await ctx.wait_catalogue("341702", 1)
         await ctx.wait_catalogue("341721", 1)

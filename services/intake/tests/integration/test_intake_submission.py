@@ -213,7 +213,11 @@ async def test_items_come_from_the_catalogue_in_force_of_the_county(intake: Any)
     assert no_catalogue.status_code == 422
     assert no_catalogue.json()["code"] == "catalogue_not_in_force"
     future = intake.catalogue(
-        "341702", 2, date(2099, 1, 1), [("LC-99", "未来项目", "life_care", "visit")]
+        "341702",
+        version=2,
+        effective_from=date(2099, 1, 1),
+        extra=(("LC-99", "未来项目", "life_care", "visit"),),
+        fee_fen=2000,
     )
     await intake.publish(future)
     await intake.wait_catalogue("341702", 2)

@@ -8,14 +8,13 @@ PostgreSQL the records do not undo writes on a rollback, so a test reads ``uow.c
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from civic.errors import Conflict
 from civic.idempotency import Answer, Retry
+from civic.testing import FakeAnswers
 from contracts.inbound import AssistanceStatusReported
 from contracts.settlement import CatalogueVersionPublished
 from intake.domain.city import Admission
@@ -51,7 +50,7 @@ class FakeIntakeRecords(IntakeRecords):
         self.reports: dict[str, uuid.UUID] = {}
         self.admissions: dict[uuid.UUID, Admission] = {}
         self.follow_ups: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
-        self.answers: dict[tuple[str, str], tuple[str, Answer]] = {}
+        self.answers = FakeAnswers()
         self.locked: list[str] = []
 
     async def lock(self, key: str) -> None:
@@ -60,23 +59,11 @@ class FakeIntakeRecords(IntakeRecords):
 
     async def replayed(self, retry: Retry | None) -> Answer | None:
         """The first answer to the key; 409 if the key came with a different request."""
-        if retry is None or (stored := self.answers.get((retry.scope, retry.key))) is None:
-            return None
-        fingerprint, answer = stored
-        if fingerprint != retry.fingerprint:
-            raise Conflict(
-                "该 Idempotency-Key 已用于另一份不同的请求", code="idempotency_key_reused"
-            )
-        return answer
+        return self.answers.replayed(retry)
 
     async def remember(self, retry: Retry | None, answer: Answer) -> None:
         """Keeps the answer under the key, as jsonb gives it back."""
-        if retry is not None:
-            body = json.loads(json.dumps(answer.body))
-            self.answers[(retry.scope, retry.key)] = (
-                retry.fingerprint,
-                Answer(answer.status, body),
-            )
+        self.answers.remember(retry, answer)
 
     async def load(
         self, application_id: uuid.UUID, *, for_update: bool = False

@@ -12,6 +12,8 @@ from review import handlers
 
 GROUP = "review"
 
+SurveyEvent = SurveyCompleted | PreliminaryReviewPassed | PreliminaryReviewFailed
+
 
 def _applications() -> TopicConsumer:
     consumer = TopicConsumer(
@@ -21,14 +23,11 @@ def _applications() -> TopicConsumer:
         "(a stop or death waits for the township's confirmation unless the county says not).",
     )
 
-    @consumer.on(ApplicationRegistered)
-    async def on_registered(event: ApplicationRegistered, uow: UnitOfWork) -> None:
-        """A registered application joins its township's review queue."""
-        await handlers.file_case_event(event, uow=uow)
-
-    @consumer.on(ApplicationWithdrawn)
-    async def on_withdrawn(event: ApplicationWithdrawn, uow: UnitOfWork) -> None:
-        """A withdrawn application leaves the queue."""
+    @consumer.on(ApplicationRegistered, ApplicationWithdrawn)
+    async def on_application(
+        event: ApplicationRegistered | ApplicationWithdrawn, uow: UnitOfWork
+    ) -> None:
+        """A registered application joins its township's review queue; a withdrawn one leaves it."""
         await handlers.file_case_event(event, uow=uow)
 
     @consumer.on(CityStatusResolved)
@@ -44,19 +43,9 @@ def _surveys() -> TopicConsumer:
         topics.SURVEY_SURVEYS, group=GROUP, description="Files survey findings and 初审 on cases."
     )
 
-    @consumer.on(SurveyCompleted)
-    async def on_completed(event: SurveyCompleted, uow: UnitOfWork) -> None:
-        """The survey's findings are filed on the case."""
-        await handlers.file_case_event(event, uow=uow)
-
-    @consumer.on(PreliminaryReviewPassed)
-    async def on_passed(event: PreliminaryReviewPassed, uow: UnitOfWork) -> None:
-        """A passed 初审 makes the case ready for a decision."""
-        await handlers.file_case_event(event, uow=uow)
-
-    @consumer.on(PreliminaryReviewFailed)
-    async def on_failed(event: PreliminaryReviewFailed, uow: UnitOfWork) -> None:
-        """A failed 初审 also awaits a decision, flagged."""
+    @consumer.on(SurveyCompleted, PreliminaryReviewPassed, PreliminaryReviewFailed)
+    async def on_survey(event: SurveyEvent, uow: UnitOfWork) -> None:
+        """Findings are filed on the case; its 初审, passed or failed (flagged), makes it ready."""
         await handlers.file_case_event(event, uow=uow)
 
     return consumer

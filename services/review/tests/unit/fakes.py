@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 
 from civic import idempotency
-from civic.errors import Conflict
 from civic.idempotency import Answer, Retry
-from civic.testing import FakeUnitOfWork
+from civic.testing import FakeAnswers, FakeUnitOfWork
 from contracts.enums import RecipientStatus
 from contracts.intake import CityStatusResolved
 from contracts.review import RecipientStatusChanged
@@ -46,7 +45,7 @@ class FakeRegistry:
     held: dict[str, HeldReport] = field(default_factory=dict)
     confirming_counties: set[str] = field(default_factory=lambda: {COUNTY})
     applicants: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
-    answers: dict[tuple[str, str], tuple[str, Answer]] = field(default_factory=dict)
+    answers: FakeAnswers = field(default_factory=FakeAnswers)
 
     def states(self) -> dict[str, str]:
         """External reference -> state of every report kept for the township."""
@@ -132,20 +131,11 @@ class FakeRegistry:
 
     async def replayed(self, retry: Retry | None, uow: Any) -> Answer | None:
         """civic's stored answer to the key (409 if it came with a different request)."""
-        if retry is None or (stored := self.answers.get((retry.scope, retry.key))) is None:
-            return None
-        fingerprint, answer = stored
-        if fingerprint != retry.fingerprint:
-            raise Conflict(
-                "该 Idempotency-Key 已用于另一份不同的请求", code="idempotency_key_reused"
-            )
-        return answer
+        return self.answers.replayed(retry)
 
     async def remember(self, retry: Retry | None, uow: Any, answer: Answer) -> None:
         """Stores the answer under the key (its primary key: scope and key)."""
-        if retry is not None:
-            assert (retry.scope, retry.key) not in self.answers
-            self.answers[(retry.scope, retry.key)] = (retry.fingerprint, answer)
+        self.answers.remember(retry, answer)
 
 
 #: The repository functions the recipient and city-report use cases call.

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from civic.db import make_engine, make_sessionmaker
 from civic.uow import UnitOfWork
-from contracts.dispatch import ServiceDelivered, ServiceOrderCreated
+from contracts.dispatch import ServiceDelivered, ServiceOrderAccepted, ServiceOrderCreated
 from contracts.enums import FeeUnit, FundingSource, RecipientStatus, ServiceCategory, ServiceMode
 from contracts.kinds import StatementPeriod
 from contracts.review import RecipientApproved, RecipientStatusChanged
@@ -126,6 +126,20 @@ class Scenario:
     ) -> ServiceOrderCreated:
         event = self.ordering(who, item, unit, **kw)
         await self.run(readmodels.note_order_created, event)
+        return event
+
+    async def accept(self, order: ServiceOrderCreated, **kw: Any) -> ServiceOrderAccepted:
+        """The provider accepts the order (version 2), as dispatch reports it."""
+        event = sample(
+            ServiceOrderAccepted,
+            person_id=order.person_id,
+            order_id=order.order_id,
+            version=2,
+            provider_id=order.provider_id,
+            provider_code=order.provider_code,
+            **kw,
+        )
+        await self.run(readmodels.note_order_answered, event)
         return event
 
     def delivery(

@@ -12,10 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from contracts.dispatch import ServiceOrderAccepted
 from contracts.enums import FeeUnit, RecipientStatus, ServiceMode
 from contracts.kinds import LedgerLineKind
-from contracts.samples import sample
 from settlement.domain.records import RecordSelection
 from settlement.handlers import readmodels, recipients
 from settlement.handlers.billing import recheck, record_service
@@ -110,16 +108,7 @@ async def test_settlement_institutional_care_counts_from_the_admission_day(
         who, "IC-01", FeeUnit.DAY, mode=ServiceMode.INSTITUTIONAL_CARE, start_date=date(2024, 5, 1)
     )
     await world.deliver(order, date(2024, 5, 1), quantity=31)
-    accepted = sample(
-        ServiceOrderAccepted,
-        person_id=who.person_id,
-        order_id=order.order_id,
-        version=2,
-        provider_id=world.provider_id,
-        provider_code=world.provider_code,
-        admission_date=date(2024, 5, 10),
-    )
-    await world.run(readmodels.note_order_answered, accepted)
+    await world.accept(order, admission_date=date(2024, 5, 10))
     assert sum(x.amount_fen for x in await world.lines()) == 22 * 8000  # 10 to 31 May
 
 

@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from civic.messaging_tables import messaging_metadata
-from contracts.dispatch import NeighbourServiceRecorded, ServiceOrderAccepted
+from contracts.dispatch import NeighbourServiceRecorded
 from contracts.enums import FeeUnit, PeriodUnit, RecipientStatus
 from contracts.samples import sample
 from contracts.values import Frequency
@@ -93,16 +93,7 @@ async def test_settlement_provider_performance_for_a_month(
         frequency=twice_a_week,
     )
     await world.run(readmodels.note_order_created, order)
-    accepted = sample(
-        ServiceOrderAccepted,
-        person_id=who.person_id,
-        order_id=order.order_id,
-        version=2,
-        provider_id=world.provider_id,
-        provider_code=world.provider_code,
-        occurred_at=when + timedelta(hours=6),
-    )
-    await world.run(readmodels.note_order_answered, accepted)
+    await world.accept(order, occurred_at=when + timedelta(hours=6))
     for day in (2, 9, 16):
         await world.deliver(order, date(2024, 7, day))
     report = await client.get(

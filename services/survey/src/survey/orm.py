@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -56,15 +58,21 @@ survey_task = Table(
     Index("ix_survey_task_village_status_due", "village_code", "status", "due_date"),
 )
 
-survey_findings = Table(
-    "survey_findings",
-    metadata,
-    Column(
+
+def _one_per_task() -> Column[Any]:
+    """The task's id as the key: one row per task, gone with the task."""
+    return Column(
         "survey_id",
         Uuid,
         ForeignKey("survey_task.survey_id", ondelete="CASCADE"),
         primary_key=True,
-    ),
+    )
+
+
+survey_findings = Table(
+    "survey_findings",
+    metadata,
+    _one_per_task(),
     Column("submission_id", Uuid, nullable=False, unique=True),
     Column("submitted_by", Text, nullable=False),
     Column("visited_at", DateTime(timezone=True), nullable=False),
@@ -77,12 +85,7 @@ survey_findings = Table(
 preliminary_review = Table(
     "preliminary_review",
     metadata,
-    Column(
-        "survey_id",
-        Uuid,
-        ForeignKey("survey_task.survey_id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _one_per_task(),
     Column("outcome", Text, nullable=False),
     Column("body", JSONB, nullable=False),
     Column("reviewed_by", JSONB, nullable=False),

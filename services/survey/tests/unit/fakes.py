@@ -8,11 +8,10 @@ use case kept.
 
 from __future__ import annotations
 
-import json
 import uuid
 
-from civic.errors import Conflict
 from civic.idempotency import Answer, Retry
+from civic.testing import FakeAnswers
 from survey.domain import StoredFindings, StoredReview, SurveyTask, TaskPage, TaskStatus
 from survey.repository import SurveyRepository
 
@@ -24,7 +23,7 @@ class FakeSurveyRepository(SurveyRepository):
         self.tasks: dict[uuid.UUID, SurveyTask] = {}
         self.findings: dict[uuid.UUID, StoredFindings] = {}
         self.reviews: dict[uuid.UUID, StoredReview] = {}
-        self.answers: dict[tuple[str, str], tuple[str, Answer]] = {}
+        self.answers = FakeAnswers()
 
     async def add_task(self, task: SurveyTask) -> bool:
         """Adds a task unless its application has one (the unique constraint's rule)."""
@@ -82,21 +81,8 @@ class FakeSurveyRepository(SurveyRepository):
 
     async def replayed(self, retry: Retry | None) -> Answer | None:
         """The first answer to the key; 409 if the key came with a different request."""
-        if retry is None or (stored := self.answers.get((retry.scope, retry.key))) is None:
-            return None
-        fingerprint, answer = stored
-        if fingerprint != retry.fingerprint:
-            raise Conflict(
-                "该 Idempotency-Key 已用于另一份不同的请求", code="idempotency_key_reused"
-            )
-        return answer
+        return self.answers.replayed(retry)
 
     async def remember(self, retry: Retry | None, answer: Answer) -> None:
-        """Keeps the answer under the key."""
-        if retry is not None:
-            # Through JSON, as jsonb gives it back: a replay must rebuild its answer from that.
-            body = json.loads(json.dumps(answer.body))
-            self.answers[(retry.scope, retry.key)] = (
-                retry.fingerprint,
-                Answer(answer.status, body),
-            )
+        """Keeps the answer under the key, as jsonb gives it back."""
+        self.answers.remember(retry, answer)

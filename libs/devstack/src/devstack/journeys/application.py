@@ -227,6 +227,20 @@ async def decide(case: Case, body: dict[str, Any]) -> Any:
     )
 
 
+async def approved(case: Case, effective: date | None = None) -> str:
+    """The whole way from a WeChat application to a recipient; returns the recipient id."""
+    submitted = await submit(case)
+    assert submitted.status_code == 201, submitted.text
+    registered = await register(case)
+    assert registered.status_code == 200, registered.text
+    await survey_task(case)
+    await survey_and_pass(case)
+    decided = await decide(case, approval(effective))
+    assert decided.status_code == 201, decided.text
+    recipient_id: str = decided.json()["recipient_id"]
+    return recipient_id
+
+
 def approval(effective: date | None = None) -> dict[str, Any]:
     """The township approves both items from ``effective`` (default: today in Chizhou)."""
     return {**_APPROVAL, "effective_date": (effective or clock.today()).isoformat()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,21 +11,13 @@ from typing import Any
 
 from civic import clock
 from civic.bus.access import KafkaAccess
-from contracts import calendar
+from contracts import calendar, topics
+from contracts.dispatch.provider_topic import OrderCancelled
+from contracts.envelope import Event
 from devstack.journeys.api import Api
-from devstack.journeys.application import (
-    COUNTY,
-    TOWNSHIP,
-    VILLAGE,
-    Case,
-    approval,
-    decide,
-    register,
-    submit,
-    survey_and_pass,
-    survey_task,
-)
+from devstack.journeys.application import COUNTY, TOWNSHIP, VILLAGE, Case, approved
 from devstack.journeys.db import wait_until
+from devstack.journeys.kafka import TopicReader
 from devstack.stack import Stack
 
 
@@ -134,6 +128,46 @@ async def change_status(case: Case, recipient_id: str, body: dict[str, Any]) -> 
     )
 
 
+async def stop_heard_by_providers(
+    stack: Stack, recipient_id: str, orders: list[tuple[str, dict[str, Any]]], *, on: date
+) -> tuple[Case, dict[str, OrderCancelled]]:
+    """The officer stops aid from ``on`` (a trace of its own); each provider's notice, per order.
+
+    The readers subscribe before the stop, so no notice can slip past them.
+    """
+    async with contextlib.AsyncExitStack() as readers:
+        by_provider = {
+            provider: await readers.enter_async_context(
+                TopicReader(stack.kafka_access(), topics.provider_orders(provider))
+            )
+            for provider, _ in orders
+        }
+        stop = Case(stack)
+        stopped = await change_status(
+            stop,
+            recipient_id,
+            {
+                "status": "stopped",
+                "effective_date": on.isoformat(),
+                "reason_code": "assistance_stopped",
+                "reason_zh": "家庭收入超过低保标准",
+            },
+        )
+        assert stopped.status_code == 200, stopped.text
+        notices: dict[str, OrderCancelled] = {}
+        for provider, order in orders:
+            notice = await by_provider[provider].wait_for(
+                functools.partial(_cancels, order_id=order["order_id"])
+            )
+            assert isinstance(notice, OrderCancelled)
+            notices[order["order_id"]] = notice
+    return stop, notices
+
+
+def _cancels(event: Event, *, order_id: str) -> bool:
+    return isinstance(event, OrderCancelled) and str(event.order_id) == order_id
+
+
 async def recipient_orders(
     api: Api, recipient_id: str, want: int, township: str = TOWNSHIP
 ) -> list[dict[str, Any]]:
@@ -169,15 +203,7 @@ async def approved_with_two_providers(
     await register_provider(api, f"meals-{tag}", ["LC-03"], VILLAGE)
     await register_provider(api, f"clean-{tag}", ["CL-01"], VILLAGE)
     case = Case(stack)
-    submitted = await submit(case)
-    assert submitted.status_code == 201, submitted.text
-    registered = await register(case)
-    assert registered.status_code == 200, registered.text
-    await survey_task(case)
-    await survey_and_pass(case)
-    decided = await decide(case, approval(effective))
-    assert decided.status_code == 201, decided.text
-    recipient_id = decided.json()["recipient_id"]
+    recipient_id = await approved(case, effective)
     orders = []
     for order in await recipient_orders(api, recipient_id, want=2):
         provider = order["provider_code"]

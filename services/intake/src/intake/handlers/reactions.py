@@ -17,6 +17,15 @@ log = logging.getLogger(__name__)
 SurveyNews = SurveyTaskCreated | PreliminaryReviewPassed | PreliminaryReviewFailed
 Decision = RecipientApproved | ApplicationRejected
 
+#: The step each piece of news is in the application's life.
+_STEP: dict[type[SurveyNews | Decision], Step] = {
+    SurveyTaskCreated: Step.SURVEY_SCHEDULED,
+    PreliminaryReviewPassed: Step.PRELIMINARY_PASSED,
+    PreliminaryReviewFailed: Step.PRELIMINARY_FAILED,
+    RecipientApproved: Step.APPROVED,
+    ApplicationRejected: Step.REJECTED,
+}
+
 
 def _survey_note(event: SurveyNews) -> str:
     if isinstance(event, SurveyTaskCreated):
@@ -42,14 +51,12 @@ async def _followed(
     return app
 
 
-async def follow_survey(
-    event: SurveyNews, step: Step, *, uow: UnitOfWork, records: IntakeRecords
-) -> None:
+async def follow_survey(event: SurveyNews, *, uow: UnitOfWork, records: IntakeRecords) -> None:
     """Moves the application on with the survey, ignoring stale or repeated versions."""
     async with uow:
         if (app := await _followed(records, event, "survey event")) is None:
             return
-        if (moved := _after_survey(app, event, step)) is not None:
+        if (moved := _after_survey(app, event, _STEP[type(event)])) is not None:
             await records.save_change(moved)
         await uow.commit()
 
@@ -76,14 +83,12 @@ def _after_survey(app: Application, event: SurveyNews, step: Step) -> Applicatio
     )
 
 
-async def follow_decision(
-    event: Decision, step: Step, *, uow: UnitOfWork, records: IntakeRecords
-) -> None:
+async def follow_decision(event: Decision, *, uow: UnitOfWork, records: IntakeRecords) -> None:
     """Records the township's decision; a decided or withdrawn application stays as it is."""
     async with uow:
         if (app := await _followed(records, event, "decision")) is None:
             return
-        target = next_status(app.status, step)
+        target = next_status(app.status, _STEP[type(event)])
         if target is None:
             log.info("decision on %s ignored in status %s", app.application_id, app.status)
             return
