@@ -73,12 +73,20 @@ class Case:
         return self.api.token(roles=[role], division=division, user_id=user)
 
 
-async def catalogue_loaded(stack: Stack, service: str) -> None:
-    """Waits until ``service`` holds settlement's catalogue for the county."""
+async def catalogue_loaded(stack: Stack, service: str, county: str = COUNTY) -> None:
+    """Waits until ``service`` holds a catalogue in force today for ``county``.
+
+    Settlement publishes every county's catalogue; another county's arriving first is not
+    enough for an application from this one.
+    """
 
     async def check() -> bool:
         rows = await fetch(
-            stack.database_url(service), "select count(*) as n from catalogue_version"
+            stack.database_url(service),
+            "select count(*) as n from catalogue_version"
+            " where county_code = $1 and effective_from <= $2",
+            county,
+            clock.today(),
         )
         return bool(rows[0]["n"])
 
