@@ -50,7 +50,9 @@ async def test_depth_counts_letters_until_they_are_redriven(infra: Infra) -> Non
 
 
 async def test_dispatch_sees_the_depth_of_every_providers_reply_dlq(infra: Infra) -> None:
-    from dispatch.provider_bus import ProviderBus  # registering a provider makes its topics
+    from dispatch.adapters.provider_bus import (
+        ProviderBus,  # registering a provider makes its topics
+    )
 
     code = f"dd{uuid.uuid4().hex[:6]}"
     bus = ProviderBus(infra.access("dispatch-provisioner"), partitions=1, replication=1)

@@ -184,7 +184,7 @@ def test_the_launchers_dead_letter_topics_keep_letters_forever(infra: Infra) -> 
 
 async def test_providers_reply_dead_letter_topics_keep_letters_forever(infra: Infra) -> None:
     # dispatch makes these when a county registers a provider (its provisioning principal).
-    from dispatch.provider_bus import ProviderBus
+    from dispatch.adapters.provider_bus import ProviderBus
 
     code = f"dlq{uuid.uuid4().hex[:6]}"
     bus = ProviderBus(infra.access("dispatch-provisioner"), partitions=1, replication=1)

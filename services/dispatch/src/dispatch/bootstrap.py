@@ -17,13 +17,13 @@ from civic.kafka import DeadLetterPublisher
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
 from contracts.registry import event_class
+from dispatch.adapters.provider_bus import ProviderBus
+from dispatch.adapters.reply_topics import ReplyListener, sender_mismatch
 from dispatch.consumers import build_consumers
 from dispatch.handlers import Timing
 from dispatch.handlers.providers import repair_provider_bus
-from dispatch.provider_bus import ProviderBus
-from dispatch.reply_topics import ReplyListener, sender_mismatch
+from dispatch.jobs.watcher import DeadlineWatcher
 from dispatch.settings import Settings
-from dispatch.watcher import DeadlineWatcher
 
 log = logging.getLogger(__name__)
 

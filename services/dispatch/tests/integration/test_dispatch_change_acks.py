@@ -17,7 +17,7 @@ from civic.db import make_sessionmaker
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.dispatch import OrderCancelled, ServiceOrderEscalated
-from dispatch.watcher import DeadlineWatcher
+from dispatch.jobs.watcher import DeadlineWatcher
 
 from .steps import two_item_orders
 

@@ -25,6 +25,7 @@ from devstack.infra import Infra
 from devstack.pytest_plugin import migrate
 from dispatch.handlers import Timing
 from dispatch.handlers.doorbell import Press, take_press
+from dispatch.jobs.watcher import DeadlineWatcher
 from dispatch.orm import (
     doorbell,
     metadata,
@@ -34,7 +35,6 @@ from dispatch.orm import (
     recipient,
     service_order,
 )
-from dispatch.watcher import DeadlineWatcher
 
 pytestmark = pytest.mark.integration
 

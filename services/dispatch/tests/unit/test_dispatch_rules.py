@@ -10,10 +10,10 @@ import pytest
 from contracts.dispatch.services import RecordCheck
 from contracts.enums import ServiceMode
 from contracts.kinds import AlertChannel
+from dispatch.adapters.reply_topics import reply_topic_owner
 from dispatch.domain.doorbell import Contact, alert_targets, seconds_between
 from dispatch.domain.orders import Acceptance, OrderStatus, acceptance_problem
 from dispatch.domain.records import OrderTerms, Report, check_record
-from dispatch.reply_topics import reply_topic_owner
 
 from .fakes import ACCEPTED_TERMS, proper_report
 

@@ -12,6 +12,7 @@ from civic.errors import PROBLEM_RESPONSES
 from civic.security import Principal
 from civic.uow import UnitOfWork
 from contracts.values import Frequency
+from dispatch.adapters.provider_topic import frequency_of
 from dispatch.api.deps import DispatchDep, Officer, PageNo, PageSize, TownshipOfficer, VillageStaff
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.recipients import RecipientContact
@@ -19,7 +20,6 @@ from dispatch.domain.records import PlannedForOrder
 from dispatch.handlers import views
 from dispatch.handlers.contacts import record_contact
 from dispatch.handlers.reassign import reassign_order
-from dispatch.provider_topic import frequency_of
 from dispatch.schemas.common import Page, view_of
 from dispatch.schemas.orders import ChangeRead, ContactBody, OrderRead, ReassignBody
 from dispatch.schemas.services import PlanRead, RecordOutcome

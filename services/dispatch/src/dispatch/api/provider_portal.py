@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
+from dispatch.adapters.provider_topic import frequency_of
 from dispatch.api.deps import DispatchDep, PageNo, PageSize, ProviderUser, provider_code_of
 from dispatch.domain.orders import Acceptance, Order, OrderStatus
 from dispatch.domain.records import Report
@@ -27,7 +28,6 @@ from dispatch.handlers.replies import (
     decline_order,
     submit_plan,
 )
-from dispatch.provider_topic import frequency_of
 from dispatch.schemas.common import Page, view_of
 from dispatch.schemas.orders import (
     AcceptBody,

@@ -18,12 +18,12 @@ from civic import clock
 from civic.errors import Conflict, NotFound
 from civic.uow import UnitOfWork
 from contracts import topics
-from dispatch import order_events
+from dispatch.adapters import order_events
+from dispatch.adapters.provider_topic import change_notice
 from dispatch.domain.orders import Notice, Order, OrderChange
 from dispatch.handlers import Timing
 from dispatch.handlers.refused import kept_if_refused
 from dispatch.handlers.replies import own_order
-from dispatch.provider_topic import change_notice
 from dispatch.repository import changes
 from dispatch.repository.status import SqlStatusStore, StatusStore
 

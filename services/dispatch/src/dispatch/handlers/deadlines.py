@@ -7,7 +7,7 @@ from datetime import datetime
 
 from civic.uow import UnitOfWork
 from contracts.reasons import EscalationKind
-from dispatch import order_events
+from dispatch.adapters import order_events
 from dispatch.repository import changes, orders
 
 BATCH = 100

@@ -20,6 +20,7 @@ from contracts.dispatch.providers import (
     ProviderUpdated,
 )
 from contracts.enums import ProviderType, ServiceMode
+from dispatch.adapters.provider_bus import IssuedCredentials, ProviderBus
 from dispatch.domain.providers import (
     Offer,
     ProviderStatus,
@@ -29,7 +30,6 @@ from dispatch.domain.providers import (
     modes_not_allowed,
     townships_of,
 )
-from dispatch.provider_bus import IssuedCredentials, ProviderBus
 from dispatch.repository import catalogue, providers
 
 T = TypeVar("T")

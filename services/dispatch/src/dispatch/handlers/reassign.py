@@ -14,14 +14,14 @@ from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.dispatch.orders import UnplacedReason
 from contracts.reasons import OrderChangeReason
-from dispatch import order_events
+from dispatch.adapters import order_events
+from dispatch.adapters.provider_topic import tell_assigned
 from dispatch.domain.orders import REASSIGNABLE, Notice, Order, OrderAction, OrderStatus
 from dispatch.domain.providers import Provider
 from dispatch.domain.referral import eligible_for_override
 from dispatch.handlers import Timing
 from dispatch.handlers.changes import change_order
 from dispatch.handlers.referral import Basis, assign, in_service
-from dispatch.provider_topic import tell_assigned
 from dispatch.repository import catalogue, orders, providers, recipients
 
 

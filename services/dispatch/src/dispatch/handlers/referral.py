@@ -20,12 +20,12 @@ from contracts.enums import FundingSource, RecipientStatus, ServiceCategory, Ser
 from contracts.reasons import EscalationKind
 from contracts.review import RecipientApproved
 from contracts.values import ApprovedItem, Frequency
-from dispatch import order_events
+from dispatch.adapters import order_events
+from dispatch.adapters.provider_topic import tell_assigned
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.providers import Provider
 from dispatch.domain.referral import Chosen, Need, Unplaced, choose_provider
 from dispatch.handlers import Timing
-from dispatch.provider_topic import tell_assigned
 from dispatch.repository import catalogue, orders, providers, recipients
 
 

@@ -31,7 +31,7 @@ from civic.errors import ProblemError
 from civic.parking import Consumed, current, park
 from civic.uow import UnitOfWork
 from contracts.reasons import DeclineReason, EscalationKind
-from dispatch import order_events
+from dispatch.adapters import order_events
 from dispatch.domain.orders import Order
 from dispatch.repository import orders
 

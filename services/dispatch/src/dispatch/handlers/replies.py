@@ -17,7 +17,7 @@ from contracts.dispatch.services import PlannedService, ServicePlanRecorded
 from contracts.enums import ServiceMode
 from contracts.reasons import DeclineReason
 from contracts.values import Frequency
-from dispatch import order_events
+from dispatch.adapters import order_events
 from dispatch.domain.orders import OPEN_STATUSES, Acceptance, Order, OrderStatus, acceptance_problem
 from dispatch.handlers import Timing
 from dispatch.handlers.referral import Basis, place

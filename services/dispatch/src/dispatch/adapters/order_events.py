@@ -15,8 +15,8 @@ from contracts.dispatch.orders import (
 )
 from contracts.enums import Role
 from contracts.reasons import EscalationKind
+from dispatch.adapters.provider_topic import frequency_of, from_order
 from dispatch.domain.orders import Notice, Order, OrderAction, OrderChange
-from dispatch.provider_topic import frequency_of, from_order
 
 
 def _ids(order: Order) -> dict[str, object]:

@@ -1,0 +1,1 @@
+"""dispatch's edges to the bus: provider topics and ACLs, the reply subscription, order events."""

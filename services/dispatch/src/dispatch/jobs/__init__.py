@@ -1,0 +1,1 @@
+"""dispatch's background work: the deadline watcher."""
