@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, MetaData, Uuid
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +24,11 @@ NAMING_CONVENTION = {
 def make_metadata() -> MetaData:
     """Builds a MetaData with the project's constraint naming convention."""
     return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def part_of(parent: str, key: str) -> Column[Any]:
+    """A primary-key column naming the parent row (``parent.key``); the rows go with the parent."""
+    return Column(key, Uuid, ForeignKey(f"{parent}.{key}", ondelete="CASCADE"), primary_key=True)
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:

@@ -6,8 +6,6 @@ the migrated database.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     Boolean,
     Column,
@@ -25,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from civic.db import make_metadata
+from civic.db import make_metadata, part_of
 
 metadata = make_metadata()
 
@@ -108,16 +106,11 @@ recipient = Table(
 )
 
 
-def _part_of(parent: str, key: str) -> Column[Any]:
-    """The primary key naming the parent row (``parent.key``); the rows go with the parent."""
-    return Column(key, Uuid, ForeignKey(f"{parent}.{key}", ondelete="CASCADE"), primary_key=True)
-
-
 #: The items approved for a recipient (one row per catalogue item).
 recipient_item = Table(
     "recipient_item",
     metadata,
-    _part_of("recipient", "recipient_id"),
+    part_of("recipient", "recipient_id"),
     Column("item_code", Text, primary_key=True),
     Column("service_category", Text, nullable=False),
     Column("mode", Text, nullable=False),
@@ -132,7 +125,7 @@ recipient_item = Table(
 recipient_status_history = Table(
     "recipient_status_history",
     metadata,
-    _part_of("recipient", "recipient_id"),
+    part_of("recipient", "recipient_id"),
     Column("version", Integer, primary_key=True),
     Column("status", Text, nullable=False),
     Column("previous_status", Text),
@@ -156,7 +149,7 @@ recipient_status_history = Table(
 needs_assessment = Table(
     "needs_assessment",
     metadata,
-    _part_of("review_case", "application_id"),
+    part_of("review_case", "application_id"),
     Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), nullable=False),
     Column("self_care_level", Text, nullable=False),
     Column("need_categories", ARRAY(Text), nullable=False),

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     Table,
@@ -18,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from civic.db import make_metadata
+from civic.db import make_metadata, part_of
 
 metadata = make_metadata()
 
@@ -59,20 +56,10 @@ survey_task = Table(
 )
 
 
-def _one_per_task() -> Column[Any]:
-    """The task's id as the key: one row per task, gone with the task."""
-    return Column(
-        "survey_id",
-        Uuid,
-        ForeignKey("survey_task.survey_id", ondelete="CASCADE"),
-        primary_key=True,
-    )
-
-
 survey_findings = Table(
     "survey_findings",
     metadata,
-    _one_per_task(),
+    part_of("survey_task", "survey_id"),
     Column("submission_id", Uuid, nullable=False, unique=True),
     Column("submitted_by", Text, nullable=False),
     Column("visited_at", DateTime(timezone=True), nullable=False),
@@ -85,7 +72,7 @@ survey_findings = Table(
 preliminary_review = Table(
     "preliminary_review",
     metadata,
-    _one_per_task(),
+    part_of("survey_task", "survey_id"),
     Column("outcome", Text, nullable=False),
     Column("body", JSONB, nullable=False),
     Column("reviewed_by", JSONB, nullable=False),
