@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,19 +86,30 @@ async def accept(api: Api, provider: str, order: dict[str, Any]) -> None:
     assert got.status_code == 200, got.text
 
 
+# The window of recent time visits are laid out in, one minute per ``minutes_ago``.
+_VISIT_WINDOW_MINUTES = 120
+
+
 async def report_service(
     api: Api, provider: str, order: dict[str, Any], *, minutes_ago: int, worker: str = "w1"
 ) -> Any:
-    """The provider reports a one-minute service that ended ``minutes_ago`` minutes ago.
+    """The provider reports a visit that ended about ``minutes_ago`` minutes ago.
 
-    A visit cannot begin before the order's first day: for an order placed just after
-    midnight the visit begins with that day. The service date is the Chizhou day it began."""
+    Visits are laid out on the last two hours, one minute each, so visits with different
+    ``minutes_ago`` never overlap. A visit cannot begin before the order's first day: when
+    that day began less than two hours ago, the two hours are squeezed into the time since
+    midnight, keeping the visits in order and apart. The service date is the day it began."""
+    assert 0 <= minutes_ago < _VISIT_WINDOW_MINUTES, minutes_ago
     token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
-    end = clock.now() - timedelta(minutes=minutes_ago)
-    start = end - timedelta(minutes=1)
+    now = clock.now()
     first_day = calendar.start_of_day(date.fromisoformat(order["start_date"]))
-    if start < first_day:
-        start, end = first_day, max(end, first_day + timedelta(seconds=1))
+    window = min(max(now - first_day, timedelta(0)), timedelta(minutes=_VISIT_WINDOW_MINUTES))
+
+    def at(minutes_into_window: int) -> datetime:
+        return now - window + window * minutes_into_window / _VISIT_WINDOW_MINUTES
+
+    start = at(_VISIT_WINDOW_MINUTES - minutes_ago - 1)
+    end = at(_VISIT_WINDOW_MINUTES - minutes_ago)
     body = {
         "record_id": str(uuid.uuid4()),
         "order_id": order["order_id"],
