@@ -9,8 +9,9 @@ from datetime import date
 
 import pytest
 
-from archive.domain.ledgers import LEDGER_HEADER, LedgerEntry, ledger_row, to_csv
+from archive.domain.ledgers import LEDGER_HEADER, LedgerEntry, ledger_row
 from archive.handlers.ledger import month_bounds
+from civic.spreadsheet import csv_document
 from contracts.bigdata import mirror_event_id, mirror_of
 from contracts.review import RecipientApproved
 from contracts.samples import sample
@@ -29,7 +30,7 @@ def test_archive_the_ledger_csv_is_chinese_and_opens_in_a_spreadsheet() -> None:
         3,
         (("居家照料", 6, "hour"),),
     )
-    text = to_csv(LEDGER_HEADER, [ledger_row(entry)])
+    text = csv_document(LEDGER_HEADER, [ledger_row(entry)])
     assert text.startswith("\ufeff服务号,姓名")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[1] == [
@@ -42,6 +43,16 @@ def test_archive_the_ledger_csv_is_chinese_and_opens_in_a_spreadsheet() -> None:
         "3",
         "居家照料 6小时",
     ]
+
+
+def test_archive_a_ledger_cell_that_looks_like_a_formula_stays_text() -> None:
+    provider = '=HYPERLINK("http://evil.example/x","点此")'
+    entry = LedgerEntry(
+        "341702-2026-000002", "@李*", "dibao", "active", ("+送餐",), (provider,), 1, ()
+    )
+    text = csv_document(LEDGER_HEADER, [ledger_row(entry)])
+    row = next(csv.reader(io.StringIO(text.lstrip("\ufeff").split("\r\n", 1)[1])))
+    assert row[1] == "'@李*" and row[4] == "'+送餐" and row[5] == "'" + provider, row
 
 
 def test_archive_a_month_ends_where_the_next_begins() -> None:

@@ -9,12 +9,13 @@ from fastapi.responses import Response
 
 from archive import schemas
 from archive.api.deps import ContextDep, LedgerReader
-from archive.domain.ledgers import LEDGER_HEADER, LedgerEntry, ledger_row, quantity_text, to_csv
+from archive.domain.ledgers import LEDGER_HEADER, LedgerEntry, ledger_row, quantity_text
 from archive.domain.places import place_zh
 from archive.handlers import ledger as uc
 from civic import clock
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
+from civic.spreadsheet import csv_document
 
 router = APIRouter(prefix="/villages", tags=["工作台账 ledgers"], responses=PROBLEM_RESPONSES)
 
@@ -82,7 +83,7 @@ async def village_ledger_csv(
     lines = [ledger_row(entry) for entry in entries]
     disposition = f'attachment; filename="ledger-{village_code}-{chosen}.csv"'
     return Response(
-        to_csv(LEDGER_HEADER, lines),
+        csv_document(LEDGER_HEADER, lines),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": disposition},
     )

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from contracts.enums import FeeUnit, RecipientCategory, RecipientStatus
-
-#: Excel on Chinese Windows reads UTF-8 CSV correctly only with a byte-order mark.
-BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -57,15 +52,6 @@ def ledger_row(entry: LedgerEntry) -> tuple[str, ...]:
         str(entry.services_this_month),
         quantity_text(entry.quantities),
     )
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A CSV document with a BOM, so spreadsheets show the Chinese text."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return BOM + out.getvalue()
 
 
 @dataclass(frozen=True)

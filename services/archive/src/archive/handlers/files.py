@@ -11,7 +11,7 @@ from archive.adapters import render
 from archive.context import ArchiveContext
 from archive.domain.documents import ChecklistItem, checklist
 from archive.domain.files import ArchiveFile
-from archive.domain.ledgers import RECEIPT_HEADER, ReceiptLine, receipt_row, to_csv
+from archive.domain.ledgers import RECEIPT_HEADER, ReceiptLine, receipt_row
 from archive.domain.places import place_zh, scope_prefix
 from archive.domain.stored import (
     AccessLine,
@@ -28,6 +28,7 @@ from archive.repository import services as services_repo
 from civic import clock
 from civic.errors import Forbidden
 from civic.security import Principal
+from civic.spreadsheet import csv_document
 from civic.uow import UnitOfWork
 from contracts.enums import RecipientCategory, ServiceCategory, ServiceMode
 from contracts.reasons import RecordRefusalReason
@@ -145,7 +146,7 @@ async def service_receipt(
         await uow.commit()
     lines = [_receipt_line(record, names, providers) for record in records]
     if as_csv:
-        return to_csv(RECEIPT_HEADER, lines)
+        return csv_document(RECEIPT_HEADER, lines)
     return render.receipt_page(
         service_number=row.service_number,
         name=row.display_name,

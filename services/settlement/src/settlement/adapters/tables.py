@@ -1,21 +1,20 @@
 """CSV exports: a statement's lines and a period's ledger, with Chinese headers.
 
 Amounts appear twice: integer fen (for machines; money is never a float) and yuan with two
-decimals (for people). A UTF-8 byte-order mark lets spreadsheet programs read the Chinese.
+decimals (for people). ``civic.spreadsheet`` adds the byte-order mark and quotes any cell
+a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from civic.spreadsheet import csv_chunks
 from contracts.enums import FeeUnit, FundingSource
 from contracts.kinds import LedgerLineKind
 from settlement.adapters.money import yuan
 
-BOM = "\ufeff"
 LEDGER_HEADER = (
     "台账行号",
     "类型",
@@ -67,14 +66,4 @@ def _row(line: Any) -> list[Any]:
 
 def ledger_csv(lines: Iterable[Any]) -> Iterator[str]:
     """The lines as CSV text, chunk by chunk (a month can be large)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write(BOM)
-    writer.writerow(LEDGER_HEADER)
-    for count, line in enumerate(lines, start=1):
-        writer.writerow(_row(line))
-        if count % 1000 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_chunks(LEDGER_HEADER, (_row(line) for line in lines))
