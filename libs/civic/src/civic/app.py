@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -33,7 +33,9 @@ from civic.background import (
     watch_dlq_depth,
 )
 from civic.errors import Unauthorized, install_problem_handlers
+from civic.limits import BodySizeLimit
 from civic.metrics import CONTENT_TYPE, count_http
+from civic.rate_limits import RateLimits
 from civic.runtime import Runtime
 
 
@@ -47,6 +49,9 @@ async def _serve(app: FastAPI) -> AsyncIterator[None]:
         prune_forever,
         *app.state.background,
     )
+    if runtime.keys is not None:  # no request may meet personal data it cannot open
+        await runtime.keys.start()
+        jobs = (*jobs, _keep_keys)
     relay_task = asyncio.create_task(runtime.relay.run(), name="outbox-relay")
     try:
         async with contextlib.AsyncExitStack() as running:
@@ -61,6 +66,12 @@ async def _serve(app: FastAPI) -> AsyncIterator[None]:
         await runtime.broker.stop()  # consumers finish the message in hand (graceful_timeout)
         await runtime.engine.dispose()
         runtime.tracer_provider.shutdown()
+
+
+async def _keep_keys(runtime: Runtime) -> None:
+    """Reloads the ring after a rotation and re-seals what older keys sealed."""
+    assert runtime.keys is not None
+    await runtime.keys.keep()
 
 
 def _health_router() -> APIRouter:
@@ -116,10 +127,15 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     background: Sequence[BackgroundJob] = (),
     refusals: Sequence[type[Exception]] = (),
+    body_limits: Mapping[str, int] | None = None,
     version: str = "0.1.0",
 ) -> FastAPI:
-    """Builds a service's app: its routes, its background jobs, its refusals as problems."""
-    docs = runtime.settings.serve_docs()
+    """Builds a service's app: its routes, its background jobs, its refusals as problems.
+
+    ``body_limits`` gives routes (by template) that take larger bodies than
+    ``HTTP_BODY_MAX_BYTES`` their own limit."""
+    settings = runtime.settings
+    docs = settings.serve_docs()
     app = FastAPI(
         title=title,
         description=description,
@@ -132,10 +148,23 @@ def create_service_app(
     )
     app.state.runtime = runtime
     app.state.background = tuple(background)
+    app.state.rate_limits = RateLimits(
+        per_minute={
+            "public": settings.rate_limit_public_per_minute,
+            "app": settings.rate_limit_app_per_minute,
+        },
+        verifier=runtime.verifier,
+        trusted_proxies=settings.trusted_proxies,
+    )
     app.include_router(_health_router())
     for router in routers:
         app.include_router(router)
     install_problem_handlers(app, refusals)
+    # Added first, so innermost of ours: still before any route reads a body, and the
+    # metrics and the trace id see its 413 as the answer.
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.http_body_max_bytes, body_limits=body_limits
+    )
     app.middleware("http")(_trace_id_header)
     app.middleware("http")(partial(count_http, metrics=runtime.metrics))
     FastAPIInstrumentor.instrument_app(

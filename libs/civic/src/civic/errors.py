@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,6 +60,7 @@ class ProblemError(Exception):
         field: str | None = None,
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -68,6 +69,8 @@ class ProblemError(Exception):
         if field is not None:
             self.errors.append(FieldError(field=field, code=self.code, message=message))
         self.extra = dict(extra or {})
+        #: Sent with the document, e.g. ``Retry-After`` on a 429.
+        self.headers = dict(headers or {})
 
 
 class Unauthorized(ProblemError):
@@ -86,29 +89,48 @@ class Conflict(ProblemError):
     status, default_code = 409, "conflict"
 
 
+class ContentTooLarge(ProblemError):
+    status, default_code = 413, "body_too_large"
+
+
 class Unprocessable(ProblemError):
     status, default_code = 422, "validation_failed"
+
+
+class TooManyRequests(ProblemError):
+    status, default_code = 429, "rate_limited"
 
 
 class Unavailable(ProblemError):
     status, default_code = 503, "unavailable"
 
 
-#: Pass as ``responses=`` on routes so OpenAPI documents the error body.
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {
+def _documented(text: str) -> dict[str, Any]:
+    return {
         "model": Problem,
         "description": text,
         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
+
+
+#: Pass as ``responses=`` on routes so OpenAPI documents the error body.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: _documented(text)
     for status, text in (
         (401, "未登录或令牌无效 (missing or invalid bearer token)"),
         (403, "无权访问 (role or jurisdiction does not allow this)"),
         (404, "不存在 (not found)"),
         (409, "冲突 (conflicts with the current state)"),
+        (413, "请求内容过大 (request body over the limit; refused before the token is checked)"),
         (422, "数据校验失败 (invalid input; nothing was stored)"),
         (503, "服务暂不可用，请稍后重试 (database unreachable; nothing was stored, retry later)"),
     )
+}
+
+#: ``responses=`` for routes with a per-client rate limit (``civic.rate_limits``).
+RATE_LIMITED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES,
+    429: _documented("请求过于频繁，请稍后重试 (too many requests; wait Retry-After seconds)"),
 }
 
 _PYDANTIC_ZH = {
@@ -138,6 +160,13 @@ def _problem_response(status: int, problem: Problem) -> JSONResponse:
     return JSONResponse(
         problem.model_dump(mode="json"), status_code=status, media_type=PROBLEM_MEDIA_TYPE
     )
+
+
+def problem_response(exc: ProblemError) -> JSONResponse:
+    """The answer to a raised ProblemError: its document, with the headers it carries."""
+    response = _problem_response(exc.status, problem_for(exc))
+    response.headers.update(exc.headers)
+    return response
 
 
 def problem_for(exc: ProblemError) -> Problem:
@@ -271,7 +300,7 @@ def install_problem_handlers(app: FastAPI, refusals: Sequence[type[Exception]] =
 
     async def on_problem(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProblemError)
-        return _problem_response(exc.status, problem_for(exc))
+        return problem_response(exc)
 
     async def on_refusal(_: Request, exc: Exception) -> JSONResponse:
         problem = problem_of(exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from faststream.kafka import KafkaBroker
 from opentelemetry.sdk.trace import TracerProvider
@@ -27,6 +28,9 @@ from civic.settings import ServiceSettings
 from civic.telemetry import instrument_engine, setup_logging, setup_tracing
 from civic.uow import UnitOfWork
 
+if TYPE_CHECKING:  # the keeper's job module imports this one
+    from civic.sealing.keeper import KeyKeeper
+
 
 @dataclass
 class Runtime:
@@ -45,6 +49,8 @@ class Runtime:
     bus_connected: asyncio.Event = field(default_factory=asyncio.Event)
     #: Set while the broker answers.
     bus_up: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The service's data keys, when it seals personal data (loaded before it serves).
+    keys: KeyKeeper | None = None
 
     def uow(self) -> UnitOfWork:
         """Opens a unit of work whose committed events wake the relay at once."""

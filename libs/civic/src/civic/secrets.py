@@ -8,7 +8,10 @@ one-shot container) writes, once, and keeps on later runs:
   certificate, named for every host a broker may be reached by;
 * ``kafka/users/<principal>.password``: a SCRAM password per Kafka principal;
 * ``db/<service>.password`` and ``db/postgres.password``;
-* ``intake/id-number-key``: the key that seals ID numbers;
+* ``intake/id-number-key``: the key that sealed ID numbers before data keys had ids (its
+  values are re-sealed under the data keys and then it is no longer needed);
+* ``<service>/master-keys/m0001.key``: the master key that wraps the service's data keys
+  (``civic.sealing``; a county with a KMS keeps the master key there instead);
 * ``auth/private.pem`` / ``auth/public.pem``: the development token issuer (local only);
 * ``city/signing.pem`` / ``city/signing.pub.pem``: a stand-in for the city system's key that
   signs its status reports (local only; a county installs the city's public key instead).
@@ -36,6 +39,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from civic.bus.grants import BIGDATA, CITY_SYSTEM, OPERATIONS, PROVISIONER, SERVICES
 from civic.clock import machine_now
+from civic.sealing.master import make_first_master_key
 
 SERVICE_NAMES = tuple(SERVICES)
 #: Every fixed Kafka principal; ``admin`` is the super user the launcher provisions with.
@@ -162,6 +166,8 @@ def ensure_secrets(folder: Path) -> Path:
     for name in (*SERVICE_NAMES, "postgres"):
         _once(folder / "db" / f"{name}.password", _password())
     _once(folder / "intake" / "id-number-key", base64.b64encode(secrets.token_bytes(32)))
+    for name in SERVICE_NAMES:
+        make_first_master_key(folder / name / "master-keys")
     _tls(folder)
     ensure_token_keys(folder)
     _city_signing_key(folder)

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Literal, Self
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from pydantic import AwareDatetime, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from civic.bus.access import SECURITY_PROTOCOL, KafkaAccess
@@ -105,6 +112,29 @@ class ServiceSettings(BaseSettings):
         default=None,
         description="The machine instant at which the clock read clock_start (default: when "
         "the process starts); processes given the same pair share one clock.",
+    )
+    http_body_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body a route reads (JSON APIs need far less); a larger "
+        "one is answered 413 before the token is checked. archive's upload route takes more.",
+    )
+    rate_limit_public_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description="Requests a client (an address: a village office or a carrier's NAT "
+        "serves many phones) may make per minute to public pages, at once or spread; 0: off.",
+    )
+    rate_limit_app_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description="Requests a client (a user, else an address) may make per minute to the "
+        "routes the applicant and coordinator apps call, at once or spread; 0: off.",
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description='The proxies in front of the service, as JSON, e.g. ["10.0.0.0/8"]: only '
+        "a request from one of them has its X-Forwarded-For believed (for rate limits).",
     )
     asyncapi_docs: bool = Field(
         default=False, description="Wire the broker for AsyncAPI generation only (never started)."

@@ -146,6 +146,10 @@ def service_env(
             "kafka_ca_file": kafka.ca_file,
             "auth_public_key_file": tokens.public_key_path(key_dir),
             "consumer_retry_backoff_s": 0.05,
+            # Tests poll as one user from one address: limits far above what they send, so
+            # the limiter runs on every request without refusing one.
+            "rate_limit_public_per_minute": 60_000,
+            "rate_limit_app_per_minute": 60_000,
             **{k.lower(): v for k, v in own_secrets(service, infra.secrets_dir).items()},
         }
         values.update(overrides)

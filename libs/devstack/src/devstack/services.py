@@ -89,6 +89,11 @@ def service_env(
         OTEL_EXPORTER_OTLP_ENDPOINT=wiring.otlp_endpoint,
         OTEL_BSP_SCHEDULE_DELAY="100",
         ENVIRONMENT="local",
+        # The suites drive every app from this one address with a few shared users, polling
+        # as they wait: limits far above that keep the limiter on every request without
+        # refusing one (civic's tests cover refusals).
+        RATE_LIMIT_PUBLIC_PER_MINUTE="60000",
+        RATE_LIMIT_APP_PER_MINUTE="60000",
         PYTHONUNBUFFERED="1",
         **own_secrets(name, wiring.secrets_dir),
     )

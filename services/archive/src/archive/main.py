@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from archive import api
+from archive.api import documents
 from archive.bootstrap import build, build_context
 from archive.context import ArchiveContext
 from archive.jobs.schedule import day_clock
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, context: ArchiveContext | None 
         description=DESCRIPTION,
         routers=api.routers(),
         background=[day_clock(context)],
+        body_limits={documents.router.prefix: documents.upload_body_limit(chosen)},
     )
     app.state.context = context
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from civic.app import create_service_app
-from dispatch.api import ROUTERS
+from dispatch.api import ROUTERS, provider_portal
 from dispatch.bootstrap import background_jobs, build
 from dispatch.settings import Settings
 
@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         routers=ROUTERS,
         background=background_jobs(parts),
+        body_limits=provider_portal.BODY_LIMITS,
     )
     app.state.dispatch = parts
     return app

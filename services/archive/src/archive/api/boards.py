@@ -13,9 +13,16 @@ from archive import schemas
 from archive.api.deps import BoardPublisher, ContextDep
 from archive.handlers import boards as uc
 from civic.deps import UowDep
-from civic.errors import PROBLEM_RESPONSES, Unprocessable
+from civic.errors import RATE_LIMITED_RESPONSES, Unprocessable
+from civic.rate_limits import PUBLIC_RATE_LIMIT
 
-router = APIRouter(prefix="/boards", tags=["长期公示 boards"], responses=PROBLEM_RESPONSES)
+# Anyone may open a board without logging in: limited per address (per user for officers).
+router = APIRouter(
+    prefix="/boards",
+    tags=["长期公示 boards"],
+    responses=RATE_LIMITED_RESPONSES,
+    dependencies=[PUBLIC_RATE_LIMIT],
+)
 
 VillageCode = Annotated[str, Path(pattern=r"^\d{12}$", description="12-digit village code.")]
 #: The days a board can be asked for (the end of 9999-12-31 is no instant at all).

@@ -13,6 +13,7 @@ from archive import schemas
 from archive.api import views
 from archive.api.deps import ContextDep, DocumentUploader, FileReader
 from archive.handlers import documents as uc
+from archive.settings import Settings
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from contracts.kinds import DocumentKind
@@ -20,6 +21,18 @@ from contracts.kinds import DocumentKind
 router = APIRouter(
     prefix="/files/{file_id}/documents", tags=["档案材料 documents"], responses=PROBLEM_RESPONSES
 )
+
+#: Room in an upload's body beside the file: multipart boundaries, part headers, kind, sha256.
+ENVELOPE_BYTES = 64 * 1024
+
+
+def upload_body_limit(settings: Settings) -> int:
+    """The most an upload's body may carry: one document at its largest, and its envelope."""
+    # A scanned ID card, hukou page or certificate (PDF/JPEG/PNG, 300 dpi) is well under
+    # DOCUMENT_MAX_BYTES (10 MiB), and the route refuses a larger file itself (file_too_large).
+    # Any more than that is never stored, so it is not read either: the multipart parser
+    # would spool it to disk before the uploader's token is even checked.
+    return settings.document_max_bytes + ENVELOPE_BYTES
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="上传档案材料（PDF/JPEG/PNG）")

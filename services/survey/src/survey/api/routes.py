@@ -9,7 +9,8 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query
 
 from civic import clock
 from civic.deps import PageNumber, UowDep
-from civic.errors import PROBLEM_RESPONSES
+from civic.errors import RATE_LIMITED_RESPONSES
+from civic.rate_limits import APP_RATE_LIMIT
 from civic.security import Principal, require_roles
 from contracts import calendar
 from contracts.enums import Role
@@ -27,7 +28,13 @@ from survey.schemas import (
     TeamIn,
 )
 
-router = APIRouter(prefix="/survey-tasks", tags=["survey 入户调查"], responses=PROBLEM_RESPONSES)
+# The coordinators' app lists tasks and uploads findings here: limited per user.
+router = APIRouter(
+    prefix="/survey-tasks",
+    tags=["survey 入户调查"],
+    responses=RATE_LIMITED_RESPONSES,
+    dependencies=[APP_RATE_LIMIT],
+)
 
 Reader = Annotated[
     Principal, Depends(require_roles(Role.VILLAGE_STAFF, Role.COORDINATOR, Role.TOWNSHIP_OFFICER))

@@ -1,0 +1,34 @@
+"""Sealing personal data at rest: one way for every service (see ``docs/keys.md``).
+
+* ``ciphers``: AES-256-GCM (default) or SM4-GCM;
+* ``keyring``: a value carries its key id and is bound to its field and row;
+* ``master``: master keys wrap the data keys (files here; a KMS by the same interface);
+* ``store``: wrapped keys in the service's own ``sealing_key`` table, rotation by date;
+* ``columns``: which columns hold sealed values, re-sealing them, counting key use;
+* ``keeper``: the process's ring, kept fresh, and the job that re-seals after a rotation.
+
+Repositories seal and open through ``ring()``; nothing else touches key material.
+"""
+
+from __future__ import annotations
+
+from civic.sealing.keyring import KeyRing
+
+_ring: KeyRing | None = None
+
+
+class SealingNotReady(RuntimeError):
+    """Personal data was read or written before the service loaded its keys."""
+
+
+def use_ring(ring: KeyRing) -> None:
+    """Makes ``ring`` the process's ring (the keeper at start and on each refresh)."""
+    global _ring
+    _ring = ring
+
+
+def ring() -> KeyRing:
+    """The process's ring; refuses rather than store personal data in clear."""
+    if _ring is None:
+        raise SealingNotReady("密钥尚未加载：服务启动时应先加载密钥环")
+    return _ring

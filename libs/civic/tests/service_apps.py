@@ -1,0 +1,49 @@
+"""A tiny app built by ``create_service_app``, as a service builds its own, without a
+database or a broker (nothing here starts the lifespan)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+from fastapi import APIRouter, FastAPI
+from opentelemetry.sdk.trace import TracerProvider
+
+from civic.app import create_service_app
+from civic.metrics import ServiceMetrics
+from civic.runtime import Runtime
+from civic.security import TokenVerifier
+from civic.settings import ServiceSettings
+from devstack import tokens
+
+
+def service_app(
+    keys: Path,
+    routers: Sequence[APIRouter],
+    *,
+    body_limits: Mapping[str, int] | None = None,
+    **settings: Any,
+) -> FastAPI:
+    """An app with ``routers`` and the shared plumbing, its settings overridden by ``settings``."""
+    public_key = tokens.public_key_path(keys).read_text()
+    chosen = ServiceSettings(
+        service_name="limits-test",
+        environment="local",
+        database_url="postgresql+asyncpg://t@127.0.0.1:5432/t",
+        auth_public_key_pem=public_key,
+        kafka_password="not-used",
+        kafka_ca_file=Path("not-read.pem"),
+        **settings,
+    )
+    verifier = TokenVerifier(public_key, issuer=chosen.auth_issuer, audience=chosen.auth_audience)
+    runtime = SimpleNamespace(
+        settings=chosen,
+        verifier=verifier,
+        metrics=ServiceMetrics(),
+        tracer_provider=TracerProvider(),
+    )
+    return create_service_app(
+        cast(Runtime, runtime), title="t", description="t", routers=routers, body_limits=body_limits
+    )
