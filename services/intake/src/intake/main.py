@@ -9,6 +9,7 @@ from intake import api
 from intake.bootstrap import build
 from intake.domain.rules import InvalidApplication
 from intake.domain.status import StateConflict
+from intake.domain.verification import DuplicateApplication
 from intake.jobs.schedule import run_monthly
 from intake.settings import Settings
 
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         routers=[api.router],
         background=jobs,
-        refusals=[InvalidApplication, StateConflict],
+        refusals=[InvalidApplication, StateConflict, DuplicateApplication],
     )
     app.state.city_signatures = parts.city_signatures
     return app

@@ -29,6 +29,9 @@ metadata = make_metadata()
 OPEN_STATUS_SQL = (
     "status IN ('submitted', 'registered', 'surveying', 'preliminary_passed', 'preliminary_failed')"
 )
+#: The person's one open application: an app's application held as a possible duplicate
+#: (``duplicate_of``) waits for the township and is not it (migration 0006).
+OPEN_APPLICATION_SQL = f"{OPEN_STATUS_SQL} AND duplicate_of IS NULL"
 
 # The person registry: the only place an ID number is kept; everyone else sees person_id.
 # The number is sealed at rest and found by its blind index (intake/adapters/sealing.py).
@@ -72,12 +75,15 @@ application = Table(
     Column("survey_version", Integer),
     Column("status_note_zh", Text),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # What the township verifies before registering an app's application (domain.checks).
+    Column("checks", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("duplicate_of", Uuid, ForeignKey("application.application_id")),
     # The last word on "one open application per person", even under concurrent requests.
     Index(
         "uq_application_open_person",
         "person_id",
         unique=True,
-        postgresql_where=text(OPEN_STATUS_SQL),
+        postgresql_where=text(OPEN_APPLICATION_SQL),
     ),
     Index("ix_application_township_status", "township_code", "status", "submitted_at"),
     Index("ix_application_village_status", "village_code", "status", "submitted_at"),

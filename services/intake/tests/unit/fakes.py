@@ -17,6 +17,7 @@ from civic.idempotency import Answer, Retry
 from civic.testing import FakeAnswers
 from contracts.inbound import AssistanceStatusReported
 from contracts.settlement import CatalogueVersionPublished
+from intake.domain.checks import OpenApplication, Registered
 from intake.domain.city import Admission
 from intake.domain.model import (
     Application,
@@ -99,6 +100,7 @@ class FakeIntakeRecords(IntakeRecords):
                 if app.village_code.startswith(query.division)
                 and query.status in (None, app.status)
                 and query.village_code in (None, app.village_code)
+                and query.needs_verification in (None, app.needs_verification)
             ),
             key=lambda app: app.submitted_at,
             reverse=True,
@@ -127,12 +129,18 @@ class FakeIntakeRecords(IntakeRecords):
         )
         return True
 
-    async def upsert_person(self, id_number: str, name: str) -> tuple[uuid.UUID, uuid.UUID | None]:
-        """The person of an ID number, new or known (the name is updated)."""
+    async def find_or_add_person(self, id_number: str, name: str) -> Registered:
+        """The person of an ID number as held, or added with ``name``."""
         known = self.people.get(id_number)
-        person = replace(known, name=name) if known else Person(uuid.uuid4(), name)
+        person = known or Person(uuid.uuid4(), name)
         self.people[id_number] = person
-        return person.person_id, person.household_id
+        return Registered(person.person_id, person.name, person.household_id, known is None)
+
+    async def rename_person(self, person_id: uuid.UUID, name: str) -> None:
+        """Renames the person."""
+        for id_number, person in self.people.items():
+            if person.person_id == person_id:
+                self.people[id_number] = replace(person, name=name)
 
     async def resolve_person(self, id_number: str, unknown_name: str) -> uuid.UUID:
         """The person of an ID number; a new one gets ``unknown_name``."""
@@ -146,13 +154,15 @@ class FakeIntakeRecords(IntakeRecords):
             if person.person_id in person_ids:
                 self.people[id_number] = replace(person, household_id=household_id)
 
-    async def open_application_of(self, person_id: uuid.UUID) -> uuid.UUID | None:
-        """The person's open application, if any."""
+    async def open_application_of(self, person_id: uuid.UUID) -> OpenApplication | None:
+        """The person's open application that is not held, if any."""
         return next(
             (
-                app.application_id
+                OpenApplication(app.application_id, app.village_code)
                 for app in self.applications.values()
-                if app.person_id == person_id and app.status in OPEN_STATUSES
+                if app.person_id == person_id
+                and app.status in OPEN_STATUSES
+                and app.duplicate_of is None
             ),
             None,
         )
@@ -221,4 +231,5 @@ def _summary(app: Application) -> Summary:
         applicant_name=app.applicant.name,
         id_number=app.applicant.id_number,
         submitted_at=app.submitted_at,
+        needs_verification=app.needs_verification,
     )

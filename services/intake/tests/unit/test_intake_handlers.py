@@ -114,16 +114,6 @@ async def test_a_retry_with_the_same_key_gets_the_first_answer_and_changes_nothi
         await submission.submit_application(draft(), asked(uow, records, other))
 
 
-async def test_a_second_open_application_of_one_person_is_a_conflict(
-    uow: FakeUnitOfWork, records: FakeIntakeRecords
-) -> None:
-    first = await submission.submit_application(draft(), asked(uow, records))
-    with pytest.raises(Conflict) as caught:
-        await submission.submit_application(draft(), asked(uow, records))
-    assert caught.value.code == "open_application_exists"
-    assert caught.value.extra == {"application_id": first.body["application_id"]}
-
-
 async def test_registering_twice_is_a_409_refusal_and_announces_once(
     uow: FakeUnitOfWork, records: FakeIntakeRecords
 ) -> None:

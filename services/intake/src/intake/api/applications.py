@@ -10,8 +10,9 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
 from civic.deps import PageNumber, UowDep
-from civic.errors import PROBLEM_RESPONSES
+from civic.errors import RATE_LIMITED_RESPONSES
 from civic.idempotency import Answer, Retry
+from civic.rate_limits import APP_RATE_LIMIT
 from civic.security import Principal
 from civic.uow import UnitOfWork
 from contracts.fields import VillageCode
@@ -30,7 +31,8 @@ from intake.schemas.requests import (
 )
 from intake.schemas.responses import ApplicationList, ApplicationRead, ApplicationSummaryRead
 
-router = APIRouter(responses=PROBLEM_RESPONSES)
+# The applicant apps (微信/皖事通) and the coordinators' app call these: limited per user.
+router = APIRouter(responses=RATE_LIMITED_RESPONSES, dependencies=[APP_RATE_LIMIT])
 
 
 #: A use case that opens an application and answers it once (``submission``'s two).
@@ -73,7 +75,7 @@ async def submit_application(
     uow: UowDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Submits an application from an applicant app (微信/皖事通) or staff (窗口)."""
+    """Submits an application; an app (微信/皖事通) is answered alike, staff (窗口) may get 409."""
     return await _opened(
         submission.submit_application,
         body,
@@ -121,7 +123,12 @@ async def register_application(
 ) -> ApplicationRead:
     """Registers a submitted application of the officer's township; 409 in any other status."""
     app = await lifecycle.register_application(
-        application_id, body.to_claim(), uow=uow, records=IntakeRecords(uow), caller=caller
+        application_id,
+        body.to_claim(),
+        verified=body.checks_verified,
+        uow=uow,
+        records=IntakeRecords(uow),
+        caller=caller,
     )
     return ApplicationRead.of(app)
 
@@ -178,6 +185,10 @@ async def list_applications(
     ] = None,
     page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=100, description="Page size, at most 100.")] = 20,
+    needs_verification: Annotated[
+        bool | None,
+        Query(description="Only (true) or none (false) of those awaiting verification (待核实)."),
+    ] = None,
 ) -> ApplicationList:
     """Applications in the caller's jurisdiction, newest first, filtered and paginated."""
     summaries, total = await queries.list_applications(
@@ -188,6 +199,7 @@ async def list_applications(
         village_code=village_code,
         page=page,
         size=size,
+        needs_verification=needs_verification,
     )
     items = [ApplicationSummaryRead.of(summary) for summary in summaries]
     return ApplicationList(items=items, total=total, page=page, size=size)

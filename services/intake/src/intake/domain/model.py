@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from contracts.enums import Channel, RecipientCategory, ServiceCategory, SpecialCondition
 from contracts.labels import ZhEnum, zh_labels
+from intake.domain.checks import Check
 from intake.domain.status import ApplicationStatus
 
 
@@ -146,6 +147,8 @@ class Application:
     survey_version: int | None = None
     status_note_zh: str | None = None
     timeline: tuple[TimelineEntry, ...] = field(default=())
+    checks: tuple[Check, ...] = ()  # what the township verifies at registration (staff only)
+    duplicate_of: uuid.UUID | None = None  # held while this other application is open
 
     @property
     def household_size(self) -> int:
@@ -156,6 +159,11 @@ class Application:
     def requested_item_codes(self) -> tuple[str, ...]:
         """Codes of the items asked for, in the order given."""
         return tuple(i.item_code for i in self.requested_items)
+
+    @property
+    def needs_verification(self) -> bool:
+        """Whether it waits for the township to verify its checks before registration."""
+        return bool(self.checks) and self.status is ApplicationStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,7 @@ class Summary:
     applicant_name: str
     id_number: str
     submitted_at: datetime
+    needs_verification: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +191,7 @@ class ListQuery:
     village_code: str | None
     number: int
     size: int
+    needs_verification: bool | None = None
 
 
 def advance(
@@ -247,4 +257,7 @@ def _how_it_came(channel: Channel) -> str:
         return "协理员主动发现，代为提出申请"
     if channel is Channel.CITY_SYSTEM:
         return "市社会救助信息系统新纳入，月度跟进提出服务需求评估申请"
+    if channel in (Channel.WECHAT, Channel.WANSHITONG):
+        # Said to every app applicant alike: whether anything is held is not theirs to learn.
+        return f"通过{channel.label_zh}提交申请；如有重复申请或信息与登记不符，将由乡镇(街道)核实"
     return f"通过{channel.label_zh}提交申请"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from civic.errors import Forbidden, NotFound
 from civic.security import Principal, ensure_jurisdiction
 from contracts.enums import Role
@@ -33,6 +35,14 @@ def ensure_may_access(caller: Principal, app: Application, staff_roles: tuple[Ro
         return
     # An app user learns nothing about applications it did not submit, not even that they exist.
     raise NotFound("未找到该申请", code="application_not_found")
+
+
+def seen_by(caller: Principal, app: Application) -> Application:
+    """The application as the caller may see it: its checks only for staff in jurisdiction."""
+    if caller.has_any(*STAFF_READERS) and caller.covers(app.village_code):
+        return app
+    # An app learns nothing about registered people, not even that something is held.
+    return replace(app, checks=(), duplicate_of=None)
 
 
 def ensure_list_scope(caller: Principal, village_code: str | None) -> str:

@@ -1,4 +1,4 @@
-"""What the use cases share: loading an application to change it, the catalogue in force."""
+"""What the use cases share: loading an application, the catalogue in force, the registry."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from civic.errors import NotFound
 from contracts import divisions
 from contracts.settlement import version_in_force
 from intake.domain.model import Application, Catalogue
+from intake.domain.verification import Settlement
 from intake.repository import IntakeRecords
 
 #: Turns an application into the JSON body the caller gets (and a retry gets again).
@@ -29,3 +30,11 @@ async def catalogue_for(records: IntakeRecords, village_code: str, day: date) ->
     """The catalogue in force on ``day`` in the county of the village."""
     county = divisions.county_of(village_code) or village_code[:6]
     return version_in_force(await records.catalogue_versions(county), day)
+
+
+async def apply_settlement(records: IntakeRecords, settled: Settlement) -> None:
+    """Writes to the registry the names and the household a settlement decided."""
+    for person_id, name in settled.renames:
+        await records.rename_person(person_id, name)
+    if settled.joining:
+        await records.set_household(list(settled.joining), settled.household_id)

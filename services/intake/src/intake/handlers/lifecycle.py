@@ -1,4 +1,4 @@
-"""Registration (受理登记) by the township and withdrawal before a decision."""
+"""Registration (受理登记) by the township, checks verified, and withdrawal before a decision."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from intake.domain.rules import (
     resolve_items,
 )
 from intake.domain.status import ApplicationStatus, ensure_can_register, ensure_can_withdraw
-from intake.handlers.access import STAFF_CHANGERS, ensure_may_access
-from intake.handlers.common import catalogue_for, load_or_404
+from intake.domain.verification import DuplicateApplication, ensure_verified, settle_verified
+from intake.handlers.access import STAFF_CHANGERS, ensure_may_access, seen_by
+from intake.handlers.common import apply_settlement, catalogue_for, load_or_404
 from intake.repository import IntakeRecords
 
 
@@ -28,30 +29,43 @@ async def register_application(
     application_id: uuid.UUID,
     claim: Claim,
     *,
+    verified: bool = False,
     uow: UnitOfWork,
     records: IntakeRecords,
     caller: Principal,
 ) -> Application:
-    """Registers and classifies a submitted application; emits ApplicationRegistered."""
+    """Registers and classifies a submitted application, its checks verified; emits the event."""
     async with uow:
         app = await load_or_404(records, application_id)
         ensure_jurisdiction(caller, app.village_code)
         ensure_can_register(app.status)
+        ensure_verified(app, verified=verified)
+        await _release_hold(app, records, caller)
         items, needs = await _classified(app, claim, records)
         done = advance(
             app,
             ApplicationStatus.REGISTERED,
             at=clock.now(),
-            note_zh="乡镇(街道)已受理登记",
+            note_zh="乡镇(街道)已核实并受理登记" if app.checks else "乡镇(街道)已受理登记",
             category=claim.category,
             special_conditions=claim.special_conditions,
             requested_items=items,
             need_categories=needs,
+            duplicate_of=None,
         )
+        await apply_settlement(records, settle_verified(app))
         await records.save_change(done, registered_by=caller.user_id)
         uow.emit(events.registered(done, officer_id=caller.user_id))
         await uow.commit()
-    return done
+    return seen_by(caller, done)
+
+
+async def _release_hold(app: Application, records: IntakeRecords, caller: Principal) -> None:
+    """A held application is registered only once the person has no other open one."""
+    if app.duplicate_of is None:
+        return
+    if (other := await records.open_application_of(app.person_id)) is not None:
+        raise DuplicateApplication(other, field=None, shown=caller.covers(other.village_code))
 
 
 async def _classified(
@@ -90,4 +104,4 @@ async def withdraw_application(
         await records.save_change(done)
         uow.emit(events.withdrawn(done, reason=reason, reason_zh=reason_zh))
         await uow.commit()
-    return done
+    return seen_by(caller, done)

@@ -9,7 +9,7 @@ from civic.security import Principal
 from civic.uow import UnitOfWork
 from intake.domain.model import Application, ListQuery, Summary
 from intake.domain.status import ApplicationStatus
-from intake.handlers.access import STAFF_READERS, ensure_list_scope, ensure_may_access
+from intake.handlers.access import STAFF_READERS, ensure_list_scope, ensure_may_access, seen_by
 from intake.repository import IntakeRecords
 
 
@@ -22,7 +22,7 @@ async def get_application(
     if app is None:
         raise NotFound("未找到该申请", code="application_not_found")
     ensure_may_access(caller, app, STAFF_READERS)
-    return app
+    return seen_by(caller, app)
 
 
 async def list_applications(
@@ -34,8 +34,10 @@ async def list_applications(
     village_code: str | None,
     page: int,
     size: int,
+    needs_verification: bool | None = None,
 ) -> tuple[list[Summary], int]:
     """A page of the applications in the caller's jurisdiction, newest first."""
     division = ensure_list_scope(caller, village_code)
+    query = ListQuery(division, status, village_code, page, size, needs_verification)
     async with uow:
-        return await records.page(ListQuery(division, status, village_code, page, size))
+        return await records.page(query)

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from civic import clock
-from civic.errors import Conflict
 from civic.idempotency import Answer, Retry
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.enums import Role
 from intake.domain import events
+from intake.domain.checks import Registered
 from intake.domain.model import Application, Draft, new_application
 from intake.domain.rules import (
     InvalidApplication,
     check_channel,
     check_draft,
     check_needs,
-    choose_household,
     classify,
     resolve_items,
 )
-from intake.handlers.access import STAFF_SUBMITTERS
-from intake.handlers.common import Render, catalogue_for
+from intake.domain.verification import (
+    DuplicateApplication,
+    Settlement,
+    held_behind,
+    people_sent,
+    settle_by_app,
+    settle_by_staff,
+)
+from intake.handlers.access import STAFF_SUBMITTERS, seen_by
+from intake.handlers.common import Render, apply_settlement, catalogue_for
 from intake.repository import IntakeRecords
 
 
@@ -59,7 +66,7 @@ async def submit_application(draft: Draft, asked: Submission) -> Answer:
             raise InvalidApplication(problems)
         app = await _open(draft, records=records, how=how)
         uow.emit(events.submitted(app))
-        answer = Answer(201, asked.render(app))
+        answer = Answer(201, asked.render(seen_by(asked.caller, app)))
         await records.remember(asked.retry, answer)
         await uow.commit()
     return answer
@@ -77,7 +84,7 @@ async def report_discovery(draft: Draft, asked: Submission) -> Answer:
         assert app.discovery_id is not None
         uow.emit(events.discovered(app, discovery_id=app.discovery_id))
         uow.emit(events.submitted(app))
-        answer = Answer(201, asked.render(app))
+        answer = Answer(201, asked.render(seen_by(asked.caller, app)))
         await records.remember(asked.retry, answer)
         await uow.commit()
     return answer
@@ -99,11 +106,11 @@ async def _open(
     catalogue = await catalogue_for(records, draft.village_code, day)
     items = resolve_items(draft.claim.requested_item_codes, catalogue, "body.requested_item_codes")
     check_needs(draft.claim, items, "body.need_categories")
-    person_id, household_id, member_ids = await _register_people(draft, records, how)
+    people, settled = await _register_people(draft, records, how)
     app = new_application(
         draft,
-        person_id=person_id,
-        household_id=household_id,
+        person_id=people[0].person_id,
+        household_id=settled.household_id,
         items=items,
         needs=classify(items, draft.claim.extra_needs),
         submitted_by=how.caller.user_id,
@@ -111,29 +118,27 @@ async def _open(
         at=clock.now(),
         discovery_id=discovery_id,
     )
+    app = replace(app, checks=settled.checks, duplicate_of=settled.duplicate_of)
     consent_at = app.submitted_at if draft.consent_to_data_use else None
+    member_ids = [p.person_id for p in people[1:]]
     await records.insert_application(app, member_person_ids=member_ids, consent_given_at=consent_at)
     return app
 
 
 async def _register_people(
     draft: Draft, records: IntakeRecords, how: Intake
-) -> tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]:
-    """Gives everyone a person_id, refuses a second open application, settles the household."""
-    person_id, known_household = await records.upsert_person(
-        draft.applicant.id_number, draft.applicant.name
-    )
-    if (existing := await records.open_application_of(person_id)) is not None:
-        raise Conflict(
-            "该申请人已有正在办理的申请，请勿重复提交",
-            code="open_application_exists",
-            field=f"{how.person_field}.id_number",
-            extra={"application_id": str(existing)},
-        )
-    members = [
-        await records.upsert_person(member.id_number, member.name) for member in draft.members
-    ]
-    household_id = choose_household(known_household, (h for _, h in members))
-    member_ids = [pid for pid, _ in members]
-    await records.set_household([person_id, *member_ids], household_id)
-    return person_id, household_id, member_ids
+) -> tuple[list[Registered], Settlement]:
+    """Finds or adds everyone, then settles names and household as the caller may (issue 16)."""
+    sent = people_sent(draft, how.person_field)
+    people = [await records.find_or_add_person(one.id_number, one.name) for one in sent]
+    by_app = how.role is Role.APPLICANT_APP
+    settled = settle_by_app(people, sent) if by_app else settle_by_staff(people, sent)
+    if (other := await records.open_application_of(people[0].person_id)) is not None:
+        if not by_app:
+            shown = how.caller.covers(other.village_code)
+            field = f"{how.person_field}.id_number"
+            raise DuplicateApplication(other, field=field, shown=shown)
+        # The app is answered as for any application; the township sees why this one waits.
+        settled = held_behind(settled, other, people[0].person_id, how.person_field)
+    await apply_settlement(records, settled)
+    return people, settled

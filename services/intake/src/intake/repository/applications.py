@@ -11,6 +11,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import Channel, RecipientCategory, ServiceCategory, SpecialCondition
+from intake.domain.checks import Check
 from intake.domain.model import (
     Application,
     CatalogueEntry,
@@ -36,6 +37,7 @@ def _columns(app: Application) -> dict[str, Any]:
         "survey_id": app.survey_id,
         "survey_version": app.survey_version,
         "status_note_zh": app.status_note_zh,
+        "duplicate_of": app.duplicate_of,
     }
 
 
@@ -63,6 +65,7 @@ async def insert_application(
             submitted_by_role=app.submitted_by_role,
             submitted_at=app.submitted_at,
             discovery_id=app.discovery_id,
+            checks=[c.to_json() for c in app.checks],
             updated_at=app.submitted_at,
             **_columns(app),
         )
@@ -201,4 +204,6 @@ def _application(
         survey_version=row.survey_version,
         status_note_zh=row.status_note_zh,
         timeline=timeline,
+        checks=tuple(Check.from_json(c) for c in row.checks),
+        duplicate_of=row.duplicate_of,
     )

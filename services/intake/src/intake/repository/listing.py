@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, select, true
+from sqlalchemy import ColumnElement, Row, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import divisions
@@ -27,6 +27,13 @@ def _in_scope(division: str) -> ColumnElement[bool]:
     return column == division if column is not None else true()
 
 
+#: Submitted and waiting for the township to verify its checks (domain.checks).
+_NEEDS_VERIFICATION = and_(
+    applications.status == ApplicationStatus.SUBMITTED.value,
+    func.jsonb_array_length(applications.checks) > 0,
+)
+
+
 async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Summary], int]:
     """One page of applications inside the query's division, newest first, and the total."""
     where = [_in_scope(query.division)]
@@ -34,11 +41,14 @@ async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Summary], 
         where.append(applications.status == query.status.value)
     if query.village_code is not None:
         where.append(applications.village_code == query.village_code)
+    if query.needs_verification is not None:
+        wanted = query.needs_verification
+        where.append(_NEEDS_VERIFICATION if wanted else ~_NEEDS_VERIFICATION)
     total = (
         await session.execute(select(func.count()).select_from(application).where(*where))
     ).scalar_one()
     rows = await session.execute(
-        select(application, person.c.id_number)
+        select(application, person.c.id_number, _NEEDS_VERIFICATION.label("needs_verification"))
         .join(person, person.c.person_id == applications.person_id)
         .where(*where)
         .order_by(applications.submitted_at.desc(), applications.application_id)
@@ -59,4 +69,5 @@ def _summary(row: Row[Any]) -> Summary:
         applicant_name=row.applicant_name,
         id_number=row.id_number,
         submitted_at=row.submitted_at,
+        needs_verification=row.needs_verification,
     )

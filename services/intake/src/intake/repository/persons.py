@@ -9,7 +9,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake.orm import OPEN_STATUS_SQL, application, person
+from intake.domain.checks import OpenApplication, Registered
+from intake.orm import OPEN_APPLICATION_SQL, application, person
 
 
 async def lock_key(session: AsyncSession, key: str) -> None:
@@ -17,19 +18,24 @@ async def lock_key(session: AsyncSession, key: str) -> None:
     await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
 
 
-async def upsert_person(
-    session: AsyncSession, id_number: str, name: str
-) -> tuple[uuid.UUID, uuid.UUID | None]:
-    """The person_id for an ID number (new or known) and its household; locks the row."""
+async def find_or_add_person(session: AsyncSession, id_number: str, name: str) -> Registered:
+    """The person of an ID number as registered, or added with ``name``; locks the row."""
+    proposed = uuid.uuid4()
     insert = pg_insert(person).values(
-        person_id=uuid.uuid4(), id_number=id_number, id_number_index=id_number, name=name
+        person_id=proposed, id_number=id_number, id_number_index=id_number, name=name
     )
-    # DO UPDATE (not NOTHING) so the row is returned and locked against a concurrent twin.
+    # A no-op update returns (and locks) a known person without touching the name.
     stmt = insert.on_conflict_do_update(
-        index_elements=[person.c.id_number_index], set_={"name": insert.excluded.name}
-    ).returning(person.c.person_id, person.c.household_id)
+        index_elements=[person.c.id_number_index],
+        set_={"id_number_index": insert.excluded.id_number_index},
+    ).returning(person.c.person_id, person.c.name, person.c.household_id)
     row = (await session.execute(stmt)).one()
-    return row.person_id, row.household_id
+    return Registered(row.person_id, row.name, row.household_id, row.person_id == proposed)
+
+
+async def rename_person(session: AsyncSession, person_id: uuid.UUID, name: str) -> None:
+    """Gives a registered person the name staff verified."""
+    await session.execute(update(person).where(person.c.person_id == person_id).values(name=name))
 
 
 async def resolve_person(session: AsyncSession, id_number: str, unknown_name: str) -> uuid.UUID:
@@ -55,9 +61,12 @@ async def set_household(
     )
 
 
-async def open_application_of(session: AsyncSession, person_id: uuid.UUID) -> uuid.UUID | None:
-    """The person's undecided, unwithdrawn application, if any."""
-    stmt = select(application.c.application_id).where(
-        application.c.person_id == person_id, text(OPEN_STATUS_SQL)
+async def open_application_of(
+    session: AsyncSession, person_id: uuid.UUID
+) -> OpenApplication | None:
+    """The person's undecided, unwithdrawn application that is not held, if any."""
+    stmt = select(application.c.application_id, application.c.village_code).where(
+        application.c.person_id == person_id, text(OPEN_APPLICATION_SQL)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    row = (await session.execute(stmt)).first()
+    return OpenApplication(row.application_id, row.village_code) if row else None

@@ -16,6 +16,7 @@ from civic.idempotency import Answer, Retry
 from civic.uow import UnitOfWork
 from contracts.inbound import AssistanceStatusReported
 from contracts.settlement import CatalogueVersionPublished
+from intake.domain.checks import OpenApplication, Registered
 from intake.domain.city import Admission
 from intake.domain.model import Application, Catalogue, ListQuery, PersonDetails, Summary
 from intake.repository import applications, catalogue, city, listing, persons
@@ -85,9 +86,13 @@ class IntakeRecords:
         """Keeps a catalogue version; False when it was already held."""
         return await catalogue.store_catalogue(self._session, event)
 
-    async def upsert_person(self, id_number: str, name: str) -> tuple[uuid.UUID, uuid.UUID | None]:
-        """The person_id of an ID number (new or known) and its household; locks the person."""
-        return await persons.upsert_person(self._session, id_number, name)
+    async def find_or_add_person(self, id_number: str, name: str) -> Registered:
+        """The person of an ID number as registered, or added with ``name``; locks the person."""
+        return await persons.find_or_add_person(self._session, id_number, name)
+
+    async def rename_person(self, person_id: uuid.UUID, name: str) -> None:
+        """Gives a registered person the name staff verified."""
+        await persons.rename_person(self._session, person_id, name)
 
     async def resolve_person(self, id_number: str, unknown_name: str) -> uuid.UUID:
         """The person_id of an ID number; a new person gets ``unknown_name``."""
@@ -97,8 +102,8 @@ class IntakeRecords:
         """Records the household the people now belong to."""
         await persons.set_household(self._session, person_ids, household_id)
 
-    async def open_application_of(self, person_id: uuid.UUID) -> uuid.UUID | None:
-        """The person's undecided, unwithdrawn application, if any."""
+    async def open_application_of(self, person_id: uuid.UUID) -> OpenApplication | None:
+        """The person's open application that is not held as a duplicate, if any."""
         return await persons.open_application_of(self._session, person_id)
 
     async def has_application(self, person_id: uuid.UUID) -> bool:

@@ -73,7 +73,15 @@ REGISTRATION: dict[str, Any] = {
             "requested_item_codes": ["LC-03", "CL-01"],
             "need_categories": ["health_care"],
         },
-    }
+    },
+    "verified": {
+        "summary": "核实待核实事项后受理登记 (an app's application with checks)",
+        "value": {
+            "category": "tekun",
+            "requested_item_codes": ["LC-03"],
+            "checks_verified": True,
+        },
+    },
 }
 
 WITHDRAWAL: dict[str, Any] = {
@@ -96,6 +104,9 @@ _BAD_ID = problem_example(
         }
     ],
 )
+# Staff only: an applicant app is never refused this way (its application waits for the
+# township with an `open_application` check), and staff see the other application's id only
+# when their jurisdiction covers it.
 _OPEN = problem_example(
     409,
     "open_application_exists",

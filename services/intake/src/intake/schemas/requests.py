@@ -150,6 +150,13 @@ class RegistrationCreate(RequestModel):
         max_length=4,
         description=_NEEDS_DOC + ". At least one need overall, else `needs_required`.",
     )
+    checks_verified: bool = Field(
+        default=False,
+        description="已核实: the officer verified the application's `verification` checks (ID "
+        "card, household register, the other open application); registration then gives the "
+        "registry the names and the household applied for. Required when there are checks, "
+        "else 409 `verification_pending`.",
+    )
 
     def to_claim(self) -> Claim:
         """The classification as intake's domain holds it."""

@@ -19,6 +19,7 @@ from contracts.enums import (
     is_eligible,
 )
 from contracts.labels import ZhEnum
+from intake.domain.checks import Check, CheckKind
 from intake.domain.city import shown_name
 from intake.domain.model import (
     Application,
@@ -120,6 +121,25 @@ class StepRead(BaseModel):
         )
 
 
+class CheckRead(BaseModel):
+    """A check (核实事项) the township verifies before registering an app's application."""
+
+    kind: Coded[CheckKind] = Field(description="核实事项: " + enum_doc(CheckKind.label_zh))
+    field: str = Field(description="Who it concerns: body.applicant or body.household.members.N.")
+    application_id: uuid.UUID | None = Field(
+        description="The person's other open application (for `open_application`)."
+    )
+
+    @classmethod
+    def of(cls, check: Check) -> CheckRead:
+        """Builds the check view (no name, no ID number)."""
+        return cls(
+            kind=Coded[CheckKind].of(check.kind),
+            field=check.field,
+            application_id=check.application_id,
+        )
+
+
 class ApplicationRead(BaseModel):
     """An application as the applicant's app and staff see it."""
 
@@ -153,6 +173,10 @@ class ApplicationRead(BaseModel):
     discovery_id: uuid.UUID | None = Field(description="The coordinator's report, if discovered.")
     submitted_at: datetime = Field(description="When it was submitted.")
     timeline: list[StepRead] = Field(description="办理进度, oldest first.")
+    verification: list[CheckRead] = Field(
+        description="待核实事项 for the township's registration, shown to staff in jurisdiction "
+        "only; always empty for the applicant's app, which is answered alike either way."
+    )
 
     @classmethod
     def of(cls, app: Application) -> ApplicationRead:
@@ -180,6 +204,7 @@ class ApplicationRead(BaseModel):
             discovery_id=app.discovery_id,
             submitted_at=app.submitted_at,
             timeline=[StepRead.of(s) for s in app.timeline],
+            verification=[CheckRead.of(c) for c in app.checks],
         )
 
 
@@ -196,6 +221,9 @@ class ApplicationSummaryRead(BaseModel):
     village_code: str = Field(description="村(社区)代码.")
     village_name_zh: str = Field(description="Full place name.")
     submitted_at: datetime = Field(description="When it was submitted.")
+    needs_verification: bool = Field(
+        description="Submitted with checks the township verifies before registering it."
+    )
 
     @classmethod
     def of(cls, row: Summary) -> ApplicationSummaryRead:
@@ -211,6 +239,7 @@ class ApplicationSummaryRead(BaseModel):
             village_code=row.village_code,
             village_name_zh=divisions.full_name_zh(row.village_code),
             submitted_at=row.submitted_at,
+            needs_verification=row.needs_verification,
         )
 
 
