@@ -345,7 +345,15 @@ def test_secrets_job_gives_each_file_only_to_the_containers_that_read_it(
     }
     for name in SERVICES:
         files = environment(compose, name).values()
-        needs[name] = {f.removeprefix("/secrets/") for f in files if f.startswith("/secrets/")}
+        named = {f.removeprefix("/secrets/") for f in files if f.startswith("/secrets/")}
+        # A folder setting (SEALING_MASTER_KEYS_DIR) needs every file in it.
+        needs[name] = {
+            str(inside.relative_to(folder))
+            for path in named
+            for inside in (
+                [folder / path] if (folder / path).is_file() else (folder / path).glob("*")
+            )
+        }
     for name, (uid, gid) in readers.items():
         readable = {path for path, owner in modes.items() if may_read(uid, gid, *owner)}
         assert readable == needs[name] | PUBLIC, name

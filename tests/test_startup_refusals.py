@@ -36,6 +36,7 @@ def production_env(tmp_path: Path, service: str) -> dict[str, str]:
         "AUTH_PUBLIC_KEY_FILE": str(key),
         "AUTH_ISSUER": "https://idp.chizhou.example",
         "ID_NUMBER_KEY": base64.b64encode(b"k" * 32).decode(),
+        "SEALING_MASTER_KEYS_DIR": str(tmp_path / "master-keys"),
     }
 
 

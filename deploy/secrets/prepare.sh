@@ -16,6 +16,7 @@
 #   kafka/users/<other>.password       root                   kafka-init
 #   db/<service>.password              the service            PostgreSQL (init script)
 #   intake/id-number-key               intake                 -
+#   <service>/master-keys/*.key        the service            -   (services that seal data)
 #   kafka/ca.crt, auth/public.pem,     world-readable: certificates and public keys
 #   city/signing.pub.pem
 #   anything else (ca.key, auth/private.pem, city/signing.pem, db/postgres.password, files
@@ -66,5 +67,10 @@ for pair in $SERVICE_UIDS; do
   give "${pair#*=}" "$POSTGRES_GID" 0440 "$SECRETS/db/${pair%%=*}.password"
 done
 give "$(uid_of intake)" 0 0400 "$SECRETS/intake/id-number-key"
+for pair in $SERVICE_UIDS; do
+  for key in "$SECRETS/${pair%%=*}"/master-keys/*.key; do
+    if [ -e "$key" ]; then give "${pair#*=}" 0 0400 "$key"; fi
+  done
+done
 
 echo "secrets in $SECRETS given to their readers"

@@ -21,7 +21,8 @@ from starlette.routing import Route
 KEYS = ("SERVICE_NAME", "HTTP_PORT", "DATABASE_URL", "DATABASE_PASSWORD_FILE",
         "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_USERNAME", "KAFKA_PASSWORD_FILE", "KAFKA_CA_FILE",
         "AUTH_PUBLIC_KEY_FILE", "AUTH_ISSUER", "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_BSP_SCHEDULE_DELAY", "ENVIRONMENT", "ID_NUMBER_KEY_FILE", "EXTRA")
+        "OTEL_BSP_SCHEDULE_DELAY", "ENVIRONMENT", "ID_NUMBER_KEY_FILE",
+        "SEALING_MASTER_KEYS_DIR", "EXTRA")
 
 def create_app():
     async def readyz(request):
@@ -78,6 +79,7 @@ def test_services_migrate_start_answer_and_stop(stack: Stack, tmp_path: Path) ->
             "KAFKA_USERNAME": "intake",
             "KAFKA_PASSWORD_FILE": str(secrets / "kafka" / "users" / "intake.password"),
             "KAFKA_CA_FILE": str(secrets / "kafka" / "ca.crt"),
+            "SEALING_MASTER_KEYS_DIR": str(secrets / "intake" / "master-keys"),
             "ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key"),
             "AUTH_PUBLIC_KEY_FILE": str(stack.public_key_file),
             "AUTH_ISSUER": "chizhou-assistance-dev",

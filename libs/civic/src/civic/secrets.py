@@ -10,8 +10,9 @@ one-shot container) writes, once, and keeps on later runs:
 * ``db/<service>.password`` and ``db/postgres.password``;
 * ``intake/id-number-key``: the key that sealed ID numbers before data keys had ids (its
   values are re-sealed under the data keys and then it is no longer needed);
-* ``<service>/master-keys/m0001.key``: the master key that wraps the service's data keys
-  (``civic.sealing``; a county with a KMS keeps the master key there instead);
+* ``<service>/master-keys/m0001.key``: the master key that wraps the data keys of each
+  service that seals personal data (``SEALING_SERVICES``; ``civic.sealing``; a county with a
+  KMS keeps the master key there instead);
 * ``auth/private.pem`` / ``auth/public.pem``: the development token issuer (local only);
 * ``city/signing.pem`` / ``city/signing.pub.pem``: a stand-in for the city system's key that
   signs its status reports (local only; a county installs the city's public key instead).
@@ -42,6 +43,8 @@ from civic.clock import machine_now
 from civic.sealing.master import make_first_master_key
 
 SERVICE_NAMES = tuple(SERVICES)
+#: The services that seal personal data at rest, each with master keys of its own.
+SEALING_SERVICES = ("intake",)
 #: Every fixed Kafka principal; ``admin`` is the super user the launcher provisions with.
 KAFKA_PRINCIPALS = ("admin", *SERVICE_NAMES, PROVISIONER, CITY_SYSTEM, BIGDATA, OPERATIONS)
 #: Names a broker may be reached by: the launcher's loopback and compose's service names.
@@ -166,7 +169,7 @@ def ensure_secrets(folder: Path) -> Path:
     for name in (*SERVICE_NAMES, "postgres"):
         _once(folder / "db" / f"{name}.password", _password())
     _once(folder / "intake" / "id-number-key", base64.b64encode(secrets.token_bytes(32)))
-    for name in SERVICE_NAMES:
+    for name in SEALING_SERVICES:
         make_first_master_key(folder / name / "master-keys")
     _tls(folder)
     ensure_token_keys(folder)

@@ -24,6 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from civic.bus.access import SECURITY_PROTOCOL, KafkaAccess
 from civic.clock import Clock
+from civic.sealing.ciphers import Algorithm
 
 #: The issuer of the tokens ``devstack token`` mints; only local runs may trust it.
 DEV_ISSUER = "chizhou-assistance-dev"
@@ -135,6 +136,15 @@ class ServiceSettings(BaseSettings):
         default_factory=list,
         description='The proxies in front of the service, as JSON, e.g. ["10.0.0.0/8"]: only '
         "a request from one of them has its X-Forwarded-For believed (for rate limits).",
+    )
+    sealing_master_keys_dir: Path | None = Field(
+        default=None,
+        description="The folder of master keys (m0001.key, ...) that wrap the service's data "
+        "keys, for a service that seals personal data (docs/keys.md).",
+    )
+    sealing_algorithm: Algorithm = Field(
+        default=Algorithm.AES_256_GCM,
+        description="The cipher of new data keys: aes-256-gcm, or sm4-gcm (GB/T 32907).",
     )
     asyncapi_docs: bool = Field(
         default=False, description="Wire the broker for AsyncAPI generation only (never started)."

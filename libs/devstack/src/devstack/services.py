@@ -58,6 +58,8 @@ def own_secrets(name: str, secrets: Path) -> dict[str, str]:
     """Secrets only one service holds, as ``*_FILE`` settings."""
     if name == "intake":
         return {
+            "SEALING_MASTER_KEYS_DIR": str(secrets / "intake" / "master-keys"),
+            # Adopted once as the index key, so people indexed by earlier runs stay findable.
             "ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key"),
             # The stand-in for the city system's key: reports are signed with its private half.
             "CITY_REPORT_PUBLIC_KEY_FILE": str(secrets / "city" / "signing.pub.pem"),

@@ -12,7 +12,7 @@ import os
 import sqlalchemy as sa
 from alembic import op
 
-from intake.adapters.sealing import Vault
+from intake.adapters.legacy_sealing import Vault
 from intake.settings import DEV_ID_NUMBER_KEY
 
 revision = "0004"

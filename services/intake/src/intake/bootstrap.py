@@ -25,7 +25,9 @@ class Intake:
 
 def build(settings: Settings) -> Intake:
     """Wires the intake service from its settings."""
-    sealing.configure(settings.sealing_key())
     signatures = CitySignatures.from_pem(settings.city_report_key())
     consumers = build_consumers(admit_city_report=signatures.admit)
-    return Intake(build_runtime(settings, consumers=consumers, produces=PRODUCES), signatures)
+    runtime = build_runtime(settings, consumers=consumers, produces=PRODUCES)
+    # Loaded before the service serves or consumes (civic.app): ID numbers are sealed.
+    runtime.keys = sealing.make_keeper(settings, runtime.engine)
+    return Intake(runtime, signatures)

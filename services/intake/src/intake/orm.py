@@ -21,9 +21,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.db import make_metadata
-from intake.adapters.sealing import IdNumberIndex, SealedIdNumber
+from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+#: intake's data keys, wrapped by its master key (civic.sealing, migration 0007).
+sealing_key = define_sealing_keys(metadata)
 
 #: Statuses of an undecided, unwithdrawn application (see domain.status.OPEN_STATUSES).
 OPEN_STATUS_SQL = (
@@ -34,13 +36,14 @@ OPEN_STATUS_SQL = (
 OPEN_APPLICATION_SQL = f"{OPEN_STATUS_SQL} AND duplicate_of IS NULL"
 
 # The person registry: the only place an ID number is kept; everyone else sees person_id.
-# The number is sealed at rest and found by its blind index (intake/adapters/sealing.py).
+# The number is sealed at rest, bound to the row, and found by its blind index
+# (intake/adapters/sealing.py); the repositories seal and open it.
 person = Table(
     "person",
     metadata,
     Column("person_id", Uuid, primary_key=True),
-    Column("id_number", SealedIdNumber(), nullable=False),
-    Column("id_number_index", IdNumberIndex(), nullable=False, unique=True),
+    Column("id_number", Text, nullable=False),
+    Column("id_number_index", Text, nullable=False, unique=True),
     Column("name", Text, nullable=False),
     Column("household_id", Uuid),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

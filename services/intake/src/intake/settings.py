@@ -9,7 +9,8 @@ from pydantic import Field, SecretStr, model_validator
 
 from civic.settings import ServiceSettings, read_secret
 
-#: The key local runs and tests use; staging and production refuse it.
+#: The key local runs used before data keys (migration 0004 reads it); staging and
+#: production refuse it.
 DEV_ID_NUMBER_KEY = "Y2hpemhvdS1kZXYtb25seS1pZC1udW1iZXIta2V5ISE="
 
 
@@ -22,9 +23,10 @@ class Settings(ServiceSettings):
         default=True,
         description="Run the monthly follow-up at start-up and at the start of each month.",
     )
-    id_number_key: SecretStr = Field(
-        default=SecretStr(DEV_ID_NUMBER_KEY),
-        description="32 random bytes, base64: seals ID numbers at rest (openssl rand -base64 32).",
+    id_number_key: SecretStr | None = Field(
+        default=None,
+        description="The key that sealed ID numbers before data keys had ids (32 bytes, "
+        "base64). Set it while `civic-keys intake status` counts legacy values; then remove it.",
     )
     id_number_key_file: Path | None = Field(default=None, description="The same, in a file.")
     city_report_public_key_file: Path | None = Field(
@@ -38,6 +40,15 @@ class Settings(ServiceSettings):
     )
 
     @model_validator(mode="after")
+    def _master_keys_given(self) -> Self:
+        if self.sealing_master_keys_dir is None:
+            raise ValueError(
+                "set SEALING_MASTER_KEYS_DIR: the folder of master keys that wrap intake's "
+                "data keys (civic-secrets makes <secrets>/intake/master-keys)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _city_key_given(self) -> Self:
         if self.city_report_public_key_file is None and not self.city_report_public_key_pem:
             raise ValueError(
@@ -46,11 +57,14 @@ class Settings(ServiceSettings):
             )
         return self
 
-    def sealing_key(self) -> str:
-        """The ID-number key, from ID_NUMBER_KEY_FILE or ID_NUMBER_KEY."""
-        key = read_secret(self.id_number_key, self.id_number_key_file)
-        assert key is not None
-        return key
+    def legacy_id_number_key(self) -> str | None:
+        """The pre-ring key, from ID_NUMBER_KEY_FILE or ID_NUMBER_KEY, if still set."""
+        return read_secret(self.id_number_key, self.id_number_key_file)
+
+    def sealing_master_keys(self) -> Path:
+        """The master keys' folder (checked at start-up)."""
+        assert self.sealing_master_keys_dir is not None
+        return self.sealing_master_keys_dir
 
     def city_report_key(self) -> str:
         """The PEM of the city system's report-signing public key(s)."""
@@ -62,6 +76,6 @@ class Settings(ServiceSettings):
     def unsafe_outside_local(self) -> list[tuple[str, str]]:
         """The shared checks, and the development ID-number key."""
         found = super().unsafe_outside_local()
-        if self.sealing_key() == DEV_ID_NUMBER_KEY:
+        if self.legacy_id_number_key() == DEV_ID_NUMBER_KEY:
             found.append(("ID_NUMBER_KEY", "the development key, known to everyone"))
         return found

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from intake.adapters.sealing import id_number_index
 from intake.orm import person
 
 pytestmark = pytest.mark.integration
@@ -21,7 +22,7 @@ async def registry_row(intake: Any, id_number: str) -> tuple[str, str]:
         row = (
             await s.execute(
                 select(person.c.name, person.c.household_id).where(
-                    person.c.id_number_index == id_number
+                    person.c.id_number_index == id_number_index(id_number)
                 )
             )
         ).one()

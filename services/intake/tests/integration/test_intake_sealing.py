@@ -1,4 +1,5 @@
-"""What the database itself holds: no ID number in clear, before or after the migration."""
+"""What the database itself holds: no ID number in clear, each value bound to its person's row
+under a data key, and numbers sealed before data keys re-sealed without losing anyone."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ import asyncpg
 import pytest
 from sqlalchemy import select, text
 
+from civic import sealing
+from civic.db import make_engine
+from civic.sealing.ciphers import SealBroken
+from civic.sealing.keyring import key_id_of
+from civic.sealing.master import make_first_master_key
 from contracts.privacy import find_id_numbers
 from devstack.infra import Infra
-from intake.adapters.sealing import Vault
+from intake.adapters.legacy_sealing import Vault
+from intake.adapters.sealing import id_number_index, make_keeper, open_id_number
 from intake.orm import person
-from intake.settings import DEV_ID_NUMBER_KEY
+from intake.settings import DEV_ID_NUMBER_KEY, Settings
 
 pytestmark = pytest.mark.integration
 
@@ -28,11 +35,34 @@ async def test_the_person_table_holds_no_id_number_in_clear(intake: Any) -> None
     async with intake.db() as session:
         raw = (await session.execute(text("select * from person"))).all()
         found = await session.execute(
-            select(person.c.id_number).where(person.c.id_number_index == number)
+            select(person.c.person_id, person.c.id_number).where(
+                person.c.id_number_index == id_number_index(number)
+            )
         )
-        assert found.scalar_one() == number  # the service still reads the number
+        person_id, sealed = found.one()
+    assert sealed.startswith("s1.") and key_id_of(sealed) == sealing.ring().active.key_id
+    assert open_id_number(sealed, person_id=person_id) == number  # the service still reads it
     dumped = " ".join(str(value) for row in raw for value in row)
     assert number not in dumped and find_id_numbers(dumped) == []
+
+
+async def test_a_number_copied_into_another_persons_row_does_not_open(intake: Any) -> None:
+    first, second = intake.body(), intake.body()
+    await intake.submit(first)
+    await intake.submit(second)
+    numbers = [first["applicant"]["id_number"], second["applicant"]["id_number"]]
+    async with intake.db() as session:
+        rows = (
+            await session.execute(
+                select(person.c.person_id, person.c.id_number).where(
+                    person.c.id_number_index.in_([id_number_index(n) for n in numbers])
+                )
+            )
+        ).all()
+    (one_id, one_value), (other_id, _) = rows
+    with pytest.raises(SealBroken):
+        open_id_number(one_value, person_id=other_id)
+    assert open_id_number(one_value, person_id=one_id) in numbers
 
 
 def alembic(repo_root: Path, url: str, target: str) -> None:
@@ -48,12 +78,26 @@ def alembic(repo_root: Path, url: str, target: str) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-async def test_the_migration_seals_the_numbers_stored_before_it(
-    infra: Infra, repo_root: Path, intake: Any
-) -> None:
+def civic_keys(*command: str, env: dict[str, Any]) -> str:
+    """Runs ``civic-keys intake ...`` as an operator would, in the service's environment."""
+    settings = {key.upper(): str(value) for key, value in env.items() if value is not None}
+    tool = Path(sys.executable).parent / "civic-keys"
+    done = subprocess.run(
+        [str(tool), "intake", *command],
+        env={"PATH": "/usr/bin:/bin", **settings},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+async def _legacy_database(infra: Infra, repo_root: Path, number: str) -> str:
+    """A database whose one person was stored in clear, then sealed by migration 0004."""
     url = infra.create_database(f"intake_seal_{uuid.uuid4().hex[:8]}")
     alembic(repo_root, url, "0003")
-    number = intake.new_id_number()
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         await conn.execute(
@@ -61,9 +105,45 @@ async def test_the_migration_seals_the_numbers_stored_before_it(
             uuid.uuid4(),
             number,
         )
-        alembic(repo_root, url, "head")
-        sealed, index = await conn.fetchrow("select id_number, id_number_index from person")
     finally:
         await conn.close()
-    vault = Vault.from_secret(DEV_ID_NUMBER_KEY)
-    assert sealed != number and vault.open(sealed) == number and index == vault.index(number)
+    alembic(repo_root, url, "head")
+    return url
+
+
+async def test_numbers_sealed_before_data_keys_are_resealed_and_still_found(
+    infra: Infra, repo_root: Path, intake: Any, service_env: Any, tmp_path: Path
+) -> None:
+    number = intake.new_id_number()
+    url = await _legacy_database(infra, repo_root, number)
+    engine = make_engine(url, pool_size=2)
+    make_first_master_key(tmp_path)
+    own = service_env(
+        "intake",
+        database_url=url,
+        id_number_key_file=None,
+        id_number_key=DEV_ID_NUMBER_KEY,  # what migration 0004 sealed with
+        sealing_master_keys_dir=tmp_path,
+    )
+    settings = Settings(**own)
+    keeper, serving = make_keeper(settings, engine), sealing.ring()
+    try:
+        await keeper.start()
+        async with engine.connect() as conn:
+            before = (await conn.execute(select(person))).one()
+        vault = Vault.from_secret(DEV_ID_NUMBER_KEY)
+        assert key_id_of(before.id_number) == "legacy" and vault.open(before.id_number) == number
+        # The adopted index key finds the person as migration 0004 indexed them.
+        assert before.id_number_index == id_number_index(number)
+        assert await keeper.legacy_values() == 1
+        assert await keeper.reseal() == 1 and await keeper.legacy_values() == 0
+        async with engine.connect() as conn:
+            after = (await conn.execute(select(person))).one()
+        assert after.id_number.startswith("s1.")
+        assert open_id_number(after.id_number, person_id=after.person_id) == number
+        assert after.id_number_index == before.id_number_index
+        listed = civic_keys("status", env=own)
+        assert sealing.ring().active.key_id in listed and "旧格式\t0" in listed
+    finally:
+        sealing.use_ring(serving)  # the session's intake keeps its own ring
+        await engine.dispose()

@@ -1,4 +1,4 @@
-"""ID numbers at rest: sealing, the blind index, and the key the settings accept."""
+"""ID numbers sealed before data keys (the legacy key), and the keys the settings accept."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from pydantic import ValidationError
 
-from intake.adapters.sealing import Vault
+from intake.adapters.legacy_sealing import Vault, legacy_opener
 from intake.settings import DEV_ID_NUMBER_KEY, Settings
 
 pytestmark = pytest.mark.unit
@@ -45,6 +45,11 @@ def test_an_altered_ciphertext_or_another_key_is_refused() -> None:
         Vault.from_secret(key()).open(vault.seal(NUMBER))
 
 
+def test_the_ring_opens_a_legacy_value_through_the_old_key() -> None:
+    vault = Vault.from_secret(key())
+    assert legacy_opener(vault)(vault.seal(NUMBER), "intake.person.id_number", "row") == NUMBER
+
+
 def test_the_key_must_be_32_bytes_of_base64() -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         Vault.from_secret(base64.b64encode(b"short").decode())
@@ -60,10 +65,28 @@ def test_production_refuses_the_development_key(tmp_path: Path) -> None:
         "kafka_password": "Strong-kafka-77a1",
         "kafka_ca_file": pem,
         "city_report_public_key_file": pem,
+        "sealing_master_keys_dir": tmp_path / "master-keys",
     }
+    dev_key = {"id_number_key": DEV_ID_NUMBER_KEY}
     with pytest.raises(ValidationError, match="ID_NUMBER_KEY"):
-        Settings(environment="production", **common)  # type: ignore[arg-type]
-    assert Settings(environment="local", **common).id_number_key.get_secret_value() == (  # type: ignore[arg-type]
+        Settings(environment="production", **dev_key, **common)  # type: ignore[arg-type]
+    assert Settings(environment="local", **dev_key, **common).legacy_id_number_key() == (  # type: ignore[arg-type]
         DEV_ID_NUMBER_KEY
     )
     Settings(environment="production", id_number_key=key(), **common)  # type: ignore[arg-type]
+    # Without the pre-ring key the service only seals under its data keys.
+    assert Settings(environment="production", **common).legacy_id_number_key() is None  # type: ignore[arg-type]
+
+
+def test_every_environment_needs_the_master_keys(tmp_path: Path) -> None:
+    pem = tmp_path / "public.pem"
+    pem.write_text("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n")
+    local = {
+        "database_url": "postgresql+asyncpg://intake@db:5432/intake",
+        "auth_public_key_file": pem,
+        "kafka_password": "intake-local",
+        "kafka_ca_file": pem,
+        "city_report_public_key_file": pem,
+    }
+    with pytest.raises(ValidationError, match="SEALING_MASTER_KEYS_DIR"):
+        Settings(environment="local", **local)  # type: ignore[arg-type]

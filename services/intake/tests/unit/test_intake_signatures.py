@@ -118,6 +118,7 @@ def test_intake_will_not_start_without_the_city_systems_key(tmp_path: Path) -> N
         "auth_public_key_file": auth,
         "kafka_password": "intake-local",
         "kafka_ca_file": auth,
+        "sealing_master_keys_dir": tmp_path,
     }
     with pytest.raises(ValidationError, match="CITY_REPORT_PUBLIC_KEY_FILE"):
         Settings(**local)  # type: ignore[arg-type]

@@ -50,8 +50,14 @@ def _run(service: str, work: Callable[[KeyKeeper], Awaitable[Result]]) -> Result
     return asyncio.run(main())
 
 
+@app.callback()
+def choose(context: typer.Context, service: Service) -> None:
+    """数据密钥：查看、轮换、重新加密、停用 (the service comes first: civic-keys intake status)."""
+    context.obj = service
+
+
 @app.command()
-def status(service: Service) -> None:
+def status(context: typer.Context) -> None:
     """Every key: what it is, from when it seals, how many values use it."""
 
     async def read(keeper: KeyKeeper) -> None:
@@ -64,31 +70,31 @@ def status(service: Service) -> None:
         if keeper.legacy is not None:
             typer.echo(f"legacy\tdata\t-\t-\t旧格式\t{await keeper.legacy_values()}")
 
-    _run(service, read)
+    _run(context.obj, read)
 
 
 @app.command()
 def rotate(
-    service: Service,
+    context: typer.Context,
     algorithm: Annotated[Algorithm | None, typer.Option(help="aes-256-gcm 或 sm4-gcm")] = None,
 ) -> None:
     """Adds a new data key; every instance seals with it once all have loaded it."""
-    key_id = _run(service, lambda keeper: keeper.rotate(algorithm=algorithm))
+    key_id = _run(context.obj, lambda keeper: keeper.rotate(algorithm=algorithm))
     typer.echo(f"新数据密钥 {key_id} 已加入；服务会在后台把旧值重新加密")
 
 
 @app.command()
-def reseal(service: Service) -> None:
+def reseal(context: typer.Context) -> None:
     """Re-seals every value not under the active key now."""
-    total = _run(service, lambda keeper: keeper.reseal(most=10**9))
+    total = _run(context.obj, lambda keeper: keeper.reseal(most=10**9))
     typer.echo(f"重新加密 {total} 个值")
 
 
 @app.command()
-def retire(service: Service, key_id: str) -> None:
+def retire(context: typer.Context, key_id: str) -> None:
     """Retires a data key; refused while it may seal or any value uses it."""
     try:
-        _run(service, lambda keeper: keeper.retire(key_id))
+        _run(context.obj, lambda keeper: keeper.retire(key_id))
     except RetireRefused as refused:
         typer.echo(f"不能停用：{refused.reason_zh}", err=True)
         raise typer.Exit(code=2) from refused

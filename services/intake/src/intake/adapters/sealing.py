@@ -1,111 +1,64 @@
-"""ID numbers at rest: sealed (AES-256-GCM) and found by a blind index (HMAC-SHA256).
+"""ID numbers at rest: sealed under intake's data keys and found by a blind index.
 
 An ID number is sensitive personal information (PIPL art. 28). The person table keeps it
-only as ciphertext, plus a keyed hash to find a person by number and keep one row per
-number; a copy of the database without the key shows neither. Both happen in the column
-types below, so queries keep reading and writing plain strings.
-
-The key (``ID_NUMBER_KEY``, 32 random bytes in base64) is given to the process by its
-settings at start-up (``configure``); losing it loses every ID number, so county IT keeps
-it with the database backups' keys, not beside the database.
+only as ``civic.sealing`` ciphertext bound to the person's row, plus a keyed hash
+(``id_number_index``) to find a person by number and keep one row per number; a copy of
+the database without the master key shows neither. Keys, rotation and the master key are
+described in ``docs/keys.md``; the repositories call the three functions below.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
-from dataclasses import dataclass
-from typing import Any
+import uuid
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Text
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-_AAD = b"intake.person.id_number"
-_NONCE = 12
+from civic import sealing
+from civic.db import make_engine
+from civic.sealing.columns import SealedColumn
+from civic.sealing.keeper import KeyKeeper
+from civic.sealing.master import FileMasterKeys
+from intake.adapters.legacy_sealing import Vault, legacy_opener
+from intake.settings import Settings
 
-
-class SealingNotConfigured(RuntimeError):
-    """An ID number was read or written before the service gave the key."""
+PURPOSE = "intake.person.id_number"
+#: Every column intake seals (the keeper re-seals them after a rotation).
+SEALED_COLUMNS = (SealedColumn("person", "person_id", "id_number", PURPOSE),)
 
 
-@dataclass(frozen=True)
-class Vault:
-    """The two keys derived from ``ID_NUMBER_KEY``: one to seal, one to index."""
-
-    seal_key: bytes
-    index_key: bytes
-
-    @classmethod
-    def from_secret(cls, secret_b64: str) -> Vault:
-        """Derives both keys from the configured 32-byte secret."""
-        secret = base64.b64decode(secret_b64, validate=True)
-        if len(secret) != 32:
-            raise ValueError("ID_NUMBER_KEY must be 32 bytes, base64-encoded")
-
-        def derive(label: bytes) -> bytes:
-            return HKDF(algorithm=SHA256(), length=32, salt=None, info=label).derive(secret)
-
-        return cls(derive(b"intake id-number seal"), derive(b"intake id-number index"))
-
-    def index(self, id_number: str) -> str:
-        """The blind index: equal numbers give equal indexes; it cannot be reversed."""
-        return hmac.new(self.index_key, id_number.encode(), hashlib.sha256).hexdigest()
-
-    def seal(self, id_number: str) -> str:
-        """Ciphertext with a fresh nonce (the same number seals differently each time)."""
-        nonce = os.urandom(_NONCE)
-        sealed = AESGCM(self.seal_key).encrypt(nonce, id_number.encode(), _AAD)
-        return base64.b64encode(nonce + sealed).decode()
-
-    def open(self, sealed: str) -> str:
-        """The ID number; raises if the ciphertext was altered or sealed under another key."""
-        raw = base64.b64decode(sealed)
-        return AESGCM(self.seal_key).decrypt(raw[:_NONCE], raw[_NONCE:], _AAD).decode()
+def seal_id_number(id_number: str, *, person_id: uuid.UUID) -> str:
+    """The number sealed for this person's row (it opens in no other row)."""
+    return sealing.ring().seal(id_number, purpose=PURPOSE, row=str(person_id))
 
 
-_vault: Vault | None = None
+def open_id_number(sealed: str, *, person_id: uuid.UUID) -> str:
+    """The number a person's row holds."""
+    return sealing.ring().open(sealed, purpose=PURPOSE, row=str(person_id))
 
 
-def configure(secret_b64: str) -> None:
-    """Gives the process its key (called by the composition root)."""
-    global _vault
-    _vault = Vault.from_secret(secret_b64)
+def id_number_index(id_number: str) -> str:
+    """The blind index: equal numbers give equal indexes; it cannot be reversed."""
+    return sealing.ring().index(id_number, purpose=PURPOSE)
 
 
-def vault() -> Vault:
-    """The configured vault; refuses to work without a key rather than store plain numbers."""
-    if _vault is None:
-        raise SealingNotConfigured("intake.adapters.sealing.configure() was not called")
-    return _vault
+def make_keeper(settings: Settings, engine: AsyncEngine) -> KeyKeeper:
+    """intake's keys: its master keys, its sealed column, and the pre-ring key if still set."""
+    old_key = settings.legacy_id_number_key()
+    vault = Vault.from_secret(old_key) if old_key else None
+    return KeyKeeper(
+        engine,
+        FileMasterKeys(settings.sealing_master_keys()),
+        SEALED_COLUMNS,
+        index_purposes=(PURPOSE,),
+        algorithm=settings.sealing_algorithm,
+        legacy=legacy_opener(vault) if vault else None,
+        # Persons indexed before the ring stay findable by number.
+        adopted_index_keys={PURPOSE: vault.index_key} if vault else {},
+    )
 
 
-class SealedIdNumber(TypeDecorator[str]):
-    """A column holding an ID number as AES-GCM ciphertext; reads return the number."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else vault().seal(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else vault().open(value)
-
-
-class IdNumberIndex(TypeDecorator[str]):
-    """A column holding the blind index; compare it with a plain number to find a person."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        return None if value is None else vault().index(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return value  # only ever the hash
+def keeper_from_environment() -> KeyKeeper:
+    """The keeper ``civic-keys intake`` works with (the service's own environment)."""
+    settings = Settings()  # type: ignore[call-arg]
+    engine = make_engine(settings.database_dsn(), pool_size=2)
+    return make_keeper(settings, engine)

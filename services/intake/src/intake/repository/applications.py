@@ -11,6 +11,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import Channel, RecipientCategory, ServiceCategory, SpecialCondition
+from intake.adapters.sealing import open_id_number
 from intake.domain.checks import Check
 from intake.domain.model import (
     Application,
@@ -157,12 +158,17 @@ async def load(
 async def _members(session: AsyncSession, application_id: uuid.UUID) -> tuple[MemberDetails, ...]:
     members = application_member.c
     rows = await session.execute(
-        select(members.relation, members.name, person.c.id_number)
+        select(members.relation, members.name, members.person_id, person.c.id_number)
         .join(person, person.c.person_id == members.person_id)
         .where(members.application_id == application_id)
         .order_by(members.position)
     )
-    return tuple(MemberDetails(Relation(row.relation), row.name, row.id_number) for row in rows)
+    return tuple(
+        MemberDetails(
+            Relation(row.relation), row.name, open_id_number(row.id_number, person_id=row.person_id)
+        )
+        for row in rows
+    )
 
 
 async def _timeline(session: AsyncSession, application_id: uuid.UUID) -> tuple[TimelineEntry, ...]:
@@ -194,7 +200,11 @@ def _application(
         county_code=row.county_code,
         township_code=row.township_code,
         village_code=row.village_code,
-        applicant=PersonDetails(row.applicant_name, row.id_number, row.applicant_phone),
+        applicant=PersonDetails(
+            row.applicant_name,
+            open_id_number(row.id_number, person_id=row.person_id),
+            row.applicant_phone,
+        ),
         members=members,
         submitted_by=row.submitted_by,
         submitted_by_role=row.submitted_by_role,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import RecipientCategory
 from contracts.inbound import AssistanceStatusReported
+from intake.adapters.sealing import open_id_number
 from intake.domain.city import Admission
 from intake.domain.model import PersonDetails
 from intake.orm import application, city_admission, city_status_report, follow_up, person
@@ -111,7 +112,9 @@ async def person_details(
         person.c.person_id == person_id
     )
     row = (await session.execute(stmt)).one()
-    return PersonDetails(row.name, row.id_number), row.household_id
+    return PersonDetails(
+        row.name, open_id_number(row.id_number, person_id=person_id)
+    ), row.household_id
 
 
 async def add_follow_up(

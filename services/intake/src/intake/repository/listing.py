@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import divisions
 from contracts.enums import Channel, RecipientCategory, ServiceCategory
+from intake.adapters.sealing import open_id_number
 from intake.domain.model import ListQuery, Summary
 from intake.domain.status import ApplicationStatus
 from intake.orm import application, person
@@ -67,7 +68,7 @@ def _summary(row: Row[Any]) -> Summary:
         need_categories=tuple(ServiceCategory(c) for c in row.need_categories),
         village_code=row.village_code,
         applicant_name=row.applicant_name,
-        id_number=row.id_number,
+        id_number=open_id_number(row.id_number, person_id=row.person_id),
         submitted_at=row.submitted_at,
         needs_verification=row.needs_verification,
     )
