@@ -9,7 +9,7 @@ may be given in files (``*_FILE``), as compose and the launcher do.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import (
@@ -57,6 +57,9 @@ def read_secret(value: SecretStr | None, file: Path | None) -> str | None:
 
 class ServiceSettings(BaseSettings):
     """Settings shared by the six services; each service may subclass and add its own."""
+
+    #: A service that seals personal data at rest sets this: it then needs its master keys.
+    seals_personal_data: ClassVar[bool] = False
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -164,6 +167,12 @@ class ServiceSettings(BaseSettings):
                 "set AUTH_PUBLIC_KEY_FILE or AUTH_PUBLIC_KEY_PEM (the token issuer's key)"
             )
         self._check_kafka()
+        if self.seals_personal_data and self.sealing_master_keys_dir is None:
+            raise ValueError(
+                f"set SEALING_MASTER_KEYS_DIR: the folder of master keys that wrap "
+                f"{self.service_name}'s data keys (civic-secrets makes "
+                f"<secrets>/{self.service_name}/master-keys)"
+            )
         if self.environment != "local":
             for setting, why in self.unsafe_outside_local():
                 raise UnsafeSetting(setting, f"{why} (refused unless ENVIRONMENT=local)")
@@ -225,6 +234,11 @@ class ServiceSettings(BaseSettings):
         if self.clock_start is None:
             return Clock()
         return Clock.starting_at(self.clock_start, anchor=self.clock_start_at)
+
+    def sealing_master_keys(self) -> Path:
+        """The master keys' folder (checked at start-up when the service seals)."""
+        assert self.sealing_master_keys_dir is not None
+        return self.sealing_master_keys_dir
 
     def public_key(self) -> str:
         """Returns the PEM of the token issuer's public key."""

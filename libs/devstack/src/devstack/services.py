@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from civic.secrets import SEALING_SERVICES
 from devstack import procs
 from devstack.children import ChildProcess
 from devstack.procs import DevstackError
@@ -55,10 +56,18 @@ def resolve_names(names: Iterable[str] | None) -> list[str]:
 
 
 def own_secrets(name: str, secrets: Path) -> dict[str, str]:
-    """Secrets only one service holds, as ``*_FILE`` settings."""
+    """Secrets only one service holds, as ``*_FILE`` settings (or folders)."""
+    sealing = (
+        {"SEALING_MASTER_KEYS_DIR": str(secrets / name / "master-keys")}
+        if name in SEALING_SERVICES
+        else {}
+    )
+    return sealing | _files_of(name, secrets)
+
+
+def _files_of(name: str, secrets: Path) -> dict[str, str]:
     if name == "intake":
         return {
-            "SEALING_MASTER_KEYS_DIR": str(secrets / "intake" / "master-keys"),
             # Adopted once as the index key, so people indexed by earlier runs stay findable.
             "ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key"),
             # The stand-in for the city system's key: reports are signed with its private half.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
 
@@ -18,6 +18,7 @@ class Settings(ServiceSettings):
     """intake's settings: the shared ones, with its own name as default."""
 
     service_name: str = "intake"
+    seals_personal_data: ClassVar[bool] = True  # ID numbers and phones (adapters/sealing.py)
     http_port: int = 8000
     follow_up_schedule: bool = Field(
         default=True,
@@ -40,15 +41,6 @@ class Settings(ServiceSettings):
     )
 
     @model_validator(mode="after")
-    def _master_keys_given(self) -> Self:
-        if self.sealing_master_keys_dir is None:
-            raise ValueError(
-                "set SEALING_MASTER_KEYS_DIR: the folder of master keys that wrap intake's "
-                "data keys (civic-secrets makes <secrets>/intake/master-keys)"
-            )
-        return self
-
-    @model_validator(mode="after")
     def _city_key_given(self) -> Self:
         if self.city_report_public_key_file is None and not self.city_report_public_key_pem:
             raise ValueError(
@@ -60,11 +52,6 @@ class Settings(ServiceSettings):
     def legacy_id_number_key(self) -> str | None:
         """The pre-ring key, from ID_NUMBER_KEY_FILE or ID_NUMBER_KEY, if still set."""
         return read_secret(self.id_number_key, self.id_number_key_file)
-
-    def sealing_master_keys(self) -> Path:
-        """The master keys' folder (checked at start-up)."""
-        assert self.sealing_master_keys_dir is not None
-        return self.sealing_master_keys_dir
 
     def city_report_key(self) -> str:
         """The PEM of the city system's report-signing public key(s)."""

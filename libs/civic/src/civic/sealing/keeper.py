@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,7 +15,7 @@ from civic.sealing import use_ring
 from civic.sealing.ciphers import Algorithm
 from civic.sealing.columns import SealedColumn, reseal_batch, rows_using
 from civic.sealing.keyring import LEGACY, KeyRing, LegacyOpener
-from civic.sealing.master import MasterKeys
+from civic.sealing.master import FileMasterKeys, MasterKeys
 from civic.sealing.store import (
     KeyRow,
     add_data_key,
@@ -24,6 +25,9 @@ from civic.sealing.store import (
     mark_retired,
     rotation_lead,
 )
+
+if TYPE_CHECKING:  # settings import the ciphers of this package
+    from civic.settings import ServiceSettings
 
 
 class RetireRefused(RuntimeError):
@@ -116,3 +120,24 @@ class KeyKeeper:
     async def keep(self) -> None:
         """Keeps the ring fresh and re-seals what an earlier key sealed, until cancelled."""
         await every(lambda: self.refresh.total_seconds(), self.reseal, what="密钥刷新与重新加密")
+
+
+def keeper_for(
+    settings: ServiceSettings,
+    engine: AsyncEngine,
+    columns: tuple[SealedColumn, ...],
+    *,
+    index_purposes: tuple[str, ...] = (),
+    legacy: LegacyOpener | None = None,
+    adopted_index_keys: Mapping[str, bytes] | None = None,
+) -> KeyKeeper:
+    """A service's keeper from its settings: master keys from files, the chosen cipher."""
+    return KeyKeeper(
+        engine,
+        FileMasterKeys(settings.sealing_master_keys()),
+        columns,
+        index_purposes=index_purposes,
+        algorithm=settings.sealing_algorithm,
+        legacy=legacy,
+        adopted_index_keys=adopted_index_keys or {},
+    )

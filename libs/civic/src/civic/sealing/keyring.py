@@ -30,6 +30,12 @@ LEGACY = "legacy"
 LegacyOpener = Callable[[str, str, str], str]
 
 
+def in_clear(value: str, purpose: str, row: str) -> str:
+    """The legacy opener of a column that held values in clear before it was sealed (binary
+    columns: the content in standard base64); the keeper re-seals them in the background."""
+    return value
+
+
 class KeyUnknown(LookupError):
     """The value names a key this ring does not hold (retired, or not loaded yet)."""
 
@@ -97,8 +103,10 @@ class KeyRing:
         return f"{PREFIX}.{key.key_id}.{base64.urlsafe_b64encode(body).decode()}"
 
     def open_bytes(self, sealed: str, *, purpose: str, row: str) -> bytes:
-        """The bytes of a value ``seal_bytes`` sealed."""
+        """The bytes of a value ``seal_bytes`` sealed (a legacy value: base64 of the bytes)."""
         key_id = key_id_of(sealed)
+        if key_id == LEGACY:
+            return base64.b64decode(self.open(sealed, purpose=purpose, row=row))
         key = self._keys.get(key_id)
         if key is None:
             raise KeyUnknown(f"密钥 {key_id} 不在密钥环中")

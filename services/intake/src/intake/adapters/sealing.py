@@ -16,8 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from civic import sealing
 from civic.db import make_engine
 from civic.sealing.columns import SealedColumn
-from civic.sealing.keeper import KeyKeeper
-from civic.sealing.master import FileMasterKeys
+from civic.sealing.keeper import KeyKeeper, keeper_for
 from intake.adapters.legacy_sealing import Vault, legacy_opener
 from intake.settings import Settings
 
@@ -45,12 +44,11 @@ def make_keeper(settings: Settings, engine: AsyncEngine) -> KeyKeeper:
     """intake's keys: its master keys, its sealed column, and the pre-ring key if still set."""
     old_key = settings.legacy_id_number_key()
     vault = Vault.from_secret(old_key) if old_key else None
-    return KeyKeeper(
+    return keeper_for(
+        settings,
         engine,
-        FileMasterKeys(settings.sealing_master_keys()),
         SEALED_COLUMNS,
         index_purposes=(PURPOSE,),
-        algorithm=settings.sealing_algorithm,
         legacy=legacy_opener(vault) if vault else None,
         # Persons indexed before the ring stay findable by number.
         adopted_index_keys={PURPOSE: vault.index_key} if vault else {},
