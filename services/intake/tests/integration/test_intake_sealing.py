@@ -46,6 +46,36 @@ async def test_the_person_table_holds_no_id_number_in_clear(intake: Any) -> None
     assert number not in dumped and find_id_numbers(dumped) == []
 
 
+async def test_the_applicant_phone_and_a_discovered_situation_are_sealed(intake: Any) -> None:
+    phone = f"139{uuid.uuid4().int % 10**8:08d}"
+    situation = f"独居，患慢性病，需要照料 {uuid.uuid4().hex[:6]}"
+    body = intake.body()
+    body["applicant"]["phone"] = phone
+    created = await intake.submit(body)
+    report = {
+        "person": {"name": "王秀兰", "id_number": intake.new_id_number()},
+        "category": "dibao",
+        "special_conditions": ["disabled_elder"],
+        "need_categories": ["life_care"],
+        "requested_item_codes": ["HC-01"],
+        "situation_zh": situation,
+        "village_code": "341702100201",
+    }
+    coordinator = intake.auth(["coordinator"], division="341702100201")
+    found = await intake.client.post("/discoveries", json=report, headers=coordinator)
+    assert found.status_code == 201, found.text
+    async with intake.db() as session:
+        raw = [
+            *(await session.execute(text("select * from application"))).all(),
+            *(await session.execute(text("select * from discovery"))).all(),
+        ]
+    dumped = " ".join(str(value) for row in raw for value in row)
+    assert phone not in dumped and situation not in dumped
+    officer = intake.auth(["township_officer"], division="341702100")
+    read = await intake.client.get(f"/applications/{created['application_id']}", headers=officer)
+    assert read.json()["applicant"]["phone_masked"] == phone[:3] + "****" + phone[-4:]
+
+
 async def test_a_number_copied_into_another_persons_row_does_not_open(intake: Any) -> None:
     first, second = intake.body(), intake.body()
     await intake.submit(first)

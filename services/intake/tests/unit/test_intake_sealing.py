@@ -10,7 +10,9 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from pydantic import ValidationError
 
+from civic.sealing.keyring import KeyUnknown
 from intake.adapters.legacy_sealing import Vault, legacy_opener
+from intake.adapters.sealing import PHONE, PURPOSE, _before_keys
 from intake.settings import DEV_ID_NUMBER_KEY, Settings
 
 pytestmark = pytest.mark.unit
@@ -48,6 +50,15 @@ def test_an_altered_ciphertext_or_another_key_is_refused() -> None:
 def test_the_ring_opens_a_legacy_value_through_the_old_key() -> None:
     vault = Vault.from_secret(key())
     assert legacy_opener(vault)(vault.seal(NUMBER), "intake.person.id_number", "row") == NUMBER
+
+
+def test_values_from_before_data_keys_open_by_their_field() -> None:
+    vault = Vault.from_secret(key())
+    legacy = _before_keys(vault)
+    assert legacy(vault.seal(NUMBER), PURPOSE, "row") == NUMBER
+    assert legacy("13805661234", PHONE, "row") == "13805661234"  # stored in clear before
+    with pytest.raises(KeyUnknown):
+        _before_keys(None)(vault.seal(NUMBER), PURPOSE, "row")
 
 
 def test_the_key_must_be_32_bytes_of_base64() -> None:

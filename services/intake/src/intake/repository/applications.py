@@ -11,7 +11,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import Channel, RecipientCategory, ServiceCategory, SpecialCondition
-from intake.adapters.sealing import open_id_number
+from intake.adapters.sealing import PHONE, SITUATION, open_id_number, open_text, seal_text
 from intake.domain.checks import Check
 from intake.domain.model import (
     Application,
@@ -60,7 +60,7 @@ async def insert_application(
             township_code=app.township_code,
             village_code=app.village_code,
             applicant_name=app.applicant.name,
-            applicant_phone=app.applicant.phone,
+            applicant_phone=seal_text(app.applicant.phone, purpose=PHONE, row=app.application_id),
             consent_given_at=consent_given_at,
             submitted_by=app.submitted_by,
             submitted_by_role=app.submitted_by_role,
@@ -96,12 +96,13 @@ async def insert_discovery(
     session: AsyncSession, app: Application, *, situation_zh: str | None
 ) -> None:
     """Stores the coordinator's report behind a discovery application."""
+    assert app.discovery_id is not None  # a discovery application always has one
     await session.execute(
         discovery.insert().values(
             discovery_id=app.discovery_id,
             application_id=app.application_id,
             reported_by=app.submitted_by,
-            situation_zh=situation_zh,
+            situation_zh=seal_text(situation_zh, purpose=SITUATION, row=app.discovery_id),
             reported_at=app.submitted_at,
         )
     )
@@ -203,7 +204,7 @@ def _application(
         applicant=PersonDetails(
             row.applicant_name,
             open_id_number(row.id_number, person_id=row.person_id),
-            row.applicant_phone,
+            open_text(row.applicant_phone, purpose=PHONE, row=row.application_id),
         ),
         members=members,
         submitted_by=row.submitted_by,
