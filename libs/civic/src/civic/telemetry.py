@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -49,6 +50,16 @@ def instrument_engine(engine: AsyncEngine, provider: TracerProvider) -> None:
     )
 
 
+class _RedactingJsonFormatter(JsonFormatter):
+    """Masks tracebacks too: an exception's message often quotes the input that caused it."""
+
+    def formatException(self, ei: Any) -> str:
+        return redact(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return redact(super().formatStack(stack_info))
+
+
 class _TraceAndRedactFilter(logging.Filter):
     def __init__(self, service_name: str) -> None:
         super().__init__()
@@ -68,7 +79,7 @@ def setup_logging(service_name: str, level: str = "INFO") -> None:
     """Sends JSON log lines with trace ids to stderr, with personal data masked."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        JsonFormatter(
+        _RedactingJsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(trace_id)s %(span_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
