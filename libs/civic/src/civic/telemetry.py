@@ -54,10 +54,15 @@ class _RedactingJsonFormatter(JsonFormatter):
     """Masks tracebacks too: an exception's message often quotes the input that caused it."""
 
     def formatException(self, ei: Any) -> str:
-        return redact(super().formatException(ei))
+        return _redact_all(super().formatException(ei))
 
     def formatStack(self, stack_info: str) -> str:
-        return redact(super().formatStack(stack_info))
+        return _redact_all(super().formatStack(stack_info))
+
+
+def _redact_all(formatted: str | list[str]) -> str:
+    # The formatter gives a list of lines when configured to (exc_info_as_array).
+    return redact(formatted if isinstance(formatted, str) else "\n".join(formatted))
 
 
 class _TraceAndRedactFilter(logging.Filter):
