@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -156,24 +157,26 @@ async def test_numbers_sealed_before_data_keys_are_resealed_and_still_found(
         sealing_master_keys_dir=tmp_path,
     )
     settings = Settings(**own)
-    keeper, serving = make_keeper(settings, engine), sealing.ring()
+    # This database's keeper: its ring is held by this test only, never made the process's
+    # (the session's intake keeps sealing with its own meanwhile).
+    keeper = replace(make_keeper(settings, engine), installs_ring=False)
     try:
-        await keeper.start()
-        async with engine.connect() as conn:
-            before = (await conn.execute(select(person))).one()
-        vault = Vault.from_secret(DEV_ID_NUMBER_KEY)
-        assert key_id_of(before.id_number) == "legacy" and vault.open(before.id_number) == number
-        # The adopted index key finds the person as migration 0004 indexed them.
-        assert before.id_number_index == id_number_index(number)
-        assert await keeper.legacy_values() == 1
-        assert await keeper.reseal() == 1 and await keeper.legacy_values() == 0
-        async with engine.connect() as conn:
-            after = (await conn.execute(select(person))).one()
-        assert after.id_number.startswith("s1.")
-        assert open_id_number(after.id_number, person_id=after.person_id) == number
-        assert after.id_number_index == before.id_number_index
+        with sealing.holding(await keeper.start()) as ring:
+            async with engine.connect() as conn:
+                before = (await conn.execute(select(person))).one()
+            vault = Vault.from_secret(DEV_ID_NUMBER_KEY)
+            assert key_id_of(before.id_number) == "legacy"
+            assert vault.open(before.id_number) == number
+            # The adopted index key finds the person as migration 0004 indexed them.
+            assert before.id_number_index == id_number_index(number)
+            assert await keeper.legacy_values() == 1
+            assert await keeper.reseal() == 1 and await keeper.legacy_values() == 0
+            async with engine.connect() as conn:
+                after = (await conn.execute(select(person))).one()
+            assert key_id_of(after.id_number) == ring.active.key_id
+            assert open_id_number(after.id_number, person_id=after.person_id) == number
+            assert after.id_number_index == before.id_number_index
         listed = civic_keys("status", env=own)
-        assert sealing.ring().active.key_id in listed and "旧格式\t0" in listed
+        assert ring.active.key_id in listed and "旧格式\t0" in listed
     finally:
-        sealing.use_ring(serving)  # the session's intake keeps its own ring
         await engine.dispose()

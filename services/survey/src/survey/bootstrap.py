@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
+from survey.adapters import sealing
 from survey.consumers import build_consumers
 from survey.settings import Settings
 
@@ -14,4 +15,7 @@ PRODUCES: tuple[str, ...] = (topics.SURVEY_SURVEYS, topics.BIGDATA_EVENTS)
 def build(settings: Settings) -> Runtime:
     """Wires the survey service from its settings."""
     consumers = build_consumers(due_days=settings.survey_due_days)
-    return build_runtime(settings, consumers=consumers, produces=PRODUCES)
+    runtime = build_runtime(settings, consumers=consumers, produces=PRODUCES)
+    # Loaded before the service serves or consumes (civic.app): findings are sealed.
+    runtime.keys = sealing.make_keeper(settings, runtime.engine)
+    return runtime

@@ -1,4 +1,4 @@
-"""Tables of the survey database (kept in step with migrations/versions/*_0002_*)."""
+"""Tables of the survey database (kept in step with migrations/versions/)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from civic.db import make_metadata, part_of
+from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+#: survey's data keys, wrapped by its master key (civic.sealing, migration 0004).
+sealing_key = define_sealing_keys(metadata)
 
 STATUSES = ("open", "team_assigned", "findings_submitted", "passed", "failed", "cancelled")
 
@@ -63,9 +66,10 @@ survey_findings = Table(
     Column("submission_id", Uuid, nullable=False, unique=True),
     Column("submitted_by", Text, nullable=False),
     Column("visited_at", DateTime(timezone=True), nullable=False),
+    # Sealed (adapters/sealing.py): a disability grade, and the whole upload with members'
+    # ID numbers, the GPS position and the notes, as one JSON text bound to the row.
     Column("self_care_level", Text, nullable=False),
-    # The whole upload, notes and household members included: it never leaves survey.
-    Column("body", JSONB, nullable=False),
+    Column("body", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -74,7 +78,8 @@ preliminary_review = Table(
     metadata,
     part_of("survey_task", "survey_id"),
     Column("outcome", Text, nullable=False),
-    Column("body", JSONB, nullable=False),
+    # Sealed: the decision as sent, as JSON text; its notes may name health or income.
+    Column("body", Text, nullable=False),
     Column("reviewed_by", JSONB, nullable=False),
     Column("recorded_by", Text, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),

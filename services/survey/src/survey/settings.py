@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field
 
 from civic.settings import ServiceSettings
@@ -11,6 +13,7 @@ class Settings(ServiceSettings):
     """survey's settings: the shared ones, with its own name as default."""
 
     service_name: str = "survey"
+    seals_personal_data: ClassVar[bool] = True  # findings and 初审 notes (adapters/sealing.py)
     http_port: int = 8000
     survey_due_days: int = Field(
         default=7,

@@ -12,9 +12,15 @@ Repositories seal and open through ``ring()``; nothing else touches key material
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from civic.sealing.keyring import KeyRing
 
 _ring: KeyRing | None = None
+#: A ring held by one task (a tool or test working on another database than the process's).
+_held: ContextVar[KeyRing | None] = ContextVar("civic_sealing_ring", default=None)
 
 
 class SealingNotReady(RuntimeError):
@@ -27,8 +33,20 @@ def use_ring(ring: KeyRing) -> None:
     _ring = ring
 
 
+@contextmanager
+def holding(ring: KeyRing) -> Iterator[KeyRing]:
+    """Within the block, ``ring()`` in this task is ``ring``; the process's ring is untouched."""
+    token = _held.set(ring)
+    try:
+        yield ring
+    finally:
+        _held.reset(token)
+
+
 def ring() -> KeyRing:
-    """The process's ring; refuses rather than store personal data in clear."""
+    """The ring this task holds, else the process's; refuses rather than store in clear."""
+    if (held := _held.get()) is not None:
+        return held
     if _ring is None:
         raise SealingNotReady("密钥尚未加载：服务启动时应先加载密钥环")
     return _ring

@@ -50,6 +50,9 @@ class KeyKeeper:
     refresh: timedelta = timedelta(seconds=30)
     legacy: LegacyOpener | None = None
     adopted_index_keys: Mapping[str, bytes] = field(default_factory=dict)
+    #: False for a keeper of another database than the process's (tests, tools in-process):
+    #: its ring is returned, never made the process's.
+    installs_ring: bool = True
 
     async def start(self) -> KeyRing:
         """Creates the first keys if the database has none, and loads the ring."""
@@ -66,7 +69,8 @@ class KeyKeeper:
     async def reload(self) -> KeyRing:
         """Reads the ring again (a rotation elsewhere becomes known here)."""
         ring = await load_ring(self.engine, self.master, now=clock.now(), legacy=self.legacy)
-        use_ring(ring)
+        if self.installs_ring:
+            use_ring(ring)
         return ring
 
     async def reseal(self, *, batch: int = 200, most: int = 10_000) -> int:

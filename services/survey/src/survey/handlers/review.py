@@ -17,8 +17,6 @@ from survey.handlers.common import visible_task
 from survey.repository import SurveyRepository
 
 ROUTE = "survey.preliminary-review"
-#: Keys of the stored answer that are not the decision itself.
-_ANSWER_META = ("survey_id", "status", "version", "reviewed_by", "recorded_by", "recorded_at")
 
 
 async def record_preliminary_review(
@@ -41,7 +39,7 @@ async def record_preliminary_review(
     async with uow:
         task = await visible_task(records, survey_id, principal, lock=True)
         if (first := await records.replayed(retry)) is not None:
-            return recorded_of(first.body)
+            return await _replayed_review(records, survey_id, first.body)
         done, event = await _decide(records, task, decision, by=principal.user_id, now=now)
         review = StoredReview(survey_id, decision.stored, event.reviewed_by, principal.user_id, now)
         await records.add_review(review)
@@ -77,27 +75,19 @@ async def _decide(
 
 
 def answer_of(recorded: RecordedReview) -> dict[str, Any]:
-    """The answer a retry gets again, flat as the HTTP answer (the decision and its outcome)."""
-    review = recorded.review
-    return {
-        **review.body,
-        "survey_id": str(review.survey_id),
-        "status": recorded.status.value,
-        "version": recorded.version,
-        "reviewed_by": list(review.reviewed_by),
-        "recorded_by": review.recorded_by,
-        "recorded_at": review.recorded_at.isoformat(),
-    }
+    """What a retry's answer is rebuilt from: the task's status and version after the review.
+
+    The decision itself stays in the sealed ``preliminary_review`` row: the stored answer is
+    plain JSON, and the team's notes may name health or income.
+    """
+    return {"status": recorded.status.value, "version": recorded.version}
 
 
-def recorded_of(answer: dict[str, Any]) -> RecordedReview:
-    """The recorded review a stored answer describes (the inverse of ``answer_of``)."""
-    review = StoredReview(
-        survey_id=uuid.UUID(answer["survey_id"]),
-        body={key: value for key, value in answer.items() if key not in _ANSWER_META},
-        reviewed_by=tuple(answer["reviewed_by"]),
-        recorded_by=answer["recorded_by"],
-        recorded_at=datetime.fromisoformat(answer["recorded_at"]),
-    )
+async def _replayed_review(
+    records: SurveyRepository, survey_id: uuid.UUID, answer: dict[str, Any]
+) -> RecordedReview:
+    # One 初审 per task (the key's route names the task), written with the answer.
+    review = await records.get_review(survey_id)
+    assert review is not None, "the review is stored in the transaction that stored its answer"
     status = domain.TaskStatus(answer["status"])
     return RecordedReview(review=review, status=status, version=int(answer["version"]))

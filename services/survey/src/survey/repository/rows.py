@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
 from contracts.enums import RecipientCategory, SpecialCondition
+from survey.adapters.sealing import FINDINGS, REVIEW, SELF_CARE, open_json, seal_json, seal_text
 from survey.domain import StoredFindings, StoredReview, SurveyTask, TaskStatus, Team
 from survey.orm import survey_task
 
@@ -51,21 +54,47 @@ def task_of(row: Any) -> SurveyTask:
     )
 
 
+def findings_row(survey_id: uuid.UUID, findings: StoredFindings) -> dict[str, Any]:
+    """The ``survey_findings`` row of a task's findings, its personal data sealed to the row."""
+    body = findings.body
+    return {
+        "survey_id": survey_id,
+        "submission_id": findings.submission_id,
+        "submitted_by": findings.submitted_by,
+        "visited_at": datetime.fromisoformat(body["visited_at"]),
+        "self_care_level": seal_text(body["self_care_level"], purpose=SELF_CARE, row=survey_id),
+        "body": seal_json(body, purpose=FINDINGS, row=survey_id),
+        "received_at": findings.received_at,
+    }
+
+
 def findings_of(row: Any) -> StoredFindings:
-    """The findings a ``survey_findings`` row holds."""
+    """The findings a ``survey_findings`` row holds (the body opened)."""
     return StoredFindings(
         submission_id=row.submission_id,
         submitted_by=row.submitted_by,
         received_at=row.received_at,
-        body=dict(row.body),
+        body=open_json(row.body, purpose=FINDINGS, row=row.survey_id),
     )
 
 
+def review_row(review: StoredReview) -> dict[str, Any]:
+    """The ``preliminary_review`` row of a 初审, its body sealed to the row."""
+    return {
+        "survey_id": review.survey_id,
+        "outcome": review.body["outcome"],
+        "body": seal_json(review.body, purpose=REVIEW, row=review.survey_id),
+        "reviewed_by": list(review.reviewed_by),
+        "recorded_by": review.recorded_by,
+        "recorded_at": review.recorded_at,
+    }
+
+
 def review_of(row: Any) -> StoredReview:
-    """The preliminary review a ``preliminary_review`` row holds."""
+    """The preliminary review a ``preliminary_review`` row holds (the body opened)."""
     return StoredReview(
         survey_id=row.survey_id,
-        body=dict(row.body),
+        body=open_json(row.body, purpose=REVIEW, row=row.survey_id),
         reviewed_by=tuple(row.reviewed_by),
         recorded_by=row.recorded_by,
         recorded_at=row.recorded_at,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,7 +13,14 @@ from civic.idempotency import Answer, Retry
 from civic.uow import UnitOfWork
 from survey.domain import StoredFindings, StoredReview, SurveyTask, TaskPage, TaskStatus
 from survey.orm import preliminary_review, survey_findings, survey_task
-from survey.repository.rows import findings_of, review_of, task_of, task_row
+from survey.repository.rows import (
+    findings_of,
+    findings_row,
+    review_of,
+    review_row,
+    task_of,
+    task_row,
+)
 
 
 class SurveyRepository:
@@ -77,17 +83,9 @@ class SurveyRepository:
         return TaskPage(tasks=[task_of(row) for row in rows], total=int(total))
 
     async def add_findings(self, survey_id: uuid.UUID, findings: StoredFindings) -> None:
-        """Stores the team's findings (one upload per task)."""
+        """Stores the team's findings (one upload per task), sealed to the task's row."""
         await self._session.execute(
-            insert(survey_findings).values(
-                survey_id=survey_id,
-                submission_id=findings.submission_id,
-                submitted_by=findings.submitted_by,
-                visited_at=datetime.fromisoformat(findings.body["visited_at"]),
-                self_care_level=findings.body["self_care_level"],
-                body=findings.body,
-                received_at=findings.received_at,
-            )
+            insert(survey_findings).values(findings_row(survey_id, findings))
         )
 
     async def get_findings(self, survey_id: uuid.UUID) -> StoredFindings | None:
@@ -97,17 +95,8 @@ class SurveyRepository:
         return findings_of(row) if row else None
 
     async def add_review(self, review: StoredReview) -> None:
-        """Stores the preliminary review of a task."""
-        await self._session.execute(
-            insert(preliminary_review).values(
-                survey_id=review.survey_id,
-                outcome=review.body["outcome"],
-                body=review.body,
-                reviewed_by=list(review.reviewed_by),
-                recorded_by=review.recorded_by,
-                recorded_at=review.recorded_at,
-            )
-        )
+        """Stores the preliminary review of a task, sealed to the task's row."""
+        await self._session.execute(insert(preliminary_review).values(review_row(review)))
 
     async def get_review(self, survey_id: uuid.UUID) -> StoredReview | None:
         """The stored preliminary review of a task, or None."""
