@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archive.adapters import sealing
 from archive.adapters.numbering import CounterNumbers
 from archive.consumers import build_consumers
 from archive.context import ArchiveContext
@@ -21,4 +22,7 @@ def build_context(settings: Settings) -> ArchiveContext:
 def build(settings: Settings, context: ArchiveContext | None = None) -> Runtime:
     """Wires the archive service from its settings."""
     ctx = context or build_context(settings)
-    return build_runtime(settings, consumers=build_consumers(ctx), produces=PRODUCES)
+    runtime = build_runtime(settings, consumers=build_consumers(ctx), produces=PRODUCES)
+    # Loaded before the service serves or consumes (civic.app): personal data is sealed.
+    runtime.keys = sealing.make_keeper(settings, runtime.engine)
+    return runtime

@@ -10,7 +10,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     PrimaryKeyConstraint,
     Table,
     Text,
@@ -21,8 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from civic.db import make_metadata
+from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+#: archive's data keys, wrapped by its master key (civic.sealing, migration 0005).
+sealing_key = define_sealing_keys(metadata)
+
+# Columns marked "sealed" hold civic.sealing ciphertext bound to their row (Text), never the
+# value itself (archive/adapters/sealing.py); the repositories seal and open them.
 
 #: Last service number issued per county and approval year; the row lock serialises issuing.
 service_number_counter = Table(
@@ -54,8 +59,8 @@ archive_file = Table(
     Column("moved_on", Date),
     Column("display_name", Text, nullable=False),
     Column("category", Text, nullable=False),
-    Column("special_conditions", JSONB, nullable=False),
-    Column("self_care_level", Text),
+    Column("special_conditions", Text, nullable=False),  # sealed JSON list
+    Column("self_care_level", Text),  # sealed
     Column("need_categories", JSONB, nullable=False),
     Column("approved_items", JSONB, nullable=False),
     Column("approved_on", Date, nullable=False),
@@ -80,8 +85,8 @@ file_history = Table(
     Column("topic", Text, nullable=False),
     Column("event_type", Text, nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
-    Column("summary", Text, nullable=False),
-    Column("data", JSONB, nullable=False),
+    Column("summary", Text, nullable=False),  # sealed
+    Column("data", Text, nullable=False),  # sealed: the event as JSON
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_file_history_person_occurred", "person_id", "occurred_at"),
 )
@@ -152,18 +157,18 @@ catalogue_item = Table(
     PrimaryKeyConstraint("county_code", "item_code", name="pk_catalogue_item"),
 )
 
-#: Uploaded documents of a file; the content is kept in the database (bytea).
+#: Uploaded documents of a file; the content is kept in the database, sealed.
 file_document = Table(
     "file_document",
     metadata,
     Column("document_id", Uuid, primary_key=True),
     Column("file_id", Uuid, ForeignKey("archive_file.file_id"), nullable=False, index=True),
     Column("kind", Text, nullable=False),
-    Column("filename", Text, nullable=False),
+    Column("filename", Text, nullable=False),  # sealed
     Column("content_type", Text, nullable=False),
     Column("size_bytes", Integer, nullable=False),
     Column("sha256", Text, nullable=False),
-    Column("content", LargeBinary, nullable=False),
+    Column("content", Text, nullable=False),  # sealed bytes
     Column("uploaded_by", Text, nullable=False),
     Column("uploaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

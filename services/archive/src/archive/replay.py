@@ -12,6 +12,8 @@ issued again: they are taken from the FileOpened events archive published on
 them. Events are applied through the same use cases as the live consumers, one transaction
 each, with nothing published (no outbox rows); boards are rendered once at the end.
 Uploaded documents are not in the event log: they live only in the database (back it up).
+The rebuilt database gets data keys of its own, wrapped by the master keys of
+SEALING_MASTER_KEYS_DIR, and what it stores is sealed under them as in the live service.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from archive.adapters import sealing
 from archive.adapters.numbering import RecordedNumbers
 from archive.consumers import GROUP, build_consumers
 from archive.context import ArchiveContext
@@ -40,6 +43,7 @@ from archive.settings import Settings
 from civic.bus.access import KafkaAccess
 from civic.consumer import TopicConsumer
 from civic.db import make_engine, make_sessionmaker
+from civic.sealing import holding
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.archive import FileOpened
@@ -221,10 +225,14 @@ async def replay(*, settings: Settings) -> ReplayReport:
     sm = make_sessionmaker(engine)
     try:
         await _ensure_fresh(sm)
-        partitions = await read_log(
-            settings.kafka_access(), [topics.ARCHIVE_FILES, *input_topics(settings)], report
-        )
-        await _rebuild(sm, settings, partitions, report)
+        # The rebuilt database seals under its own keys (made here), held by this task and
+        # the tasks it starts: a service running in the same process keeps its own ring.
+        keeper = replace(sealing.make_keeper(settings, engine), installs_ring=False)
+        with holding(await keeper.start()):
+            partitions = await read_log(
+                settings.kafka_access(), [topics.ARCHIVE_FILES, *input_topics(settings)], report
+            )
+            await _rebuild(sm, settings, partitions, report)
     finally:
         await engine.dispose()
     return report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, field_validator
 
 from civic.settings import ServiceSettings
@@ -12,6 +14,7 @@ class Settings(ServiceSettings):
     """archive's settings: the shared ones, with its own name as default."""
 
     service_name: str = "archive"
+    seals_personal_data: ClassVar[bool] = True  # documents, health (adapters/sealing.py)
     http_port: int = 8000
     board_name_styles: dict[str, MaskStyle] = Field(
         default_factory=dict,

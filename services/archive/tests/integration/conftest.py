@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from archive.adapters.sealing import make_keeper
 from archive.settings import Settings
+from civic import sealing
 from civic.bus.access import KafkaAccess
+from civic.sealing.keeper import KeyKeeper
 from contracts import dispatch, intake, settlement, survey
 from contracts.envelope import Event
 from contracts.registry import ContractError, parse
@@ -40,6 +45,25 @@ def fresh_archive_database(infra: Infra, repo_root: Path) -> Callable[[], str]:
         return url
 
     return make
+
+
+@contextlib.asynccontextmanager
+async def _keys_of(settings: Settings, engine: AsyncEngine) -> AsyncIterator[KeyKeeper]:
+    """archive's keeper on another database (its own data keys), its ring held by this test's
+    task while the block runs; the session's archive keeps sealing with the process's ring."""
+    keeper = replace(make_keeper(settings, engine), installs_ring=False)
+    with sealing.holding(await keeper.start()):
+        yield keeper
+
+
+#: ``async with keys_of(settings, engine) as keeper``: see ``_keys_of``.
+KeysOf = Callable[[Settings, AsyncEngine], contextlib.AbstractAsyncContextManager[KeyKeeper]]
+
+
+@pytest.fixture(scope="session")
+def keys_of() -> KeysOf:
+    """Starts archive's keeper on another database (a fresh or rebuilt one) for a block."""
+    return _keys_of
 
 
 @pytest.fixture(scope="session")

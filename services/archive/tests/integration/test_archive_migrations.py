@@ -1,4 +1,5 @@
-"""The Alembic revisions build exactly the tables orm.py declares, and history is append-only."""
+"""The Alembic revisions build exactly the tables orm.py declares, and history is append-only
+(a value may only be replaced by its sealed form)."""
 
 from __future__ import annotations
 
@@ -48,14 +49,19 @@ async def test_archive_the_history_refuses_updates_and_deletes(
         "event_type": "review.RecipientApproved",
         "occurred_at": datetime(2026, 11, 3, tzinfo=UTC),
         "summary": "审核确认为服务对象",
-        "data": {},
+        "data": "{}",  # as migration 0005 leaves an event stored before sealing
     }
+    where = file_history.c.event_id == event_id
     try:
         async with engine.begin() as conn:
             await conn.execute(insert(file_history).values(**row))
+        async with engine.begin() as conn:  # what the keeper's re-seal job does
+            await conn.execute(update(file_history).where(where).values(data="s1.k1.sealed"))
         for change in (
-            update(file_history).where(file_history.c.event_id == event_id).values(summary="改"),
-            delete(file_history).where(file_history.c.event_id == event_id),
+            update(file_history).where(where).values(summary="改"),
+            update(file_history).where(where).values(data="{}"),
+            update(file_history).where(where).values(person_id=uuid.uuid4(), data="s1.k1.x"),
+            delete(file_history).where(where),
         ):
             with pytest.raises(DBAPIError, match="append-only"):
                 async with engine.begin() as conn:

@@ -46,15 +46,16 @@ class Fresh:
 
 @pytest.fixture
 async def fresh(
-    fresh_archive_database: Callable[[], str], archive_settings: Settings
+    fresh_archive_database: Callable[[], str], archive_settings: Settings, keys_of: Any
 ) -> AsyncIterator[Fresh]:
     """A fresh archive database with a pool large enough for every concurrent use case."""
     engine = make_engine(fresh_archive_database(), pool_size=12)
     try:
-        yield Fresh(
-            make_sessionmaker(engine),
-            ArchiveContext(settings=archive_settings, numbers=CounterNumbers()),
-        )
+        async with keys_of(archive_settings, engine):  # a file's conditions are sealed
+            yield Fresh(
+                make_sessionmaker(engine),
+                ArchiveContext(settings=archive_settings, numbers=CounterNumbers()),
+            )
     finally:
         await engine.dispose()
 

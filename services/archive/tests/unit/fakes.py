@@ -22,6 +22,10 @@ from civic.testing import FakeUnitOfWork as SharedFakeUnitOfWork
 from contracts.envelope import Event
 from contracts.review import RecipientStatusChanged
 
+#: Settings of an archive that never starts its keeper here (no lifespan, fake repositories):
+#: the master-keys folder is required but never read.
+NO_KEYS_LOADED = {"sealing_master_keys_dir": "."}
+
 
 @dataclass
 class FakeArchive:

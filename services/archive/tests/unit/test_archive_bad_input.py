@@ -17,6 +17,8 @@ from archive.settings import Settings
 from civic.asyncapi import DOCS_ENV
 from devstack import tokens
 
+from .fakes import NO_KEYS_LOADED
+
 pytestmark = pytest.mark.unit
 
 VILLAGE = "341702100201"
@@ -25,7 +27,9 @@ VILLAGE = "341702100201"
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     public_key = tokens.ensure_keys(tmp_path).read_text()
-    app = create_app(Settings.model_validate({**DOCS_ENV, "auth_public_key_pem": public_key}))
+    app = create_app(
+        Settings.model_validate({**DOCS_ENV, **NO_KEYS_LOADED, "auth_public_key_pem": public_key})
+    )
     token = tokens.mint(tmp_path, user_id="t", roles=["county_officer"], division="341702")
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),

@@ -21,7 +21,13 @@ from contracts.kinds import DocumentKind
 from contracts.review import RecipientApproved, RecipientStatusChanged
 from contracts.samples import sample
 
-from .fakes import FakeArchive, FakeNumbers, FakeUnitOfWork, use_fake_repositories
+from .fakes import (
+    NO_KEYS_LOADED,
+    FakeArchive,
+    FakeNumbers,
+    FakeUnitOfWork,
+    use_fake_repositories,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -38,7 +44,7 @@ def archive(monkeypatch: pytest.MonkeyPatch) -> FakeArchive:
 @pytest.fixture
 def ctx() -> ArchiveContext:
     # Boards are left out here: they are composed from SQL views tested in integration.
-    settings = Settings.model_validate(DOCS_ENV)
+    settings = Settings.model_validate({**DOCS_ENV, **NO_KEYS_LOADED})
     return ArchiveContext(settings=settings, numbers=FakeNumbers(), refresh_boards=False)
 
 

@@ -19,6 +19,8 @@ from archive.settings import Settings
 from civic.asyncapi import DOCS_ENV
 from devstack import tokens
 
+from .fakes import NO_KEYS_LOADED
+
 pytestmark = pytest.mark.unit
 
 MiB = 1024 * 1024
@@ -53,7 +55,9 @@ class StreamedScan:
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     public_key = tokens.ensure_keys(tmp_path).read_text()
-    settings = Settings.model_validate({**DOCS_ENV, "auth_public_key_pem": public_key})
+    settings = Settings.model_validate(
+        {**DOCS_ENV, **NO_KEYS_LOADED, "auth_public_key_pem": public_key}
+    )
     assert settings.document_max_bytes == DOCUMENT_MAX
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://archive"

@@ -17,6 +17,7 @@ from civic.kafka import DeadLetterPublisher
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
 from contracts.registry import event_class
+from dispatch.adapters import sealing
 from dispatch.adapters.provider_bus import ProviderBus
 from dispatch.adapters.reply_topics import ReplyListener, sender_mismatch
 from dispatch.consumers import build_consumers
@@ -67,6 +68,8 @@ def build(settings: Settings) -> Dispatch:
     # A topic family ("provider.*.replies.v1") is no topic name: it is read by pattern below.
     fixed = [c for c in consumers if "*" not in c.topic]
     runtime = build_runtime(settings, consumers=fixed, produces=PRODUCES)
+    # Loaded before the service serves or consumes (civic.app): contact details are sealed.
+    runtime.keys = sealing.make_keeper(settings, runtime.engine)
     families = [c for c in consumers if "*" in c.topic]
     replies = None
     for family in families:

@@ -1,4 +1,4 @@
-"""Tables of the dispatch database (kept in step with migrations/versions/*_0002_*, *_0003_*)."""
+"""Tables of the dispatch database (kept in step with migrations/versions/*)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,16 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from civic.db import make_metadata
+from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+
+#: dispatch's data keys, wrapped by its master key (civic.sealing, migration 0006). The
+#: columns they seal are named in adapters/sealing.py (SEALED_COLUMNS).
+sealing_key = define_sealing_keys(metadata)
 
 
 def _created() -> Column[object]:
@@ -57,7 +62,7 @@ provider = Table(
     _codes("item_codes"),
     _codes("modes"),
     _codes("service_categories"),
-    Column("contacts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("contacts", Text, nullable=False),  # sealed JSON (adapters/sealing.py)
     Column("suspension_reason_code", Text),
     Column("suspension_reason_zh", Text),
     Column("suspended_from", Date),
@@ -123,6 +128,7 @@ recipient_status_change = Table(
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# Every column but the key and who/when is sealed (adapters/sealing.py).
 recipient_contact = Table(
     "recipient_contact",
     metadata,
@@ -243,7 +249,7 @@ service_plan = Table(
     Column("person_id", Uuid, nullable=False),
     Column("starts_on", Date, nullable=False),
     Column("ends_on", Date),
-    Column("summary_zh", Text),
+    Column("summary_zh", Text),  # sealed
     Column("submitted_by", Text, nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -273,7 +279,7 @@ service_record = Table(
     Column("ended_at", DateTime(timezone=True), nullable=False),
     Column("recipient_confirmed", Boolean, nullable=False),
     Column("confirmation_ref", Text),
-    Column("location", Text),
+    Column("location", Text),  # sealed
     Column("evidence_document_ids", ARRAY(Uuid), nullable=False, server_default=text("'{}'")),
     Column("outcome", Text, nullable=False),
     Column("check_code", Text),
@@ -292,7 +298,7 @@ neighbour_helper = Table(
     Column("village_code", Text, nullable=False),
     Column("user_id", Text, nullable=False),
     Column("name_zh", Text, nullable=False),
-    Column("phone", Text, nullable=False),
+    Column("phone", Text, nullable=False),  # sealed
     Column("channel", Text, nullable=False),
     Column("trained_on", Date, nullable=False),
     Column("training_org_zh", Text),
@@ -310,7 +316,7 @@ neighbour_service = Table(
     Column("village_code", Text, nullable=False),
     Column("service_date", Date, nullable=False),
     Column("count", Integer, nullable=False),
-    Column("content_zh", Text, nullable=False),
+    Column("content_zh", Text, nullable=False),  # sealed
     Column("item_code", Text),
     Column("recorded_by", Text, nullable=False),
     _created(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import Field, SecretStr
 
@@ -15,6 +16,8 @@ class Settings(ServiceSettings):
     """dispatch's settings: the shared ones, its deadlines and its provider topics."""
 
     service_name: str = "dispatch"
+    #: Contact details, locations and care notes (adapters/sealing.py): master keys required.
+    seals_personal_data: ClassVar[bool] = True
     http_port: int = 8000
     order_response_s: float = Field(
         default=48 * 3600, gt=0, description="How long a provider has to accept or decline."

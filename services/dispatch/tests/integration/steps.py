@@ -1,15 +1,26 @@
 """Steps the dispatch scenarios share: providers registered, a recipient approved, an order
-offered and answered. Plain functions over the ``api``, ``bus`` and ``make`` fixtures."""
+offered and answered; dispatch's keys on a database of a test's own. Plain functions over the
+``api``, ``bus``, ``make`` and ``service_env`` fixtures."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from civic import sealing
+from civic.sealing.keeper import KeyKeeper
+from civic.sealing.master import make_first_master_key
 from contracts.dispatch import OrderAssigned
 from contracts.review import RecipientApproved
 from contracts.samples import sample
+from dispatch.adapters.sealing import make_keeper
+from dispatch.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -89,3 +100,16 @@ async def two_item_orders(
         readers=readers,
         assigned=assigned,
     )
+
+
+@contextlib.asynccontextmanager
+async def own_keys(
+    service_env: Callable[..., dict[str, Any]], engine: AsyncEngine, url: str, folder: Path
+) -> AsyncIterator[KeyKeeper]:
+    """dispatch's keeper on a test's own database (master key in ``folder``), its ring held by
+    the test's task (and tasks it starts) while the block runs; the running app keeps its own."""
+    make_first_master_key(folder)
+    env = service_env("dispatch", database_url=url, sealing_master_keys_dir=folder)
+    keeper = replace(make_keeper(Settings(**env), engine), installs_ring=False)
+    with sealing.holding(await keeper.start()):
+        yield keeper

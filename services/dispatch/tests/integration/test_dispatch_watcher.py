@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from civic.messaging_tables import messaging_metadata, outbox_message
 from civic.uow import UnitOfWork
 from devstack.infra import Infra
 from devstack.pytest_plugin import migrate
+from dispatch.adapters.sealing import HELPER_PHONE, PROVIDER_CONTACTS, seal_json, seal_text
 from dispatch.handlers import Timing
 from dispatch.handlers.doorbell import Press, take_press
 from dispatch.jobs.watcher import DeadlineWatcher
@@ -36,6 +37,8 @@ from dispatch.orm import (
     service_order,
 )
 
+from .steps import own_keys
+
 pytestmark = pytest.mark.integration
 
 VILLAGE = "341702108202"
@@ -43,13 +46,19 @@ PAST = datetime.now(UTC) - timedelta(minutes=5)
 
 
 @pytest.fixture
-async def engine(infra: Infra, repo_root: Path) -> AsyncIterator[AsyncEngine]:
-    """A database of its own, so the running app's watcher cannot get there first."""
+async def engine(
+    infra: Infra, repo_root: Path, service_env: Callable[..., dict[str, Any]], tmp_path: Path
+) -> AsyncIterator[AsyncEngine]:
+    """A database of its own, so the running app's watcher cannot get there first; its own
+    keys seal and open the helpers' phones and the providers' contacts."""
     url = infra.create_database(f"dispatch_watch_{uuid.uuid4().hex[:8]}")
     await asyncio.to_thread(migrate, repo_root, "dispatch", url)
     made = make_engine(url, pool_size=4)
-    yield made
-    await made.dispose()
+    try:
+        async with own_keys(service_env, made, url, tmp_path / "master-keys"):
+            yield made
+    finally:
+        await made.dispose()
 
 
 @pytest.fixture
@@ -83,7 +92,7 @@ async def seed(sessions: async_sessionmaker[AsyncSession]) -> uuid.UUID:
                 village_code=VILLAGE,
                 user_id="nb-1",
                 name_zh="邻居",
-                phone="13700000009",
+                phone=seal_text("13700000009", purpose=HELPER_PHONE, row=helper_id),
                 channel="sms",
                 trained_on=PAST.date(),
             )
@@ -118,6 +127,7 @@ async def seed(sessions: async_sessionmaker[AsyncSession]) -> uuid.UUID:
                 item_codes=["LC-01"],
                 modes=["government_purchase"],
                 service_categories=["life_care"],
+                contacts=seal_json([], purpose=PROVIDER_CONTACTS, row=provider_id),
             )
         )
         await session.execute(

@@ -27,7 +27,9 @@ TOWNSHIP = "341702100"
 @pytest.fixture
 async def call(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
     public_key = tokens.ensure_keys(tmp_path).read_text()
-    app = create_app(Settings.model_validate({**DOCS_ENV, "auth_public_key_pem": public_key}))
+    # No request here reaches a handler, so no key is ever loaded from the folder.
+    given = {"auth_public_key_pem": public_key, "sealing_master_keys_dir": str(tmp_path)}
+    app = create_app(Settings.model_validate({**DOCS_ENV, **given}))
     officer = tokens.mint(tmp_path, user_id="o", roles=["township_officer"], division=TOWNSHIP)
     provider = tokens.mint(tmp_path, user_id="p", roles=["provider"], provider_code="meals-1")
     county = tokens.mint(tmp_path, user_id="c", roles=["county_officer"], division="341702")

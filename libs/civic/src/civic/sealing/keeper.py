@@ -29,6 +29,9 @@ from civic.sealing.store import (
 if TYPE_CHECKING:  # settings import the ciphers of this package
     from civic.settings import ServiceSettings
 
+#: Rows of a binary column (document content) re-sealed per transaction.
+BINARY_BATCH = 4
+
 
 class RetireRefused(RuntimeError):
     """A key cannot be retired yet; ``reason_zh`` says why."""
@@ -77,8 +80,10 @@ class KeyKeeper:
         """Re-seals up to ``most`` values not under the active key; returns how many."""
         ring, done = await self.reload(), 0
         for sealed in self.columns:
+            # A document can be megabytes: a few per transaction keep memory bounded.
+            rows = min(batch, BINARY_BATCH) if sealed.binary else batch
             while done < most and (
-                step := await reseal_batch(self.engine, ring, sealed, batch=batch)
+                step := await reseal_batch(self.engine, ring, sealed, batch=rows)
             ):
                 done += step
         return done

@@ -12,7 +12,7 @@ import os
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, DateTime, LargeBinary, MetaData, Table, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -21,6 +21,10 @@ from civic.sealing.ciphers import Algorithm, new_key
 from civic.sealing.keyring import DataKey, KeyRing, LegacyOpener
 from civic.sealing.master import MasterKeys
 
+#: When a service's first data key seals from. Nothing was sealed before it, so it may as
+#: well have always been in force: a clock set back (a test, a replay of old days) still
+#: finds a key to seal with. Later keys start when ``rotate`` says.
+FIRST_KEY_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 #: A number every instance agrees on, so only one creates the first keys.
 _FIRST_KEYS_LOCK = 0x5EA1
 
@@ -82,7 +86,7 @@ async def ensure_first_keys(
     async with engine.begin() as conn:
         await conn.execute(select(func.pg_advisory_xact_lock(_FIRST_KEYS_LOCK)))
         stored = (await conn.execute(select(_keys.c.kind, _keys.c.purpose))).all()
-        times = {"created_at": now, "active_from": now}
+        times = {"created_at": now, "active_from": FIRST_KEY_FROM}
         if not any(kind == "data" for kind, _ in stored):
             row = {"key_id": _new_key_id(now), "kind": "data", "algorithm": algorithm, **times}
             await _insert(conn, master, row, new_key(algorithm))

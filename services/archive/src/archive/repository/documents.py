@@ -7,8 +7,10 @@ from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from archive.adapters.sealing import FILENAME, open_content, open_text, seal_content, seal_text
 from archive.domain.files import ArchiveFile
 from archive.domain.stored import AccessLine, DocumentContent, DocumentInfo
 from archive.orm import access_log, archive_file, file_document
@@ -18,15 +20,25 @@ _META = tuple(c for c in file_document.c if c.name != "content")
 
 
 async def add_document(session: AsyncSession, document: DocumentInfo, content: bytes) -> None:
-    """Stores an uploaded document."""
-    await session.execute(file_document.insert().values(**asdict(document), content=content))
+    """Stores an uploaded document, its bytes and its name sealed for its row."""
+    row = document.document_id
+    values = asdict(document) | {
+        "filename": seal_text(document.filename, purpose=FILENAME, row=row),
+        "content": seal_content(content, document_id=row),
+    }
+    await session.execute(file_document.insert().values(**values))
+
+
+def _described(row: RowMapping) -> DocumentInfo:
+    name = open_text(row["filename"], purpose=FILENAME, row=row["document_id"])
+    return DocumentInfo(**{**row, "filename": name})
 
 
 async def documents_of(session: AsyncSession, file_id: uuid.UUID) -> list[DocumentInfo]:
     """The documents of a file (without content), oldest first."""
     d = file_document.c
     stmt = select(*_META).where(d.file_id == file_id).order_by(d.uploaded_at, d.document_id)
-    return [DocumentInfo(**row) for row in (await session.execute(stmt)).mappings()]
+    return [_described(row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def document(
@@ -38,7 +50,14 @@ async def document(
         d.file_id == file_id, d.document_id == document_id
     )
     row = (await session.execute(stmt)).mappings().first()
-    return DocumentContent(**{**row, "content": bytes(row["content"])}) if row else None
+    if row is None:
+        return None
+    return DocumentContent(
+        filename=open_text(row["filename"], purpose=FILENAME, row=document_id),
+        content_type=row["content_type"],
+        sha256=row["sha256"],
+        content=open_content(row["content"], document_id=document_id),
+    )
 
 
 async def log_access(session: AsyncSession, values: dict[str, Any]) -> None:

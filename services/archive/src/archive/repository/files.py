@@ -11,6 +11,18 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from archive.adapters.sealing import (
+    CONDITIONS,
+    HISTORY_DATA,
+    HISTORY_SUMMARY,
+    SELF_CARE,
+    open_json,
+    open_optional,
+    open_text,
+    seal_json,
+    seal_optional,
+    seal_text,
+)
 from archive.domain.files import ArchiveFile, FileState
 from archive.domain.stored import HistoryLine
 from archive.orm import archive_file, file_history, service_number_counter
@@ -58,7 +70,29 @@ async def lock_person(session: AsyncSession, person_id: uuid.UUID) -> None:
 
 def to_file(row: RowMapping) -> ArchiveFile:
     """The domain file a row of ``archive_file`` holds (``updated_at`` is bookkeeping only)."""
-    return ArchiveFile(**{name: value for name, value in row.items() if name != "updated_at"})
+    values = {name: value for name, value in row.items() if name != "updated_at"}
+    file_id = row["file_id"]
+    values["special_conditions"] = open_json(
+        row["special_conditions"], purpose=CONDITIONS, row=file_id
+    )
+    values["self_care_level"] = open_optional(
+        row["self_care_level"], purpose=SELF_CARE, row=file_id
+    )
+    return ArchiveFile(**values)
+
+
+def _sealed(file_id: uuid.UUID, values: dict[str, Any]) -> dict[str, Any]:
+    """The values with the person's conditions and self-care level sealed for the file's row."""
+    out = dict(values)
+    if "special_conditions" in out:
+        out["special_conditions"] = seal_json(
+            out["special_conditions"], purpose=CONDITIONS, row=file_id
+        )
+    if "self_care_level" in out:
+        out["self_care_level"] = seal_optional(
+            out["self_care_level"], purpose=SELF_CARE, row=file_id
+        )
+    return out
 
 
 async def file_of_person(session: AsyncSession, person_id: uuid.UUID) -> ArchiveFile | None:
@@ -82,25 +116,26 @@ def state_values(state: FileState) -> dict[str, Any]:
 
 async def insert_file(session: AsyncSession, values: dict[str, Any]) -> None:
     """Stores a new file."""
-    await session.execute(archive_file.insert().values(**values))
+    await session.execute(archive_file.insert().values(**_sealed(values["file_id"], values)))
 
 
 async def update_file(session: AsyncSession, file_id: uuid.UUID, values: dict[str, Any]) -> None:
     """Changes a file's columns."""
     stmt = update(archive_file).where(archive_file.c.file_id == file_id)
-    await session.execute(stmt.values(**values, updated_at=func.now()))
+    await session.execute(stmt.values(**_sealed(file_id, values), updated_at=func.now()))
 
 
 async def add_history(session: AsyncSession, event: Event, *, topic: str, summary: str) -> None:
-    """Appends an event to its person's history (once per event id)."""
+    """Appends an event to its person's history (once per event id), its line and data sealed."""
+    row = event.event_id
     stmt = insert(file_history).values(
-        event_id=event.event_id,
+        event_id=row,
         person_id=uuid.UUID(event.subject_key),
         topic=topic,
         event_type=event.event_type,
         occurred_at=event.occurred_at,
-        summary=summary,
-        data=event.model_dump(mode="json"),
+        summary=seal_text(summary, purpose=HISTORY_SUMMARY, row=row),
+        data=seal_json(event.model_dump(mode="json"), purpose=HISTORY_DATA, row=row),
     )
     await session.execute(stmt.on_conflict_do_nothing(index_elements=[file_history.c.event_id]))
 
@@ -110,11 +145,24 @@ async def status_changes_of(
 ) -> list[RecipientStatusChanged]:
     """The status changes of a recipient recorded so far (in any order)."""
     h = file_history.c
-    stmt = select(h.data).where(
+    stmt = select(h.event_id, h.data).where(
         h.person_id == person_id, h.event_type == "review.RecipientStatusChanged"
     )
-    changes = [RecipientStatusChanged.model_validate(d) for d in (await session.scalars(stmt))]
+    changes = [
+        RecipientStatusChanged.model_validate(open_json(data, purpose=HISTORY_DATA, row=event_id))
+        for event_id, data in (await session.execute(stmt)).all()
+    ]
     return [c for c in changes if c.recipient_id == recipient_id]
+
+
+def _line(row: RowMapping) -> HistoryLine:
+    """A history line as stored, opened (``data`` only when it was selected)."""
+    values = dict(row)
+    event_id = values["event_id"]
+    values["summary"] = open_text(values["summary"], purpose=HISTORY_SUMMARY, row=event_id)
+    if "data" in values:
+        values["data"] = open_json(values["data"], purpose=HISTORY_DATA, row=event_id)
+    return HistoryLine(**values)
 
 
 async def history_of(session: AsyncSession, person_id: uuid.UUID) -> list[HistoryLine]:
@@ -125,7 +173,7 @@ async def history_of(session: AsyncSession, person_id: uuid.UUID) -> list[Histor
         .where(h.person_id == person_id)
         .order_by(h.occurred_at, h.event_id)
     )
-    return [HistoryLine(**row) for row in (await session.execute(stmt)).mappings()]
+    return [_line(row) for row in (await session.execute(stmt)).mappings()]
 
 
 async def history_page(
@@ -142,4 +190,4 @@ async def history_page(
         .offset(offset)
         .limit(limit)
     )
-    return int(total), [HistoryLine(**row) for row in (await session.execute(stmt)).mappings()]
+    return int(total), [_line(row) for row in (await session.execute(stmt)).mappings()]

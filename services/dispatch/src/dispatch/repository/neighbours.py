@@ -11,6 +11,7 @@ from sqlalchemy import RowMapping, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.kinds import AlertChannel
+from dispatch.adapters.sealing import open_values, seal_values
 from dispatch.domain.neighbours import HelperYear, NeighbourService, RegisteredHelper
 from dispatch.orm import neighbour_helper, neighbour_service
 
@@ -20,12 +21,14 @@ _SERVICE_COLUMNS = [neighbour_service.c[field.name] for field in fields(Neighbou
 
 
 def _helper(row: RowMapping) -> RegisteredHelper:
-    return RegisteredHelper(**{**row, "channel": AlertChannel(row["channel"])})
+    opened = open_values(neighbour_helper, row, row=row["helper_id"])
+    return RegisteredHelper(**{**opened, "channel": AlertChannel(row["channel"])})
 
 
 async def add_helper(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Registers a trained neighbour."""
-    await session.execute(neighbour_helper.insert().values(**values))
+    """Registers a trained neighbour (their phone sealed for their row)."""
+    sealed = seal_values(neighbour_helper, values, row=values["helper_id"])
+    await session.execute(neighbour_helper.insert().values(**sealed))
 
 
 async def helper_by_user(
@@ -51,15 +54,18 @@ async def helpers(
 
 
 async def add_service(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Records services a neighbour gave."""
-    await session.execute(neighbour_service.insert().values(**values))
+    """Records services a neighbour gave (what they did sealed for the record's row)."""
+    sealed = seal_values(neighbour_service, values, row=values["record_id"])
+    await session.execute(neighbour_service.insert().values(**sealed))
 
 
 async def service(session: AsyncSession, record_id: uuid.UUID) -> NeighbourService | None:
     """One recorded neighbour service."""
     stmt = select(*_SERVICE_COLUMNS).where(neighbour_service.c.record_id == record_id)
     row = (await session.execute(stmt)).mappings().first()
-    return NeighbourService(**row) if row else None
+    if row is None:
+        return None
+    return NeighbourService(**open_values(neighbour_service, row, row=record_id))
 
 
 async def year_totals(session: AsyncSession, village_code: str, year: int) -> list[HelperYear]:

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import ProviderType, ServiceMode
+from dispatch.adapters.sealing import open_values, seal_values
 from dispatch.domain.orders import OPEN_STATUSES
 from dispatch.domain.providers import (
     Provider,
@@ -53,15 +54,21 @@ def for_referral(registered: RegisteredProvider) -> Provider:
     return to_domain(asdict(registered))
 
 
+def _registered(row: Mapping[Any, Any]) -> RegisteredProvider:
+    return RegisteredProvider(**open_values(provider, row, row=row["provider_id"]))
+
+
 async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Adds a provider."""
-    await session.execute(provider.insert().values(**values))
+    """Adds a provider (its contacts sealed for its row)."""
+    sealed = seal_values(provider, values, row=values["provider_id"])
+    await session.execute(provider.insert().values(**sealed))
 
 
 async def update_row(session: AsyncSession, provider_id: uuid.UUID, values: dict[str, Any]) -> None:
-    """Changes a provider's columns and stamps the change."""
+    """Changes a provider's columns (new contacts sealed) and stamps the change."""
     stmt = update(provider).where(provider.c.provider_id == provider_id)
-    await session.execute(stmt.values(**values, updated_at=func.now()))
+    sealed = seal_values(provider, values, row=provider_id)
+    await session.execute(stmt.values(**sealed, updated_at=func.now()))
 
 
 async def by_code(
@@ -72,7 +79,7 @@ async def by_code(
     if for_update:
         stmt = stmt.with_for_update()
     row = (await session.execute(stmt)).mappings().first()
-    return None if row is None else RegisteredProvider(**row)
+    return None if row is None else _registered(row)
 
 
 async def listed(
@@ -83,7 +90,7 @@ async def listed(
     total = await session.scalar(select(func.count()).select_from(provider).where(*where))
     stmt = select(provider).where(*where).order_by(provider.c.code)
     rows = (await session.execute(stmt.offset((page - 1) * size).limit(size))).mappings()
-    return [RegisteredProvider(**row) for row in rows], int(total or 0)
+    return [_registered(row) for row in rows], int(total or 0)
 
 
 async def active_codes(session: AsyncSession) -> list[str]:

@@ -10,6 +10,7 @@ from sqlalchemy import RowMapping, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dispatch.adapters.sealing import open_values, seal_values
 from dispatch.domain.recipients import ContactAccess, Recipient, RecipientContact
 from dispatch.orm import (
     contact_access,
@@ -103,8 +104,9 @@ async def mark_applied(session: AsyncSession, recipient_id: uuid.UUID, version: 
 
 
 async def set_contact(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Records or replaces a recipient's contact details."""
-    stmt = pg_insert(recipient_contact).values(**values)
+    """Records or replaces a recipient's contact details (sealed for the recipient's row)."""
+    sealed = seal_values(recipient_contact, values, row=values["recipient_id"])
+    stmt = pg_insert(recipient_contact).values(**sealed)
     fields = {k: stmt.excluded[k] for k in values if k != "recipient_id"}
     await session.execute(
         stmt.on_conflict_do_update(
@@ -121,7 +123,9 @@ async def contact(session: AsyncSession, recipient_id: uuid.UUID) -> RecipientCo
         c.recipient_id == recipient_id
     )
     row = (await session.execute(stmt)).mappings().first()
-    return RecipientContact(**row) if row else None
+    if row is None:
+        return None
+    return RecipientContact(**open_values(recipient_contact, row, row=recipient_id))
 
 
 async def log_access(

@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dispatch.adapters.sealing import open_values, seal_values
 from dispatch.domain.records import PlannedForOrder, ReportedRecord
 from dispatch.orm import plan_item, service_plan, service_record
 
@@ -26,8 +27,8 @@ async def plan_version(session: AsyncSession, plan_id: uuid.UUID) -> tuple[int, 
 async def save_plan(
     session: AsyncSession, plan: dict[str, Any], items: list[dict[str, Any]]
 ) -> None:
-    """Stores a plan, or replaces it with a newer revision."""
-    stmt = pg_insert(service_plan).values(**plan)
+    """Stores a plan, or replaces it with a newer revision (its summary sealed for its row)."""
+    stmt = pg_insert(service_plan).values(**seal_values(service_plan, plan, row=plan["plan_id"]))
     fields = {k: stmt.excluded[k] for k in plan if k != "plan_id"}
     await session.execute(
         stmt.on_conflict_do_update(
@@ -59,7 +60,8 @@ async def plans_for_order(session: AsyncSession, order_id: uuid.UUID) -> list[Pl
         .where(plan_item.c.order_id == order_id)
         .order_by(service_plan.c.submitted_at)
     )
-    return [PlannedForOrder(**row) for row in (await session.execute(stmt)).mappings()]
+    rows = (await session.execute(stmt)).mappings()
+    return [PlannedForOrder(**open_values(service_plan, row, row=row["plan_id"])) for row in rows]
 
 
 async def record(session: AsyncSession, record_id: uuid.UUID) -> ReportedRecord | None:
@@ -73,8 +75,9 @@ async def record(session: AsyncSession, record_id: uuid.UUID) -> ReportedRecord 
 
 
 async def add_record(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Keeps a service record with its outcome (delivered or refused)."""
-    await session.execute(service_record.insert().values(**values))
+    """Keeps a service record with its outcome (its location sealed for its row)."""
+    sealed = seal_values(service_record, values, row=values["record_id"])
+    await session.execute(service_record.insert().values(**sealed))
 
 
 async def lock_worker(session: AsyncSession, provider_code: str, worker_ref: str) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from contracts.fields import ItemCode, UserId
 from contracts.kinds import AlertChannel
-from dispatch.schemas.common import Phone, Request, TextZh
+from dispatch.schemas.common import Phone, Request, Sealed, TextZh
 
 
 class HelperBody(Request):
@@ -43,7 +44,7 @@ class NeighbourServiceBody(Request):
     recipient_id: uuid.UUID = Field(description="The recipient served.")
     service_date: date = Field(description="Day.")
     count: int = Field(ge=1, le=50, description="Number of services that day.")
-    content_zh: TextZh = Field(description="What was done (e.g. 代购、打扫).")
+    content_zh: Annotated[TextZh, Sealed] = Field(description="What was done (e.g. 代购、打扫).")
     item_code: ItemCode | None = Field(default=None, description="Catalogue item, if one fits.")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -13,7 +14,7 @@ from contracts.fields import ProviderCode, Version
 from contracts.reasons import DeclineReason, OrderChangeReason
 from contracts.values import Frequency
 from dispatch.domain.orders import OrderAction, OrderStatus
-from dispatch.schemas.common import Phone, Request, TextZh
+from dispatch.schemas.common import Phone, Request, Sealed, TextZh
 
 
 class OrderRead(BaseModel):
@@ -138,12 +139,16 @@ class ReassignBody(Request):
 class ContactBody(Request):
     """A recipient's contact details, for the provider serving them."""
 
-    address: str = Field(min_length=2, max_length=200, description="Home address.")
+    address: Annotated[str, Sealed] = Field(
+        min_length=2, max_length=200, description="Home address."
+    )
     phone: Phone = Field(description="Phone number.")
-    emergency_contact: str | None = Field(
+    emergency_contact: Annotated[str, Sealed] | None = Field(
         default=None, max_length=100, description="Family member to call in an emergency."
     )
-    notes_zh: str | None = Field(default=None, max_length=500, description="Notes for visits.")
+    notes_zh: Annotated[str, Sealed] | None = Field(
+        default=None, max_length=500, description="Notes for visits."
+    )
 
 
 class ContactRead(BaseModel):

@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from contracts.enums import ProviderType, ServiceCategory, ServiceMode
 from contracts.fields import DivisionCode, ItemCode, ProviderCode
 from contracts.reasons import ProviderSuspensionReason
-from dispatch.schemas.common import Phone, Request, TextZh
+from dispatch.schemas.common import Phone, Request, Sealed, TextZh
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
@@ -20,9 +20,11 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 class ContactPerson(BaseModel):
     """Someone at the provider the township can call."""
 
-    name_zh: Name = Field(description="Name of the contact person.")
+    name_zh: Annotated[Name, Sealed] = Field(description="Name of the contact person.")
     phone: Phone = Field(description="Phone number.")
-    role_zh: TextZh | None = Field(default=None, description="Role, e.g. 负责人.")
+    role_zh: Annotated[TextZh, Sealed] | None = Field(
+        default=None, description="Role, e.g. 负责人."
+    )
 
 
 class QualificationIn(BaseModel):

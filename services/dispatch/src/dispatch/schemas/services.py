@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -11,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from contracts.dispatch.services import RecordCheck
 from contracts.fields import ItemCode, Version
 from contracts.values import Frequency
-from dispatch.schemas.common import Request
+from dispatch.schemas.common import Request, Sealed
 
 
 class PlannedItemBody(Request):
@@ -30,7 +31,7 @@ class PlanBody(Request):
     items: list[PlannedItemBody] = Field(min_length=1, max_length=50, description="Items.")
     starts_on: date = Field(description="First day of the plan.")
     ends_on: date | None = Field(default=None, description="Last day, if fixed.")
-    summary_zh: str | None = Field(
+    summary_zh: Annotated[str, Sealed] | None = Field(
         default=None, min_length=1, max_length=2000, description="The plan in words."
     )
 
@@ -72,7 +73,7 @@ class RecordBody(Request):
     evidence_document_ids: list[uuid.UUID] = Field(
         default_factory=list, max_length=20, description="Evidence held by archive."
     )
-    location: str | None = Field(
+    location: Annotated[str, Sealed] | None = Field(
         default=None, min_length=1, max_length=128, description="Where it was given."
     )
 
