@@ -15,6 +15,7 @@ DOCS_ENV = {
     "kafka_password": "not-used-for-docs",
     "kafka_ca_file": "not-read-for-docs.pem",
     "provisioner_password": "not-used-for-docs",  # dispatch's second principal
+    "sealing_master_keys_dir": "not-read-for-docs",  # no key is loaded while documenting
     "asyncapi_docs": True,
 }
 

@@ -12,6 +12,5 @@ from civic.asyncapi import DOCS_ENV, specification_app
 
 def asyncapi_app() -> FastStream:
     """Builds archive's broker (no connections) for the AsyncAPI generator."""
-    # No key is loaded while documenting: the folder is never read.
-    settings = Settings.model_validate({**DOCS_ENV, "sealing_master_keys_dir": "."})
+    settings = Settings.model_validate(DOCS_ENV)
     return specification_app(build(settings), title=TITLE, description=DESCRIPTION)

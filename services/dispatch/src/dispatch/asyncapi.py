@@ -12,6 +12,5 @@ from dispatch.settings import Settings
 
 def asyncapi_app() -> FastStream:
     """Builds dispatch's broker (no connections) for the AsyncAPI generator."""
-    # No key is loaded while documenting: the folder is never read.
-    parts = build(Settings.model_validate({**DOCS_ENV, "sealing_master_keys_dir": "."}))
+    parts = build(Settings.model_validate(DOCS_ENV))
     return specification_app(parts.runtime, title=TITLE, description=DESCRIPTION)

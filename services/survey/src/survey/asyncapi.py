@@ -12,6 +12,5 @@ from survey.settings import Settings
 
 def asyncapi_app() -> FastStream:
     """Builds survey's broker (no connections) for the AsyncAPI generator."""
-    # No key is loaded while documenting: the folder is never read.
-    settings = Settings.model_validate({**DOCS_ENV, "sealing_master_keys_dir": "."})
+    settings = Settings.model_validate(DOCS_ENV)
     return specification_app(build(settings), title=TITLE, description=DESCRIPTION)
