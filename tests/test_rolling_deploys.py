@@ -231,6 +231,8 @@ async def _smoke(service: str, spec: dict[str, Any], mode: str) -> dict[str, Any
     report: dict[str, Any] = {"routes": {}, "failures": [], "outcomes": [], "relayed": []}
     report["pending"] = None
     try:
+        if getattr(runtime, "keys", None) is not None:  # as the app's start does (civic.app)
+            await runtime.keys.start()
         report["routes"] = await _routes(app, spec["token"])
         report["failures"], report["outcomes"] = await _consume_samples(runtime)
         report["relayed"], report["pending"] = await _outbox(runtime, leave_pending=mode == "old")
