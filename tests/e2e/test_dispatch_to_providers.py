@@ -66,13 +66,23 @@ async def test_each_provider_reads_only_its_orders_and_its_records_become_delive
     assert [p["summary_zh"] for p in plans.json()] == ["每日送餐上门"]
 
     async def filed() -> str | None:
+        # The history is sealed at rest: read it as the township does, through archive's API.
         rows = await fetch(
             e2e_stack.database_url("archive"),
-            "select summary from file_history"
-            " where person_id = $1::uuid and event_type = 'dispatch.ServicePlanRecorded'",
+            "select file_id from archive_file where person_id = $1::uuid",
             case.person_id,
         )
-        return rows[0]["summary"] if rows else None
+        if not rows:
+            return None
+        history = await case.api.call(
+            "archive", "GET", f"/files/{rows[0]['file_id']}/history?size=100", token=officer
+        )
+        lines = [
+            h["summary"]
+            for h in history.json()["items"]
+            if h["event_type"] == "dispatch.ServicePlanRecorded"
+        ]
+        return lines[0] if lines else None
 
     line = await wait_until(filed)  # the plan is in the person's file at archive too
     assert f"服务方案（第 1 版）：{meals} 自 {today} 起，LC-03 每日1次" == line

@@ -153,6 +153,8 @@ catalogue_item = Table(
     Column("county_code", Text, nullable=False),
     Column("item_code", Text, nullable=False),
     Column("name_zh", Text, nullable=False),
+    # Which of the four service categories (boards leave health items out: domain.publicity).
+    Column("service_category", Text),
     Column("version", Integer, nullable=False),
     PrimaryKeyConstraint("county_code", "item_code", name="pk_catalogue_item"),
 )

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
+from archive.domain.publicity import Publicity
 from civic.settings import ServiceSettings
 from contracts.privacy import MaskStyle, looks_like_id_number, looks_like_phone
 
@@ -27,6 +28,17 @@ class Settings(ServiceSettings):
         default="2212349",
         description="The city's consultation and complaint hotline printed on every board.",
     )
+    board_reveal_counties: list[str] = Field(
+        default_factory=list,
+        description="Counties (by code, as JSON) whose policy lets boards show what reveals a "
+        "minor, health care or a death: the category, health items, 身故. Others show "
+        "社会救助对象, leave health items out and say 停止服务.",
+    )
+    board_public_history_days: int = Field(
+        default=365,
+        ge=1,
+        description="How far back the public may ask for a board (as_of) or list its versions.",
+    )
     document_max_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest document upload accepted."
     )
@@ -38,6 +50,13 @@ class Settings(ServiceSettings):
         if looks_like_phone(value) or looks_like_id_number(value):
             raise ValueError("write the hotline without an area code: boards refuse phone numbers")
         return value
+
+    def publicity(self, county_code: str) -> Publicity:
+        """What the county lets its boards reveal, and for how long they stay public."""
+        reveal = county_code in self.board_reveal_counties
+        return Publicity(
+            reveal_sensitive=reveal, public_history_days=self.board_public_history_days
+        )
 
     def name_style(self, county_code: str) -> MaskStyle:
         """The masking style the county configured for its boards."""

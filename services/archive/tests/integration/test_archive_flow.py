@@ -146,6 +146,17 @@ async def test_archive_an_approval_opens_a_file_and_a_stop_drops_the_person_from
     assert [v["version"] for v in versions] == sorted(
         (v["version"] for v in versions), reverse=True
     )
+    # A year on, that history is no longer public; the board shown since is all it lists.
+    app.clock.now = datetime(2027, 11, 21, 3, tzinfo=UTC)
+    old = await app.client.get(f"/boards/{VILLAGE}", params={"as_of": "2026-11-10"})
+    assert old.status_code == 404 and old.json()["code"] == "outside_publicity_period"
+    public = (await app.client.get(f"/boards/{VILLAGE}/versions")).json()
+    assert (
+        [v["version"] for v in public]
+        == [versions[0]["version"]]
+        != [v["version"] for v in versions]
+    )
+    app.clock.now = datetime(2026, 11, 20, 3, tzinfo=UTC)
 
     file = (await app.client.get(f"/files/{opened.file_id}", headers=officer)).json()
     assert file["file"]["status"] == "stopped" and file["file"]["status_zh"] == "停止"

@@ -60,5 +60,6 @@ def test_a_body_stored_before_sealing_opens_as_it_was() -> None:
 
 
 def test_survey_does_not_start_without_its_master_keys() -> None:
+    without = {k: v for k, v in DOCS_ENV.items() if k != "sealing_master_keys_dir"}
     with pytest.raises(ValidationError, match="SEALING_MASTER_KEYS_DIR"):
-        Settings.model_validate(DOCS_ENV)
+        Settings.model_validate(without)

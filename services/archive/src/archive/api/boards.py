@@ -65,9 +65,11 @@ async def board(
 
 
 @router.get("/{village_code}/versions", summary="公示版本记录（公开）")
-async def board_versions(village_code: VillageCode, uow: UowDep) -> list[schemas.BoardVersionRead]:
-    """Every version of the board, newest first (public)."""
-    versions = await uc.board_versions(village_code, uow=uow)
+async def board_versions(
+    village_code: VillageCode, uow: UowDep, ctx: ContextDep
+) -> list[schemas.BoardVersionRead]:
+    """The board's versions within the publicity period, newest first (public)."""
+    versions = await uc.board_versions(village_code, uow=uow, ctx=ctx)
     return [schemas.BoardVersionRead.model_validate(asdict(version)) for version in versions]
 
 

@@ -4,6 +4,8 @@ What a board may show: a masked name, the village, the category, service item na
 provider names and dates. Never an ID number, phone number, address, diagnosis or
 disability detail: the board's inputs carry none of those, names are masked again as the
 county configures, and ``ensure_publishable`` scans the finished page as a last check.
+A category, an item or a removal that would reveal a minor, health care or a death is
+shown as the county's ``Publicity`` allows (``domain.publicity``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from datetime import date, datetime
 from typing import Any
 
 from archive.domain.files import is_served
+from archive.domain.publicity import Publicity
 from contracts import calendar
-from contracts.enums import ProviderType, RecipientCategory, RecipientStatus
+from contracts.enums import ProviderType, RecipientStatus
 from contracts.privacy import MaskStyle, find_id_numbers, find_phones, mask_name
 
 #: What a removal is called on the board, by the status that caused it.
@@ -141,15 +144,23 @@ def _in(period: str, day: date | None) -> bool:
     return day is not None and day.strftime("%Y-%m") == period
 
 
-def _change(p: BoardPerson, style: MaskStyle, on: date, text: str) -> BoardChange:
-    category = RecipientCategory(p.category).label_zh
-    return BoardChange(board_name(p.display_name, style), category, on.isoformat(), text)
+@dataclass(frozen=True)
+class _Shown:
+    """How names are masked and what the county lets a board reveal."""
+
+    style: MaskStyle
+    publicity: Publicity
 
 
-def _row(p: BoardPerson, style: MaskStyle) -> BoardRow:
+def _change(p: BoardPerson, shown: _Shown, on: date, text: str) -> BoardChange:
+    category = shown.publicity.category_zh(p.category)
+    return BoardChange(board_name(p.display_name, shown.style), category, on.isoformat(), text)
+
+
+def _row(p: BoardPerson, shown: _Shown) -> BoardRow:
     return BoardRow(
-        name=board_name(p.display_name, style),
-        category=RecipientCategory(p.category).label_zh,
+        name=board_name(p.display_name, shown.style),
+        category=shown.publicity.category_zh(p.category),
         items=scrub("、".join(p.items)) or "—",
         providers=scrub("、".join(p.providers)) or "待确定",
         since=p.served_since.isoformat(),
@@ -157,14 +168,15 @@ def _row(p: BoardPerson, style: MaskStyle) -> BoardRow:
 
 
 def _removal(
-    p: BoardPerson, village: str, period: str, today: date, style: MaskStyle
+    p: BoardPerson, village: str, period: str, today: date, shown: _Shown
 ) -> BoardChange | None:
     if p.village_code != village:
         moved_out = p.previous_village_code == village and _in(period, p.moved_on)
-        return _change(p, style, p.moved_on, MOVED_OUT_ZH) if moved_out and p.moved_on else None
+        return _change(p, shown, p.moved_on, MOVED_OUT_ZH) if moved_out and p.moved_on else None
     in_force = p.status_effective_date <= today
     if in_force and not is_served(p.status) and _in(period, p.status_effective_date):
-        return _change(p, style, p.status_effective_date, REMOVAL_ZH[p.status])
+        said = shown.publicity.removal_zh(p.status, REMOVAL_ZH[p.status])
+        return _change(p, shown, p.status_effective_date, said)
     return None
 
 
@@ -176,22 +188,24 @@ def compose_board(
     period: str,
     today: date,
     style: MaskStyle = "surname",
+    publicity: Publicity | None = None,
 ) -> BoardContent:
     """The board of one village for one month as of ``today``, people in service-number order.
 
     A stop, death or suspension dated after ``today`` is not shown yet: the person stays
     listed until the day it takes effect (the day clock renders the board again then)."""
+    shown = _Shown(style, publicity or Publicity())
     ordered = sorted(people, key=lambda p: p.service_number)
     here = [p for p in ordered if p.village_code == village_code and is_served(p.status_on(today))]
-    removals = [r for p in ordered if (r := _removal(p, village_code, period, today, style))]
+    removals = [r for p in ordered if (r := _removal(p, village_code, period, today, shown))]
     additions = [
-        _change(p, style, p.served_since, "新纳入服务") for p in here if _in(period, p.served_since)
+        _change(p, shown, p.served_since, "新纳入服务") for p in here if _in(period, p.served_since)
     ]
     return BoardContent(
         village_code,
         scrub(place_zh),
         period,
-        tuple(_row(p, style) for p in here),
+        tuple(_row(p, shown) for p in here),
         tuple(additions),
         tuple(removals),
     )

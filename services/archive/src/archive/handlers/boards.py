@@ -39,7 +39,7 @@ class BoardPage:
     valid_from: datetime | None = None
 
 
-def _person(file: ArchiveFile, items: dict[str, str], providers: tuple[str, ...]) -> BoardPerson:
+def _person(file: ArchiveFile, items: tuple[str, ...], providers: tuple[str, ...]) -> BoardPerson:
     return BoardPerson(
         service_number=file.service_number,
         display_name=file.display_name,
@@ -52,7 +52,7 @@ def _person(file: ArchiveFile, items: dict[str, str], providers: tuple[str, ...]
         previous_village_code=file.previous_village_code,
         previous_status=file.previous_status,
         moved_on=file.moved_on,
-        items=tuple(dict.fromkeys(items.get(code, code) for code in file.item_codes)),
+        items=items,
         providers=providers,
     )
 
@@ -62,9 +62,18 @@ async def compose(uow: UnitOfWork, village_code: str, *, ctx: ArchiveContext) ->
     files = await repo.files_for_board(uow.session, village_code)
     county = divisions.county_of(village_code) if divisions.get(village_code) else None
     county = county or village_code[:6]
-    items = await services_repo.item_names(uow.session, county)
+    names = await services_repo.item_names(uow.session, county)
+    categories = await services_repo.item_categories(uow.session, county)
     providers = await providers_by_person(uow, files, services_repo.OPEN_ORDER_STATES)
-    people = [_person(file, items, providers.get(file.person_id, ())) for file in files]
+    publicity = ctx.settings.publicity(county)
+    people = [
+        _person(
+            file,
+            publicity.item_names(file.item_codes, names, categories),
+            providers.get(file.person_id, ()),
+        )
+        for file in files
+    ]
     now = clock.now()
     style = ctx.settings.name_style(county)
     place = place_zh(village_code)
@@ -75,6 +84,7 @@ async def compose(uow: UnitOfWork, village_code: str, *, ctx: ArchiveContext) ->
         period=calendar.month_of(now),
         today=calendar.day_of(now),
         style=style,
+        publicity=publicity,
     )
 
 
@@ -164,8 +174,15 @@ def _known_village(village_code: str) -> None:
 async def board_page(
     village_code: str, *, uow: UnitOfWork, ctx: ArchiveContext, as_of: date | None = None
 ) -> BoardPage:
-    """The board as shown now, or at the end of ``as_of`` (Asia/Shanghai)."""
+    """The board as shown now, or at the end of ``as_of`` (Asia/Shanghai) within the
+    publicity period."""
     _known_village(village_code)
+    if as_of is not None and as_of < _public_since(village_code, ctx):
+        raise NotFound(
+            f"{as_of} 的公示已超过公开期限，请向乡镇（街道）查询",
+            code="outside_publicity_period",
+            field="query.as_of",
+        )
     async with uow:
         if as_of is not None:
             version = await repo.shown_before(uow.session, village_code, calendar.end_of_day(as_of))
@@ -182,11 +199,26 @@ async def board_page(
     return BoardPage(render.board_page(content, version=None, valid_from=None, hotline=hotline))
 
 
-async def board_versions(village_code: str, *, uow: UnitOfWork) -> Sequence[BoardVersion]:
-    """Every version of a board, newest first."""
+async def board_versions(
+    village_code: str, *, uow: UnitOfWork, ctx: ArchiveContext | None = None
+) -> Sequence[BoardVersion]:
+    """Every version of a board, newest first; for the public (``ctx``), those still public."""
     _known_village(village_code)
     async with uow:
-        return await repo.versions(uow.session, village_code)
+        versions = await repo.versions(uow.session, village_code)
+    if ctx is None:
+        return versions
+    since = calendar.start_of_day(_public_since(village_code, ctx))
+    # The version shown when the period began is still what the public saw on its first day.
+    shown_then = [v for v in versions if v.valid_from < since][:1]
+    return [v for v in versions if v.valid_from >= since] + shown_then
+
+
+def _public_since(village_code: str, ctx: ArchiveContext) -> date:
+    """The first day whose board the public may still ask for."""
+    county = divisions.county_of(village_code) if divisions.get(village_code) else None
+    publicity = ctx.settings.publicity(county or village_code[:6])
+    return publicity.public_since(calendar.day_of(clock.now()))
 
 
 async def refresh_now(

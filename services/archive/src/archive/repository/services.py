@@ -114,14 +114,26 @@ async def save_provider(session: AsyncSession, e: ProviderRegistered | ProviderU
 async def save_catalogue(session: AsyncSession, e: CatalogueVersionPublished) -> None:
     """Keeps the newest Chinese name of every item of a county's catalogue."""
     rows = [
-        {"county_code": e.county_code, "item_code": i.item_code, "name_zh": i.name_zh}
+        {
+            "county_code": e.county_code,
+            "item_code": i.item_code,
+            "name_zh": i.name_zh,
+            "service_category": i.service_category.value,
+        }
         for i in e.items
     ]
     stmt = insert(catalogue_item).values([r | {"version": e.version} for r in rows])
+    excluded = stmt.excluded
     stmt = stmt.on_conflict_do_update(
         index_elements=["county_code", "item_code"],
-        set_={"name_zh": stmt.excluded.name_zh, "version": stmt.excluded.version},
-        where=catalogue_item.c.version < stmt.excluded.version,
+        set_={
+            "name_zh": excluded.name_zh,
+            "service_category": excluded.service_category,
+            "version": excluded.version,
+        },
+        # A row stored before categories were kept takes its category from any version.
+        where=(catalogue_item.c.version < excluded.version)
+        | catalogue_item.c.service_category.is_(None),
     )
     await session.execute(stmt)
 
@@ -174,6 +186,15 @@ async def item_names(session: AsyncSession, *county_codes: str) -> dict[str, str
     stmt = select(c.county_code, c.item_code, c.name_zh).where(c.county_code.in_(county_codes))
     rows = sorted(await session.execute(stmt), key=lambda r: county_codes.index(r.county_code))
     return {r.item_code: r.name_zh for r in rows}
+
+
+async def item_categories(session: AsyncSession, county_code: str) -> dict[str, str]:
+    """The service category of each item of a county's catalogue (where it is known)."""
+    c = catalogue_item.c
+    stmt = select(c.item_code, c.service_category).where(
+        c.county_code == county_code, c.service_category.is_not(None)
+    )
+    return {row.item_code: row.service_category for row in await session.execute(stmt)}
 
 
 async def providers(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Provider]:
