@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from civic.db import make_metadata
 from civic.messaging_tables import messaging_metadata
+from civic.sealing.store import define_sealing_keys
 from civic.settings import with_password
 
 #: The advisory lock every migration run of a database holds (any constant will do).
@@ -159,3 +160,15 @@ def downgrade_messaging_from_v2() -> None:
     )
     op.drop_index("ix_outbox_message_sendable", table_name="outbox_message")
     op.drop_column("outbox_message", "parked_at")
+
+
+def create_sealing_keys() -> None:
+    """The ``sealing_key`` table of a service that seals personal data (civic.sealing)."""
+    tables = make_metadata()
+    define_sealing_keys(tables)
+    tables.create_all(op.get_bind())
+
+
+def drop_sealing_keys() -> None:
+    """Drops ``sealing_key``: values sealed under its keys no longer open (downgrade only)."""
+    op.drop_table("sealing_key")

@@ -97,12 +97,12 @@ def mint_token(key_dir: Path) -> Callable[..., str]:
     return mint
 
 
-def migrate(repo_root: Path, service: str, database_url: str) -> None:
-    """Runs a service's Alembic migrations against ``database_url``."""
+def migrate(repo_root: Path, service: str, database_url: str, target: str = "head") -> None:
+    """Runs a service's Alembic migrations against ``database_url`` (up to ``target``)."""
     ini = repo_root / "services" / service / "alembic.ini"
     env = {**os.environ, "DATABASE_URL": database_url}
     done = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
+        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", target],
         env=env,
         cwd=repo_root,
         capture_output=True,
@@ -112,6 +112,24 @@ def migrate(repo_root: Path, service: str, database_url: str) -> None:
     )
     if done.returncode != 0:
         raise RuntimeError(f"migrations of {service} failed:\n{done.stderr[-3000:]}")
+
+
+def civic_keys(service: str, *command: str, env: dict[str, Any]) -> str:
+    """Runs ``civic-keys <service> ...`` as an operator would, in the service's environment
+    (``env``: its settings as ``service_env`` gives them); returns what it printed."""
+    settings = {key.upper(): str(value) for key, value in env.items() if value is not None}
+    tool = Path(sys.executable).parent / "civic-keys"
+    done = subprocess.run(
+        [str(tool), service, *command],
+        env={"PATH": "/usr/bin:/bin", **settings},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"civic-keys {service} {' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
 
 
 @pytest.fixture(scope="session")

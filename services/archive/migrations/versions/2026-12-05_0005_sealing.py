@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
+from civic.migrations import create_sealing_keys, drop_sealing_keys
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -39,22 +41,6 @@ END $$
 """
 
 
-def _sealing_keys() -> None:
-    op.create_table(
-        "sealing_key",
-        sa.Column("key_id", sa.Text(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("purpose", sa.Text()),
-        sa.Column("algorithm", sa.Text(), nullable=False),
-        sa.Column("master_key_id", sa.Text(), nullable=False),
-        sa.Column("wrapped", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("active_from", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("retired_at", sa.DateTime(timezone=True)),
-        sa.PrimaryKeyConstraint("key_id", name="pk_sealing_key"),
-    )
-
-
 def _history_trigger(function: str) -> None:
     op.execute("DROP TRIGGER file_history_append_only ON file_history")
     op.execute(
@@ -64,7 +50,7 @@ def _history_trigger(function: str) -> None:
 
 
 def upgrade() -> None:
-    _sealing_keys()
+    create_sealing_keys()
     # encode(..., 'base64') breaks lines every 76 characters; the ring reads one line.
     op.alter_column(
         "file_document",
@@ -101,4 +87,4 @@ def downgrade() -> None:
         type_=sa.LargeBinary(),
         postgresql_using="decode(content, 'base64')",
     )
-    op.drop_table("sealing_key")
+    drop_sealing_keys()

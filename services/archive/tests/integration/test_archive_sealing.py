@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, date, datetime
@@ -38,7 +36,7 @@ from contracts.privacy import find_id_numbers
 from contracts.review import RecipientApproved
 from contracts.samples import sample
 from devstack.infra import Infra
-from devstack.pytest_plugin import running_app
+from devstack.pytest_plugin import civic_keys, migrate, running_app
 
 pytestmark = pytest.mark.integration
 
@@ -182,35 +180,6 @@ async def test_archive_a_value_copied_into_another_row_does_not_open(
         open_text(one.filename, purpose=FILENAME, row=other.document_id)
 
 
-def alembic(repo_root: Path, url: str, target: str) -> None:
-    ini = repo_root / "services/archive/alembic.ini"
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", target],
-        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-
-
-def civic_keys(*command: str, env: dict[str, Any]) -> str:
-    """Runs ``civic-keys archive ...`` as an operator would, in the service's environment."""
-    settings = {key.upper(): str(value) for key, value in env.items() if value is not None}
-    tool = Path(sys.executable).parent / "civic-keys"
-    done = subprocess.run(
-        [str(tool), "archive", *command],
-        env={"PATH": "/usr/bin:/bin", **settings},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
 #: A file as archive stored it before sealing (migration 0004): jsonb, bytea, in clear.
 _FILE_SQL = """
 insert into archive_file (file_id, person_id, recipient_id, application_id, household_id,
@@ -236,7 +205,7 @@ values ($1, $2, 'survey.surveys.v1', 'survey.SurveyCompleted', now(), '自理能
 async def _legacy_database(infra: Infra, repo_root: Path, content: bytes) -> dict[str, Any]:
     """A database with one file, document and history line stored in clear, then migrated."""
     url = infra.create_database(f"archive_seal_{uuid.uuid4().hex[:8]}")
-    alembic(repo_root, url, "0004")
+    migrate(repo_root, "archive", url, "0004")
     ids = {"file_id": uuid.uuid4(), "document_id": uuid.uuid4(), "event_id": uuid.uuid4()}
     digest = hashlib.sha256(content).hexdigest()
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
@@ -250,7 +219,7 @@ async def _legacy_database(infra: Infra, repo_root: Path, content: bytes) -> dic
         await conn.execute(_HISTORY_SQL, ids["event_id"], person, data)
     finally:
         await conn.close()
-    alembic(repo_root, url, "head")
+    migrate(repo_root, "archive", url, "head")
     return {"url": url, "person_id": person, **ids}
 
 
@@ -281,7 +250,7 @@ async def test_archive_values_stored_before_sealing_are_resealed_and_read_the_sa
             assert await keeper.reseal() == 6 and await keeper.legacy_values() == 0
             assert await _read_back(engine, stored) == expected
             env = service_env("archive", database_url=stored["url"])
-            listed = civic_keys("status", env=env)
+            listed = civic_keys("archive", "status", env=env)
             assert sealing.ring().active.key_id in listed and "旧格式\t0" in listed
         dumped = flat(await raw(own, "select * from file_document"))
         dumped += flat(await raw(own, "select * from file_history"))

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from civic.migrations import create_sealing_keys, drop_sealing_keys
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -21,19 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "sealing_key",
-        sa.Column("key_id", sa.Text(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("purpose", sa.Text()),
-        sa.Column("algorithm", sa.Text(), nullable=False),
-        sa.Column("master_key_id", sa.Text(), nullable=False),
-        sa.Column("wrapped", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("active_from", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("retired_at", sa.DateTime(timezone=True)),
-        sa.PrimaryKeyConstraint("key_id", name="pk_sealing_key"),
-    )
+    create_sealing_keys()
     # A sealed value cannot be a default: the repository always writes the contacts.
     op.alter_column("provider", "contacts", server_default=None)
     op.alter_column(
@@ -58,4 +48,4 @@ def downgrade() -> None:
         postgresql_using="CASE WHEN contacts LIKE 's1.%' THEN '[]'::jsonb ELSE contacts::jsonb END",
     )
     op.alter_column("provider", "contacts", server_default=sa.text("'[]'::jsonb"))
-    op.drop_table("sealing_key")
+    drop_sealing_keys()

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -23,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from civic.db import make_engine, make_sessionmaker
 from civic.sealing.ciphers import SealBroken
 from devstack.infra import Infra
+from devstack.pytest_plugin import civic_keys, migrate
 from dispatch.adapters.sealing import ADDRESS, PHONE, SEALED_COLUMNS, open_text
 from dispatch.domain.recipients import RecipientContact
 from dispatch.orm import recipient_contact
@@ -169,21 +167,6 @@ async def test_dispatch_a_value_copied_into_another_row_or_field_does_not_open(
         await session.rollback()
 
 
-def alembic(repo_root: Path, url: str, target: str) -> None:
-    """Migrates dispatch's database ``url`` to ``target``."""
-    ini = repo_root / "services/dispatch/alembic.ini"
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", target],
-        env={**os.environ, "DATABASE_URL": url},
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-
-
 LEGACY_ROWS = """
 insert into recipient (recipient_id, person_id, household_id, version, display_name, category,
     county_code, township_code, village_code, effective_date)
@@ -203,7 +186,7 @@ insert into neighbour_helper (helper_id, village_code, user_id, name_zh, phone, 
 async def _stored_before_sealing(infra: Infra, repo_root: Path, ids: dict[str, Any]) -> str:
     """A database whose rows were written in clear (revision 0005), then migrated to head."""
     url = infra.create_database(f"dispatch_seal_{uuid.uuid4().hex[:8]}")
-    await asyncio.to_thread(alembic, repo_root, url, "0005")
+    await asyncio.to_thread(migrate, repo_root, "dispatch", url, "0005")
     engine = make_engine(url, pool_size=1)
     values = {**ids, **CONTACT, "day": date(2026, 1, 1), "helper_phone": HELPER["phone"]}
     values["contacts"] = json.dumps([PROVIDER_CONTACT], ensure_ascii=False)
@@ -211,7 +194,7 @@ async def _stored_before_sealing(infra: Infra, repo_root: Path, ids: dict[str, A
         for statement in LEGACY_ROWS.split(";"):
             await conn.execute(text(statement), values)
     await engine.dispose()
-    await asyncio.to_thread(alembic, repo_root, url, "head")
+    await asyncio.to_thread(migrate, repo_root, "dispatch", url, "head")
     return url
 
 
@@ -223,22 +206,6 @@ async def _read(engine: AsyncEngine, ids: dict[str, Any]) -> tuple[Any, ...]:
         helpers = await neighbours.helpers(session, "341702011202")
     assert registered is not None
     return contact, registered.contacts, [helper.phone for helper in helpers]
-
-
-def civic_keys(*command: str, env: dict[str, Any]) -> str:
-    """Runs ``civic-keys dispatch ...`` as an operator would, in the service's environment."""
-    settings = {key.upper(): str(value) for key, value in env.items() if value is not None}
-    tool = Path(sys.executable).parent / "civic-keys"
-    done = subprocess.run(
-        [str(tool), "dispatch", *command],
-        env={"PATH": "/usr/bin:/bin", **settings},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
 
 
 async def test_dispatch_rows_stored_before_sealing_are_resealed_and_read_the_same(
@@ -256,7 +223,7 @@ async def test_dispatch_rows_stored_before_sealing_are_resealed_and_read_the_sam
             assert [value for value in ENTERED if value in await dump(engine)] == []
             assert await _read(engine, ids) == before
             env = service_env("dispatch", database_url=url, sealing_master_keys_dir=folder)
-            listed = civic_keys("status", env=env)
+            listed = civic_keys("dispatch", "status", env=env)
             assert keeper.engine is engine and "旧格式\t0" in listed
     finally:
         await engine.dispose()

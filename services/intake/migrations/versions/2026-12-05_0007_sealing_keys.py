@@ -8,8 +8,7 @@ Revises: 0006
 Create Date: 2026-12-05
 """
 
-import sqlalchemy as sa
-from alembic import op
+from civic.migrations import create_sealing_keys, drop_sealing_keys
 
 revision = "0007"
 down_revision = "0006"
@@ -18,21 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "sealing_key",
-        sa.Column("key_id", sa.Text(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("purpose", sa.Text()),
-        sa.Column("algorithm", sa.Text(), nullable=False),
-        sa.Column("master_key_id", sa.Text(), nullable=False),
-        sa.Column("wrapped", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("active_from", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("retired_at", sa.DateTime(timezone=True)),
-        sa.PrimaryKeyConstraint("key_id", name="pk_sealing_key"),
-    )
+    create_sealing_keys()
 
 
 def downgrade() -> None:
     # Values sealed under data keys do not open without them: downgrading loses them.
-    op.drop_table("sealing_key")
+    drop_sealing_keys()

@@ -3,8 +3,6 @@ under a data key, and numbers sealed before data keys re-sealed without losing a
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from civic.sealing.keyring import key_id_of
 from civic.sealing.master import make_first_master_key
 from contracts.privacy import find_id_numbers
 from devstack.infra import Infra
+from devstack.pytest_plugin import civic_keys, migrate
 from intake.adapters.legacy_sealing import Vault
 from intake.adapters.sealing import id_number_index, make_keeper, open_id_number
 from intake.orm import person
@@ -96,39 +95,10 @@ async def test_a_number_copied_into_another_persons_row_does_not_open(intake: An
     assert open_id_number(one_value, person_id=one_id) in numbers
 
 
-def alembic(repo_root: Path, url: str, target: str) -> None:
-    ini = repo_root / "services/intake/alembic.ini"
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", target],
-        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-
-
-def civic_keys(*command: str, env: dict[str, Any]) -> str:
-    """Runs ``civic-keys intake ...`` as an operator would, in the service's environment."""
-    settings = {key.upper(): str(value) for key, value in env.items() if value is not None}
-    tool = Path(sys.executable).parent / "civic-keys"
-    done = subprocess.run(
-        [str(tool), "intake", *command],
-        env={"PATH": "/usr/bin:/bin", **settings},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
 async def _legacy_database(infra: Infra, repo_root: Path, number: str) -> str:
     """A database whose one person was stored in clear, then sealed by migration 0004."""
     url = infra.create_database(f"intake_seal_{uuid.uuid4().hex[:8]}")
-    alembic(repo_root, url, "0003")
+    migrate(repo_root, "intake", url, "0003")
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         await conn.execute(
@@ -138,7 +108,7 @@ async def _legacy_database(infra: Infra, repo_root: Path, number: str) -> str:
         )
     finally:
         await conn.close()
-    alembic(repo_root, url, "head")
+    migrate(repo_root, "intake", url, "head")
     return url
 
 
@@ -176,7 +146,7 @@ async def test_numbers_sealed_before_data_keys_are_resealed_and_still_found(
             assert key_id_of(after.id_number) == ring.active.key_id
             assert open_id_number(after.id_number, person_id=after.person_id) == number
             assert after.id_number_index == before.id_number_index
-        listed = civic_keys("status", env=own)
+        listed = civic_keys("intake", "status", env=own)
         assert ring.active.key_id in listed and "旧格式\t0" in listed
     finally:
         await engine.dispose()

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
+from civic.migrations import create_sealing_keys, drop_sealing_keys
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -23,19 +25,7 @@ _BODIES = ("survey_findings", "preliminary_review")
 
 
 def upgrade() -> None:
-    op.create_table(
-        "sealing_key",
-        sa.Column("key_id", sa.Text(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("purpose", sa.Text()),
-        sa.Column("algorithm", sa.Text(), nullable=False),
-        sa.Column("master_key_id", sa.Text(), nullable=False),
-        sa.Column("wrapped", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("active_from", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("retired_at", sa.DateTime(timezone=True)),
-        sa.PrimaryKeyConstraint("key_id", name="pk_sealing_key"),
-    )
+    create_sealing_keys()
     for table in _BODIES:
         op.alter_column(
             table, "body", type_=sa.Text(), existing_type=JSONB, postgresql_using="body::text"
@@ -55,4 +45,4 @@ def downgrade() -> None:
         op.alter_column(
             table, "body", type_=JSONB, existing_type=sa.Text(), postgresql_using="body::jsonb"
         )
-    op.drop_table("sealing_key")
+    drop_sealing_keys()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -27,6 +25,7 @@ from civic.sealing.master import make_first_master_key
 from contracts import resident_id
 from contracts.privacy import find_id_numbers, find_phones
 from devstack.infra import Infra
+from devstack.pytest_plugin import civic_keys, migrate
 from survey.adapters.sealing import REVIEW, SELF_CARE, make_keeper, open_json, open_text
 from survey.orm import survey_findings
 from survey.repository.rows import findings_of
@@ -164,19 +163,6 @@ async def test_a_value_copied_into_another_tasks_row_does_not_open(survey: Any) 
         open_json(own.body, purpose=REVIEW, row=one)
 
 
-def alembic(repo_root: Path, url: str, target: str) -> None:
-    ini = repo_root / "services/survey/alembic.ini"
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", target],
-        env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-
-
 _TASK = """
 insert into survey_task (survey_id, application_id, person_id, household_id, county_code,
     township_code, village_code, display_name, category, special_conditions,
@@ -186,22 +172,6 @@ insert into survey_task (survey_id, application_id, person_id, household_id, cou
 values ($1, $2, $3, $4, '341702', '341702100', '341702100201', '王*英', 'tekun', '[]', '[]',
     '[]', 2, 1, 'passed', 4, $5::timestamptz::date, $6, $7, $6, $5, $5, $5)
 """
-
-
-def civic_keys(*command: str, env: dict[str, Any]) -> str:
-    """Runs ``civic-keys survey ...`` as an operator would, in the service's environment."""
-    settings = {key.upper(): str(value) for key, value in env.items() if value is not None}
-    tool = Path(sys.executable).parent / "civic-keys"
-    done = subprocess.run(
-        [str(tool), "survey", *command],
-        env={"PATH": "/usr/bin:/bin", **settings},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
 
 
 async def _stored_in_clear(url: str, body: dict[str, Any], review: dict[str, Any]) -> uuid.UUID:
@@ -245,11 +215,11 @@ async def test_rows_stored_before_sealing_are_resealed_and_read_the_same(
     infra: Infra, repo_root: Path, service_env: Any, tmp_path: Path
 ) -> None:
     url = infra.create_database(f"survey_seal_{uuid.uuid4().hex[:8]}")
-    alembic(repo_root, url, "0003")  # the schema before sealing
+    migrate(repo_root, "survey", url, "0003")  # the schema before sealing
     numbers = [id_number(), id_number()]
     body, review = findings(numbers), {"outcome": "passed", "notes": f"随访{PHONE}"}
     sid = await _stored_in_clear(url, body, review)
-    alembic(repo_root, url, "head")
+    migrate(repo_root, "survey", url, "head")
     engine = make_engine(url, pool_size=2)
     make_first_master_key(tmp_path)
     own = service_env("survey", database_url=url, sealing_master_keys_dir=tmp_path)
@@ -265,7 +235,7 @@ async def test_rows_stored_before_sealing_are_resealed_and_read_the_same(
             assert await _read(engine, sid) == before
         dumped = await dump(engine, "survey_findings", "preliminary_review")
         assert [s for s in (*numbers, *PRIVATE) if s in dumped] == []
-        listed = civic_keys("status", env=own)  # operators see the same from the CLI
+        listed = civic_keys("survey", "status", env=own)  # operators see the same from the CLI
         assert ring.active.key_id in listed and "旧格式\t0" in listed
     finally:
         await engine.dispose()
