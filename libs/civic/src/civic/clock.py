@@ -8,8 +8,8 @@ such a clock when they share ``CLOCK_START_AT``: the machine instant at which th
 read ``CLOCK_START``.
 
 Nothing else in ``services/`` or ``libs/`` may read the machine's time for business
-purposes; ``tests/test_one_clock.py`` fails on a new ``datetime.now()``, ``date.today()``
-or ``time.time()``.
+purposes; ``tests/test_one_clock.py`` fails on any new direct read of the machine's time
+(the ``now``/``today`` class methods of ``datetime`` and ``date``, or ``time.time``).
 """
 
 from __future__ import annotations

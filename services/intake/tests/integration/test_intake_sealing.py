@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from civic import sealing
 from civic.db import make_engine
 from civic.sealing.ciphers import SealBroken
-from civic.sealing.keyring import key_id_of
+from civic.sealing.keyring import SEALED_VALUE, key_id_of
 from civic.sealing.master import make_first_master_key
 from contracts.privacy import find_id_numbers
 from devstack.infra import Infra
@@ -43,7 +43,8 @@ async def test_the_person_table_holds_no_id_number_in_clear(intake: Any) -> None
     assert sealed.startswith("s1.") and key_id_of(sealed) == sealing.ring().active.key_id
     assert open_id_number(sealed, person_id=person_id) == number  # the service still reads it
     dumped = " ".join(str(value) for row in raw for value in row)
-    assert number not in dumped and find_id_numbers(dumped) == []
+    clear = SEALED_VALUE.sub(" ", dumped)  # ciphertext's random digits are no data
+    assert number not in dumped and find_id_numbers(clear) == []
 
 
 async def test_the_applicant_phone_and_a_discovered_situation_are_sealed(intake: Any) -> None:

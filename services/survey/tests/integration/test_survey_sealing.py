@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from civic import sealing
 from civic.db import make_engine
 from civic.sealing.ciphers import SealBroken
-from civic.sealing.keyring import key_id_of
+from civic.sealing.keyring import SEALED_VALUE, key_id_of
 from civic.sealing.master import make_first_master_key
 from contracts import resident_id
 from contracts.privacy import find_id_numbers, find_phones
@@ -120,7 +120,8 @@ async def test_the_tables_hold_no_personal_data_in_clear(survey: Any) -> None:
         survey.engine, "survey_findings", "preliminary_review", "survey_task", "idempotency_record"
     )
     assert [s for s in (*numbers, *PRIVATE) if s in dumped] == []
-    assert find_id_numbers(dumped) == [] and find_phones(dumped) == []
+    clear = SEALED_VALUE.sub(" ", dumped)  # ciphertext's random digits are no data
+    assert find_id_numbers(clear) == [] and find_phones(clear) == []
     async with survey.engine.connect() as conn:
         row = (
             await conn.execute(select(survey_findings).where(survey_findings.c.survey_id == sid))

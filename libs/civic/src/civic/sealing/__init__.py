@@ -12,9 +12,11 @@ Repositories seal and open through ``ring()``; nothing else touches key material
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from civic.sealing.keyring import KeyRing
 
@@ -50,3 +52,24 @@ def ring() -> KeyRing:
     if _ring is None:
         raise SealingNotReady("密钥尚未加载：服务启动时应先加载密钥环")
     return _ring
+
+
+def seal_text(value: str, *, purpose: str, row: object) -> str:
+    """Text sealed for ``purpose`` in ``row`` (it opens in no other row or field)."""
+    return ring().seal(value, purpose=purpose, row=str(row))
+
+
+def open_text(sealed: str, *, purpose: str, row: object) -> str:
+    """The text a row's sealed field holds (or held in clear before it was sealed)."""
+    return ring().open(sealed, purpose=purpose, row=str(row))
+
+
+def seal_json(value: Any, *, purpose: str, row: object) -> str:
+    """A JSON value sealed as one text (sorted keys: equal values, equal plaintexts)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return seal_text(text, purpose=purpose, row=row)
+
+
+def open_json(sealed: str, *, purpose: str, row: object) -> Any:
+    """The JSON value ``seal_json`` sealed."""
+    return json.loads(open_text(sealed, purpose=purpose, row=row))

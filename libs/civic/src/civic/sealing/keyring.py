@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,8 @@ from datetime import datetime
 from civic.sealing.ciphers import Algorithm, SealBroken, decrypt, encrypt
 
 PREFIX = "s1"
+#: A sealed value inside a dump: its random base64 may hold digit runs shaped like a phone.
+SEALED_VALUE = re.compile(rf"{PREFIX}\.[0-9A-Za-z]+\.[0-9A-Za-z_=-]+")
 #: The key id of values sealed before keys had ids (read only through ``legacy``).
 LEGACY = "legacy"
 

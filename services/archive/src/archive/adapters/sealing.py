@@ -11,15 +11,19 @@ the master key shows none of it. Keys, rotation and the master key are described
 
 from __future__ import annotations
 
-import json
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from archive.settings import Settings
 from civic import sealing
 from civic.db import make_engine
+
+# The repositories seal and open through these (civic's, re-exported here).
+from civic.sealing import open_json as open_json
+from civic.sealing import open_text as open_text
+from civic.sealing import seal_json as seal_json
+from civic.sealing import seal_text as seal_text
 from civic.sealing.columns import SealedColumn
 from civic.sealing.keeper import KeyKeeper, keeper_for
 from civic.sealing.keyring import in_clear
@@ -43,16 +47,6 @@ SEALED_COLUMNS = (
 )
 
 
-def seal_text(value: str, *, purpose: str, row: uuid.UUID) -> str:
-    """The text sealed for ``purpose`` in this row (it opens in no other row or field)."""
-    return sealing.ring().seal(value, purpose=purpose, row=str(row))
-
-
-def open_text(sealed: str, *, purpose: str, row: uuid.UUID) -> str:
-    """The text a row's sealed field holds."""
-    return sealing.ring().open(sealed, purpose=purpose, row=str(row))
-
-
 def seal_optional(value: str | None, *, purpose: str, row: uuid.UUID) -> str | None:
     """Like ``seal_text``; an absent value stays absent (NULL)."""
     return None if value is None else seal_text(value, purpose=purpose, row=row)
@@ -61,16 +55,6 @@ def seal_optional(value: str | None, *, purpose: str, row: uuid.UUID) -> str | N
 def open_optional(sealed: str | None, *, purpose: str, row: uuid.UUID) -> str | None:
     """Like ``open_text``; NULL stays None."""
     return None if sealed is None else open_text(sealed, purpose=purpose, row=row)
-
-
-def seal_json(value: Any, *, purpose: str, row: uuid.UUID) -> str:
-    """A JSON value (a list of conditions, an event) sealed as its JSON text."""
-    return seal_text(json.dumps(value, ensure_ascii=False), purpose=purpose, row=row)
-
-
-def open_json(sealed: str, *, purpose: str, row: uuid.UUID) -> Any:
-    """The JSON value a row's sealed field holds (a value left in clear is its JSON text)."""
-    return json.loads(open_text(sealed, purpose=purpose, row=row))
 
 
 def seal_content(content: bytes, *, document_id: uuid.UUID) -> str:

@@ -10,14 +10,15 @@ insert and opens on read through the functions below; the domain never sees ciph
 
 from __future__ import annotations
 
-import json
-import uuid
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from civic import sealing
 from civic.db import make_engine
+
+# The repositories seal and open through these (civic's, re-exported here).
+from civic.sealing import open_json as open_json
+from civic.sealing import open_text as open_text
+from civic.sealing import seal_json as seal_json
+from civic.sealing import seal_text as seal_text
 from civic.sealing.columns import SealedColumn
 from civic.sealing.keeper import KeyKeeper, keeper_for
 from civic.sealing.keyring import in_clear
@@ -33,28 +34,6 @@ SEALED_COLUMNS = (
     SealedColumn("survey_findings", "survey_id", "self_care_level", SELF_CARE),
     SealedColumn("preliminary_review", "survey_id", "body", REVIEW),
 )
-
-
-def seal_text(value: str, *, purpose: str, row: uuid.UUID) -> str:
-    """The value sealed for ``purpose`` in this task's row (it opens in no other)."""
-    return sealing.ring().seal(value, purpose=purpose, row=str(row))
-
-
-def open_text(sealed: str, *, purpose: str, row: uuid.UUID) -> str:
-    """The value a task's row holds for ``purpose``."""
-    return sealing.ring().open(sealed, purpose=purpose, row=str(row))
-
-
-def seal_json(body: dict[str, Any], *, purpose: str, row: uuid.UUID) -> str:
-    """A JSON body sealed as one value (sorted keys: equal bodies, equal plaintexts)."""
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
-    return seal_text(text, purpose=purpose, row=row)
-
-
-def open_json(sealed: str, *, purpose: str, row: uuid.UUID) -> dict[str, Any]:
-    """The JSON body a task's row holds for ``purpose``."""
-    body: dict[str, Any] = json.loads(open_text(sealed, purpose=purpose, row=row))
-    return body
 
 
 def make_keeper(settings: Settings, engine: AsyncEngine) -> KeyKeeper:
