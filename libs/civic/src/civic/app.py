@@ -24,6 +24,9 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 
+from civic.audit import reads_personal
+from civic.audit.api import audit_router
+from civic.audit.record import AuditReads
 from civic.background import (
     BackgroundJob,
     connect_bus,
@@ -77,12 +80,20 @@ async def _keep_keys(runtime: Runtime) -> None:
 def _health_router() -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/healthz", summary="存活检查 (the process is alive)")
+    @router.get(
+        "/healthz",
+        summary="存活检查 (the process is alive)",
+        openapi_extra=reads_personal(None),
+    )
     async def healthz() -> dict[str, str]:
         """Answers while the process runs."""
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="就绪检查 (the database answers; Kafka is reported)")
+    @router.get(
+        "/readyz",
+        summary="就绪检查 (the database answers; Kafka is reported)",
+        openapi_extra=reads_personal(None),
+    )
     async def readyz(request: Request) -> JSONResponse:
         """200 when the database answers; Kafka's state is reported but decides nothing."""
         runtime: Runtime = request.app.state.runtime
@@ -95,7 +106,11 @@ def _health_router() -> APIRouter:
         ready = checks["database"] == "ok"
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
-    @router.get("/metrics", summary="监控指标 (Prometheus text format)")
+    @router.get(
+        "/metrics",
+        summary="监控指标 (Prometheus text format)",
+        openapi_extra=reads_personal(None),
+    )
     async def metrics(request: Request) -> Response:
         """HTTP answers, Kafka message outcomes and the outbox backlog, for Prometheus."""
         runtime: Runtime = request.app.state.runtime
@@ -157,9 +172,13 @@ def create_service_app(
         trusted_proxies=settings.trusted_proxies,
     )
     app.include_router(_health_router())
+    app.include_router(audit_router())
     for router in routers:
         app.include_router(router)
     install_problem_handlers(app, refusals)
+    # Innermost of ours: it holds an answer holding personal data until its read is
+    # recorded, and its own refusal (503) is still counted and traced by those outside it.
+    app.add_middleware(AuditReads)
     # Added first, so innermost of ours: still before any route reads a body, and the
     # metrics and the trace id see its 413 as the answer.
     app.add_middleware(

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from civic.audit.table import APPEND_ONLY, define_read_audit
 from civic.db import make_metadata
 from civic.messaging_tables import messaging_metadata
 from civic.sealing.store import define_sealing_keys
@@ -172,3 +173,19 @@ def create_sealing_keys() -> None:
 def drop_sealing_keys() -> None:
     """Drops ``sealing_key``: values sealed under its keys no longer open (downgrade only)."""
     op.drop_table("sealing_key")
+
+
+def create_read_audit() -> None:
+    """The append-only ``read_audit`` table every service keeps (civic.audit)."""
+    tables = make_metadata()
+    define_read_audit(tables)
+    bind = op.get_bind()
+    tables.create_all(bind)
+    for statement in APPEND_ONLY:
+        bind.execute(statement)
+
+
+def drop_read_audit() -> None:
+    """Drops ``read_audit`` and its guard (downgrade only: the trail goes with it)."""
+    op.drop_table("read_audit")
+    op.execute("DROP FUNCTION read_audit_append_only()")

@@ -87,7 +87,9 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("需要登录后访问", code="token_missing")
     verifier: TokenVerifier = request.app.state.runtime.verifier
-    return verifier.verify(credentials.credentials)
+    principal = verifier.verify(credentials.credentials)
+    request.state.principal = principal  # who reads, for the read audit (civic.audit)
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from contracts import (
     archive,
+    audit,
     bigdata,
     dispatch,
     inbound,
@@ -32,6 +33,7 @@ _ALL: tuple[type[Event], ...] = (
     *settlement.EVENTS,
     *archive.EVENTS,
     *bigdata.EVENTS,
+    *audit.EVENTS,
 )
 
 

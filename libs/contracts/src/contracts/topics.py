@@ -11,7 +11,10 @@ INTAKE_APPLICATIONS = "intake.applications.v1"
 SURVEY_SURVEYS = "survey.surveys.v1"
 REVIEW_DECISIONS = "review.decisions.v1"
 REVIEW_RECIPIENT_STATUS = "review.recipient-status.v1"
-ASSISTANCE_STATUS_INBOUND = "assistance.status.v1"
+#: The city's status reports, the ID number sealed to intake (v1 had it in clear: retired).
+ASSISTANCE_STATUS_INBOUND = "assistance.status.v2"
+#: Retired: the v1 reports carried the ID number in clear. Nobody may use it; delete it.
+RETIRED_ASSISTANCE_STATUS_V1 = "assistance.status.v1"
 SETTLEMENT_CATALOGUE = "settlement.catalogue.v1"
 SETTLEMENT_LEDGER = "settlement.ledger.v1"
 DISPATCH_PROVIDERS = "dispatch.providers.v1"
@@ -20,6 +23,8 @@ DISPATCH_SERVICES = "dispatch.services.v1"
 DISPATCH_DOORBELL = "dispatch.doorbell.v1"
 ARCHIVE_FILES = "archive.files.v1"
 BIGDATA_EVENTS = "bigdata.events.v1"
+#: Every read of personal data, from every service (kept six months and more).
+AUDIT_READS = "audit.reads.v1"
 
 #: Topics created when the stack starts (provider topics are created per provider).
 PLATFORM_TOPICS: tuple[str, ...] = (
@@ -36,6 +41,7 @@ PLATFORM_TOPICS: tuple[str, ...] = (
     DISPATCH_DOORBELL,
     ARCHIVE_FILES,
     BIGDATA_EVENTS,
+    AUDIT_READS,
 )
 
 DLQ_SUFFIX = ".dlq"

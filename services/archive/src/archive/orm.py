@@ -19,10 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from civic.audit.table import define_read_audit
 from civic.db import make_metadata
 from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+#: Who read whose personal data (civic.audit), append-only.
+read_audit = define_read_audit(metadata)
 #: archive's data keys, wrapped by its master key (civic.sealing, migration 0005).
 sealing_key = define_sealing_keys(metadata)
 

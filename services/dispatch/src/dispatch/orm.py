@@ -20,10 +20,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from civic.audit.table import define_read_audit
 from civic.db import make_metadata
 from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+#: Who read whose personal data (civic.audit), append-only.
+read_audit = define_read_audit(metadata)
 
 #: dispatch's data keys, wrapped by its master key (civic.sealing, migration 0006). The
 #: columns they seal are named in adapters/sealing.py (SEALED_COLUMNS).

@@ -20,10 +20,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from civic.audit.table import define_read_audit
 from civic.db import make_metadata
 from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+#: Who read whose personal data (civic.audit), append-only.
+read_audit = define_read_audit(metadata)
 #: intake's data keys, wrapped by its master key (civic.sealing, migration 0007).
 sealing_key = define_sealing_keys(metadata)
 

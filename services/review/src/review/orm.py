@@ -23,9 +23,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from civic.audit.table import define_read_audit
 from civic.db import make_metadata, part_of
 
 metadata = make_metadata()
+#: Who read whose personal data (civic.audit), append-only.
+read_audit = define_read_audit(metadata)
 
 #: One application under review. The parts arrive from three topics in any order and are
 #: kept as JSON; the columns beside them are what the queue filters and sorts on.

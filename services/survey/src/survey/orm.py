@@ -15,10 +15,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from civic.audit.table import define_read_audit
 from civic.db import make_metadata, part_of
 from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
+#: Who read whose personal data (civic.audit), append-only.
+read_audit = define_read_audit(metadata)
 #: survey's data keys, wrapped by its master key (civic.sealing, migration 0004).
 sealing_key = define_sealing_keys(metadata)
 

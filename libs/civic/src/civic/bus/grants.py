@@ -4,13 +4,14 @@ One table for the whole platform, applied by ``civic.bus.admin`` and printed as 
 ``docs/kafka-security.md`` (``python -m civic.bus.grants`` writes it; a test keeps the page
 and the services' own subscriptions in step with this module):
 
-* each service WRITEs the topics it publishes (and the big-data mirror, and the dead-letter
-  topics of what it consumes), READs the topics it consumes in its own group, and may
-  DESCRIBE the re-drive group ``civic-dlq-redrive`` (to export the depth of its dead-letter
-  topics: end offset minus what was re-driven), nothing else;
+* each service WRITEs the topics it publishes (and the big-data mirror, the audit of reads
+  of personal data, and the dead-letter topics of what it consumes), READs the topics it
+  consumes in its own group, and may DESCRIBE the re-drive group ``civic-dlq-redrive`` (to
+  export the depth of its dead-letter topics: end offset minus what was re-driven), nothing
+  else;
 * provider P READs ``dispatch.provider.P.v1`` in groups ``provider.P.*`` and WRITEs
   ``provider.P.replies.v1``, nothing else (not even DESCRIBE on other topics);
-* the city's assistance system WRITEs ``assistance.status.v1`` only; the big-data platform
+* the city's assistance system WRITEs ``assistance.status.v2`` only; the big-data platform
   READs ``bigdata.events.v1`` in groups ``bigdata.*`` only;
 * operations read and re-drive dead letters (reading the original topic too, to find what an
   interrupted re-drive already sent: ``civic.dlq_cli``) and may delete topics; nobody else may.
@@ -87,15 +88,20 @@ SERVICES: dict[str, Uses] = {
             topics.SETTLEMENT_CATALOGUE,
             topics.SURVEY_SURVEYS,
         ),
-        writes=(topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS),
+        writes=(topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS, topics.AUDIT_READS),
     ),
     "survey": Uses(
         reads=(topics.INTAKE_APPLICATIONS,),
-        writes=(topics.SURVEY_SURVEYS, topics.BIGDATA_EVENTS),
+        writes=(topics.SURVEY_SURVEYS, topics.BIGDATA_EVENTS, topics.AUDIT_READS),
     ),
     "review": Uses(
         reads=(topics.INTAKE_APPLICATIONS, topics.SETTLEMENT_CATALOGUE, topics.SURVEY_SURVEYS),
-        writes=(topics.REVIEW_DECISIONS, topics.REVIEW_RECIPIENT_STATUS, topics.BIGDATA_EVENTS),
+        writes=(
+            topics.REVIEW_DECISIONS,
+            topics.REVIEW_RECIPIENT_STATUS,
+            topics.BIGDATA_EVENTS,
+            topics.AUDIT_READS,
+        ),
     ),
     "dispatch": Uses(
         reads=(
@@ -109,6 +115,7 @@ SERVICES: dict[str, Uses] = {
             topics.DISPATCH_SERVICES,
             topics.DISPATCH_DOORBELL,
             topics.BIGDATA_EVENTS,
+            topics.AUDIT_READS,
         ),
     ),
     "settlement": Uses(
@@ -119,7 +126,12 @@ SERVICES: dict[str, Uses] = {
             topics.REVIEW_DECISIONS,
             topics.REVIEW_RECIPIENT_STATUS,
         ),
-        writes=(topics.SETTLEMENT_CATALOGUE, topics.SETTLEMENT_LEDGER, topics.BIGDATA_EVENTS),
+        writes=(
+            topics.SETTLEMENT_CATALOGUE,
+            topics.SETTLEMENT_LEDGER,
+            topics.BIGDATA_EVENTS,
+            topics.AUDIT_READS,
+        ),
     ),
     "archive": Uses(
         reads=(
@@ -133,7 +145,7 @@ SERVICES: dict[str, Uses] = {
             topics.SETTLEMENT_LEDGER,
             topics.SURVEY_SURVEYS,
         ),
-        writes=(topics.ARCHIVE_FILES, topics.BIGDATA_EVENTS),
+        writes=(topics.ARCHIVE_FILES, topics.BIGDATA_EVENTS, topics.AUDIT_READS),
         # archive-replay takes the service numbers back from archive's own topic.
         rereads=(topics.ARCHIVE_FILES,),
     ),
@@ -177,6 +189,18 @@ def service_grants(service: str) -> list[Grant]:
         grants += _topic(service, PROVIDER_ORDERS_PREFIX, Op.WRITE, prefixed=True)
         grants += _topic(service, PROVIDER_REPLIES_PREFIX, Op.READ, prefixed=True)
     return grants
+
+
+def retired_grants() -> list[Grant]:
+    """Rows of earlier releases on retired topics: provisioning revokes them where they exist."""
+    # v1 held the ID number in clear; operations keeps DELETE on every topic to remove it.
+    old = topics.RETIRED_ASSISTANCE_STATUS_V1
+    return [
+        *_topic(CITY_SYSTEM, old, Op.WRITE),
+        *_topic("intake", old, Op.READ),
+        *_topic("intake", topics.dlq(old), Op.WRITE),
+        *_operations((old,)),
+    ]
 
 
 def platform_grants() -> list[Grant]:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
+from civic.audit import reads_personal
 from civic.deps import PageNumber, UowDep
 from civic.errors import RATE_LIMITED_RESPONSES
 from civic.idempotency import Answer, Retry
@@ -63,6 +64,7 @@ async def _opened(
 
 @router.post(
     "/applications",
+    openapi_extra=reads_personal("application"),
     status_code=201,
     response_model=ApplicationRead,
     responses=examples.SUBMIT_RESPONSES,
@@ -88,6 +90,7 @@ async def submit_application(
 
 @router.post(
     "/discoveries",
+    openapi_extra=reads_personal("application"),
     status_code=201,
     response_model=ApplicationRead,
     tags=["discoveries"],
@@ -112,6 +115,7 @@ async def report_discovery(
 
 @router.post(
     "/applications/{application_id}/registration",
+    openapi_extra=reads_personal("application"),
     tags=["applications"],
     summary="受理登记 (the township registers and classifies)",
 )
@@ -135,6 +139,7 @@ async def register_application(
 
 @router.post(
     "/applications/{application_id}/withdrawal",
+    openapi_extra=reads_personal("application"),
     tags=["applications"],
     summary="撤回申请 (withdraw before a decision)",
 )
@@ -158,6 +163,7 @@ async def withdraw_application(
 
 @router.get(
     "/applications/{application_id}",
+    openapi_extra=reads_personal("application"),
     tags=["applications"],
     summary="查询办理进度 (status and timeline)",
 )
@@ -173,6 +179,7 @@ async def get_application(
 
 @router.get(
     "/applications",
+    openapi_extra=reads_personal("application_list"),
     tags=["applications"],
     summary="申请列表 (staff, within jurisdiction)",
 )

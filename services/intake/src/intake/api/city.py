@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Request
 
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, Unauthorized
 from intake.adapters.signatures import HTTP_HEADER, CitySignatures
@@ -47,6 +48,7 @@ CitySigned = Annotated[None, Depends(city_signed)]
 @router.post(
     "/inbound/assistance-status",
     status_code=202,
+    openapi_extra=reads_personal("city_report"),
     summary="市救助系统状态报告 (the city system reports a status change or a new admission)",
 )
 async def report_assistance_status(
@@ -62,6 +64,7 @@ async def report_assistance_status(
 
 @router.post(
     "/follow-ups/{month}",
+    openapi_extra=reads_personal(None),
     summary="月度跟进 (open applications for people the city system newly admitted)",
 )
 async def run_follow_up(

@@ -171,6 +171,7 @@ class Summary:
     """An application as one row of a staff list."""
 
     application_id: uuid.UUID
+    person_id: uuid.UUID
     status: ApplicationStatus
     channel: Channel
     category: RecipientCategory

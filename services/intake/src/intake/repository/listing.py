@@ -62,6 +62,7 @@ async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Summary], 
 def _summary(row: Row[Any]) -> Summary:
     return Summary(
         application_id=row.application_id,
+        person_id=row.person_id,
         status=ApplicationStatus(row.status),
         channel=Channel(row.channel),
         category=RecipientCategory(row.category),

@@ -212,6 +212,7 @@ class ApplicationSummaryRead(BaseModel):
     """One row of a staff list; the name and the ID number are masked."""
 
     application_id: uuid.UUID = Field(description="申请编号.")
+    person_id: uuid.UUID = Field(description="The applicant's stable id (never the ID number).")
     status: Coded[ApplicationStatus] = Field(description=_STATUS_DOC)
     channel: Coded[Channel] = Field(description="申请渠道.")
     category: Coded[RecipientCategory] = Field(description="服务对象类别.")
@@ -230,6 +231,7 @@ class ApplicationSummaryRead(BaseModel):
         """Builds a list row."""
         return cls(
             application_id=row.application_id,
+            person_id=row.person_id,
             status=Coded[ApplicationStatus].of(row.status),
             channel=Coded[Channel].of(row.channel),
             category=Coded[RecipientCategory].of(row.category),

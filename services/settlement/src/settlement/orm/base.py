@@ -6,9 +6,12 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, func
 
+from civic.audit.table import define_read_audit
 from civic.db import make_metadata
 
 metadata = make_metadata()
+#: Who read whose personal data (civic.audit), append-only.
+read_audit = define_read_audit(metadata)
 
 
 def fen(name: str, **kwargs: Any) -> Column[int]:
