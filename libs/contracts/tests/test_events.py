@@ -36,8 +36,8 @@ def test_event_names_its_type_producer_and_topic(cls: type[Event]) -> None:
     producer = cls.model_fields["producer"]
     service, _, name = event_type.partition(".")
     assert name == cls.__name__
-    if producer.is_required():  # the big-data mirror names the service that mirrored it
-        assert cls.TOPIC == topics.BIGDATA_EVENTS
+    if producer.is_required():  # every service writes the mirror and the audit of reads
+        assert cls.TOPIC in (topics.BIGDATA_EVENTS, topics.AUDIT_READS)
     else:
         assert producer.default == service
     assert cls.TOPIC in topics.PLATFORM_TOPICS or cls.TOPIC in (

@@ -11,7 +11,7 @@ from civic.runtime import Runtime, build_runtime
 from contracts import topics
 
 #: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = (topics.ARCHIVE_FILES, topics.BIGDATA_EVENTS)
+PRODUCES: tuple[str, ...] = (topics.ARCHIVE_FILES, topics.BIGDATA_EVENTS, topics.AUDIT_READS)
 
 
 def build_context(settings: Settings) -> ArchiveContext:

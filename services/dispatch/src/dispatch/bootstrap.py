@@ -36,6 +36,7 @@ PRODUCES: tuple[str, ...] = (
     topics.DISPATCH_SERVICES,
     topics.DISPATCH_DOORBELL,
     topics.BIGDATA_EVENTS,
+    topics.AUDIT_READS,
 )
 
 

@@ -12,6 +12,7 @@ PRODUCES: tuple[str, ...] = (
     topics.REVIEW_DECISIONS,
     topics.REVIEW_RECIPIENT_STATUS,
     topics.BIGDATA_EVENTS,
+    topics.AUDIT_READS,
 )
 
 

@@ -12,6 +12,7 @@ PRODUCES: tuple[str, ...] = (
     topics.SETTLEMENT_CATALOGUE,
     topics.SETTLEMENT_LEDGER,
     topics.BIGDATA_EVENTS,
+    topics.AUDIT_READS,
 )
 
 

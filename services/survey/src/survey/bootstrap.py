@@ -9,7 +9,7 @@ from survey.consumers import build_consumers
 from survey.settings import Settings
 
 #: Topics this service publishes (through its outbox).
-PRODUCES: tuple[str, ...] = (topics.SURVEY_SURVEYS, topics.BIGDATA_EVENTS)
+PRODUCES: tuple[str, ...] = (topics.SURVEY_SURVEYS, topics.BIGDATA_EVENTS, topics.AUDIT_READS)
 
 
 def build(settings: Settings) -> Runtime:
