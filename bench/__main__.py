@@ -1,11 +1,15 @@
-"""``python -m bench <name>``: status_change (issue 7) or settlement (issue 5)."""
+"""``python -m bench <name>``: status_change (issues 7, 17), settlement (5), pipeline (17)."""
 
 from __future__ import annotations
 
 import runpy
 import sys
 
-BENCHES = {"status_change": "bench.status_change", "settlement": "bench.settlement"}
+BENCHES = {
+    "status_change": "bench.status_change",
+    "settlement": "bench.settlement",
+    "pipeline": "bench.pipeline",
+}
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else ""

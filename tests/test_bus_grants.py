@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from civic.bus.grants import (
+    CITY_SYSTEM,
     OPERATIONS,
     REDRIVE_GROUP,
     SERVICES,
@@ -18,6 +19,7 @@ from civic.bus.grants import (
     markdown_table,
     platform_grants,
     provider_grants,
+    retired_grants,
     service_grants,
 )
 from contracts import topics
@@ -40,7 +42,7 @@ def _consumer_args(service: str) -> dict[str, object]:
     if service == "survey":
         return {"due_days": 7}
     if service == "intake":  # the admission check does not change what is subscribed
-        return {"admit_city_report": lambda delivery: None}
+        return {"admit_city_report": lambda delivery: None, "open_id_number": lambda report: ""}
     if service == "dispatch":
         from civic.asyncapi import DOCS_ENV
         from dispatch.bootstrap import timing_of
@@ -96,6 +98,20 @@ def test_a_provider_may_read_its_orders_and_write_its_replies_and_nothing_else()
         (Op.READ, Kind.GROUP, "provider.p1.", True),
         (Op.WRITE, Kind.TOPIC, "provider.p1.replies.v1", False),
     }
+
+
+def test_nobody_may_use_the_retired_city_topic_and_provisioning_revokes_its_rows() -> None:
+    # assistance.status.v1 carried the resident ID number in clear (issue 16).
+    old = topics.RETIRED_ASSISTANCE_STATUS_V1
+    rows = platform_grants() + provider_grants("p")
+    assert [g for g in rows if g.name in (old, topics.dlq(old))] == []
+    revoked = set(retired_grants())
+    assert Grant(CITY_SYSTEM, Kind.TOPIC, old, Op.WRITE) in revoked
+    assert Grant("intake", Kind.TOPIC, old, Op.READ) in revoked
+    assert {g.name for g in revoked} == {old, topics.dlq(old)}
+    city = {(g.operation, g.name) for g in rows if g.principal == CITY_SYSTEM}
+    assert city == {(Op.WRITE, topics.ASSISTANCE_STATUS_INBOUND)}
+    assert old != topics.ASSISTANCE_STATUS_INBOUND and old not in topics.PLATFORM_TOPICS
 
 
 def test_the_page_in_docs_is_the_table_in_the_code() -> None:

@@ -32,7 +32,7 @@ LOOPBACK = re.compile(r"^127\.0\.0\.1:\d+:\d+$")
 DEFAULTED = re.compile(r"\$\{(\w+):-([^}]*)\}")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|KEY", re.IGNORECASE)
 #: Certificates and public keys: any container may read them.
-PUBLIC = {"kafka/ca.crt", "auth/public.pem", "city/signing.pub.pem"}
+PUBLIC = {"kafka/ca.crt", "auth/public.pem", "city/signing.pub.pem", "intake/inbound.pub.pem"}
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,6 @@ import importlib
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 from pydantic import BaseModel
 
@@ -29,18 +27,16 @@ pytestmark = pytest.mark.unit
 def service_app(service: str) -> FastAPI:
     """The service's whole app, built as documentation builds it (no connections)."""
     settings_class: Any = importlib.import_module(f"{service}.settings").Settings
-    extra = {"city_report_public_key_pem": _throwaway_key()} if service == "intake" else {}
+    extra = _intake_keys() if service == "intake" else {}
     settings = settings_class.model_validate({**DOCS_ENV, **extra})
     app: FastAPI = importlib.import_module(f"{service}.main").create_app(settings)
     return app
 
 
-def _throwaway_key() -> str:
-    key = ec.generate_private_key(ec.SECP256R1()).public_key()
-    pem = key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return pem.decode()
+def _intake_keys() -> dict[str, Any]:
+    from intake.asyncapi import throwaway_keys  # the report keys intake's docs are built with
+
+    return throwaway_keys()
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

@@ -36,6 +36,7 @@ def production_env(tmp_path: Path, service: str) -> dict[str, str]:
         "AUTH_PUBLIC_KEY_FILE": str(key),
         "AUTH_ISSUER": "https://idp.chizhou.example",
         "ID_NUMBER_KEY": base64.b64encode(b"k" * 32).decode(),
+        "BIGDATA_PSEUDONYM_KEY": base64.b64encode(b"b" * 32).decode(),
         "SEALING_MASTER_KEYS_DIR": str(tmp_path / "master-keys"),
     }
 
@@ -68,6 +69,7 @@ def start(service: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         ),
         ("archive", {"KAFKA_SECURITY_PROTOCOL": "PLAINTEXT"}, "KAFKA_SECURITY_PROTOCOL"),
         ("dispatch", {"KAFKA_PASSWORD": "dispatch"}, "KAFKA_PASSWORD"),
+        ("review", {"BIGDATA_PSEUDONYM_KEY": ""}, "BIGDATA_PSEUDONYM_KEY"),
     ],
 )
 def test_an_unsafe_default_stops_the_service_with_its_name(

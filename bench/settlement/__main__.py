@@ -34,6 +34,7 @@ import asyncpg
 
 from bench.settlement.data import COLUMNS, PERIOD, generate
 from civic.db import make_engine, make_sessionmaker
+from civic.pseudonyms import DEV_PSEUDONYM_KEY, Pseudonyms
 from civic.secrets import ensure_secrets
 from civic.uow import UnitOfWork
 from contracts.kinds import StatementPeriod
@@ -103,8 +104,10 @@ async def settle(url: str) -> tuple[float, list[uuid.UUID]]:
         cmd = RunSettlement(StatementPeriod.MONTHLY, PERIOD, None, None)
 
         async def run() -> list[uuid.UUID]:
-            # The use case opens and commits its own unit of work.
-            return await run_settlement(cmd, uow=UnitOfWork(make_sessionmaker(engine)))
+            # The use case opens and commits its own unit of work, mirroring as a service does.
+            mirroring = Pseudonyms.from_secret(DEV_PSEUDONYM_KEY)
+            uow = UnitOfWork(make_sessionmaker(engine), pseudonyms=mirroring)
+            return await run_settlement(cmd, uow=uow)
 
         return await timed(run)
     finally:

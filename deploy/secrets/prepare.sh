@@ -16,11 +16,14 @@
 #   kafka/users/<other>.password       root                   kafka-init
 #   db/<service>.password              the service            PostgreSQL (init script)
 #   intake/id-number-key               intake                 -
+#   intake/inbound.pem                 intake                 -   (opens the city's sealed ID numbers)
+#   <service>/bigdata-pseudonym-key    the service            -   (copies of bigdata/pseudonym-key)
 #   <service>/master-keys/*.key        the service            -   (services that seal data)
 #   kafka/ca.crt, auth/public.pem,     world-readable: certificates and public keys
-#   city/signing.pub.pem
-#   anything else (ca.key, auth/private.pem, city/signing.pem, db/postgres.password, files
-#   added later): root only. PostgreSQL's entrypoint reads its password as root.
+#   city/signing.pub.pem, intake/inbound.pub.pem (what the city seals ID numbers to)
+#   anything else (ca.key, auth/private.pem, city/signing.pem, db/postgres.password,
+#   bigdata/pseudonym-key, files added later): root only. PostgreSQL's entrypoint reads its
+#   password as root.
 #
 # Directories are 0755: file names are no secret (they are listed above), their contents are.
 # Numeric ids come from compose: KAFKA_UID, POSTGRES_GID, PROVISION_GID and SERVICE_UIDS
@@ -47,7 +50,8 @@ give() { # give OWNER GROUP MODE FILE
 
 find "$SECRETS" -type d -exec chown 0:0 {} + -exec chmod 0755 {} +
 find "$SECRETS" -type f -exec chown 0:0 {} + -exec chmod 0400 {} +
-chmod 0444 "$SECRETS/kafka/ca.crt" "$SECRETS/auth/public.pem" "$SECRETS/city/signing.pub.pem"
+chmod 0444 "$SECRETS/kafka/ca.crt" "$SECRETS/auth/public.pem" "$SECRETS/city/signing.pub.pem" \
+  "$SECRETS/intake/inbound.pub.pem"
 
 give "$KAFKA_UID" 0 0400 "$SECRETS/kafka/broker.pem"
 give "$KAFKA_UID" 0 0400 "$SECRETS/kafka/users/controller.password"
@@ -67,6 +71,10 @@ for pair in $SERVICE_UIDS; do
   give "${pair#*=}" "$POSTGRES_GID" 0440 "$SECRETS/db/${pair%%=*}.password"
 done
 give "$(uid_of intake)" 0 0400 "$SECRETS/intake/id-number-key"
+give "$(uid_of intake)" 0 0400 "$SECRETS/intake/inbound.pem"
+for pair in $SERVICE_UIDS; do
+  give "${pair#*=}" 0 0400 "$SECRETS/${pair%%=*}/bigdata-pseudonym-key"
+done
 for pair in $SERVICE_UIDS; do
   for key in "$SECRETS/${pair%%=*}"/master-keys/*.key; do
     if [ -e "$key" ]; then give "${pair#*=}" 0 0400 "$key"; fi

@@ -8,6 +8,7 @@ each attempt. Every attempt and refusal is counted; the system keeps working aft
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError, TopicAuthorizationFailedError
 
 from civic.bus.access import KafkaAccess
-from civic.bus.grants import BIGDATA
+from civic.bus.admin import BusAdmin
+from civic.bus.grants import BIGDATA, CITY_SYSTEM, Grant, Kind, Op
+from civic.bus.platform import provision
 from contracts import topics
 from devstack.journeys import care
 from devstack.journeys.application import VILLAGE, Case
@@ -150,6 +153,41 @@ async def test_providers_and_the_big_data_platform_get_their_own_and_nothing_els
     print(f"bus boundary: {len(tally.refused)} attempts, {sum(tally.refused.values())} refused")
     assert all(tally.refused.values()), {k: v for k, v in tally.refused.items() if not v}
     assert len(tally.refused) == 20
+
+
+async def _settles(*, refused: bool, action: Callable[[], Awaitable[Any]]) -> None:
+    """Waits until the broker refuses (or allows) ``action``: ACL changes take a moment."""
+    async with asyncio.timeout(30):
+        while True:
+            try:
+                await action()
+            except (KafkaError, OSError):
+                if refused:
+                    return
+            else:
+                if not refused:
+                    return
+            await asyncio.sleep(0.5)
+
+
+async def test_the_city_writes_its_sealed_topic_and_no_longer_the_retired_one(
+    e2e_stack: Stack,
+) -> None:
+    # assistance.status.v1 carried the ID number in clear. A cluster an earlier release
+    # provisioned still has the topic and the city's row on it: provisioning revokes the row.
+    old = topics.RETIRED_ASSISTANCE_STATUS_V1
+    admin = BusAdmin(e2e_stack.kafka_access())
+    admin.ensure_topics([old], partitions=1, replication=1, config={})
+    admin.grant([Grant(CITY_SYSTEM, Kind.TOPIC, old, Op.WRITE)])
+    as_city = e2e_stack.kafka_access(CITY_SYSTEM)
+    try:
+        await _settles(refused=False, action=lambda: write(as_city, old))  # as it was
+        provision(admin, e2e_stack.secrets_dir, partitions=e2e_stack.partitions)
+        await _settles(refused=True, action=lambda: write(as_city, old))
+        # Its own topic takes a record (intake dead-letters this one: it is not signed).
+        await write(as_city, topics.ASSISTANCE_STATUS_INBOUND)
+    finally:
+        await delete(e2e_stack.kafka_access(), old)
 
 
 async def _strangers(tally: Tally, known: KafkaAccess) -> None:

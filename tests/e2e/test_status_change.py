@@ -137,19 +137,19 @@ async def test_stopping_aid_reaches_providers_ledger_and_board_in_one_trace(
 async def test_the_city_systems_report_stops_aid_once_even_when_sent_twice(
     e2e_stack: Stack,
 ) -> None:
-    from contracts.inbound import AssistanceStatusReported
-
     await catalogue_loaded(e2e_stack, "intake")
     await catalogue_loaded(e2e_stack, "review")
     case, recipient_id, orders = await care.approved_with_two_providers(
         e2e_stack, uuid.uuid4().hex[:6]
     )
     today = clock.today()
+    # The city seals the ID number to intake's inbound public key, for each report anew.
+    inbound = city.inbound_key(e2e_stack.secrets_dir)
     reports = [
-        sample(
-            AssistanceStatusReported,
+        city.sealed_report(
+            case.id_number,
+            inbound,
             case_id=f"CZ-{case.trace_id[:5]}K{case.trace_id[5:10]}",  # no phone-like digit run
-            id_number=case.id_number,
             status="stopped",
             category="tekun",
             effective_date=today,

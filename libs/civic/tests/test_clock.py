@@ -25,6 +25,7 @@ def settings(**values: object) -> ServiceSettings:
         "database_url": "postgresql+asyncpg://x:Strong-9f3a1c@db/x",
         "kafka_password": "Strong-kafka-77a1",
         "kafka_ca_file": "/etc/ssl/ca.pem",
+        "bigdata_pseudonym_key": "UXJ4LXJlYWwtcGxhdGZvcm0ta2V5LW5vdC1kZXYtMDEh",
     }
     return ServiceSettings(**{**base, **values})  # type: ignore[arg-type]
 

@@ -20,6 +20,7 @@ from civic.kafka import make_broker, outbox_sender
 from civic.messaging_tables import outbox_message
 from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRelay, pending_count
+from civic.pseudonyms import Pseudonyms
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.intake import ApplicationSubmitted
@@ -30,6 +31,12 @@ pytestmark = pytest.mark.integration
 
 #: The ``effect`` table conftest creates in ``db``.
 effect = table("effect", column("event_id", Uuid), column("note", Text))
+#: The big-data platform's pseudonyms, as the runtime hands them to every unit of work.
+PSEUDONYMS = Pseudonyms(b"civic-messaging-test-platform-k!")
+
+
+def unit_of_work(db: async_sessionmaker[AsyncSession]) -> UnitOfWork:
+    return UnitOfWork(db, pseudonyms=PSEUDONYMS)
 
 
 def submitted(person: uuid.UUID | None = None) -> ApplicationSubmitted:
@@ -67,18 +74,21 @@ async def test_events_leave_only_with_their_committed_state_change(
     db: async_sessionmaker[AsyncSession],
 ) -> None:
     kept, dropped = submitted(), submitted()
-    async with UnitOfWork(db) as uow:
+    async with unit_of_work(db) as uow:
         uow.emit(kept)
         await uow.commit()
-    async with UnitOfWork(db) as uow:
+    async with unit_of_work(db) as uow:
         uow.emit(dropped)  # never committed: the block ends without commit()
     async with db() as s:
         rows = (await s.execute(select(outbox_message.c.topic, outbox_message.c.payload))).all()
     by_topic = dict(rows)
     assert set(by_topic) == {topics.INTAKE_APPLICATIONS, topics.BIGDATA_EVENTS}
     assert str(kept.event_id) in by_topic[topics.INTAKE_APPLICATIONS]
-    # the big-data mirror names its source and carries no name or ID number
-    assert str(kept.event_id) in by_topic[topics.BIGDATA_EVENTS]
+    # the big-data mirror names its source by pseudonym only: no id in clear, no name
+    mirror = by_topic[topics.BIGDATA_EVENTS]
+    assert str(PSEUDONYMS(str(kept.event_id))) in mirror
+    assert str(PSEUDONYMS(str(kept.person_id))) in mirror
+    assert str(kept.event_id) not in mirror and str(kept.person_id) not in mirror
     assert str(dropped.event_id) not in "".join(by_topic.values())
 
 
@@ -87,7 +97,7 @@ async def test_the_relay_publishes_in_order_keyed_by_person_with_trace_headers(
 ) -> None:
     person = uuid.uuid4()
     events = [submitted(person) for _ in range(5)]
-    async with UnitOfWork(db) as uow:
+    async with unit_of_work(db) as uow:
         for e in events:
             uow.emit(e)
         await uow.commit()
@@ -121,7 +131,7 @@ async def test_metrics_show_the_outbox_backlog_until_the_relay_sends_it(
 ) -> None:
     metrics = ServiceMetrics()
     assert sample_value(await metrics.render(db), "civic_outbox_pending_events") == 0
-    async with UnitOfWork(db) as uow:
+    async with unit_of_work(db) as uow:
         uow.emit(submitted())
         await uow.commit()
     async with db() as session, session.begin():
@@ -150,7 +160,7 @@ async def test_two_relays_never_publish_a_row_twice(
     db: async_sessionmaker[AsyncSession], infra: Infra
 ) -> None:
     events = [submitted() for _ in range(60)]
-    async with UnitOfWork(db) as uow:
+    async with unit_of_work(db) as uow:
         for e in events:
             uow.emit(e)
         await uow.commit()
@@ -183,7 +193,7 @@ async def test_the_relay_continues_the_trace_of_the_request_that_wrote_the_row(
     tp.add_span_processor(SimpleSpanProcessor(exporter))
     event = submitted()
     with tp.get_tracer("t").start_as_current_span("POST /applications") as request_span:
-        async with UnitOfWork(db) as uow:
+        async with unit_of_work(db) as uow:
             uow.emit(event)
             await uow.commit()
     broker = make_broker(infra.kafka, client_id="civic-test", tracer_provider=tp)
@@ -196,9 +206,12 @@ async def test_the_relay_continues_the_trace_of_the_request_that_wrote_the_row(
     trace_id = format(request_span.get_span_context().trace_id, "032x")
     assert dict(record.headers)["traceparent"].decode().split("-")[1] == trace_id
     producer_spans = [s for s in exporter.get_finished_spans() if s.kind == trace.SpanKind.PRODUCER]
-    assert producer_spans and all(
-        s.context.trace_id == request_span.get_span_context().trace_id for s in producer_spans
-    )
+    request_trace = request_span.get_span_context().trace_id
+    of_step = [s for s in producer_spans if topics.BIGDATA_EVENTS not in s.name]
+    assert of_step and all(s.context.trace_id == request_trace for s in of_step)
+    # The mirror's record starts a trace of its own: a shared trace id would join it to the step.
+    of_mirror = [s for s in producer_spans if topics.BIGDATA_EVENTS in s.name]
+    assert of_mirror and all(s.context.trace_id != request_trace for s in of_mirror)
 
 
 _SPANS_PROBE = """

@@ -51,12 +51,14 @@ class FakeUow:
     async def __aexit__(self, *exc: object) -> None:
         self._staged, self._claims = [], []
 
-    async def claim_event(self, *, consumer: str, event: Any, **_: Any) -> bool:
-        key = (consumer, event.event_id)
-        if key in self.inbox:
-            return False
-        self._claims.append(key)
-        return True
+    async def claim_events(self, *, consumer: str, claims: Any) -> set[uuid.UUID]:
+        fresh = set()
+        for event, *_ in claims:
+            key = (consumer, event.event_id)
+            if key not in self.inbox and key not in self._claims:
+                self._claims.append(key)
+                fresh.add(event.event_id)
+        return fresh
 
     def stage(self, effect: Any) -> None:
         self._staged.append(effect)

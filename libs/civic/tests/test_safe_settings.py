@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from civic.pseudonyms import DEV_PSEUDONYM_KEY
 from civic.settings import ServiceSettings
 
 pytestmark = pytest.mark.unit
@@ -20,6 +21,7 @@ SAFE: dict[str, Any] = {
     "database_url": "postgresql+asyncpg://survey:Xk2-strong-pass@db/survey",
     "kafka_password": "Strong-kafka-77a1",
     "kafka_ca_file": "/etc/chizhou/ca.crt",
+    "bigdata_pseudonym_key": "UXJ4LXJlYWwtcGxhdGZvcm0ta2V5LW5vdC1kZXYtMDEh",
 }
 
 
@@ -45,6 +47,8 @@ def test_production_is_the_default_environment() -> None:
         ({"database_url": "postgresql+asyncpg://survey:changethis@db/survey"}, "DATABASE_URL"),
         ({"kafka_password": "survey"}, "KAFKA_PASSWORD"),
         ({"clock_start": "2027-01-01T00:00:10+08:00"}, "CLOCK_START"),
+        ({"bigdata_pseudonym_key": None}, "BIGDATA_PSEUDONYM_KEY"),
+        ({"bigdata_pseudonym_key": DEV_PSEUDONYM_KEY}, "BIGDATA_PSEUDONYM_KEY"),
     ],
 )
 def test_each_unsafe_setting_is_refused_by_name_outside_local(

@@ -27,11 +27,13 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from opentelemetry import propagate, trace
 
 from civic import parking
 from civic.outages import is_transient
@@ -122,6 +124,16 @@ def _type_unknown_to_this_version(value: bytes) -> str | None:
     return None
 
 
+def _continuing_trace(delivery: Delivery, event: Event) -> AbstractContextManager[Any]:
+    """A span in the trace the event was sent in, so what its use case emits continues it."""
+    return trace.get_tracer(__name__).start_as_current_span(
+        f"{delivery.topic} apply {event.event_type}",
+        context=propagate.extract(delivery.headers),
+        kind=trace.SpanKind.CONSUMER,
+        attributes={"messaging.message.id": str(event.event_id)},
+    )
+
+
 class MessageProcessor:
     """Applies one delivery exactly once, or dead-letters it."""
 
@@ -144,6 +156,40 @@ class MessageProcessor:
 
     async def process(self, delivery: Delivery) -> Outcome:
         """Admits, parses, deduplicates and applies ``delivery``; returns what happened."""
+        sorted_out = await self._triage(delivery)
+        if isinstance(sorted_out, Outcome):
+            return sorted_out
+        event, handler = sorted_out
+        return await self._apply_with_retries(delivery, event, handler)
+
+    async def process_batch(self, deliveries: Sequence[Delivery]) -> list[Outcome]:
+        """Applies a batch in one transaction, in order; if any event of it fails, each
+        event is applied alone instead (retried, dead-lettered), so none blocks the rest."""
+        outcomes: list[Outcome | None] = []
+        ready: list[tuple[int, Delivery, Event, EventHandler]] = []
+        for index, delivery in enumerate(deliveries):
+            sorted_out = await self._triage(delivery)
+            if isinstance(sorted_out, Outcome):
+                outcomes.append(sorted_out)
+            else:
+                outcomes.append(None)
+                ready.append((index, delivery, *sorted_out))
+        if ready:
+            try:
+                applied = await self._apply_together([item[1:] for item in ready])
+            except Exception:
+                log.warning(
+                    "a batch of %s failed; applying its events one by one",
+                    self.consumer.group,
+                    exc_info=True,
+                )
+                applied = [await self._apply_with_retries(*item[1:]) for item in ready]
+            for (index, *_), outcome in zip(ready, applied, strict=True):
+                outcomes[index] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    async def _triage(self, delivery: Delivery) -> Outcome | tuple[Event, EventHandler]:
+        """What to do with a record before any use case runs: refuse, park, skip, or apply."""
         if (refusal := self._refusal(delivery)) is not None:
             log.warning("refused a message on %s: %s", delivery.topic, refusal)
             await self._give_up(delivery, f"refused: {refusal}", attempts=1)
@@ -160,7 +206,7 @@ class MessageProcessor:
         handler = self.consumer.handlers.get(event.event_type)
         if handler is None:
             return Outcome.IGNORED
-        return await self._apply_with_retries(delivery, event, handler)
+        return event, handler
 
     def _refusal(self, delivery: Delivery) -> str | None:
         if self.consumer.admit is None:
@@ -199,22 +245,36 @@ class MessageProcessor:
                 await asyncio.sleep(self._backoff_s * attempt)
 
     async def _apply(self, delivery: Delivery, event: Event, handler: EventHandler) -> Outcome:
+        (outcome,) = await self._apply_together([(delivery, event, handler)])
+        return outcome
+
+    async def _apply_together(
+        self, items: Sequence[tuple[Delivery, Event, EventHandler]]
+    ) -> list[Outcome]:
+        """Claims every event id at once and runs each new event's use case, in order, in
+        one transaction; an id claimed before (or twice in the batch) is a duplicate."""
+        group = self.consumer.group
         async with self._uow_factory() as uow:
-            claimed = await uow.claim_event(
-                consumer=self.consumer.group,
-                event=event,
-                topic=delivery.topic,
-                partition=delivery.partition,
-                offset=delivery.offset,
+            fresh = await uow.claim_events(
+                consumer=group,
+                claims=[
+                    (event, delivery.topic, delivery.partition, delivery.offset)
+                    for delivery, event, _ in items
+                ],
             )
-            if not claimed:
-                return Outcome.DUPLICATE
-            await parking.resolve_reapplied(uow, delivery, self.consumer.group)
-            with parking.consuming(delivery, self.consumer.group):
-                await handler(event, uow)
+            outcomes = []
+            for delivery, event, handler in items:
+                if event.event_id not in fresh:
+                    outcomes.append(Outcome.DUPLICATE)
+                    continue
+                fresh.discard(event.event_id)  # a second copy in the same batch
+                with _continuing_trace(delivery, event), parking.consuming(delivery, group):
+                    await parking.resolve_reapplied(uow, delivery, group)
+                    await handler(event, uow)
+                outcomes.append(Outcome.APPLIED)
             if not uow.committed:
                 await uow.commit()
-        return Outcome.APPLIED
+        return outcomes
 
     async def _park(self, delivery: Delivery, reason: str, event_type: str) -> Outcome:
         """Parks the message once (waiting out outages); dead-letters it if it cannot be."""

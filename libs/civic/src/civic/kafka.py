@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any, Union
 
 from faststream import AckPolicy
@@ -48,43 +49,69 @@ def subscribe(
     *,
     for_docs: bool = False,
     metrics: ServiceMetrics | None = None,
+    batching: Batching | None = None,
 ) -> None:
-    """Registers the processor's consumer on the broker with manual commits."""
+    """Registers the processor's consumer on the broker: ``batching.workers`` consumers in
+    the consumer's group (partitions are shared out between them, each partition's order
+    kept), each taking what the broker has, up to ``batching.max_records``, as one batch;
+    offsets are committed after the batch is durable."""
     consumer = processor.consumer
     if for_docs:
         _subscribe_typed_for_docs(broker, processor)
         return
+    batching = batching or Batching()
 
     async def consume(msg: KafkaMessage) -> None:
-        raw = msg.raw_message
-        assert not isinstance(raw, tuple)  # one record per call: not a batch subscriber
-        delivery = Delivery(
-            topic=raw.topic,
-            partition=raw.partition,
-            offset=raw.offset,
-            key=raw.key,
-            value=raw.value or b"",
-            headers=dict(msg.headers),
-        )
+        records = msg.raw_message
+        batch = records if isinstance(records, tuple) else (records,)
+        deliveries = [_delivery(record) for record in batch]
         try:
-            outcome = await processor.process(delivery)
+            outcomes = await processor.process_batch(deliveries)
         except BaseException:
-            # Re-read this record later instead of committing past it.
+            # Re-read these records later instead of committing past them.
             await msg.nack()
             raise
         await msg.ack()
         if metrics is not None:
-            metrics.message(topic=raw.topic, group=consumer.group, outcome=outcome.value)
+            for delivery, outcome in zip(deliveries, outcomes, strict=True):
+                metrics.message(topic=delivery.topic, group=consumer.group, outcome=outcome.value)
 
     consume.__doc__ = consumer.description or f"{consumer.group} consumes {consumer.topic}."
-    broker.subscriber(
-        consumer.topic,
-        group_id=consumer.group,
-        ack_policy=AckPolicy.MANUAL,
-        auto_offset_reset="earliest",
-        title=f"{consumer.topic}:{consumer.group}",
-        description=consume.__doc__,
-    )(consume)
+    for worker in range(batching.workers):
+        broker.subscriber(
+            consumer.topic,
+            group_id=consumer.group,
+            ack_policy=AckPolicy.MANUAL,
+            auto_offset_reset="earliest",
+            batch=True,
+            max_records=batching.max_records,
+            batch_timeout_ms=batching.wait_ms,
+            title=f"{consumer.topic}:{consumer.group}:{worker}",
+            description=consume.__doc__,
+            include_in_schema=worker == 0,
+        )(consume)
+
+
+@dataclass(frozen=True)
+class Batching:
+    """How a service takes its topics: consumers per topic, records per batch, wait."""
+
+    workers: int = 2
+    max_records: int = 500
+    #: How long an idle consumer waits for records, then rests, before asking again: the
+    #: longest a record that finds its consumer resting waits before it is taken.
+    wait_ms: int = 20
+
+
+def _delivery(record: Any) -> Delivery:
+    return Delivery(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value or b"",
+        headers={name: value.decode("utf-8", "replace") for name, value in record.headers or ()},
+    )
 
 
 def _subscribe_typed_for_docs(broker: KafkaBroker, processor: MessageProcessor) -> None:

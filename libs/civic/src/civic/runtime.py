@@ -15,6 +15,7 @@ from civic import clock
 from civic.consumer import MessageProcessor, TopicConsumer
 from civic.db import make_engine, make_sessionmaker
 from civic.kafka import (
+    Batching,
     DeadLetterPublisher,
     declare_publishers,
     make_broker,
@@ -23,6 +24,7 @@ from civic.kafka import (
 )
 from civic.metrics import ServiceMetrics
 from civic.outbox import OutboxRelay
+from civic.pseudonyms import Pseudonyms
 from civic.security import TokenVerifier
 from civic.settings import ServiceSettings
 from civic.telemetry import instrument_engine, setup_logging, setup_tracing
@@ -43,6 +45,8 @@ class Runtime:
     relay: OutboxRelay
     verifier: TokenVerifier
     tracer_provider: TracerProvider
+    #: The big-data platform's keyed pseudonyms: every unit of work mirrors steps with them.
+    pseudonyms: Pseudonyms
     processors: list[MessageProcessor] = field(default_factory=list)
     metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     #: Set once the broker was started (jobs that need Kafka wait for it).
@@ -53,8 +57,10 @@ class Runtime:
     keys: KeyKeeper | None = None
 
     def uow(self) -> UnitOfWork:
-        """Opens a unit of work whose committed events wake the relay at once."""
-        return UnitOfWork(self.sessionmaker, on_events_committed=self.relay.wake)
+        """A unit of work that mirrors under the platform's pseudonyms and wakes the relay."""
+        return UnitOfWork(
+            self.sessionmaker, pseudonyms=self.pseudonyms, on_events_committed=self.relay.wake
+        )
 
 
 def build_runtime(
@@ -88,8 +94,14 @@ def build_runtime(
     verifier = TokenVerifier(
         settings.public_key(), issuer=settings.auth_issuer, audience=settings.auth_audience
     )
-    runtime = Runtime(settings, engine, sessionmaker, broker, relay, verifier, provider)
+    pseudonyms = settings.bigdata_pseudonyms()
+    runtime = Runtime(settings, engine, sessionmaker, broker, relay, verifier, provider, pseudonyms)
     dead_letters = DeadLetterPublisher(broker)
+    batching = Batching(
+        workers=settings.consumer_workers,
+        max_records=settings.consumer_batch_max_records,
+        wait_ms=settings.consumer_batch_wait_ms,
+    )
     for consumer in consumers:
         processor = MessageProcessor(
             consumer,
@@ -98,7 +110,13 @@ def build_runtime(
             max_attempts=settings.consumer_max_attempts,
             backoff_s=settings.consumer_retry_backoff_s,
         )
-        subscribe(broker, processor, for_docs=settings.asyncapi_docs, metrics=runtime.metrics)
+        subscribe(
+            broker,
+            processor,
+            for_docs=settings.asyncapi_docs,
+            metrics=runtime.metrics,
+            batching=batching,
+        )
         runtime.processors.append(processor)
     declare_publishers(broker, produces)
     return runtime

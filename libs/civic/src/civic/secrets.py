@@ -8,6 +8,9 @@ one-shot container) writes, once, and keeps on later runs:
   certificate, named for every host a broker may be reached by;
 * ``kafka/users/<principal>.password``: a SCRAM password per Kafka principal;
 * ``db/<service>.password`` and ``db/postgres.password``;
+* ``bigdata/pseudonym-key``: the big-data platform's pseudonym key (``civic.pseudonyms``:
+  ids on ``bigdata.events.v1`` are HMACs under it), and ``<service>/bigdata-pseudonym-key``,
+  a copy for each of the six services (each file has one reader; the copies never change);
 * ``intake/id-number-key``: the key that sealed ID numbers before data keys had ids (its
   values are re-sealed under the data keys and then it is no longer needed);
 * ``<service>/master-keys/m0001.key``: the master key that wraps the data keys of each
@@ -15,7 +18,10 @@ one-shot container) writes, once, and keeps on later runs:
   KMS keeps the master key there instead);
 * ``auth/private.pem`` / ``auth/public.pem``: the development token issuer (local only);
 * ``city/signing.pem`` / ``city/signing.pub.pem``: a stand-in for the city system's key that
-  signs its status reports (local only; a county installs the city's public key instead).
+  signs its status reports (local only; a county installs the city's public key instead);
+* ``intake/inbound.pem`` / ``intake/inbound.pub.pem``: intake's inbound X25519 key pair; the
+  city system seals each report's ID number to the public half (the county gives it to the
+  city), and only intake, holding the private half, opens it.
 
 Passwords come from ``secrets.token_urlsafe`` (letters, digits, ``-`` and ``_``), which
 survive every quoting they pass through (JAAS, properties, URLs). Files are mode 0600.
@@ -35,11 +41,12 @@ from typing import Annotated
 import typer
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa, x25519
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from civic.bus.grants import BIGDATA, CITY_SYSTEM, OPERATIONS, PROVISIONER, SERVICES
 from civic.clock import machine_now
+from civic.pseudonyms import new_key, platform_key_file, service_key_file
 from civic.sealing.master import make_first_master_key
 
 SERVICE_NAMES = tuple(SERVICES)
@@ -160,6 +167,31 @@ def _city_signing_key(folder: Path) -> None:
     (city / "signing.pub.pem").chmod(0o644)
 
 
+def _pseudonym_keys(folder: Path) -> None:
+    # One key for the platform, one copy per service: every service must pseudonymise an id
+    # alike, and each container may read only files of its own (deploy/secrets/prepare.sh).
+    platform = platform_key_file(folder)
+    _once(platform, new_key())
+    for name in SERVICE_NAMES:
+        _once(service_key_file(folder, name), platform.read_bytes())
+
+
+def _inbound_key(folder: Path) -> None:
+    # intake's own key pair (every environment, not a stand-in): the public half is what the
+    # city system seals ID numbers to, so none travels in clear on assistance.status.v2.
+    intake = folder / "intake"
+    if (intake / "inbound.pem").exists():
+        return
+    key = x25519.X25519PrivateKey.generate()
+    private = key.private_bytes(
+        _PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    _write(intake / "inbound.pem", private)
+    public = key.public_key().public_bytes(_PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    _write(intake / "inbound.pub.pem", public)
+    (intake / "inbound.pub.pem").chmod(0o644)
+
+
 def ensure_secrets(folder: Path) -> Path:
     """Makes whatever secret is missing in ``folder`` (idempotent); returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,11 +201,13 @@ def ensure_secrets(folder: Path) -> Path:
     for name in (*SERVICE_NAMES, "postgres"):
         _once(folder / "db" / f"{name}.password", _password())
     _once(folder / "intake" / "id-number-key", base64.b64encode(secrets.token_bytes(32)))
+    _pseudonym_keys(folder)
     for name in SEALING_SERVICES:
         make_first_master_key(folder / name / "master-keys")
     _tls(folder)
     ensure_token_keys(folder)
     _city_signing_key(folder)
+    _inbound_key(folder)
     return folder
 
 

@@ -24,6 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from civic.bus.access import SECURITY_PROTOCOL, KafkaAccess
 from civic.clock import Clock
+from civic.pseudonyms import DEV_PSEUDONYM_KEY, Pseudonyms
 from civic.sealing.ciphers import Algorithm
 
 #: The issuer of the tokens ``devstack token`` mints; only local runs may trust it.
@@ -96,6 +97,12 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
+    #: Consumers per subscribed topic in one process (its partitions are shared out).
+    consumer_workers: int = Field(default=2, ge=1, le=32)
+    #: The most records one batch applies in one transaction.
+    consumer_batch_max_records: int = Field(default=500, ge=1, le=10_000)
+    #: How long an idle consumer waits, then rests, before asking Kafka again.
+    consumer_batch_wait_ms: int = Field(default=20, ge=1, le=5_000)
     outbox_batch_size: int = Field(default=200, ge=1)
     outbox_idle_poll_s: float = Field(default=0.5, gt=0)
     outbox_max_attempts: int = Field(
@@ -149,6 +156,22 @@ class ServiceSettings(BaseSettings):
         default=Algorithm.AES_256_GCM,
         description="The cipher of new data keys: aes-256-gcm, or sm4-gcm (GB/T 32907).",
     )
+    sealing_refresh_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds between reloads of the key ring (and re-seals after a rotation); "
+        "a new key seals from two refreshes after rotate. Every instance and civic-keys must "
+        "use the same value (docs/keys.md).",
+    )
+    bigdata_pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="The big-data platform's pseudonym key (32 bytes, base64), the same for "
+        "all six services and never changed: every id on bigdata.events.v1 is a keyed "
+        "pseudonym under it (civic.pseudonyms). Required unless ENVIRONMENT=local.",
+    )
+    bigdata_pseudonym_key_file: Path | None = Field(
+        default=None, description="The same, in a file (<secrets>/<service>/bigdata-pseudonym-key)."
+    )
     asyncapi_docs: bool = Field(
         default=False, description="Wire the broker for AsyncAPI generation only (never started)."
     )
@@ -167,6 +190,7 @@ class ServiceSettings(BaseSettings):
                 "set AUTH_PUBLIC_KEY_FILE or AUTH_PUBLIC_KEY_PEM (the token issuer's key)"
             )
         self._check_kafka()
+        self._check_pseudonym_key()
         if self.seals_personal_data and self.sealing_master_keys_dir is None:
             raise ValueError(
                 f"set SEALING_MASTER_KEYS_DIR: the folder of master keys that wrap "
@@ -190,6 +214,12 @@ class ServiceSettings(BaseSettings):
         if self.kafka_ca_file is None:
             raise UnsafeSetting("KAFKA_CA_FILE", "set the platform CA certificate (PEM)")
 
+    def _check_pseudonym_key(self) -> None:
+        try:
+            self.bigdata_pseudonyms()
+        except (OSError, ValueError) as error:  # the message names the file, never the key
+            raise UnsafeSetting("BIGDATA_PSEUDONYM_KEY", f"unusable: {error}") from error
+
     def unsafe_outside_local(self) -> list[tuple[str, str]]:
         """Each setting that only a local run may have, with why (subclasses add theirs)."""
         found: list[tuple[str, str]] = []
@@ -203,6 +233,9 @@ class ServiceSettings(BaseSettings):
         kafka = self.kafka_access()
         if kafka.password == kafka.username or kafka.password.lower() in _PLACEHOLDERS:
             found.append(("KAFKA_PASSWORD", "a placeholder, or the user's name"))
+        if self._pseudonym_secret() in (None, DEV_PSEUDONYM_KEY):
+            why = "none set, or the development key: anyone could compute the mirror's pseudonyms"
+            found.append(("BIGDATA_PSEUDONYM_KEY", why))
         return found
 
     def database_login(self) -> tuple[str | None, str | None]:
@@ -234,6 +267,14 @@ class ServiceSettings(BaseSettings):
         if self.clock_start is None:
             return Clock()
         return Clock.starting_at(self.clock_start, anchor=self.clock_start_at)
+
+    def bigdata_pseudonyms(self) -> Pseudonyms:
+        """The big-data mirror's pseudonymiser (the development key where none is required)."""
+        return Pseudonyms.from_secret(self._pseudonym_secret() or DEV_PSEUDONYM_KEY)
+
+    def _pseudonym_secret(self) -> str | None:
+        # An empty value is no key: it must not slip through as the development one.
+        return read_secret(self.bigdata_pseudonym_key, self.bigdata_pseudonym_key_file) or None
 
     def sealing_master_keys(self) -> Path:
         """The master keys' folder (checked at start-up when the service seals)."""

@@ -8,13 +8,19 @@ A handler always opens its own unit of work (``async with uow: ... await uow.com
 When it is called inside one already open (a consumer has claimed the event in it), the
 handler's block joins that transaction: its ``commit()`` is left to the outermost block, so
 the claim and the effect commit together. One handler, one contract, from HTTP or Kafka.
+
+Every step of a platform service is mirrored on ``bigdata.events.v1`` in the same transaction,
+its ids replaced by keyed pseudonyms (``contracts.bigdata``): the runtime hands each unit of
+work the big-data platform's ``Pseudonyms`` (``Runtime.uow``). A unit of work made without
+one (a tool, a test about something else) writes no mirror: never one with ids in clear.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, Self, get_args
+from typing import Any, Self, cast, get_args
 
 from opentelemetry import propagate
 from sqlalchemy import insert
@@ -24,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from civic import clock
 from civic.messaging_tables import outbox_message, processed_event
 from contracts import topics
-from contracts.bigdata import ServiceName, mirror_of
+from contracts.bigdata import Pseudonymiser, ServiceName, mirror_of
 from contracts.envelope import Event
 
 _PLATFORM_SERVICES = frozenset(get_args(ServiceName))
@@ -48,9 +54,11 @@ class UnitOfWork:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         *,
+        pseudonyms: Pseudonymiser | None = None,
         on_events_committed: Callable[[], None] | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._pseudonyms = pseudonyms
         self._on_events_committed = on_events_committed
         self._pending: list[dict[str, Any]] = []
         self._committed = False
@@ -116,32 +124,52 @@ class UnitOfWork:
         # The trace that caused the change is carried to the relay through the row.
         propagate.inject(headers)
         self._pending.append(_row(event, target, headers))
-        if target != topics.BIGDATA_EVENTS and event.producer in _PLATFORM_SERVICES:
-            # Every step is mirrored for the city's big-data platform, minimised to ids
-            # and codes, in the same transaction as the step itself.
-            # A stable mirror id (derived from the source id) survives a re-emit on retry.
-            mirror = mirror_of(event, mirrored_by=event.producer)  # type: ignore[arg-type]
-            self._pending.append(_row(mirror, topics.BIGDATA_EVENTS, headers))
+        self._mirror(event, target)
+
+    def _mirror(self, event: Event, target: str) -> None:
+        """Queues the big-data mirror of a platform step (ids as keyed pseudonyms)."""
+        # The audit of reads is about staff, not a step of anyone's case: it is not mirrored.
+        if self._pseudonyms is None or target in (topics.BIGDATA_EVENTS, topics.AUDIT_READS):
+            return
+        if event.producer not in _PLATFORM_SERVICES:
+            return
+        # A stable mirror id (derived from the pseudonymised source id) survives a re-emit.
+        producer = cast("ServiceName", event.producer)  # one of the six: checked above
+        mirror = mirror_of(event, pseudonym=self._pseudonyms, mirrored_by=producer)
+        # No trace context: a shared trace id would join the mirror to the source record.
+        self._pending.append(_row(mirror, topics.BIGDATA_EVENTS, {}))
 
     async def claim_event(
         self, *, consumer: str, event: Event, topic: str, partition: int | None, offset: int | None
     ) -> bool:
         """Records that ``consumer`` applies ``event``; False if it was applied before."""
+        claims = [(event, topic, partition, offset)]
+        return event.event_id in await self.claim_events(consumer=consumer, claims=claims)
+
+    async def claim_events(
+        self, *, consumer: str, claims: Sequence[tuple[Event, str, int | None, int | None]]
+    ) -> set[uuid.UUID]:
+        """Records that ``consumer`` applies each (event, topic, partition, offset) in one
+        statement; returns the ids not applied before (a batch's inbox, all at once)."""
+        rows = {
+            event.event_id: {
+                "consumer": consumer,
+                "event_id": event.event_id,
+                "topic": topic,
+                "event_type": event.event_type,
+                "subject_key": event.subject_key,
+                "kafka_partition": partition,
+                "kafka_offset": offset,
+            }
+            for event, topic, partition, offset in reversed(claims)  # the first copy's offset
+        }
         stmt = (
             pg_insert(processed_event)
-            .values(
-                consumer=consumer,
-                event_id=event.event_id,
-                topic=topic,
-                event_type=event.event_type,
-                subject_key=event.subject_key,
-                kafka_partition=partition,
-                kafka_offset=offset,
-            )
             .on_conflict_do_nothing()
             .returning(processed_event.c.event_id)
         )
-        return (await self.session.execute(stmt)).first() is not None
+        claimed = await self.session.execute(stmt, list(rows.values()))
+        return {row.event_id for row in claimed}
 
     async def commit(self) -> None:
         """Writes queued events to the outbox and commits (inside a joined block: at its end)."""

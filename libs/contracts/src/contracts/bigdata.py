@@ -1,14 +1,27 @@
 """The minimised mirror of every step, on ``bigdata.events.v1``, for the city's big-data platform.
 
-Privacy rule: ids and codes only. No names (not even masked), ID numbers, phones, addresses,
-free text, special conditions, self-care levels or care needs. ``mirror_of`` copies a
+Privacy rule: pseudonymised ids and codes only. No names (not even masked), ID numbers, phones,
+addresses, free text, special conditions, self-care levels or care needs. ``mirror_of`` copies a
 whitelist of fields from a source event, so a new field on a source event never leaks here
 by accident.
+
+No id reaches the mirror in clear: every id (``person_id``, ``recipient_id``, ``order_id``...,
+the Kafka key ``subject_key``, ``source_event_id`` and ``correlation_id``) is replaced by its
+keyed pseudonym, an HMAC-SHA256 under the big-data platform's own key shown as a version-8 UUID
+(``as_pseudonym``). One id has one pseudonym on every step and from every service, so the
+platform still links a person's steps (and a step to the one that caused it); without the key,
+a ``person_id`` read on a public board or another topic cannot be turned into its pseudonym.
+The mirror's ``event_id`` is derived from the pseudonymised source id for the same reason, and
+its Kafka key is the pseudonym of the source's key: one person's steps stay on one partition.
+
+This module holds no key: ``mirror_of`` takes a ``Pseudonymiser`` (civic's ``Pseudonyms``, made
+from the secret each service is given as BIGDATA_PSEUDONYM_KEY_FILE).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
@@ -37,13 +50,20 @@ _OTHER_FIELDS = ("version", "effective_date", "period", "quantity", "amount_fen"
 _ITEM_LISTS = ("requested_item_codes", "recommended_item_codes")
 _VERSION_ALIASES = ("status_version", "order_version", "board_version")
 
+#: Turns an id's canonical text (``canonical_id``) into its keyed pseudonym (``as_pseudonym``).
+Pseudonymiser = Callable[[str], uuid.UUID]
+
 
 def _id(description: str) -> Any:
     return Field(default=None, description=description)
 
 
+def _pseudonym(of: str) -> Any:
+    return Field(default=None, description=f"Pseudonym of {of}")
+
+
 class EventMirrored(Event):
-    """A step happened on the platform (ids and codes only)."""
+    """A step happened on the platform (pseudonymised ids, and codes, only)."""
 
     TOPIC: ClassVar[str] = topics.BIGDATA_EVENTS
 
@@ -52,9 +72,11 @@ class EventMirrored(Event):
     )
     producer: ServiceName = Field(description="The service that published the source event.")
     subject_key: str = Field(
-        min_length=1, max_length=64, description="Kafka key: the source event's key."
+        min_length=1,
+        max_length=64,
+        description="Kafka key: the pseudonym of the source event's key (one person, one key).",
     )
-    source_event_id: uuid.UUID = Field(description="event_id of the source event.")
+    source_event_id: uuid.UUID = Field(description="Pseudonym of the source event's event_id.")
     source_event_type: str = Field(
         pattern=r"^[a-z]+\.[A-Za-z]+$", description="event_type of the source event."
     )
@@ -62,21 +84,25 @@ class EventMirrored(Event):
         pattern=r"^[a-z0-9.*-]+$", description="Topic (family) of the source event."
     )
     source_occurred_at: AwareDatetime = Field(description="When the source event happened.")
-    person_id: uuid.UUID | None = _id("The person, if the event is about one.")
-    household_id: uuid.UUID | None = _id("The household, if given.")
-    application_id: uuid.UUID | None = _id("The application, if given.")
-    survey_id: uuid.UUID | None = _id("The survey, if given.")
-    recipient_id: uuid.UUID | None = _id("The recipient, if given.")
-    order_id: uuid.UUID | None = _id("The service order, if given.")
-    record_id: uuid.UUID | None = _id("The service record, if given.")
-    statement_id: uuid.UUID | None = _id("The settlement statement, if given.")
-    provider_id: uuid.UUID | None = _id("The provider, if given.")
-    line_id: uuid.UUID | None = _id("The ledger line, if given.")
-    spot_check_id: uuid.UUID | None = _id("The spot check, if given.")
-    alert_id: uuid.UUID | None = _id("The doorbell alert, if given.")
-    file_id: uuid.UUID | None = _id("The archive file, if given.")
-    document_id: uuid.UUID | None = _id("The archive document, if given.")
-    plan_id: uuid.UUID | None = _id("The service plan, if given.")
+    correlation_id: str | None = Field(
+        default=None,
+        description="Pseudonym of the source event's correlation id (what caused it), if given.",
+    )
+    person_id: uuid.UUID | None = _pseudonym("the person, if the event is about one.")
+    household_id: uuid.UUID | None = _pseudonym("the household, if given.")
+    application_id: uuid.UUID | None = _pseudonym("the application, if given.")
+    survey_id: uuid.UUID | None = _pseudonym("the survey, if given.")
+    recipient_id: uuid.UUID | None = _pseudonym("the recipient, if given.")
+    order_id: uuid.UUID | None = _pseudonym("the service order, if given.")
+    record_id: uuid.UUID | None = _pseudonym("the service record, if given.")
+    statement_id: uuid.UUID | None = _pseudonym("the settlement statement, if given.")
+    provider_id: uuid.UUID | None = _pseudonym("the provider, if given.")
+    line_id: uuid.UUID | None = _pseudonym("the ledger line, if given.")
+    spot_check_id: uuid.UUID | None = _pseudonym("the spot check, if given.")
+    alert_id: uuid.UUID | None = _pseudonym("the doorbell alert, if given.")
+    file_id: uuid.UUID | None = _pseudonym("the archive file, if given.")
+    document_id: uuid.UUID | None = _pseudonym("the archive document, if given.")
+    plan_id: uuid.UUID | None = _pseudonym("the service plan, if given.")
     county_code: CountyCode | None = _id("County-level division, if given.")
     township_code: TownshipCode | None = _id("Township/street, if given.")
     village_code: VillageCode | None = _id("Village/community, if given.")
@@ -124,17 +150,69 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
+def as_pseudonym(digest: bytes) -> uuid.UUID:
+    """The first 16 bytes of a keyed digest as a version-8 UUID (never a v4/v5 id of ours)."""
+    if len(digest) < 16:
+        raise ValueError("a pseudonym needs a digest of at least 16 bytes")
+    raw = bytearray(digest[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x80  # version 8: custom (RFC 9562)
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC's variant
+    return uuid.UUID(bytes=bytes(raw))
+
+
+def canonical_id(text: str) -> str:
+    """The text an id is pseudonymised from: a UUID in its lower-case 36-character form."""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return text  # a key that is no UUID (a county code, a provider code) as it is
+
+
 def mirror_event_id(source_event_id: uuid.UUID, mirrored_by: str) -> uuid.UUID:
-    """The stable event_id of ``mirrored_by``'s mirror of one source event (same on replays)."""
+    """The stable event_id of ``mirrored_by``'s mirror of one source event (same on replays).
+
+    ``source_event_id`` is the pseudonymised one: derived from the real id, anyone could
+    compute it and join the mirror to the source topic.
+    """
     return uuid.uuid5(
         uuid.NAMESPACE_URL, f"urn:chizhou-assistance:mirror:{mirrored_by}:{source_event_id}"
     )
 
 
+def _pseudonymous(pseudonym: Pseudonymiser) -> Callable[[object], uuid.UUID]:
+    def of(value: object) -> uuid.UUID:
+        made = pseudonym(canonical_id(str(value)))
+        if made.version != 8:  # an identity or a plain hash would hand out the real id
+            raise ValueError("the pseudonymiser must return version-8 UUIDs (as_pseudonym)")
+        return made
+
+    return of
+
+
+def _copied(source: dict[str, Any], pseudo: Callable[[object], uuid.UUID]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        name: source[name]
+        for name in (*_CODE_FIELDS, *_OTHER_FIELDS)
+        if source.get(name) is not None
+    }
+    data |= {name: pseudo(source[name]) for name in _ID_FIELDS if source.get(name) is not None}
+    for alias in _VERSION_ALIASES:
+        if "version" not in data and source.get(alias) is not None:
+            data["version"] = source[alias]
+    items = [i["item_code"] for i in source.get("approved_items") or source.get("items") or ()]
+    for name in _ITEM_LISTS:
+        items.extend(source.get(name) or ())
+    return data | {"item_codes": tuple(items)}
+
+
 def mirror_of(
-    event: Event, *, producer: ServiceName | None = None, mirrored_by: ServiceName | None = None
+    event: Event,
+    *,
+    pseudonym: Pseudonymiser,
+    producer: ServiceName | None = None,
+    mirrored_by: ServiceName | None = None,
 ) -> EventMirrored:
-    """Builds the minimised mirror of ``event`` from a whitelist of its fields.
+    """Builds the minimised mirror of ``event``: a whitelist of its fields, ids pseudonymised.
 
     ``mirrored_by`` (a consumer mirroring what it read) gives the mirror a stable event_id
     (``mirror_event_id``): a redelivered or replayed source yields the same mirror id, and
@@ -144,28 +222,19 @@ def mirror_of(
     chosen = producer or source["producer"]
     if chosen not in get_args(ServiceName):
         raise ValueError(f"only the platform's services mirror events, not {chosen!r}")
-    data: dict[str, Any] = {
-        name: source[name]
-        for name in (*_ID_FIELDS, *_CODE_FIELDS, *_OTHER_FIELDS)
-        if source.get(name) is not None
-    }
-    for alias in _VERSION_ALIASES:
-        if "version" not in data and source.get(alias) is not None:
-            data["version"] = source[alias]
-    items = [i["item_code"] for i in source.get("approved_items") or source.get("items") or ()]
-    for name in _ITEM_LISTS:
-        items.extend(source.get(name) or ())
+    pseudo = _pseudonymous(pseudonym)
+    source_id = pseudo(event.event_id)
+    cause = event.correlation_id
     return EventMirrored(
-        **data,
-        item_codes=tuple(items),
+        **_copied(source, pseudo),
         producer=chosen,
-        subject_key=event.subject_key,
-        source_event_id=event.event_id,
+        subject_key=str(pseudo(event.subject_key)),
+        source_event_id=source_id,
         source_event_type=event.event_type,
         source_topic=type(event).TOPIC,
         source_occurred_at=event.occurred_at,
-        correlation_id=event.correlation_id,
-        **({"event_id": mirror_event_id(event.event_id, mirrored_by)} if mirrored_by else {}),
+        correlation_id=str(pseudo(cause)) if cause else None,
+        **({"event_id": mirror_event_id(source_id, mirrored_by)} if mirrored_by else {}),
     )
 
 

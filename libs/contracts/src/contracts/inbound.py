@@ -1,9 +1,17 @@
-"""Events the city's social-assistance system publishes to us on ``assistance.status.v1``.
+"""Events the city's social-assistance system publishes to us on ``assistance.status.v2``.
 
 The city system does not know our ``person_id``; it identifies the person by the resident ID
-number. This is the only topic that carries one: intake, the one service allowed to hold ID
-numbers, resolves it to a ``person_id`` and forwards only ids and codes (CityStatusResolved).
-The Kafka key is the city system's own case id.
+number. No topic carries one in clear (issue 16): the city seals it to intake's inbound
+public key, bound to the report's event id, and only intake can open it. Intake, the one
+service allowed to hold ID numbers, opens it as it reads the report, resolves it to a
+``person_id`` and forwards only ids and codes (CityStatusResolved). The Kafka key is the city
+system's own case id. ``assistance.status.v1`` carried the number in clear and is retired.
+
+How to seal (the city's side; ``devstack.journeys.city.seal_id_number`` is a worked example):
+HPKE (RFC 9180) base mode, single shot, suite DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 /
+AES-128-GCM, to intake's inbound public key, plaintext the 18 characters of the ID number in
+UTF-8, ``info`` = ``sealing_info(event_id)``; the field holds ``SEALED_PREFIX`` followed by
+the base64url (no padding) of ``enc || ciphertext``.
 """
 
 from __future__ import annotations
@@ -18,13 +26,20 @@ from contracts import topics
 from contracts.enums import RecipientCategory, RecipientStatus
 from contracts.envelope import KeyedEvent
 from contracts.fields import CountyCode, ReasonZh, TownshipCode, VillageCode
-from contracts.resident_id import ResidentIdNumber
+
+#: What a sealed ID number starts with: the scheme above, version 1.
+SEALED_PREFIX = "hpke1."
 
 
-class AssistanceStatusReported(KeyedEvent):
-    """The city's assistance system reported a person's material-assistance status."""
+def sealing_info(event_id: uuid.UUID) -> bytes:
+    """HPKE ``info`` of a report's sealed ID number: this field of this event, nothing else."""
+    # The event id as canonical lower-case text, as it appears in the JSON.
+    return f"assistance.status.v2/id_number/{event_id}".encode()
 
-    TOPIC: ClassVar[str] = topics.ASSISTANCE_STATUS_INBOUND
+
+class StatusReport(KeyedEvent):
+    """What every city status report says, whichever way the ID number travels."""
+
     KEY_FIELD: ClassVar[str] = "case_id"
 
     event_type: Literal["assistance.AssistanceStatusReported"] = Field(
@@ -35,9 +50,6 @@ class AssistanceStatusReported(KeyedEvent):
     )
     case_id: str = Field(
         min_length=1, max_length=64, description="The city system's case id; also the Kafka key."
-    )
-    id_number: ResidentIdNumber = Field(
-        description="Resident ID number (GB 11643) of the person; never forwarded by intake."
     )
     person_id: uuid.UUID | None = Field(
         default=None, description="Our person id, when the city system already holds it."
@@ -67,6 +79,24 @@ class AssistanceStatusReported(KeyedEvent):
         if self.status is RecipientStatus.TRANSFERRED and self.township_code is None:
             raise ValueError("a transfer needs the new township code")
         return self
+
+
+class AssistanceStatusReported(StatusReport):
+    """The city's assistance system reported a person's material-assistance status."""
+
+    TOPIC: ClassVar[str] = topics.ASSISTANCE_STATUS_INBOUND
+
+    schema_version: Literal[2] = Field(
+        default=2, description="2: the ID number travels sealed (v1 carried it in clear)."
+    )
+    sealed_id_number: str = Field(
+        pattern=r"^hpke1\.[A-Za-z0-9_-]{64,512}$",
+        description="The person's resident ID number (GB 11643), sealed to intake's inbound "
+        "public key and bound to this event_id: `hpke1.` + base64url(enc || ciphertext) of "
+        "HPKE (RFC 9180) base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, "
+        "info `assistance.status.v2/id_number/<event_id>`. Only intake opens it; never "
+        "forwarded.",
+    )
 
 
 EVENTS = (AssistanceStatusReported,)

@@ -37,6 +37,8 @@ BY_NAME: dict[str, Any] = {
     "provider_code": "demo-care",
     "display_name": "张*三",
     "id_number": "341702199003070014",
+    # The right shape only: sealed to no key (devstack.journeys.city seals real ones).
+    "sealed_id_number": "hpke1." + "A" * 88,
     "credit_code": "91341702MA2T000001",
     "sha256": "0" * 64,
     "period": "2024-05",
@@ -52,6 +54,9 @@ BY_NAME: dict[str, Any] = {
     "status": "suspended",
     "previous_status": "active",
     "reason_code": "other",
+    "division": "341702100",
+    "what": "application",
+    "trace_id": "0" * 32,
 }
 
 

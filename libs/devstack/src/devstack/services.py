@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from civic.pseudonyms import service_key_file
 from civic.secrets import SEALING_SERVICES
 from devstack import procs
 from devstack.children import ChildProcess
@@ -62,7 +63,9 @@ def own_secrets(name: str, secrets: Path) -> dict[str, str]:
         if name in SEALING_SERVICES
         else {}
     )
-    return sealing | _files_of(name, secrets)
+    # Each service's copy of the big-data platform's one pseudonym key (civic.secrets).
+    mirror = {"BIGDATA_PSEUDONYM_KEY_FILE": str(service_key_file(secrets, name))}
+    return sealing | mirror | _files_of(name, secrets)
 
 
 def _files_of(name: str, secrets: Path) -> dict[str, str]:
@@ -72,6 +75,8 @@ def _files_of(name: str, secrets: Path) -> dict[str, str]:
             "ID_NUMBER_KEY_FILE": str(secrets / "intake" / "id-number-key"),
             # The stand-in for the city system's key: reports are signed with its private half.
             "CITY_REPORT_PUBLIC_KEY_FILE": str(secrets / "city" / "signing.pub.pem"),
+            # intake's own inbound key: it opens the ID number each city report carries sealed.
+            "INBOUND_PRIVATE_KEY_FILE": str(secrets / "intake" / "inbound.pem"),
         }
     if name == "dispatch":
         provisioner = secrets / "kafka" / "users" / "dispatch-provisioner.password"

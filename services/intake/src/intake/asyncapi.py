@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, x25519
 from faststream import FastStream
 
 from civic.asyncapi import DOCS_ENV, specification_app
@@ -14,14 +16,22 @@ from intake.settings import Settings
 
 def asyncapi_app() -> FastStream:
     """Builds intake's broker (no connections) for the AsyncAPI generator."""
-    settings = Settings.model_validate({**DOCS_ENV, "city_report_public_key_pem": _throwaway()})
+    settings = Settings.model_validate({**DOCS_ENV, **throwaway_keys()})
     return specification_app(build(settings).runtime, title=TITLE, description=DESCRIPTION)
 
 
-def _throwaway() -> str:
-    # No report is verified while documenting; any P-256 key wires the check.
-    key = ec.generate_private_key(ec.SECP256R1()).public_key()
-    pem = key.public_bytes(
+def throwaway_keys() -> dict[str, Any]:
+    """Report keys that wire intake's checks while nothing is verified or opened (docs, tests)."""
+    city = ec.generate_private_key(ec.SECP256R1()).public_key()
+    public = city.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    return pem.decode()
+    inbound = x25519.X25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return {
+        "city_report_public_key_pem": public.decode(),
+        "inbound_private_key_pem": inbound.decode(),
+    }

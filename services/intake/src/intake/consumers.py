@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from civic.consumer import Admission, TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
@@ -14,10 +16,15 @@ from intake.repository import IntakeRecords
 
 GROUP = "intake"
 
+#: Opens a report's sealed ID number (``adapters/inbound.py``).
+IdNumberOpener = Callable[[AssistanceStatusReported], str]
 
-def build_consumers(*, admit_city_report: Admission) -> list[TopicConsumer]:
+
+def build_consumers(
+    *, admit_city_report: Admission, open_id_number: IdNumberOpener
+) -> list[TopicConsumer]:
     """Returns intake's subscriptions: survey, review, the catalogue, the city system."""
-    return [_surveys(), _decisions(), _catalogue(), _city(admit_city_report)]
+    return [_surveys(), _decisions(), _catalogue(), _city(admit_city_report, open_id_number)]
 
 
 def _surveys() -> TopicConsumer:
@@ -59,19 +66,25 @@ def _catalogue() -> TopicConsumer:
     return catalogue
 
 
-def _city(admit: Admission) -> TopicConsumer:
-    # Only a report the city system signed is read; any other is dead-lettered unread.
+def _city(admit: Admission, open_id_number: IdNumberOpener) -> TopicConsumer:
+    # Only a report the city system signed, whose sealed number opens for it, is read; any
+    # other is dead-lettered unread (the letter holds the number sealed, as the topic does).
     reports = TopicConsumer(
         topics.ASSISTANCE_STATUS_INBOUND,
         group=GROUP,
-        description="Resolves the city system's signed status reports to our person ids "
-        "(signature in header x-city-signature; unsigned or badly signed ones are dead-lettered).",
+        description="Resolves the city system's signed status reports to our person ids: the "
+        "ID number arrives sealed to intake's inbound key and is opened here, never forwarded "
+        "(signature in header x-city-signature; unsigned or badly signed reports, and those "
+        "whose number does not open, are dead-lettered).",
         admit=admit,
     )
 
     @reports.on(AssistanceStatusReported)
     async def on_status_reported(event: AssistanceStatusReported, uow: UnitOfWork) -> None:
         """The city system reported a status: intake tells review, without the ID number."""
-        await city.resolve_city_status(event, uow=uow, records=IntakeRecords(uow))
+        id_number = open_id_number(event)
+        await city.resolve_city_status(
+            event, id_number=id_number, uow=uow, records=IntakeRecords(uow)
+        )
 
     return reports

@@ -39,13 +39,27 @@ class Settings(ServiceSettings):
     city_report_public_key_pem: str | None = Field(
         default=None, description="The same, inline (CITY_REPORT_PUBLIC_KEY_FILE wins)."
     )
+    inbound_private_key_file: Path | None = Field(
+        default=None,
+        description="intake's inbound private key (PEM, X25519; several PEM blocks while it "
+        "rolls its key over) that opens the ID number the city system seals in each report "
+        "(the city holds the public half). Required: without it intake accepts no report.",
+    )
+    inbound_private_key_pem: SecretStr | None = Field(
+        default=None, description="The same, inline (INBOUND_PRIVATE_KEY_FILE wins)."
+    )
 
     @model_validator(mode="after")
-    def _city_key_given(self) -> Self:
+    def _report_keys_given(self) -> Self:
         if self.city_report_public_key_file is None and not self.city_report_public_key_pem:
             raise ValueError(
                 "set CITY_REPORT_PUBLIC_KEY_FILE: the city system's public key (PEM) that "
                 "verifies its signed status reports"
+            )
+        if self.inbound_private_key_file is None and self.inbound_private_key_pem is None:
+            raise ValueError(
+                "set INBOUND_PRIVATE_KEY_FILE: intake's inbound private key (PEM, X25519) that "
+                "opens the ID number the city system seals in each status report"
             )
         return self
 
@@ -59,6 +73,12 @@ class Settings(ServiceSettings):
             return self.city_report_public_key_file.read_text()
         assert self.city_report_public_key_pem is not None  # checked at start-up
         return self.city_report_public_key_pem
+
+    def inbound_key(self) -> str:
+        """The PEM of intake's inbound private key(s)."""
+        found = read_secret(self.inbound_private_key_pem, self.inbound_private_key_file)
+        assert found is not None  # checked at start-up
+        return found
 
     def unsafe_outside_local(self) -> list[tuple[str, str]]:
         """The shared checks, and the development ID-number key."""

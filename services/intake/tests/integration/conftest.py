@@ -60,6 +60,7 @@ class Intake:
     bootstrap: KafkaAccess
     mint: Callable[..., str]
     city_key: bytes  # the stand-in city system's signing key (intake holds its public half)
+    inbound_key: bytes  # intake's inbound public key: the city seals ID numbers to it
 
     def auth(
         self, roles: list[str], division: str | None = None, user_id: str | None = None
@@ -206,6 +207,7 @@ async def intake(
             infra.kafka,
             mint_token,
             city.signing_key(infra.secrets_dir),
+            city.inbound_key(infra.secrets_dir),
         )
         await ctx.publish(
             sample_catalogue("341702", fee_fen=2000),

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from civic.pseudonyms import pseudonyms_in
 from contracts import topics
 from contracts.bigdata import EventMirrored
 from contracts.inbound import AssistanceStatusReported
 from contracts.intake import ApplicationRegistered, ApplicationSubmitted, CityStatusResolved
 from contracts.privacy import find_id_numbers
-from contracts.samples import sample
+from devstack.infra import Infra
+from devstack.journeys import city
 from intake.adapters.sealing import id_number_index, open_id_number
 from intake.orm import application, city_admission, city_status_report, person
 
@@ -23,13 +26,28 @@ pytestmark = pytest.mark.integration
 ADMIN = {"roles": ["admin"], "user_id": "city-assistance-system"}
 
 
-def report(id_number: str, status: str, day: str, **overrides: Any) -> AssistanceStatusReported:
-    """A report of the city system; a fresh event id every time."""
+@dataclass(frozen=True)
+class Report:
+    """One report of the city system: the person's ID number, and the report's other fields."""
+
+    id_number: str
+    fields: dict[str, Any]
+
+    @property
+    def case_id(self) -> str:
+        return str(self.fields["case_id"])
+
+    def sealed(self, intake: Any) -> AssistanceStatusReported:
+        """As the city writes it on the topic: a fresh event id, the number sealed to it."""
+        return city.sealed_report(self.id_number, intake.inbound_key, **self.fields)
+
+
+def report(id_number: str, status: str, day: str, **overrides: Any) -> Report:
+    """A report of the city system about the person with ``id_number``."""
     values: dict[str, Any] = {
         # Never 7+ digits in a row: an all-digit id could read as a landline number, and
         # intake rightly refuses a report whose case id looks like a phone number.
         "case_id": "CZ-{}K{}".format(*(uuid.uuid4().hex[i : i + 5] for i in (0, 5))),
-        "id_number": id_number,
         "status": status,
         "category": "dibao",
         "effective_date": date.fromisoformat(day),
@@ -39,16 +57,17 @@ def report(id_number: str, status: str, day: str, **overrides: Any) -> Assistanc
         "township_code": "341702100",
         "village_code": "341702100201",
     }
-    return sample(AssistanceStatusReported, **{**values, **overrides})
+    return Report(id_number, {**values, **overrides})
 
 
-def ref(r: AssistanceStatusReported) -> str:
-    return f"{r.case_id}:{r.status.value}:{r.effective_date}"
+def ref(r: Report) -> str:
+    return f"{r.case_id}:{r.fields['status']}:{r.fields['effective_date']}"
 
 
-def body_of(r: AssistanceStatusReported) -> dict[str, Any]:
-    """The report as the city system posts it over HTTP."""
-    return r.model_dump(mode="json", exclude={"event_id", "occurred_at", "subject_key"})
+def body_of(r: Report) -> dict[str, Any]:
+    """The report as the city system posts it over HTTP: the number in clear, over TLS."""
+    day = r.fields["effective_date"].isoformat()
+    return {**r.fields, "effective_date": day, "id_number": r.id_number}
 
 
 async def resolved_events(intake: Any, case_id: str, count: int) -> list[tuple[Any, Any]]:
@@ -75,11 +94,21 @@ async def reported_person(intake: Any, reference: str) -> uuid.UUID:
     return person_id
 
 
-async def test_a_report_on_kafka_reaches_review_without_the_id_number(intake: Any) -> None:
+async def test_a_report_on_kafka_reaches_review_without_the_id_number(
+    intake: Any, infra: Infra
+) -> None:
     created = await intake.submit()
     id_number = (await person_row(intake, created["person_id"]))["id_number"]
     stopped = report(id_number, "stopped", "2024-07-01", reason_zh="家庭收入超过标准")
-    await intake.publish(stopped)
+    await intake.publish(stopped.sealed(intake))
+
+    # What the city wrote holds the number sealed only; intake still found the person by it.
+    [(_, written)] = await intake.read(
+        topics.ASSISTANCE_STATUS_INBOUND,
+        lambda e: isinstance(e, AssistanceStatusReported) and e.case_id == stopped.case_id,
+    )
+    assert id_number not in written.value.decode()
+    assert find_id_numbers(written.value.decode()) == []
 
     [(event, record)] = await resolved_events(intake, stopped.case_id, 1)
     assert str(event.person_id) == created["person_id"]
@@ -88,21 +117,25 @@ async def test_a_report_on_kafka_reaches_review_without_the_id_number(intake: An
     raw = record.value.decode()
     assert id_number not in raw and find_id_numbers(raw) == []
 
+    pseudonym = pseudonyms_in(infra.secrets_dir, "intake")  # the big-data platform's key
     [(mirror, mirrored)] = await intake.read(
         topics.BIGDATA_EVENTS,
-        lambda e: isinstance(e, EventMirrored) and e.source_event_id == event.event_id,
+        lambda e: (
+            isinstance(e, EventMirrored) and e.source_event_id == pseudonym(str(event.event_id))
+        ),
     )
     assert mirror.status == "stopped" and find_id_numbers(mirrored.value.decode()) == []
+    assert mirror.person_id == pseudonym(str(event.person_id)) != event.person_id
     assert await intake.count(city_admission, city_admission.c.person_id == event.person_id) == 0
 
 
 async def test_a_repeated_report_with_a_new_event_id_changes_nothing(intake: Any) -> None:
     id_number = intake.new_id_number()
     first = report(id_number, "suspended", "2024-07-01")
-    resent = first.model_copy(update={"event_id": uuid.uuid4()})
     resumed = report(id_number, "resumed", "2024-07-20", case_id=first.case_id)
-    # One case id is one Kafka key: the three are handled in this order.
-    await intake.publish(first, resent, resumed)
+    # Re-sent, a report has a new event id and so a seal of its own. One case id is one
+    # Kafka key: the three are handled in this order.
+    await intake.publish(first.sealed(intake), first.sealed(intake), resumed.sealed(intake))
 
     got = await resolved_events(intake, first.case_id, 2)
     assert [e.external_reference for e, _ in got] == [ref(first), ref(resumed)]
@@ -155,7 +188,7 @@ async def applications_of(intake: Any, person_id: uuid.UUID) -> list[dict[str, A
         return [dict(r._mapping) for r in rows]
 
 
-async def admit_over_http(intake: Any, r: AssistanceStatusReported) -> uuid.UUID:
+async def admit_over_http(intake: Any, r: Report) -> uuid.UUID:
     got = await intake.post_report(body_of(r), intake.auth(**ADMIN))
     assert got.status_code == 202, got.text
     return uuid.UUID(got.json()["person_id"])
@@ -167,7 +200,7 @@ async def follow_up(intake: Any, month: str, **auth: Any) -> Any:
 
 async def test_the_monthly_follow_up_opens_one_application_per_new_admission(intake: Any) -> None:
     by_kafka = report(intake.new_id_number(), "active", "2024-05-06")
-    await intake.publish(by_kafka)
+    await intake.publish(by_kafka.sealed(intake))
     may = await reported_person(intake, ref(by_kafka))
     also_may = await admit_over_http(
         intake, report(intake.new_id_number(), "active", "2024-05-20", village_code="341702100202")

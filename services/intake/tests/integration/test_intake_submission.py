@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from civic.messaging_tables import idempotency_record, outbox_message
+from civic.pseudonyms import pseudonyms_in
 from contracts import topics
 from contracts.bigdata import EventMirrored
 from contracts.intake import ApplicationSubmitted
+from devstack.infra import Infra
 from intake.adapters.sealing import id_number_index
 from intake.orm import application, person
 
@@ -28,7 +30,7 @@ async def stored_counts(intake: Any) -> tuple[int, int, int, int]:
     )
 
 
-async def test_a_wechat_submission_is_stored_and_published(intake: Any) -> None:
+async def test_a_wechat_submission_is_stored_and_published(intake: Any, infra: Infra) -> None:
     body = intake.body()
     id_number = body["applicant"]["id_number"]
     created = await intake.submit(body, roles=["applicant_app"], user_id="wx-openid-1")
@@ -53,11 +55,17 @@ async def test_a_wechat_submission_is_stored_and_published(intake: Any) -> None:
     )
     assert event.requested_item_codes == ("LC-03", "CL-01")
     assert id_number.encode() not in record.value and "张桂英".encode() not in record.value
-    [(mirror, _)] = await intake.read(
+    pseudonym = pseudonyms_in(infra.secrets_dir, "intake")  # the big-data platform's key
+    [(mirror, mirrored)] = await intake.read(
         topics.BIGDATA_EVENTS,
-        lambda e: isinstance(e, EventMirrored) and e.source_event_id == event.event_id,
+        lambda e: (
+            isinstance(e, EventMirrored) and e.source_event_id == pseudonym(str(event.event_id))
+        ),
     )
-    assert isinstance(mirror, EventMirrored) and mirror.application_id == event.application_id
+    assert isinstance(mirror, EventMirrored)
+    assert mirror.application_id == pseudonym(str(event.application_id)) != event.application_id
+    assert mirrored.key.decode() == str(pseudonym(created["person_id"]))
+    assert created["person_id"].encode() not in mirrored.value
 
 
 async def test_a_bad_check_character_is_422_naming_the_field_and_nothing_is_stored(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from civic.idempotency import Answer, Retry
 from civic.testing import FakeAnswers
-from contracts.inbound import AssistanceStatusReported
+from contracts.inbound import StatusReport
 from contracts.settlement import CatalogueVersionPublished
 from intake.domain.checks import OpenApplication, Registered
 from intake.domain.city import Admission
@@ -177,7 +177,7 @@ class FakeIntakeRecords(IntakeRecords):
 
     async def record_report(
         self,
-        report: AssistanceStatusReported,
+        report: StatusReport,
         *,
         external_reference: str,
         person_id: uuid.UUID,
@@ -188,7 +188,7 @@ class FakeIntakeRecords(IntakeRecords):
         self.reports[external_reference] = person_id
 
     async def record_admission(
-        self, report: AssistanceStatusReported, *, external_reference: str, person_id: uuid.UUID
+        self, report: StatusReport, *, external_reference: str, person_id: uuid.UUID
     ) -> None:
         """Puts the person on the follow-up's list."""
         self.admissions[person_id] = Admission.of(report, person_id)

@@ -31,7 +31,6 @@ class Cancelled(Exception):
 def report(**overrides: Any) -> AssistanceStatusReported:
     values = {
         "case_id": "CZ-DB-000123",
-        "id_number": ID_NUMBER,
         "status": "stopped",
         "category": "dibao",
         "effective_date": date(2024, 7, 1),

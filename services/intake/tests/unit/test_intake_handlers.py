@@ -35,10 +35,13 @@ APP_USER = Principal("app-user-1", frozenset({Role.APPLICANT_APP}))
 OFFICER = Principal("officer-1", frozenset({Role.TOWNSHIP_OFFICER}), division="341702100")
 
 
+#: The number the city's reports name (opened at the edge; the reports hold it sealed).
+ID = "341702195001010036"
+
+
 def report(**overrides: Any) -> AssistanceStatusReported:
     values = {
         "case_id": "CZ-DB-000123",
-        "id_number": "341702195001010036",
         "status": "active",
         "category": "dibao",
         "effective_date": date(2024, 7, 1),
@@ -136,8 +139,8 @@ async def test_registering_twice_is_a_409_refusal_and_announces_once(
 async def test_a_repeated_city_report_is_resolved_once(
     uow: FakeUnitOfWork, records: FakeIntakeRecords
 ) -> None:
-    first = await city.resolve_city_status(report(), uow=uow, records=records)
-    again = await city.resolve_city_status(report(), uow=uow, records=records)
+    first = await city.resolve_city_status(report(), id_number=ID, uow=uow, records=records)
+    again = await city.resolve_city_status(report(), id_number=ID, uow=uow, records=records)
     assert (first.repeated, again.repeated) == (False, True)
     assert again.person_id == first.person_id
     [resolved] = uow.published(CityStatusResolved)
@@ -149,7 +152,7 @@ async def test_a_city_report_from_a_consumer_joins_its_open_transaction(
     uow: FakeUnitOfWork, records: FakeIntakeRecords
 ) -> None:
     async with uow:  # as the consumer's processor holds it, with the event claimed inside
-        await city.resolve_city_status(report(), uow=uow, records=records)
+        await city.resolve_city_status(report(), id_number=ID, uow=uow, records=records)
         assert uow.events == [] and not uow.committed  # the handler's commit waits for ours
         await uow.commit()
     assert uow.commits == 1 and len(uow.published(CityStatusResolved)) == 1
@@ -160,7 +163,10 @@ async def test_a_city_report_with_a_phone_number_in_a_text_field_is_refused(
 ) -> None:
     with pytest.raises(InvalidApplication) as caught:
         await city.resolve_city_status(
-            report(reason_zh="电话13805661234", case_id="13805661234"), uow=uow, records=records
+            report(reason_zh="电话13805661234", case_id="13805661234"),
+            id_number=ID,
+            uow=uow,
+            records=records,
         )
     document = problem_for(problem_of(caught.value))
     assert (document.status, document.code) == (422, "validation_failed")

@@ -76,7 +76,9 @@ def test_production_refuses_the_development_key(tmp_path: Path) -> None:
         "kafka_password": "Strong-kafka-77a1",
         "kafka_ca_file": pem,
         "city_report_public_key_file": pem,
+        "inbound_private_key_file": pem,
         "sealing_master_keys_dir": tmp_path / "master-keys",
+        "bigdata_pseudonym_key": key(),
     }
     dev_key = {"id_number_key": DEV_ID_NUMBER_KEY}
     with pytest.raises(ValidationError, match="ID_NUMBER_KEY"):
@@ -98,6 +100,7 @@ def test_every_environment_needs_the_master_keys(tmp_path: Path) -> None:
         "kafka_password": "intake-local",
         "kafka_ca_file": pem,
         "city_report_public_key_file": pem,
+        "inbound_private_key_file": pem,
     }
     with pytest.raises(ValidationError, match="SEALING_MASTER_KEYS_DIR"):
         Settings(environment="local", **local)  # type: ignore[arg-type]

@@ -119,6 +119,7 @@ def test_intake_will_not_start_without_the_city_systems_key(tmp_path: Path) -> N
         "kafka_password": "intake-local",
         "kafka_ca_file": auth,
         "sealing_master_keys_dir": tmp_path,
+        "inbound_private_key_file": auth,  # not read: only the city's key is missing here
     }
     with pytest.raises(ValidationError, match="CITY_REPORT_PUBLIC_KEY_FILE"):
         Settings(**local)  # type: ignore[arg-type]

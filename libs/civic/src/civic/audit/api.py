@@ -22,27 +22,27 @@ Auditor = Annotated[Principal, Depends(require_roles(Role.AUDITOR))]
 class ReadLineOut(BaseModel):
     """One read of personal data."""
 
-    read_id: uuid.UUID
+    read_id: uuid.UUID = Field(description="The line.")
     read_at: datetime = Field(description="When (UTC).")
     user_id: str = Field(description="Who read.")
-    roles: list[str]
+    roles: list[str] = Field(description="The reader's roles.")
     division: str | None = Field(description="The reader's jurisdiction.")
-    provider_code: str | None
+    provider_code: str | None = Field(description="The reader's provider, for provider staff.")
     what: str = Field(description="What was read, e.g. application.")
     route: str = Field(description="Method and route, e.g. GET /applications/{application_id}.")
     person_ids: list[uuid.UUID] = Field(description="Whose data the answer held.")
     client: str | None = Field(description="From where.")
     purpose: str | None = Field(description="Why, where the caller said.")
-    trace_id: str | None
+    trace_id: str | None = Field(description="The request's trace.")
 
 
 class ReadLineList(BaseModel):
     """A page of reads, newest first."""
 
-    items: list[ReadLineOut]
-    total: int
-    page: int
-    size: int
+    items: list[ReadLineOut] = Field(description="The lines of this page.")
+    total: int = Field(description="How many lines match.")
+    page: int = Field(description="This page's number, from 1.")
+    size: int = Field(description="Lines per page.")
 
 
 def audit_router() -> APIRouter:

@@ -38,7 +38,7 @@ def personal_fields_of(route: APIRoute) -> set[str]:
     if route.response_model is None:
         return set()
     schema = TypeAdapter(route.response_model).json_schema()
-    return PERSONAL_FIELDS.intersection(_property_names(schema))
+    return set(PERSONAL_FIELDS.intersection(_property_names(schema)))
 
 
 def _property_names(schema: Any) -> Iterator[str]:

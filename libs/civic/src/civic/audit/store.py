@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import RowMapping, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from civic.audit.table import read_audit
@@ -71,8 +71,8 @@ async def find(session: AsyncSession, query: ReadQuery) -> tuple[list[ReadLine],
     return [_line(row) for row in rows.mappings()], int(total or 0)
 
 
-def _line(row: Sequence[object] | dict[str, object] | object) -> ReadLine:
-    values = dict(row)  # type: ignore[call-overload]
+def _line(row: RowMapping) -> ReadLine:
+    values: dict[str, Any] = dict(row)
     values["roles"] = tuple(values["roles"])
     values["person_ids"] = tuple(values["person_ids"])
     return ReadLine(**values)

@@ -147,6 +147,7 @@ def keeper_for(
         columns,
         index_purposes=index_purposes,
         algorithm=settings.sealing_algorithm,
+        refresh=timedelta(seconds=settings.sealing_refresh_s),
         legacy=legacy,
         adopted_index_keys=adopted_index_keys or {},
     )

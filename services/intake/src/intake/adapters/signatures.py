@@ -1,6 +1,6 @@
 """The city system's signature on each status report, checked before intake acts on it.
 
-A report arrives on ``assistance.status.v1`` (the signature in the Kafka header
+A report arrives on ``assistance.status.v2`` (the signature in the Kafka header
 ``x-city-signature``) or over HTTP (header ``X-City-Signature``). The signature is a JWS in
 compact serialization with detached content (RFC 7515 Appendix F): ``<header>..<signature>``,
 ES256 with the city system's P-256 key over the exact bytes of the record value or request

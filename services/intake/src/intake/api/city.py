@@ -57,8 +57,11 @@ async def report_assistance_status(
     _signed: CitySigned,
     uow: UowDep,
 ) -> CityStatusReceipt:
-    """Takes a signed `assistance.status.v1` body over HTTP; a repeated report changes nothing."""
-    receipt = await city.resolve_city_status(body.to_event(), uow=uow, records=IntakeRecords(uow))
+    """Takes a signed report, its ID number in clear over TLS; a repeat changes nothing."""
+    records = IntakeRecords(uow)
+    receipt = await city.resolve_city_status(
+        body, id_number=body.id_number, uow=uow, records=records
+    )
     return CityStatusReceipt(**vars(receipt))
 
 

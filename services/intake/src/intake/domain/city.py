@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from contracts.enums import Channel, RecipientCategory, RecipientStatus, ServiceCategory
-from contracts.inbound import AssistanceStatusReported
+from contracts.inbound import StatusReport
 from contracts.intake import CityStatusResolved
 from contracts.privacy import looks_like_id_number, looks_like_phone, mask_name
 from intake.domain.model import Application, Claim, Draft, PersonDetails, new_application
@@ -42,18 +42,18 @@ class Admission:
     effective_date: date
 
     @classmethod
-    def of(cls, report: AssistanceStatusReported, person_id: uuid.UUID) -> Admission:
+    def of(cls, report: StatusReport, person_id: uuid.UUID) -> Admission:
         """The follow-up's entry for the person a city report newly admits."""
         where = (report.county_code, report.township_code, report.village_code)
         return cls(person_id, report.category, *where, report.effective_date)
 
 
-def external_reference(report: AssistanceStatusReported) -> str:
+def external_reference(report: StatusReport) -> str:
     """``case_id:status:effective_date``: the same report sent twice has the same one."""
     return f"{report.case_id}:{report.status.value}:{report.effective_date.isoformat()}"
 
 
-def check_report(report: AssistanceStatusReported) -> list[Violation]:
+def check_report(report: StatusReport) -> list[Violation]:
     """Only the ID number field may hold an ID number: nothing else is forwarded with it."""
     found = []
     for name in ("case_id", "reason_code", "reason_zh"):
@@ -64,7 +64,7 @@ def check_report(report: AssistanceStatusReported) -> list[Violation]:
     return found
 
 
-def resolved(report: AssistanceStatusReported, *, person_id: uuid.UUID) -> CityStatusResolved:
+def resolved(report: StatusReport, *, person_id: uuid.UUID) -> CityStatusResolved:
     """The report for review: our person_id instead of the ID number, ids and codes only."""
     return CityStatusResolved(
         person_id=person_id,
@@ -83,7 +83,7 @@ def resolved(report: AssistanceStatusReported, *, person_id: uuid.UUID) -> CityS
     )
 
 
-def is_admission(report: AssistanceStatusReported) -> bool:
+def is_admission(report: StatusReport) -> bool:
     """Whether the report says the city system newly admitted the person (active)."""
     return report.status is RecipientStatus.ACTIVE
 

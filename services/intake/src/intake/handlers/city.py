@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from civic.uow import UnitOfWork
-from contracts.inbound import AssistanceStatusReported
+from contracts.inbound import StatusReport
 from intake.domain import city
 from intake.domain.rules import InvalidApplication
 from intake.repository import IntakeRecords
@@ -22,9 +22,11 @@ class Receipt:
 
 
 async def resolve_city_status(
-    report: AssistanceStatusReported, *, uow: UnitOfWork, records: IntakeRecords
+    report: StatusReport, *, id_number: str, uow: UnitOfWork, records: IntakeRecords
 ) -> Receipt:
     """Publishes CityStatusResolved once per external reference; notes a new admission."""
+    # ``id_number`` was opened (Kafka) or received (HTTP) at the edge; only the person
+    # registry keeps it, sealed.
     if problems := city.check_report(report):
         raise InvalidApplication(problems)
     ref = city.external_reference(report)
@@ -32,7 +34,7 @@ async def resolve_city_status(
         await records.lock(f"city-report:{ref}")
         if (known := await records.reported_person(ref)) is not None:
             return Receipt(ref, known, repeated=True)
-        person_id = await records.resolve_person(report.id_number, city.UNKNOWN_NAME)
+        person_id = await records.resolve_person(id_number, city.UNKNOWN_NAME)
         event = city.resolved(report, person_id=person_id)
         await records.record_report(
             report, external_reference=ref, person_id=person_id, resolved_event_id=event.event_id

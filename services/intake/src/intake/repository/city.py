@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.enums import RecipientCategory
-from contracts.inbound import AssistanceStatusReported
+from contracts.inbound import StatusReport
 from intake.adapters.sealing import open_id_number
 from intake.domain.city import Admission
 from intake.domain.model import PersonDetails
@@ -28,7 +28,7 @@ async def reported_person(session: AsyncSession, external_reference: str) -> uui
 
 async def record_report(
     session: AsyncSession,
-    report: AssistanceStatusReported,
+    report: StatusReport,
     *,
     external_reference: str,
     person_id: uuid.UUID,
@@ -51,7 +51,7 @@ async def record_report(
 
 async def record_admission(
     session: AsyncSession,
-    report: AssistanceStatusReported,
+    report: StatusReport,
     *,
     external_reference: str,
     person_id: uuid.UUID,

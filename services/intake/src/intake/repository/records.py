@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from civic import idempotency
 from civic.idempotency import Answer, Retry
 from civic.uow import UnitOfWork
-from contracts.inbound import AssistanceStatusReported
+from contracts.inbound import StatusReport
 from contracts.settlement import CatalogueVersionPublished
 from intake.domain.checks import OpenApplication, Registered
 from intake.domain.city import Admission
@@ -116,7 +116,7 @@ class IntakeRecords:
 
     async def record_report(
         self,
-        report: AssistanceStatusReported,
+        report: StatusReport,
         *,
         external_reference: str,
         person_id: uuid.UUID,
@@ -132,7 +132,7 @@ class IntakeRecords:
         )
 
     async def record_admission(
-        self, report: AssistanceStatusReported, *, external_reference: str, person_id: uuid.UUID
+        self, report: StatusReport, *, external_reference: str, person_id: uuid.UUID
     ) -> None:
         """Puts a newly admitted person on the monthly follow-up's list."""
         await city.record_admission(
