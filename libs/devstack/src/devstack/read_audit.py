@@ -33,7 +33,8 @@ async def check_reads(
     *,
     auditor: dict[str, str],
 ) -> list[str]:
-    """Makes every call and returns what is wrong: uncovered routes, lines not found."""
+    """Makes every call (in the order of the route keys, so a call must not depend on
+    another having run) and returns what is wrong: uncovered routes, lines not found."""
     app: Any = client._transport.app  # type: ignore[attr-defined]
     expected = audited_routes(app.routes)
     problems = [f"{key}: no call in the test" for key in sorted(set(expected) - set(calls))]

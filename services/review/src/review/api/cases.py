@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query
 
+from civic.audit import reads_personal
 from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 from contracts.enums import RecipientCategory
@@ -30,6 +31,7 @@ ApplicationId = Annotated[uuid.UUID, Path(description="The application (申请�
 
 @router.get(
     "/review-queue",
+    openapi_extra=reads_personal("case_list"),
     summary="审核队列 (the township's review queue)",
 )
 async def review_queue(
@@ -55,6 +57,7 @@ async def review_queue(
 
 @router.get(
     "/review-queue/{application_id}",
+    openapi_extra=reads_personal("case"),
     summary="审核案件详情 (a case with survey findings)",
 )
 async def review_case(application_id: ApplicationId, principal: Officer, uow: UowDep) -> CaseRead:
@@ -65,6 +68,7 @@ async def review_case(application_id: ApplicationId, principal: Officer, uow: Uo
 
 @router.post(
     "/applications/{application_id}/decision",
+    openapi_extra=reads_personal("decision"),
     status_code=201,
     summary="审核确认 (approve or reject an application)",
 )
@@ -80,7 +84,7 @@ async def decide(
     """Decides an application of the officer's township; approval creates the recipient."""
     key = checked(idempotency_key)
     command = DecideCommand(application_id=application_id, decision=body.to_domain())
-    decision = await handlers.decide_application(
+    decision, person_id = await handlers.decide_application(
         command, uow=uow, officer=officer, idempotency_key=key
     )
-    return DecisionRead.of(decision)
+    return DecisionRead.of(decision, person_id=person_id)

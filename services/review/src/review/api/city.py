@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 
+from civic.audit import reads_personal
 from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.security import Principal, require_roles
@@ -39,6 +40,7 @@ ReportId = Annotated[uuid.UUID, Path(description="The held report (报告编号)
 
 @router.get(
     "/townships/{township_code}/city-reports",
+    openapi_extra=reads_personal("city_report_list"),
     summary="市救助系统报告待处理队列 (the city's reports awaiting the township)",
 )
 async def city_reports(
@@ -67,6 +69,7 @@ async def city_reports(
 
 @router.post(
     "/city-reports/{report_id}/confirm",
+    openapi_extra=reads_personal("city_report"),
     summary="确认市救助系统报告 (apply the city's report now)",
 )
 async def confirm_city_report(
@@ -80,6 +83,7 @@ async def confirm_city_report(
 
 @router.post(
     "/city-reports/{report_id}/reject",
+    openapi_extra=reads_personal("city_report"),
     summary="不予采纳市救助系统报告 (keep the recipient as is)",
 )
 async def reject_city_report(
@@ -95,6 +99,7 @@ async def reject_city_report(
 
 @router.get(
     "/counties/{county_code}/settings",
+    openapi_extra=reads_personal(None),
     summary="县(区)设置 (the county's settings)",
 )
 async def county_settings(
@@ -107,6 +112,7 @@ async def county_settings(
 
 @router.put(
     "/counties/{county_code}/settings",
+    openapi_extra=reads_personal(None),
     summary="修改县(区)设置 (turn the township's confirmation of city stops on or off)",
 )
 async def change_county_settings(

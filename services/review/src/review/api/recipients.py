@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 
+from civic.audit import reads_personal
 from civic.deps import PageNumber, UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.security import Principal, require_roles
@@ -35,6 +36,7 @@ RegistryReader = Annotated[
 
 @router.get(
     "/recipients",
+    openapi_extra=reads_personal("recipient_list"),
     summary="服务对象名册 (the recipient registry)",
 )
 async def recipients(
@@ -54,6 +56,7 @@ async def recipients(
 
 @router.get(
     "/recipients/{recipient_id}",
+    openapi_extra=reads_personal("recipient"),
     summary="服务对象详情 (one recipient)",
 )
 async def recipient(
@@ -66,6 +69,7 @@ async def recipient(
 
 @router.patch(
     "/recipients/{recipient_id}/status",
+    openapi_extra=reads_personal("recipient"),
     summary="状态变更 (suspend, resume, stop, change category, transfer, record a death)",
 )
 async def change_status(

@@ -98,15 +98,15 @@ async def _approve(
 
 async def decide_application(
     cmd: DecideCommand, *, uow: UnitOfWork, officer: Principal, idempotency_key: str | None
-) -> Decision:
-    """Approves or rejects an application: decision, registry entry and event in one commit; a
-    retry with the same Idempotency-Key gets the first answer and decides nothing."""
+) -> tuple[Decision, uuid.UUID]:
+    """Approves or rejects an application (decision, registry entry and event in one commit; a
+    retry with the same Idempotency-Key decides nothing): the decision and the applicant."""
     scope = f"review.decision:{cmd.application_id}"
     retry = retry_of(idempotency_key, scope=scope, body=cmd.model_dump(mode="json"))
     async with uow:
         case = await _visible_case(uow, cmd.application_id, officer, lock=True)
         if (first := await idempotency.replayed(retry, uow)) is not None:
-            return Decision.model_validate(first.body)
+            return Decision.model_validate(first.body), case.person_id
         at = clock.now()
         if isinstance(cmd.decision, Approval):
             decided = await _approve(uow, case, cmd.decision, officer.user_id, at)
@@ -118,4 +118,4 @@ async def decide_application(
         answer = decided.decision.model_dump(mode="json")
         await idempotency.remember(retry, uow, Answer(201, answer))
         await uow.commit()
-        return decided.decision
+        return decided.decision, case.person_id

@@ -144,6 +144,7 @@ class DecisionRead(BaseModel):
     """The township's decision on an application."""
 
     application_id: uuid.UUID = Field(description="The application decided.")
+    person_id: uuid.UUID = Field(description="The applicant (never the ID number).")
     decision: DecisionKind = Field(description="approved or rejected.")
     decision_zh: str = Field(description="审核通过 / 不予确认.")
     decided_by: str = Field(description="Officer who decided.")
@@ -154,6 +155,11 @@ class DecisionRead(BaseModel):
     reason_zh: str | None = Field(description="On rejection: the reason told to the applicant.")
 
     @classmethod
-    def of(cls, d: Decision) -> Self:
-        """From the domain's decision."""
-        return cls(decision=d.kind, decision_zh=d.kind.label_zh, **d.model_dump(exclude={"kind"}))
+    def of(cls, d: Decision, *, person_id: uuid.UUID) -> Self:
+        """From the domain's decision on the person's application."""
+        return cls(
+            person_id=person_id,
+            decision=d.kind,
+            decision_zh=d.kind.label_zh,
+            **d.model_dump(exclude={"kind"}),
+        )

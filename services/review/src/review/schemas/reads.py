@@ -149,7 +149,11 @@ class CaseRead(CaseSummary):
                     PreliminaryRead.of(case.preliminary) if case.preliminary else None
                 ),
                 "withdrawn": case.withdrawal is not None,
-                "decision": DecisionRead.of(case.decision) if case.decision else None,
+                "decision": (
+                    DecisionRead.of(case.decision, person_id=case.person_id)
+                    if case.decision
+                    else None
+                ),
                 "need_assessment": assessment.model_dump() if assessment else None,
             }
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from survey.domain import (
@@ -78,12 +79,15 @@ def receipt_read(receipt: FindingsReceipt) -> ReceiptRead:
     return ReceiptRead.model_validate(receipt, from_attributes=True)
 
 
-def review_read(review: StoredReview, *, status: TaskStatus, version: int) -> PreliminaryReviewRead:
-    """A stored 初审 with the task's status and version."""
+def review_read(
+    review: StoredReview, *, person_id: uuid.UUID, status: TaskStatus, version: int
+) -> PreliminaryReviewRead:
+    """A stored 初审 with the task's person, status and version."""
     return PreliminaryReviewRead.model_validate(
         {
             **review.body,
             "survey_id": review.survey_id,
+            "person_id": person_id,
             "status": status,
             "version": version,
             "reviewed_by": list(review.reviewed_by),
@@ -95,7 +99,12 @@ def review_read(review: StoredReview, *, status: TaskStatus, version: int) -> Pr
 
 def recorded_review_read(recorded: RecordedReview) -> PreliminaryReviewRead:
     """The answer to a recorded 初审."""
-    return review_read(recorded.review, status=recorded.status, version=recorded.version)
+    return review_read(
+        recorded.review,
+        person_id=recorded.person_id,
+        status=recorded.status,
+        version=recorded.version,
+    )
 
 
 def task_read(view: TaskView, today: date) -> SurveyTaskRead:
@@ -107,7 +116,9 @@ def task_read(view: TaskView, today: date) -> SurveyTaskRead:
         submitted_by=found.submitted_by,
         received_at=found.received_at,
     )
-    review = reviewed and review_read(reviewed, status=task.status, version=task.version)
+    review = reviewed and review_read(
+        reviewed, person_id=task.person_id, status=task.status, version=task.version
+    )
     claimed = ("household_id", "household_size", "cancel_reason", "special_conditions")
     return SurveyTaskRead.model_validate(
         {

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Path, Query
 
 from civic import clock
+from civic.audit import reads_personal
 from civic.deps import PageNumber, UowDep
 from civic.errors import RATE_LIMITED_RESPONSES
 from civic.rate_limits import APP_RATE_LIMIT
@@ -46,6 +47,7 @@ SurveyId = Annotated[uuid.UUID, Path(description="The survey task (survey_id).")
 
 @router.get(
     "",
+    openapi_extra=reads_personal("survey_task_list"),
     summary="调查任务列表 (survey tasks in my jurisdiction)",
     description="Village staff and coordinators see their village, township officers their "
     "township. Filter by one village inside the jurisdiction and by status; ordered by due "
@@ -77,6 +79,7 @@ async def list_survey_tasks(
 
 @router.get(
     "/{survey_id}",
+    openapi_extra=reads_personal("survey_task"),
     summary="调查任务详情 (one survey task)",
     description="The task with its team, findings (ID numbers masked) and 初审. Errors: "
     "`survey_not_found` (404), `role_forbidden`, `outside_jurisdiction` (403).",
@@ -91,6 +94,7 @@ async def get_survey_task(survey_id: SurveyId, principal: Reader, uow: UowDep) -
 
 @router.put(
     "/{survey_id}/team",
+    openapi_extra=reads_personal("survey_task"),
     summary="指派调查组 (assign the two-person team)",
     description="Village staff of the task's village assign exactly two different people: "
     "one village staff member and one coordinator (协理员). Re-assigning is allowed until the "
@@ -116,6 +120,7 @@ async def assign_survey_team(
 
 @router.put(
     "/{survey_id}/findings/{submission_id}",
+    openapi_extra=reads_personal("survey_findings"),
     summary="上传入户调查结果 (upload the findings; idempotent)",
     description="The 智慧民政 app generates `submission_id` (a UUID) when the visit is "
     "recorded, offline if need be, and PUTs until it gets an answer: the same upload again "
@@ -151,6 +156,7 @@ async def put_findings(
 
 @router.post(
     "/{survey_id}/preliminary-review",
+    openapi_extra=reads_personal("preliminary_review"),
     status_code=201,
     summary="初审 (preliminary review by the survey team)",
     description="A team member records the team's 初审 after the findings: `passed` with a "

@@ -111,6 +111,7 @@ class RecordedReview:
     """A preliminary review with the task's status and version right after it."""
 
     review: StoredReview
+    person_id: uuid.UUID
     status: TaskStatus
     version: int
 
@@ -120,6 +121,7 @@ class FindingsReceipt:
     """The answer to an upload; a retry of the same upload gets exactly this again."""
 
     survey_id: uuid.UUID
+    person_id: uuid.UUID
     submission_id: uuid.UUID
     status: TaskStatus
     version: int

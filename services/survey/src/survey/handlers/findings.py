@@ -44,7 +44,8 @@ async def submit_findings(
         task = await visible_task(records, survey_id, principal, lock=True)
         domain.ensure_team_member(task, principal.user_id)
         if (first := await _earlier_upload(records, retry)) is not None:
-            return _RECEIPT.validate_python(first.body)
+            # A receipt stored before receipts named the person (issue 16) lacks person_id.
+            return _RECEIPT.validate_python({"person_id": task.person_id, **first.body})
         done = domain.accept_findings(
             task,
             by=principal.user_id,
@@ -65,6 +66,7 @@ async def submit_findings(
 def _receipt(task: SurveyTask, stored: StoredFindings, *, visited_at: datetime) -> FindingsReceipt:
     return FindingsReceipt(
         survey_id=task.survey_id,
+        person_id=task.person_id,
         submission_id=stored.submission_id,
         status=task.status,
         version=task.version,

@@ -39,13 +39,15 @@ async def record_preliminary_review(
     async with uow:
         task = await visible_task(records, survey_id, principal, lock=True)
         if (first := await records.replayed(retry)) is not None:
-            return await _replayed_review(records, survey_id, first.body)
+            return await _replayed_review(records, task, first.body)
         done, event = await _decide(records, task, decision, by=principal.user_id, now=now)
         review = StoredReview(survey_id, decision.stored, event.reviewed_by, principal.user_id, now)
         await records.add_review(review)
         await records.save_task(done)
         uow.emit(event)
-        recorded = RecordedReview(review=review, status=done.status, version=done.version)
+        recorded = RecordedReview(
+            review=review, person_id=task.person_id, status=done.status, version=done.version
+        )
         await records.remember(retry, Answer(201, answer_of(recorded)))
         await uow.commit()
         return recorded
@@ -84,10 +86,12 @@ def answer_of(recorded: RecordedReview) -> dict[str, Any]:
 
 
 async def _replayed_review(
-    records: SurveyRepository, survey_id: uuid.UUID, answer: dict[str, Any]
+    records: SurveyRepository, task: SurveyTask, answer: dict[str, Any]
 ) -> RecordedReview:
     # One 初审 per task (the key's route names the task), written with the answer.
-    review = await records.get_review(survey_id)
+    review = await records.get_review(task.survey_id)
     assert review is not None, "the review is stored in the transaction that stored its answer"
     status = domain.TaskStatus(answer["status"])
-    return RecordedReview(review=review, status=status, version=int(answer["version"]))
+    return RecordedReview(
+        review=review, person_id=task.person_id, status=status, version=int(answer["version"])
+    )

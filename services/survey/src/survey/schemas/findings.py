@@ -189,6 +189,7 @@ class FindingsReceipt(BaseModel):
     """The answer to an upload; a retry of the same upload gets exactly this answer again."""
 
     survey_id: uuid.UUID = Field(description="The survey.")
+    person_id: uuid.UUID = Field(description="The applicant visited (intake's person id).")
     submission_id: uuid.UUID = Field(description="The app's id of this upload.")
     status: TaskStatus = Field(description="Task status after the upload.")
     version: int = Field(description="Task version after the upload.")

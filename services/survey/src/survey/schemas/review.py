@@ -115,6 +115,7 @@ class PreliminaryReviewRead(BaseModel):
     """The recorded preliminary review."""
 
     survey_id: uuid.UUID = Field(description="The survey.")
+    person_id: uuid.UUID = Field(description="The applicant reviewed (intake's person id).")
     outcome: Literal["passed", "failed"] = Field(description="passed 初审通过 / failed 初审未通过.")
     status: TaskStatus = Field(description="Task status after the review.")
     version: int = Field(description="Task version after the review.")
