@@ -15,7 +15,8 @@ _PERSONAL = """
     person_id person_ids recipient_id applicant household_members id_number id_number_masked
     phone phone_masked address emergency_contact health_notes income_assets_notes
     self_care_level special_conditions situation_zh location latitude longitude care_needs
-    living_situation contacts
+    living_situation contacts display_name confirmed_conditions recommended_conditions
+    summary_zh content_zh notes_zh helper_ids
 """
 PERSONAL_FIELDS = frozenset(_PERSONAL.split())
 

@@ -12,11 +12,17 @@ from fastapi.responses import HTMLResponse
 from archive import schemas
 from archive.api.deps import BoardPublisher, ContextDep
 from archive.handlers import boards as uc
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import RATE_LIMITED_RESPONSES, Unprocessable
 from civic.rate_limits import PUBLIC_RATE_LIMIT
 
 # Anyone may open a board without logging in: limited per address (per user for officers).
+# The board is published on purpose (长期公示: masked names, category, items, providers;
+# never an ID number, phone, address, diagnosis or disability detail), so its routes declare
+# reads_personal(None): auditing the public would record "anonymous" and each villager's own
+# address, say nothing about who read, and let anyone fill the audit trail at will. What a
+# board may show is kept by its rules (domain/boards.py, domain/publicity.py) instead.
 router = APIRouter(
     prefix="/boards",
     tags=["长期公示 boards"],
@@ -37,7 +43,12 @@ PAGE_HEADERS = {
 }
 
 
-@router.get("/{village_code}", response_class=HTMLResponse, summary="村（社区）长期公示（公开）")
+@router.get(
+    "/{village_code}",
+    response_class=HTMLResponse,
+    summary="村（社区）长期公示（公开）",
+    openapi_extra=reads_personal(None),
+)
 async def board(
     village_code: VillageCode,
     uow: UowDep,
@@ -64,7 +75,11 @@ async def board(
     return HTMLResponse(page.html, headers=headers)
 
 
-@router.get("/{village_code}/versions", summary="公示版本记录（公开）")
+@router.get(
+    "/{village_code}/versions",
+    summary="公示版本记录（公开）",
+    openapi_extra=reads_personal(None),
+)
 async def board_versions(
     village_code: VillageCode, uow: UowDep, ctx: ContextDep
 ) -> list[schemas.BoardVersionRead]:
@@ -73,7 +88,11 @@ async def board_versions(
     return [schemas.BoardVersionRead.model_validate(asdict(version)) for version in versions]
 
 
-@router.post("/{village_code}/refresh", summary="重新生成公示（如月初）")
+@router.post(
+    "/{village_code}/refresh",
+    summary="重新生成公示（如月初）",
+    openapi_extra=reads_personal(None),  # version numbers and digests, no entry
+)
 async def refresh(
     village_code: VillageCode, uow: UowDep, ctx: ContextDep, principal: BoardPublisher
 ) -> list[schemas.BoardVersionRead]:

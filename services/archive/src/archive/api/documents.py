@@ -14,6 +14,7 @@ from archive.api import views
 from archive.api.deps import ContextDep, DocumentUploader, FileReader
 from archive.handlers import documents as uc
 from archive.settings import Settings
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from contracts.kinds import DocumentKind
@@ -35,7 +36,12 @@ def upload_body_limit(settings: Settings) -> int:
     return settings.document_max_bytes + ENVELOPE_BYTES
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="上传档案材料（PDF/JPEG/PNG）")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="上传档案材料（PDF/JPEG/PNG）",
+    openapi_extra=reads_personal("document"),
+)
 async def upload_document(
     file_id: uuid.UUID,
     uow: UowDep,
@@ -54,7 +60,7 @@ async def upload_document(
     return views.document_read(stored)
 
 
-@router.get("", summary="档案材料清单")
+@router.get("", summary="档案材料清单", openapi_extra=reads_personal("document_list"))
 async def list_documents(
     file_id: uuid.UUID, uow: UowDep, principal: FileReader
 ) -> list[schemas.DocumentRead]:
@@ -66,13 +72,14 @@ async def list_documents(
 @router.get(
     "/{document_id}",
     summary="下载档案材料（记录访问日志）",
+    openapi_extra=reads_personal("document"),
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
 )
 async def download_document(
     file_id: uuid.UUID, document_id: uuid.UUID, uow: UowDep, principal: FileReader
 ) -> Response:
-    """Sends a document's content; the read is written to the access log first."""
+    """Sends a document's content; which document was taken is written to the access log first."""
     doc = await uc.download_document(file_id, document_id, uow=uow, principal=principal)
     headers = {
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(doc.filename)}",

@@ -13,6 +13,7 @@ from archive.domain.ledgers import LEDGER_HEADER, LedgerEntry, ledger_row, quant
 from archive.domain.places import place_zh
 from archive.handlers import ledger as uc
 from civic import clock
+from civic.audit import reads_personal, saw
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.spreadsheet import csv_document
@@ -34,6 +35,7 @@ Month = Annotated[
 def _row(entry: LedgerEntry) -> schemas.LedgerRow:
     line = ledger_row(entry)
     return schemas.LedgerRow(
+        person_id=entry.person_id,
         service_number=entry.service_number,
         display_name=entry.display_name,
         category_zh=line[2],
@@ -45,7 +47,11 @@ def _row(entry: LedgerEntry) -> schemas.LedgerRow:
     )
 
 
-@router.get("/{village_code}/ledger", summary="村（社区）服务类社会救助工作台账")
+@router.get(
+    "/{village_code}/ledger",
+    summary="村（社区）服务类社会救助工作台账",
+    openapi_extra=reads_personal("village_ledger"),
+)
 async def village_ledger(
     village_code: VillageCode,
     uow: UowDep,
@@ -67,6 +73,7 @@ async def village_ledger(
 @router.get(
     "/{village_code}/ledger.csv",
     summary="导出工作台账（CSV）",
+    openapi_extra=reads_personal("village_ledger"),
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
@@ -81,6 +88,7 @@ async def village_ledger_csv(
     chosen = month or clock.month()
     entries = await uc.village_ledger(village_code, chosen, uow=uow, principal=principal)
     lines = [ledger_row(entry) for entry in entries]
+    saw(*(entry.person_id for entry in entries))  # the CSV names people only by masked name
     disposition = f'attachment; filename="ledger-{village_code}-{chosen}.csv"'
     return Response(
         csv_document(LEDGER_HEADER, lines),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from contracts.enums import FeeUnit, RecipientCategory, RecipientStatus
 class LedgerEntry:
     """One current recipient of a village, as the ledger lists them."""
 
+    person_id: uuid.UUID  # whose row: for the read audit, never in the CSV
     service_number: str
     display_name: str
     category: str

@@ -1,4 +1,11 @@
-"""Who may see a file, and the audit line every read of personal documents leaves."""
+"""Who may see a file, and the custody log of its documents.
+
+Every read of a file's personal data is recorded by the read audit (civic.audit): a route
+declares what it reads, and ``file_in_scope`` names the file's person for it. The older
+``access_log`` keeps only what that line cannot say: which document was uploaded or
+downloaded, by whom (``audit``); reads of the whole file or its receipt are no longer
+written there as well, so each concern is recorded one way.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from opentelemetry import trace
 from archive.domain.files import ArchiveFile
 from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
+from civic.audit import saw
 from civic.errors import NotFound
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
@@ -24,6 +32,8 @@ async def file_in_scope(uow: UnitOfWork, file_id: uuid.UUID, principal: Principa
     if file is None:
         raise NotFound("档案不存在", code="file_not_found", field="path.file_id")
     ensure_jurisdiction(principal, file.village_code)
+    # Whatever a route then shows of the file is about this person (the read audit's line).
+    saw(file.person_id)
     return file
 
 
@@ -53,7 +63,7 @@ async def audit(
     file_id: uuid.UUID,
     document_id: uuid.UUID | None = None,
 ) -> None:
-    """Writes who did what to which file, in the caller's transaction."""
+    """Writes who uploaded or downloaded which document of a file, in the caller's transaction."""
     roles = ",".join(sorted(r.value for r in principal.roles))
     values = {
         "user_id": principal.user_id,

@@ -21,7 +21,7 @@ from archive.domain.stored import (
     Provider,
     ServiceRecord,
 )
-from archive.handlers.access import audit, file_in_scope, read_in_scope
+from archive.handlers.access import file_in_scope, read_in_scope
 from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
 from archive.repository import services as services_repo
@@ -91,13 +91,10 @@ async def file_contents(uow: UnitOfWork, file: ArchiveFile) -> FileContents:
 
 
 async def read_file(file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal) -> FileContents:
-    """The whole file; the read is written to the access log first."""
+    """The whole file (its read is recorded by the read audit)."""
     async with uow:
         file = await file_in_scope(uow, file_id, principal)
-        await audit(uow, principal, action="view_file", file_id=file_id)
-        contents = await file_contents(uow, file)
-        await uow.commit()
-    return contents
+        return await file_contents(uow, file)
 
 
 async def file_history(
@@ -134,16 +131,14 @@ def _receipt_line(
 async def service_receipt(
     file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal, ctx: ArchiveContext, as_csv: bool
 ) -> str:
-    """The 接受救助服务情况表, generated from the service records (HTML or CSV); audited."""
+    """The 接受救助服务情况表, generated from the service records (HTML or CSV)."""
     async with uow:
         row = await file_in_scope(uow, file_id, principal)
-        await audit(uow, principal, action="service_receipt", file_id=file_id)
         records = await services_repo.records_of(uow.session, row.person_id)
         names = await services_repo.item_names(uow.session, row.issue_county_code, row.county_code)
         providers = await services_repo.providers(
             uow.session, {record.provider_id for record in records}
         )
-        await uow.commit()
     lines = [_receipt_line(record, names, providers) for record in records]
     if as_csv:
         return csv_document(RECEIPT_HEADER, lines)
@@ -161,5 +156,5 @@ async def service_receipt(
 async def access_log(
     file_id: uuid.UUID, *, uow: UnitOfWork, principal: Principal
 ) -> Sequence[AccessLine]:
-    """Who read or changed the file's documents, newest first."""
+    """Who uploaded or downloaded the file's documents, newest first."""
     return await read_in_scope(file_id, principal, uow, documents_repo.accesses)

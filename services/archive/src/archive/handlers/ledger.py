@@ -46,6 +46,7 @@ def _entry(
 ) -> LedgerEntry:
     person = file.person_id
     return LedgerEntry(
+        person_id=person,
         service_number=file.service_number,
         display_name=file.display_name,
         category=file.category,

@@ -16,6 +16,7 @@ class FileSummary(_Read):
     """One file in a list, in service-number order."""
 
     file_id: uuid.UUID = Field(description="The file (一人一档).")
+    person_id: uuid.UUID = Field(description="Whose file (stable id, never the ID number).")
     service_number: str = Field(description="服务号: county code - approval year - sequence.")
     display_name: str = Field(description="Masked name (姓名, masked).")
     county_code: str = Field(description="County-level division of residence.")
@@ -209,6 +210,7 @@ class AccessEntry(_Read):
 class LedgerRow(_Read):
     """One current recipient of a village in the ledger (工作台账)."""
 
+    person_id: uuid.UUID = Field(description="Whose row (stable id, never the ID number).")
     service_number: str
     display_name: str
     category_zh: str

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, status
 
 from civic import clock
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, Unauthorized, Unavailable
 from civic.security import PrincipalDep
@@ -62,7 +63,12 @@ def alert_read(history: AlertHistory) -> AlertRead:
     )
 
 
-@router.post("/doorbells", status_code=status.HTTP_201_CREATED, summary="登记爱心门铃")
+@router.post(
+    "/doorbells",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=reads_personal("doorbell"),
+    summary="登记爱心门铃",
+)
 async def register(body: DoorbellBody, who: VillageStaff, uow: UowDep) -> DoorbellRead:
     """Registers a doorbell in a recipient's home with the neighbours it alerts."""
     bell = DoorbellRegistration(
@@ -80,6 +86,7 @@ async def register(body: DoorbellBody, who: VillageStaff, uow: UowDep) -> Doorbe
     "/doorbell/presses",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(gateway_signed)],
+    openapi_extra=reads_personal("doorbell_alert"),  # read by the gateway: user "anonymous"
     summary="门铃按下 (device gateway)",
 )
 async def press(body: PressBody, uow: UowDep, parts: DispatchDep) -> AlertRead:
@@ -89,20 +96,32 @@ async def press(body: PressBody, uow: UowDep, parts: DispatchDep) -> AlertRead:
     return alert_read(history)
 
 
-@router.post("/doorbell/alerts/{alert_id}/acknowledge", summary="响应求助")
+@router.post(
+    "/doorbell/alerts/{alert_id}/acknowledge",
+    openapi_extra=reads_personal("doorbell_alert"),
+    summary="响应求助",
+)
 async def acknowledge(alert_id: uuid.UUID, who: PrincipalDep, uow: UowDep) -> AlertRead:
     """A helper (or village staff) answers the alert; escalation stops."""
     history = await use.acknowledge_alert(alert_id=alert_id, who=who, uow=uow, now=clock.now())
     return alert_read(history)
 
 
-@router.get("/doorbell/alerts/{alert_id}", summary="求助详情")
+@router.get(
+    "/doorbell/alerts/{alert_id}",
+    openapi_extra=reads_personal("doorbell_alert"),
+    summary="求助详情",
+)
 async def read_alert(alert_id: uuid.UUID, who: AnyStaff, uow: UowDep) -> AlertRead:
     """An alert with every notice, answer and escalation."""
     return alert_read(await use.alert_history(alert_id=alert_id, who=who, uow=uow))
 
 
-@router.put("/townships/{township_code}/duty-list", summary="设置乡镇值班名单")
+@router.put(
+    "/townships/{township_code}/duty-list",
+    openapi_extra=reads_personal("duty_list"),  # officers' logins and how to call them
+    summary="设置乡镇值班名单",
+)
 async def set_duty(
     township_code: str, body: DutyList, who: TownshipOfficer, uow: UowDep
 ) -> list[DutyMember]:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Query, status
 
 from civic import clock
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from dispatch.api.deps import AnyStaff, VillageStaff
@@ -26,7 +27,12 @@ router = APIRouter(
 )
 
 
-@router.post("/neighbour-helpers", status_code=status.HTTP_201_CREATED, summary="登记邻里志愿者")
+@router.post(
+    "/neighbour-helpers",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=reads_personal("neighbour_helper"),
+    summary="登记邻里志愿者",
+)
 async def add_helper(
     village_code: str, body: HelperBody, who: VillageStaff, uow: UowDep
 ) -> HelperRead:
@@ -36,14 +42,23 @@ async def add_helper(
     return view_of(HelperRead, registered)
 
 
-@router.get("/neighbour-helpers", summary="邻里志愿者名单")
+@router.get(
+    "/neighbour-helpers",
+    openapi_extra=reads_personal("neighbour_helper"),
+    summary="邻里志愿者名单",
+)
 async def list_helpers(village_code: str, who: AnyStaff, uow: UowDep) -> list[HelperRead]:
     """The village's trained neighbours."""
     helpers = await use.village_helpers(village_code=village_code, staff=who, uow=uow)
     return [view_of(HelperRead, helper) for helper in helpers]
 
 
-@router.post("/neighbour-services", status_code=status.HTTP_201_CREATED, summary="记录邻里互助服务")
+@router.post(
+    "/neighbour-services",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=reads_personal("neighbour_service"),
+    summary="记录邻里互助服务",
+)
 async def add_service(
     village_code: str, body: NeighbourServiceBody, who: VillageStaff, uow: UowDep
 ) -> NeighbourServiceBody:
@@ -55,7 +70,11 @@ async def add_service(
     return NeighbourServiceBody(**asdict(kept))
 
 
-@router.get("/neighbour-services/summary", summary="邻里互助年度汇总")
+@router.get(
+    "/neighbour-services/summary",
+    openapi_extra=reads_personal("neighbour_helper"),  # helpers' names
+    summary="邻里互助年度汇总",
+)
 async def year_summary(
     village_code: str,
     who: AnyStaff,

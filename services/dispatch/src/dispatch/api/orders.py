@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, status
 
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from civic.security import Principal
@@ -32,7 +33,11 @@ def order_read(order: Order) -> OrderRead:
     return view_of(OrderRead, order, frequency=frequency_of(order))
 
 
-@router.get("/townships/{township_code}/orders", summary="乡镇(街道)服务订单")
+@router.get(
+    "/townships/{township_code}/orders",
+    openapi_extra=reads_personal("order_list"),
+    summary="乡镇(街道)服务订单",
+)
 async def township_orders(
     township_code: str,
     who: Officer,
@@ -45,7 +50,11 @@ async def township_orders(
     return await _township_page(township_code, status_, who, uow, page, size, queue_only=False)
 
 
-@router.get("/townships/{township_code}/queue", summary="乡镇(街道)待派单队列")
+@router.get(
+    "/townships/{township_code}/queue",
+    openapi_extra=reads_personal("order_list"),
+    summary="乡镇(街道)待派单队列",
+)
 async def township_queue(
     township_code: str, who: Officer, uow: UowDep, page: PageNo = 1, size: PageSize = 20
 ) -> Page[OrderRead]:
@@ -76,13 +85,15 @@ async def _township_page(
     return Page(items=[order_read(r) for r in rows], total=total, page=page, size=size)
 
 
-@router.get("/orders/{order_id}", summary="服务订单详情")
+@router.get("/orders/{order_id}", openapi_extra=reads_personal("order"), summary="服务订单详情")
 async def read_order(order_id: uuid.UUID, who: Officer, uow: UowDep) -> OrderRead:
     """One order inside the caller's jurisdiction."""
     return order_read(await views.officer_order(order_id=order_id, officer=who, uow=uow))
 
 
-@router.post("/orders/{order_id}/reassign", summary="改派服务订单")
+@router.post(
+    "/orders/{order_id}/reassign", openapi_extra=reads_personal("order"), summary="改派服务订单"
+)
 async def reassign(
     order_id: uuid.UUID, body: ReassignBody, who: TownshipOfficer, uow: UowDep, parts: DispatchDep
 ) -> OrderRead:
@@ -98,14 +109,18 @@ async def reassign(
     return order_read(row)
 
 
-@router.get("/orders/{order_id}/plans", summary="服务方案")
+@router.get(
+    "/orders/{order_id}/plans", openapi_extra=reads_personal("service_plan"), summary="服务方案"
+)
 async def plans(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[PlanRead]:
     """The provider's plans covering the order."""
     planned = await views.order_plans(order_id=order_id, officer=who, uow=uow)
     return [view_of(PlanRead, item, frequency=_planned_frequency(item)) for item in planned]
 
 
-@router.get("/orders/{order_id}/records", summary="服务记录")
+@router.get(
+    "/orders/{order_id}/records", openapi_extra=reads_personal("service_record"), summary="服务记录"
+)
 async def records(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[RecordOutcome]:
     """Every service record reported under the order, with its outcome."""
     reported = await views.order_records(order_id=order_id, officer=who, uow=uow)
@@ -119,14 +134,22 @@ def _planned_frequency(item: PlannedForOrder) -> Frequency:
     return Frequency(times=item.frequency_times, per=item.frequency_per)
 
 
-@router.get("/orders/{order_id}/changes", summary="订单变更及服务供给主体确认情况")
+@router.get(
+    "/orders/{order_id}/changes",
+    openapi_extra=reads_personal("order_change"),
+    summary="订单变更及服务供给主体确认情况",
+)
 async def changes(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[ChangeRead]:
     """Every pause, resumption or end of the order, and whether its provider acknowledged."""
     rows = await views.order_changes(order_id=order_id, officer=who, uow=uow)
     return [view_of(ChangeRead, change) for change in rows]
 
 
-@router.get("/orders/{order_id}/contact-reads", summary="联系方式查阅记录")
+@router.get(
+    "/orders/{order_id}/contact-reads",
+    openapi_extra=reads_personal("contact_reads"),
+    summary="联系方式查阅记录",
+)
 async def contact_reads(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[dict[str, Any]]:
     """Who read the recipient's contact details through this order, and when."""
     reads = await views.contact_reads(order_id=order_id, officer=who, uow=uow)
@@ -139,6 +162,7 @@ async def contact_reads(order_id: uuid.UUID, who: Officer, uow: UowDep) -> list[
 @router.put(
     "/recipients/{recipient_id}/contact",
     status_code=status.HTTP_204_NO_CONTENT,
+    openapi_extra=reads_personal(None),  # nothing is answered
     summary="登记服务对象联系方式",
 )
 async def set_contact(

@@ -10,6 +10,7 @@ import uuid
 
 from fastapi import APIRouter, Query
 
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from dispatch.adapters.provider_topic import frequency_of
@@ -53,7 +54,7 @@ def provider_order_read(order: Order) -> ProviderOrderRead:
     return view_of(ProviderOrderRead, order, frequency=frequency_of(order))
 
 
-@router.get("/orders", summary="本机构的服务订单")
+@router.get("/orders", openapi_extra=reads_personal("order_list"), summary="本机构的服务订单")
 async def my_orders(
     who: ProviderUser,
     uow: UowDep,
@@ -68,7 +69,7 @@ async def my_orders(
     return Page(items=[provider_order_read(r) for r in rows], total=total, page=page, size=size)
 
 
-@router.get("/orders/{order_id}", summary="服务订单详情")
+@router.get("/orders/{order_id}", openapi_extra=reads_personal("order"), summary="服务订单详情")
 async def my_order(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> ProviderOrderRead:
     """One of the caller's own orders."""
     row = await views.provider_order(
@@ -77,7 +78,7 @@ async def my_order(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> Provi
     return provider_order_read(row)
 
 
-@router.post("/orders/{order_id}/accept", summary="接单")
+@router.post("/orders/{order_id}/accept", openapi_extra=reads_personal("order"), summary="接单")
 async def accept(
     order_id: uuid.UUID, body: AcceptBody, who: ProviderUser, uow: UowDep
 ) -> ProviderOrderRead:
@@ -89,7 +90,7 @@ async def accept(
     return provider_order_read(row)
 
 
-@router.post("/orders/{order_id}/decline", summary="拒单")
+@router.post("/orders/{order_id}/decline", openapi_extra=reads_personal("order"), summary="拒单")
 async def decline(
     order_id: uuid.UUID, body: DeclineBody, who: ProviderUser, uow: UowDep, parts: DispatchDep
 ) -> ProviderOrderRead:
@@ -101,7 +102,11 @@ async def decline(
     return provider_order_read(row)
 
 
-@router.post("/orders/{order_id}/change-acknowledgement", summary="确认订单变更通知")
+@router.post(
+    "/orders/{order_id}/change-acknowledgement",
+    openapi_extra=reads_personal("order_change"),  # why: death, suspension, transfer
+    summary="确认订单变更通知",
+)
 async def acknowledge(
     order_id: uuid.UUID, body: ChangeAckBody, who: ProviderUser, uow: UowDep
 ) -> ChangeRead:
@@ -118,7 +123,11 @@ async def acknowledge(
     return view_of(ChangeRead, row)
 
 
-@router.get("/orders/{order_id}/contact", summary="查看服务对象联系方式")
+@router.get(
+    "/orders/{order_id}/contact",
+    openapi_extra=reads_personal("order_contact"),
+    summary="查看服务对象联系方式",
+)
 async def contact(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> ContactRead:
     """The recipient's address and phone for an open order; every read is logged."""
     provider_code_of(who)
@@ -126,6 +135,7 @@ async def contact(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> Contac
     return ContactRead(
         order_id=order.order_id,
         recipient_id=order.recipient_id,
+        person_id=order.person_id,
         address=found.address,
         phone=found.phone,
         emergency_contact=found.emergency_contact,
@@ -133,7 +143,7 @@ async def contact(order_id: uuid.UUID, who: ProviderUser, uow: UowDep) -> Contac
     )
 
 
-@router.post("/plans", summary="提交服务方案")
+@router.post("/plans", openapi_extra=reads_personal(None), summary="提交服务方案")
 async def plan(body: PlanBody, who: ProviderUser, uow: UowDep) -> dict[str, bool]:
     """Submits or revises a plan for one person; ``stored`` is false for an old revision."""
     items = tuple(PlannedItem(i.order_id, i.item_code, i.frequency) for i in body.items)
@@ -150,7 +160,11 @@ async def plan(body: PlanBody, who: ProviderUser, uow: UowDep) -> dict[str, bool
     return {"stored": await submit_plan(command, uow=uow)}
 
 
-@router.post("/records", summary="报送服务记录")
+@router.post(
+    "/records",
+    openapi_extra=reads_personal("service_record"),  # a refusal can say the aid ended
+    summary="报送服务记录",
+)
 async def record(
     body: RecordBody, who: ProviderUser, uow: UowDep, parts: DispatchDep
 ) -> RecordOutcome:
@@ -162,7 +176,9 @@ async def record(
     return outcome_read(outcome)
 
 
-@router.post("/records/batch", summary="批量报送服务记录")
+@router.post(
+    "/records/batch", openapi_extra=reads_personal("service_record"), summary="批量报送服务记录"
+)
 async def record_batch(
     body: RecordBatch, who: ProviderUser, uow: UowDep, parts: DispatchDep
 ) -> BatchOutcome:

@@ -6,6 +6,7 @@ import logging
 
 from fastapi import APIRouter, status
 
+from civic.audit import reads_personal
 from civic.bus.grants import provider_group_prefix
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
@@ -79,7 +80,12 @@ def offer_of(body: ProviderCreate | ProviderUpdate) -> Offer:
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="登记服务供给主体")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=reads_personal("provider_contacts"),  # contact people's names, phones
+    summary="登记服务供给主体",
+)
 async def register(
     body: ProviderCreate, who: CountyOfficer, uow: UowDep, parts: DispatchDep
 ) -> ProviderRead:
@@ -91,7 +97,7 @@ async def register(
     return provider_read(row)
 
 
-@router.get("", summary="服务供给主体名录")
+@router.get("", openapi_extra=reads_personal("provider_contacts"), summary="服务供给主体名录")
 async def list_providers(
     who: Officer, uow: UowDep, page: PageNo = 1, size: PageSize = 20
 ) -> Page[ProviderRead]:
@@ -101,13 +107,17 @@ async def list_providers(
     return Page(items=[provider_read(r) for r in rows], total=total, page=page, size=size)
 
 
-@router.get("/{code}", summary="服务供给主体详情")
+@router.get(
+    "/{code}", openapi_extra=reads_personal("provider_contacts"), summary="服务供给主体详情"
+)
 async def read(code: str, who: Officer, uow: UowDep) -> ProviderRead:
     """One provider of the caller's county."""
     return provider_read(await use.provider_seen_by(code=code, division=who.division, uow=uow))
 
 
-@router.patch("/{code}", summary="变更服务供给主体信息")
+@router.patch(
+    "/{code}", openapi_extra=reads_personal("provider_contacts"), summary="变更服务供给主体信息"
+)
 async def change(code: str, body: ProviderUpdate, who: CountyOfficer, uow: UowDep) -> ProviderRead:
     """Changes what a provider offers, where, how much, or its qualification and contacts."""
     offer = offer_of(body)
@@ -115,7 +125,9 @@ async def change(code: str, body: ProviderUpdate, who: CountyOfficer, uow: UowDe
     return provider_read(row)
 
 
-@router.post("/{code}/suspend", summary="暂停服务供给主体")
+@router.post(
+    "/{code}/suspend", openapi_extra=reads_personal("provider_contacts"), summary="暂停服务供给主体"
+)
 async def suspend(
     code: str, body: ProviderSuspend, who: CountyOfficer, uow: UowDep, parts: DispatchDep
 ) -> ProviderRead:
@@ -126,7 +138,11 @@ async def suspend(
     return provider_read(row)
 
 
-@router.post("/{code}/reinstate", summary="恢复服务供给主体")
+@router.post(
+    "/{code}/reinstate",
+    openapi_extra=reads_personal("provider_contacts"),
+    summary="恢复服务供给主体",
+)
 async def reinstate(code: str, who: CountyOfficer, uow: UowDep, parts: DispatchDep) -> ProviderRead:
     """Lets a suspended provider take orders again (issue it new Kafka credentials)."""
     county, bus = county_of(who), parts.provider_bus
@@ -137,6 +153,7 @@ async def reinstate(code: str, who: CountyOfficer, uow: UowDep, parts: DispatchD
 @router.post(
     "/{code}/bus-credentials",
     status_code=status.HTTP_201_CREATED,
+    openapi_extra=reads_personal(None),  # the bus login of an organisation
     summary="发放服务供给主体的消息总线接入凭证",
 )
 async def issue_bus_credentials(

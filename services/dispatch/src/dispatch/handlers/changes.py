@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civic import clock
+from civic.audit import saw
 from civic.errors import Conflict, NotFound
 from civic.uow import UnitOfWork
 from contracts import topics
@@ -94,6 +95,7 @@ async def acknowledge_change(ack: Acknowledgement, *, uow: UnitOfWork) -> OrderC
 
 async def _acknowledge(ack: Acknowledgement, uow: UnitOfWork) -> OrderChange:
     order = await own_order(uow, ack.order_id, ack.provider_code)
+    saw(order.person_id)  # the change answered names only the order
     if ack.order_version > order.version:
         raise Conflict("服务订单版本无效", code="order_version_unknown", field="order_version")
     change = await _acknowledged(uow, ack)

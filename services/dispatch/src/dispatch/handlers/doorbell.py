@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from civic.audit import saw
 from civic.errors import Forbidden, NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
@@ -226,6 +227,9 @@ async def alert_history(*, alert_id: uuid.UUID, who: Principal, uow: UnitOfWork)
 
 
 async def _history(uow: UnitOfWork, alert: Alert) -> AlertHistory:
+    # The alert names its person to the audit only: the gateway and the neighbours who answer
+    # see the alert, never whose it is.
+    saw(alert.person_id)
     alert_id = alert.alert_id
     notices = await doorbell.notices(uow.session, alert_id)
     return AlertHistory(alert, notices, await doorbell.acks(uow.session, alert_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict
 
+from civic.audit import saw
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
@@ -66,13 +67,15 @@ async def _record_service(
     cmd: NeighbourService, village_code: str, staff: Principal, uow: UnitOfWork
 ) -> NeighbourService:
     held = await neighbours.service(uow.session, cmd.record_id)
-    if held is not None:
-        return held  # a retry
+    if held is not None:  # a retry
+        await _name_recipient(uow, held.recipient_id)
+        return held
     await _check_parties(cmd, village_code, uow)
     values = asdict(cmd) | {"village_code": village_code, "recorded_by": staff.user_id}
     await neighbours.add_service(uow.session, values)
     recipient = await recipients.get(uow.session, cmd.recipient_id)
     assert recipient is not None
+    saw(recipient.person_id)
     uow.emit(_recorded(cmd, recipient, staff.user_id))
     await uow.commit()
     done = await neighbours.service(uow.session, cmd.record_id)
@@ -96,6 +99,13 @@ def _recorded(
         village_code=recipient.village_code,
         recorded_by=recorded_by,
     )
+
+
+async def _name_recipient(uow: UnitOfWork, recipient_id: uuid.UUID) -> None:
+    """Names, for the read audit, the person a record shows by recipient_id only."""
+    recipient = await recipients.get(uow.session, recipient_id)
+    if recipient is not None:
+        saw(recipient.person_id)
 
 
 def _check_village(village_code: str, staff: Principal) -> None:

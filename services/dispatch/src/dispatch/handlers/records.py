@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from civic import clock
+from civic.audit import saw
 from civic.errors import NotFound
 from civic.uow import UnitOfWork
 from contracts.dispatch.services import RecordCheck, ServiceDelivered, ServiceRecordRefused
@@ -72,7 +73,8 @@ async def _report(
     if reporter is None:
         raise NotFound("未登记的服务供给主体", code="provider_not_found")
     # A status change being applied to these orders is seen whole, or not yet at all.
-    await orders.hold(uow.session, [r.order_id for r in batch])
+    held = await orders.hold(uow.session, [r.order_id for r in batch])
+    saw(*held)  # outcomes name records only: the read audit names whose orders they are under
     outcomes = [await _judge(r, reporter.provider_id, uow=uow, timing=timing) for r in batch]
     await uow.commit()
     return outcomes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from civic.audit import saw
 from civic.errors import NotFound
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
@@ -96,4 +97,6 @@ async def _officer_order(uow: UnitOfWork, order_id: uuid.UUID, officer: Principa
     if order is None:
         raise NotFound("未找到该服务订单", code="order_not_found")
     ensure_jurisdiction(officer, order.village_code)
+    # Plans, records, changes and contact reads name only the order: the audit names its person.
+    saw(order.person_id)
     return order

@@ -59,15 +59,16 @@ async def of_recipient(session: AsyncSession, recipient_id: uuid.UUID) -> list[O
     return [_order(row) for row in (await session.execute(stmt)).mappings()]
 
 
-async def hold(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> None:
-    """Share-locks orders in id order: a status change being applied is seen whole or not yet."""
+async def hold(session: AsyncSession, order_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Share-locks orders in id order (a status change being applied is seen whole or not yet);
+    returns the people they serve."""
     stmt = (
-        select(o.order_id)
+        select(o.person_id)
         .where(o.order_id.in_(sorted(set(order_ids))))
         .order_by(o.order_id)
         .with_for_update(read=True)
     )
-    await session.execute(stmt)
+    return list((await session.scalars(stmt)).all())
 
 
 async def decliners(session: AsyncSession, referral_id: uuid.UUID) -> frozenset[uuid.UUID]:

@@ -32,6 +32,7 @@ class DoorbellRead(BaseModel):
 
     device_id: str = Field(description="Device id.")
     recipient_id: uuid.UUID = Field(description="Recipient.")
+    person_id: uuid.UUID = Field(description="The person living there.")
     village_code: str = Field(description="Village.")
     helper_ids: list[uuid.UUID] = Field(description="Helpers alerted.")
     coordinator_user_id: str = Field(description="Coordinator alerted.")

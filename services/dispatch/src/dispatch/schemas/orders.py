@@ -156,6 +156,7 @@ class ContactRead(BaseModel):
 
     order_id: uuid.UUID = Field(description="The order the details were read through.")
     recipient_id: uuid.UUID = Field(description="The recipient.")
+    person_id: uuid.UUID = Field(description="The person (named in the read audit).")
     address: str = Field(description="Home address.")
     phone: str = Field(description="Phone number.")
     emergency_contact: str | None = Field(description="Emergency contact.")

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from civic import clock
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, NotFound
 from civic.security import PrincipalDep
@@ -31,6 +32,7 @@ router = APIRouter(prefix="/catalogue", tags=["catalogue 收费标准"])
     response_model=VersionRead,
     responses=PROBLEM_RESPONSES,
     summary="现行收费标准",
+    openapi_extra=reads_personal(None),
 )
 async def get_in_force(
     county_code: str,
@@ -52,6 +54,7 @@ async def get_in_force(
     response_model=list[VersionSummary],
     responses=PROBLEM_RESPONSES,
     summary="收费标准历次版本",
+    openapi_extra=reads_personal(None),
 )
 async def list_versions(
     county_code: str, principal: PrincipalDep, uow: UowDep
@@ -67,6 +70,7 @@ async def list_versions(
     status_code=status.HTTP_201_CREATED,
     responses=PROBLEM_RESPONSES,
     summary="发布收费标准新版本",
+    openapi_extra=reads_personal(None),
 )
 async def create_version(
     county_code: str, body: VersionCreate, officer: County, uow: UowDep

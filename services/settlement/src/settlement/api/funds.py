@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from contracts.enums import FundingSource
@@ -24,6 +25,7 @@ Division = Annotated[str, Path(pattern=r"^(\d{6}|\d{9})$", description="County o
     status_code=status.HTTP_204_NO_CONTENT,
     responses=PROBLEM_RESPONSES,
     summary="设定资金来源年度预算",
+    openapi_extra=reads_personal(None),
 )
 async def put_budget(
     division_code: Division,
@@ -44,6 +46,7 @@ async def put_budget(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=PROBLEM_RESPONSES,
     summary="登记本地社会救助资金总额（1%上限的基数）",
+    openapi_extra=reads_personal(None),
 )
 async def put_assistance_total(
     county_code: str, year: Year, body: AssistanceTotalSet, officer: County, uow: UowDep
@@ -60,6 +63,7 @@ async def put_assistance_total(
     response_model=FundsRead,
     responses=PROBLEM_RESPONSES,
     summary="资金使用情况",
+    openapi_extra=reads_personal(None),
 )
 async def get_funds(
     division_code: Division, year: Year, officer: Officer, uow: UowDep

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from settlement.api.common import MONTH_PATTERN, Checker, ensure_county
@@ -14,7 +15,13 @@ from settlement.handlers.performance import provider_performance
 router = APIRouter(prefix="/performance", tags=["performance 绩效评价"])
 
 
-@router.get("/{county_code}/{month}", responses=PROBLEM_RESPONSES, summary="服务供给主体月度绩效")
+@router.get(
+    "/{county_code}/{month}",
+    responses=PROBLEM_RESPONSES,
+    summary="服务供给主体月度绩效",
+    # Counts per provider: no recipient is named or countable from the figures.
+    openapi_extra=reads_personal(None),
+)
 async def performance(
     county_code: str,
     month: Annotated[

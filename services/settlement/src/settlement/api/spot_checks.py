@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, status
 
 from civic import clock
+from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from settlement.api.common import Checker, County, PagingDep, ensure_county
@@ -26,6 +27,7 @@ Year = Annotated[int, Path(ge=2023, le=2100, description="Year whose services ar
     status_code=status.HTTP_201_CREATED,
     responses=PROBLEM_RESPONSES,
     summary="抽取抽查样本",
+    openapi_extra=reads_personal(None),
 )
 async def draw(
     county_code: str, year: Year, body: DrawCreate, officer: County, uow: UowDep
@@ -39,7 +41,12 @@ async def draw(
     return DrawRead.model_validate(result)
 
 
-@router.get("/{county_code}/{year}/coverage", responses=PROBLEM_RESPONSES, summary="抽查覆盖率")
+@router.get(
+    "/{county_code}/{year}/coverage",
+    responses=PROBLEM_RESPONSES,
+    summary="抽查覆盖率",
+    openapi_extra=reads_personal(None),
+)
 async def coverage(county_code: str, year: Year, officer: Checker, uow: UowDep) -> dict[str, Any]:
     """Services, drawn, checked, passed and failed, for the county and each provider."""
     ensure_county(officer, county_code)
@@ -51,6 +58,7 @@ async def coverage(county_code: str, year: Year, officer: Checker, uow: UowDep) 
     response_model=Page[SpotCheckRead],
     responses=PROBLEM_RESPONSES,
     summary="抽查清单",
+    openapi_extra=reads_personal("spot_check"),
 )
 async def list_checks(
     county_code: str,
@@ -74,6 +82,7 @@ async def list_checks(
     response_model=SpotCheckRead,
     responses=PROBLEM_RESPONSES,
     summary="登记抽查结果",
+    openapi_extra=reads_personal("spot_check"),
 )
 async def record_result(
     spot_check_id: uuid.UUID, body: SpotCheckResultCreate, officer: Checker, uow: UowDep

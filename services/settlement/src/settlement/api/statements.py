@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from civic import clock
+from civic.audit import reads_personal, saw
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, Forbidden, Unprocessable
 from civic.security import Principal
@@ -35,6 +36,8 @@ from settlement.handlers.subsidy import RunSubsidy, run_subsidy
 from settlement.repository.statements import StatementFilter
 from settlement.schemas import Page, PaymentCreate, RunRead, StatementRead, SubsidyRun
 
+# A statement, as JSON or printed, holds a provider's totals by item and fund and names no one
+# served: its routes declare reads_personal(None). Only its lines (lines.csv) point at people.
 router = APIRouter(tags=["statements 结算单"])
 
 Month = Annotated[
@@ -50,6 +53,7 @@ Division = Annotated[
     response_model=RunRead,
     responses=PROBLEM_RESPONSES,
     summary="生成月度结算单",
+    openapi_extra=reads_personal(None),
 )
 async def run_month(
     division_code: Division, month: Month, officer: Officer, uow: UowDep
@@ -72,6 +76,7 @@ async def run_month(
     response_model=RunRead,
     responses=PROBLEM_RESPONSES,
     summary="生成邻里互助年度补贴结算单",
+    openapi_extra=reads_personal(None),
 )
 async def run_neighbour_subsidy(
     township_code: Annotated[str, Path(pattern=r"^\d{9}$")],
@@ -95,6 +100,7 @@ async def run_neighbour_subsidy(
     response_model=Page[StatementRead],
     responses=PROBLEM_RESPONSES,
     summary="结算单列表",
+    openapi_extra=reads_personal(None),
 )
 async def list_statements(
     reader: Reader,
@@ -117,6 +123,7 @@ async def list_statements(
     response_model=StatementRead,
     responses=PROBLEM_RESPONSES,
     summary="结算单详情",
+    openapi_extra=reads_personal(None),
 )
 async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> StatementRead:
     """One statement with totals by item and by fund, and the ledger recomputation beside them."""
@@ -129,6 +136,7 @@ async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) ->
     response_model=StatementRead,
     responses=PROBLEM_RESPONSES,
     summary="确认结算单",
+    openapi_extra=reads_personal(None),
 )
 async def confirm(statement_id: uuid.UUID, officer: Township, uow: UowDep) -> StatementRead:
     """The township officer confirms a draft; the month is then closed for this provider."""
@@ -144,6 +152,7 @@ async def confirm(statement_id: uuid.UUID, officer: Township, uow: UowDep) -> St
     response_model=StatementRead,
     responses=PROBLEM_RESPONSES,
     summary="登记支付",
+    openapi_extra=reads_personal(None),
 )
 async def pay(
     statement_id: uuid.UUID, body: PaymentCreate, officer: Township, uow: UowDep
@@ -164,6 +173,7 @@ async def pay(
     "/statements/{statement_id}/lines.csv",
     responses=PROBLEM_RESPONSES,
     summary="导出结算单明细(CSV)",
+    openapi_extra=reads_personal("statement_lines"),
 )
 async def export_statement(
     statement_id: uuid.UUID, reader: Reader, uow: UowDep
@@ -177,6 +187,8 @@ async def export_statement(
         period_kind=statement.period_kind,
     )
     lines = await ledger_reads.all_lines(which, uow=uow)
+    # Unlike the statement's totals, its lines point at each person served (服务对象编号).
+    saw(*(line.person_id for line in lines))
     name = f"statement-{statement.township_code}-{statement.provider_code}-{statement.period}.csv"
     return StreamingResponse(
         ledger_csv(lines),
@@ -190,6 +202,7 @@ async def export_statement(
     response_class=HTMLResponse,
     responses=PROBLEM_RESPONSES,
     summary="打印结算单",
+    openapi_extra=reads_personal(None),
 )
 async def print_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> HTMLResponse:
     """The statement as a printable Chinese page with signature blocks."""

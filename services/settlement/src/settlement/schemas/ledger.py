@@ -14,6 +14,7 @@ class RecordRead(BaseModel):
     """A delivered service and where it stands for payment."""
 
     record_id: uuid.UUID
+    person_id: uuid.UUID = Field(description="The person served (stable id, never the ID number).")
     recipient_id: uuid.UUID
     order_id: uuid.UUID
     provider_id: uuid.UUID
@@ -40,6 +41,7 @@ class LedgerLineRead(BaseModel):
     service_month: str
     service_date: date | None
     record_id: uuid.UUID | None
+    person_id: uuid.UUID = Field(description="The person served (stable id, never the ID number).")
     recipient_id: uuid.UUID
     provider_id: uuid.UUID
     provider_code: str

@@ -51,6 +51,9 @@ class SpotCheckRead(BaseModel):
 
     spot_check_id: uuid.UUID
     record_id: uuid.UUID
+    person_id: uuid.UUID = Field(
+        description="The person whose service is checked (stable id, never the ID number)."
+    )
     county_code: str
     township_code: str
     provider_id: uuid.UUID

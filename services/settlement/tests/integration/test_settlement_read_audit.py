@@ -1,0 +1,119 @@
+"""Issue 16: every settlement route that answers with a person's data (service records,
+ledger lines, their CSV exports, spot checks) leaves a line naming who read whose data."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.enums import FeeUnit
+from devstack.read_audit import AuditedCall, check_reads
+
+pytestmark = pytest.mark.integration
+
+#: 青阳县, 2025: no other test records services there, so the one drawn record is ours.
+COUNTY, TOWNSHIP, YEAR, MONTH = "341723", "341723108", 2025, "2025-03"
+
+Auth = Callable[..., dict[str, str]]
+
+
+def _as(auth: Auth, role: str, division: str) -> tuple[str, dict[str, str]]:
+    user_id = f"reader-{uuid.uuid4().hex[:8]}"
+    return user_id, auth(role, division, user_id=user_id)
+
+
+@dataclass(frozen=True)
+class Served:
+    """A person served once in MONTH, whose statement is drafted and whose service is drawn."""
+
+    person_id: uuid.UUID
+    statement_id: uuid.UUID
+    spot_check_id: uuid.UUID
+
+
+async def _served(scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Auth) -> Served:
+    world = scenario(TOWNSHIP)
+    who = await world.approve()
+    order = await world.order(who, "CL-01", FeeUnit.VISIT)
+    delivered = await world.deliver(order, date(2025, 3, 11))
+    [statement_id] = await world.settle(MONTH)
+    drawn = await client.post(
+        f"/spot-checks/{COUNTY}/{YEAR}/draws",
+        json={"seed": "read-audit"},
+        headers=auth("county_officer", COUNTY),
+    )
+    assert drawn.status_code == 201, drawn.text
+    query = "select spot_check_id from spot_check where record_id = :record"
+    [(spot_check_id,)] = await world.sql(query, record=delivered.record_id)
+    return Served(who.person_id, statement_id, spot_check_id)
+
+
+def _calls(
+    served: Served, client: httpx.AsyncClient, auth: Auth, auditor: tuple[str, dict[str, str]]
+) -> dict[str, AuditedCall]:
+    person = served.person_id
+    officer_id, officer = _as(auth, "township_officer", TOWNSHIP)
+    checker_id, checker = _as(auth, "county_officer", COUNTY)
+    month = {"township_code": TOWNSHIP, "month": MONTH}
+    period = {"township_code": TOWNSHIP, "period": MONTH}
+    lines_csv = f"/statements/{served.statement_id}/lines.csv"
+    result = f"/spot-checks/{served.spot_check_id}/result"
+    return {
+        "GET /records": AuditedCall(
+            lambda: client.get("/records", params=month, headers=officer), officer_id, person
+        ),
+        "GET /ledger": AuditedCall(
+            lambda: client.get("/ledger", params=period, headers=officer), officer_id, person
+        ),
+        "GET /ledger.csv": AuditedCall(
+            lambda: client.get("/ledger.csv", params=period, headers=officer), officer_id, person
+        ),
+        "GET /statements/{statement_id}/lines.csv": AuditedCall(
+            lambda: client.get(lines_csv, headers=officer), officer_id, person
+        ),
+        "GET /spot-checks/{county_code}/{year}": AuditedCall(
+            lambda: client.get(f"/spot-checks/{COUNTY}/{YEAR}", headers=checker),
+            checker_id,
+            person,
+        ),
+        "POST /spot-checks/{spot_check_id}/result": AuditedCall(
+            lambda: client.post(result, json={"outcome": "confirmed"}, headers=checker),
+            checker_id,
+            person,
+        ),
+        "GET /audit/reads": AuditedCall(
+            lambda: client.get(
+                "/audit/reads", params={"person_id": str(person)}, headers=auditor[1]
+            ),
+            auditor[0],
+            person,
+        ),
+    }
+
+
+async def test_settlement_every_route_that_reads_personal_data_leaves_a_line(
+    scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Auth
+) -> None:
+    served = await _served(scenario, client, auth)
+    auditor_id = f"auditor-{uuid.uuid4().hex[:8]}"
+    auditor = auth("auditor", "341700", user_id=auditor_id)
+    # The calls run in route order, /audit/reads first: one read for it to find before.
+    _, officer = _as(auth, "township_officer", TOWNSHIP)
+    month = {"township_code": TOWNSHIP, "month": MONTH}
+    assert (await client.get("/records", params=month, headers=officer)).status_code == 200
+    calls = _calls(served, client, auth, (auditor_id, auditor))
+    assert await check_reads(client, calls, auditor=auditor) == []
+
+
+async def test_settlement_a_stranger_cannot_ask_the_auditors_questions(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    _, officer = _as(auth, "county_officer", COUNTY)
+    asked = await client.get("/audit/reads", params={"user_id": "anyone"}, headers=officer)
+    assert asked.status_code == 403
