@@ -28,22 +28,18 @@ import asyncio
 import enum
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
 
 import orjson
-from opentelemetry import propagate, trace
 
 from civic import parking
+from civic.batches import BatchHandler, EventHandler, apply_in_order
 from civic.outages import is_transient
 from civic.uow import UnitOfWork
 from contracts.envelope import Event
 from contracts.registry import ContractError, event_class, parse
 
 log = logging.getLogger(__name__)
-
-EventHandler = Callable[[Any, UnitOfWork], Awaitable[None]]
 
 
 class Outcome(enum.StrEnum):
@@ -90,6 +86,8 @@ class TopicConsumer:
     group: str
     description: str = ""
     handlers: dict[str, EventHandler] = field(default_factory=dict)
+    #: Use cases that take a run of events at once (see ``civic.batches``).
+    run_handlers: dict[str, BatchHandler] = field(default_factory=dict)
     #: Checked on every record before parsing; a refusal dead-letters it with the reason.
     admit: Admission | None = None
 
@@ -103,6 +101,18 @@ class TopicConsumer:
         def register(fn: EventHandler) -> EventHandler:
             for event_type in event_types:
                 self.handlers[event_type] = fn
+            return fn
+
+        return register
+
+    def on_batch(self, *event_classes: type[Event]) -> Callable[[BatchHandler], BatchHandler]:
+        """Registers a use case that takes a run of consecutive events of ``event_classes``
+        at once (in a batch); ``on`` must register the one-event use case too (retries)."""
+        event_types = [cls.model_fields["event_type"].default for cls in event_classes]
+
+        def register(fn: BatchHandler) -> BatchHandler:
+            for event_type in event_types:
+                self.run_handlers[event_type] = fn
             return fn
 
         return register
@@ -122,16 +132,6 @@ def _type_unknown_to_this_version(value: bytes) -> str | None:
     except ContractError:
         return kind
     return None
-
-
-def _continuing_trace(delivery: Delivery, event: Event) -> AbstractContextManager[Any]:
-    """A span in the trace the event was sent in, so what its use case emits continues it."""
-    return trace.get_tracer(__name__).start_as_current_span(
-        f"{delivery.topic} apply {event.event_type}",
-        context=propagate.extract(delivery.headers),
-        kind=trace.SpanKind.CONSUMER,
-        attributes={"messaging.message.id": str(event.event_id)},
-    )
 
 
 class MessageProcessor:
@@ -262,16 +262,14 @@ class MessageProcessor:
                     for delivery, event, _ in items
                 ],
             )
-            outcomes = []
-            for delivery, event, handler in items:
-                if event.event_id not in fresh:
-                    outcomes.append(Outcome.DUPLICATE)
-                    continue
-                fresh.discard(event.event_id)  # a second copy in the same batch
-                with _continuing_trace(delivery, event), parking.consuming(delivery, group):
-                    await parking.resolve_reapplied(uow, delivery, group)
-                    await handler(event, uow)
-                outcomes.append(Outcome.APPLIED)
+            outcomes, new = [], []
+            for item in items:
+                event_id = item[1].event_id
+                outcomes.append(Outcome.APPLIED if event_id in fresh else Outcome.DUPLICATE)
+                if event_id in fresh:
+                    new.append(item)
+                    fresh.discard(event_id)  # a second copy in the same batch is a duplicate
+            await apply_in_order(uow, new, group=group, runs=self.consumer.run_handlers)
             if not uow.committed:
                 await uow.commit()
         return outcomes
