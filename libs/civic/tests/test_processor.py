@@ -273,3 +273,23 @@ def test_one_use_case_can_handle_several_event_types_of_its_topic_and_no_other()
     with pytest.raises(ValueError, match="published on survey"):
         consumer.on(ApplicationSubmitted, SurveyCompleted)
     assert len(consumer.handlers) == 2  # a refused registration registers nothing
+
+
+async def test_a_run_handler_takes_consecutive_events_of_its_type_and_order_holds() -> None:
+    calls: list[Any] = []
+
+    async def one(event: Any, uow: Any) -> None:
+        calls.append(("one", event.event_type))
+
+    async def run(events: list[Any], uow: Any) -> None:
+        calls.append(("run", len(events)))
+
+    processor, _, _ = make(one)
+    processor.consumer.on(ApplicationWithdrawn)(one)
+    processor.consumer.on_batch(ApplicationSubmitted)(run)
+    submitted = [sample(ApplicationSubmitted) for _ in range(4)]
+    withdrawn = sample(ApplicationWithdrawn)
+    batch = [*submitted[:2], withdrawn, *submitted[2:]]
+    outcomes = await processor.process_batch([delivery(e.to_json_bytes()) for e in batch])
+    assert outcomes == [Outcome.APPLIED] * 5
+    assert calls == [("run", 2), ("one", "intake.ApplicationWithdrawn"), ("run", 2)]

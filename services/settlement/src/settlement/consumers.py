@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from civic.consumer import EventHandler, TopicConsumer
+from civic.batches import BatchHandler, EventHandler
+from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
 from contracts.dispatch import (
@@ -22,7 +23,11 @@ from contracts.dispatch import (
 )
 from contracts.review import RecipientApproved, RecipientStatusChanged
 from settlement.handlers import readmodels, recipients
-from settlement.handlers.billing import record_neighbour_service, record_service
+from settlement.handlers.billing import (
+    record_neighbour_service,
+    record_service,
+    record_services,
+)
 
 GROUP = "settlement"
 
@@ -82,6 +87,15 @@ def _handler(use_case: UseCase) -> EventHandler:
     return handle
 
 
+def _run_handler(use_case: UseCase) -> BatchHandler:
+    """The consumer's handler that hands a run of events and its unit of work to ``use_case``."""
+
+    async def handle(events: list[Any], uow: UnitOfWork) -> None:
+        await use_case(events, uow=uow)
+
+    return handle
+
+
 def build_consumers() -> list[TopicConsumer]:
     """Returns settlement's subscriptions."""
     consumers = []
@@ -89,5 +103,8 @@ def build_consumers() -> list[TopicConsumer]:
         consumer = TopicConsumer(topic, group=GROUP, description=description)
         for event_cls, use_case in use_cases.items():
             consumer.on(event_cls)(_handler(use_case))
+        if topic == topics.DISPATCH_SERVICES:
+            # The hot path of a month: a run of delivered services is kept in a few statements.
+            consumer.on_batch(ServiceDelivered)(_run_handler(record_services))
         consumers.append(consumer)
     return consumers

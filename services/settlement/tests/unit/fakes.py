@@ -44,14 +44,22 @@ class FakeBillingStore:
         """Nothing races in memory; the hold is noted for tests."""
         self.held_people.append(person_id)
 
-    async def add_record(self, values: dict[str, Any]) -> bool:
-        """Keeps a record once (its id is the key)."""
-        if values["record_id"] in self.records:
-            return False
-        record = ServiceRecord(**{name: values[name] for name in _RECORD_FIELDS if name in values})
-        self.records[record.record_id] = record
-        self.covers_until[record.record_id] = values["covers_until"]
-        return True
+    async def hold_people(self, person_ids: Iterable[uuid.UUID]) -> None:
+        """Noted in sorted order, as the database takes them."""
+        self.held_people.extend(sorted(set(person_ids), key=str))
+
+    async def add_records(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+        """Keeps each record once (its id is the key); returns the new ids."""
+        new = set()
+        for values in rows:
+            if values["record_id"] in self.records:
+                continue
+            fields = {name: values[name] for name in _RECORD_FIELDS if name in values}
+            record = ServiceRecord(**fields)
+            self.records[record.record_id] = record
+            self.covers_until[record.record_id] = values["covers_until"]
+            new.add(record.record_id)
+        return new
 
     async def find_records(self, which: RecordSelection) -> list[ServiceRecord]:
         """The selected records, by service date."""
@@ -134,6 +142,7 @@ class FakeBillingStore:
 def _selected(store: FakeBillingStore, record: ServiceRecord, which: RecordSelection) -> bool:
     checks = [
         which.record_id in (None, record.record_id),
+        not which.record_ids or record.record_id in which.record_ids,
         which.recipient_id in (None, record.recipient_id),
         which.order_id in (None, record.order_id),
         not which.pending_only or record.billing_status == BillingStatus.PENDING.value,

@@ -16,7 +16,7 @@ from contracts.samples import sample
 from contracts.settlement import LedgerLinePosted
 from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.timelines import OrderTimeline
-from settlement.handlers.billing import record_service
+from settlement.handlers.billing import record_service, record_services
 from settlement.handlers.recipients import note_recipient_approved, note_status_changed
 
 from .fakes import FakeBillingStore
@@ -162,3 +162,20 @@ async def test_settlement_a_line_for_a_closed_month_lands_on_the_next_open_one()
     uow = await case.deliver(date(2024, 5, 8))
     (line,) = uow.published(LedgerLinePosted)
     assert line.period == "2024-06"
+
+
+async def test_settlement_a_run_of_services_bills_each_once_caused_by_its_own_event() -> None:
+    case = Case()
+    await case.approve()
+    days = [case.delivery(date(2024, 5, day)) for day in (6, 7, 8)]
+    run = [days[0], days[1], days[0], days[2]]  # the first record twice in one run
+    held_before = len(case.store.held_people)
+    uow = FakeUnitOfWork()
+    await record_services(run, uow=uow, store=case.store)
+    posted = uow.published(LedgerLinePosted)
+    assert len(posted) == 3 and uow.commits == 1
+    assert {line.cause_event_id for line in posted} == {e.event_id for e in days}
+    assert case.store.held_people[held_before:] == [case.person_id]  # one hold for the run
+    again = FakeUnitOfWork()
+    await record_services(days, uow=again, store=case.store)
+    assert again.published(LedgerLinePosted) == []

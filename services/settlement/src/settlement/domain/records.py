@@ -12,6 +12,8 @@ class RecordSelection:
     """The service records to re-check: by record, recipient or order, optionally narrowed."""
 
     record_id: uuid.UUID | None = None
+    #: Several records at once (a batch of delivered services).
+    record_ids: tuple[uuid.UUID, ...] = ()
     recipient_id: uuid.UUID | None = None
     order_id: uuid.UUID | None = None
     #: Only records still waiting (pending) for the recipient or order.

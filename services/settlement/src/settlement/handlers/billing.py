@@ -10,9 +10,10 @@ check from posting twice. Every read and write goes through ``repository.billing
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from civic import clock
 from civic.uow import UnitOfWork
@@ -37,8 +38,16 @@ async def record_service(
     event: ServiceDelivered, *, uow: UnitOfWork, store: BillingStore | None = None
 ) -> None:
     """Keeps a delivered service (billed or with its reason); a repeated record changes nothing."""
-    values = {**record_values(event), "evaluated_at": clock.now()}
-    await _keep_record(values, event.person_id, event.event_id, uow=uow, store=store)
+    await record_services([event], uow=uow, store=store)
+
+
+async def record_services(
+    events: Sequence[ServiceDelivered], *, uow: UnitOfWork, store: BillingStore | None = None
+) -> None:
+    """``record_service`` for a run of delivered services at once (a consumer's batch)."""
+    now = clock.now()
+    records = [({**record_values(event), "evaluated_at": now}, event) for event in events]
+    await _keep_records(records, uow=uow, store=store)
 
 
 async def record_neighbour_service(
@@ -50,26 +59,27 @@ async def record_neighbour_service(
         "billing_status": BillingStatus.PENDING.value,
         "evaluated_at": clock.now(),
     }
-    await _keep_record(values, event.person_id, event.event_id, uow=uow, store=store)
+    await _keep_records([(values, event)], uow=uow, store=store)
 
 
-async def _keep_record(
-    values: dict[str, object],
-    person_id: uuid.UUID,
-    cause: uuid.UUID,
+async def _keep_records(
+    records: Sequence[tuple[dict[str, Any], ServiceDelivered | NeighbourServiceRecorded]],
     *,
     uow: UnitOfWork,
     store: BillingStore | None,
 ) -> None:
+    """Keeps each record once and prices the new ones, each caused by its own event."""
     async with uow:
         store = store or SqlBillingStore(uow)
         # A service, its order and the recipient's approval or stop arrive on different
-        # topics concurrently: holding the person keeps a check from missing one of them.
-        await store.hold_person(person_id)
-        if await store.add_record(values):
-            record_id = values["record_id"]
-            assert isinstance(record_id, uuid.UUID)
-            await recheck(RecordSelection(record_id=record_id), uow=uow, cause=cause, store=store)
+        # topics concurrently: holding the people keeps a check from missing one of them.
+        await store.hold_people(event.person_id for _, event in records)
+        new = await store.add_records([values for values, _ in records])
+        causes = {values["record_id"]: event.event_id for values, event in reversed(records)}
+        causes = {record_id: cause for record_id, cause in causes.items() if record_id in new}
+        if causes:
+            which = RecordSelection(record_ids=tuple(causes))
+            await recheck(which, uow=uow, cause=causes, store=store)
         await uow.commit()
 
 
@@ -77,10 +87,11 @@ async def recheck(
     which: RecordSelection,
     *,
     uow: UnitOfWork,
-    cause: uuid.UUID,
+    cause: uuid.UUID | Mapping[uuid.UUID, uuid.UUID],
     store: BillingStore | None = None,
 ) -> int:
-    """Re-prices the selected records and appends the lines that correct them; returns fen moved."""
+    """Re-prices the selected records and appends the lines that correct them; returns fen
+    moved. ``cause`` is the event behind it, or each record's own (by record id)."""
     store = store or SqlBillingStore(uow)
     rows = await store.find_records(which)
     if not rows:
@@ -88,7 +99,8 @@ async def recheck(
     facts = await _load_facts(store, rows)
     moved = 0
     for row in rows:
-        moved += await _settle_record(uow, store, row, facts, cause)
+        caused_by = cause[row.record_id] if isinstance(cause, Mapping) else cause
+        moved += await _settle_record(uow, store, row, facts, caused_by)
     return moved
 
 

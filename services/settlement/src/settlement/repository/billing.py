@@ -28,8 +28,11 @@ class BillingStore(Protocol):
     async def hold_person(self, person_id: uuid.UUID) -> None:
         """Serialises the pricing of one person's services until the transaction ends."""
 
-    async def add_record(self, values: dict[str, Any]) -> bool:
-        """Keeps a service record; False if it was known."""
+    async def hold_people(self, person_ids: Iterable[uuid.UUID]) -> None:
+        """``hold_person`` for many people at once (in one order, so holders never deadlock)."""
+
+    async def add_records(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+        """Keeps service records; returns the ids that were not known."""
 
     async def find_records(self, which: RecordSelection) -> list[ServiceRecord]:
         """The selected records, held against a concurrent re-check."""
@@ -82,9 +85,13 @@ class SqlBillingStore:
         """An advisory lock on the person."""
         await locks.lock(self._uow.session, "person", person_id)
 
-    async def add_record(self, values: dict[str, Any]) -> bool:
-        """See ``repository.ledger.add_record``."""
-        return await ledger.add_record(self._uow.session, values)
+    async def hold_people(self, person_ids: Iterable[uuid.UUID]) -> None:
+        """Advisory locks on the people, taken in one sorted order."""
+        await locks.lock_all(self._uow.session, "person", person_ids)
+
+    async def add_records(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+        """See ``repository.ledger.add_records``."""
+        return await ledger.add_records(self._uow.session, rows)
 
     async def find_records(self, which: RecordSelection) -> list[ServiceRecord]:
         """See ``repository.ledger.find_records``."""

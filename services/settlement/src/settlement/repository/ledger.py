@@ -24,10 +24,10 @@ from settlement.orm import ledger_line, service_record, spot_check, statement
 r, line, s = service_record.c, ledger_line.c, statement.c
 
 
-async def add_record(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Stores a delivered service; False if the record was already known."""
-    stmt = pg_insert(service_record).values(**values).on_conflict_do_nothing()
-    return bool((await session.execute(stmt.returning(r.record_id))).first())
+async def add_records(session: AsyncSession, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """Stores delivered services in one statement; returns the ids that were not known."""
+    stmt = pg_insert(service_record).on_conflict_do_nothing().returning(r.record_id)
+    return set((await session.execute(stmt, rows)).scalars())
 
 
 async def find_records(session: AsyncSession, which: RecordSelection) -> list[ServiceRecord]:
@@ -45,6 +45,8 @@ def _conditions(which: RecordSelection) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if which.record_id is not None:
         conditions.append(r.record_id == which.record_id)
+    if which.record_ids:
+        conditions.append(r.record_id.in_(which.record_ids))
     if which.recipient_id is not None:
         conditions.append(r.recipient_id == which.recipient_id)
     if which.order_id is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,4 +21,17 @@ async def lock_shared(session: AsyncSession, *parts: object) -> None:
     name = ":".join(str(p) for p in parts)
     await session.execute(
         text("SELECT pg_advisory_xact_lock_shared(hashtextextended(:n, 0))"), {"n": name}
+    )
+
+
+async def lock_all(session: AsyncSession, kind: str, keys: Iterable[object]) -> None:
+    """Takes exclusive locks on many names in one statement, always in the same (sorted)
+    order, so two transactions holding some of the same names cannot deadlock."""
+    names = sorted({f"{kind}:{key}" for key in keys})
+    await session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtextextended(name, 0)) "
+            "FROM unnest(CAST(:names AS text[])) AS name ORDER BY name"
+        ),
+        {"names": names},
     )
