@@ -9,7 +9,7 @@ PostgreSQL the store does not undo writes on a rollback, so a test reads ``uow.c
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
 from datetime import date, datetime
 from typing import Any
@@ -117,11 +117,14 @@ class FakeBillingStore:
         return True
 
     async def set_billing(
-        self, record_id: uuid.UUID, status: BillingStatus, reason: str | None, at: datetime
+        self, marks: Sequence[tuple[uuid.UUID, BillingStatus, str | None, datetime]]
     ) -> None:
-        """Where the record stands for payment."""
-        record = self.records[record_id]
-        self.records[record_id] = replace(record, billing_status=status.value, reason_code=reason)
+        """Where each record stands for payment."""
+        for record_id, status, reason, _ in marks:
+            record = self.records[record_id]
+            self.records[record_id] = replace(
+                record, billing_status=status.value, reason_code=reason
+            )
 
     async def add_recipient(self, values: dict[str, Any]) -> bool:
         """Notes an approved recipient."""

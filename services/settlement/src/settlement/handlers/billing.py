@@ -31,7 +31,7 @@ from settlement.domain.rows import (
 )
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline
 from settlement.ids import new_line_id
-from settlement.repository.billing import BillingStore, SqlBillingStore
+from settlement.repository.billing import BillingMark, BillingStore, SqlBillingStore
 
 
 async def record_service(
@@ -97,10 +97,13 @@ async def recheck(
     if not rows:
         return 0
     facts = await _load_facts(store, rows)
-    moved = 0
+    moved, marks = 0, list[BillingMark]()
     for row in rows:
         caused_by = cause[row.record_id] if isinstance(cause, Mapping) else cause
-        moved += await _settle_record(uow, store, row, facts, caused_by)
+        moved_now, mark = await _settle_record(uow, store, row, facts, caused_by)
+        moved += moved_now
+        marks.append(mark)
+    await store.set_billing(marks)
     return moved
 
 
@@ -130,7 +133,8 @@ async def _load_facts(store: BillingStore, rows: Sequence[ServiceRecord]) -> _Fa
 
 async def _settle_record(
     uow: UnitOfWork, store: BillingStore, row: ServiceRecord, facts: _Facts, cause: uuid.UUID
-) -> int:
+) -> tuple[int, BillingMark]:
+    """Appends the record's correcting lines; returns the fen moved and where it stands."""
     entitlement = billing.entitle(
         service_of(row),
         recipient=facts.recipients.get(row.recipient_id),
@@ -145,9 +149,7 @@ async def _settle_record(
     for line in planned:
         moved += await _append(uow, store, row, line, cause)
     reason = entitlement.reason
-    status = _status_of(entitlement)
-    await store.set_billing(row.record_id, status, reason and reason.value, clock.now())
-    return moved
+    return moved, (row.record_id, _status_of(entitlement), reason and reason.value, clock.now())
 
 
 def _status_of(entitlement: Entitlement) -> BillingStatus:

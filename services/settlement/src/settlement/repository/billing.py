@@ -9,7 +9,7 @@ PostgreSQL.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -20,6 +20,9 @@ from settlement.domain.reasons import BillingStatus
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline
 from settlement.repository import catalogue, ledger, locks, readmodels
+
+#: Where a record stands for payment: record, status, reason code, when it was judged.
+BillingMark = tuple[uuid.UUID, BillingStatus, str | None, datetime]
 
 
 class BillingStore(Protocol):
@@ -63,10 +66,8 @@ class BillingStore(Protocol):
     async def append(self, values: dict[str, Any]) -> bool:
         """Appends a ledger line; False if that line exists."""
 
-    async def set_billing(
-        self, record_id: uuid.UUID, status: BillingStatus, reason: str | None, at: datetime
-    ) -> None:
-        """Where a record stands for payment, and why."""
+    async def set_billing(self, marks: Sequence[BillingMark]) -> None:
+        """Where each record stands for payment, and why."""
 
     async def add_recipient(self, values: dict[str, Any]) -> bool:
         """Keeps an approved recipient; False if known."""
@@ -131,11 +132,9 @@ class SqlBillingStore:
         """See ``repository.ledger.append``."""
         return await ledger.append(self._uow.session, values)
 
-    async def set_billing(
-        self, record_id: uuid.UUID, status: BillingStatus, reason: str | None, at: datetime
-    ) -> None:
+    async def set_billing(self, marks: Sequence[BillingMark]) -> None:
         """See ``repository.ledger.set_billing``."""
-        await ledger.set_billing(self._uow.session, record_id, status, reason, at)
+        await ledger.set_billing(self._uow.session, marks)
 
     async def add_recipient(self, values: dict[str, Any]) -> bool:
         """See ``repository.readmodels.add_recipient``."""

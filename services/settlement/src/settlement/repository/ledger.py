@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
@@ -61,18 +61,25 @@ def _conditions(which: RecordSelection) -> list[ColumnElement[bool]]:
 
 
 async def set_billing(
-    session: AsyncSession,
-    record_id: uuid.UUID,
-    status: BillingStatus,
-    reason: str | None,
-    at: datetime,
+    session: AsyncSession, marks: Sequence[tuple[uuid.UUID, BillingStatus, str | None, datetime]]
 ) -> None:
-    """Records where a service stands for payment, and why."""
-    await session.execute(
+    """Records where each service stands for payment, and why (one pipelined statement)."""
+    if not marks:
+        return
+    stmt = (
         update(service_record)
-        .where(r.record_id == record_id)
-        .values(billing_status=status.value, reason_code=reason, evaluated_at=at)
+        .where(r.record_id == bindparam("mark_record_id"))
+        .values(
+            billing_status=bindparam("mark_status"),
+            reason_code=bindparam("mark_reason"),
+            evaluated_at=bindparam("mark_at"),
+        )
     )
+    rows = [
+        {"mark_record_id": rid, "mark_status": status.value, "mark_reason": reason, "mark_at": at}
+        for rid, status, reason, at in marks
+    ]
+    await session.execute(stmt, rows)
 
 
 async def posted(
