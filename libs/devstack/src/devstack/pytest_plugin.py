@@ -194,7 +194,8 @@ async def running_app(app: Any) -> AsyncIterator[Any]:
 @pytest.fixture(scope="session")
 def e2e_stack(stack: Stack) -> Iterator[Stack]:
     """The six services as real processes on the launcher's Kafka and PostgreSQL."""
-    stack.start_services(extra_env={"CONSUMER_RETRY_BACKOFF_S": "0.05"})
+    # Keys reload every 2 s, so a rotation test need not restart the services to see one.
+    stack.start_services(extra_env={"CONSUMER_RETRY_BACKOFF_S": "0.05", "SEALING_REFRESH_S": "2"})
     try:
         yield stack
     finally:
