@@ -1,4 +1,5 @@
-"""``python -m bench <name>``: status_change (issues 7, 17), settlement (5), pipeline (17)."""
+"""``python -m bench <name>``: status_change (issues 7, 17), settlement (5), pipeline (17),
+city-month (17)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ BENCHES = {
     "status_change": "bench.status_change",
     "settlement": "bench.settlement",
     "pipeline": "bench.pipeline",
+    "city-month": "bench.city_month",
 }
 
 if __name__ == "__main__":
