@@ -111,12 +111,11 @@ def build_city(recipients: int, rnd: random.Random) -> City:
         items = rnd.sample(priced, 2)
         place = {"county_code": township[:6], "township_code": township, "village_code": village}
         shared = {"person_id": person, "recipient_id": recipient, **place}
-        approved = [
+        approved: list[dict[str, Any]] = [
             {"item_code": i.item_code, "service_category": i.service_category, **ITEM_TERMS}
+            | {"funding_source": rnd.choice(FUNDS)}
             for i in items
         ]
-        for item in approved:
-            item["funding_source"] = rnd.choice(FUNDS)
         city.recipients.append(_approved(shared, approved))
         for item, chosen in zip(items, approved, strict=True):
             provider = rnd.choice(providers[township])
@@ -322,6 +321,7 @@ def main() -> None:
         "--json", type=Path, default=common.repo_path(".state", "bench", "city_month.json")
     )
     args = parser.parse_args()
+    common.stop_on_sigterm()
     last = common.previous(args.json)
     result = asyncio.run(run(args.records, args.recipients))
     print(render(result))

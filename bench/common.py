@@ -9,6 +9,7 @@ import contextlib
 import dataclasses
 import json
 import shutil
+import signal
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -44,6 +45,12 @@ def private_stack(*, services: bool | Sequence[str] = True, partitions: int = 6)
     finally:
         stack.stop()
         shutil.rmtree(state, ignore_errors=True)
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM as Ctrl-C: asyncio.run then cancels the bench, and its private stack is stopped
+    on the way out instead of left running (Python's default for SIGTERM runs no cleanup)."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -241,6 +241,7 @@ def main() -> None:
     default_json = common.repo_path(".state", "bench", "status_change.json")
     parser.add_argument("--json", type=Path, default=default_json)
     args = parser.parse_args()
+    common.stop_on_sigterm()
     last = common.previous(args.json)
     result = asyncio.run(run(args))
     print(render(result))
