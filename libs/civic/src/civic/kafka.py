@@ -96,7 +96,7 @@ def subscribe(
 class Batching:
     """How a service takes its topics: consumers per topic, records per batch, wait."""
 
-    workers: int = 2
+    workers: int = 1
     max_records: int = 500
     #: How long an idle consumer waits for records, then rests, before asking again: the
     #: longest a record that finds its consumer resting waits before it is taken.
