@@ -66,12 +66,16 @@ class FakeBillingStore:
         found = [record for record in self.records.values() if _selected(self, record, which)]
         return sorted(found, key=lambda record: (record.service_date, record.record_id))
 
-    async def price(self, county_code: str, item_code: str, on: date) -> Price:
+    async def prices(self, keys: Iterable[tuple[str, str, date]]) -> dict[Any, Price]:
         """Version 1 prices every day; an item without a fee is not in the catalogue."""
-        if item_code not in self.fees:
-            return Price(1)
-        unit, fee = self.fees[item_code]
-        return Price(1, unit, fee)
+        found = {}
+        for key in keys:
+            item_code = key[1]
+            if item_code not in self.fees:
+                found[key] = Price(1)
+            else:
+                found[key] = Price(1, *self.fees[item_code])
+        return found
 
     async def recipient_timelines(
         self, ids: Iterable[uuid.UUID]
@@ -101,20 +105,25 @@ class FakeBillingStore:
         """The records a spot check failed."""
         return set(record_ids) & self.failed_checks
 
-    async def closed_periods(self, township: str, provider_id: uuid.UUID, since: str) -> set[str]:
-        """Closed months from ``since`` on (one provider and township per test)."""
-        return {period for period in self.closed if period >= since}
+    async def closed_periods(
+        self, pairs: Iterable[tuple[str, uuid.UUID]], since: str
+    ) -> set[tuple[str, uuid.UUID, str]]:
+        """Closed months from ``since`` on (the same months for every provider and township)."""
+        return {(*pair, period) for pair in pairs for period in self.closed if period >= since}
 
-    async def hold_period_open(self, township: str, provider_id: uuid.UUID, period: str) -> None:
+    async def hold_periods_open(self, periods: Iterable[tuple[str, uuid.UUID, str]]) -> None:
         """Nothing races in memory."""
 
-    async def append(self, values: dict[str, Any]) -> bool:
-        """Appends a line once per (source, kind), as the ledger's unique key does."""
-        key = (values["source_id"], values["kind"])
-        if any((line["source_id"], line["kind"]) == key for line in self.lines):
-            return False
-        self.lines.append(values)
-        return True
+    async def append(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+        """Appends lines once per (source, kind), as the ledger's unique key does."""
+        appended = set()
+        for values in rows:
+            key = (values["source_id"], values["kind"])
+            if any((line["source_id"], line["kind"]) == key for line in self.lines):
+                continue
+            self.lines.append(values)
+            appended.add(values["line_id"])
+        return appended
 
     async def set_billing(
         self, marks: Sequence[tuple[uuid.UUID, BillingStatus, str | None, datetime]]

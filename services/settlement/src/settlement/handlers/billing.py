@@ -31,7 +31,12 @@ from settlement.domain.rows import (
 )
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline
 from settlement.ids import new_line_id
-from settlement.repository.billing import BillingMark, BillingStore, SqlBillingStore
+from settlement.repository.billing import (
+    BillingMark,
+    BillingStore,
+    SqlBillingStore,
+    StatementKey,
+)
 
 
 async def record_service(
@@ -97,12 +102,16 @@ async def recheck(
     if not rows:
         return 0
     facts = await _load_facts(store, rows)
-    moved, marks = 0, list[BillingMark]()
+    planned, marks = list[_PlannedLine](), list[BillingMark]()
     for row in rows:
         caused_by = cause[row.record_id] if isinstance(cause, Mapping) else cause
-        moved_now, mark = await _settle_record(uow, store, row, facts, caused_by)
-        moved += moved_now
-        marks.append(mark)
+        entitlement = _entitle(row, facts)
+        posted = facts.posted.get(row.record_id, [])
+        for line in postings.plan(row.record_id, entitlement, posted, str(caused_by)):
+            planned.append((row, line, caused_by))
+        reason = entitlement.reason
+        marks.append((row.record_id, _status_of(entitlement), reason and reason.value, clock.now()))
+    moved = await _append(uow, store, planned)
     await store.set_billing(marks)
     return moved
 
@@ -118,9 +127,7 @@ class _Facts:
 
 async def _load_facts(store: BillingStore, rows: Sequence[ServiceRecord]) -> _Facts:
     ids = [row.record_id for row in rows]
-    prices = {}
-    for key in {(row.county_code, row.item_code, row.service_date) for row in rows}:
-        prices[key] = await store.price(*key)
+    prices = await store.prices((row.county_code, row.item_code, row.service_date) for row in rows)
     return _Facts(
         recipients=await store.recipient_timelines({row.recipient_id for row in rows}),
         # A village's neighbour-aid record has no order.
@@ -131,25 +138,19 @@ async def _load_facts(store: BillingStore, rows: Sequence[ServiceRecord]) -> _Fa
     )
 
 
-async def _settle_record(
-    uow: UnitOfWork, store: BillingStore, row: ServiceRecord, facts: _Facts, cause: uuid.UUID
-) -> tuple[int, BillingMark]:
-    """Appends the record's correcting lines; returns the fen moved and where it stands."""
-    entitlement = billing.entitle(
+#: A line to append: the record it corrects, the line, and the event that caused it.
+_PlannedLine = tuple[ServiceRecord, postings.PlannedLine, uuid.UUID]
+
+
+def _entitle(row: ServiceRecord, facts: _Facts) -> Entitlement:
+    """What the record is owed, from the facts known now."""
+    return billing.entitle(
         service_of(row),
         recipient=facts.recipients.get(row.recipient_id),
         order=None if row.order_id is None else facts.orders.get(row.order_id),
         price=facts.prices[(row.county_code, row.item_code, row.service_date)],
         disallowed=row.record_id in facts.disallowed,
     )
-    planned = postings.plan(
-        row.record_id, entitlement, facts.posted.get(row.record_id, []), str(cause)
-    )
-    moved = 0
-    for line in planned:
-        moved += await _append(uow, store, row, line, cause)
-    reason = entitlement.reason
-    return moved, (row.record_id, _status_of(entitlement), reason and reason.value, clock.now())
 
 
 def _status_of(entitlement: Entitlement) -> BillingStatus:
@@ -158,30 +159,51 @@ def _status_of(entitlement: Entitlement) -> BillingStatus:
     return BillingStatus.PENDING if entitlement.reason in WAITING else BillingStatus.NOT_BILLABLE
 
 
-async def landing_period(
-    store: BillingStore, township: str, provider_id: uuid.UUID, month: str
-) -> str:
-    """The open statement month a new line lands on; holds it open until the line commits."""
-    while True:
-        closed = await store.closed_periods(township, provider_id, month)
-        period = months.landing_period(month, closed)
-        # Confirming takes this lock exclusively, so it waits for the line and then sees it.
-        await store.hold_period_open(township, provider_id, period)
-        if period not in await store.closed_periods(township, provider_id, period):
-            return period
+async def landing_periods(
+    store: BillingStore, wanted: set[StatementKey]
+) -> dict[StatementKey, str]:
+    """The open statement month each (township, provider, service month) lands on; holds
+    them open until the transaction ends."""
+    found: dict[StatementKey, str] = {}
+    while wanted:
+        since = min(month for _, _, month in wanted)
+        pairs = {(township, provider) for township, provider, _ in wanted}
+        closed = await store.closed_periods(pairs, since)
+        periods = {key: _landing(key, closed) for key in wanted}
+        # Confirming takes such a lock exclusively, so it waits for these lines and sees them.
+        await store.hold_periods_open((*key[:2], period) for key, period in periods.items())
+        closed = await store.closed_periods(pairs, since)
+        for key, period in periods.items():
+            if (*key[:2], period) not in closed:
+                found[key] = period
+        # A month confirmed between the two looks: look again for the keys landing on it.
+        wanted = wanted - found.keys()
+    return found
 
 
-async def _append(
-    uow: UnitOfWork,
-    store: BillingStore,
-    row: ServiceRecord,
-    line: postings.PlannedLine,
-    cause: uuid.UUID,
-) -> int:
-    month = months.month_of(row.service_date)
-    period = await landing_period(store, row.township_code, row.provider_id, month)
-    values = line_values(row, line, period=period, cause=cause, line_id=new_line_id())
-    if not await store.append(values):
-        return 0
-    uow.emit(line_posted(values))
-    return line.amount_fen
+def _landing(key: StatementKey, closed: set[StatementKey]) -> str:
+    township, provider, month = key
+    closed_months = {m for t, p, m in closed if t == township and p == provider}
+    return months.landing_period(month, closed_months)
+
+
+async def _append(uow: UnitOfWork, store: BillingStore, planned: list[_PlannedLine]) -> int:
+    """Appends the planned lines in one statement, each on its open statement month, and
+    emits those appended; returns the fen moved."""
+    wanted = {
+        (row.township_code, row.provider_id, months.month_of(row.service_date))
+        for row, _, _ in planned
+    }
+    periods = await landing_periods(store, wanted)
+    rows = []
+    for row, line, cause in planned:
+        key = (row.township_code, row.provider_id, months.month_of(row.service_date))
+        values = line_values(row, line, period=periods[key], cause=cause, line_id=new_line_id())
+        rows.append(values)
+    appended = await store.append(rows)
+    moved = 0
+    for values, (_, line, _) in zip(rows, planned, strict=True):
+        if values["line_id"] in appended:
+            uow.emit(line_posted(values))
+            moved += line.amount_fen
+    return moved

@@ -21,6 +21,10 @@ from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline
 from settlement.repository import catalogue, ledger, locks, readmodels
 
+#: A price asked for: county, item, day.
+PriceKey = tuple[str, str, date]
+#: A statement: township, provider, month.
+StatementKey = tuple[str, uuid.UUID, str]
 #: Where a record stands for payment: record, status, reason code, when it was judged.
 BillingMark = tuple[uuid.UUID, BillingStatus, str | None, datetime]
 
@@ -40,8 +44,8 @@ class BillingStore(Protocol):
     async def find_records(self, which: RecordSelection) -> list[ServiceRecord]:
         """The selected records, held against a concurrent re-check."""
 
-    async def price(self, county_code: str, item_code: str, on: date) -> Price:
-        """The version in force and the item's unit and fee in it."""
+    async def prices(self, keys: Iterable[PriceKey]) -> dict[PriceKey, Price]:
+        """For each (county, item, day): the version in force and the item's unit and fee."""
 
     async def recipient_timelines(
         self, ids: Iterable[uuid.UUID]
@@ -57,14 +61,16 @@ class BillingStore(Protocol):
     async def disallowed(self, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         """The records a spot check failed."""
 
-    async def closed_periods(self, township: str, provider_id: uuid.UUID, since: str) -> set[str]:
-        """Months from ``since`` on whose statement is closed."""
+    async def closed_periods(
+        self, pairs: Iterable[tuple[str, uuid.UUID]], since: str
+    ) -> set[StatementKey]:
+        """(township, provider, month) of the closed statements from ``since`` on."""
 
-    async def hold_period_open(self, township: str, provider_id: uuid.UUID, period: str) -> None:
-        """Keeps the statement month from being confirmed until the transaction ends."""
+    async def hold_periods_open(self, periods: Iterable[StatementKey]) -> None:
+        """Keeps these statement months from being confirmed until the transaction ends."""
 
-    async def append(self, values: dict[str, Any]) -> bool:
-        """Appends a ledger line; False if that line exists."""
+    async def append(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+        """Appends ledger lines; returns the ids of those appended (not already there)."""
 
     async def set_billing(self, marks: Sequence[BillingMark]) -> None:
         """Where each record stands for payment, and why."""
@@ -98,9 +104,9 @@ class SqlBillingStore:
         """See ``repository.ledger.find_records``."""
         return await ledger.find_records(self._uow.session, which)
 
-    async def price(self, county_code: str, item_code: str, on: date) -> Price:
-        """See ``repository.catalogue.price``."""
-        return await catalogue.price(self._uow.session, county_code, item_code, on)
+    async def prices(self, keys: Iterable[PriceKey]) -> dict[PriceKey, Price]:
+        """See ``repository.catalogue.prices``."""
+        return await catalogue.prices(self._uow.session, keys)
 
     async def recipient_timelines(
         self, ids: Iterable[uuid.UUID]
@@ -120,17 +126,19 @@ class SqlBillingStore:
         """See ``repository.ledger.disallowed``."""
         return await ledger.disallowed(self._uow.session, record_ids)
 
-    async def closed_periods(self, township: str, provider_id: uuid.UUID, since: str) -> set[str]:
+    async def closed_periods(
+        self, pairs: Iterable[tuple[str, uuid.UUID]], since: str
+    ) -> set[StatementKey]:
         """See ``repository.ledger.closed_periods``."""
-        return await ledger.closed_periods(self._uow.session, township, provider_id, since)
+        return await ledger.closed_periods(self._uow.session, pairs, since)
 
-    async def hold_period_open(self, township: str, provider_id: uuid.UUID, period: str) -> None:
-        """A shared lock; confirming takes it exclusively, so it waits for this line."""
-        await locks.lock_shared(self._uow.session, "statement", township, provider_id, period)
+    async def hold_periods_open(self, periods: Iterable[StatementKey]) -> None:
+        """Shared locks; confirming takes one exclusively, so it waits for these lines."""
+        await locks.lock_all(self._uow.session, "statement", periods, shared=True)
 
-    async def append(self, values: dict[str, Any]) -> bool:
+    async def append(self, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
         """See ``repository.ledger.append``."""
-        return await ledger.append(self._uow.session, values)
+        return await ledger.append(self._uow.session, rows)
 
     async def set_billing(self, marks: Sequence[BillingMark]) -> None:
         """See ``repository.ledger.set_billing``."""

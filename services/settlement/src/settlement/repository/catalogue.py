@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,25 +99,44 @@ async def items_of(
     return tuple(CatalogueItem.model_validate(dict(row)) for row in rows)
 
 
-async def price(session: AsyncSession, county_code: str, item_code: str, on: date) -> Price:
-    """The version in force for the county on a day, and the item's unit and fee in it."""
-    row = (
+async def prices(
+    session: AsyncSession, keys: Iterable[tuple[str, str, date]]
+) -> dict[tuple[str, str, date], Price]:
+    """``price`` for many (county, item, day) keys, from two reads of the counties' versions."""
+    keys = set(keys)
+    counties = {county for county, _, _ in keys}
+    if not counties:
+        return {}
+    versions = (
         await session.execute(
-            select(v.version, i.unit, i.fee_fen)
-            .select_from(
-                catalogue_version.outerjoin(
-                    catalogue_item, and_(i.version_id == v.version_id, i.item_code == item_code)
-                )
-            )
-            .where(v.county_code == county_code, v.effective_from <= on)
+            select(v.version_id, v.county_code, v.version, v.effective_from)
+            .where(v.county_code.in_(counties))
             .order_by(v.version.desc())
-            .limit(1)
         )
-    ).first()
-    if row is None:
-        return Price(None)
-    unit = None if row.unit is None else FeeUnit(row.unit)
-    return Price(row.version, unit, row.fee_fen)
+    ).all()
+    items = await session.execute(
+        select(i.version_id, i.item_code, i.unit, i.fee_fen).where(
+            i.version_id.in_([row.version_id for row in versions])
+        )
+    )
+    listed = {(row.version_id, row.item_code): row for row in items}
+    found = {}
+    for county, item_code, on in keys:
+        # The newest version in force that day; the item's unit and fee if it lists it.
+        version = next(
+            (row for row in versions if row.county_code == county and row.effective_from <= on),
+            None,
+        )
+        item = version and listed.get((version.version_id, item_code))
+        if version is None:
+            found[(county, item_code, on)] = Price(None)
+        elif item is None:
+            found[(county, item_code, on)] = Price(version.version)
+        else:
+            found[(county, item_code, on)] = Price(
+                version.version, FeeUnit(item.unit), item.fee_fen
+            )
+    return found
 
 
 async def item_names(session: AsyncSession, county_code: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
@@ -123,21 +123,30 @@ def _key(township_code: str, provider_id: uuid.UUID) -> ColumnElement[bool]:
 
 
 async def closed_periods(
-    session: AsyncSession, township_code: str, provider_id: uuid.UUID, since: str
-) -> set[str]:
-    """Months from ``since`` on whose statement for this township and provider is closed."""
+    session: AsyncSession, pairs: Iterable[tuple[str, uuid.UUID]], since: str
+) -> set[tuple[str, uuid.UUID, str]]:
+    """(township, provider, month) of each closed statement from ``since`` on, for the
+    township and provider pairs given."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
     rows = await session.execute(
-        select(s.period).where(
-            _key(township_code, provider_id), s.period >= since, s.status.in_(CLOSED)
+        select(s.township_code, s.provider_id, s.period).where(
+            tuple_(s.township_code, s.provider_id).in_(pairs),
+            s.period >= since,
+            s.status.in_(CLOSED),
         )
     )
-    return set(rows.scalars())
+    return {(row.township_code, row.provider_id, row.period) for row in rows}
 
 
-async def append(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Appends a line; False if a line of that kind for that source already exists."""
-    stmt = pg_insert(ledger_line).values(**values).on_conflict_do_nothing()
-    return bool((await session.execute(stmt.returning(line.line_id))).first())
+async def append(session: AsyncSession, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """Appends lines in one statement; returns the ids of those appended (a line of a kind
+    its source already has is skipped)."""
+    if not rows:
+        return set()
+    stmt = pg_insert(ledger_line).on_conflict_do_nothing().returning(line.line_id)
+    return set((await session.execute(stmt, rows)).scalars())
 
 
 async def lines(

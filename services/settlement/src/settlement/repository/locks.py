@@ -16,22 +16,22 @@ async def lock(session: AsyncSession, *parts: object) -> None:
     )
 
 
-async def lock_shared(session: AsyncSession, *parts: object) -> None:
-    """Takes a shared lock on a name (many holders, but none beside an exclusive one)."""
-    name = ":".join(str(p) for p in parts)
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock_shared(hashtextextended(:n, 0))"), {"n": name}
-    )
-
-
-async def lock_all(session: AsyncSession, kind: str, keys: Iterable[object]) -> None:
-    """Takes exclusive locks on many names in one statement, always in the same (sorted)
-    order, so two transactions holding some of the same names cannot deadlock."""
-    names = sorted({f"{kind}:{key}" for key in keys})
+async def lock_all(
+    session: AsyncSession, kind: str, keys: Iterable[object], *, shared: bool = False
+) -> None:
+    """Takes locks (exclusive, or ``shared``) on many names in one statement, always in the
+    same (sorted) order, so two transactions holding some of the same names cannot deadlock.
+    A key that is a tuple names what ``lock(session, kind, *key)`` would."""
+    names = sorted({":".join(map(str, (kind, *_parts(key)))) for key in keys})
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     await session.execute(
         text(
-            "SELECT pg_advisory_xact_lock(hashtextextended(name, 0)) "
+            f"SELECT {function}(hashtextextended(name, 0)) "
             "FROM unnest(CAST(:names AS text[])) AS name ORDER BY name"
         ),
         {"names": names},
     )
+
+
+def _parts(key: object) -> tuple[object, ...]:
+    return key if isinstance(key, tuple) else (key,)
