@@ -7,14 +7,17 @@ BIN := $(VENV)/bin
 SERVICES := intake survey review dispatch settlement archive
 
 .PHONY: help bootstrap up down clean status logs token trace lint fmt typecheck test test-unit \
-        test-integration test-e2e test-faults test-fuzz asyncapi contracts-snapshot bench fuzz
+        test-integration test-e2e test-faults test-cluster test-fuzz asyncapi contracts-snapshot bench fuzz
 
 help:
 	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench | fuzz"
 
-## Set-up on a fresh machine: Python deps, PostgreSQL binaries, Chromium (board test), Kafka jars.
+## Set-up on a fresh machine: Python deps, PostgreSQL binaries, HAProxy (several instances),
+## helm and kubeconform (the Kubernetes manifest check), Chromium (board test), Kafka jars.
 bootstrap: $(BIN)/.synced
 	@scripts/ensure-postgres.sh
+	@scripts/ensure-haproxy.sh
+	@scripts/ensure-k8s-tools.sh
 	@scripts/ensure-chromium.sh
 	@$(BIN)/devstack jars
 
@@ -24,6 +27,8 @@ $(BIN)/.synced: uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services
 	@touch $@
 
 ## The stack: Kafka + PostgreSQL + span sink + six services, all state under .state/dev.
+## `make up KAFKA_NODES=3 INSTANCES=2`: a three-node Kafka cluster (replication 3, min ISR 2)
+## and two processes of every service behind HAProxy, one port per service as before.
 ## With a Docker engine (and STACK unset or "compose") docker-compose.yml runs it instead;
 ## STACK=launcher forces the project's own launcher.
 STACK ?= $(if $(shell docker info >/dev/null 2>&1 && echo yes),compose,launcher)
@@ -92,6 +97,11 @@ test-e2e: bootstrap
 
 test-faults: bootstrap
 	@$(BIN)/pytest tests/faults $(PYTEST_ARGS)
+
+## Three Kafka nodes, two instances of every service; a node and three instances SIGKILLed
+## mid-flow (also the last step of `make test`).
+test-cluster: bootstrap
+	@$(BIN)/pytest tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
 
 ## Schemathesis against a fresh stack, every role, ~3 min; FUZZ_SEED=<seed> replays a run,
 ## FUZZ_SCALE=10 fuzzes ten times as long.

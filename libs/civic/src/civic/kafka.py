@@ -30,7 +30,7 @@ def make_broker(
     # aiokafka defaults to acks=1 without idempotence; a lost or doubled event here
     # would be a lost stop order or a doubled payment.
     return KafkaBroker(
-        access.bootstrap,
+        access.servers,
         security=access.faststream(for_docs=for_docs),
         # Topics are provisioned with their ACLs; a service may not (and need not) create any.
         allow_auto_create_topics=False,

@@ -15,6 +15,7 @@ from contracts.topics import all_with_dlq
 from devstack import spans, tokens
 from devstack.jars import ensure_jars, kafka_version
 from devstack.kafka import list_topics
+from devstack.ports import Ports
 from devstack.procs import DevstackError, find_repo_root
 from devstack.services import SERVICES, resolve_names
 from devstack.stack import Stack
@@ -34,8 +35,20 @@ def state_dir() -> Path:
     return find_repo_root() / ".state" / "dev"
 
 
-def _stack(partitions: int = 6) -> Stack:
-    return Stack(state_dir(), partitions=partitions)
+def _shape_file() -> Path:
+    return state_dir() / "shape.json"
+
+
+def _stack(
+    partitions: int = 6, kafka_nodes: int | None = None, instances: int | None = None
+) -> Stack:
+    """The stack of the state folder, in the shape ``up`` last started it unless one is given
+    (so ``status`` and ``down`` see every broker and instance)."""
+    shape = json.loads(_shape_file().read_text()) if _shape_file().exists() else {}
+    kafka_nodes = kafka_nodes or shape.get("kafka_nodes", 1)
+    instances = instances or shape.get("instances", 1)
+    ports = Ports.offset(0, kafka_nodes=kafka_nodes, instances=instances)
+    return Stack(state_dir(), ports=ports, partitions=partitions)
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -71,12 +84,22 @@ def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
 def up(
     services: Annotated[str, typer.Option(help="Comma-separated names, 'all' or 'none'.")] = "all",
     partitions: Annotated[int, typer.Option(help="Partitions per topic.")] = 6,
+    kafka_nodes: Annotated[
+        int, typer.Option(envvar="KAFKA_NODES", min=1, help="Kafka nodes (3: replicated).")
+    ] = 1,
+    instances: Annotated[
+        int, typer.Option(envvar="INSTANCES", min=1, help="Processes per service (HAProxy).")
+    ] = 1,
 ) -> None:
     """Start Kafka, PostgreSQL, the span sink and the services; wait until all are ready."""
     started_at = time.monotonic()
     try:
         names = _parse_services(services)
-        stack = _stack(partitions)
+        if _shape_file().exists() and _stack().kafka.is_running():
+            _refuse_new_shape(kafka_nodes, instances)
+        stack = _stack(partitions, kafka_nodes, instances)
+        _shape_file().parent.mkdir(parents=True, exist_ok=True)
+        _shape_file().write_text(json.dumps({"kafka_nodes": kafka_nodes, "instances": instances}))
         for name in names:
             stack.service(name).check_built()  # before minutes are spent on infra
         stack.start_infra()
@@ -84,6 +107,14 @@ def up(
     except DevstackError as exc:
         raise _fail(exc) from exc
     _print_summary(stack, started, time.monotonic() - started_at)
+
+
+def _refuse_new_shape(kafka_nodes: int, instances: int) -> None:
+    shape = json.loads(_shape_file().read_text())
+    if shape != {"kafka_nodes": kafka_nodes, "instances": instances}:
+        raise DevstackError(
+            f"the stack runs as {shape}; run `make down` before starting it in another shape"
+        )
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""A single-node Apache Kafka 4 broker (KRaft, combined mode) run from Maven Central jars.
+"""An Apache Kafka 4 node (KRaft, combined broker and controller) run from Maven Central jars;
+``devstack.kafka_cluster`` runs three of them as one cluster.
 
 Secured as in production: clients authenticate with SCRAM-SHA-512 over TLS (the CA and the
 broker's certificate are made on first run under the state folder's ``secrets/``), the
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiokafka.admin import AIOKafkaAdminClient
 
@@ -24,6 +26,9 @@ from civic.secrets import ensure_secrets, password_of
 from devstack import procs
 from devstack.jars import ensure_jars
 from devstack.procs import DevstackError
+
+if TYPE_CHECKING:
+    from devstack.kafka_cluster import KafkaCluster
 
 MAIN_CLASS = "kafka.Kafka"
 SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule"
@@ -54,6 +59,21 @@ class ProxiedListener:
     proxy_port: int  # what it advertises: the proxy, which forwards to ``port``
 
 
+@dataclass(frozen=True)
+class Quorum:
+    """Where a node stands in its cluster: its id, every controller (``id@host:port``, comma
+    joined) and the replication its topics get (1 alone; 3 with ``min.insync.replicas=2``)."""
+
+    node_id: int = 1
+    voters: str = ""
+    replication: int = 1
+
+    @property
+    def min_insync(self) -> int:
+        """Acknowledged by two of three replicas: one broker may fail without losing a write."""
+        return 2 if self.replication >= 3 else 1
+
+
 def _properties(
     port: int,
     controller_port: int,
@@ -61,6 +81,7 @@ def _properties(
     partitions: int,
     secrets: Path,
     proxied: ProxiedListener | None = None,
+    quorum: Quorum = Quorum(),
 ) -> str:
     kafka = secrets / "kafka"
     admin, controller = password_of(secrets, "admin"), password_of(secrets, "controller")
@@ -68,8 +89,8 @@ def _properties(
     plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
     settings = {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
+        "node.id": str(quorum.node_id),
+        "controller.quorum.voters": quorum.voters or f"1@127.0.0.1:{controller_port}",
         # Clients and brokers: SCRAM over TLS only. The controller listens on loopback with
         # a static PLAIN user, so no unauthenticated process can reach it either.
         "listeners": f"CLIENT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
@@ -100,16 +121,10 @@ def _properties(
         "super.users": "User:admin;User:controller",
         "log.dirs": str(data_dir),
         "num.partitions": str(partitions),
-        "default.replication.factor": "1",
-        "min.insync.replicas": "1",
-        "offsets.topic.replication.factor": "1",
+        **_replication(quorum),
         # Fewer internal partitions: the first consumer group joins in well under a second.
         "offsets.topic.num.partitions": "10",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
         "transaction.state.log.num.partitions": "10",
-        "share.coordinator.state.topic.replication.factor": "1",
-        "share.coordinator.state.topic.min.isr": "1",
         "group.initial.rebalance.delay.ms": "0",
         # After a crash the old registration must expire before the broker may rejoin.
         "broker.session.timeout.ms": "3000",
@@ -121,6 +136,19 @@ def _properties(
         "log.retention.hours": "168",
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())
+
+
+def _replication(quorum: Quorum) -> dict[str, str]:
+    factor, min_isr = str(quorum.replication), str(quorum.min_insync)
+    return {
+        "default.replication.factor": factor,
+        "min.insync.replicas": min_isr,
+        "offsets.topic.replication.factor": factor,
+        "transaction.state.log.replication.factor": factor,
+        "transaction.state.log.min.isr": min_isr,
+        "share.coordinator.state.topic.replication.factor": factor,
+        "share.coordinator.state.topic.min.isr": min_isr,
+    }
 
 
 def _proxied_listener(
@@ -155,9 +183,14 @@ class KafkaServer:
         libs_dir: Path | None = None,
         secrets_dir: Path | None = None,
         proxied: ProxiedListener | None = None,
+        quorum: Quorum = Quorum(),
+        cluster_id_file: Path | None = None,
     ) -> None:
         self.state_dir = Path(state_dir)
         self.proxied = proxied
+        self.quorum = quorum
+        #: The nodes of one cluster are formatted with one id (kept beside them).
+        self._cluster_id_file = cluster_id_file or self.state_dir / "cluster.id"
         #: Where the CA, the broker's certificate and every principal's password live.
         self.secrets_dir = secrets_dir or self.state_dir / "secrets"
         self.port = port
@@ -218,7 +251,8 @@ class KafkaServer:
         return ["java", *jvm, "-cp", f"{self.libs()}/*", main_class, *args]
 
     def _cluster_id(self) -> str:
-        id_file = self.state_dir / "cluster.id"
+        id_file = self._cluster_id_file
+        id_file.parent.mkdir(parents=True, exist_ok=True)
         if not id_file.exists():
             raw = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
             id_file.write_text(raw + "\n")
@@ -235,6 +269,7 @@ class KafkaServer:
             self.partitions,
             self.secrets_dir,
             self.proxied,
+            self.quorum,
         )
         self.config_file.touch(mode=0o600)  # it holds the admin and controller passwords
         self.config_file.write_text(props)
@@ -325,11 +360,15 @@ async def probe(access: KafkaAccess) -> list[str]:
         await admin.close()
 
 
-def provision_bus(server: KafkaServer, *, replication: int = 1) -> list[str]:
-    """The platform's topics, principals and ACLs on ``server`` (idempotent)."""
+def provision_bus(server: KafkaServer | KafkaCluster) -> list[str]:
+    """The platform's topics, principals and ACLs on ``server`` (idempotent), each topic
+    replicated as the cluster's size allows."""
     admin = BusAdmin(server.access())
     return provision(
-        admin, server.secrets_dir, partitions=server.partitions, replication=replication
+        admin,
+        server.secrets_dir,
+        partitions=server.partitions,
+        replication=server.quorum.replication,
     )
 
 

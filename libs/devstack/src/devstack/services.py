@@ -37,6 +37,7 @@ class ServiceWiring:
     secrets_dir: Path
     otlp_endpoint: str
     issuer: str = "chizhou-assistance-dev"
+    kafka_replication: int = 1  # 3 on a three-node cluster: topics a service creates too
 
 
 def venv_python(repo_root: Path) -> str:
@@ -96,6 +97,8 @@ def service_env(
         DATABASE_URL=wiring.database_url_template.format(db=name),
         DATABASE_PASSWORD_FILE=str(wiring.secrets_dir / "db" / f"{name}.password"),
         KAFKA_BOOTSTRAP_SERVERS=wiring.kafka_bootstrap,
+        # dispatch creates each provider's topics as providers register.
+        PROVIDER_TOPIC_REPLICATION=str(wiring.kafka_replication),
         # Each service is its own Kafka principal, with only its own ACLs.
         KAFKA_USERNAME=name,
         KAFKA_PASSWORD_FILE=str(wiring.secrets_dir / "kafka" / "users" / f"{name}.password"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,12 @@ from typing import Any
 from civic.bus.access import KafkaAccess
 from civic.secrets import ensure_secrets
 from devstack import procs, tokens
+from devstack.balancer import Balancer
 from devstack.children import ChildProcess
 from devstack.jars import ensure_jars
 from devstack.kafka import KafkaServer, ProxiedListener, provision_bus
+from devstack.kafka_cluster import KafkaCluster
+from devstack.ports import Ports
 from devstack.postgres import PostgresServer
 from devstack.services import (
     SERVICES,
@@ -23,40 +25,6 @@ from devstack.services import (
     service_env,
     venv_python,
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class Ports:
-    """Every TCP port the stack listens on."""
-
-    kafka: int = 19092
-    kafka_controller: int = 19093
-    postgres: int = 55432
-    sink: int = 14318
-    services: Mapping[str, int] = dataclasses.field(default_factory=lambda: dict(SERVICES))
-
-    @classmethod
-    def offset(cls, delta: int) -> Ports:
-        """The default ports shifted by ``delta`` (to run a second stack beside the dev one)."""
-        base = cls()
-        return cls(
-            kafka=base.kafka + delta,
-            kafka_controller=base.kafka_controller + delta,
-            postgres=base.postgres + delta,
-            sink=base.sink + delta,
-            services={name: port + delta for name, port in base.services.items()},
-        )
-
-    @classmethod
-    def free(cls) -> Ports:
-        """Ports the kernel reports unused right now (for throwaway test stacks)."""
-        return cls(
-            kafka=procs.free_port(),
-            kafka_controller=procs.free_port(),
-            postgres=procs.free_port(),
-            sink=procs.free_port(),
-            services={name: procs.free_port() for name in SERVICES},
-        )
 
 
 def _in_parallel(*jobs: Callable[[], object]) -> None:
@@ -87,20 +55,35 @@ class Stack:
         self._kafka_libs = kafka_libs
         #: Every secret of this stack (made on first start, never committed).
         self.secrets_dir = self.state_dir / "secrets"
-        self.kafka = KafkaServer(
-            self.state_dir / "kafka",
-            self.ports.kafka,
-            self.ports.kafka_controller,
-            partitions=partitions,
-            libs_dir=kafka_libs,
-            secrets_dir=self.secrets_dir,
-            proxied=proxied,
-        )
+        self.kafka = self._kafka(proxied)
         self.postgres = PostgresServer(
             self.state_dir / "postgres", self.ports.postgres, secrets_dir=self.secrets_dir
         )
         self.sink = self._sink_process()
-        self._services: dict[str, ServiceProcess] = {}
+        #: HAProxy in front of the instances, when services run more than one.
+        self.balancer = (
+            Balancer(self.state_dir, self.ports.balancer) if self.ports.instances else None
+        )
+        self._services: dict[str, list[ServiceProcess]] = {}
+
+    def _kafka(self, proxied: ProxiedListener | None) -> KafkaServer | KafkaCluster:
+        if len(self.ports.kafka_nodes) > 1:
+            return KafkaCluster(
+                self.state_dir / "kafka-cluster",
+                self.ports.kafka_nodes,
+                partitions=self.partitions,
+                libs_dir=self._kafka_libs,
+                secrets_dir=self.secrets_dir,
+            )
+        return KafkaServer(
+            self.state_dir / "kafka",
+            self.ports.kafka,
+            self.ports.kafka_controller,
+            partitions=self.partitions,
+            libs_dir=self._kafka_libs,
+            secrets_dir=self.secrets_dir,
+            proxied=proxied,
+        )
 
     def _sink_process(self) -> ChildProcess:
         port = str(self.ports.sink)
@@ -126,7 +109,7 @@ class Stack:
 
     @property
     def kafka_bootstrap(self) -> str:
-        """host:port of the broker."""
+        """host:port of the broker (of every node, comma separated, for a cluster)."""
         return self.kafka.bootstrap
 
     def kafka_access(self, principal: str = "admin") -> KafkaAccess:
@@ -189,22 +172,35 @@ class Stack:
         provision_bus(self.kafka)
 
     def service(self, name: str, extra_env: Mapping[str, str] | None = None) -> ServiceProcess:
-        """The process handle of one service (created on first use)."""
+        """The process handle of one service (its first instance; created on first use)."""
+        return self.instances(name, extra_env)[0]
+
+    def instances(
+        self, name: str, extra_env: Mapping[str, str] | None = None
+    ) -> list[ServiceProcess]:
+        """Every instance of one service (they share its database and consumer groups)."""
         if name not in self._services or extra_env is not None:
             wiring = ServiceWiring(
                 kafka_bootstrap=self.kafka_bootstrap,
                 database_url_template=self.postgres.service_url("{db}"),
                 secrets_dir=self.secrets_dir,
                 otlp_endpoint=self.otlp_endpoint,
+                kafka_replication=self.kafka.quorum.replication,
             )
-            port = self.ports.services[name]
-            self._services[name] = ServiceProcess(
-                name,
-                repo_root=self.repo_root,
-                state_dir=self.state_dir,
-                port=port,
-                env=service_env(name, port, wiring, extra_env),
-            )
+            ports = self.ports.instances.get(name) or (self.ports.services[name],)
+            self._services[name] = [
+                ServiceProcess(
+                    name,
+                    repo_root=self.repo_root,
+                    # The first keeps the single-instance paths; the others get their own.
+                    state_dir=self.state_dir
+                    if number == 1
+                    else self.state_dir / f"{name}-{number}",
+                    port=port,
+                    env=service_env(name, port, wiring, extra_env),
+                )
+                for number, port in enumerate(ports, 1)
+            ]
         return self._services[name]
 
     def second_instance(self, name: str, port: int, extra_env: Mapping[str, str]) -> ServiceProcess:
@@ -232,24 +228,36 @@ class Stack:
             svc.check_built()  # fail before anything starts
         with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
             list(pool.map(lambda svc: svc.migrate(), chosen))
+        every = [instance for svc in chosen for instance in self.instances(svc.name)]
         try:
-            for svc in chosen:
-                svc.start()
-            for svc in chosen:
-                svc.wait_ready(timeout)
+            for instance in every:
+                instance.start()
+            for instance in every:
+                instance.wait_ready(timeout)
+            self._start_balancer(timeout)
         except BaseException:
             # Leave nothing half-started behind (a failed fixture gets no teardown).
             self.stop_services(svc.name for svc in chosen)
             raise
         return [svc.name for svc in chosen]
 
+    def _start_balancer(self, timeout: float) -> None:
+        if self.balancer is None or self.balancer.is_running():
+            return
+        self.balancer.configure(self.ports.services, self.ports.instances)
+        self.balancer.start()
+        self.balancer.wait_ready(timeout)
+
     def stop_services(self, names: Iterable[str] | None = None) -> None:
-        """SIGTERM (then SIGKILL) the given services, default all."""
+        """SIGTERM (then SIGKILL) every instance of the given services, default all."""
+        every = [instance for name in resolve_names(names) for instance in self.instances(name)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
-            list(pool.map(lambda n: self.service(n).stop(), resolve_names(names)))
+            list(pool.map(lambda instance: instance.stop(), every))
 
     def stop(self) -> None:
-        """Stops services, the sink, Kafka and PostgreSQL."""
+        """Stops the balancer, services, the sink, Kafka and PostgreSQL."""
+        if self.balancer is not None:
+            self.balancer.stop()
         self.stop_services()
         _in_parallel(self.sink.stop, self.kafka.stop, self.postgres.stop)
 
@@ -257,9 +265,12 @@ class Stack:
         """Running state and addresses of every component."""
         services = {
             name: {
-                "running": self.service(name).is_running(),
+                "running": all(instance.is_running() for instance in self.instances(name)),
                 "url": self.service_url(name),
-                "pid": self.service(name).pid(),
+                "instances": [
+                    {"port": instance.port, "running": instance.is_running(), "pid": instance.pid()}
+                    for instance in self.instances(name)
+                ],
             }
             for name in SERVICES
         }
@@ -268,8 +279,15 @@ class Stack:
             "kafka": {
                 "running": self.kafka.is_running(),
                 "bootstrap": self.kafka_bootstrap,
-                "pid": self.kafka.pid(),
+                "replication": self.kafka.quorum.replication,
+                "nodes": [
+                    {"node": node.quorum.node_id, "running": node.is_running(), "pid": node.pid()}
+                    for node in _nodes(self.kafka)
+                ],
             },
+            "balancer": None
+            if self.balancer is None
+            else {"running": self.balancer.is_running(), "pid": self.balancer.pid()},
             "postgres": {
                 "running": self.postgres.is_running(),
                 "dsn": self.postgres.url(),
@@ -283,3 +301,7 @@ class Stack:
             },
             "services": services,
         }
+
+
+def _nodes(kafka: KafkaServer | KafkaCluster) -> list[KafkaServer]:
+    return kafka.nodes if isinstance(kafka, KafkaCluster) else [kafka]

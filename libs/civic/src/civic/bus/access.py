@@ -32,6 +32,11 @@ class KafkaAccess:
     def __repr__(self) -> str:  # never print the password
         return f"KafkaAccess(bootstrap={self.bootstrap!r}, username={self.username!r})"
 
+    @property
+    def servers(self) -> list[str]:
+        """The bootstrap addresses one by one (aiokafka does not split a comma-joined list)."""
+        return [server.strip() for server in self.bootstrap.split(",") if server.strip()]
+
     def as_user(self, username: str, password: str) -> KafkaAccess:
         """The same broker, another principal."""
         return replace(self, username=username, password=password)
@@ -44,7 +49,7 @@ class KafkaAccess:
     def aiokafka(self) -> dict[str, Any]:
         """Keyword arguments for aiokafka's producer, consumer and admin client."""
         return {
-            "bootstrap_servers": self.bootstrap,
+            "bootstrap_servers": self.servers,
             "security_protocol": SECURITY_PROTOCOL,
             "sasl_mechanism": MECHANISM,
             "sasl_plain_username": self.username,
