@@ -13,10 +13,12 @@ help:
 	@echo "make up | down | clean | status | test | lint | typecheck | asyncapi | bench | fuzz"
 
 ## Set-up on a fresh machine: Python deps, PostgreSQL binaries, HAProxy (several instances),
-## helm and kubeconform (the Kubernetes manifest check), Chromium (board test), Kafka jars.
+## promtool (alert rule tests), helm and kubeconform (Kubernetes manifest check), Chromium
+## (board test), Kafka jars.
 bootstrap: $(BIN)/.synced
 	@scripts/ensure-postgres.sh
 	@scripts/ensure-haproxy.sh
+	@scripts/ensure-prometheus.sh
 	@scripts/ensure-k8s-tools.sh
 	@scripts/ensure-chromium.sh
 	@$(BIN)/devstack jars

@@ -26,8 +26,12 @@ from devstack.services import SERVICES, ServiceWiring, service_env
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = Path("/secrets")
-#: Published on loopback unless the operator sets BIND_ADDRESS; Jaeger always on loopback.
+#: Published on loopback unless the operator sets BIND_ADDRESS; tools without a login
+#: (Jaeger, Prometheus, Alertmanager, Grafana's login page) always on loopback.
 OPT_IN_LOOPBACK = re.compile(r"^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$")
+LOOPBACK_ONLY = {"jaeger", "prometheus", "alertmanager", "grafana"}
+KAFKA_NODES = ("kafka-1", "kafka-2", "kafka-3")
+BOOTSTRAP = "kafka-1:9093,kafka-2:9093,kafka-3:9093"
 LOOPBACK = re.compile(r"^127\.0\.0\.1:\d+:\d+$")
 DEFAULTED = re.compile(r"\$\{(\w+):-([^}]*)\}")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|KEY", re.IGNORECASE)
@@ -71,7 +75,7 @@ def settings_class(service: str) -> type[ServiceSettings]:
 
 def launcher_files(service: str) -> dict[str, str]:
     """The ``*_FILE`` settings the launcher gives ``service``, with secrets under /secrets."""
-    wiring = ServiceWiring("kafka:9093", "postgresql+asyncpg://{db}@postgres/{db}", SECRETS, "")
+    wiring = ServiceWiring(BOOTSTRAP, "postgresql+asyncpg://{db}@postgres/{db}", SECRETS, "")
     env = service_env(service, SERVICES[service], wiring)
     return {k: v for k, v in env.items() if k.endswith("_FILE") and v.startswith("/secrets/")}
 
@@ -91,8 +95,14 @@ def test_every_service_is_in_compose_with_the_settings_it_reads(
     url = urlsplit(env["DATABASE_URL"])
     assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert (url.username, url.password, url.path) == (service, None, f"/{service}")
-    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9093"
-    assert spec["ports"] == [f"${{BIND_ADDRESS:-127.0.0.1}}:{SERVICES[service]}:8000"]
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == BOOTSTRAP
+    # Instances publish nothing: the balancer holds the service's port for all of them.
+    assert "ports" not in spec
+    assert spec["deploy"]["replicas"] == "${INSTANCES:-1}"
+    port = SERVICES[service]
+    assert f"${{BIND_ADDRESS:-127.0.0.1}}:{port}:{port}" in compose["services"]["balancer"]["ports"]
+    haproxy = (ROOT / "deploy/haproxy/haproxy.cfg").read_text()
+    assert f"bind :{port}\n" in haproxy and f"{service}:8000 check" in haproxy
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
@@ -159,13 +169,13 @@ def test_every_published_port_is_on_loopback_unless_the_operator_opts_in(
     published = {
         name: spec["ports"] for name, spec in compose["services"].items() if "ports" in spec
     }
-    assert set(published) == {*SERVICES, "kafka", "postgres", "jaeger"}
+    assert set(published) == {*KAFKA_NODES, "balancer", "postgres", *LOOPBACK_ONLY}
     for name, ports in published.items():
-        pattern = LOOPBACK if name == "jaeger" else OPT_IN_LOOPBACK  # Jaeger has no login
+        pattern = LOOPBACK if name in LOOPBACK_ONLY else OPT_IN_LOOPBACK
         assert all(pattern.match(p) for p in ports), (name, ports)
         assert all(interpolate(p).startswith("127.0.0.1:") for p in ports)
         opted_in = [interpolate(p, {"BIND_ADDRESS": "0.0.0.0"}) for p in ports]
-        assert all(p.startswith("0.0.0.0:") for p in opted_in) == (name != "jaeger")
+        assert all(p.startswith("0.0.0.0:") for p in opted_in) == (name not in LOOPBACK_ONLY)
 
 
 def test_services_wait_for_healthy_infrastructure_and_report_readiness(
@@ -176,12 +186,15 @@ def test_services_wait_for_healthy_infrastructure_and_report_readiness(
     assert anchor["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
     assert anchor["depends_on"]["secrets"]["condition"] == "service_completed_successfully"
     assert "/readyz" in " ".join(anchor["healthcheck"]["test"])
-    for infra in ("kafka", "postgres", "kafka-init"):
+    for infra in (*KAFKA_NODES, "postgres", "kafka-init", "grafana"):
         assert services[infra]["depends_on"]["secrets"]["condition"] == (
             "service_completed_successfully"
         )
-    assert services["kafka-init"]["depends_on"]["kafka"]["condition"] == "service_healthy"
-    assert services["kafka"]["image"].startswith("apache/kafka:4")
+    for node in KAFKA_NODES:
+        assert services["kafka-init"]["depends_on"][node]["condition"] == "service_healthy"
+        assert services[node]["image"].startswith("apache/kafka:4")
+    for name in SERVICES:
+        assert services["balancer"]["depends_on"][name]["condition"] == "service_healthy"
     assert "pg_isready -h 127.0.0.1" in " ".join(services["postgres"]["healthcheck"]["test"])
     assert services["jaeger"]["environment"]["COLLECTOR_OTLP_ENABLED"] == "true"
 
@@ -190,7 +203,9 @@ def test_kafka_init_provisions_the_bus_with_civic_bus(compose: dict[str, Any]) -
     init, job = compose["services"]["kafka-init"], compose["services"]["secrets"]
     assert init["entrypoint"] == ["civic-bus", "provision"]
     env = environment(compose, "kafka-init")
-    assert (env["KAFKA_BOOTSTRAP_SERVERS"], env["SECRETS_DIR"]) == ("kafka:9093", "/secrets")
+    assert (env["KAFKA_BOOTSTRAP_SERVERS"], env["SECRETS_DIR"]) == (BOOTSTRAP, "/secrets")
+    assert env["KAFKA_REPLICATION"] == "3"  # three nodes: every topic on all three
+    assert environment(compose, "dispatch")["PROVIDER_TOPIC_REPLICATION"] == "3"
     # Both one-shot jobs run the project's own image, whose civic library has the tools.
     assert init["image"] == job["image"]
     dockerfile = (ROOT / job["build"]["dockerfile"]).read_text()
@@ -202,15 +217,21 @@ def test_kafka_init_provisions_the_bus_with_civic_bus(compose: dict[str, Any]) -
     assert not (ROOT / "deploy/kafka/topics.txt").exists()
 
 
-def test_kafka_starts_from_the_script_and_its_healthcheck_logs_in(compose: dict[str, Any]) -> None:
-    kafka = compose["services"]["kafka"]
+@pytest.mark.parametrize("node", KAFKA_NODES)
+def test_kafka_starts_from_the_script_and_its_healthcheck_logs_in(
+    compose: dict[str, Any], node: str
+) -> None:
+    kafka = compose["services"][node]
     assert kafka["entrypoint"] == ["bash", "/start.sh"]
     assert "./deploy/kafka/start.sh:/start.sh:ro" in kafka["volumes"]
     assert "secrets:/secrets:ro" in kafka["volumes"]
+    assert f"{node}:/var/lib/kafka/data" in kafka["volumes"]  # each node its own storage
     assert kafka["tmpfs"] == ["/run/kafka"]  # the rendered passwords stay in memory
     check = " ".join(kafka["healthcheck"]["test"])
-    assert "--bootstrap-server kafka:9093" in check
+    assert f"--bootstrap-server {node}:9093" in check
     assert "--command-config /run/kafka/client.properties" in check
+    env = environment(compose, node)
+    assert (env["NODE_ID"], env["BROKER_HOST"], env["KAFKA_NODES"]) == (node[-1], node, "3")
 
 
 def fake_tools(folder: Path, log: Path, **scripts: str) -> Path:
@@ -323,7 +344,9 @@ def test_secrets_job_gives_each_file_only_to_the_containers_that_read_it(
     readers: dict[str, tuple[int, int]] = {
         "kafka": (int(env["KAFKA_UID"]), int(env["KAFKA_UID"])),  # appuser in apache/kafka
         "postgres": (999, int(env["POSTGRES_GID"])),
+        "grafana": (int(env["GRAFANA_UID"]), 0),
     }
+    assert compose["services"]["grafana"]["user"] == f"{env['GRAFANA_UID']}:0"
     for name in (*SERVICES, "kafka-init"):
         uid, gid = (int(n) for n in compose["services"][name]["user"].split(":"))
         readers[name] = (uid, gid)
@@ -341,6 +364,7 @@ def test_secrets_job_gives_each_file_only_to_the_containers_that_read_it(
             "kafka/users/controller.password",
         },
         "postgres": {f"db/{s}.password" for s in SERVICES},
+        "grafana": {"grafana/admin.password"},
         "kafka-init": {f"kafka/users/{p}.password" for p in KAFKA_PRINCIPALS},
     }
     for name in SERVICES:
@@ -463,3 +487,25 @@ def test_make_up_uses_compose_where_docker_answers_and_the_launcher_elsewhere(
     compose = "docker compose -f docker-compose.yml up -d --build --wait" in planned
     launcher = "devstack up" in planned and "devstack down" in planned
     assert (compose, launcher) == (expected == "compose", expected == "launcher")
+
+
+def test_three_compose_nodes_form_one_replicated_cluster_over_tls(
+    tmp_path: Path, made_secrets: Path
+) -> None:
+    cluster = {"KAFKA_NODES": "3", "NODE_ID": "2", "BROKER_HOST": "kafka-2"}
+    calls = start_broker(
+        tmp_path, made_secrets, {**cluster, "KAFKA_CLUSTER_ID": "Y2hpemhvdS1hc3Npc3QxNg"}
+    )
+    server = properties(tmp_path / "run/server.properties")
+    assert server["node.id"] == "2"
+    assert server["controller.quorum.voters"] == ("1@kafka-1:9094,2@kafka-2:9094,3@kafka-3:9094")
+    # Controllers talk between containers: over TLS, never in the clear.
+    protocols = dict(p.split(":") for p in server["listener.security.protocol.map"].split(","))
+    assert protocols["CONTROLLER"] == "SASL_SSL"
+    assert "CONTROLLER://0.0.0.0:9094" in server["listeners"].split(",")
+    assert server["advertised.listeners"].startswith("CLIENT://kafka-2:9093,")
+    replicated = ("default.replication.factor", "offsets.topic.replication.factor")
+    assert {server[k] for k in replicated} == {"3"}
+    assert server["min.insync.replicas"] == server["transaction.state.log.min.isr"] == "2"
+    # All three nodes format their storage with the one cluster id.
+    assert "--cluster-id=Y2hpemhvdS1hc3Npc3QxNg" in next(c for c in calls if "format" in c)

@@ -70,6 +70,7 @@ done
 for pair in $SERVICE_UIDS; do
   give "${pair#*=}" "$POSTGRES_GID" 0440 "$SECRETS/db/${pair%%=*}.password"
 done
+give "$GRAFANA_UID" 0 0400 "$SECRETS/grafana/admin.password"
 give "$(uid_of intake)" 0 0400 "$SECRETS/intake/id-number-key"
 give "$(uid_of intake)" 0 0400 "$SECRETS/intake/inbound.pem"
 for pair in $SERVICE_UIDS; do

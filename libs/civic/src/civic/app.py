@@ -33,6 +33,7 @@ from civic.background import (
     in_background,
     prune_forever,
     watch_bus,
+    watch_consumer_lag,
     watch_dlq_depth,
 )
 from civic.errors import Unauthorized, install_problem_handlers
@@ -49,6 +50,7 @@ async def _serve(app: FastAPI) -> AsyncIterator[None]:
         connect_bus,
         watch_bus,
         watch_dlq_depth,
+        watch_consumer_lag,
         prune_forever,
         *app.state.background,
     )

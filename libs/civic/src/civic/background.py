@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
+from civic.consumer_lag import consumer_lags
 from civic.dlq_cli import dlq_depths
 from civic.pruning import prune_all
 from civic.runtime import Runtime
@@ -22,6 +23,8 @@ from civic.runtime import Runtime
 log = logging.getLogger(__name__)
 #: How often ``civic_dlq_depth`` is read from Kafka (a scrape only renders the last reading).
 DLQ_DEPTH_INTERVAL_S = 30.0
+#: How often ``civic_kafka_consumer_lag`` is read from Kafka (likewise).
+CONSUMER_LAG_INTERVAL_S = 30.0
 
 #: A job: started with the service's runtime, cancelled when the service stops.
 BackgroundJob = Callable[[Runtime], Coroutine[Any, Any, None]]
@@ -118,4 +121,22 @@ async def watch_dlq_depth(runtime: Runtime, *, interval_s: float = DLQ_DEPTH_INT
 
     if consumed:
         what = "reading the depth of the dead-letter topics"
+        await every(lambda: interval_s, step, what=what, retry_s=interval_s)
+
+
+async def watch_consumer_lag(
+    runtime: Runtime, *, interval_s: float = CONSUMER_LAG_INTERVAL_S
+) -> None:
+    """Keeps ``civic_kafka_consumer_lag{topic,group,partition}`` for what this service
+    consumes: end offset minus the group's committed offset, off the message path."""
+    await runtime.bus_connected.wait()
+    subscriptions = sorted({(p.consumer.topic, p.consumer.group) for p in runtime.processors})
+    access = runtime.settings.kafka_access()
+
+    async def step() -> None:
+        for (topic, group, partition), lag in (await consumer_lags(access, subscriptions)).items():
+            runtime.metrics.consumer_lag.labels(topic, group, str(partition)).set(lag)
+
+    if subscriptions:
+        what = "reading the consumer groups' lag"
         await every(lambda: interval_s, step, what=what, retry_s=interval_s)

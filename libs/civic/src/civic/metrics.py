@@ -8,6 +8,7 @@ at ``/metrics``. Labels are route templates, topics and outcomes: never ids or p
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -25,6 +26,8 @@ _BACKLOG = text(
     " from outbox_message where published_at is null"
 )
 _PARKED_MESSAGES = text("select count(*) from parked_message where resolved_at is null")
+#: A service's own scrape-time reading: sets some of these gauges from its database.
+Reading = Callable[["ServiceMetrics", AsyncSession], Awaitable[None]]
 
 
 class ServiceMetrics:
@@ -78,11 +81,29 @@ class ServiceMetrics:
             ["topic"],
             registry=self.registry,
         )
+        self.consumer_lag = Gauge(
+            "civic_kafka_consumer_lag",
+            "Messages on a partition this service's consumer group has not committed past"
+            " (end offset minus committed offset; read from Kafka in the background every"
+            " 30 s, never during a scrape).",
+            ["topic", "group", "partition"],
+            registry=self.registry,
+        )
         self.parked_messages = Gauge(
             "civic_parked_messages",
             "Consumed messages waiting for a person to act on them (not yet resolved).",
             registry=self.registry,
         )
+        self.changes_unacknowledged = Gauge(
+            "civic_dispatch_order_changes_unacknowledged",
+            "Order changes (cancelled, paused, resumed) a provider has not acknowledged by"
+            " their deadline, by kind, reason code and whether the township was alerted"
+            " (dispatch only; read from its database at each scrape).",
+            ["kind", "reason", "escalated"],
+            registry=self.registry,
+        )
+        #: What a service reads at each scrape besides the shared tables (see ``Reading``).
+        self.readings: list[Reading] = []
 
     def message(self, *, topic: str, group: str, outcome: str) -> None:
         """Counts one consumed message by what happened to it."""
@@ -93,6 +114,8 @@ class ServiceMetrics:
         async with sessionmaker() as session:
             pending, oldest, parked = (await session.execute(_BACKLOG)).one()
             waiting = (await session.execute(_PARKED_MESSAGES)).scalar_one()
+            for read in self.readings:
+                await read(self, session)
         self.outbox_pending.set(pending)
         self.outbox_oldest.set(float(oldest))
         self.outbox_parked.set(parked)

@@ -200,6 +200,7 @@ def ensure_secrets(folder: Path) -> Path:
         _once(folder / "kafka" / "users" / f"{principal}.password", _password())
     for name in (*SERVICE_NAMES, "postgres"):
         _once(folder / "db" / f"{name}.password", _password())
+    _once(folder / "grafana" / "admin.password", _password())  # compose's dashboards
     _once(folder / "intake" / "id-number-key", base64.b64encode(secrets.token_bytes(32)))
     _pseudonym_keys(folder)
     for name in SEALING_SERVICES:

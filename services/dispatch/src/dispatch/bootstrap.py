@@ -18,6 +18,7 @@ from civic.runtime import Runtime, build_runtime
 from contracts import topics
 from contracts.registry import event_class
 from dispatch.adapters import sealing
+from dispatch.adapters.metrics import read_unacknowledged_changes
 from dispatch.adapters.provider_bus import ProviderBus
 from dispatch.adapters.reply_topics import ReplyListener, sender_mismatch
 from dispatch.consumers import build_consumers
@@ -71,6 +72,7 @@ def build(settings: Settings) -> Dispatch:
     runtime = build_runtime(settings, consumers=fixed, produces=PRODUCES)
     # Loaded before the service serves or consumes (civic.app): contact details are sealed.
     runtime.keys = sealing.make_keeper(settings, runtime.engine)
+    runtime.metrics.readings.append(read_unacknowledged_changes)
     families = [c for c in consumers if "*" in c.topic]
     replies = None
     for family in families:

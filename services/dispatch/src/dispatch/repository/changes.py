@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.domain.orders import OrderChange
@@ -75,3 +75,16 @@ async def mark_escalated(session: AsyncSession, change_id: uuid.UUID, now: datet
     """Records that the change went to the township."""
     stmt = update(order_change).where(c.change_id == change_id).values(escalated_at=now)
     await session.execute(stmt)
+
+
+async def unacknowledged_counts(
+    session: AsyncSession, now: datetime
+) -> list[tuple[str, str, bool, int]]:
+    """(kind, reason code, escalated, how many) of changes past their deadline unacknowledged."""
+    escalated = c.escalated_at.is_not(None)
+    stmt = (
+        select(c.kind, c.reason_code, escalated, func.count())
+        .where(c.acknowledged_at.is_(None), c.acknowledge_by <= now)
+        .group_by(c.kind, c.reason_code, escalated)
+    )
+    return [(kind, reason, bool(up), int(n)) for kind, reason, up, n in await session.execute(stmt)]
