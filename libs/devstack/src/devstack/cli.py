@@ -71,6 +71,8 @@ def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
         ("kafka", f"{stack.kafka_bootstrap}  (SASL_SSL, SCRAM-SHA-512; CA kafka/ca.crt)"),
         ("postgres", stack.postgres.service_url("<service>")),
         ("otlp sink", f"{stack.otlp_endpoint}  -> {stack.sink_file}"),
+        ("prometheus", f"http://127.0.0.1:{stack.ports.prometheus}/alerts  (deploy/prometheus)"),
+        ("alertmanager", f"http://127.0.0.1:{stack.ports.alertmanager}"),
         ("secrets", f"{stack.secrets_dir}  (passwords, keys, CA: never commit)"),
         ("logs", str(stack.state_dir / "logs")),
     ]
@@ -104,6 +106,8 @@ def up(
             stack.service(name).check_built()  # before minutes are spent on infra
         stack.start_infra()
         started = stack.start_services(names) if names else []
+        if started:
+            stack.start_monitoring()
     except DevstackError as exc:
         raise _fail(exc) from exc
     _print_summary(stack, started, time.monotonic() - started_at)

@@ -24,6 +24,8 @@ class Ports:
     kafka_extra: tuple[tuple[int, int], ...] = ()
     instances: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
     balancer: int = 14400
+    prometheus: int = 9090
+    alertmanager: int = 9093
 
     @property
     def kafka_nodes(self) -> list[tuple[int, int]]:
@@ -48,6 +50,8 @@ class Ports:
             ),
             instances=_instance_ports(services, instances, lambda port, n: port + 100 * n),
             balancer=base.balancer + delta,
+            prometheus=base.prometheus + delta,
+            alertmanager=base.alertmanager + delta,
         )
 
     @classmethod
@@ -64,6 +68,8 @@ class Ports:
             kafka_extra=tuple((free(), free()) for _ in range(1, kafka_nodes)),
             instances=_instance_ports(services, instances, lambda port, n: free()),
             balancer=free(),
+            prometheus=free(),
+            alertmanager=free(),
         )
 
 

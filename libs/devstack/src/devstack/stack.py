@@ -15,6 +15,7 @@ from devstack.children import ChildProcess
 from devstack.jars import ensure_jars
 from devstack.kafka import KafkaServer, ProxiedListener, provision_bus
 from devstack.kafka_cluster import KafkaCluster
+from devstack.monitoring import Monitoring
 from devstack.ports import Ports
 from devstack.postgres import PostgresServer
 from devstack.services import (
@@ -254,8 +255,20 @@ class Stack:
         with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
             list(pool.map(lambda instance: instance.stop(), every))
 
+    def monitoring(self) -> Monitoring:
+        """Prometheus and Alertmanager for this stack (`make up` starts them)."""
+        ports = (self.ports.prometheus, self.ports.alertmanager)
+        return Monitoring(self.state_dir, self.repo_root, ports)
+
+    def start_monitoring(self, timeout: float = 60.0) -> None:
+        """Starts Prometheus (scraping every instance, with the alert rules) and Alertmanager."""
+        instances = {name: [i.port for i in self.instances(name)] for name in SERVICES}
+        self.monitoring().start(instances, timeout)
+
     def stop(self) -> None:
-        """Stops the balancer, services, the sink, Kafka and PostgreSQL."""
+        """Stops monitoring, the balancer, services, the sink, Kafka and PostgreSQL."""
+        if (self.state_dir / "monitoring").exists():
+            self.monitoring().stop()
         if self.balancer is not None:
             self.balancer.stop()
         self.stop_services()
@@ -299,7 +312,20 @@ class Stack:
                 "file": str(self.sink_file),
                 "pid": self.sink.pid(),
             },
+            "monitoring": self._monitoring_status(),
             "services": services,
+        }
+
+    def _monitoring_status(self) -> dict[str, Any] | None:
+        if not (self.state_dir / "monitoring").exists():
+            return None
+        monitoring = self.monitoring()
+        return {
+            process.name: {
+                "running": process.is_running(),
+                "url": f"http://127.0.0.1:{process.port}",
+            }
+            for process in (monitoring.prometheus, monitoring.alertmanager)
         }
 
 
