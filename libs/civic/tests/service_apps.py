@@ -1,9 +1,12 @@
 """A tiny app built by ``create_service_app``, as a service builds its own, without a
-database or a broker (nothing here starts the lifespan)."""
+database or a broker (nothing here starts the lifespan); and the part of a service's runtime
+its background jobs read."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -12,6 +15,7 @@ from fastapi import APIRouter, FastAPI
 from opentelemetry.sdk.trace import TracerProvider
 
 from civic.app import create_service_app
+from civic.bus.access import KafkaAccess
 from civic.metrics import ServiceMetrics
 from civic.runtime import Runtime
 from civic.security import TokenVerifier
@@ -47,3 +51,17 @@ def service_app(
     return create_service_app(
         cast(Runtime, runtime), title="t", description="t", routers=routers, body_limits=body_limits
     )
+
+
+@dataclass
+class FakeRuntime:
+    """What the job reads of a service's runtime."""
+
+    access: KafkaAccess
+    processors: list[Any]
+    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
+    bus_connected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def settings(self) -> Any:
+        return type("S", (), {"kafka_access": lambda _: self.access})()

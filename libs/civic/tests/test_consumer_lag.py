@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -17,9 +15,10 @@ from civic.background import watch_consumer_lag
 from civic.bus.access import KafkaAccess
 from civic.consumer import TopicConsumer
 from civic.consumer_lag import Lags, consumer_lags
-from civic.metrics import ServiceMetrics
 from contracts import topics
 from devstack.infra import Infra
+
+from .service_apps import FakeRuntime
 
 pytestmark = pytest.mark.integration
 
@@ -87,20 +86,6 @@ async def test_dispatch_reads_the_lag_of_every_providers_reply_topic(infra: Infr
     # As dispatch itself: READ on the provider.* prefix and on group dispatch is enough.
     lags = await lags_of(infra.access("dispatch"), [(topics.PROVIDER_REPLIES_FAMILY, "dispatch")])
     assert lags[(replies, "dispatch", 0)] == 3
-
-
-@dataclass
-class FakeRuntime:
-    """What the job reads of a service's runtime."""
-
-    access: KafkaAccess
-    processors: list[Any]
-    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
-    bus_connected: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def settings(self) -> Any:
-        return type("S", (), {"kafka_access": lambda _: self.access})()
 
 
 async def test_the_service_job_exports_the_lag_in_the_background(infra: Infra) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -17,9 +15,10 @@ from civic.bus.access import KafkaAccess
 from civic.bus.grants import OPERATIONS
 from civic.consumer import TopicConsumer
 from civic.dlq_cli import dlq_depths, redrive
-from civic.metrics import ServiceMetrics
 from contracts import topics
 from devstack.infra import Infra
+
+from .service_apps import FakeRuntime
 
 pytestmark = pytest.mark.integration
 
@@ -61,20 +60,6 @@ async def test_dispatch_sees_the_depth_of_every_providers_reply_dlq(infra: Infra
     await dead_letters(infra.kafka, dlq, 2)
     depths = await dlq_depths(infra.access("dispatch"), [topics.PROVIDER_REPLIES_FAMILY])
     assert depths[dlq] == 2
-
-
-@dataclass
-class FakeRuntime:
-    """What the job reads of a service's runtime."""
-
-    access: KafkaAccess
-    processors: list[Any]
-    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
-    bus_connected: asyncio.Event = field(default_factory=asyncio.Event)
-
-    @property
-    def settings(self) -> Any:
-        return type("S", (), {"kafka_access": lambda _: self.access})()
 
 
 async def test_the_service_job_exports_the_depth_in_the_background(infra: Infra) -> None:

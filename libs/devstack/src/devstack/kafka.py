@@ -206,12 +206,7 @@ class KafkaServer:
 
     def access(self, principal: str = "admin") -> KafkaAccess:
         """How ``principal`` connects (SCRAM over TLS with the platform's CA)."""
-        return KafkaAccess(
-            self.bootstrap,
-            principal,
-            password_of(self.secrets_dir, principal),
-            self.secrets_dir / "kafka" / "ca.crt",
-        )
+        return access_of(self.bootstrap, self.secrets_dir, principal)
 
     @property
     def config_file(self) -> Path:
@@ -347,6 +342,16 @@ class KafkaServer:
         self.stop()
         self.start()
         self.wait_ready(timeout)
+
+
+def access_of(bootstrap: str, secrets_dir: Path, principal: str) -> KafkaAccess:
+    """How ``principal`` connects to ``bootstrap`` with its password and the CA in the secrets."""
+    return KafkaAccess(
+        bootstrap,
+        principal,
+        password_of(secrets_dir, principal),
+        secrets_dir / "kafka" / "ca.crt",
+    )
 
 
 async def probe(access: KafkaAccess) -> list[str]:

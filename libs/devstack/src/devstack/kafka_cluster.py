@@ -11,9 +11,10 @@ import concurrent.futures
 from collections.abc import Sequence
 from pathlib import Path
 
+from aiokafka.admin import AIOKafkaAdminClient
+
 from civic.bus.access import KafkaAccess
-from civic.secrets import password_of
-from devstack.kafka import KafkaServer, Quorum, probe
+from devstack.kafka import KafkaServer, Quorum, access_of, probe
 from devstack.procs import run_coro
 
 
@@ -65,12 +66,7 @@ class KafkaCluster:
 
     def access(self, principal: str = "admin") -> KafkaAccess:
         """How ``principal`` connects to the cluster (SCRAM over TLS with the platform's CA)."""
-        return KafkaAccess(
-            self.bootstrap,
-            principal,
-            password_of(self.secrets_dir, principal),
-            self.secrets_dir / "kafka" / "ca.crt",
-        )
+        return access_of(self.bootstrap, self.secrets_dir, principal)
 
     def node(self, node_id: int) -> KafkaServer:
         """The node with this id (1-based, as in ``node.id``)."""
@@ -110,8 +106,6 @@ class KafkaCluster:
 
 
 async def _under_replicated(access: KafkaAccess) -> list[str]:
-    from aiokafka.admin import AIOKafkaAdminClient
-
     names = await probe(access)
     admin = AIOKafkaAdminClient(**access.aiokafka(), request_timeout_ms=10000)
     await admin.start()
