@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ from sqlalchemy import exc as sa_exc
 
 from civic.deps import PageNumber
 from civic.errors import Conflict, install_problem_handlers
-from civic.metrics import ServiceMetrics, count_http
+from civic.metrics import CountHttp, ServiceMetrics
 from civic.security import Principal, TokenVerifier, ensure_jurisdiction, require_roles
 from civic.telemetry import redact, setup_logging
 from contracts.enums import Role
@@ -196,7 +195,7 @@ async def test_http_answers_are_counted_by_route_template_never_by_id() -> None:
     async def ledger(code: str) -> dict[str, str]:
         return {"village": code}
 
-    app.middleware("http")(partial(count_http, metrics=metrics))
+    app.add_middleware(CountHttp, metrics=metrics)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         for code in ("341702100201", "341702100202"):
             assert (await c.get(f"/villages/{code}/ledger")).status_code == 200

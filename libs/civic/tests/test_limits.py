@@ -144,3 +144,14 @@ async def test_an_unauthenticated_body_under_the_limit_is_still_401(keys: Path) 
     app = service_app(keys, [routes()])
     got = await post(app, "/notes", json={"text": "x" * 1000})
     assert got.status_code == 401 and got.json()["code"] == "token_missing"
+
+
+async def test_every_answer_names_its_trace_and_is_counted_even_a_refusal(keys: Path) -> None:
+    app = service_app(keys, [routes()])
+    refused = await post(app, "/notes", content=b"{}", headers={"Content-Type": "application/json"})
+    assert refused.status_code == 401  # no token: a refusal still carries both
+    trace_id = refused.headers["X-Trace-Id"]
+    assert len(trace_id) == 32 and int(trace_id, 16) != 0
+    metrics = app.state.runtime.metrics
+    counted = metrics.http_requests.labels("POST", "/notes", "401")._value.get()
+    assert counted == 1

@@ -15,14 +15,14 @@ import asyncio
 import contextlib
 import hmac
 from collections.abc import AsyncIterator, Mapping, Sequence
-from functools import partial
-from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civic.audit import reads_personal
 from civic.audit.api import audit_router
@@ -38,7 +38,7 @@ from civic.background import (
 )
 from civic.errors import Unauthorized, install_problem_handlers
 from civic.limits import BodySizeLimit
-from civic.metrics import CONTENT_TYPE, count_http
+from civic.metrics import CONTENT_TYPE, CountHttp
 from civic.rate_limits import RateLimits
 from civic.runtime import Runtime
 
@@ -127,13 +127,28 @@ def _health_router() -> APIRouter:
     return router
 
 
-async def _trace_id_header(request: Request, call_next: Any) -> Any:
-    # Front-line staff quote this id to the hotline; apps may carry it on to later steps.
-    response = await call_next(request)
-    ctx = trace.get_current_span().get_span_context()
-    if ctx.is_valid:
-        response.headers["X-Trace-Id"] = format(ctx.trace_id, "032x")
-    return response
+class TraceIdHeader:
+    """ASGI middleware: every answer names its trace in ``X-Trace-Id``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Adds the header to the answer's start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_trace_id(message: Message) -> None:
+            # Front-line staff quote this id to the hotline; apps may carry it on.
+            if message["type"] == "http.response.start":
+                context = trace.get_current_span().get_span_context()
+                if context.is_valid:
+                    headers = MutableHeaders(scope=message)
+                    headers.append("X-Trace-Id", format(context.trace_id, "032x"))
+            await send(message)
+
+        await self.app(scope, receive, with_trace_id)
 
 
 def create_service_app(
@@ -186,8 +201,8 @@ def create_service_app(
     app.add_middleware(
         BodySizeLimit, max_bytes=settings.http_body_max_bytes, body_limits=body_limits
     )
-    app.middleware("http")(_trace_id_header)
-    app.middleware("http")(partial(count_http, metrics=runtime.metrics))
+    app.add_middleware(TraceIdHeader)
+    app.add_middleware(CountHttp, metrics=runtime.metrics)
     FastAPIInstrumentor.instrument_app(
         app, tracer_provider=runtime.tracer_provider, excluded_urls="healthz,readyz"
     )

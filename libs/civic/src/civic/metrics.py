@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 _BACKLOG = text(
@@ -123,14 +121,37 @@ class ServiceMetrics:
         return generate_latest(self.registry)
 
 
-async def count_http(request: Request, call_next: Any, metrics: ServiceMetrics) -> Response:
-    """Middleware body: times and counts the request under its route template."""
-    started = time.perf_counter()
-    response: Response = await call_next(request)
-    route = request.scope.get("route")
-    template = getattr(route, "path", "unmatched")
-    if template not in ("/metrics", "/healthz", "/readyz"):
-        elapsed = time.perf_counter() - started
-        metrics.http_requests.labels(request.method, template, str(response.status_code)).inc()
-        metrics.http_seconds.labels(request.method, template).observe(elapsed)
-    return response
+class CountHttp:
+    """ASGI middleware: times and counts each answer under its route template (a plain ASGI
+    layer: Starlette's ``BaseHTTPMiddleware`` costs a task and a stream per request)."""
+
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Passes the request on; counts its status, or 500 if the app raised."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_status)
+        finally:
+            self._count(scope, status, time.perf_counter() - started)
+
+    def _count(self, scope: Scope, status: int, elapsed: float) -> None:
+        # The router leaves the matched route in the scope it shares with us.
+        template = getattr(scope.get("route"), "path", "unmatched")
+        if template in ("/metrics", "/healthz", "/readyz"):
+            return
+        method = scope["method"]
+        self.metrics.http_requests.labels(method, template, str(status)).inc()
+        self.metrics.http_seconds.labels(method, template).observe(elapsed)
