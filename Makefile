@@ -28,7 +28,8 @@ $(BIN)/.synced: uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services
 	@$(UV) sync --all-packages --locked -q
 	@touch $@
 
-## The stack: Kafka + PostgreSQL + span sink + six services, all state under .state/dev.
+## The stack: Kafka + PostgreSQL + Jaeger (or the span sink) + Prometheus + six services, all
+## state under .state/dev.
 ## `make up KAFKA_NODES=3 INSTANCES=2`: a three-node Kafka cluster (replication 3, min ISR 2)
 ## and two processes of every service behind HAProxy, one port per service as before.
 ## With a Docker engine (and STACK unset or "compose") docker-compose.yml runs it instead;
@@ -50,6 +51,7 @@ status:
 	$(COMPOSE) ps
 else
 up: bootstrap
+	@scripts/ensure-jaeger.sh || echo "Jaeger could not be built (Go >= 1.24.6 needed): the span sink takes the spans"
 	@$(BIN)/devstack up
 
 down:

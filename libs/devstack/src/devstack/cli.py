@@ -7,7 +7,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +19,7 @@ from devstack.ports import Ports
 from devstack.procs import DevstackError, find_repo_root
 from devstack.services import SERVICES, resolve_names
 from devstack.stack import Stack
+from devstack.tracing import TRACING_CHOICES, Tracing, jaeger_binary
 
 app = typer.Typer(
     help="Run the Chizhou assistance platform locally (Kafka jars, Debian PostgreSQL).",
@@ -39,16 +40,50 @@ def _shape_file() -> Path:
     return state_dir() / "shape.json"
 
 
+def _read_shape() -> dict[str, Any]:
+    return json.loads(_shape_file().read_text()) if _shape_file().exists() else {}
+
+
+def _saved_tracing() -> Tracing:
+    saved = _read_shape().get("tracing")
+    return saved if saved in TRACING_CHOICES else "sink"  # files from before Jaeger: the sink
+
+
 def _stack(
-    partitions: int = 6, kafka_nodes: int | None = None, instances: int | None = None
+    partitions: int = 6,
+    kafka_nodes: int | None = None,
+    instances: int | None = None,
+    tracing: Tracing | None = None,
 ) -> Stack:
     """The stack of the state folder, in the shape ``up`` last started it unless one is given
-    (so ``status`` and ``down`` see every broker and instance)."""
-    shape = json.loads(_shape_file().read_text()) if _shape_file().exists() else {}
+    (so ``status``, ``down`` and ``trace`` see every broker, instance and Jaeger)."""
+    shape = _read_shape()
     kafka_nodes = kafka_nodes or shape.get("kafka_nodes", 1)
     instances = instances or shape.get("instances", 1)
     ports = Ports.offset(0, kafka_nodes=kafka_nodes, instances=instances)
-    return Stack(state_dir(), ports=ports, partitions=partitions)
+    return Stack(
+        state_dir(), ports=ports, partitions=partitions, tracing=tracing or _saved_tracing()
+    )
+
+
+def _choose_tracing(running: bool) -> Tracing:
+    """Jaeger once scripts/ensure-jaeger.sh built it, else the span sink; a running stack
+    keeps what it runs (its services export to it)."""
+    jaeger_built = jaeger_binary(find_repo_root()).exists()
+    if running:
+        if jaeger_built and _saved_tracing() == "sink":
+            typer.secho(
+                "the stack runs with the span sink: `make down` first to use Jaeger",
+                fg=typer.colors.YELLOW,
+            )
+        return _saved_tracing()
+    if jaeger_built:
+        return "jaeger"
+    typer.secho(
+        "Jaeger is not built (scripts/ensure-jaeger.sh): spans go to the span sink instead",
+        fg=typer.colors.YELLOW,
+    )
+    return "sink"
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -70,7 +105,7 @@ def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
     rows += [
         ("kafka", f"{stack.kafka_bootstrap}  (SASL_SSL, SCRAM-SHA-512; CA kafka/ca.crt)"),
         ("postgres", stack.postgres.service_url("<service>")),
-        ("otlp sink", f"{stack.otlp_endpoint}  -> {stack.sink_file}"),
+        _tracing_row(stack),
         ("prometheus", f"http://127.0.0.1:{stack.ports.prometheus}/alerts  (deploy/prometheus)"),
         ("alertmanager", f"http://127.0.0.1:{stack.ports.alertmanager}"),
         ("secrets", f"{stack.secrets_dir}  (passwords, keys, CA: never commit)"),
@@ -80,6 +115,12 @@ def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
     for name, where in rows:
         typer.echo(f"  {name.ljust(width)}  {where}")
     typer.secho(f"up in {elapsed:.1f} s", fg=typer.colors.GREEN)
+
+
+def _tracing_row(stack: Stack) -> tuple[str, str]:
+    if stack.jaeger is None:
+        return ("otlp sink", f"{stack.otlp_endpoint}  -> {stack.sink_file}")
+    return ("jaeger", f"{stack.jaeger.ui_url}  (OTLP {stack.otlp_endpoint}; kept in memory)")
 
 
 @app.command()
@@ -93,15 +134,19 @@ def up(
         int, typer.Option(envvar="INSTANCES", min=1, help="Processes per service (HAProxy).")
     ] = 1,
 ) -> None:
-    """Start Kafka, PostgreSQL, the span sink and the services; wait until all are ready."""
+    """Start Kafka, PostgreSQL, Jaeger (or the span sink) and the services; wait until all are
+    ready."""
     started_at = time.monotonic()
     try:
         names = _parse_services(services)
-        if _shape_file().exists() and _stack().kafka.is_running():
+        running = _shape_file().exists() and _stack().kafka.is_running()
+        if running:
             _refuse_new_shape(kafka_nodes, instances)
-        stack = _stack(partitions, kafka_nodes, instances)
+        tracing = _choose_tracing(running)
+        stack = _stack(partitions, kafka_nodes, instances, tracing)
+        shape = {"kafka_nodes": kafka_nodes, "instances": instances, "tracing": tracing}
         _shape_file().parent.mkdir(parents=True, exist_ok=True)
-        _shape_file().write_text(json.dumps({"kafka_nodes": kafka_nodes, "instances": instances}))
+        _shape_file().write_text(json.dumps(shape))
         for name in names:
             stack.service(name).check_built()  # before minutes are spent on infra
         stack.start_infra()
@@ -114,7 +159,8 @@ def up(
 
 
 def _refuse_new_shape(kafka_nodes: int, instances: int) -> None:
-    shape = json.loads(_shape_file().read_text())
+    saved = _read_shape()
+    shape = {"kafka_nodes": saved.get("kafka_nodes"), "instances": saved.get("instances")}
     if shape != {"kafka_nodes": kafka_nodes, "instances": instances}:
         raise DevstackError(
             f"the stack runs as {shape}; run `make down` before starting it in another shape"
@@ -184,13 +230,27 @@ def token(
     typer.echo(jwt_text)
 
 
+def _trace_text(stack: Stack, trace_id: str) -> tuple[str, str]:
+    """The tree of one trace ('' if unknown) and where it was looked for."""
+    if stack.jaeger is None:
+        return spans.print_trace(stack.sink_file, trace_id), str(stack.sink_file)
+    records = spans.from_jaeger(stack.jaeger.fetch_trace(trace_id))
+    return (spans.format_tree(records) if records else ""), f"jaeger ({stack.jaeger.ui_url})"
+
+
 @app.command()
 def trace(trace_id: Annotated[str, typer.Argument(help="32 hex digits.")]) -> None:
-    """Print the span tree of one trace from the sink's file."""
-    text = spans.print_trace(_stack().sink_file, trace_id)
+    """Print the span tree of one trace, from Jaeger when it runs, else from the sink's file."""
+    stack = _stack()
+    try:
+        text, where = _trace_text(stack, trace_id)
+    except DevstackError as exc:
+        raise _fail(exc) from exc
     if not text:
-        raise _fail(DevstackError(f"no spans for trace {trace_id} in {_stack().sink_file}"))
+        raise _fail(DevstackError(f"no spans for trace {trace_id} in {where}"))
     typer.echo(text)
+    if stack.jaeger is not None:
+        typer.echo(f"\n{stack.jaeger.ui_url}/trace/{trace_id.lower()}")
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""Reading the span file written by the OTLP sink, and printing a trace as a tree."""
+"""Reading the span file written by the OTLP sink (or Jaeger's JSON for a trace), and printing
+a trace as a tree."""
 
 from __future__ import annotations
 
@@ -80,3 +81,47 @@ def print_trace(path: Path, trace_id: str) -> str:
     """The tree of one trace as text ('' when the trace has no spans yet)."""
     spans = spans_for_trace(path, trace_id)
     return format_tree(spans) if spans else ""
+
+
+def _jaeger_tags(tags: list[dict[str, Any]] | None) -> dict[str, Any]:
+    return {tag["key"]: tag.get("value") for tag in tags or []}
+
+
+def _jaeger_parent(span: dict[str, Any]) -> str | None:
+    # OTLP's parent becomes a CHILD_OF reference; links become FOLLOWS_FROM ones.
+    refs = span.get("references") or []
+    for ref in refs:
+        if ref.get("refType") == "CHILD_OF":
+            return str(ref["spanID"])
+    return None
+
+
+def _jaeger_span(span: dict[str, Any], services: dict[str, str]) -> dict[str, Any]:
+    tags = _jaeger_tags(span.get("tags"))
+    kind = str(tags.pop("span.kind", "internal")).upper()
+    status = str(tags.get("otel.status_code", "UNSET")).upper()
+    if tags.get("error") is True:
+        status = "ERROR"
+    start_ns = int(span.get("startTime", 0)) * 1000  # Jaeger counts microseconds
+    return {
+        "trace_id": str(span["traceID"]).zfill(32),  # Jaeger drops a zero high half
+        "span_id": str(span["spanID"]),
+        "parent_span_id": _jaeger_parent(span),
+        "name": span.get("operationName"),
+        "kind": kind,
+        "service_name": services.get(span.get("processID", "")),
+        "start_unix_nano": start_ns,
+        "end_unix_nano": start_ns + int(span.get("duration", 0)) * 1000,
+        "status": status,
+        "attributes": tags,
+    }
+
+
+def from_jaeger(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Jaeger's ``/api/traces/<id>`` JSON -> the sink's span records, oldest first."""
+    records: list[dict[str, Any]] = []
+    for trace in payload.get("data") or []:
+        processes = trace.get("processes") or {}
+        services = {key: process.get("serviceName") for key, process in processes.items()}
+        records.extend(_jaeger_span(span, services) for span in trace.get("spans") or [])
+    return sorted(records, key=lambda s: s["start_unix_nano"])

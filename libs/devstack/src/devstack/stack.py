@@ -1,4 +1,5 @@
-"""The whole local platform: Kafka, PostgreSQL, the span sink, dev keys and the six services."""
+"""The whole local platform: Kafka, PostgreSQL, the span sink (or Jaeger), dev keys and the six
+services."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from devstack.services import (
     service_env,
     venv_python,
 )
+from devstack.status import describe
+from devstack.tracing import Jaeger, Tracing
 
 
 def _in_parallel(*jobs: Callable[[], object]) -> None:
@@ -48,6 +51,7 @@ class Stack:
         repo_root: Path | None = None,
         kafka_libs: Path | None = None,
         proxied: ProxiedListener | None = None,
+        tracing: Tracing = "sink",
     ) -> None:
         self.state_dir = Path(state_dir).resolve()
         self.ports = ports or Ports.offset(base_port_offset)
@@ -61,6 +65,8 @@ class Stack:
             self.state_dir / "postgres", self.ports.postgres, secrets_dir=self.secrets_dir
         )
         self.sink = self._sink_process()
+        #: Jaeger takes the spans instead of the sink (`make up` once its binary is built).
+        self.jaeger = Jaeger(self.state_dir, self.repo_root) if tracing == "jaeger" else None
         #: HAProxy in front of the instances, when services run more than one.
         self.balancer = (
             Balancer(self.state_dir, self.ports.balancer) if self.ports.instances else None
@@ -124,8 +130,8 @@ class Stack:
 
     @property
     def otlp_endpoint(self) -> str:
-        """OTEL_EXPORTER_OTLP_ENDPOINT for the services."""
-        return f"http://127.0.0.1:{self.ports.sink}"
+        """OTEL_EXPORTER_OTLP_ENDPOINT for the services: Jaeger's receiver, or the sink."""
+        return self.jaeger.otlp_endpoint if self.jaeger else f"http://127.0.0.1:{self.ports.sink}"
 
     @property
     def public_key_file(self) -> Path:
@@ -154,12 +160,16 @@ class Stack:
         for name in SERVICES:
             self.postgres.create_service_database(name)
 
-    def _start_sink(self, timeout: float) -> None:
+    def _start_tracing(self, timeout: float) -> None:
+        if self.jaeger is not None:
+            self.jaeger.start(timeout)
+            return
         self.sink.start()
         self.sink.wait_ready(timeout)
 
     def start_infra(self, timeout: float = 120.0) -> None:
-        """Kafka, PostgreSQL (+ six databases), topics, keys and the sink; reuses running ones."""
+        """Kafka, PostgreSQL (+ six databases), topics, keys and the sink or Jaeger; reuses
+        running ones."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if self._kafka_libs is None:
             self._kafka_libs = ensure_jars(repo_root=self.repo_root)
@@ -168,7 +178,7 @@ class Stack:
         _in_parallel(
             lambda: self._start_kafka(timeout),
             lambda: self._start_postgres(timeout),
-            lambda: self._start_sink(timeout),
+            lambda: self._start_tracing(timeout),
         )
         provision_bus(self.kafka)
 
@@ -266,68 +276,15 @@ class Stack:
         self.monitoring().start(instances, timeout)
 
     def stop(self) -> None:
-        """Stops monitoring, the balancer, services, the sink, Kafka and PostgreSQL."""
+        """Stops monitoring, the balancer, services, the sink (or Jaeger), Kafka and PostgreSQL."""
         if (self.state_dir / "monitoring").exists():
             self.monitoring().stop()
         if self.balancer is not None:
             self.balancer.stop()
         self.stop_services()
-        _in_parallel(self.sink.stop, self.kafka.stop, self.postgres.stop)
+        jaeger = [self.jaeger.stop] if self.jaeger is not None else []
+        _in_parallel(self.sink.stop, *jaeger, self.kafka.stop, self.postgres.stop)
 
     def status(self) -> dict[str, Any]:
-        """Running state and addresses of every component."""
-        services = {
-            name: {
-                "running": all(instance.is_running() for instance in self.instances(name)),
-                "url": self.service_url(name),
-                "instances": [
-                    {"port": instance.port, "running": instance.is_running(), "pid": instance.pid()}
-                    for instance in self.instances(name)
-                ],
-            }
-            for name in SERVICES
-        }
-        return {
-            "state_dir": str(self.state_dir),
-            "kafka": {
-                "running": self.kafka.is_running(),
-                "bootstrap": self.kafka_bootstrap,
-                "replication": self.kafka.quorum.replication,
-                "nodes": [
-                    {"node": node.quorum.node_id, "running": node.is_running(), "pid": node.pid()}
-                    for node in _nodes(self.kafka)
-                ],
-            },
-            "balancer": None
-            if self.balancer is None
-            else {"running": self.balancer.is_running(), "pid": self.balancer.pid()},
-            "postgres": {
-                "running": self.postgres.is_running(),
-                "dsn": self.postgres.url(),
-                "pid": self.postgres.pid(),
-            },
-            "otlp_sink": {
-                "running": self.sink.is_running(),
-                "endpoint": self.otlp_endpoint,
-                "file": str(self.sink_file),
-                "pid": self.sink.pid(),
-            },
-            "monitoring": self._monitoring_status(),
-            "services": services,
-        }
-
-    def _monitoring_status(self) -> dict[str, Any] | None:
-        if not (self.state_dir / "monitoring").exists():
-            return None
-        monitoring = self.monitoring()
-        return {
-            process.name: {
-                "running": process.is_running(),
-                "url": f"http://127.0.0.1:{process.port}",
-            }
-            for process in (monitoring.prometheus, monitoring.alertmanager)
-        }
-
-
-def _nodes(kafka: KafkaServer | KafkaCluster) -> list[KafkaServer]:
-    return kafka.nodes if isinstance(kafka, KafkaCluster) else [kafka]
+        """Running state and addresses of every component (``devstack.status``)."""
+        return describe(self)
