@@ -28,7 +28,7 @@ def stack(test_state: Path, repo_root: Path) -> Iterator[Stack]:
 
 @pytest.fixture
 async def population(e2e_stack: Stack) -> list[Recipient]:
-    """Four recipients, each with two orders accepted by providers (through the balancer)."""
+    """Three recipients, each with two orders accepted by providers (through the balancer)."""
     for service in ("intake", "review"):
         await catalogue_loaded(e2e_stack, service)
-    return await approve(e2e_stack, 4)
+    return await approve(e2e_stack, 3)

@@ -19,6 +19,7 @@ from devstack.stack import Stack
 
 pytestmark = pytest.mark.e2e
 KILLED = ("dispatch", "settlement", "archive")
+ROUNDS = 3  # accepted status changes per person
 
 
 async def _changes(people: list[Recipient], rounds: int) -> None:
@@ -50,14 +51,14 @@ async def test_a_broker_and_an_instance_of_three_services_die_mid_flow(
 ) -> None:
     """Nothing lost, nothing applied twice, nothing dead-lettered; replicas catch up."""
     dead = await dead_letter_count(e2e_stack)
-    await asyncio.gather(_changes(population, 4), _crash_mid_flow(e2e_stack, population))
+    await asyncio.gather(_changes(population, ROUNDS), _crash_mid_flow(e2e_stack, population))
     # The surviving node pair kept min.insync.replicas=2: every change was accepted while
     # node 2 was down. Bring it back before counting: the counts read every partition.
     await asyncio.to_thread(e2e_stack.kafka.node(2).start)
     await asyncio.to_thread(e2e_stack.kafka.node(2).wait_ready, 120.0)
 
     effects = await count_effects(e2e_stack, population, dead)
-    assert sum(len(person.accepted) for person in population) == 4 * len(population)
+    assert sum(len(person.accepted) for person in population) == ROUNDS * len(population)
     assert (effects.lost, effects.dead_letters) == (0, 0), effects
     for name in KILLED:
         assert not e2e_stack.instances(name)[1].alive()  # the survivors did the work
