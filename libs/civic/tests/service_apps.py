@@ -5,14 +5,16 @@ its background jobs read."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
 from fastapi import APIRouter, FastAPI
 from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import generate_latest
 
 from civic.app import create_service_app
 from civic.bus.access import KafkaAccess
@@ -65,3 +67,19 @@ class FakeRuntime:
     @property
     def settings(self) -> Any:
         return type("S", (), {"kafka_access": lambda _: self.access})()
+
+
+async def exported(
+    runtime: FakeRuntime, job: Coroutine[Any, Any, None], line: str, timeout_s: float = 30.0
+) -> None:
+    """Runs a background ``job`` on ``runtime`` until its /metrics text holds ``line``."""
+    task = asyncio.create_task(job)
+    try:
+        runtime.bus_connected.set()
+        for _ in range(int(timeout_s * 10)):  # a condition polled, not a fixed wait
+            if line in generate_latest(runtime.metrics.registry).decode():
+                return
+            await asyncio.sleep(0.1)
+        pytest.fail(f"no {line} at /metrics within {timeout_s:.0f} s")
+    finally:
+        task.cancel()

@@ -9,7 +9,6 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
-from prometheus_client import generate_latest
 
 from civic.background import watch_consumer_lag
 from civic.bus.access import KafkaAccess
@@ -18,7 +17,7 @@ from civic.consumer_lag import Lags, consumer_lags
 from contracts import topics
 from devstack.infra import Infra
 
-from .service_apps import FakeRuntime
+from .service_apps import FakeRuntime, exported
 
 pytestmark = pytest.mark.integration
 
@@ -93,15 +92,5 @@ async def test_the_service_job_exports_the_lag_in_the_background(infra: Infra) -
     consumer = TopicConsumer(topic, group=group)
     runtime = FakeRuntime(infra.kafka, [type("P", (), {"consumer": consumer})()])
     await produce(infra.kafka, topic, 0, 4)
-    job = asyncio.create_task(watch_consumer_lag(runtime, interval_s=0.2))  # type: ignore[arg-type]
-    try:
-        runtime.bus_connected.set()
-        wanted = f'civic_kafka_consumer_lag{{group="{group}",partition="0",topic="{topic}"}} 4.0'
-        for _ in range(300):
-            if wanted in generate_latest(runtime.metrics.registry).decode():
-                break
-            await asyncio.sleep(0.1)
-        else:
-            pytest.fail(f"no {wanted} at /metrics within 30 s")
-    finally:
-        job.cancel()
+    wanted = f'civic_kafka_consumer_lag{{group="{group}",partition="0",topic="{topic}"}} 4.0'
+    await exported(runtime, watch_consumer_lag(runtime, interval_s=0.2), wanted)  # type: ignore[arg-type]

@@ -3,12 +3,10 @@ principal (it may DESCRIBE its DLQs and the group ``civic-dlq-redrive``, nothing
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from prometheus_client import generate_latest
 
 from civic.background import watch_dlq_depth
 from civic.bus.access import KafkaAccess
@@ -18,7 +16,7 @@ from civic.dlq_cli import dlq_depths, redrive
 from contracts import topics
 from devstack.infra import Infra
 
-from .service_apps import FakeRuntime
+from .service_apps import FakeRuntime, exported
 
 pytestmark = pytest.mark.integration
 
@@ -67,16 +65,6 @@ async def test_the_service_job_exports_the_depth_in_the_background(infra: Infra)
     runtime = FakeRuntime(infra.access("archive"), [type("P", (), {"consumer": consumer})()])
     await redrive(infra.access(OPERATIONS), CONSUMED)
     await dead_letters(infra.kafka, DLQ, 2)
-    job = asyncio.create_task(watch_dlq_depth(runtime, interval_s=0.2))  # type: ignore[arg-type]
-    try:
-        runtime.bus_connected.set()
-        wanted = f'civic_dlq_depth{{topic="{DLQ}"}} 2.0'
-        for _ in range(300):
-            if wanted in generate_latest(runtime.metrics.registry).decode():
-                break
-            await asyncio.sleep(0.1)
-        else:
-            pytest.fail(f"no {wanted} at /metrics within 30 s")
-    finally:
-        job.cancel()
+    wanted = f'civic_dlq_depth{{topic="{DLQ}"}} 2.0'
+    await exported(runtime, watch_dlq_depth(runtime, interval_s=0.2), wanted)  # type: ignore[arg-type]
     await redrive(infra.access(OPERATIONS), CONSUMED)

@@ -44,7 +44,8 @@ class Recipient:
     case: Case
     recipient_id: str
     orders: list[tuple[str, dict[str, Any]]]
-    accepted: list[int] = field(default_factory=list)  # status versions review answered
+    accepted: list[int] = field(default_factory=list)  # status versions review committed
+    last_version: int | None = None  # the status version last seen at review
 
 
 async def approve(stack: Stack, count: int) -> list[Recipient]:
@@ -66,6 +67,8 @@ async def change(recipient: Recipient) -> bool:
     )
     if got.status_code != 200:
         return False  # e.g. 503 while the database recovers: nothing was accepted
+    if _note_committed(recipient, int(got.json()["status_version"])):
+        return True  # the last change was committed though its answer was lost: this round's
     status = "resumed" if got.json()["status"] == "suspended" else "suspended"
     body = {
         "status": status,
@@ -75,9 +78,20 @@ async def change(recipient: Recipient) -> bool:
     }
     answer = await care.change_status(recipient.case, recipient.recipient_id, body)
     if answer.status_code == 200:
-        recipient.accepted.append(int(answer.json()["status_version"]))
+        _note_committed(recipient, int(answer.json()["status_version"]))
         return True
     return False
+
+
+def _note_committed(recipient: Recipient, version: int) -> bool:
+    """Counts every status version review committed since the last one seen, including one
+    whose answer was lost (a timeout while the database or the machine was slow): review
+    accepted it, so its effects are owed. True if there was any."""
+    last, recipient.last_version = recipient.last_version, max(version, recipient.last_version or 0)
+    if last is None or version <= last:
+        return False
+    recipient.accepted.extend(range(last + 1, version + 1))
+    return True
 
 
 @dataclass
@@ -172,6 +186,13 @@ async def dead_letter_count(stack: Stack) -> int:
 async def count_effects(stack: Stack, people: list[Recipient], dead_before: int) -> Effects:
     """Counts every effect of the accepted changes; asserts each exactly once and in order."""
     await wait_until(lambda: _drained(stack), timeout=120)
+    for person in people:  # a change committed at the very end, its answer lost
+        rows = await fetch(
+            stack.database_url("review"),
+            "select max(version) as v from recipient_status_history where recipient_id = $1",
+            uuid.UUID(person.recipient_id),
+        )
+        _note_committed(person, int(rows[0]["v"]))
     wanted = {(p.recipient_id, v) for p in people for v in p.accepted}
     ids = [p.recipient_id for p in people]
 

@@ -16,8 +16,10 @@ from .steps import two_item_orders
 
 pytestmark = pytest.mark.integration
 
-VILLAGE = "341702007201"
-STOPS = {"kind": "cancelled", "reason": "recipient_stopped"}
+# A village and a stop reason no other dispatch test uses: another test's providers would
+# take the referral, and its stops (reason recipient_stopped) pass their deadline meanwhile.
+VILLAGE = "341702007202"
+STOPS = {"kind": "cancelled", "reason": "recipient_deceased"}
 
 
 async def overdue_stops(api: Any) -> float:
@@ -45,7 +47,7 @@ async def test_dispatch_metrics_count_stops_not_acknowledged_in_time(
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     case = await two_item_orders(api, bus, make, VILLAGE, "mute", "slow")
-    await bus.publish(make.status_change(case.approved, "stopped", 2))
+    await bus.publish(make.status_change(case.approved, "deceased", 2, reason_code="deceased"))
     for code, order in case.assigned.items():
         await (await bus.provider(code)).wait_for(OrderCancelled, order_id=order.order_id)
     before = await overdue_stops(api)  # the deadline (CHANGE_ACK_S) has not passed yet
