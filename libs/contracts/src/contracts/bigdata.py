@@ -38,15 +38,18 @@ Code = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
 
 _ID_FIELDS = (  # noqa: SIM905
     "person_id household_id application_id survey_id recipient_id order_id record_id "
-    "statement_id provider_id line_id spot_check_id alert_id file_id document_id plan_id"
+    "statement_id provider_id line_id spot_check_id alert_id file_id document_id plan_id "
+    "complaint_id inspection_id"
 ).split()
 _CODE_FIELDS = (  # noqa: SIM905
     "county_code township_code village_code new_county_code new_township_code "
     "new_village_code category new_category status previous_status channel item_code "
     "service_category mode funding_source unit reason_code kind outcome provider_type "
-    "provider_code source"
+    "provider_code source supervision_level"
 ).split()
-_OTHER_FIELDS = ("version", "effective_date", "period", "quantity", "amount_fen", "total_fen")
+_OTHER_FIELDS = (  # noqa: SIM905
+    "version effective_date period quantity amount_fen total_fen score"
+).split()
 _ITEM_LISTS = ("requested_item_codes", "recommended_item_codes")
 _VERSION_ALIASES = ("status_version", "order_version", "board_version")
 
@@ -103,6 +106,8 @@ class EventMirrored(Event):
     file_id: uuid.UUID | None = _pseudonym("the archive file, if given.")
     document_id: uuid.UUID | None = _pseudonym("the archive document, if given.")
     plan_id: uuid.UUID | None = _pseudonym("the service plan, if given.")
+    complaint_id: uuid.UUID | None = _pseudonym("the complaint, if given.")
+    inspection_id: uuid.UUID | None = _pseudonym("the inspection, if given.")
     county_code: CountyCode | None = _id("County-level division, if given.")
     township_code: TownshipCode | None = _id("Township/street, if given.")
     village_code: VillageCode | None = _id("Village/community, if given.")
@@ -125,13 +130,15 @@ class EventMirrored(Event):
     outcome: Code | None = _id("Spot-check outcome code, if given.")
     provider_type: Code | None = _id("Provider type code, if given.")
     provider_code: ProviderCode | None = _id("Provider code, if given.")
-    source: Code | None = _id("Where a status change was decided, if given.")
+    source: Code | None = _id("Where a status change was decided, or a complaint came from.")
+    supervision_level: Code | None = _id("County, township or village: who handles or inspects.")
     version: int | None = _id("The subject's version after the source event, if given.")
     effective_date: date | None = _id("Effective date, if given.")
     period: Period | None = _id("Settlement period, if given.")
     quantity: int | None = _id("Units, if given.")
     amount_fen: int | None = _id("Amount in fen, if given.")
     total_fen: int | None = _id("Total in fen, if given.")
+    score: int | None = _id("A provider's evaluation score out of 100, if given.")
 
     @model_validator(mode="after")
     def _no_personal_numbers(self) -> Self:

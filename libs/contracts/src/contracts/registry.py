@@ -18,6 +18,7 @@ from contracts import (
     provider,
     review,
     settlement,
+    supervision,
     survey,
     topics,
 )
@@ -31,6 +32,7 @@ _ALL: tuple[type[Event], ...] = (
     *dispatch.EVENTS,
     *provider.EVENTS,
     *settlement.EVENTS,
+    *supervision.EVENTS,
     *archive.EVENTS,
     *bigdata.EVENTS,
     *audit.EVENTS,

@@ -21,6 +21,10 @@ DISPATCH_PROVIDERS = "dispatch.providers.v1"
 DISPATCH_ORDERS = "dispatch.orders.v1"
 DISPATCH_SERVICES = "dispatch.services.v1"
 DISPATCH_DOORBELL = "dispatch.doorbell.v1"
+#: Complaints about providers (hotline, apps, coordinators, providers' own reports).
+DISPATCH_COMPLAINTS = "dispatch.complaints.v1"
+#: Providers' monthly and yearly evaluations (绩效评价), which referral reads.
+SETTLEMENT_EVALUATIONS = "settlement.evaluations.v1"
 ARCHIVE_FILES = "archive.files.v1"
 BIGDATA_EVENTS = "bigdata.events.v1"
 #: Every read of personal data, from every service (kept six months and more).
@@ -39,6 +43,8 @@ PLATFORM_TOPICS: tuple[str, ...] = (
     DISPATCH_ORDERS,
     DISPATCH_SERVICES,
     DISPATCH_DOORBELL,
+    DISPATCH_COMPLAINTS,
+    SETTLEMENT_EVALUATIONS,
     ARCHIVE_FILES,
     BIGDATA_EVENTS,
     AUDIT_READS,

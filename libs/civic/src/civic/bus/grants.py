@@ -108,18 +108,21 @@ SERVICES: dict[str, Uses] = {
             topics.REVIEW_DECISIONS,
             topics.REVIEW_RECIPIENT_STATUS,
             topics.SETTLEMENT_CATALOGUE,
+            topics.SETTLEMENT_EVALUATIONS,
         ),
         writes=(
             topics.DISPATCH_PROVIDERS,
             topics.DISPATCH_ORDERS,
             topics.DISPATCH_SERVICES,
             topics.DISPATCH_DOORBELL,
+            topics.DISPATCH_COMPLAINTS,
             topics.BIGDATA_EVENTS,
             topics.AUDIT_READS,
         ),
     ),
     "settlement": Uses(
         reads=(
+            topics.DISPATCH_COMPLAINTS,
             topics.DISPATCH_ORDERS,
             topics.DISPATCH_PROVIDERS,
             topics.DISPATCH_SERVICES,
@@ -129,12 +132,14 @@ SERVICES: dict[str, Uses] = {
         writes=(
             topics.SETTLEMENT_CATALOGUE,
             topics.SETTLEMENT_LEDGER,
+            topics.SETTLEMENT_EVALUATIONS,
             topics.BIGDATA_EVENTS,
             topics.AUDIT_READS,
         ),
     ),
     "archive": Uses(
         reads=(
+            topics.DISPATCH_COMPLAINTS,
             topics.DISPATCH_ORDERS,
             topics.DISPATCH_PROVIDERS,
             topics.DISPATCH_SERVICES,

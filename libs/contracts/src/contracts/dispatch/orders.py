@@ -199,7 +199,15 @@ class ServiceOrderEscalated(OrderEvent):
         default=None, description="event_id of the unanswered event, if any."
     )
     unplaced_reason: UnplacedReason | None = Field(
-        default=None, description="Why no provider could be chosen, when that is the problem."
+        default=None,
+        description=(
+            "Why no provider could be chosen, when that is the problem. Open: a later version "
+            "adds reasons (agreement ended, score below threshold); reason_zh says them now."
+        ),
+        json_schema_extra={"x-open-enum": True},
+    )
+    reason_zh: ReasonZh | None = Field(
+        default=None, description="Chinese reason for the officer, when the code is too coarse."
     )
     referral_id: uuid.UUID | None = Field(
         default=None, description="The approved item the order places."

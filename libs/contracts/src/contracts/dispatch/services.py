@@ -112,7 +112,12 @@ class ServiceRecordRefused(ServiceRecordEvent):
     reason_code: RecordRefusalReason = Field(description="Why it was refused.")
     reason_zh: ReasonZh = Field(description="Chinese reason for the provider's staff.")
     check_code: RecordCheck | None = Field(
-        default=None, description="The exact check that failed, finer than reason_code."
+        default=None,
+        description=(
+            "The exact check that failed, finer than reason_code. Open: a later version adds "
+            "checks (the worker register's), so tolerate a code you do not know."
+        ),
+        json_schema_extra={"x-open-enum": True},
     )
 
 
