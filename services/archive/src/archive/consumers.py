@@ -12,7 +12,7 @@ from archive.handlers import events as event_handlers
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import dispatch as dispatch_events
-from contracts import intake, settlement, survey, topics
+from contracts import intake, settlement, supervision, survey, topics
 from contracts.review import ApplicationRejected, RecipientApproved, RecipientStatusChanged
 
 GROUP = "archive"
@@ -117,8 +117,14 @@ def build_consumers(ctx: ArchiveContext) -> list[TopicConsumer]:
                 settlement.LedgerLinePosted,
                 settlement.SpotCheckSampled,
                 settlement.SpotCheckRecorded,
+                supervision.InspectionRecorded,
             ),
-            "Settlement outcomes go into the file.",
+            "Settlement outcomes and inspection visits go into the file.",
+        ),
+        _history_only(
+            topics.DISPATCH_COMPLAINTS,
+            supervision.COMPLAINT_EVENTS,
+            "Every step of a complaint goes into the file.",
         ),
         *_reference(ctx),
     ]

@@ -18,7 +18,7 @@ from archive.repository import files as files_repo
 from archive.settings import Settings
 from civic.db import make_engine, make_sessionmaker
 from civic.uow import UnitOfWork
-from contracts import dispatch, settlement, topics
+from contracts import dispatch, settlement, supervision, topics
 from contracts.archive import FileOpened
 from contracts.samples import sample
 from devstack.infra import Infra
@@ -89,8 +89,34 @@ def story(p: Any, org: Any, *, ending: Any) -> list[Any]:
         second,
         p.ledger_line(first),
         check,
+        *supervised(p, order, second),
         ending,
     ]
+
+
+def supervised(p: Any, order: Any, record: Any) -> list[Any]:
+    """A complaint about a record (opened, then resolved) and a township's visit to the home."""
+    about = {
+        "person_id": p.person_id,
+        "subject_key": str(p.person_id),
+        "order_id": order.order_id,
+        "record_id": record.record_id,
+    }
+    complaint = sample(supervision.ComplaintOpened, **about, version=1)
+    resolved = sample(
+        supervision.ComplaintResolved,
+        **about,
+        complaint_id=complaint.complaint_id,
+        version=2,
+        outcome="substantiated",
+    )
+    visit = sample(
+        supervision.InspectionRecorded,
+        person_id=p.person_id,
+        record_id=record.record_id,
+        outcome="not_delivered",
+    )
+    return [complaint, resolved, visit]
 
 
 async def test_archive_a_rebuild_from_the_event_log_equals_the_live_files(
@@ -180,6 +206,12 @@ async def test_archive_a_rebuild_from_the_event_log_equals_the_live_files(
         "suspended",
     ]
     assert live[changing.person_id][0]["services"]["delivered"] == 2
+    steps = [line["event_type"] for line in live[changing.person_id][0]["supervision"]]
+    assert steps == [
+        "dispatch.ComplaintOpened",
+        "dispatch.ComplaintResolved",
+        "settlement.InspectionRecorded",
+    ]
 
     with pytest.raises(ReplayError):
         await replay(settings=rebuilt_settings)

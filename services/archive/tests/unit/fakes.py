@@ -67,7 +67,9 @@ async def _lock_person(archive: FakeArchive, person_id: uuid.UUID) -> None:
     archive.locked_people.append(person_id)
 
 
-async def _add_history(archive: FakeArchive, event: Event, *, topic: str, summary: str) -> None:
+async def _add_history(
+    archive: FakeArchive, event: Event, *, person_id: uuid.UUID, topic: str, summary: str
+) -> None:
     archive.history.setdefault(event.event_id, event)  # once per event id
 
 

@@ -27,6 +27,12 @@ SETTLEMENT_TYPES = (
     "settlement.SpotCheckSampled",
     "settlement.SpotCheckRecorded",
 )
+SUPERVISION_TYPES = (
+    "dispatch.ComplaintOpened",
+    "dispatch.ComplaintEscalated",
+    "dispatch.ComplaintResolved",
+    "settlement.InspectionRecorded",
+)
 
 
 def frequency_zh(times: int | None, per: str | None) -> str | None:
@@ -163,12 +169,14 @@ def service_totals(records: Sequence[ServiceRecord]) -> schemas.ServiceTotals:
     )
 
 
-def settlement_views(history: Sequence[HistoryLine]) -> list[schemas.SettlementView]:
-    """Ledger lines and spot checks about the person, oldest first."""
+def settlement_views(
+    history: Sequence[HistoryLine], types: tuple[str, ...] = SETTLEMENT_TYPES
+) -> list[schemas.SettlementView]:
+    """Ledger lines and spot checks about the person (or other ``types``), oldest first."""
     return [
         schemas.SettlementView(
             event_type=line.event_type, occurred_at=line.occurred_at, summary=line.summary
         )
         for line in history
-        if line.event_type in SETTLEMENT_TYPES
+        if line.event_type in types
     ]

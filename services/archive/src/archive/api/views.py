@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from archive import schemas
 from archive.api.file_sections import (
+    SUPERVISION_TYPES,
     frequency_zh,
     order_views,
     service_totals,
@@ -119,6 +120,7 @@ def file_read(contents: FileContents) -> schemas.FileRead:
         orders=order_views(contents.orders, names, contents.providers),
         services=service_totals(contents.records),
         settlement=settlement_views(history),
+        supervision=settlement_views(history, SUPERVISION_TYPES),
         checklist=checklist_entries(contents.checklist),
         checklist_complete=is_complete(contents.checklist),
         documents=[document_read(document) for document in contents.documents],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from contracts import dispatch, intake, review, settlement, survey
+from contracts import dispatch, intake, review, settlement, supervision, survey
+from contracts.calendar import day_of
 from contracts.enums import ServiceCategory
 from contracts.envelope import Event
 
@@ -79,6 +81,34 @@ def _ledger(e: settlement.LedgerLinePosted) -> str:
     return f"结算{e.kind.label_zh}：{e.period} {e.item_code} {amount}"
 
 
+def _complaint(e: supervision.ComplaintOpened) -> str:
+    about = f"，涉及服务供给主体 {e.provider_code}" if e.provider_code else ""
+    return (
+        f"受理投诉（{e.source.label_zh}，{e.category.label_zh}{about}），"
+        f"由{e.supervision_level.label_zh}于 {day_of(e.respond_by)} 前办结"
+    )
+
+
+def _complaint_escalated(e: supervision.ComplaintEscalated) -> str:
+    return f"投诉逾期未办结，提请{e.supervision_level.label_zh}处理（{day_of(e.respond_by)} 前）"
+
+
+def _complaint_resolved(e: supervision.ComplaintResolved) -> str:
+    late = "，逾期办结" if e.overdue else ""
+    return (
+        f"投诉办结：{e.outcome.label_zh}（{e.supervision_level.label_zh}{late}），"
+        f"{e.complainant_told_on} 已告知投诉人"
+    )
+
+
+def _inspection(e: supervision.InspectionRecorded) -> str:
+    disallowed = f"，核减 {yuan(e.disallowed_fen)}" if e.disallowed_fen else ""
+    return (
+        f"{e.supervision_level.label_zh}{e.kind.label_zh}：{e.outcome.label_zh}"
+        f"（{e.checked_on}{disallowed}）"
+    )
+
+
 _LINES: dict[type[Event], Callable[[Any], str]] = {
     intake.ApplicationSubmitted: _submitted,
     intake.ApplicationRegistered: _registered,
@@ -112,6 +142,10 @@ _LINES: dict[type[Event], Callable[[Any], str]] = {
     settlement.LedgerLinePosted: _ledger,
     settlement.SpotCheckSampled: lambda e: f"服务记录被抽中进行 {e.year} 年度抽查",
     settlement.SpotCheckRecorded: lambda e: f"抽查结果：{e.outcome.label_zh}（{e.checked_on}）",
+    supervision.ComplaintOpened: _complaint,
+    supervision.ComplaintEscalated: _complaint_escalated,
+    supervision.ComplaintResolved: _complaint_resolved,
+    supervision.InspectionRecorded: _inspection,
 }
 
 #: The events that go into a person's history.
@@ -122,3 +156,11 @@ def summary(event: Event) -> str:
     """The history line of an event (its type name for an event without one)."""
     line = _LINES.get(type(event))
     return line(event) if line is not None else event.event_type
+
+
+def person_of(event: Event) -> uuid.UUID | None:
+    """Whose file an event belongs in: a person's event names them; an inspection may (a visit
+    to a provider names no one and belongs in no file)."""
+    if isinstance(event, supervision.InspectionRecorded):
+        return event.person_id
+    return uuid.UUID(event.subject_key)

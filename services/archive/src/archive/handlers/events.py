@@ -52,10 +52,13 @@ async def note_event(event: Event, *, uow: UnitOfWork) -> None:
             # One person's events come on several topics at once (an approval and a status
             # change): applying them one at a time keeps the file the fold of all of them.
             await files_repo.lock_person(uow.session, event.person_id)
-        if type(event) in history.HISTORY_EVENTS:
+        person_id = history.person_of(event) if type(event) in history.HISTORY_EVENTS else None
+        if person_id is not None:
             summary = history.summary(event)
             topic = type(event).TOPIC
-            await files_repo.add_history(uow.session, event, topic=topic, summary=summary)
+            await files_repo.add_history(
+                uow.session, event, person_id=person_id, topic=topic, summary=summary
+            )
         await uow.commit()
 
 

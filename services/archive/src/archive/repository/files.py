@@ -125,12 +125,14 @@ async def update_file(session: AsyncSession, file_id: uuid.UUID, values: dict[st
     await session.execute(stmt.values(**_sealed(file_id, values), updated_at=func.now()))
 
 
-async def add_history(session: AsyncSession, event: Event, *, topic: str, summary: str) -> None:
+async def add_history(
+    session: AsyncSession, event: Event, *, person_id: uuid.UUID, topic: str, summary: str
+) -> None:
     """Appends an event to its person's history (once per event id), its line and data sealed."""
     row = event.event_id
     stmt = insert(file_history).values(
         event_id=row,
-        person_id=uuid.UUID(event.subject_key),
+        person_id=person_id,
         topic=topic,
         event_type=event.event_type,
         occurred_at=event.occurred_at,

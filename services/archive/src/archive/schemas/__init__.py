@@ -127,7 +127,8 @@ class ServiceTotals(_Read):
 
 
 class SettlementView(_Read):
-    """One settlement outcome about the person (ledger line or spot check)."""
+    """One settlement or supervision step about the person (a ledger line, a spot check, a
+    complaint's step or an inspection visit)."""
 
     event_type: str
     occurred_at: datetime
@@ -172,6 +173,9 @@ class FileRead(_Read):
     orders: list[OrderView]
     services: ServiceTotals
     settlement: list[SettlementView]
+    supervision: list[SettlementView] = Field(
+        description="Complaints about the person's services and inspection visits, oldest first."
+    )
     checklist: list[ChecklistEntry]
     checklist_complete: bool
     documents: list[DocumentRead]
