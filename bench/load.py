@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import multiprocessing
 import sys
 import time
@@ -124,13 +125,18 @@ class BackgroundLoad:
     def __init__(self, plan: LoadPlan) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.stop_flag = ctx.Event()
+        self.ready = ctx.Event()
         self.counts = ctx.Array("q", 5)
         self.process = ctx.Process(
-            target=_load_main, args=(plan, self.stop_flag, self.counts), daemon=True
+            target=_load_main, args=(plan, self.stop_flag, self.ready, self.counts), daemon=True
         )
 
     def __enter__(self) -> BackgroundLoad:
         self.process.start()
+        # The providers' workers are registered before the load, and before any timing, starts.
+        while not self.ready.wait(1):
+            if not self.process.is_alive():
+                raise RuntimeError("the background load ended before it started")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -145,17 +151,43 @@ class BackgroundLoad:
             return time.perf_counter(), [int(n) for n in self.counts[:]]
 
 
-def _load_main(plan: LoadPlan, stop: Any, counts: Any) -> None:
-    asyncio.run(_load(plan, stop, counts))
+def _load_main(plan: LoadPlan, stop: Any, ready: Any, counts: Any) -> None:
+    asyncio.run(_load(plan, stop, ready, counts))
 
 
-async def _load(plan: LoadPlan, stop: Any, counts: Any) -> None:
+#: A visit's minute is one of 110 (``minutes_ago``); each worker always has the same one.
+_MINUTES = 110
+
+
+def worker_pool(records_per_s: float) -> int:
+    """Workers per provider so that one worker's visits come 75 s apart and never overlap:
+    record ``i`` is by worker ``i % pool`` (a multiple of the 110 minutes), one-minute long."""
+    return _MINUTES * math.ceil(75 * records_per_s / _MINUTES)
+
+
+async def register_workers(api: PooledApi, plan: LoadPlan, parallel: int = 16) -> None:
+    """Puts the pool of trained workers in every loaded provider's register."""
+    slots = asyncio.Semaphore(parallel)
+    providers = sorted({provider for provider, _ in plan.orders})
+
+    async def one(provider: str, n: int) -> None:
+        async with slots:
+            await care.register_worker(api, provider, f"load-{n}")
+
+    pool = worker_pool(plan.records_per_s)
+    await asyncio.gather(*(one(p, n) for p in providers for n in range(pool)))
+
+
+async def _load(plan: LoadPlan, stop: Any, ready: Any, counts: Any) -> None:
     stack = Stack(plan.state_dir, ports=plan.ports)  # handles only: the stack already runs
     api = PooledApi(stack)
+    await register_workers(api, plan)
+    ready.set()
     running: set[asyncio.Task[None]] = set()
     step = 1 / plan.records_per_s
     apps = plan.applications_per_s
     every = max(1, round(plan.records_per_s / apps)) if apps > 0 else 0
+    pool = worker_pool(plan.records_per_s)
     began, i = time.perf_counter(), 0
     while not stop.is_set():
         i += 1
@@ -163,7 +195,7 @@ async def _load(plan: LoadPlan, stop: Any, counts: Any) -> None:
         if len(running) >= plan.max_in_flight:
             _count(counts, SKIPPED)  # the services are this far behind: say so, not queue
             continue
-        jobs = [_record(api, plan, i, counts)]
+        jobs = [_record(api, plan, i, pool, counts)]
         if every and i % every == 0:
             jobs.append(_application(api, counts))
         for job in jobs:
@@ -174,12 +206,18 @@ async def _load(plan: LoadPlan, stop: Any, counts: Any) -> None:
     await api.aclose()
 
 
-async def _record(api: PooledApi, plan: LoadPlan, i: int, counts: Any) -> None:
+async def _record(api: PooledApi, plan: LoadPlan, i: int, pool: int, counts: Any) -> None:
     provider, order = plan.orders[i % len(plan.orders)]
     try:
-        # One worker per record: the visits may then share the minute without overlapping.
+        # Registered workers (register_workers), each in a minute of its own: many visits
+        # share a minute, never a worker's.
         done = await care.report_service(
-            api, provider, order, minutes_ago=1 + i % 110, worker=f"load-{i}"
+            api,
+            provider,
+            order,
+            minutes_ago=1 + i % _MINUTES,
+            worker=f"load-{i % pool}",
+            register=False,
         )
         _count(counts, RECORDS_OK if done.status_code == 200 else RECORDS_FAILED)
         if done.status_code != 200:

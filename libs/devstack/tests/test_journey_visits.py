@@ -38,7 +38,9 @@ async def _visits(at: datetime, minutes_ago: list[int]) -> list[tuple[datetime, 
     order = {"order_id": "o-1", "item_code": "LC-03", "start_date": _ORDER_DAY.isoformat()}
     with clock.using(clock.Clock.fixed(at)):
         for minutes in minutes_ago:
-            await care.report_service(api, "P1", order, minutes_ago=minutes)  # type: ignore[arg-type]
+            await care.report_service(  # type: ignore[arg-type]
+                api, "P1", order, minutes_ago=minutes, register=False
+            )
     for body in api.bodies:
         began = datetime.fromisoformat(body["started_at"])
         assert body["service_date"] == calendar.day_of(began).isoformat()

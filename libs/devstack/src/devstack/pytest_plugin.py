@@ -194,8 +194,16 @@ async def running_app(app: Any) -> AsyncIterator[Any]:
 @pytest.fixture(scope="session")
 def e2e_stack(stack: Stack) -> Iterator[Stack]:
     """The six services as real processes on the launcher's Kafka and PostgreSQL."""
-    # Keys reload every 2 s, so a rotation test need not restart the services to see one.
-    stack.start_services(extra_env={"CONSUMER_RETRY_BACKOFF_S": "0.05", "SEALING_REFRESH_S": "2"})
+    # Keys reload every 2 s, so a rotation test need not restart the services to see one; an
+    # hour of the complaints' SLA lasts 0.2 s, so a 48-hour deadline passes in under 10 s.
+    stack.start_services(
+        extra_env={
+            "CONSUMER_RETRY_BACKOFF_S": "0.05",
+            "SEALING_REFRESH_S": "2",
+            "COMPLAINT_SLA_HOUR_S": "0.2",
+            "DEADLINE_POLL_S": "1",
+        }
+    )
     try:
         yield stack
     finally:

@@ -17,7 +17,7 @@ from civic.kafka import DeadLetterPublisher
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
 from contracts.registry import event_class
-from dispatch.adapters import sealing
+from dispatch.adapters import complaint_metrics, sealing
 from dispatch.adapters.metrics import read_unacknowledged_changes
 from dispatch.adapters.provider_bus import ProviderBus
 from dispatch.adapters.reply_topics import ReplyListener, sender_mismatch
@@ -36,6 +36,7 @@ PRODUCES: tuple[str, ...] = (
     topics.PROVIDER_ORDERS_FAMILY,
     topics.DISPATCH_SERVICES,
     topics.DISPATCH_DOORBELL,
+    topics.DISPATCH_COMPLAINTS,
     topics.BIGDATA_EVENTS,
     topics.AUDIT_READS,
 )
@@ -73,6 +74,7 @@ def build(settings: Settings) -> Dispatch:
     # Loaded before the service serves or consumes (civic.app): contact details are sealed.
     runtime.keys = sealing.make_keeper(settings, runtime.engine)
     runtime.metrics.readings.append(read_unacknowledged_changes)
+    complaint_metrics.install(runtime.metrics)
     families = [c for c in consumers if "*" in c.topic]
     replies = None
     for family in families:

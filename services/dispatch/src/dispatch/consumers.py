@@ -4,6 +4,8 @@
 * ``review.recipient-status.v1`` — RecipientStatusChanged: orders follow the recipient's
   status at once (paused, resumed, ended, moved), each provider told on its own topic.
 * ``settlement.catalogue.v1`` — CatalogueVersionPublished: the items that exist.
+* ``settlement.evaluations.v1`` — ProviderEvaluated: each provider's score, which referral
+  reads (below the county's threshold: no new referrals) and the provider sees on its portal.
 * ``provider.<code>.replies.v1`` — every provider's answers (accept, decline, acknowledge a
   change, plan, record),
   read through one pattern subscription (see ``reply_topics``); the topic names the sender.
@@ -33,6 +35,7 @@ from contracts.provider import (
 )
 from contracts.review import RecipientApproved, RecipientStatusChanged
 from contracts.settlement import CatalogueVersionPublished
+from contracts.supervision import ProviderEvaluated
 from dispatch.domain.orders import Acceptance
 from dispatch.domain.records import Report
 from dispatch.handlers import Timing
@@ -43,6 +46,7 @@ from dispatch.handlers.referral import refer_recipient
 from dispatch.handlers.replies import Answer, Plan, PlannedItem, accept_order, decline_order
 from dispatch.handlers.replies import submit_plan as keep_plan
 from dispatch.handlers.status import catch_up, react_to_status
+from dispatch.handlers.workers import keep_evaluation
 
 GROUP = "dispatch"
 log = logging.getLogger(__name__)
@@ -50,7 +54,7 @@ log = logging.getLogger(__name__)
 
 def build_consumers(timing: Timing) -> list[TopicConsumer]:
     """Returns dispatch's subscriptions (the reply family is subscribed by pattern)."""
-    return [_decisions(timing), _status(timing), _catalogue(), _replies(timing)]
+    return [_decisions(timing), _status(timing), _catalogue(), _evaluations(), _replies(timing)]
 
 
 def _decisions(timing: Timing) -> TopicConsumer:
@@ -89,6 +93,19 @@ def _catalogue() -> TopicConsumer:
     async def on_catalogue(event: CatalogueVersionPublished, uow: UnitOfWork) -> None:
         """Keeps the county's new catalogue version."""
         await keep_catalogue_version(event, uow=uow)
+
+    return c
+
+
+def _evaluations() -> TopicConsumer:
+    c = TopicConsumer(
+        topics.SETTLEMENT_EVALUATIONS, group=GROUP, description="Providers' evaluations."
+    )
+
+    @c.on(ProviderEvaluated)
+    async def on_evaluated(event: ProviderEvaluated, uow: UnitOfWork) -> None:
+        """Keeps a provider's evaluation (an older or repeated one changes nothing)."""
+        await keep_evaluation(event, uow=uow)
 
     return c
 

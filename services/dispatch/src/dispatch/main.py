@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from civic.app import create_service_app
 from dispatch.api import ROUTERS, provider_portal
 from dispatch.bootstrap import background_jobs, build
+from dispatch.domain.complaints import ComplaintRefused
+from dispatch.jobs.complaints import complaint_watcher
 from dispatch.settings import Settings
 
 TITLE = "转介派单服务 · dispatch"
@@ -25,7 +27,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
-        background=background_jobs(parts),
+        background=[*background_jobs(parts), complaint_watcher(parts.settings)],
+        refusals=[ComplaintRefused],
         body_limits=provider_portal.BODY_LIMITS,
     )
     app.state.dispatch = parts

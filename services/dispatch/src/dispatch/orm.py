@@ -18,7 +18,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.audit.table import define_read_audit
 from civic.db import make_metadata
@@ -188,6 +188,7 @@ service_order = Table(
     Column("escalated_at", DateTime(timezone=True)),
     Column("escalation_kind", Text),
     Column("unplaced_reason", Text),
+    Column("unplaced_reason_zh", Text),  # says why when the code is too coarse (migration 0008)
     Column("replaces_order_id", Uuid),
     Column("decline_reason_code", Text),
     Column("decline_reason_zh", Text),
@@ -394,4 +395,44 @@ township_duty = Table(
     Column("user_id", Text, primary_key=True),
     Column("channel", Text, nullable=False),
     _created(),
+)
+
+
+# --- the providers' worker registers and their evaluations (issue 19, migration 0008) ----
+
+#: Each provider's own staff register (服务人员名册): no phone or ID number, a display name.
+provider_worker = Table(
+    "provider_worker",
+    metadata,
+    Column("provider_id", Uuid, ForeignKey("provider.provider_id"), primary_key=True),
+    Column("worker_ref", Text, primary_key=True),  # the provider's own reference
+    Column("name_zh", Text, nullable=False),
+    Column("qualification_name", Text),
+    Column("qualification_number", Text),
+    Column("qualified_until", Date),
+    # [{"name_zh": ..., "categories": [ServiceCategory, ...], "completed_on": "YYYY-MM-DD"}]
+    Column("trainings", JSONB, nullable=False, server_default=text("'[]'")),
+    Column("evaluated_on", Date),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    _created(),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+#: Settlement's evaluations (ProviderEvaluated), one per provider and period.
+provider_evaluation = Table(
+    "provider_evaluation",
+    metadata,
+    Column("provider_id", Uuid, primary_key=True),
+    Column("period", Text, primary_key=True),  # YYYY-MM or YYYY
+    Column("provider_code", Text, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("rule_version", Integer, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("referral_threshold", Integer, nullable=False),
+    Column("records_billed", Integer, nullable=False),
+    Column("records_reversed", Integer, nullable=False),
+    Column("complaints_substantiated", Integer, nullable=False),
+    Column("checks_failed", Integer, nullable=False),
+    Column("evaluated_at", DateTime(timezone=True), nullable=False),
 )

@@ -30,6 +30,11 @@ class Settings(ServiceSettings):
         gt=0,
         description="How long a provider has to acknowledge a pause, resumption or end.",
     )
+    complaint_sla_hour_s: float = Field(
+        default=3600,
+        gt=0,
+        description="One hour of the complaints' SLA (domain/complaints.py); tests shorten it.",
+    )
     deadline_poll_s: float = Field(
         default=5.0, gt=0, description="How often the deadline watcher looks for overdue work."
     )

@@ -36,6 +36,7 @@ from contracts.samples import sample
 from contracts.settlement import CatalogueItem, CatalogueVersionPublished
 from contracts.values import ApprovedItem, Frequency
 from devstack.infra import Infra
+from devstack.journeys.care import trained_worker
 from devstack.pytest_plugin import running_app
 from dispatch.main import create_app
 from dispatch.settings import Settings
@@ -45,6 +46,8 @@ GATEWAY_SECRET = "gateway-secret-for-tests"
 ORDER_RESPONSE_S = 6
 DOORBELL_ACK_S = 2
 CHANGE_ACK_S = 6
+#: One hour of the complaints' SLA: a missed meal's 48 h pass in 12 s, eligibility's in 30 s.
+COMPLAINT_HOUR_S = 0.25
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _ITEMS = [
@@ -256,7 +259,18 @@ class Api:
                     break
                 await asyncio.sleep(0.2)
         assert response.status_code == 201, response.text
+        await self.worker(code)  # every record of these tests names w1, unless it names another
         return dict(response.json())
+
+    async def worker(self, code: str, ref: str = "w1", **changes: Any) -> httpx.Response:
+        """The provider puts a worker in its register: trained for every category and
+        evaluated a month ago (devstack's ``trained_worker``), unless ``changes`` say otherwise."""
+        body = trained_worker(ref, today=today()) | changes
+        response = await self.client.put(
+            f"/provider/workers/{ref}", json=body, headers=self.provider(code)
+        )
+        assert response.status_code in (200, 201), response.text
+        return response
 
     async def eventually(
         self, method: str, url: str, check: Callable[[httpx.Response], bool], **kw: Any
@@ -349,6 +363,7 @@ async def api(
             order_response_s=ORDER_RESPONSE_S,
             doorbell_ack_s=DOORBELL_ACK_S,
             change_ack_s=CHANGE_ACK_S,
+            complaint_sla_hour_s=COMPLAINT_HOUR_S,
             deadline_poll_s=0.2,
             reply_topic_refresh_ms=500,
             doorbell_gateway_secret=GATEWAY_SECRET,

@@ -18,6 +18,7 @@ from contracts import topics
 from contracts.dispatch import OrderAssigned, OrderCancelled, ServiceOrderEscalated
 from devstack.read_audit import AuditedCall, check_reads
 
+from .complaint_steps import complaint_calls, complaints_to_read
 from .steps import accept
 
 pytestmark = pytest.mark.integration
@@ -99,8 +100,9 @@ async def _queued(bus: Any, make: SimpleNamespace) -> SimpleNamespace:
     return SimpleNamespace(person=approved.person_id, to_hand=waiting["HC-02"].order_id)
 
 
-async def _served_details(api: Any, code: str, served: Any) -> None:
-    """The served recipient's contact details and the provider's plan for them."""
+async def _served_details(api: Any, make: SimpleNamespace, code: str, served: Any) -> str:
+    """The served recipient's contact details, the provider's plan for them and a record
+    (its id, for the spot check's read of its worker)."""
     contact = {"address": "杏花村街道示例二村5组", "phone": "13912340000"}
     url = f"/recipients/{served.recipient_id}/contact"
     put = await api.client.put(url, json=contact, headers=api.village(VILLAGE))
@@ -115,6 +117,10 @@ async def _served_details(api: Any, code: str, served: Any) -> None:
     }
     stored = await api.client.post("/provider/plans", json=plan, headers=api.provider(code))
     assert stored.json() == {"stored": True}, stored.text
+    record = make.record(served.order_id, 2)
+    sent = await api.client.post("/provider/records", json=record, headers=api.provider(code))
+    assert sent.status_code == 200, sent.text
+    return str(record["record_id"])
 
 
 def _helper(make: SimpleNamespace) -> dict[str, Any]:
@@ -174,6 +180,7 @@ def _officer_calls(api: Any, w: SimpleNamespace) -> list[Call]:
         officer.call("GET /townships/{township_code}/orders", person, ids, params={"size": 100}),
         officer.call("GET /townships/{township_code}/queue", w.queued.person, ids),
         officer.call("POST /orders/{order_id}/reassign", w.queued.person, queued, json=handed),
+        officer.call("GET /records/{record_id}/worker", person, {"record_id": w.record_id}),
     ]
 
 
@@ -278,16 +285,19 @@ async def _world(api: Any, bus: Any, make: SimpleNamespace) -> SimpleNamespace:
     """Everything the calls read, made before any of them runs (they run in key order)."""
     codes = await _providers(api, make)
     orders = await _orders(api, bus, make, codes.main)
-    await _served_details(api, codes.main, orders.order["served"])
+    record_id = await _served_details(api, make, codes.main, orders.order["served"])
     queued = await _queued(bus, make)
     home = await _household(api, make, orders.order["served"])
-    return SimpleNamespace(codes=codes, orders=orders, queued=queued, home=home)
+    return SimpleNamespace(
+        codes=codes, orders=orders, queued=queued, home=home, record_id=record_id
+    )
 
 
 async def test_every_route_that_reads_personal_data_leaves_a_line(
     api: Any, bus: Any, make: SimpleNamespace
 ) -> None:
     w = await _world(api, bus, make)
+    complaints = await complaints_to_read(api, w, TOWNSHIP)
     auditor, person = _as(api, "auditor", "341700"), w.orders.people["served"]
     calls = dict(
         [
@@ -296,6 +306,7 @@ async def test_every_route_that_reads_personal_data_leaves_a_line(
             *_portal_calls(api, w, make),
             *_doorbell_calls(api, w, make),
             *_neighbour_calls(api, w, make),
+            *complaint_calls(_as, api, w, complaints, TOWNSHIP),
             auditor.call("GET /audit/reads", person, params={"person_id": str(person)}),
         ]
     )

@@ -14,14 +14,33 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from contracts.enums import RecipientStatus
+from contracts.enums import RecipientStatus, ServiceCategory
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.records import OrderTerms, Report
 from dispatch.domain.status import OrderView, StatusChange
+from dispatch.domain.workers import Certificate, Training, Worker
 from dispatch.repository.status import order_view
 
-#: An accepted order of provider care-a for LC-01, from 1 June 2026 on.
-ACCEPTED_TERMS = OrderTerms("care-a", OrderStatus.ACCEPTED, "LC-01", date(2026, 6, 1), None)
+#: An accepted order of provider care-a for LC-01 (life care), from 1 June 2026 on.
+ACCEPTED_TERMS = OrderTerms(
+    "care-a",
+    OrderStatus.ACCEPTED,
+    "LC-01",
+    date(2026, 6, 1),
+    None,
+    service_category=ServiceCategory.LIFE_CARE,
+)
+
+#: Worker w1 of care-a: trained for every category in 2025, evaluated in January 2026.
+TRAINED_WORKER = Worker(
+    provider_id=uuid.UUID(int=1),
+    worker_ref="w1",
+    name_zh="李护理员",
+    qualification=Certificate("养老护理员职业技能等级证书", "YL-0001", date(2028, 1, 1)),
+    trainings=(Training("养老护理员岗前培训", frozenset(ServiceCategory), date(2025, 3, 1)),),
+    evaluated_on=date(2026, 1, 15),
+    active=True,
+)
 
 
 def proper_report(now: datetime) -> Report:

@@ -15,7 +15,7 @@ from dispatch.domain.doorbell import Contact, alert_targets, seconds_between
 from dispatch.domain.orders import Acceptance, OrderStatus, acceptance_problem
 from dispatch.domain.records import OrderTerms, Report, check_record
 
-from .fakes import ACCEPTED_TERMS, proper_report
+from .fakes import ACCEPTED_TERMS, TRAINED_WORKER, proper_report
 
 pytestmark = pytest.mark.unit
 
@@ -26,7 +26,7 @@ SKEW = timedelta(minutes=5)
 
 
 def check(terms: OrderTerms = TERMS, report: Report = REPORT, overlaps: bool = False) -> object:
-    return check_record(terms, report, now=NOW, skew=SKEW, overlaps=overlaps)
+    return check_record(terms, report, now=NOW, skew=SKEW, overlaps=overlaps, worker=TRAINED_WORKER)
 
 
 def test_dispatch_a_proper_record_counts() -> None:

@@ -15,7 +15,7 @@ from dispatch.domain.orders import OrderAction, OrderStatus
 from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
 from dispatch.domain.status import Area, OrderView, StatusChange, ended_on, is_news, react
 
-from .fakes import ACCEPTED_TERMS, proper_report
+from .fakes import ACCEPTED_TERMS, TRAINED_WORKER, proper_report
 
 pytestmark = pytest.mark.unit
 
@@ -116,8 +116,10 @@ TERMS = ACCEPTED_TERMS
 REPORT = proper_report(NOW)
 
 
-def check(terms: OrderTerms, report: Report = REPORT) -> RecordCheck | None:
-    return check_record(terms, report, now=NOW, skew=timedelta(minutes=5), overlaps=False)
+def check(terms: OrderTerms, report: Report = REPORT) -> object:
+    return check_record(
+        terms, report, now=NOW, skew=timedelta(minutes=5), overlaps=False, worker=TRAINED_WORKER
+    )
 
 
 def test_dispatch_a_record_on_a_paused_or_ended_order_is_refused() -> None:

@@ -11,6 +11,7 @@ from settlement.settings import Settings
 PRODUCES: tuple[str, ...] = (
     topics.SETTLEMENT_CATALOGUE,
     topics.SETTLEMENT_LEDGER,
+    topics.SETTLEMENT_EVALUATIONS,
     topics.BIGDATA_EVENTS,
     topics.AUDIT_READS,
 )

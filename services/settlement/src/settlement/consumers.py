@@ -22,7 +22,8 @@ from contracts.dispatch import (
     ServiceOrderResumed,
 )
 from contracts.review import RecipientApproved, RecipientStatusChanged
-from settlement.handlers import readmodels, recipients
+from contracts.supervision import ComplaintResolved
+from settlement.handlers import complaints, readmodels, recipients
 from settlement.handlers.billing import (
     record_neighbour_service,
     record_service,
@@ -74,6 +75,14 @@ SUBSCRIPTIONS: tuple[tuple[str, str, dict[type[Any], UseCase]], ...] = (
         "Keeps provider names.",
         # A provider's name and type (new or changed), for statements.
         {ProviderRegistered: readmodels.note_provider, ProviderUpdated: readmodels.note_provider},
+    ),
+    (
+        topics.DISPATCH_COMPLAINTS,
+        "Reverses services of substantiated complaints.",
+        # A resolved complaint's outcome is kept; substantiated, the service record it names
+        # is taken out of payment (once). Opened and escalated complaints are not settlement's
+        # (the consumer ignores types it has no use case for).
+        {ComplaintResolved: complaints.note_complaint_resolved},
     ),
 )
 

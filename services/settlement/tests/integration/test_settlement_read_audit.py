@@ -87,6 +87,7 @@ def _calls(
             checker_id,
             person,
         ),
+        **_inspection_calls(served, client, officer, officer_id),
         "GET /audit/reads": AuditedCall(
             lambda: client.get(
                 "/audit/reads", params={"person_id": str(person)}, headers=auditor[1]
@@ -94,6 +95,34 @@ def _calls(
             auditor[0],
             person,
         ),
+    }
+
+
+def _inspection_calls(
+    served: Served, client: httpx.AsyncClient, officer: dict[str, str], officer_id: str
+) -> dict[str, AuditedCall]:
+    """Issue 19's routes: a visit recorded, listed, and read with its notes."""
+    visit = {
+        "kind": "planned",
+        "person_id": str(served.person_id),
+        "outcome": "confirmed",
+        "findings": "入户回访",
+        "checked_on": "2025-03-12",
+    }
+
+    async def read_one() -> httpx.Response:
+        made = await client.post("/inspections", json=visit, headers=officer)
+        return await client.get(f"/inspections/{made.json()['inspection_id']}", headers=officer)
+
+    person = served.person_id
+    return {
+        "POST /inspections": AuditedCall(
+            lambda: client.post("/inspections", json=visit, headers=officer), officer_id, person
+        ),
+        "GET /inspections": AuditedCall(
+            lambda: client.get("/inspections", headers=officer), officer_id, person
+        ),
+        "GET /inspections/{inspection_id}": AuditedCall(read_one, officer_id, person),
     }
 
 

@@ -65,9 +65,15 @@ async def test_settlement_the_county_draws_at_least_30_percent_reproducibly_and_
     assert again.json()["drawn"] == 0  # the rate is reached; a new draw only tops up
 
     coverage = (await client.get(f"/spot-checks/{COUNTY}/{YEAR}/coverage", headers=officer)).json()
-    assert coverage["county"]["meets_minimum"] is True
-    assert coverage["county"]["services"] == len(population)
-    assert all(p["meets_minimum"] and p["coverage_percent"] >= 30 for p in coverage["providers"])
+    # Drawn is not checked (issue 19): with nothing checked yet the 30% target is not met.
+    county = coverage["county"]
+    assert (county["services"], county["drawn"], county["checked"]) == (
+        len(population),
+        len(expected),
+        0,
+    )
+    assert county["meets_minimum"] is False
+    assert all(p["drawn_percent"] >= 30 and not p["meets_minimum"] for p in coverage["providers"])
     assert {p["provider_id"] for p in coverage["providers"]} == {str(w.provider_id) for w in worlds}
 
     listed = (

@@ -108,7 +108,7 @@ async def test_settlement_provider_performance_for_a_month(
         15_000,
     )
     assert mine["delivery_rate_percent"] == 33.3
-    assert mine["complaints"] is None
+    assert mine["complaints_substantiated"] == 0
 
 
 async def test_settlement_migrations_build_exactly_the_tables_of_the_code(

@@ -18,7 +18,7 @@ from contracts.enums import FeeUnit, RecipientStatus
 from contracts.kinds import LedgerLineKind
 from settlement.domain.billing import Price
 from settlement.domain.postings import PostedLine
-from settlement.domain.reasons import BillingStatus
+from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline, StatusStep
 
@@ -101,9 +101,12 @@ class FakeBillingStore:
                 posted.setdefault(line["record_id"], []).append(_posted(line))
         return posted
 
-    async def disallowed(self, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    async def disallowed(
+        self, record_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, NotBillableReason]:
         """The records a spot check failed."""
-        return set(record_ids) & self.failed_checks
+        failed = set(record_ids) & self.failed_checks
+        return dict.fromkeys(failed, NotBillableReason.SPOT_CHECK_FAILED)
 
     async def closed_periods(
         self, pairs: Iterable[tuple[str, uuid.UUID]], since: str

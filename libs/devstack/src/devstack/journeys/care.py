@@ -58,6 +58,38 @@ async def register_provider(
     return found
 
 
+def trained_worker(worker_ref: str, *, today: date) -> dict[str, Any]:
+    """The register entry of a worker every service record accepts: trained for all four
+    categories, competence evaluated a month before ``today`` (dispatch's worker rule)."""
+    return {
+        "name_zh": f"服务人员{worker_ref}"[:40],
+        "qualification": {
+            "name_zh": "养老护理员职业技能等级证书",
+            "number": f"YL-{worker_ref}"[:64],
+            "valid_until": (today + timedelta(days=365)).isoformat(),
+        },
+        "trainings": [
+            {
+                "name_zh": "养老护理员岗前培训",
+                "categories": ["life_care", "health_care", "cleaning", "capability_building"],
+                "completed_on": "2024-01-01",
+            }
+        ],
+        "evaluated_on": (today - timedelta(days=30)).isoformat(),
+        "active": True,
+    }
+
+
+async def register_worker(api: Api, provider: str, worker_ref: str = "w1") -> None:
+    """The provider puts a trained worker in its register (a repeat changes nothing)."""
+    token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
+    body = trained_worker(worker_ref, today=clock.today())
+    got = await api.call(
+        "dispatch", "PUT", f"/provider/workers/{worker_ref}", token=token, json=body
+    )
+    assert got.status_code in (200, 201), got.text
+
+
 async def orders_of(
     api: Api, provider: str, recipient_id: str, want: int = 1
 ) -> list[dict[str, Any]]:
@@ -91,15 +123,24 @@ _VISIT_WINDOW_MINUTES = 120
 
 
 async def report_service(
-    api: Api, provider: str, order: dict[str, Any], *, minutes_ago: int, worker: str = "w1"
+    api: Api,
+    provider: str,
+    order: dict[str, Any],
+    *,
+    minutes_ago: int,
+    worker: str = "w1",
+    register: bool = True,
 ) -> Any:
-    """The provider reports a visit that ended about ``minutes_ago`` minutes ago.
+    """The provider reports a visit that ended about ``minutes_ago`` minutes ago, by
+    ``worker``, put in its register first unless ``register`` is false (already there).
 
     Visits are laid out on the last two hours, one minute each, so visits with different
     ``minutes_ago`` never overlap. A visit cannot begin before the order's first day: when
     that day began less than two hours ago, the two hours are squeezed into the time since
     midnight, keeping the visits in order and apart. The service date is the day it began."""
     assert 0 <= minutes_ago < _VISIT_WINDOW_MINUTES, minutes_ago
+    if register:
+        await register_worker(api, provider, worker)
     token = api.token(roles=["provider"], provider_code=provider, user_id=f"u-{provider}")
     now = clock.now()
     first_day = calendar.start_of_day(date.fromisoformat(order["start_date"]))

@@ -68,6 +68,7 @@ def escalated(
         respond_by=unanswered.acknowledge_by if unanswered else order.respond_by,
         source_event_id=unanswered.change_id if unanswered else None,
         unplaced_reason=order.unplaced_reason,
+        reason_zh=order.unplaced_reason_zh,
         referral_id=order.referral_id,
         recipient_id=order.recipient_id,
         item_code=order.item_code,

@@ -37,6 +37,11 @@ HELPER_PHONE = "dispatch.neighbour_helper.phone"
 RECORD_LOCATION = "dispatch.service_record.location"
 PLAN_SUMMARY = "dispatch.service_plan.summary_zh"
 NEIGHBOUR_SERVICE = "dispatch.neighbour_service.content_zh"
+COMPLAINT_WORDS = "dispatch.complaint.description_zh"
+COMPLAINANT_NAME = "dispatch.complaint.complainant_name"
+COMPLAINANT_PHONE = "dispatch.complaint.complainant_phone"
+COMPLAINT_RESOLUTION = "dispatch.complaint.resolution_note_zh"
+COMPLAINT_NOTE = "dispatch.complaint_note.text_zh"
 
 #: Every column dispatch seals (the keeper re-seals them after a rotation, and the rows
 #: migration 0006 left in clear the first time). Every row key is a single-column primary key.
@@ -50,6 +55,11 @@ SEALED_COLUMNS = (
     SealedColumn("service_record", "record_id", "location", RECORD_LOCATION),
     SealedColumn("service_plan", "plan_id", "summary_zh", PLAN_SUMMARY),
     SealedColumn("neighbour_service", "record_id", "content_zh", NEIGHBOUR_SERVICE),
+    SealedColumn("complaint", "complaint_id", "description_zh", COMPLAINT_WORDS),
+    SealedColumn("complaint", "complaint_id", "complainant_name", COMPLAINANT_NAME),
+    SealedColumn("complaint", "complaint_id", "complainant_phone", COMPLAINANT_PHONE),
+    SealedColumn("complaint", "complaint_id", "resolution_note_zh", COMPLAINT_RESOLUTION),
+    SealedColumn("complaint_note", "note_id", "text_zh", COMPLAINT_NOTE),
 )
 #: Columns holding a JSON value (sealed as its text).
 JSON_PURPOSES = frozenset({PROVIDER_CONTACTS})

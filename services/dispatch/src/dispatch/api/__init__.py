@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dispatch.api import doorbell, neighbours, orders, provider_portal, providers
+from dispatch.api import (
+    complaints,
+    doorbell,
+    neighbours,
+    orders,
+    provider_portal,
+    providers,
+    workers,
+)
 
 ROUTERS: list[APIRouter] = [
     providers.router,
@@ -12,4 +20,8 @@ ROUTERS: list[APIRouter] = [
     provider_portal.router,
     neighbours.router,
     doorbell.router,
+    workers.provider_router,
+    workers.officer_router,
+    complaints.router,
+    complaints.provider_router,
 ]

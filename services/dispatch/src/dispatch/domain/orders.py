@@ -87,6 +87,7 @@ class Order:
     change_effective_date: date | None
     active_until: date | None
     created_at: datetime
+    unplaced_reason_zh: str | None = None  # why, when unplaced_reason is too coarse
 
 
 @dataclass(frozen=True)

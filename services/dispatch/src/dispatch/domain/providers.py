@@ -76,6 +76,7 @@ class Provider:
     county_code: str = ""
     name_zh: str = ""
     version: int = 1
+    agreement_ends_on: date | None = None  # the service agreement's last day, if fixed
 
     def serves(self, village_code: str) -> bool:
         """True if the village, or its township, is in the provider's area."""

@@ -8,8 +8,10 @@ from datetime import date, datetime, timedelta
 
 from contracts import calendar
 from contracts.dispatch.services import RecordCheck
+from contracts.enums import ServiceCategory
 from contracts.reasons import RecordRefusalReason
 from dispatch.domain.orders import OrderStatus
+from dispatch.domain.workers import Check, Worker, WorkerCheck, worker_check
 
 #: The coarse reason published beside each exact check.
 REASON_OF: dict[RecordCheck, RecordRefusalReason] = {
@@ -26,6 +28,15 @@ REASON_OF: dict[RecordCheck, RecordRefusalReason] = {
     RecordCheck.ORDER_CANCELLED: RecordRefusalReason.ORDER_NOT_ACTIVE,
     RecordCheck.RECIPIENT_ENDED: RecordRefusalReason.RECIPIENT_NOT_ACTIVE,
 }
+
+
+def published_as(check: Check) -> tuple[RecordRefusalReason, RecordCheck | None]:
+    """(reason_code, check_code) on the wire: the register's checks are not in the contract
+    yet, so they go as ``other`` with no check code (their Chinese reason says which)."""
+    if isinstance(check, WorkerCheck):
+        return RecordRefusalReason.OTHER, None
+    return REASON_OF[check], check
+
 
 #: The exact check of an order that is not accepted, by its status.
 _NOT_ACTIVE: dict[OrderStatus, RecordCheck] = {
@@ -45,6 +56,7 @@ class OrderTerms:
     end_date: date | None
     recipient_ended_on: date | None = None  # stopped or deceased from this day
     active_until: date | None = None  # paused or ended by a status change from this day
+    service_category: ServiceCategory | None = None  # of the item: decides training needs
 
 
 @dataclass(frozen=True)
@@ -69,9 +81,16 @@ def _before_the_change(terms: OrderTerms, report: Report) -> bool:
 
 
 def check_record(
-    terms: OrderTerms, report: Report, *, now: datetime, skew: timedelta, overlaps: bool
-) -> RecordCheck | None:
-    """The first check ``report`` fails against ``terms``, or None when it counts."""
+    terms: OrderTerms,
+    report: Report,
+    *,
+    now: datetime,
+    skew: timedelta,
+    overlaps: bool,
+    worker: Worker | None,
+) -> Check | None:
+    """The first check ``report`` fails against ``terms`` and the provider's register entry
+    for the worker it names (``worker``, None when there is none), or None when it counts."""
     if terms.provider_code != report.provider_code:
         return RecordCheck.ORDER_UNKNOWN
     if terms.recipient_ended_on is not None and report.service_date >= terms.recipient_ended_on:
@@ -90,6 +109,8 @@ def check_record(
         return RecordCheck.OUTSIDE_ORDER_PERIOD
     if not report.recipient_confirmed or not (report.confirmation_ref or report.evidence_count):
         return RecordCheck.MISSING_CONFIRMATION
+    if (problem := worker_check(worker, terms.service_category, report.service_date)) is not None:
+        return problem
     if overlaps:
         return RecordCheck.WORKER_OVERLAP
     return None

@@ -4,6 +4,11 @@ A record on a paused or ended order, or dated on or after the day the recipient'
 ended, is refused. The orders are share-locked first, so a status change committing at
 the same moment is either seen or had not happened yet when the record was judged.
 
+A record names a worker of the provider's own register (``domain.workers``): an
+unregistered worker, or an untrained one for an item that needs training, is refused like
+any other check (the exact code in the provider's answer; ``other`` and the Chinese reason
+on the bus, until the contract knows the two codes).
+
 A record is kept with its outcome under the provider's own ``record_id``, so a retried
 upload — one record or a day's batch — gets the first answer and publishes nothing twice.
 """
@@ -21,11 +26,13 @@ from civic.audit import saw
 from civic.errors import NotFound
 from civic.uow import UnitOfWork
 from contracts.dispatch.services import RecordCheck, ServiceDelivered, ServiceRecordRefused
+from contracts.enums import ServiceCategory
 from dispatch.domain.orders import Order, OrderStatus
-from dispatch.domain.records import REASON_OF, OrderTerms, Report, check_record
+from dispatch.domain.records import OrderTerms, Report, check_record, published_as
+from dispatch.domain.workers import Check, check_of
 from dispatch.handlers import Timing
 from dispatch.handlers.refused import kept_if_refused
-from dispatch.repository import orders, providers, recipients, services
+from dispatch.repository import orders, providers, recipients, services, workers
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class Outcome:
     """Whether a record counts, and if not, why."""
 
     record_id: uuid.UUID
-    check: RecordCheck | None
+    check: Check | None
 
     @property
     def accepted(self) -> bool:
@@ -90,14 +97,20 @@ async def _judge(
     if held is not None:  # a retry: the first answer stands
         if held.provider_code != report.provider_code:
             return Outcome(report.record_id, RecordCheck.RECORD_ID_TAKEN)
-        return Outcome(report.record_id, RecordCheck(held.check_code) if held.check_code else None)
+        return Outcome(report.record_id, check_of(held.check_code) if held.check_code else None)
     order = await orders.get(uow.session, reported.order_id)
     busy = await services.worker_busy(
         uow.session, report.provider_code, report.worker_ref, report.started_at, report.ended_at
     )
     ended = await recipients.ended_on(uow.session, order.recipient_id) if order else None
+    worker = await workers.get(uow.session, reporter_id, report.worker_ref)
     check = check_record(
-        _terms(order, ended), report, now=clock.now(), skew=timing.record_clock_skew, overlaps=busy
+        _terms(order, ended),
+        report,
+        now=clock.now(),
+        skew=timing.record_clock_skew,
+        overlaps=busy,
+        worker=worker,
     )
     await services.add_record(uow.session, _columns(reported, check))
     if order is not None:
@@ -116,10 +129,11 @@ def _terms(order: Order | None, recipient_ended_on: date | None) -> OrderTerms:
         order.end_date,
         recipient_ended_on,
         order.active_until,
+        ServiceCategory(order.service_category),
     )
 
 
-def _columns(reported: Reported, check: RecordCheck | None) -> dict[str, Any]:
+def _columns(reported: Reported, check: Check | None) -> dict[str, Any]:
     r = reported.report
     return {
         "record_id": r.record_id,
@@ -142,7 +156,7 @@ def _columns(reported: Reported, check: RecordCheck | None) -> dict[str, Any]:
 
 
 def _announcement(
-    order: Order, reported: Reported, check: RecordCheck | None, reporter_id: uuid.UUID
+    order: Order, reported: Reported, check: Check | None, reporter_id: uuid.UUID
 ) -> ServiceDelivered | ServiceRecordRefused:
     r = reported.report
     # The reporter is named: on another provider's order it is not the order's provider.
@@ -154,8 +168,9 @@ def _announcement(
         "provider_code": r.provider_code,
     }
     if check is not None:
+        reason_code, check_code = published_as(check)
         return ServiceRecordRefused(
-            **common, reason_code=REASON_OF[check], reason_zh=check.label_zh, check_code=check
+            **common, reason_code=reason_code, reason_zh=check.label_zh, check_code=check_code
         )
     return _delivered(order, reported, common)
 

@@ -159,11 +159,11 @@ async def place(
         basis.item_code
     )
     if item is None:
-        reason = UnplacedReason.ITEM_NOT_IN_CATALOGUE
-        return await _queue(basis, reason, uow=uow, replaces=replaces, order_id=new_id)
+        unplaced = Unplaced(UnplacedReason.ITEM_NOT_IN_CATALOGUE)
+        return await _queue(basis, unplaced, uow=uow, replaces=replaces, order_id=new_id)
     choice = await _choose(basis, uow=uow)
     if isinstance(choice, Unplaced):
-        return await _queue(basis, choice.reason, uow=uow, replaces=replaces, order_id=new_id)
+        return await _queue(basis, choice, uow=uow, replaces=replaces, order_id=new_id)
     columns = basis.columns() | {"unit": item.unit.value, "catalogue_version": item.version}
     return await assign(
         columns, choice.provider, uow=uow, timing=timing, replaces=replaces, order_id=new_id
@@ -227,18 +227,19 @@ async def assign(
 
 async def _queue(
     basis: Basis,
-    reason: UnplacedReason,
+    unplaced: Unplaced,
     *,
     uow: UnitOfWork,
     replaces: uuid.UUID | None,
     order_id: uuid.UUID,
 ) -> Order:
-    """Keeps an order nobody can take in the township's queue, and says so."""
+    """Keeps an order nobody can take in the township's queue, and says so (and why)."""
     values = basis.columns() | {
         "order_id": order_id,
         "version": 1,
         "status": OrderStatus.QUEUED.value,
-        "unplaced_reason": reason.value,
+        "unplaced_reason": unplaced.reason.value,
+        "unplaced_reason_zh": unplaced.reason_zh,
         "escalated_at": clock.now(),
         "escalation_kind": EscalationKind.OTHER.value,
         "replaces_order_id": replaces,

@@ -20,7 +20,7 @@ from dispatch.domain.providers import (
     RegisteredProvider,
 )
 from dispatch.domain.referral import Candidate
-from dispatch.orm import provider, service_order
+from dispatch.orm import provider, provider_evaluation, service_order
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -46,6 +46,7 @@ def to_domain(row: Mapping[Any, Any]) -> Provider:
         county_code=row["county_code"],
         name_zh=row["name_zh"],
         version=row["version"],
+        agreement_ends_on=row["agreement_ends_on"],
     )
 
 
@@ -116,17 +117,47 @@ async def candidates(
         .where(o.provider_id == provider.c.provider_id, o.status.in_(_OPEN))
         .scalar_subquery()
     )
-    stmt = select(
-        provider,
-        load.label("open_orders"),
-        _open_orders_of(o.person_id, person_id).label("serves_person"),
-        _open_orders_of(o.household_id, household_id).label("serves_household"),
-    ).where(provider.c.county_code == county_code)
+    latest = _latest_monthly_evaluation()
+    stmt = (
+        select(
+            provider,
+            load.label("open_orders"),
+            _open_orders_of(o.person_id, person_id).label("serves_person"),
+            _open_orders_of(o.household_id, household_id).label("serves_household"),
+            latest.c.score,
+            latest.c.referral_threshold,
+        )
+        .outerjoin(latest, latest.c.provider_id == provider.c.provider_id)
+        .where(provider.c.county_code == county_code)
+    )
     rows = (await session.execute(stmt)).mappings().all()
     return [
-        Candidate(to_domain(r), r["open_orders"], r["serves_person"], r["serves_household"])
+        Candidate(
+            to_domain(r),
+            r["open_orders"],
+            r["serves_person"],
+            r["serves_household"],
+            r["score"],
+            r["referral_threshold"],
+        )
         for r in rows
     ]
+
+
+def _latest_monthly_evaluation() -> Any:
+    """Each provider's evaluation of its latest evaluated month (``YYYY-MM``)."""
+    e = provider_evaluation.c
+    months = (
+        select(e.provider_id, func.max(e.period).label("period"))
+        .where(func.length(e.period) == 7)
+        .group_by(e.provider_id)
+        .subquery()
+    )
+    return (
+        select(e.provider_id, e.score, e.referral_threshold)
+        .join(months, (months.c.provider_id == e.provider_id) & (months.c.period == e.period))
+        .subquery()
+    )
 
 
 async def lock_and_count(session: AsyncSession, provider_id: uuid.UUID) -> int:

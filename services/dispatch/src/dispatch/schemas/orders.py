@@ -42,6 +42,9 @@ class OrderRead(BaseModel):
     escalated_at: datetime | None = Field(description="When it went to the township queue.")
     escalation_kind: str | None = Field(description="Why it was escalated.")
     unplaced_reason: UnplacedReason | None = Field(description="Why nobody could take it.")
+    unplaced_reason_zh: str | None = Field(
+        default=None, description="Why, in Chinese, when the code is too coarse (e.g. other)."
+    )
     replaces_order_id: uuid.UUID | None = Field(description="Order it took over from.")
     decline_reason_code: DeclineReason | None = Field(description="Why it was declined.")
     admission_date: date | None = Field(description="Institutional care: admission day.")

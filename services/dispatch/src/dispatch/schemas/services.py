@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from contracts.dispatch.services import RecordCheck
 from contracts.fields import ItemCode, Version
 from contracts.values import Frequency
+from dispatch.domain.workers import WorkerCheck
 from dispatch.schemas.common import Request, Sealed
 
 
@@ -101,7 +102,12 @@ class RecordOutcome(BaseModel):
 
     record_id: uuid.UUID = Field(description="The record.")
     accepted: bool = Field(description="True when it counts (ServiceDelivered).")
-    check_code: RecordCheck | None = Field(description="The check it failed, if refused.")
+    check_code: RecordCheck | WorkerCheck | None = Field(
+        description=(
+            "The check it failed, if refused (worker_unregistered and worker_untrained are the "
+            "worker register's: a record must name a registered, trained worker)."
+        )
+    )
     reason_zh: str | None = Field(description="Chinese reason, if refused.")
 
 

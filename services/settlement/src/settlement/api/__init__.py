@@ -4,8 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from settlement.api import catalogue, funds, ledger, reports, spot_checks, statements
+from settlement.api import (
+    catalogue,
+    evaluations,
+    funds,
+    inspections,
+    ledger,
+    reports,
+    spot_checks,
+    statements,
+)
 
 router = APIRouter()
-for module in (catalogue, funds, ledger, statements, spot_checks, reports):
+for module in (
+    catalogue,
+    funds,
+    ledger,
+    statements,
+    spot_checks,
+    inspections,
+    reports,
+    evaluations,
+):
     router.include_router(module.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
@@ -15,6 +15,7 @@ from civic.errors import PROBLEM_RESPONSES
 from settlement.api.common import Checker, County, PagingDep, ensure_county
 from settlement.handlers import spot_checks as use_cases
 from settlement.schemas import DrawCreate, DrawRead, Page, SpotCheckRead, SpotCheckResultCreate
+from settlement.schemas.spot_checks import CoverageRead
 
 router = APIRouter(prefix="/spot-checks", tags=["spot checks 抽查"])
 
@@ -43,14 +44,15 @@ async def draw(
 
 @router.get(
     "/{county_code}/{year}/coverage",
+    response_model=CoverageRead,
     responses=PROBLEM_RESPONSES,
     summary="抽查覆盖率",
     openapi_extra=reads_personal(None),
 )
-async def coverage(county_code: str, year: Year, officer: Checker, uow: UowDep) -> dict[str, Any]:
-    """Services, drawn, checked, passed and failed, for the county and each provider."""
+async def coverage(county_code: str, year: Year, officer: Checker, uow: UowDep) -> CoverageRead:
+    """Services, drawn, checked (done), passed and failed; ≥30% is met by checked records."""
     ensure_county(officer, county_code)
-    return await use_cases.coverage(county_code, year, uow=uow)
+    return CoverageRead.model_validate(await use_cases.coverage(county_code, year, uow=uow))
 
 
 @router.get(

@@ -93,8 +93,10 @@ def _gate(
     service: Service,
     recipient: RecipientTimeline | None,
     order: OrderTimeline | None,
-    disallowed: bool,
+    disallowed: NotBillableReason | bool | None,
 ) -> NotBillableReason | None:
+    if isinstance(disallowed, NotBillableReason):
+        return disallowed  # a failed inspection, a substantiated complaint
     if disallowed:
         return NotBillableReason.SPOT_CHECK_FAILED
     if service.mode is ServiceMode.CHARITY_REFERRAL:
@@ -123,7 +125,7 @@ def entitle(
     recipient: RecipientTimeline | None,
     order: OrderTimeline | None,
     price: Price,
-    disallowed: bool = False,
+    disallowed: NotBillableReason | bool | None = False,
 ) -> Entitlement:
     """Prices one service by the fee in force on its day, for the days it was payable."""
     reason = _gate(service, recipient, order, disallowed)

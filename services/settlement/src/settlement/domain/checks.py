@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from settlement.domain.sampling import MIN_RATE_BASIS_POINTS
+
 
 @dataclass(frozen=True)
 class SpotCheck:
@@ -26,3 +28,37 @@ class SpotCheck:
     checked_by: str | None = None
     checked_on: date | None = None
     recorded_at: datetime | None = None
+
+
+#: The figures of a coverage row, each a count of the year's service records.
+COVERAGE_FIGURES = ("services", "drawn", "checked", "passed", "failed")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far a year's checks have come: records served, drawn, checked, passed, failed.
+
+    ``checked`` counts records whose check is done (a recorded spot check, or an inspection
+    of the record); a record drawn and never visited is not checked. The ≥ 30% target is
+    met by checked records only.
+    """
+
+    services: int
+    drawn: int
+    checked: int
+    passed: int
+    failed: int
+
+    @property
+    def meets_minimum(self) -> bool:
+        """True when checked records reach the county's minimum share (30%) of the services."""
+        return self.checked * 10_000 >= self.services * MIN_RATE_BASIS_POINTS
+
+
+@dataclass(frozen=True)
+class ProviderCoverage:
+    """A provider's coverage in a county's year."""
+
+    provider_id: uuid.UUID
+    provider_code: str
+    coverage: Coverage

@@ -24,6 +24,8 @@ from contracts.labels import ZhEnum, zh_labels
         "unpaid_mode": "慈善救济服务只记录不结算",
         "neighbour_subsidy": "邻里互助服务按年发放补贴，不按月结算",
         "spot_check_failed": "抽查未通过，不予支付",
+        "inspection_failed": "检查督查未通过，不予支付",
+        "complaint_substantiated": "投诉查证属实，不予支付",
     }
 )
 class NotBillableReason(ZhEnum):
@@ -46,6 +48,8 @@ class NotBillableReason(ZhEnum):
     UNPAID_MODE = "unpaid_mode"
     NEIGHBOUR_SUBSIDY = "neighbour_subsidy"
     SPOT_CHECK_FAILED = "spot_check_failed"
+    INSPECTION_FAILED = "inspection_failed"
+    COMPLAINT_SUBSTANTIATED = "complaint_substantiated"
 
 
 #: Reasons that may clear once a late event arrives (the record is re-checked then).

@@ -20,7 +20,7 @@ from civic.uow import UnitOfWork
 from contracts.dispatch import NeighbourServiceRecorded, ServiceDelivered
 from settlement.domain import billing, months, postings
 from settlement.domain.billing import Entitlement, Price
-from settlement.domain.reasons import WAITING, BillingStatus
+from settlement.domain.reasons import WAITING, BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.rows import (
     line_posted,
@@ -122,7 +122,7 @@ class _Facts:
     orders: dict[uuid.UUID, OrderTimeline]
     prices: dict[tuple[str, str, date], Price]
     posted: dict[uuid.UUID, list[postings.PostedLine]]
-    disallowed: set[uuid.UUID]
+    disallowed: dict[uuid.UUID, NotBillableReason]
 
 
 async def _load_facts(store: BillingStore, rows: Sequence[ServiceRecord]) -> _Facts:
@@ -149,7 +149,7 @@ def _entitle(row: ServiceRecord, facts: _Facts) -> Entitlement:
         recipient=facts.recipients.get(row.recipient_id),
         order=None if row.order_id is None else facts.orders.get(row.order_id),
         price=facts.prices[(row.county_code, row.item_code, row.service_date)],
-        disallowed=row.record_id in facts.disallowed,
+        disallowed=facts.disallowed.get(row.record_id),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -11,8 +11,7 @@ from civic.errors import Conflict, NotFound
 from civic.uow import UnitOfWork
 from contracts.kinds import SpotCheckOutcome
 from contracts.settlement import SpotCheckRecorded, SpotCheckSampled
-from settlement.domain import sampling
-from settlement.domain.checks import SpotCheck
+from settlement.domain.checks import COVERAGE_FIGURES, Coverage, SpotCheck
 from settlement.domain.performance import percent
 from settlement.domain.records import RecordSelection
 from settlement.handlers.billing import recheck
@@ -113,13 +112,26 @@ async def record_result(
             if await repo.get(uow.session, spot_check_id) is None:
                 raise NotFound("抽查记录不存在", code="spot_check_not_found")
             raise Conflict("该抽查结果已登记，不能修改", code="spot_check_already_recorded")
-        await SqlBillingStore(uow).hold_person(row.person_id)
         # A failed check takes the record out of payment: its lines are reversed now.
-        which = RecordSelection(record_id=row.record_id)
-        moved = 0 if passed else await recheck(which, uow=uow, cause=spot_check_id)
-        uow.emit(_recorded(row, values, disallowed_fen=max(0, -moved)))
+        disallowed = 0
+        if not passed:
+            disallowed = await recheck_record(
+                row.person_id, row.record_id, uow=uow, cause=spot_check_id
+            )
+        uow.emit(_recorded(row, values, disallowed_fen=disallowed))
         await uow.commit()
-    return CheckResult(row, disallowed_fen=max(0, -moved))
+    return CheckResult(row, disallowed_fen=disallowed)
+
+
+async def recheck_record(
+    person_id: uuid.UUID, record_id: uuid.UUID, *, uow: UnitOfWork, cause: uuid.UUID
+) -> int:
+    """Re-prices one record after a finding about it (a failed spot check or inspection, a
+    substantiated complaint: ``repository.ledger.disallowed``); returns the fen taken out of
+    payment. Inside the caller's unit of work; a record already reversed moves nothing."""
+    await SqlBillingStore(uow).hold_person(person_id)
+    moved = await recheck(RecordSelection(record_id=record_id), uow=uow, cause=cause)
+    return max(0, -moved)
 
 
 def _recorded(
@@ -140,20 +152,31 @@ async def coverage(county_code: str, year: int, *, uow: UnitOfWork) -> dict[str,
     """How far the year's checks have come, for the county and each provider."""
     async with uow:
         rows = await repo.coverage(uow.session, county_code, year)
-    for row in rows:
-        _rates(row)
-    total = {
-        figure: sum(int(row[figure]) for row in rows)
-        for figure in ("services", "sampled", "checked", "passed", "failed")
-    }
-    return {"county_code": county_code, "year": year, "county": _rates(total), "providers": rows}
-
-
-def _rates(row: dict[str, Any]) -> dict[str, Any]:
-    row["coverage_percent"] = percent(row["sampled"], row["services"])
-    row["checked_percent"] = percent(row["checked"], row["services"])
-    row["pass_rate_percent"] = percent(row["passed"], row["checked"])
-    row["meets_minimum"] = (
-        row["sampled"] * 10_000 >= row["services"] * sampling.MIN_RATE_BASIS_POINTS
+    total = Coverage(
+        *(sum(getattr(row.coverage, name) for row in rows) for name in COVERAGE_FIGURES)
     )
-    return row
+    providers = [
+        {
+            "provider_id": row.provider_id,
+            "provider_code": row.provider_code,
+            **_figures(row.coverage),
+        }
+        for row in rows
+    ]
+    return {
+        "county_code": county_code,
+        "year": year,
+        "county": _figures(total),
+        "providers": providers,
+    }
+
+
+def _figures(coverage: Coverage) -> dict[str, Any]:
+    """The counts and the shares a report shows; the target is met by checked records only."""
+    return {
+        **asdict(coverage),
+        "drawn_percent": percent(coverage.drawn, coverage.services),
+        "checked_percent": percent(coverage.checked, coverage.services),
+        "pass_rate_percent": percent(coverage.passed, coverage.checked),
+        "meets_minimum": coverage.meets_minimum,
+    }

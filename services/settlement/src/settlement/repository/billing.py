@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from civic.uow import UnitOfWork
 from settlement.domain.billing import Price
 from settlement.domain.postings import PostedLine
-from settlement.domain.reasons import BillingStatus
+from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline
 from settlement.repository import catalogue, ledger, locks, readmodels
@@ -58,8 +58,10 @@ class BillingStore(Protocol):
     async def posted(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[PostedLine]]:
         """The monthly lines already posted for each record."""
 
-    async def disallowed(self, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-        """The records a spot check failed."""
+    async def disallowed(
+        self, record_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, NotBillableReason]:
+        """The records no longer payable after a finding, and why."""
 
     async def closed_periods(
         self, pairs: Iterable[tuple[str, uuid.UUID]], since: str
@@ -122,7 +124,9 @@ class SqlBillingStore:
         """See ``repository.ledger.posted``."""
         return await ledger.posted(self._uow.session, record_ids)
 
-    async def disallowed(self, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    async def disallowed(
+        self, record_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, NotBillableReason]:
         """See ``repository.ledger.disallowed``."""
         return await ledger.disallowed(self._uow.session, record_ids)
 

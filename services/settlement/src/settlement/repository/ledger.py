@@ -8,20 +8,28 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, literal, select, tuple_, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
-from contracts.kinds import LedgerLineKind
+from contracts.kinds import LedgerLineKind, SpotCheckOutcome
 from settlement.domain.ledger import LedgerLine, LineFilter, RecordFilter
 from settlement.domain.postings import PostedLine
-from settlement.domain.reasons import BillingStatus
+from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.statements import CLOSED
-from settlement.orm import ledger_line, service_record, spot_check, statement
+from settlement.orm import (
+    complaint_outcome,
+    inspection,
+    ledger_line,
+    service_record,
+    spot_check,
+    statement,
+)
 
 r, line, s = service_record.c, ledger_line.c, statement.c
+CONFIRMED = SpotCheckOutcome.CONFIRMED.value
 
 
 async def add_records(session: AsyncSession, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
@@ -107,13 +115,32 @@ async def posted(
     return out
 
 
-async def disallowed(session: AsyncSession, record_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """The records a spot check failed (no longer payable)."""
-    c = spot_check.c
-    rows = await session.execute(
-        select(c.record_id).where(c.record_id.in_(list(record_ids)), c.passed.is_(False))
+async def disallowed(
+    session: AsyncSession, record_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, NotBillableReason]:
+    """The records no longer payable, and why: a failed spot check, a failed inspection, a
+    substantiated complaint (the first of these found gives the reason)."""
+    ids = list(record_ids)
+    c, i, k = spot_check.c, inspection.c, complaint_outcome.c
+    failed = union_all(
+        select(c.record_id, literal(0).label("rank")).where(
+            c.record_id.in_(ids), c.passed.is_(False)
+        ),
+        select(i.record_id, literal(1)).where(i.record_id.in_(ids), i.outcome != CONFIRMED),
+        select(k.record_id, literal(2)).where(k.record_id.in_(ids), k.substantiated.is_(True)),
     )
-    return set(rows.scalars())
+    found: dict[uuid.UUID, NotBillableReason] = {}
+    for record_id, rank in sorted(await session.execute(failed), key=lambda x: -x[1]):
+        found[record_id] = _FINDINGS[rank]
+    return found
+
+
+#: Why a finding takes a record out of payment, by the rank ``disallowed`` gives it.
+_FINDINGS = (
+    NotBillableReason.SPOT_CHECK_FAILED,
+    NotBillableReason.INSPECTION_FAILED,
+    NotBillableReason.COMPLAINT_SUBSTANTIATED,
+)
 
 
 def _key(township_code: str, provider_id: uuid.UUID) -> ColumnElement[bool]:

@@ -8,14 +8,16 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, RowMapping, func, insert, select, text, update
+from sqlalchemy import Row, RowMapping, func, insert, not_, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
-from settlement.domain.checks import SpotCheck
-from settlement.orm import service_record, spot_check, spot_check_draw
+from contracts.kinds import SpotCheckOutcome
+from settlement.domain.checks import COVERAGE_FIGURES, Coverage, ProviderCoverage, SpotCheck
+from settlement.orm import inspection, service_record, spot_check, spot_check_draw
 
 c, r = spot_check.c, service_record.c
+CONFIRMED = SpotCheckOutcome.CONFIRMED.value
 
 # Ranked by md5(seed:record_id) within each township × provider × item stratum, topped up
 # to ceil(rate × stratum size); byte order ("C") so every server sorts like Python does.
@@ -109,24 +111,45 @@ def _spot_check(row: RowMapping) -> SpotCheck:
     return SpotCheck(**{name: row[name] for name in _FIELDS})
 
 
-async def coverage(session: AsyncSession, county_code: str, year: int) -> list[dict[str, Any]]:
-    """Per provider: services of the year, drawn, checked, passed, failed (report figures)."""
+async def coverage(session: AsyncSession, county_code: str, year: int) -> list[ProviderCoverage]:
+    """Per provider: the year's services, drawn, checked (done), passed and failed."""
+    i = inspection.c
+    # A completed inspection of one of the year's records counts as a check of it, as a
+    # recorded spot check does; a record checked both ways is counted once (failed if either
+    # found fault).
+    inspected = (
+        select(i.record_id, func.bool_or(i.outcome != CONFIRMED).label("found_fault"))
+        .where(i.record_id.is_not(None))
+        .group_by(i.record_id)
+        .subquery("inspected")
+    )
+    done = or_(c.outcome.is_not(None), inspected.c.record_id.is_not(None))
+    fault = or_(c.passed.is_(False), inspected.c.found_fault.is_(True))
     query = (
         select(
             r.provider_id,
             func.min(r.provider_code).label("provider_code"),
             func.count().label("services"),
-            func.count(c.record_id).label("sampled"),
-            func.count(c.outcome).label("checked"),
-            func.count().filter(c.passed.is_(True)).label("passed"),
-            func.count().filter(c.passed.is_(False)).label("failed"),
+            func.count(c.record_id).label("drawn"),
+            func.count().filter(done).label("checked"),
+            func.count().filter(done, not_(fault)).label("passed"),
+            func.count().filter(done, fault).label("failed"),
         )
-        .select_from(service_record.outerjoin(spot_check, c.record_id == r.record_id))
+        .select_from(
+            service_record.outerjoin(spot_check, c.record_id == r.record_id).outerjoin(
+                inspected, inspected.c.record_id == r.record_id
+            )
+        )
         .where(*_year(county_code, year))
         .group_by(r.provider_id)
         .order_by(func.min(r.provider_code))
     )
-    return [dict(row) for row in (await session.execute(query)).mappings()]
+    return [_coverage(row) for row in (await session.execute(query)).mappings()]
+
+
+def _coverage(row: RowMapping) -> ProviderCoverage:
+    figures = Coverage(**{name: int(row[name]) for name in COVERAGE_FIGURES})
+    return ProviderCoverage(row["provider_id"], row["provider_code"], figures)
 
 
 async def find(

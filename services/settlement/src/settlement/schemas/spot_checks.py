@@ -65,3 +65,35 @@ class SpotCheckRead(BaseModel):
     checked_by: str | None
     checked_on: date | None
     disallowed_fen: int | None = None
+
+
+class CoverageFigures(BaseModel):
+    """A year's checks: records served, drawn, checked (done), passed and failed."""
+
+    services: int = Field(description="Service records of the year.")
+    drawn: int = Field(description="Records drawn for a spot check (done or not).")
+    checked: int = Field(
+        description="Records whose check is done: a recorded spot check or an inspection."
+    )
+    passed: int = Field(description="Checked records found as recorded.")
+    failed: int = Field(description="Checked records found at fault (reversed out of payment).")
+    drawn_percent: float | None = Field(description="Drawn as a share of the services.")
+    checked_percent: float | None = Field(description="Checked as a share of the services.")
+    pass_rate_percent: float | None = Field(description="Passed as a share of the checked.")
+    meets_minimum: bool = Field(description="Checked records reach 30% of the services.")
+
+
+class ProviderCoverageRead(CoverageFigures):
+    """One provider's figures."""
+
+    provider_id: uuid.UUID
+    provider_code: str
+
+
+class CoverageRead(BaseModel):
+    """A county's spot-check coverage (抽查覆盖率) for a year, and each provider's."""
+
+    county_code: str
+    year: int
+    county: CoverageFigures
+    providers: list[ProviderCoverageRead]
