@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from civic.bus.access import KafkaAccess
 from contracts import topics
 from contracts.enums import FeeUnit
 from contracts.samples import sample
@@ -23,31 +19,11 @@ from devstack.journeys.metrics import consumed
 from settlement.consumers import GROUP
 from settlement.handlers.complaints import note_complaint_resolved
 
+from .test_settlement_kafka import eventually, publish
+
 pytestmark = pytest.mark.integration
 
 TOWNSHIP = "341702107"  # 贵池区: a fresh provider per test, so its lines are ours alone
-
-
-async def eventually(read: Callable[[], Awaitable[Any]], timeout: float = 60) -> Any:
-    """Polls until ``read`` returns something (the consumers work in the background)."""
-    async with asyncio.timeout(timeout):
-        for attempt in itertools.count():
-            if found := await read():
-                return found
-            await asyncio.sleep(min(0.1 * (attempt + 1), 1.0))
-    return None
-
-
-async def publish(bootstrap: KafkaAccess, *events: Any) -> None:
-    producer = AIOKafkaProducer(**bootstrap.aiokafka(), acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        for event in events:
-            await producer.send_and_wait(
-                event.TOPIC, event.to_json_bytes(), key=event.subject_key.encode()
-            )
-    finally:
-        await producer.stop()
 
 
 def resolved(served: Any, outcome: ComplaintOutcome, **kw: Any) -> ComplaintResolved:

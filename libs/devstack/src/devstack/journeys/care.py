@@ -58,11 +58,15 @@ async def register_provider(
     return found
 
 
+_NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
 def trained_worker(worker_ref: str, *, today: date) -> dict[str, Any]:
     """The register entry of a worker every service record accepts: trained for all four
     categories, competence evaluated a month before ``today`` (dispatch's worker rule)."""
     return {
-        "name_zh": f"服务人员{worker_ref}"[:40],
+        # Digits written as Chinese numerals: a ref of six digits would read as an ID number.
+        "name_zh": f"服务人员{worker_ref.translate(_NUMERALS)}"[:40],
         "qualification": {
             "name_zh": "养老护理员职业技能等级证书",
             "number": f"YL-{worker_ref}"[:64],

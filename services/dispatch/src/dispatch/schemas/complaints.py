@@ -43,7 +43,7 @@ class ComplaintBody(Request):
     worker_ref: str | None = Field(
         default=None, max_length=64, description="The provider's worker concerned, if named."
     )
-    complainant_name: Annotated[NameZh | None, Sealed] = Field(
+    complainant_name: Annotated[NameZh, Sealed] | None = Field(
         default=None, description="Who complained, to call back (sealed at rest)."
     )
     complainant_phone: Phone | None = Field(
@@ -69,7 +69,7 @@ class ResolutionBody(Request):
 
     outcome: ComplaintOutcome = Field(description="What the investigation found.")
     complainant_told_on: date = Field(description="Day the complainant was told (Chizhou).")
-    note_zh: Annotated[TextZh | None, Sealed] = Field(
+    note_zh: Annotated[TextZh, Sealed] | None = Field(
         default=None, description="How it was settled (sealed at rest)."
     )
 
