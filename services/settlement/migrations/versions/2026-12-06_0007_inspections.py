@@ -46,6 +46,7 @@ def upgrade() -> None:
         "ix_inspection_village_checked_on", "inspection", ["village_code", "checked_on"]
     )
     op.create_index("ix_inspection_provider_id", "inspection", ["provider_id"])
+    op.create_index("ix_inspection_record_id", "inspection", ["record_id"])
     op.create_table(
         "complaint_outcome",
         sa.Column("complaint_id", sa.Uuid(), nullable=False),
@@ -61,10 +62,13 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("complaint_id", name=op.f("pk_complaint_outcome")),
     )
+    op.create_index("ix_complaint_outcome_record_id", "complaint_outcome", ["record_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_complaint_outcome_record_id", table_name="complaint_outcome")
     op.drop_table("complaint_outcome")
+    op.drop_index("ix_inspection_record_id", table_name="inspection")
     op.drop_index("ix_inspection_provider_id", table_name="inspection")
     op.drop_index("ix_inspection_village_checked_on", table_name="inspection")
     op.drop_index("ix_inspection_county_checked_on", table_name="inspection")

@@ -22,6 +22,7 @@ and answers the provider's HTTP call with the exact code.
 from __future__ import annotations
 
 import uuid
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
@@ -105,14 +106,10 @@ class Worker:
 
 
 def _months_later(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def worker_check(

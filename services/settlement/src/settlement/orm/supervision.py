@@ -31,6 +31,8 @@ inspection = Table(
     Index("ix_inspection_county_checked_on", "county_code", "checked_on"),
     Index("ix_inspection_village_checked_on", "village_code", "checked_on"),
     Index("ix_inspection_provider_id", "provider_id"),
+    # Every batch of service records asks whether a finding took any of them out of payment.
+    Index("ix_inspection_record_id", "record_id"),
 )
 
 complaint_outcome = Table(
@@ -47,4 +49,5 @@ complaint_outcome = Table(
     Column("overdue", Boolean, nullable=False),
     Column("resolved_on", Date, nullable=False),
     Column("version", Integer, nullable=False),
+    Index("ix_complaint_outcome_record_id", "record_id"),
 )
