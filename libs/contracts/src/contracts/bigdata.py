@@ -39,19 +39,19 @@ Code = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]
 _ID_FIELDS = (  # noqa: SIM905
     "person_id household_id application_id survey_id recipient_id order_id record_id "
     "statement_id provider_id line_id spot_check_id alert_id file_id document_id plan_id "
-    "complaint_id inspection_id"
+    "complaint_id inspection_id change_id import_id"
 ).split()
 _CODE_FIELDS = (  # noqa: SIM905
     "county_code township_code village_code new_county_code new_township_code "
     "new_village_code category new_category status previous_status channel item_code "
     "service_category mode funding_source unit reason_code kind outcome provider_type "
-    "provider_code source supervision_level"
+    "provider_code source supervision_level route"
 ).split()
 _OTHER_FIELDS = (  # noqa: SIM905
-    "version effective_date period quantity amount_fen total_fen score"
+    "version effective_date temporary_until period quantity amount_fen total_fen score"
 ).split()
 _ITEM_LISTS = ("requested_item_codes", "recommended_item_codes")
-_VERSION_ALIASES = ("status_version", "order_version", "board_version")
+_VERSION_ALIASES = ("status_version", "order_version", "board_version", "services_version")
 
 #: Turns an id's canonical text (``canonical_id``) into its keyed pseudonym (``as_pseudonym``).
 Pseudonymiser = Callable[[str], uuid.UUID]
@@ -108,6 +108,8 @@ class EventMirrored(Event):
     plan_id: uuid.UUID | None = _pseudonym("the service plan, if given.")
     complaint_id: uuid.UUID | None = _pseudonym("the complaint, if given.")
     inspection_id: uuid.UUID | None = _pseudonym("the inspection, if given.")
+    change_id: uuid.UUID | None = _pseudonym("the change of a recipient's services, if given.")
+    import_id: uuid.UUID | None = _pseudonym("the go-live import run, if given.")
     county_code: CountyCode | None = _id("County-level division, if given.")
     township_code: TownshipCode | None = _id("Township/street, if given.")
     village_code: VillageCode | None = _id("Village/community, if given.")
@@ -132,8 +134,10 @@ class EventMirrored(Event):
     provider_code: ProviderCode | None = _id("Provider code, if given.")
     source: Code | None = _id("Where a status change was decided, or a complaint came from.")
     supervision_level: Code | None = _id("County, township or village: who handles or inspects.")
+    route: Code | None = _id("How a person became a recipient (review, emergency, import).")
     version: int | None = _id("The subject's version after the source event, if given.")
     effective_date: date | None = _id("Effective date, if given.")
+    temporary_until: date | None = _id("Last day of emergency care unless confirmed, if given.")
     period: Period | None = _id("Settlement period, if given.")
     quantity: int | None = _id("Units, if given.")
     amount_fen: int | None = _id("Amount in fen, if given.")

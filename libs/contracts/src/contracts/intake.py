@@ -16,6 +16,7 @@ from contracts.enums import (
     Channel,
     RecipientCategory,
     RecipientStatus,
+    SelfCareLevel,
     ServiceCategory,
     SpecialCondition,
 )
@@ -33,6 +34,7 @@ from contracts.fields import (
 )
 from contracts.privacy import looks_like_id_number, looks_like_phone
 from contracts.reasons import WithdrawalReason
+from contracts.values import ApprovedItem
 
 
 class IntakeEvent(PersonEvent):
@@ -175,10 +177,47 @@ class CityStatusResolved(IntakeEvent):
         return self
 
 
+class RecipientImported(IntakeEvent):
+    """County IT loaded an existing recipient from the city system's roll at go-live (存量导入)."""
+
+    # Review approves it as it approves a surveyed case (RecipientApproved with route
+    # "import"), so files, service numbers, orders and boards follow the normal flow.
+
+    event_type: Literal["intake.RecipientImported"] = Field(
+        default="intake.RecipientImported", description="Event name."
+    )
+    application_id: uuid.UUID = Field(description="The application opened for the imported row.")
+    household_id: uuid.UUID = Field(description="The household (户) the person belongs to.")
+    import_id: uuid.UUID = Field(description="The import run that loaded the row.")
+    category: RecipientCategory = Field(description="Assistance category on the existing roll.")
+    special_conditions: tuple[SpecialCondition, ...] = Field(
+        default=(), description="Special conditions on the roll."
+    )
+    self_care_level: SelfCareLevel | None = Field(
+        default=None, description="Self-care level on the roll, if assessed."
+    )
+    approved_items: tuple[ApprovedItem, ...] = Field(
+        min_length=1, description="Items the person already receives."
+    )
+    effective_date: date = Field(description="First day the services are given on this platform.")
+    county_code: CountyCode = Field(description="County-level division of residence.")
+    township_code: TownshipCode = Field(description="Township/street: the purchaser that pays.")
+    village_code: VillageCode = Field(description="Village/community of residence.")
+    household_size: int = Field(ge=1, le=50, description="Number of people in the household.")
+    display_name: MaskedName = Field(description="Masked name for publicity (e.g. 张*三).")
+    imported_by: UserId = Field(description="County IT user who ran the import.")
+
+    @model_validator(mode="after")
+    def _divisions_nest(self) -> Self:
+        check_division_chain(self.county_code, self.township_code, self.village_code)
+        return self
+
+
 EVENTS = (
     ApplicationSubmitted,
     ApplicationRegistered,
     ApplicationWithdrawn,
     DiscoveryReported,
     CityStatusResolved,
+    RecipientImported,
 )

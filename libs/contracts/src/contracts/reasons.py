@@ -214,3 +214,24 @@ class EscalationKind(ZhEnum):
     MISSED_SERVICE = "missed_service"
     COMPLAINT = "complaint"
     OTHER = "other"
+
+
+@zh_labels(
+    {
+        "needs_changed": "服务需求变化",
+        "recipient_request": "服务对象本人申请",
+        "reassessed": "重新评估",
+        "provider_change": "更换服务供给主体",
+        "emergency_confirmed": "临时救助经审核确认",
+        "other": "其他",
+    }
+)
+class ServiceChangeReason(ZhEnum):
+    """Why an active recipient's approved services were changed (及时进行优化、增减)."""
+
+    NEEDS_CHANGED = "needs_changed"
+    RECIPIENT_REQUEST = "recipient_request"
+    REASSESSED = "reassessed"
+    PROVIDER_CHANGE = "provider_change"
+    EMERGENCY_CONFIRMED = "emergency_confirmed"
+    OTHER = "other"

@@ -22,7 +22,9 @@ from contracts.enums import (
 from contracts.envelope import PersonEvent
 from contracts.fields import (
     CountyCode,
+    ItemCode,
     MaskedName,
+    ProviderCode,
     ReasonZh,
     TownshipCode,
     UserId,
@@ -30,8 +32,46 @@ from contracts.fields import (
     VillageCode,
     check_division_chain,
 )
-from contracts.reasons import RejectionReason, StatusChangeReason
-from contracts.values import ApprovedItem
+from contracts.labels import ZhEnum, zh_labels
+from contracts.reasons import RejectionReason, ServiceChangeReason, StatusChangeReason
+from contracts.values import ApprovedItem, Value
+
+#: Consumers must tolerate new values of the enums marked with this (see ``contracts.compat``).
+OPEN_ENUM = {"x-open-enum": True}
+
+
+@zh_labels(
+    {
+        "review": "入户调查后审核确认",
+        "emergency": "救急难临时救助",
+        "import": "存量在册对象导入",
+    }
+)
+class ApprovalRoute(ZhEnum):
+    """How a person became a recipient."""
+
+    REVIEW = "review"
+    EMERGENCY = "emergency"
+    IMPORT = "import"
+
+
+@zh_labels(
+    {
+        "village_staff": "村(社区)工作人员",
+        "coordinator": "社会救助协理员",
+        "recipient": "服务对象本人(线上)",
+        "township": "乡镇(街道)",
+        "review": "审核确认",
+    }
+)
+class ChangeSource(ZhEnum):
+    """Who proposed a change to a recipient's services."""
+
+    VILLAGE_STAFF = "village_staff"
+    COORDINATOR = "coordinator"
+    RECIPIENT = "recipient"
+    TOWNSHIP = "township"
+    REVIEW = "review"
 
 
 class ReviewEvent(PersonEvent):
@@ -74,10 +114,28 @@ class RecipientApproved(ReviewEvent):
     catalogue_version: Version | None = Field(
         default=None, description="Version of the county catalogue the items were checked against."
     )
+    route: ApprovalRoute = Field(
+        default=ApprovalRoute.REVIEW,
+        description="How the person became a recipient (after review, in an emergency, imported).",
+        json_schema_extra=OPEN_ENUM,
+    )
+    temporary_until: date | None = Field(
+        default=None,
+        description=(
+            "Emergency care (救急难): the services end on this day unless the survey and review "
+            "confirm them first (RecipientServicesChanged with ends_temporary_care)."
+        ),
+    )
+    medical_institution_needed: bool = Field(
+        default=False,
+        description="The person's condition needs a medical institution: refer only to one.",
+    )
 
     @model_validator(mode="after")
     def _divisions_nest(self) -> Self:
         check_division_chain(self.county_code, self.township_code, self.village_code)
+        if self.temporary_until is not None and self.temporary_until < self.effective_date:
+            raise ValueError("temporary_until is before effective_date")
         return self
 
 
@@ -145,6 +203,67 @@ class RecipientStatusChanged(ReviewEvent):
         return self
 
 
+class ItemProvider(Value):
+    """The provider the township chose for an added or changed item."""
+
+    item_code: ItemCode = Field(description="The item.")
+    provider_code: ProviderCode = Field(description="The provider that is to give it.")
+
+
+class RecipientServicesChanged(ReviewEvent):
+    """The township approved a change to an active recipient's services, from a day on."""
+
+    # On the status topic (keyed by person) so a change and a stop of one person keep their order.
+    TOPIC: ClassVar[str] = topics.REVIEW_RECIPIENT_STATUS
+
+    event_type: Literal["review.RecipientServicesChanged"] = Field(
+        default="review.RecipientServicesChanged", description="Event name."
+    )
+    recipient_id: uuid.UUID = Field(description="The recipient.")
+    change_id: uuid.UUID = Field(description="The change request approved.")
+    services_version: int = Field(
+        ge=2, description="Version of the approved services after the change (approval is 1)."
+    )
+    effective_date: date = Field(description="Day from which the new services apply.")
+    approved_items: tuple[ApprovedItem, ...] = Field(
+        min_length=1, description="Every approved item after the change (the whole new set)."
+    )
+    added_item_codes: tuple[ItemCode, ...] = Field(default=(), description="Items added.")
+    removed_item_codes: tuple[ItemCode, ...] = Field(default=(), description="Items removed.")
+    changed_item_codes: tuple[ItemCode, ...] = Field(
+        default=(), description="Items kept with new terms (frequency, mode, fund or provider)."
+    )
+    item_providers: tuple[ItemProvider, ...] = Field(
+        default=(), description="Providers chosen for added or changed items, if any."
+    )
+    reason_code: ServiceChangeReason = Field(
+        description="Why the services changed.", json_schema_extra=OPEN_ENUM
+    )
+    reason_zh: ReasonZh | None = Field(default=None, description="Short Chinese note, if any.")
+    source: ChangeSource = Field(
+        description="Who proposed the change.", json_schema_extra=OPEN_ENUM
+    )
+    decided_by: UserId = Field(description="Officer who approved the change.")
+    ends_temporary_care: bool = Field(
+        default=False,
+        description="Emergency care confirmed: the services are no longer time-boxed.",
+    )
+
+    @model_validator(mode="after")
+    def _change_is_consistent(self) -> Self:
+        kept = {item.item_code for item in self.approved_items}
+        if len(kept) != len(self.approved_items):
+            raise ValueError("an item appears twice in approved_items")
+        if not set(self.added_item_codes) | set(self.changed_item_codes) <= kept:
+            raise ValueError("an added or changed item is missing from approved_items")
+        if set(self.removed_item_codes) & kept:
+            raise ValueError("a removed item is still in approved_items")
+        chosen = {choice.item_code for choice in self.item_providers}
+        if not chosen <= set(self.added_item_codes) | set(self.changed_item_codes):
+            raise ValueError("a provider is chosen for an item that is neither added nor changed")
+        return self
+
+
 DECISION_EVENTS = (RecipientApproved, ApplicationRejected)
-STATUS_EVENTS = (RecipientStatusChanged,)
+STATUS_EVENTS = (RecipientStatusChanged, RecipientServicesChanged)
 EVENTS = DECISION_EVENTS + STATUS_EVENTS

@@ -51,6 +51,11 @@ BY_NAME: dict[str, Any] = {
     "item_codes": ("LC-01",),
     "requested_item_codes": ("LC-01",),
     "recommended_item_codes": ("LC-01",),
+    # A services change that changes the one sampled item's terms.
+    "changed_item_codes": ("LC-01",),
+    "added_item_codes": (),
+    "removed_item_codes": (),
+    "item_providers": (),
     "status": "suspended",
     "previous_status": "active",
     "reason_code": "other",

@@ -21,6 +21,7 @@ from contracts.dispatch.provider_topic import (
     OrderCancelled,
     OrderPaused,
     OrderResumed,
+    PlanAnswered,
 )
 from contracts.dispatch.providers import (
     ProviderRegistered,
@@ -31,7 +32,9 @@ from contracts.dispatch.providers import (
 from contracts.dispatch.services import (
     NeighbourServiceRecorded,
     ServiceDelivered,
+    ServicePlanAgreed,
     ServicePlanRecorded,
+    ServicePlanReturned,
     ServiceRecordRefused,
 )
 
@@ -50,6 +53,7 @@ __all__ = [
     "OrderCancelled",
     "OrderPaused",
     "OrderResumed",
+    "PlanAnswered",
     "ProviderRegistered",
     "ProviderReinstated",
     "ProviderSuspended",
@@ -62,6 +66,8 @@ __all__ = [
     "ServiceOrderEscalated",
     "ServiceOrderPaused",
     "ServiceOrderResumed",
+    "ServicePlanAgreed",
     "ServicePlanRecorded",
+    "ServicePlanReturned",
     "ServiceRecordRefused",
 ]

@@ -98,4 +98,22 @@ class OrderCancelled(_ProviderOrderChange):
     )
 
 
-EVENTS = (OrderAssigned, OrderPaused, OrderResumed, OrderCancelled)
+class PlanAnswered(PersonEvent):
+    """The township answered this provider's service plan: agreed, or returned to be revised."""
+
+    TOPIC: ClassVar[str] = topics.PROVIDER_ORDERS_FAMILY
+
+    event_type: Literal["dispatch.PlanAnswered"] = Field(
+        default="dispatch.PlanAnswered", description="Event name."
+    )
+    producer: Literal["dispatch"] = Field(default="dispatch", description="Always dispatch.")
+    provider_code: ProviderCode = Field(description="The provider addressed (owner of the topic).")
+    plan_id: uuid.UUID = Field(description="The plan.")
+    version: Version = Field(description="The revision answered.")
+    agreed: bool = Field(description="True: agreed; false: returned, revise and propose again.")
+    reason_zh: ReasonZh | None = Field(
+        default=None, description="For a returned plan: what to change, in Chinese."
+    )
+
+
+EVENTS = (OrderAssigned, OrderPaused, OrderResumed, OrderCancelled, PlanAnswered)

@@ -176,4 +176,42 @@ class ServicePlanRecorded(PersonEvent):
     submitted_by: UserId = Field(description="The provider's staff member who submitted it.")
 
 
-EVENTS = (ServiceDelivered, ServiceRecordRefused, NeighbourServiceRecorded, ServicePlanRecorded)
+class _PlanDecision(PersonEvent):
+    """The township's (or county's) answer to a provider's plan revision."""
+
+    TOPIC: ClassVar[str] = topics.DISPATCH_SERVICES
+
+    producer: Literal["dispatch"] = Field(default="dispatch", description="Always dispatch.")
+    plan_id: uuid.UUID = Field(description="The provider's plan.")
+    version: int = Field(ge=1, description="The revision answered.")
+    recipient_id: uuid.UUID = Field(description="The recipient the plan is for.")
+    provider_code: ProviderCode = Field(description="The provider that made the plan.")
+    township_code: TownshipCode = Field(description="Township/street of the recipient.")
+    decided_by: UserId = Field(description="Officer who answered.")
+
+
+class ServicePlanAgreed(_PlanDecision):
+    """The plan was agreed (达成共识): services under it are given as planned."""
+
+    event_type: Literal["dispatch.ServicePlanAgreed"] = Field(
+        default="dispatch.ServicePlanAgreed", description="Event name."
+    )
+
+
+class ServicePlanReturned(_PlanDecision):
+    """The plan was sent back to the provider to be revised and proposed again."""
+
+    event_type: Literal["dispatch.ServicePlanReturned"] = Field(
+        default="dispatch.ServicePlanReturned", description="Event name."
+    )
+    reason_zh: ReasonZh = Field(description="What the provider is to change, in Chinese.")
+
+
+EVENTS = (
+    ServiceDelivered,
+    ServiceRecordRefused,
+    NeighbourServiceRecorded,
+    ServicePlanRecorded,
+    ServicePlanAgreed,
+    ServicePlanReturned,
+)
