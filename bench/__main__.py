@@ -1,5 +1,6 @@
 """``python -m bench <name>``: status_change (issues 7, 17), settlement (5), pipeline (17),
-city-month (17)."""
+city-month (17),
+go-live-import (20)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ BENCHES = {
     "settlement": "bench.settlement",
     "pipeline": "bench.pipeline",
     "city-month": "bench.city_month",
+    "go-live-import": "bench.go_live_import",
 }
 
 if __name__ == "__main__":

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Union
 
+from aiokafka import AIOKafkaProducer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.publisher.producer import AioKafkaFastProducerImpl
 from opentelemetry.sdk.trace import TracerProvider
 
 from civic import clock
@@ -21,6 +26,10 @@ from contracts import topics
 from contracts.registry import event_class, events_on
 
 DLQ_HEADER_PREFIX = "x-dlq-"
+#: How long a replaced producer may take to flush what it still holds before it is dropped.
+OLD_PRODUCER_STOP_S = 10.0
+
+log = logging.getLogger(__name__)
 
 
 def make_broker(
@@ -176,6 +185,42 @@ def outbox_sender(broker: KafkaBroker) -> Any:
         return result  # type: ignore[no-any-return]
 
     return send
+
+
+def producer_resetter(
+    broker: KafkaBroker, *, metrics: ServiceMetrics | None = None
+) -> Callable[[], Awaitable[None]]:
+    """Returns the relay's producer reset: a new idempotent producer (so a new producer id)
+    takes the broker's old one's place; consumers and the admin client are not touched."""
+
+    async def reset() -> None:
+        if await _replace_producer(broker) and metrics is not None:
+            metrics.outbox_producer_resets.inc()
+
+    return reset
+
+
+async def _replace_producer(broker: KafkaBroker) -> bool:
+    # FastStream keeps one producer wrapper for every publish of the broker and hands each
+    # send to whatever AIOKafkaProducer it holds; connect() starts a new one and swaps it in.
+    # It is built from the broker's own connection settings, as FastStream's connect does.
+    wrapper = broker.config.broker_config.producer
+    if not isinstance(wrapper, AioKafkaFastProducerImpl) or not wrapper:
+        return False  # never connected (documentation or test broker): nothing to replace
+    old, fresh = wrapper._producer, AIOKafkaProducer(**broker._connection_kwargs)
+    try:
+        await wrapper.connect(fresh, serializer=wrapper.serializer, codec=wrapper.codec)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await fresh.stop()
+        raise  # the old one stays in place; the relay tries again after its backoff
+    try:
+        # Flushes what others (dead letters) still have in it; bounded, as a producer in
+        # this state may retry a batch for ever.
+        await asyncio.wait_for(old.stop(), OLD_PRODUCER_STOP_S)
+    except Exception as exc:
+        log.warning("the replaced Kafka producer did not stop cleanly: %r", exc)
+    return True
 
 
 def declare_publishers(broker: KafkaBroker, produced_topics: tuple[str, ...]) -> None:

@@ -66,6 +66,12 @@ class ServiceMetrics:
             "Events Kafka refused too often to keep trying; see `civic-outbox list`.",
             registry=self.registry,
         )
+        self.outbox_producer_resets = Counter(
+            "civic_outbox_producer_resets",
+            "Kafka producers the outbox relay replaced after an error aiokafka's idempotent"
+            " producer never recovers from (out-of-order sequence, unknown producer id).",
+            registry=self.registry,
+        )
         self.kafka_up = Gauge(
             "civic_kafka_up",
             "1 while the Kafka broker answers this service, 0 while it does not.",

@@ -17,6 +17,9 @@
   order matters) and every other key goes on. ``civic-outbox list|retry`` shows and frees
   them; ``civic_outbox_parked_events`` counts them. An outage (broker or network) is not
   the row's fault: it is waited out and never parks anything.
+* **A producer aiokafka cannot recover is replaced.** After ``PRODUCER_FATAL`` errors an
+  idempotent aiokafka producer fails every later send (aio-libs/aiokafka#1017), so the relay
+  has the runtime replace it (a new producer id) before the next round.
 """
 
 from __future__ import annotations
@@ -53,6 +56,17 @@ ROW_ERRORS = (
     kafka_errors.TopicAuthorizationFailedError,
     kafka_errors.InvalidTopicError,
 )
+#: Errors after which aiokafka's idempotent producer keeps failing until it is replaced (its
+#: producer id, epoch or sequence numbers no longer match the broker's); the Java client
+#: takes a new producer id here. Authorization failures are not among them: a new producer
+#: would be refused the same way.
+PRODUCER_FATAL = (
+    kafka_errors.OutOfOrderSequenceNumber,
+    kafka_errors.UnknownProducerId,
+    kafka_errors.InvalidProducerEpoch,
+    kafka_errors.ProducerFenced,  # what aiokafka raises for InvalidProducerEpoch
+    kafka_errors.InvalidProducerIdMapping,
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,7 @@ class _Results:
     sent: list[int] = field(default_factory=list)
     refused: dict[int, str] = field(default_factory=dict)
     outage: BaseException | None = None
+    fatal: BaseException | None = None  # one of PRODUCER_FATAL
 
 
 class Leadership:
@@ -136,9 +151,11 @@ class OutboxRelay:
         idle_poll_s: float = 0.5,
         max_backoff_s: float = 5.0,
         max_attempts: int = 5,
+        reset_producer: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._send = send
+        self._reset_producer = reset_producer
         self._batch_size = batch_size
         self._idle_poll_s = idle_poll_s
         self._max_backoff_s = max_backoff_s
@@ -188,6 +205,8 @@ class OutboxRelay:
                 return 0
             results = await self._publish(rows)
             await self._record(session, rows, results)
+        if results.fatal is not None:
+            await self._replace_producer(results.fatal)
         if results.outage is not None:
             raise Outage(repr(results.outage)) from results.outage
         return len(results.sent)
@@ -235,9 +254,19 @@ class OutboxRelay:
                     results.refused[row.id] = f"{type(outcome).__name__}: {outcome}"[:2000]
                 else:
                     results.outage = outcome
+                    if isinstance(outcome, PRODUCER_FATAL):
+                        results.fatal = outcome
             if results.outage is not None:
                 break  # the broker is away: the rest waits for the next round
         return results
+
+    async def _replace_producer(self, error: BaseException) -> None:
+        # After the rows' transaction: the rows this producer failed were not marked sent,
+        # so the next round publishes them again with the new one. A copy the broker did
+        # keep reaches consumers twice and their inbox absorbs it (same event id).
+        if self._reset_producer is not None:
+            log.warning("outbox relay replaces its Kafka producer after %r", error)
+            await self._reset_producer()
 
     async def _start(self, row: OutboxRow) -> Awaitable[Any]:
         # Publish under the trace of the request or event that wrote the row, so the

@@ -20,6 +20,7 @@ from civic.kafka import (
     declare_publishers,
     make_broker,
     outbox_sender,
+    producer_resetter,
     subscribe,
 )
 from civic.metrics import ServiceMetrics
@@ -84,18 +85,30 @@ def build_runtime(
         tracer_provider=provider,
         for_docs=settings.asyncapi_docs,
     )
+    metrics = ServiceMetrics()
     relay = OutboxRelay(
         sessionmaker,
         outbox_sender(broker),
         batch_size=settings.outbox_batch_size,
         idle_poll_s=settings.outbox_idle_poll_s,
         max_attempts=settings.outbox_max_attempts,
+        reset_producer=producer_resetter(broker, metrics=metrics),
     )
     verifier = TokenVerifier(
         settings.public_key(), issuer=settings.auth_issuer, audience=settings.auth_audience
     )
     pseudonyms = settings.bigdata_pseudonyms()
-    runtime = Runtime(settings, engine, sessionmaker, broker, relay, verifier, provider, pseudonyms)
+    runtime = Runtime(
+        settings,
+        engine,
+        sessionmaker,
+        broker,
+        relay,
+        verifier,
+        provider,
+        pseudonyms,
+        metrics=metrics,
+    )
     dead_letters = DeadLetterPublisher(broker)
     batching = Batching(
         workers=settings.consumer_workers,

@@ -9,6 +9,7 @@ from datetime import date
 from typing import ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
+from pydantic.json_schema import JsonDict
 
 from contracts import topics
 from contracts.enums import (
@@ -37,7 +38,7 @@ from contracts.reasons import RejectionReason, ServiceChangeReason, StatusChange
 from contracts.values import ApprovedItem, Value
 
 #: Consumers must tolerate new values of the enums marked with this (see ``contracts.compat``).
-OPEN_ENUM = {"x-open-enum": True}
+OPEN_ENUM: JsonDict = {"x-open-enum": True}
 
 
 @zh_labels(

@@ -201,6 +201,7 @@ def e2e_stack(stack: Stack) -> Iterator[Stack]:
             "CONSUMER_RETRY_BACKOFF_S": "0.05",
             "SEALING_REFRESH_S": "2",
             "COMPLAINT_SLA_HOUR_S": "0.2",
+            "EMERGENCY_DAY_S": "0.5",
             "DEADLINE_POLL_S": "1",
         }
     )

@@ -9,11 +9,17 @@ from typing import Any
 
 from archive.context import ArchiveContext
 from archive.handlers import events as event_handlers
+from archive.handlers import services_changes
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import dispatch as dispatch_events
 from contracts import intake, settlement, supervision, survey, topics
-from contracts.review import ApplicationRejected, RecipientApproved, RecipientStatusChanged
+from contracts.review import (
+    ApplicationRejected,
+    RecipientApproved,
+    RecipientServicesChanged,
+    RecipientStatusChanged,
+)
 
 GROUP = "archive"
 
@@ -43,13 +49,20 @@ def _decisions(ctx: ArchiveContext) -> TopicConsumer:
 
 def _status(ctx: ArchiveContext) -> TopicConsumer:
     c = TopicConsumer(
-        topics.REVIEW_RECIPIENT_STATUS, GROUP, "Status changes update files and boards."
+        topics.REVIEW_RECIPIENT_STATUS,
+        GROUP,
+        "Status changes and changes of services update files and boards.",
     )
 
     @c.on(RecipientStatusChanged)
     async def on_status(event: RecipientStatusChanged, uow: UnitOfWork) -> None:
         """Records the change in the file and refreshes the boards."""
         await event_handlers.record_status_change(event, uow=uow, ctx=ctx)
+
+    @c.on(RecipientServicesChanged)
+    async def on_services(event: RecipientServicesChanged, uow: UnitOfWork) -> None:
+        """Records the change of services in the file and refreshes the board."""
+        await services_changes.record_services_change(event, uow=uow, ctx=ctx)
 
     return c
 

@@ -73,6 +73,14 @@ archive_file = Table(
     Column("status_effective_date", Date, nullable=False),
     Column("previous_status", Text),  # before the last change, until that change takes effect
     Column("served_since", Date, nullable=False),
+    # How the person became a recipient, and emergency care's last day until confirmed.
+    Column("route", Text, nullable=False, server_default="review"),
+    Column("temporary_until", Date),
+    # The approved items are the latest change's; the items before it are shown until it
+    # takes effect (services_effective_date).
+    Column("services_version", Integer, nullable=False, server_default="1"),
+    Column("services_effective_date", Date),
+    Column("previous_items", JSONB),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint(
         "issue_county_code", "issue_year", "sequence", name="uq_archive_file_issue_sequence"

@@ -20,7 +20,7 @@ from archive.repository import documents as documents_repo
 from archive.repository import files as files_repo
 from civic.testing import FakeUnitOfWork as SharedFakeUnitOfWork
 from contracts.envelope import Event
-from contracts.review import RecipientStatusChanged
+from contracts.review import RecipientServicesChanged, RecipientStatusChanged
 
 #: Settings of an archive that never starts its keeper here (no lifespan, fake repositories):
 #: the master-keys folder is required but never read.
@@ -33,6 +33,7 @@ class FakeArchive:
 
     files: dict[uuid.UUID, ArchiveFile] = field(default_factory=dict)
     history: dict[uuid.UUID, Event] = field(default_factory=dict)
+    summaries: dict[uuid.UUID, str] = field(default_factory=dict)
     documents: list[dict[str, Any]] = field(default_factory=list)
     access_log: list[dict[str, Any]] = field(default_factory=list)
     locked_people: list[uuid.UUID] = field(default_factory=list)
@@ -71,6 +72,7 @@ async def _add_history(
     archive: FakeArchive, event: Event, *, person_id: uuid.UUID, topic: str, summary: str
 ) -> None:
     archive.history.setdefault(event.event_id, event)  # once per event id
+    archive.summaries.setdefault(event.event_id, summary)
 
 
 async def _file_of_person(archive: FakeArchive, person_id: uuid.UUID) -> ArchiveFile | None:
@@ -98,6 +100,18 @@ async def _status_changes_of(
         e
         for e in archive.history.values()
         if isinstance(e, RecipientStatusChanged)
+        and e.person_id == person_id
+        and e.recipient_id == recipient_id
+    ]
+
+
+async def _services_changes_of(
+    archive: FakeArchive, person_id: uuid.UUID, recipient_id: uuid.UUID
+) -> list[RecipientServicesChanged]:
+    return [
+        e
+        for e in archive.history.values()
+        if isinstance(e, RecipientServicesChanged)
         and e.person_id == person_id
         and e.recipient_id == recipient_id
     ]
@@ -132,6 +146,7 @@ def use_fake_repositories(monkeypatch: pytest.MonkeyPatch) -> None:
         "insert_file": _insert_file,
         "update_file": _update_file,
         "status_changes_of": _status_changes_of,
+        "services_changes_of": _services_changes_of,
     }.items():
         monkeypatch.setattr(files_repo, name, fake)
     for name, fake in {

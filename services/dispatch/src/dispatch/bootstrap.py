@@ -17,7 +17,7 @@ from civic.kafka import DeadLetterPublisher
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
 from contracts.registry import event_class
-from dispatch.adapters import complaint_metrics, sealing
+from dispatch.adapters import complaint_metrics, messages_metrics, sealing
 from dispatch.adapters.metrics import read_unacknowledged_changes
 from dispatch.adapters.provider_bus import ProviderBus
 from dispatch.adapters.reply_topics import ReplyListener, sender_mismatch
@@ -75,6 +75,7 @@ def build(settings: Settings) -> Dispatch:
     runtime.keys = sealing.make_keeper(settings, runtime.engine)
     runtime.metrics.readings.append(read_unacknowledged_changes)
     complaint_metrics.install(runtime.metrics)
+    messages_metrics.install(runtime.metrics)
     families = [c for c in consumers if "*" in c.topic]
     replies = None
     for family in families:

@@ -2,7 +2,8 @@
 
 * ``review.decisions.v1`` — RecipientApproved: **where an order comes from** (referral).
 * ``review.recipient-status.v1`` — RecipientStatusChanged: orders follow the recipient's
-  status at once (paused, resumed, ended, moved), each provider told on its own topic.
+  status at once (paused, resumed, ended, moved), each provider told on its own topic;
+  RecipientServicesChanged: the orders of items added, removed or changed follow (issue 20).
 * ``settlement.catalogue.v1`` — CatalogueVersionPublished: the items that exist.
 * ``settlement.evaluations.v1`` — ProviderEvaluated: each provider's score, which referral
   reads (below the county's threshold: no new referrals) and the provider sees on its portal.
@@ -33,7 +34,7 @@ from contracts.provider import (
     ServicePlanSubmitted,
     ServiceRecordReported,
 )
-from contracts.review import RecipientApproved, RecipientStatusChanged
+from contracts.review import RecipientApproved, RecipientServicesChanged, RecipientStatusChanged
 from contracts.settlement import CatalogueVersionPublished
 from contracts.supervision import ProviderEvaluated
 from dispatch.domain.orders import Acceptance
@@ -45,6 +46,7 @@ from dispatch.handlers.records import Reported, report_services
 from dispatch.handlers.referral import refer_recipient
 from dispatch.handlers.replies import Answer, Plan, PlannedItem, accept_order, decline_order
 from dispatch.handlers.replies import submit_plan as keep_plan
+from dispatch.handlers.service_changes import catch_up_services, change_services
 from dispatch.handlers.status import catch_up, react_to_status
 from dispatch.handlers.workers import keep_evaluation
 
@@ -67,6 +69,7 @@ def _decisions(timing: Timing) -> TopicConsumer:
         """Places each approved item with a provider, then any status change that came first."""
         await refer_recipient(event, uow=uow, timing=timing)
         await catch_up(event.recipient_id, uow=uow, timing=timing)
+        await catch_up_services(event.recipient_id, uow=uow, timing=timing)
 
     return c
 
@@ -82,6 +85,11 @@ def _status(timing: Timing) -> TopicConsumer:
     async def on_status_changed(event: RecipientStatusChanged, uow: UnitOfWork) -> None:
         """Pauses, resumes, ends or moves the recipient's orders and tells their providers."""
         await react_to_status(event, uow=uow, timing=timing)
+
+    @c.on(RecipientServicesChanged)
+    async def on_services_changed(event: RecipientServicesChanged, uow: UnitOfWork) -> None:
+        """Ends, opens or replaces exactly the orders of the items the change touches."""
+        await change_services(event, uow=uow, timing=timing)
 
     return c
 

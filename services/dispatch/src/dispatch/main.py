@@ -9,6 +9,7 @@ from dispatch.api import ROUTERS, provider_portal
 from dispatch.bootstrap import background_jobs, build
 from dispatch.domain.complaints import ComplaintRefused
 from dispatch.jobs.complaints import complaint_watcher
+from dispatch.jobs.messages import message_sender
 from dispatch.settings import Settings
 
 TITLE = "转介派单服务 · dispatch"
@@ -27,7 +28,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
-        background=[*background_jobs(parts), complaint_watcher(parts.settings)],
+        background=[
+            *background_jobs(parts),
+            complaint_watcher(parts.settings),
+            message_sender(parts.settings),
+        ],
         refusals=[ComplaintRefused],
         body_limits=provider_portal.BODY_LIMITS,
     )

@@ -108,6 +108,12 @@ recipient = Table(
     Column("status_reason_code", Text),
     Column("ended_on", Date),  # stopped or deceased from this day
     Column("expected_end", Date),  # suspended: expected to end on this day
+    # Issue 20 (migration 0010): the approved services' version, the route, an emergency's
+    # last day, and whether health and institutional items need a medical institution.
+    Column("services_version", Integer, nullable=False, server_default=text("1")),
+    Column("route", Text, nullable=False, server_default=text("'review'")),
+    Column("temporary_until", Date),
+    Column("medical_institution_needed", Boolean, nullable=False, server_default=text("false")),
     Index("ix_recipient_person_id", "person_id"),
 )
 
@@ -256,6 +262,16 @@ service_plan = Table(
     Column("summary_zh", Text),  # sealed
     Column("submitted_by", Text, nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Agreement (issue 20, migration 0010): proposed, agreed or returned, and by whom.
+    Column("state", Text, nullable=False, server_default=text("'proposed'")),
+    Column("recipient_id", Uuid),
+    Column("county_code", Text),
+    Column("township_code", Text),
+    Column("decided_by", Text),
+    Column("return_reason_zh", Text),
+    Column("decision_level", Text, nullable=False, server_default=text("'township'")),
+    Column("decided_at", DateTime(timezone=True)),
+    Index("ix_service_plan_township_state", "township_code", "state"),
 )
 
 plan_item = Table(
@@ -289,7 +305,9 @@ service_record = Table(
     Column("check_code", Text),
     Column("received_via", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("flag", Text),  # accepted but flagged (plan_unagreed), migration 0010
     Index("ix_service_record_order_id", "order_id"),
+    Index("ix_service_record_flag", "flag", postgresql_where=text("flag IS NOT NULL")),
     Index("ix_service_record_worker", "provider_code", "worker_ref", "started_at"),
 )
 

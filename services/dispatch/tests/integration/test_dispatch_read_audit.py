@@ -19,6 +19,7 @@ from contracts.dispatch import OrderAssigned, OrderCancelled, ServiceOrderEscala
 from devstack.read_audit import AuditedCall, check_reads
 
 from .complaint_steps import complaint_calls, complaints_to_read
+from .plan_steps import plan_calls, plans_to_read
 from .steps import accept
 
 pytestmark = pytest.mark.integration
@@ -298,6 +299,7 @@ async def test_every_route_that_reads_personal_data_leaves_a_line(
 ) -> None:
     w = await _world(api, bus, make)
     complaints = await complaints_to_read(api, w, TOWNSHIP)
+    plans = await plans_to_read(api, make, w, TOWNSHIP)
     auditor, person = _as(api, "auditor", "341700"), w.orders.people["served"]
     calls = dict(
         [
@@ -307,6 +309,7 @@ async def test_every_route_that_reads_personal_data_leaves_a_line(
             *_doorbell_calls(api, w, make),
             *_neighbour_calls(api, w, make),
             *complaint_calls(_as, api, w, complaints, TOWNSHIP),
+            *plan_calls(_as, api, w, plans, TOWNSHIP),
             auditor.call("GET /audit/reads", person, params={"person_id": str(person)}),
         ]
     )

@@ -188,3 +188,44 @@ follow_up = Table(
     _application_id(nullable=False),
     Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# Go-live import (存量导入, migration 0009): a run, what became of each row (no personal
+# data: row numbers, ids and codes), and the one import of each person.
+import_run = Table(
+    "import_run",
+    metadata,
+    Column("import_id", Uuid, primary_key=True),
+    Column("started_by", Text, nullable=False),
+    Column("file_name", Text),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+)
+
+import_row = Table(
+    "import_row",
+    metadata,
+    Column("import_id", Uuid, ForeignKey("import_run.import_id"), primary_key=True),
+    Column("row_number", Integer, primary_key=True),
+    Column("outcome", Text, nullable=False),
+    Column("person_id", Uuid, ForeignKey("person.person_id")),
+)
+
+import_error = Table(
+    "import_error",
+    metadata,
+    Column("import_id", Uuid, ForeignKey("import_run.import_id"), primary_key=True),
+    Column("row_number", Integer, primary_key=True),
+    Column("field", Text, primary_key=True),
+    Column("code", Text, primary_key=True),
+    Column("message_zh", Text, nullable=False),
+)
+
+# A person is imported once, whatever file or run names them again ("unchanged").
+imported_person = Table(
+    "imported_person",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("person.person_id"), primary_key=True),
+    _application_id(nullable=False, unique=True),
+    Column("import_id", Uuid, ForeignKey("import_run.import_id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)

@@ -49,6 +49,7 @@ def test_every_route_documents_its_errors_and_has_a_summary(spec: dict[str, Any]
 
 def test_request_bodies_have_examples_that_are_valid(spec: dict[str, Any]) -> None:
     from intake.schemas.city import AssistanceStatusIn
+    from intake.schemas.imports import ImportChunkIn, ImportStart
     from intake.schemas.requests import (
         ApplicationCreate,
         DiscoveryCreate,
@@ -62,6 +63,8 @@ def test_request_bodies_have_examples_that_are_valid(spec: dict[str, Any]) -> No
         "DiscoveryCreate": DiscoveryCreate,
         "RegistrationCreate": RegistrationCreate,
         "WithdrawalCreate": WithdrawalCreate,
+        "ImportStart": ImportStart,
+        "ImportChunkIn": ImportChunkIn,
     }
     seen = set()
     for path, method, op in operations(spec):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
+from review.adapters import sealing
 from review.consumers import build_consumers
 from review.settings import Settings
 
@@ -18,4 +19,7 @@ PRODUCES: tuple[str, ...] = (
 
 def build(settings: Settings) -> Runtime:
     """Wires the review service from its settings."""
-    return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    runtime = build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    # Loaded before the service serves or consumes (civic.app): notes and reasons are sealed.
+    runtime.keys = sealing.make_keeper(settings, runtime.engine)
+    return runtime

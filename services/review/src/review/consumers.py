@@ -5,10 +5,16 @@ from __future__ import annotations
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import topics
-from contracts.intake import ApplicationRegistered, ApplicationWithdrawn, CityStatusResolved
+from contracts.intake import (
+    ApplicationRegistered,
+    ApplicationWithdrawn,
+    CityStatusResolved,
+    RecipientImported,
+)
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyCompleted
 from review import handlers
+from review.handlers.imported import approve_imported
 
 GROUP = "review"
 
@@ -34,6 +40,11 @@ def _applications() -> TopicConsumer:
     async def on_city_status(event: CityStatusResolved, uow: UnitOfWork) -> None:
         """The city's report changes the recipient's status once, or waits for the township."""
         await handlers.apply_city_status(event, uow=uow)
+
+    @consumer.on(RecipientImported)
+    async def on_imported(event: RecipientImported, uow: UnitOfWork) -> None:
+        """A recipient on the roll at go-live is approved once (route import)."""
+        await approve_imported(event, uow=uow)
 
     return consumer
 

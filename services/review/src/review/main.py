@@ -10,7 +10,7 @@ from civic.app import create_service_app
 from review.api import ROUTERS
 from review.bootstrap import build
 from review.domain.case import RuleViolation, StateConflict
-from review.jobs.schedule import run_suspension_expiry
+from review.jobs.schedule import run_emergency_expiry, run_suspension_expiry
 from review.settings import Settings
 
 TITLE = "审核确认服务 · review"
@@ -27,11 +27,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chosen = settings or Settings()  # type: ignore[call-arg]
     runtime = build(chosen)
     suspensions = partial(run_suspension_expiry, interval_s=chosen.suspension_sweep_interval_s)
+    emergencies = partial(run_emergency_expiry, interval_s=chosen.deadline_poll_s)
     return create_service_app(
         runtime,
         title=TITLE,
         description=DESCRIPTION,
         routers=ROUTERS,
-        background=[suspensions],
+        background=[suspensions, emergencies],
         refusals=REFUSALS,
     )

@@ -25,13 +25,17 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.audit.table import define_read_audit
 from civic.db import make_metadata, part_of
+from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
 #: Who read whose personal data (civic.audit), append-only.
 read_audit = define_read_audit(metadata)
+#: review's data keys, wrapped by its master key (civic.sealing, migration 0009).
+sealing_key = define_sealing_keys(metadata)
 
 #: One application under review. The parts arrive from three topics in any order and are
-#: kept as JSON; the columns beside them are what the queue filters and sorts on.
+#: kept as JSON, each sealed whole as text (adapters/sealing.py, migration 0009); the columns
+#: beside them are what the queue filters and sorts on.
 review_case = Table(
     "review_case",
     metadata,
@@ -44,11 +48,11 @@ review_case = Table(
     Column("village_code", Text),
     Column("preliminary_outcome", Text),
     Column("registered_at", DateTime(timezone=True)),
-    Column("registration", JSONB),
-    Column("findings", JSONB),
-    Column("preliminary", JSONB),
-    Column("withdrawal", JSONB),
-    Column("decision", JSONB),
+    Column("registration", Text),
+    Column("findings", Text),
+    Column("preliminary", Text),
+    Column("withdrawal", Text),
+    Column("decision", Text),
     Column("decided_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -96,6 +100,8 @@ recipient = Table(
     Column("approved_by", Text, nullable=False),
     Column("approved_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The approved items' version (migration 0008): 1 at approval, +1 per approved change.
+    Column("services_version", Integer, nullable=False, server_default=text("1")),
     Index("ix_recipient_village_status", "village_code", "status"),
     Index("ix_recipient_township_status", "township_code", "status"),
     Index("ix_recipient_county_status", "county_code", "status"),
@@ -148,7 +154,7 @@ recipient_status_history = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-#: The needs assessment (需求认定) recorded with an approval; notes stay in review.
+#: The needs assessment (需求认定) recorded with an approval; notes stay in review, sealed.
 needs_assessment = Table(
     "needs_assessment",
     metadata,
@@ -182,7 +188,8 @@ city_report = Table(
     Column("effective_date", Date, nullable=False),
     Column("city_reason_code", Text, nullable=False),
     Column("reason_zh", Text),
-    Column("report", JSONB, nullable=False),
+    # Sealed (adapters/sealing.py): the report as JSON text, its reason and the officer's note.
+    Column("report", Text, nullable=False),
     Column("state", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("decided_by", Text),
@@ -202,4 +209,66 @@ county_setting = Table(
     Column("confirm_city_stops", Boolean, nullable=False, server_default=true()),
     Column("updated_by", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+#: A proposed change to an active recipient's services (及时进行优化、增减, migration 0008):
+#: what was asked (``changes``, as JSON), by whom, and the officer's decision. ``outcome`` is
+#: the approved set and its diff once approved. ``note_zh`` is the light re-assessment's note;
+#: it, ``reason_zh`` and ``refusal_zh`` are sealed (adapters/sealing.py).
+service_change = Table(
+    "service_change",
+    metadata,
+    Column("change_id", Uuid, primary_key=True),
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), nullable=False, index=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("reason_code", Text, nullable=False),
+    Column("reason_zh", Text),
+    Column("effective_date", Date, nullable=False),
+    Column("changes", JSONB, nullable=False),
+    Column("self_care_level", Text),
+    Column("note_zh", Text),
+    Column("county_decides", Boolean, nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("refusal_zh", Text),
+    Column("services_version", Integer),
+    Column("outcome", JSONB),
+    Index("ix_service_change_township_queue", "township_code", "state", "requested_at"),
+    Index("ix_service_change_county_queue", "county_code", "state", "requested_at"),
+)
+
+#: Emergency care (救急难, migration 0008): temporary services opened at once for a person
+#: whose application review knows, ended at ``deadline_at`` unless the review confirms them.
+#: ``reason_zh`` (why the person was left without care) is sealed (adapters/sealing.py).
+emergency_care = Table(
+    "emergency_care",
+    metadata,
+    Column("recipient_id", Uuid, ForeignKey("recipient.recipient_id"), primary_key=True),
+    Column("application_id", Uuid, nullable=False, unique=True),
+    Column("person_id", Uuid, nullable=False),
+    Column("county_code", Text, nullable=False),
+    Column("township_code", Text, nullable=False),
+    Column("village_code", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("reason_zh", Text),
+    Column("medical_institution_needed", Boolean, nullable=False),
+    Column("consent", JSONB),
+    Column("opened_by", Text, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("deadline_at", DateTime(timezone=True), nullable=False),
+    Column("temporary_until", Date, nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("end_reason", Text),
+    Column("confirmed_by", Text),
+    Column("confirmed_at", DateTime(timezone=True)),
+    Index("ix_emergency_care_township_queue", "township_code", "state", "opened_at"),
+    Index("ix_emergency_care_due", "state", "deadline_at"),
 )

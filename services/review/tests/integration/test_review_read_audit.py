@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from civic import clock
 from devstack.read_audit import AuditedCall, check_reads
 
 pytestmark = pytest.mark.integration
@@ -127,6 +128,85 @@ async def _city_calls(review: Any, admitted: Callable[..., Any]) -> dict[str, Au
     }
 
 
+def _change(day: str, code: str) -> dict[str, Any]:
+    """A proposal adding one item from ``day``."""
+    item = {"action": "add", "item_code": code, "mode": "government_purchase"}
+    terms = {"frequency": {"times": 1, "per": "week"}, "funding_source": "other_service_aid"}
+    return {"changes": [{**item, **terms}], "reason_code": "needs_changed", "effective_date": day}
+
+
+async def _change_calls(review: Any, s: Any) -> dict[str, AuditedCall]:
+    """Issue 20: a change proposed and decided, the queue and one request."""
+    staff_id, staff = _as(review, "village_staff", VILLAGE)
+    officer_id, officer = _as(review, "township_officer")
+    client, day = review.client, clock.today().isoformat()
+    path = f"/recipients/{s.recipient_id}/service-changes"
+    held = await client.post(path, json=_change(day, "HC-01"), headers=staff)
+    change_id = held.json()["change_id"]
+    listed = {"village_code": VILLAGE, "size": 100}
+    return {
+        "POST /recipients/{recipient_id}/service-changes": AuditedCall(
+            lambda: client.post(path, json=_change(day, "CB-01"), headers=staff),
+            staff_id,
+            s.person_id,
+        ),
+        "GET /service-changes": AuditedCall(
+            lambda: client.get("/service-changes", params=listed, headers=officer),
+            officer_id,
+            s.person_id,
+        ),
+        "GET /service-changes/{change_id}": AuditedCall(
+            lambda: client.get(f"/service-changes/{change_id}", headers=staff),
+            staff_id,
+            s.person_id,
+        ),
+        "POST /service-changes/{change_id}/decision": AuditedCall(
+            lambda: client.post(
+                f"/service-changes/{change_id}/decision",
+                json={"decision": "approve"},
+                headers=officer,
+            ),
+            officer_id,
+            s.person_id,
+        ),
+    }
+
+
+async def _emergency_calls(review: Any, story: Callable[..., Any]) -> dict[str, AuditedCall]:
+    """Issue 20: emergency care opened, the township's queue and one emergency."""
+    first, second = story(village_code=VILLAGE), story(village_code=VILLAGE)
+    for s in (first, second):
+        await review.file(s, s.registered(), division=TOWNSHIP, status="awaiting_survey")
+    coordinator_id, coordinator = _as(review, "coordinator")
+    officer_id, officer = _as(review, "township_officer")
+    item = {"item_code": "LC-03", "mode": "government_purchase"}
+    terms = {"frequency": {"times": 1, "per": "day"}, "funding_source": "home_elderly_care"}
+
+    def body(s: Any) -> dict[str, Any]:
+        return {"application_id": str(s.application_id), "items": [{**item, **terms}]}
+
+    client = review.client
+    opened = await client.post("/emergencies", json=body(first), headers=coordinator)
+    recipient_id = opened.json()["recipient_id"]
+    return {
+        "POST /emergencies": AuditedCall(
+            lambda: client.post("/emergencies", json=body(second), headers=coordinator),
+            coordinator_id,
+            second.person_id,
+        ),
+        "GET /emergencies": AuditedCall(
+            lambda: client.get("/emergencies", params={"size": 100}, headers=officer),
+            officer_id,
+            first.person_id,
+        ),
+        "GET /emergencies/{recipient_id}": AuditedCall(
+            lambda: client.get(f"/emergencies/{recipient_id}", headers=officer),
+            officer_id,
+            first.person_id,
+        ),
+    }
+
+
 async def test_every_route_that_reads_personal_data_leaves_a_line(
     review: Any, story: Callable[..., Any], admitted: Callable[..., Any], approval: Any
 ) -> None:
@@ -135,6 +215,8 @@ async def test_every_route_that_reads_personal_data_leaves_a_line(
         **_case_calls(review, case, approval()),
         **_recipient_calls(review, await admitted(VILLAGE)),
         **await _city_calls(review, admitted),
+        **await _change_calls(review, await admitted(VILLAGE)),
+        **await _emergency_calls(review, story),
     }
     assert await check_reads(review.client, calls, auditor=_auditor(review)) == []
 

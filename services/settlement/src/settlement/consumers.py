@@ -21,7 +21,7 @@ from contracts.dispatch import (
     ServiceOrderPaused,
     ServiceOrderResumed,
 )
-from contracts.review import RecipientApproved, RecipientStatusChanged
+from contracts.review import RecipientApproved, RecipientServicesChanged, RecipientStatusChanged
 from contracts.supervision import ComplaintResolved
 from settlement.handlers import complaints, readmodels, recipients
 from settlement.handlers.billing import (
@@ -52,9 +52,13 @@ SUBSCRIPTIONS: tuple[tuple[str, str, dict[type[Any], UseCase]], ...] = (
     ),
     (
         topics.REVIEW_RECIPIENT_STATUS,
-        "Stops or resumes billing by status.",
-        # A status change re-prices the recipient's services from its effective date.
-        {RecipientStatusChanged: recipients.note_status_changed},
+        "Stops or resumes billing by status; bills by the recipient's changed items.",
+        # A status change, or a change of the approved items, re-prices the recipient's
+        # services from its effective date.
+        {
+            RecipientStatusChanged: recipients.note_status_changed,
+            RecipientServicesChanged: recipients.note_services_changed,
+        },
     ),
     (
         topics.DISPATCH_ORDERS,

@@ -20,7 +20,7 @@ from settlement.domain.billing import Price
 from settlement.domain.postings import PostedLine
 from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
-from settlement.domain.timelines import OrderTimeline, RecipientTimeline, StatusStep
+from settlement.domain.timelines import ItemsStep, OrderTimeline, RecipientTimeline, StatusStep
 
 _RECORD_FIELDS = tuple(field.name for field in fields(ServiceRecord))
 
@@ -33,6 +33,7 @@ class FakeBillingStore:
         self.covers_until: dict[uuid.UUID, date] = {}
         self.approved: set[uuid.UUID] = set()
         self.statuses: dict[tuple[uuid.UUID, int], StatusStep] = {}
+        self.items: dict[tuple[uuid.UUID, int], ItemsStep] = {}
         self.orders: dict[uuid.UUID, OrderTimeline] = {}
         self.fees: dict[str, tuple[FeeUnit, int]] = {}
         self.lines: list[dict[str, Any]] = []
@@ -83,7 +84,8 @@ class FakeBillingStore:
         """Timelines of the approved recipients among ``ids``."""
         return {
             recipient_id: RecipientTimeline(
-                tuple(step for key, step in self.statuses.items() if key[0] == recipient_id)
+                tuple(step for key, step in self.statuses.items() if key[0] == recipient_id),
+                tuple(step for key, step in self.items.items() if key[0] == recipient_id),
             )
             for recipient_id in set(ids) & self.approved
         }
@@ -153,6 +155,15 @@ class FakeBillingStore:
         self.statuses[key] = StatusStep(values["version"], values["effective_date"], status)
         return True
 
+    async def add_items(self, values: dict[str, Any]) -> bool:
+        """Keeps a version of a recipient's items unless it or a newer one is known."""
+        recipient_id, version = values["recipient_id"], values["services_version"]
+        if any(key[0] == recipient_id and key[1] >= version for key in self.items):
+            return False
+        funds = {item["item_code"]: item["funding_source"] for item in values["items"]}
+        self.items[(recipient_id, version)] = ItemsStep(version, values["effective_date"], funds)
+        return True
+
 
 def _selected(store: FakeBillingStore, record: ServiceRecord, which: RecordSelection) -> bool:
     checks = [
@@ -175,4 +186,5 @@ def _posted(line: dict[str, Any]) -> PostedLine:
         line["amount_fen"],
         line["catalogue_version"],
         line["reverses_line_id"],
+        line["funding_source"],
     )

@@ -21,6 +21,7 @@ from archive.api.file_sections import (
 )
 from archive.domain.documents import STATE_ZH, ChecklistItem, is_complete
 from archive.domain.files import ArchiveFile
+from archive.domain.history import route_zh
 from archive.domain.places import place_zh
 from archive.domain.stored import AccessLine, DocumentInfo, HistoryLine
 from archive.handlers.files import FileContents
@@ -53,6 +54,7 @@ def file_summary(file: ArchiveFile) -> schemas.FileSummary:
         place_zh=place_zh(file.village_code),
         category_zh=RecipientCategory(file.category).label_zh,
         status_zh=RecipientStatus(file.status).label_zh,
+        route_zh=route_zh(file.route, file.temporary_until),
     )
 
 

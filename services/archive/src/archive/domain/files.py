@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
+from archive.domain.items import ItemsState
 from contracts.enums import RecipientStatus
 from contracts.review import RecipientApproved, RecipientStatusChanged
 
@@ -179,11 +180,34 @@ class ArchiveFile(FileState):
     approved_items: Sequence[Mapping[str, Any]]
     approved_on: date
     opened_at: datetime
+    #: How the person became a recipient (ApprovalRoute: review, emergency, import).
+    route: str = "review"
+    #: The last day of emergency care unless confirmed (None once confirmed, or never).
+    temporary_until: date | None = None
+    #: The version of the approved items (approval is 1; each change of services one more).
+    services_version: int = 1
+    services_effective_date: date | None = None
+    previous_items: Sequence[Mapping[str, Any]] | None = None
 
     @property
     def item_codes(self) -> list[str]:
-        """The codes of the approved items, in the approval's order."""
+        """The codes of the approved items (the latest change's), in their order."""
         return [item["item_code"] for item in self.approved_items]
+
+    @property
+    def items(self) -> ItemsState:
+        """The folded state of the approved items."""
+        return ItemsState(
+            self.approved_items,
+            self.services_version,
+            self.services_effective_date,
+            self.previous_items,
+            self.temporary_until,
+        )
+
+    def item_codes_on(self, day: date) -> list[str]:
+        """The codes of the items in force on ``day`` (a change dated later is not yet)."""
+        return [item["item_code"] for item in self.items.items_on(day)]
 
     @property
     def state(self) -> FileState:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from contracts import dispatch, intake, review, settlement, supervision, survey
@@ -39,8 +39,44 @@ def _survey_done(e: survey.SurveyCompleted) -> str:
     return f"完成入户调查（{e.visited_on}，自理能力：{e.self_care_level.label_zh}）"
 
 
+def route_zh(route: str, temporary_until: object = None) -> str:
+    """How a person became a recipient, with emergency care's last day (临时救助至 …)."""
+    try:
+        label = review.ApprovalRoute(route).label_zh
+    except ValueError:  # an open enum: a route this version does not know is shown as it is
+        label = route
+    return f"{label}，临时救助至 {temporary_until}" if temporary_until else label
+
+
 def _approved(e: review.RecipientApproved) -> str:
-    return f"审核确认为服务对象（{e.category.label_zh}，自 {e.effective_date} 起）"
+    what = f"{e.category.label_zh}，自 {e.effective_date} 起"
+    if e.route is not review.ApprovalRoute.REVIEW or e.temporary_until:
+        what += f"；{route_zh(e.route.value, e.temporary_until)}"
+    return f"审核确认为服务对象（{what}）"
+
+
+def _named(codes: Iterable[str], names: Mapping[str, str]) -> str:
+    return "、".join(f"{names[c]}（{c}）" if c in names else c for c in codes)
+
+
+def services_changed(e: review.RecipientServicesChanged, names: Mapping[str, str]) -> str:
+    """The history line of a change of services, items by name where the catalogue names them."""
+    parts = [
+        f"{verb} {_named(codes, names)}"
+        for verb, codes in (
+            ("增加", e.added_item_codes),
+            ("取消", e.removed_item_codes),
+            ("调整", e.changed_item_codes),
+        )
+        if codes
+    ]
+    why = e.reason_code.label_zh + (f"：{e.reason_zh}" if e.reason_zh else "")
+    line = (
+        f"服务内容调整（第 {e.services_version} 版，自 {e.effective_date} 起）："
+        f"{'；'.join(parts) or '服务事项不变'}；原因：{why}；"
+        f"提出：{e.source.label_zh}；审核确认：{e.decided_by}"
+    )
+    return line + ("；临时救助经审核确认，不再限期" if e.ends_temporary_care else "")
 
 
 def _status(e: review.RecipientStatusChanged) -> str:
@@ -115,6 +151,9 @@ _LINES: dict[type[Event], Callable[[Any], str]] = {
     intake.ApplicationWithdrawn: lambda e: f"撤回申请：{e.reason_code.label_zh}",
     intake.DiscoveryReported: lambda e: f"协理员主动发现并上报（{e.category.label_zh}）",
     intake.CityStatusResolved: _city_report,
+    intake.RecipientImported: lambda e: (
+        f"存量在册对象导入（{e.category.label_zh}，自 {e.effective_date} 起）"
+    ),
     survey.SurveyTaskCreated: lambda e: f"安排入户调查（应于 {e.due_date} 前完成）",
     survey.SurveyTeamAssigned: lambda e: "指派入户调查组（村社区工作人员与社会救助协理员）",
     survey.SurveyCompleted: _survey_done,
@@ -125,6 +164,7 @@ _LINES: dict[type[Event], Callable[[Any], str]] = {
     review.RecipientApproved: _approved,
     review.ApplicationRejected: lambda e: f"审核未通过：{e.reason_code.label_zh}",
     review.RecipientStatusChanged: _status,
+    review.RecipientServicesChanged: lambda e: services_changed(e, {}),
     dispatch.ServiceOrderCreated: _order,
     dispatch.ServiceOrderAccepted: lambda e: f"服务供给主体 {e.provider_code} 已接单",
     dispatch.ServiceOrderDeclined: lambda e: (

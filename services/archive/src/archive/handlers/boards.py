@@ -59,6 +59,8 @@ def _person(file: ArchiveFile, items: tuple[str, ...], providers: tuple[str, ...
 
 async def compose(uow: UnitOfWork, village_code: str, *, ctx: ArchiveContext) -> BoardContent:
     """What the village's board shows now, from the files (nothing is stored)."""
+    now = clock.now()
+    today = calendar.day_of(now)
     files = await repo.files_for_board(uow.session, village_code)
     county = divisions.county_of(village_code) if divisions.get(village_code) else None
     county = county or village_code[:6]
@@ -69,12 +71,11 @@ async def compose(uow: UnitOfWork, village_code: str, *, ctx: ArchiveContext) ->
     people = [
         _person(
             file,
-            publicity.item_names(file.item_codes, names, categories),
+            publicity.item_names(file.item_codes_on(today), names, categories),
             providers.get(file.person_id, ()),
         )
         for file in files
     ]
-    now = clock.now()
     style = ctx.settings.name_style(county)
     place = place_zh(village_code)
     return compose_board(
@@ -82,7 +83,7 @@ async def compose(uow: UnitOfWork, village_code: str, *, ctx: ArchiveContext) ->
         place,
         people,
         period=calendar.month_of(now),
-        today=calendar.day_of(now),
+        today=today,
         style=style,
         publicity=publicity,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from dataclasses import asdict
 from datetime import date
 from typing import Protocol, TypeVar
 
@@ -19,6 +20,7 @@ from archive.domain.files import (
     initial_state,
     villages_touched,
 )
+from archive.domain.items import ItemsChange, ItemsState, fold_items, initial_items
 from archive.domain.numbers import ServiceNumber, issue_year
 from archive.handlers.boards import refresh_boards
 from archive.handlers.common import announce
@@ -82,7 +84,9 @@ def noted(step: EventStep[E]) -> EventStep[E]:
     return use_case
 
 
-def _file_values(event: RecipientApproved, state: FileState) -> dict[str, object]:
+def _file_values(
+    event: RecipientApproved, state: FileState, items: ItemsState
+) -> dict[str, object]:
     return {
         "recipient_id": event.recipient_id,
         "application_id": event.application_id,
@@ -91,11 +95,18 @@ def _file_values(event: RecipientApproved, state: FileState) -> dict[str, object
         "special_conditions": [c.value for c in event.special_conditions],
         "self_care_level": event.self_care_level.value if event.self_care_level else None,
         "need_categories": [c.value for c in event.need_categories],
-        "approved_items": [i.model_dump(mode="json") for i in event.approved_items],
         "approved_on": event.effective_date,
         "opened_at": event.occurred_at,
+        "route": event.route.value,
+        **asdict(items),
         **files_repo.state_values(state),
     }
+
+
+async def _items_for(event: RecipientApproved, *, uow: UnitOfWork) -> ItemsState:
+    """The file's items with the changes of services that overtook the approval folded in."""
+    known = await files_repo.services_changes_of(uow.session, event.person_id, event.recipient_id)
+    return fold_items(initial_items(event), [ItemsChange.of(c) for c in known])
 
 
 async def _state_for(
@@ -122,7 +133,8 @@ async def _readmit(
     if file.recipient_id == event.recipient_id:
         return
     before, (after, overtaken) = file.state, await _state_for(event, uow=uow)
-    await files_repo.update_file(uow.session, file.file_id, _file_values(event, after))
+    items = await _items_for(event, uow=uow)
+    await files_repo.update_file(uow.session, file.file_id, _file_values(event, after, items))
     _record_overtaken(overtaken, uow=uow)
     await refresh_boards(villages_touched(before, after), uow=uow, ctx=ctx, cause=event.event_id)
 
@@ -170,7 +182,8 @@ async def open_file(event: RecipientApproved, *, uow: UnitOfWork, ctx: ArchiveCo
         return await _readmit(existing, event, uow=uow, ctx=ctx)
     state, overtaken = await _state_for(event, uow=uow)
     number = await _issue(event, uow=uow, ctx=ctx)
-    await files_repo.insert_file(uow.session, _identity(event, number) | _file_values(event, state))
+    values = _file_values(event, state, await _items_for(event, uow=uow))
+    await files_repo.insert_file(uow.session, _identity(event, number) | values)
     announce(uow, _opened(event, number))
     _record_overtaken(overtaken, uow=uow)
     await refresh_boards(villages_touched(None, state), uow=uow, ctx=ctx, cause=event.event_id)

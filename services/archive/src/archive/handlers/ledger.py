@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from archive.domain.files import ArchiveFile
 from archive.domain.ledgers import LedgerEntry
@@ -42,7 +42,11 @@ class _Counts:
 
 
 def _entry(
-    file: ArchiveFile, names: Mapping[str, str], providers: tuple[str, ...], counts: _Counts
+    file: ArchiveFile,
+    names: Mapping[str, str],
+    providers: tuple[str, ...],
+    counts: _Counts,
+    last_day: date,
 ) -> LedgerEntry:
     person = file.person_id
     return LedgerEntry(
@@ -51,7 +55,7 @@ def _entry(
         display_name=file.display_name,
         category=file.category,
         status=file.status,
-        items=tuple(names.get(code, code) for code in file.item_codes),
+        items=tuple(names.get(code, code) for code in file.item_codes_on(last_day)),
         providers=providers,
         services_this_month=counts.services[person],
         quantities=tuple(counts.quantities[person]),
@@ -69,7 +73,11 @@ async def _entries(uow: UnitOfWork, village_code: str, month: str) -> list[Ledge
         session, village_code=village_code, start=start, end=end
     )
     counts = _Counts(delivered, names)
-    return [_entry(file, names, providers.get(file.person_id, ()), counts) for file in files]
+    # The items in force at the month's end (a change of services dated later is not yet).
+    last_day = end - timedelta(days=1)
+    return [
+        _entry(file, names, providers.get(file.person_id, ()), counts, last_day) for file in files
+    ]
 
 
 async def village_ledger(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,8 +104,11 @@ async def boards_out_of_date(session: AsyncSession, period: str, today: date) ->
     shown_on = func.date(func.timezone("Asia/Shanghai", v.valid_from))
     took_effect = exists().where(
         f.village_code == h.village_code,
-        f.status_effective_date > shown_on,
-        f.status_effective_date <= today,
+        or_(
+            and_(f.status_effective_date > shown_on, f.status_effective_date <= today),
+            # A change of services dated later: its items are shown from its day.
+            and_(f.services_effective_date > shown_on, f.services_effective_date <= today),
+        ),
     )
     stmt = (
         select(h.village_code)

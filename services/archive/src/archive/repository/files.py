@@ -27,7 +27,7 @@ from archive.domain.files import ArchiveFile, FileState
 from archive.domain.stored import HistoryLine
 from archive.orm import archive_file, file_history, service_number_counter
 from contracts.envelope import Event
-from contracts.review import RecipientStatusChanged
+from contracts.review import RecipientServicesChanged, RecipientStatusChanged
 
 
 async def allocate_sequence(session: AsyncSession, *, county_code: str, year: int) -> int:
@@ -152,6 +152,21 @@ async def status_changes_of(
     )
     changes = [
         RecipientStatusChanged.model_validate(open_json(data, purpose=HISTORY_DATA, row=event_id))
+        for event_id, data in (await session.execute(stmt)).all()
+    ]
+    return [c for c in changes if c.recipient_id == recipient_id]
+
+
+async def services_changes_of(
+    session: AsyncSession, person_id: uuid.UUID, recipient_id: uuid.UUID
+) -> list[RecipientServicesChanged]:
+    """The changes of a recipient's services recorded so far (in any order)."""
+    h = file_history.c
+    stmt = select(h.event_id, h.data).where(
+        h.person_id == person_id, h.event_type == "review.RecipientServicesChanged"
+    )
+    changes = [
+        RecipientServicesChanged.model_validate(open_json(data, purpose=HISTORY_DATA, row=event_id))
         for event_id, data in (await session.execute(stmt)).all()
     ]
     return [c for c in changes if c.recipient_id == recipient_id]

@@ -29,6 +29,17 @@ class FileSummary(_Read):
     status_zh: str = Field(description="救助状态.")
     approved_on: date = Field(description="Day the approval took effect.")
     served_since: date = Field(description="Day the current period of service began.")
+    route: str = Field(default="review", description="How the person became a recipient.")
+    route_zh: str = Field(
+        default="入户调查后审核确认",
+        description="纳入方式 (e.g. 救急难临时救助，临时救助至 2026-12-31).",
+    )
+    temporary_until: date | None = Field(
+        default=None, description="Emergency care's last day unless confirmed (None: not limited)."
+    )
+    services_version: int = Field(
+        default=1, description="Version of the approved items (approval 1, +1 per change)."
+    )
 
 
 class FileList(_Read):

@@ -42,6 +42,8 @@ COMPLAINANT_NAME = "dispatch.complaint.complainant_name"
 COMPLAINANT_PHONE = "dispatch.complaint.complainant_phone"
 COMPLAINT_RESOLUTION = "dispatch.complaint.resolution_note_zh"
 COMPLAINT_NOTE = "dispatch.complaint_note.text_zh"
+CHANNEL_SECRET = "dispatch.notification_channel.secret"
+MESSAGE_ADDRESS = "dispatch.message_preference.address"
 
 #: Every column dispatch seals (the keeper re-seals them after a rotation, and the rows
 #: migration 0006 left in clear the first time). Every row key is a single-column primary key.
@@ -60,6 +62,8 @@ SEALED_COLUMNS = (
     SealedColumn("complaint", "complaint_id", "complainant_phone", COMPLAINANT_PHONE),
     SealedColumn("complaint", "complaint_id", "resolution_note_zh", COMPLAINT_RESOLUTION),
     SealedColumn("complaint_note", "note_id", "text_zh", COMPLAINT_NOTE),
+    SealedColumn("notification_channel", "county_code", "secret", CHANNEL_SECRET),
+    SealedColumn("message_preference", "user_id", "address", MESSAGE_ADDRESS),
 )
 #: Columns holding a JSON value (sealed as its text).
 JSON_PURPOSES = frozenset({PROVIDER_CONTACTS})

@@ -7,8 +7,10 @@ from fastapi import APIRouter
 from dispatch.api import (
     complaints,
     doorbell,
+    messages,
     neighbours,
     orders,
+    plans,
     provider_portal,
     providers,
     workers,
@@ -24,4 +26,6 @@ ROUTERS: list[APIRouter] = [
     workers.officer_router,
     complaints.router,
     complaints.provider_router,
+    plans.router,
+    messages.router,
 ]

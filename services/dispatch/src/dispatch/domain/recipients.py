@@ -27,6 +27,10 @@ class Recipient:
     status_reason_code: str | None
     ended_on: date | None
     expected_end: date | None
+    services_version: int = 1
+    route: str = "review"
+    temporary_until: date | None = None
+    medical_institution_needed: bool = False
 
 
 @dataclass(frozen=True)

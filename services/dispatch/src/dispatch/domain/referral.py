@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from contracts.dispatch.orders import UnplacedReason
-from contracts.enums import ServiceMode
+from contracts.enums import ProviderType, ServiceCategory, ServiceMode
 from contracts.labels import ZhEnum, zh_labels
 from dispatch.domain.providers import Provider, ProviderStatus
 
@@ -31,6 +31,7 @@ from dispatch.domain.providers import Provider, ProviderStatus
     {
         "agreement_ended": "服务供给主体服务协议已到期",
         "score_below_threshold": "服务供给主体绩效评价低于县级转介门槛",
+        "medical_institution_needed": "服务对象须由医疗机构服务，本区域暂无符合条件的医疗机构",
     }
 )
 class PassedBy(ZhEnum):
@@ -38,6 +39,7 @@ class PassedBy(ZhEnum):
 
     AGREEMENT_ENDED = "agreement_ended"
     SCORE_BELOW_THRESHOLD = "score_below_threshold"
+    MEDICAL_INSTITUTION_NEEDED = "medical_institution_needed"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,23 @@ class Need:
     on: date
     person_id: uuid.UUID
     household_id: uuid.UUID
+    medical_only: bool = False  # only a medical institution may take it (emergency care)
+
+
+#: What only a medical institution gives a recipient who needs one (issue 20).
+MEDICAL_CATEGORIES: frozenset[ServiceCategory] = frozenset({ServiceCategory.HEALTH_CARE})
+MEDICAL_MODES: frozenset[ServiceMode] = frozenset({ServiceMode.INSTITUTIONAL_CARE})
+
+
+def needs_medical_institution(needed: bool, category: ServiceCategory, mode: ServiceMode) -> bool:
+    """True when the item must go to a medical institution: the recipient needs one and the
+    item is health care or institutional care."""
+    return needed and (category in MEDICAL_CATEGORIES or mode in MEDICAL_MODES)
+
+
+def _medical_ok(need: Need, candidate: Candidate) -> bool:
+    kind = candidate.provider.provider_type
+    return not need.medical_only or kind is ProviderType.MEDICAL_INSTITUTION
 
 
 @dataclass(frozen=True)
@@ -120,6 +139,7 @@ def agreement_ended(provider: Provider, on: date) -> bool:
 def _filters(need: Need, excluded: frozenset[uuid.UUID]) -> list[_Filter]:
     return [
         (UnplacedReason.NO_PROVIDER_IN_AREA, lambda c: c.provider.serves(need.village_code)),
+        (PassedBy.MEDICAL_INSTITUTION_NEEDED, lambda c: _medical_ok(need, c)),
         (UnplacedReason.MODE_NOT_OFFERED, lambda c: need.mode in c.provider.modes),
         (UnplacedReason.ITEM_NOT_OFFERED, lambda c: c.provider.offers(need.mode, need.item_code)),
         (UnplacedReason.ALL_SUSPENDED, lambda c: c.provider.status is ProviderStatus.ACTIVE),
@@ -159,6 +179,8 @@ def eligible_for_override(need: Need, provider: Provider) -> UnplacedReason | Pa
     to judge."""
     if not provider.offers(need.mode, need.item_code):
         return UnplacedReason.ITEM_NOT_OFFERED
+    if need.medical_only and provider.provider_type is not ProviderType.MEDICAL_INSTITUTION:
+        return PassedBy.MEDICAL_INSTITUTION_NEEDED
     if provider.status is not ProviderStatus.ACTIVE:
         return UnplacedReason.ALL_SUSPENDED
     if not provider.qualification.valid_on(need.on):

@@ -8,6 +8,7 @@ from datetime import datetime
 from civic.uow import UnitOfWork
 from contracts.reasons import EscalationKind
 from dispatch.adapters import order_events
+from dispatch.handlers import messages
 from dispatch.repository import changes, orders
 
 BATCH = 100
@@ -23,6 +24,7 @@ async def escalate_overdue_orders(*, uow: UnitOfWork, now: datetime) -> int:
                 uow.session, order.order_id, {"escalated_at": now, "escalation_kind": kind.value}
             )
             uow.emit(order_events.escalated(changed, kind))
+            await messages.order_escalated(uow, order=changed, now=now)
         await uow.commit()
         return len(overdue)
 
@@ -36,5 +38,6 @@ async def escalate_unacknowledged_changes(*, uow: UnitOfWork, now: datetime) -> 
             await changes.mark_escalated(uow.session, change.change_id, now)
             order = await orders.change(uow.session, change.order_id, {})
             uow.emit(order_events.escalated(order, kind, unanswered=change))
+            await messages.change_unacknowledged(uow, order=order, change=change, now=now)
         await uow.commit()
         return len(overdue)

@@ -35,7 +35,7 @@ from dispatch.domain.doorbell import (
     answer_deadline,
     seconds_between,
 )
-from dispatch.handlers import Timing
+from dispatch.handlers import Timing, messages
 from dispatch.repository import doorbell, neighbours, recipients
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ async def _take_press(cmd: Press, uow: UnitOfWork, timing: Timing, now: datetime
     answer_by = answer_deadline(now, timing.doorbell_answer.total_seconds())
     await doorbell.add_alert(uow.session, _alert_columns(alert_id, cmd, bell, now, answer_by))
     await doorbell.add_notices(uow.session, alert_id, targets, "alert")
+    await messages.alert_raised(uow, bell=bell, alert_id=alert_id, targets=targets, now=now)
     _announce_press(uow, cmd, bell, alert_id, targets)
     await uow.commit()
     return await _alert(uow, alert_id)
@@ -193,6 +194,7 @@ async def _escalate(uow: UnitOfWork, alert: Alert, now: datetime) -> None:
     if not duty:
         log.warning("township %s has no duty list; escalation goes to the role only", township)
     await doorbell.add_notices(uow.session, alert.alert_id, duty, "escalation")
+    await messages.alert_escalated(uow, alert=alert, duty=duty, now=now)
     await doorbell.mark(uow.session, alert.alert_id, {"escalated_at": now, "escalation_level": 1})
     uow.emit(
         AlertEscalated(

@@ -21,7 +21,7 @@ from dispatch.domain.providers import Provider
 from dispatch.domain.referral import eligible_for_override
 from dispatch.handlers import Timing
 from dispatch.handlers.changes import change_order
-from dispatch.handlers.referral import Basis, assign, in_service
+from dispatch.handlers.referral import Basis, assign, in_service, need_of
 from dispatch.repository import catalogue, orders, providers, recipients
 
 
@@ -72,7 +72,7 @@ async def _override_target(code: str, basis: Basis, *, uow: UnitOfWork) -> Provi
             "未找到该服务供给主体", code="provider_not_found", field="body.provider_code"
         )
     target = providers.for_referral(registered)
-    problem = eligible_for_override(basis.need(), target)
+    problem = eligible_for_override(await need_of(basis, uow=uow), target)
     if problem is not None:
         raise Unprocessable(problem.label_zh, code=problem.value, field="body.provider_code")
     return target

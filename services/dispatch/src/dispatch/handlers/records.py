@@ -28,11 +28,12 @@ from civic.uow import UnitOfWork
 from contracts.dispatch.services import RecordCheck, ServiceDelivered, ServiceRecordRefused
 from contracts.enums import ServiceCategory
 from dispatch.domain.orders import Order, OrderStatus
+from dispatch.domain.plans import flag_of
 from dispatch.domain.records import OrderTerms, Report, check_record, published_as
 from dispatch.domain.workers import Check, check_of
 from dispatch.handlers import Timing
 from dispatch.handlers.refused import kept_if_refused
-from dispatch.repository import orders, providers, recipients, services, workers
+from dispatch.repository import orders, plans, providers, recipients, services, workers
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,23 @@ async def _judge(
         overlaps=busy,
         worker=worker,
     )
-    await services.add_record(uow.session, _columns(reported, check))
+    flag = await _flag(uow, order, report) if check is None and order is not None else None
+    await services.add_record(uow.session, _columns(reported, check) | {"flag": flag})
     if order is not None:
         uow.emit(_announcement(order, reported, check, reporter_id))
     return Outcome(report.record_id, check)
+
+
+async def _flag(uow: UnitOfWork, order: Order, report: Report) -> str | None:
+    """``plan_unagreed`` for a service counted under an order whose plan is not agreed, when
+    the county's rule flags it past its grace (issue 20; the published event is unchanged)."""
+    rule = await plans.latest_rule(uow.session, order.county_code)
+    if rule is None or not rule.flag_unagreed:
+        return None
+    agreed = await plans.agreed_for_order(uow.session, order.order_id)
+    return flag_of(
+        rule, agreed=agreed, order_start=order.start_date, service_date=report.service_date
+    )
 
 
 def _terms(order: Order | None, recipient_ended_on: date | None) -> OrderTerms:

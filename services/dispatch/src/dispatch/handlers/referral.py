@@ -24,7 +24,13 @@ from dispatch.adapters import order_events
 from dispatch.adapters.provider_topic import tell_assigned
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.providers import Provider
-from dispatch.domain.referral import Chosen, Need, Unplaced, choose_provider
+from dispatch.domain.referral import (
+    Chosen,
+    Need,
+    Unplaced,
+    choose_provider,
+    needs_medical_institution,
+)
 from dispatch.handlers import Timing
 from dispatch.repository import catalogue, orders, providers, recipients
 
@@ -148,10 +154,12 @@ async def place(
     timing: Timing,
     replaces: uuid.UUID | None = None,
     order_id: uuid.UUID | None = None,
+    prefer: str | None = None,
 ) -> Order | None:
-    """Creates an order for ``basis`` with the chosen provider, or queues it for the township;
-    None, and no order, for a recipient stopped, deceased or suspended meanwhile. Callers hold
-    the recipient's lock (``recipients.lock``), as a status change does."""
+    """Creates an order for ``basis`` with the chosen provider (``prefer``, the township's
+    choice, when it is eligible), or queues it for the township; None, and no order, for a
+    recipient stopped, deceased or suspended meanwhile. Callers hold the recipient's lock
+    (``recipients.lock``), as a status change does."""
     if not await in_service(uow, basis.recipient_id):
         return None
     new_id = order_id or uuid.uuid4()
@@ -161,7 +169,7 @@ async def place(
     if item is None:
         unplaced = Unplaced(UnplacedReason.ITEM_NOT_IN_CATALOGUE)
         return await _queue(basis, unplaced, uow=uow, replaces=replaces, order_id=new_id)
-    choice = await _choose(basis, uow=uow)
+    choice = await _choose(basis, uow=uow, prefer=prefer)
     if isinstance(choice, Unplaced):
         return await _queue(basis, choice, uow=uow, replaces=replaces, order_id=new_id)
     columns = basis.columns() | {"unit": item.unit.value, "catalogue_version": item.version}
@@ -173,9 +181,16 @@ async def place(
 # --- choosing ---------------------------------------------------------------------------
 
 
-async def _choose(basis: Basis, *, uow: UnitOfWork) -> Chosen | Unplaced:
+async def need_of(basis: Basis, *, uow: UnitOfWork) -> Need:
+    """What referral must find, knowing whether only a medical institution may give it."""
+    needed = await recipients.medical_needed(uow.session, basis.recipient_id)
+    medical = needs_medical_institution(needed, basis.service_category, basis.mode)
+    return replace(basis.need(), medical_only=medical)
+
+
+async def _choose(basis: Basis, *, uow: UnitOfWork, prefer: str | None) -> Chosen | Unplaced:
     """Runs the rule; capacity is re-counted under the chosen provider's lock before use."""
-    need = basis.need()
+    need = await need_of(basis, uow=uow)
     candidates = await providers.candidates(
         uow.session,
         county_code=basis.county_code,
@@ -183,6 +198,12 @@ async def _choose(basis: Basis, *, uow: UnitOfWork) -> Chosen | Unplaced:
         household_id=basis.household_id,
     )
     excluded = await orders.decliners(uow.session, basis.referral_id)
+    preferred = [c for c in candidates if c.provider.code == prefer]
+    chosen = choose_provider(need, preferred, excluded=excluded) if preferred else None
+    if isinstance(chosen, Chosen):
+        load = await providers.lock_and_count(uow.session, chosen.provider.provider_id)
+        if load < chosen.provider.capacity:
+            return chosen  # the township's choice, eligible and with room
     while True:
         choice = choose_provider(need, candidates, excluded=excluded)
         if isinstance(choice, Unplaced):
@@ -269,4 +290,7 @@ def _recipient_columns(event: RecipientApproved) -> dict[str, Any]:
         "township_code": event.township_code,
         "village_code": event.village_code,
         "effective_date": event.effective_date,
+        "route": event.route.value,
+        "temporary_until": event.temporary_until,
+        "medical_institution_needed": event.medical_institution_needed,
     }

@@ -19,6 +19,7 @@ from contracts.reasons import DeclineReason
 from contracts.values import Frequency
 from dispatch.adapters import order_events
 from dispatch.domain.orders import OPEN_STATUSES, Acceptance, Order, OrderStatus, acceptance_problem
+from dispatch.domain.plans import PlanState, level_of
 from dispatch.handlers import Timing
 from dispatch.handlers.referral import Basis, place
 from dispatch.handlers.refused import kept_if_refused, leaving_accepted_order, withdraw_leaving
@@ -147,7 +148,8 @@ async def _submit(plan: Plan, uow: UnitOfWork) -> bool:
     if len(people) != 1:
         raise Unprocessable("一份服务方案只对应一名服务对象", code="plan_spans_people")
     person_id, recipient_id = people.pop()
-    await services.save_plan(uow.session, _plan_columns(plan, person_id), _item_rows(plan))
+    columns = _plan_columns(plan, person_id) | proposed(planned[0], planned)
+    await services.save_plan(uow.session, columns, _item_rows(plan))
     uow.emit(_plan_submitted(plan, person_id, recipient_id))
     await uow.commit()
     return True
@@ -171,6 +173,21 @@ async def _plannable(uow: UnitOfWork, plan: Plan, item: PlannedItem) -> Order:
     if order.item_code != item.item_code:
         raise Unprocessable("方案事项与服务订单不一致", code="item_not_in_order")
     return order
+
+
+def proposed(first: Order, planned: list[Order]) -> dict[str, object]:
+    """A new or revised plan waits for agreement, by the township or (institutional care) the
+    county (issue 20); an earlier answer no longer stands."""
+    return {
+        "state": PlanState.PROPOSED.value,
+        "recipient_id": first.recipient_id,
+        "county_code": first.county_code,
+        "township_code": first.township_code,
+        "decision_level": level_of(order.mode for order in planned).value,
+        "decided_by": None,
+        "decided_at": None,
+        "return_reason_zh": None,
+    }
 
 
 def _plan_columns(plan: Plan, person_id: uuid.UUID) -> dict[str, object]:

@@ -21,12 +21,14 @@ from typing import Any
 
 from civic import clock
 from civic.uow import UnitOfWork
+from contracts.enums import RecipientStatus
 from contracts.review import RecipientStatusChanged
 from dispatch.domain.orders import Notice, OrderAction, OrderStatus
 from dispatch.domain.status import Area, OrderView, StatusChange, Step, is_news, react
 from dispatch.handlers import Timing
 from dispatch.handlers.changes import change_order
 from dispatch.handlers.referral import Basis, place
+from dispatch.handlers.service_changes import place_pending
 from dispatch.repository.status import SqlStatusStore, StatusStore
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,9 @@ async def apply_change(
     for step in react(change, list(orders.values())):
         await _take(step, orders[step.order_id], change, uow=uow, timing=timing, store=store)
     await store.mark_applied(change.recipient_id, change.version)
+    if change.status is RecipientStatus.RESUMED and await store.has_pending(change.recipient_id):
+        # Items added while the recipient was suspended get their orders now (issue 20).
+        await place_pending(change.recipient_id, uow=uow, timing=timing)
 
 
 async def _take(

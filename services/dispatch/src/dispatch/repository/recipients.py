@@ -47,6 +47,14 @@ async def status_of(session: AsyncSession, recipient_id: uuid.UUID) -> str | Non
     return found
 
 
+async def medical_needed(session: AsyncSession, recipient_id: uuid.UUID) -> bool:
+    """Whether only a medical institution may give the recipient health or institutional care."""
+    stmt = select(recipient.c.medical_institution_needed).where(
+        recipient.c.recipient_id == recipient_id
+    )
+    return bool(await session.scalar(stmt))
+
+
 async def keep_newer(session: AsyncSession, values: dict[str, Any]) -> bool:
     """Stores an approved recipient unless an equal or newer version is held; True if stored."""
     insert = pg_insert(recipient).values(**values)

@@ -16,7 +16,7 @@ from contracts.enums import RecipientCategory, RecipientStatus
 from contracts.reasons import StatusChangeReason
 from dispatch.domain.orders import Order, OrderStatus
 from dispatch.domain.status import Area, OrderView, StatusChange, ended_on
-from dispatch.repository import changes, orders, recipients
+from dispatch.repository import changes, orders, recipients, service_changes
 
 
 class StatusStore(Protocol):
@@ -41,6 +41,9 @@ class StatusStore(Protocol):
 
     async def mark_applied(self, recipient_id: uuid.UUID, version: int) -> None:
         """Notes that a logged change took effect."""
+
+    async def has_pending(self, recipient_id: uuid.UUID) -> bool:
+        """Whether items added while the recipient was suspended wait to be placed."""
 
     async def orders_of(self, recipient_id: uuid.UUID) -> list[OrderView]:
         """The recipient's orders, locked in id order for the change that follows."""
@@ -89,6 +92,10 @@ class SqlStatusStore:
     async def mark_applied(self, recipient_id: uuid.UUID, version: int) -> None:
         """Notes that a logged change took effect."""
         await recipients.mark_applied(self._uow.session, recipient_id, version)
+
+    async def has_pending(self, recipient_id: uuid.UUID) -> bool:
+        """Whether items added while the recipient was suspended wait to be placed."""
+        return bool(await service_changes.pending_of(self._uow.session, recipient_id))
 
     async def orders_of(self, recipient_id: uuid.UUID) -> list[OrderView]:
         """The recipient's orders, locked in id order for the change that follows."""

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from intake.api import applications, city
+from intake.api import applications, city, imports
 
 router = APIRouter()
 router.include_router(applications.router)
 router.include_router(city.router)
+router.include_router(imports.router)
 
 __all__ = ["router"]

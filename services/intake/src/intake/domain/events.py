@@ -10,9 +10,11 @@ from contracts.intake import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
     DiscoveryReported,
+    RecipientImported,
 )
 from contracts.reasons import WithdrawalReason
 from intake.domain.city import shown_name
+from intake.domain.imports import ImportedRow
 from intake.domain.model import Application
 
 
@@ -72,4 +74,25 @@ def discovered(app: Application, *, discovery_id: uuid.UUID) -> DiscoveryReporte
         county_code=app.county_code,
         township_code=app.township_code,
         village_code=app.village_code,
+    )
+
+
+def imported(app: Application, row: ImportedRow, *, import_id: uuid.UUID) -> RecipientImported:
+    """RecipientImported for a row of the roll: ids, codes and the masked name only."""
+    return RecipientImported(
+        person_id=app.person_id,
+        application_id=app.application_id,
+        household_id=app.household_id,
+        import_id=import_id,
+        category=row.category,
+        special_conditions=row.special_conditions,
+        self_care_level=row.self_care_level,
+        approved_items=row.items,
+        effective_date=row.effective_date,
+        county_code=row.county_code,
+        township_code=row.township_code,
+        village_code=row.village_code,
+        household_size=row.household_size,
+        display_name=shown_name(row.name),
+        imported_by=app.submitted_by,
     )

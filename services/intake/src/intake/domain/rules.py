@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ _ELDER_CONDITIONS = frozenset(
     {SpecialCondition.DISABLED_ELDER, SpecialCondition.SEMI_DISABLED_ELDER}
 )
 APP_CHANNELS = frozenset({Channel.WECHAT, Channel.WANSHITONG})
+#: What a person's name may not contain, however it arrives (a form, an import file).
+NAME_FORBIDDEN = re.compile(r"[\d*<>{}\[\]\\/@#$%^&=+|~`]")
 
 
 @dataclass(frozen=True)

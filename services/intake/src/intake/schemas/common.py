@@ -13,12 +13,12 @@ from civic import clock
 from contracts import resident_id
 from contracts.fields import ItemCode
 from intake.domain.model import MemberDetails, PersonDetails, Relation
+from intake.domain.rules import NAME_FORBIDDEN as _NAME_FORBIDDEN
 
 T = TypeVar("T")
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
-_NAME_FORBIDDEN = re.compile(r"[\d*<>{}\[\]\\/@#$%^&=+|~`]")
 
 
 def enum_doc(labels: Mapping[str, str]) -> str:

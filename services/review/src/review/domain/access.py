@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from contracts import divisions
@@ -41,5 +42,27 @@ class RecipientQuery:
 
     village_code: str | None = None
     status: str | None = None
+    page: int = 1
+    size: int = 20
+
+
+@dataclass(frozen=True)
+class ChangeQuery:
+    """Filters and page of the service change queue (state defaults to pending)."""
+
+    state: str | None = None
+    village_code: str | None = None
+    recipient_id: uuid.UUID | None = None
+    county_decides: bool | None = None
+    page: int = 1
+    size: int = 20
+
+
+@dataclass(frozen=True)
+class EmergencyQuery:
+    """Filters and page of the emergency care queue (every state when none is asked for)."""
+
+    state: str | None = None
+    village_code: str | None = None
     page: int = 1
     size: int = 20

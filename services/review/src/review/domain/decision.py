@@ -57,6 +57,8 @@ class Recipient(Part):
     catalogue_version: int | None
     approved_by: str
     approved_at: datetime
+    #: The approved items' version: 1 at approval, +1 per approved change (issue 20).
+    services_version: int = 1
 
 
 @dataclass(frozen=True)

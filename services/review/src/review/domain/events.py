@@ -8,7 +8,12 @@ from pydantic import BaseModel
 
 from contracts.enums import RecipientStatus
 from contracts.intake import ApplicationRegistered, ApplicationWithdrawn
-from contracts.review import ApplicationRejected, RecipientApproved, RecipientStatusChanged
+from contracts.review import (
+    ApplicationRejected,
+    RecipientApproved,
+    RecipientServicesChanged,
+    RecipientStatusChanged,
+)
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyCompleted
 from review.domain.case import (
@@ -89,9 +94,11 @@ def catalogue_from(event: CatalogueVersionPublished) -> Catalogue:
     )
 
 
-def recipient_approved(recipient: Recipient) -> RecipientApproved:
-    """What dispatch, settlement and archive learn about a new recipient."""
+def recipient_approved(recipient: Recipient, **route: Any) -> RecipientApproved:
+    """What dispatch, settlement and archive learn about a new recipient (``route``: how it
+    became one — route, temporary_until, medical_institution_needed — when not by review)."""
     return RecipientApproved(
+        **route,
         person_id=recipient.person_id,
         recipient_id=recipient.recipient_id,
         application_id=recipient.application_id,
@@ -148,4 +155,17 @@ def status_changed(
         new_county_code=after.county_code if moved else None,
         new_township_code=after.township_code if moved else None,
         new_village_code=after.village_code if moved else None,
+    )
+
+
+def services_changed(after: Recipient, change_id: Any, **facts: Any) -> RecipientServicesChanged:
+    """What dispatch, settlement and archive learn about a recipient's new services (the whole
+    set, the diff, why, who) — ``facts`` as the contract names them."""
+    return RecipientServicesChanged(
+        person_id=after.person_id,
+        recipient_id=after.recipient_id,
+        change_id=change_id,
+        services_version=after.services_version,
+        approved_items=after.items,
+        **facts,
     )

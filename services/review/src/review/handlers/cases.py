@@ -16,6 +16,7 @@ from review import repository as repo
 from review.domain import decision, events
 from review.domain.access import CaseQuery
 from review.domain.case import Approval, Case, DecideCommand, Decision, NeedAssessment
+from review.handlers import emergencies
 from review.handlers.common import jurisdiction_scope, retry_of
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,19 @@ async def _approve(
     assert case.registration is not None
     versions = await repo.catalogue_versions(uow.session, case.registration.county_code)
     catalogue = version_in_force(versions, approval.effective_date)
+    # Emergency care opened on this application is confirmed rather than admitted twice.
+    held = await emergencies.held_emergency(uow, case)
     decided, recipient = decision.approve(
-        case, approval, catalogue, recipient_id=uuid.uuid4(), decided_by=officer_id, at=at
+        case,
+        approval,
+        catalogue,
+        recipient_id=held.recipient_id if held else uuid.uuid4(),
+        decided_by=officer_id,
+        at=at,
     )
+    if held is not None:
+        await emergencies.confirm_emergency(uow, held, recipient, approval)
+        return decided
     if (existing := await repo.open_recipient_of(uow.session, case.person_id)) is not None:
         raise Conflict(
             "该人员已是在册服务对象，不能重复纳入",
@@ -105,17 +116,22 @@ async def decide_application(
     retry = retry_of(idempotency_key, scope=scope, body=cmd.model_dump(mode="json"))
     async with uow:
         case = await _visible_case(uow, cmd.application_id, officer, lock=True)
-        if (first := await idempotency.replayed(retry, uow)) is not None:
-            return Decision.model_validate(first.body), case.person_id
+        if await idempotency.replayed(retry, uow) is not None:
+            # The answer keeps only the id: the decision is read from the sealed case.
+            assert case.decision is not None, "decided in the transaction that kept its answer"
+            return case.decision, case.person_id
         at = clock.now()
         if isinstance(cmd.decision, Approval):
             decided = await _approve(uow, case, cmd.decision, officer.user_id, at)
         else:
             decided = decision.reject(case, cmd.decision, decided_by=officer.user_id, at=at)
             uow.emit(events.application_rejected(decided))
+            await emergencies.end_on_rejection(
+                uow, case.application_id, officer_id=officer.user_id, at=at
+            )
         assert decided.decision is not None
         await repo.save_case(uow.session, decided)
-        answer = decided.decision.model_dump(mode="json")
+        answer = {"application_id": str(case.application_id)}
         await idempotency.remember(retry, uow, Answer(201, answer))
         await uow.commit()
         return decided.decision, case.person_id

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.settlement import CatalogueItem
+from review.adapters.sealing import open_values, seal_values
 from review.domain.access import CaseQuery, Scope
 from review.domain.case import Case, CaseStatus, NeedAssessment
 from review.domain.decision import Catalogue, Recipient
@@ -21,7 +22,8 @@ _PARTS = ("registration", "findings", "preliminary", "withdrawal", "decision")
 
 
 def _case_of(row: Any) -> Case:
-    parts = {name: getattr(row, name) for name in _PARTS}
+    held = {name: getattr(row, name) for name in _PARTS}
+    parts = open_values(review_case, held, row=row.application_id)
     return Case(application_id=row.application_id, person_id=row.person_id, **parts)
 
 
@@ -54,6 +56,8 @@ async def save_case(session: AsyncSession, case: Case) -> None:
     """Writes the case's parts and the columns the queue filters on."""
     reg, prelim = case.registration, case.preliminary
     parts = {n: (p.model_dump(mode="json") if (p := getattr(case, n)) else None) for n in _PARTS}
+    # Each part is sealed whole, to the case's row (adapters/sealing.py).
+    sealed = seal_values(review_case, parts, row=case.application_id)
     await session.execute(
         update(review_case)
         .where(review_case.c.application_id == case.application_id)
@@ -67,7 +71,7 @@ async def save_case(session: AsyncSession, case: Case) -> None:
             preliminary_outcome=prelim.outcome.value if prelim else None,
             decided_at=case.decision.decided_at if case.decision else None,
             updated_at=func.now(),
-            **parts,
+            **sealed,
         )
     )
 
@@ -128,20 +132,23 @@ def _catalogue_of(row: Any) -> Catalogue:
 async def add_assessment(
     session: AsyncSession, r: Recipient, a: NeedAssessment, *, by: str, at: datetime
 ) -> None:
-    """Records the needs assessment (需求认定) made with an approval."""
-    await session.execute(
-        needs_assessment.insert().values(
-            application_id=r.application_id,
-            recipient_id=r.recipient_id,
-            assessed_by=by,
-            assessed_at=at,
-            **a.model_dump(mode="json"),
-        )
-    )
+    """Records the needs assessment (需求认定) made with an approval, its notes sealed."""
+    values = {
+        "application_id": r.application_id,
+        "recipient_id": r.recipient_id,
+        "assessed_by": by,
+        "assessed_at": at,
+        **a.model_dump(mode="json"),
+    }
+    sealed = seal_values(needs_assessment, values, row=r.application_id)
+    await session.execute(needs_assessment.insert().values(**sealed))
 
 
 async def get_assessment(session: AsyncSession, application_id: uuid.UUID) -> NeedAssessment | None:
     """The needs assessment of an approved application, or None."""
     stmt = select(needs_assessment).where(needs_assessment.c.application_id == application_id)
     row = (await session.execute(stmt)).first()
-    return NeedAssessment.model_validate(row, from_attributes=True) if row else None
+    if row is None:
+        return None
+    opened = open_values(needs_assessment, row._mapping, row=application_id)
+    return NeedAssessment.model_validate(opened)

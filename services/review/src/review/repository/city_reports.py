@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from review.adapters.sealing import open_values, seal_values
 from review.domain.city import AWAITING, CountySettings, HeldReport, HeldState
 from review.orm import city_report, county_setting, recipient, review_case
 from review.repository.common import page
@@ -40,7 +41,8 @@ def _select() -> Any:
 
 
 def _held(row: Any) -> HeldReport:
-    return HeldReport.model_validate(dict(row._mapping))
+    # The report, its reason and the officer's note are sealed to the report's row.
+    return HeldReport.model_validate(open_values(city_report, row._mapping, row=row.report_id))
 
 
 async def city_report_known(session: AsyncSession, external_reference: str) -> bool:
@@ -71,7 +73,7 @@ async def hold_city_report(session: AsyncSession, held: HeldReport) -> None:
     }
     await session.execute(
         insert(city_report)
-        .values(**values)
+        .values(**seal_values(city_report, values, row=held.report_id))
         .on_conflict_do_nothing(index_elements=["external_reference"])
     )
 
@@ -130,6 +132,7 @@ async def decide_city_report(
     """Records what became of a report still awaiting (its row was read under a lock)."""
     reports = city_report.c
     values = held.model_dump(include={"recipient_id", "refusal_code", "refusal_zh"})
+    note = {"decision_note": held.decision_note}  # sealed to the report's row
     done = await session.execute(
         update(city_report)
         .where(
@@ -141,7 +144,7 @@ async def decide_city_report(
             state=held.state.value,
             decided_by=decided_by,
             decided_at=decided_at,
-            decision_note=held.decision_note,
+            **seal_values(city_report, note, row=held.report_id),
         )
     )
     assert done.rowcount == 1, "city report decided under a lock"  # type: ignore[attr-defined]

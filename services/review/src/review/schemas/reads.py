@@ -190,6 +190,7 @@ class RecipientRead(BaseModel):
     expected_end: date | None = Field(description="暂停: the day it is expected to end, if known.")
     admitted_on: date = Field(description="First day of service.")
     items: list[ApprovedItem] = Field(description="Approved items.")
+    services_version: int = Field(description="Version of the items: 1 at approval, +1 a change.")
     catalogue_version: int | None = Field(
         description="Catalogue version the items were checked against."
     )

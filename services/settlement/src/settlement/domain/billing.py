@@ -28,6 +28,8 @@ class Service:
     quantity: int
     service_date: date
     ordered: bool = True  # False for a village's neighbour-aid record (no order behind it)
+    item_code: str | None = None  # a change of the recipient's items may withdraw it
+    funding_source: str | None = None  # the fund the record names
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class Entitlement:
     catalogue_version: int | None = None
     amount_fen: int = 0
     note_zh: str | None = None
+    #: The fund its lines are paid from: the item's fund that day by the latest change of the
+    #: recipient's items, else the fund the record names.
+    funding_source: str | None = None
 
     @property
     def billable(self) -> bool:
@@ -113,10 +118,12 @@ def _gate(
 
 
 def blocked_on(
-    recipient: RecipientTimeline, order: OrderTimeline, day: date
+    recipient: RecipientTimeline, order: OrderTimeline, day: date, item_code: str | None = None
 ) -> NotBillableReason | None:
-    """Why a service on ``day`` is not payable (the recipient first, then the order)."""
-    return recipient.blocked_on(day) or order.blocked_on(day)
+    """Why a service on ``day`` is not payable (the recipient first, their items, then the
+    order)."""
+    withdrawn = None if item_code is None else recipient.item_blocked_on(item_code, day)
+    return recipient.blocked_on(day) or withdrawn or order.blocked_on(day)
 
 
 def entitle(
@@ -143,12 +150,19 @@ def entitle(
     if reason is not None:
         return Entitlement(reason)
     assert price.fee_fen is not None
-    days = covered_days(service)
-    active = [d for d in days if blocked_on(recipient, order, d) is None]
+    days, item = covered_days(service), service.item_code
+    active = [d for d in days if blocked_on(recipient, order, d, item) is None]
     if not active:
         # The service day itself is among the covered days, so it names the reason.
-        return Entitlement(blocked_on(recipient, order, service.service_date))
-    priced = Entitlement(None, service.quantity, price.fee_fen, price.catalogue_version)
+        return Entitlement(blocked_on(recipient, order, service.service_date, item))
+    fund = item and recipient.fund_on(item, service.service_date)
+    priced = Entitlement(
+        None,
+        service.quantity,
+        price.fee_fen,
+        price.catalogue_version,
+        funding_source=fund or service.funding_source,
+    )
     if service.unit is FeeUnit.DAY and len(active) < len(days):
         note = f"按在册天数计 {len(active)}/{len(days)} 天"
         return _with(priced, quantity=len(active), amount=len(active) * price.fee_fen, note=note)
@@ -162,4 +176,4 @@ def _with(
     e: Entitlement, *, amount: int, quantity: int | None = None, note: str | None = None
 ) -> Entitlement:
     q = e.quantity if quantity is None else quantity
-    return Entitlement(None, q, e.unit_fee_fen, e.catalogue_version, amount, note)
+    return Entitlement(None, q, e.unit_fee_fen, e.catalogue_version, amount, note, e.funding_source)

@@ -34,6 +34,7 @@ class PostedLine:
     amount_fen: int
     catalogue_version: int
     reverses_line_id: uuid.UUID | None = None
+    funding_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class PlannedLine:
     catalogue_version: int
     reverses_line_id: uuid.UUID | None = None
     note_zh: str | None = None
+    #: The fund it is paid from (None: the fund the record names).
+    funding_source: str | None = None
 
 
 def source_id(source_key: str) -> uuid.UUID:
@@ -60,27 +63,67 @@ def charge_key(record_id: uuid.UUID) -> str:
     return f"record:{record_id}"
 
 
+#: Why lines leave a fund when the record is still payable, from another one.
+FUND_MOVED_ZH = "服务事项资金来源调整，改由新的资金来源结算"
+
+
 def plan(
     record_id: uuid.UUID, entitlement: Entitlement, posted: Sequence[PostedLine], cause: str
 ) -> list[PlannedLine]:
-    """The lines that make the record's ledger total equal its entitlement."""
+    """The lines that make the record's ledger total equal its entitlement, on the fund it is
+    paid from now (lines on another fund are undone there: every fen traces to one fund)."""
     if not posted:
         return _first_posting(record_id, entitlement, cause)
-    if not entitlement.billable:
-        return _reverse_all(record_id, posted, cause, entitlement)
-    net = sum(line.amount_fen for line in posted)
-    if entitlement.amount_fen == net:
+    e, home = entitlement, _home_fund(posted)
+    lines: list[PlannedLine] = []
+    for fund, group in _by_fund(posted).items():
+        if not e.billable or fund != e.funding_source:
+            note = e.reason.label_zh if e.reason is not None else FUND_MOVED_ZH
+            lines += _reverse_all(group, _key(record_id, cause, fund, home), note)
+    if e.billable:
+        kept = [line for line in posted if line.funding_source == e.funding_source]
+        key = _key(record_id, cause, e.funding_source, home)
+        lines += _bring_to(e, kept, key, moved=bool(lines))
+    return lines
+
+
+def _home_fund(posted: Sequence[PostedLine]) -> str | None:
+    """The fund of the record's charge: its adjustments keep the keys they always had."""
+    charges = [line for line in posted if line.kind is CHARGE]
+    return (charges or list(posted))[0].funding_source
+
+
+def _by_fund(posted: Sequence[PostedLine]) -> dict[str | None, list[PostedLine]]:
+    groups: dict[str | None, list[PostedLine]] = {}
+    for line in posted:
+        groups.setdefault(line.funding_source, []).append(line)
+    return groups
+
+
+def _key(record_id: uuid.UUID, cause: str, fund: str | None, home: str | None) -> str:
+    # One cause may post an adjustment on two funds (one out, one in): each has its own key.
+    base = f"{charge_key(record_id)}:{cause}"
+    return base if fund == home else f"{base}:{fund}"
+
+
+def _bring_to(
+    e: Entitlement, kept: Sequence[PostedLine], key: str, *, moved: bool
+) -> list[PlannedLine]:
+    """The adjustment that makes the lines on the entitlement's fund total its amount."""
+    net = sum(line.amount_fen for line in kept)
+    if e.amount_fen == net:
         return []
-    net_quantity = sum(line.quantity for line in posted)
+    default_note = FUND_MOVED_ZH if moved else "按服务对象或工单状态变化调整"
     return [
         PlannedLine(
             ADJUSTMENT,
-            f"{charge_key(record_id)}:{cause}",
-            entitlement.quantity - net_quantity,
-            entitlement.unit_fee_fen,
-            entitlement.amount_fen - net,
-            entitlement.catalogue_version or posted[0].catalogue_version,
-            note_zh=entitlement.note_zh or "按服务对象或工单状态变化调整",
+            key,
+            e.quantity - sum(line.quantity for line in kept),
+            e.unit_fee_fen,
+            e.amount_fen - net,
+            e.catalogue_version or (kept[0].catalogue_version if kept else 0),
+            note_zh=e.note_zh or default_note,
+            funding_source=e.funding_source,
         )
     ]
 
@@ -96,6 +139,7 @@ def _first_posting(record_id: uuid.UUID, e: Entitlement, cause: str) -> list[Pla
             e.unit_fee_fen,
             e.full_fen,
             e.catalogue_version,
+            funding_source=e.funding_source,
         )
     ]
     if e.amount_fen != e.full_fen:
@@ -108,16 +152,15 @@ def _first_posting(record_id: uuid.UUID, e: Entitlement, cause: str) -> list[Pla
                 e.amount_fen - e.full_fen,
                 e.catalogue_version,
                 note_zh=e.note_zh,
+                funding_source=e.funding_source,
             )
         )
     return lines
 
 
-def _reverse_all(
-    record_id: uuid.UUID, posted: Sequence[PostedLine], cause: str, e: Entitlement
-) -> list[PlannedLine]:
+def _reverse_all(posted: Sequence[PostedLine], key: str, note: str | None) -> list[PlannedLine]:
+    """The lines that bring ``posted`` (the lines of one fund) to zero, on that fund."""
     reversed_ids = {line.reverses_line_id for line in posted if line.kind is REVERSAL}
-    note = e.reason.label_zh if e.reason else None
     lines = [
         PlannedLine(
             REVERSAL,
@@ -128,6 +171,7 @@ def _reverse_all(
             line.catalogue_version,
             reverses_line_id=line.line_id,
             note_zh=note,
+            funding_source=line.funding_source,
         )
         for line in posted
         if line.kind is CHARGE and line.line_id not in reversed_ids
@@ -141,12 +185,13 @@ def _reverse_all(
         lines.append(
             PlannedLine(
                 ADJUSTMENT,
-                f"{charge_key(record_id)}:{cause}",
+                key,
                 -rest_quantity,
                 anchor.unit_fee_fen,
                 -rest,
                 anchor.catalogue_version,
                 note_zh=note,
+                funding_source=anchor.funding_source,
             )
         )
     return lines

@@ -26,6 +26,7 @@ from contracts.labels import ZhEnum, zh_labels
         "spot_check_failed": "抽查未通过，不予支付",
         "inspection_failed": "检查督查未通过，不予支付",
         "complaint_substantiated": "投诉查证属实，不予支付",
+        "item_withdrawn": "服务事项已调整取消，自生效日期起不予结算",
     }
 )
 class NotBillableReason(ZhEnum):
@@ -50,6 +51,7 @@ class NotBillableReason(ZhEnum):
     SPOT_CHECK_FAILED = "spot_check_failed"
     INSPECTION_FAILED = "inspection_failed"
     COMPLAINT_SUBSTANTIATED = "complaint_substantiated"
+    ITEM_WITHDRAWN = "item_withdrawn"
 
 
 #: Reasons that may clear once a late event arrives (the record is re-checked then).

@@ -42,7 +42,7 @@ def line_values(
         "service_month": month,
         "service_date": row.service_date,
         "item_code": row.item_code,
-        "funding_source": row.funding_source,
+        "funding_source": line.funding_source or row.funding_source,
         "unit": row.unit,
         "quantity": line.quantity,
         "unit_fee_fen": line.unit_fee_fen,
@@ -88,6 +88,8 @@ def service_of(row: ServiceRecord) -> Service:
         row.quantity,
         row.service_date,
         ordered=row.order_id is not None,
+        item_code=row.item_code,
+        funding_source=row.funding_source,
     )
 
 

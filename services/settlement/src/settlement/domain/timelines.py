@@ -7,7 +7,8 @@ versioned steps; the state on a day is the newest version already in effect that
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, TypeVar
 
@@ -56,10 +57,22 @@ def _newest_in_effect(steps: tuple[_S, ...], day: date) -> _S | None:
 
 
 @dataclass(frozen=True)
+class ItemsStep:
+    """One version of a recipient's approved items (approval is 1), in effect from
+    ``effective_date``: each item's code and the fund that pays for it."""
+
+    version: int
+    effective_date: date
+    funds: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class RecipientTimeline:
-    """A recipient's approval (version 1) and later status changes."""
+    """A recipient's approval (version 1) and later status changes, and the versions of
+    their approved items."""
 
     steps: tuple[StatusStep, ...]
+    items: tuple[ItemsStep, ...] = field(default=())
 
     def blocked_on(self, day: date) -> NotBillableReason | None:
         """Why services on ``day`` are not payable for this recipient, or None."""
@@ -69,6 +82,24 @@ class RecipientTimeline:
         if step.status in PAYABLE_STATUSES:
             return None
         return _STATUS_REASON.get(step.status, NotBillableReason.RECIPIENT_STOPPED)
+
+    def _changed_items_on(self, day: date) -> ItemsStep | None:
+        # Before any change the orders decide alone (as they did before items were kept):
+        # approval's items are kept, but only a change's set is billed by.
+        step = _newest_in_effect(self.items, day)
+        return step if step is not None and step.version >= 2 else None
+
+    def item_blocked_on(self, item_code: str, day: date) -> NotBillableReason | None:
+        """Why a service of ``item_code`` on ``day`` is not payable: a change removed it."""
+        step = self._changed_items_on(day)
+        if step is None or item_code in step.funds:
+            return None
+        return NotBillableReason.ITEM_WITHDRAWN
+
+    def fund_on(self, item_code: str, day: date) -> str | None:
+        """The fund that pays ``item_code`` on ``day`` by the latest change in effect, if any."""
+        step = self._changed_items_on(day)
+        return None if step is None else step.funds.get(item_code)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from settlement.orm.readmodels import (
     order_change,
     provider,
     recipient,
+    recipient_items,
     recipient_status,
     service_order,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "provider",
     "provider_evaluation",
     "recipient",
+    "recipient_items",
     "recipient_status",
     "service_order",
     "service_record",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Column, Date, DateTime, Index, Integer, Table, Text, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
 
 from settlement.orm.base import created_at, metadata
 
@@ -37,6 +38,21 @@ def _version_history(name: str, owner: str, state: str) -> Table:
 
 # Every status version is kept: billing asks "what was true that day".
 recipient_status = _version_history("recipient_status", "recipient_id", "status")
+
+# Every version of a recipient's approved items (approval is 1, each change of services one
+# more): from a change on, a service is paid only for an item in the set in effect that day,
+# from the fund that set names.
+recipient_items = Table(
+    "recipient_items",
+    metadata,
+    Column("recipient_id", Uuid, primary_key=True),
+    Column("services_version", Integer, primary_key=True),
+    Column("effective_date", Date, nullable=False),
+    Column("items", JSONB, nullable=False),  # [{item_code, funding_source, mode, frequency}]
+    Column("change_id", Uuid),  # none for the approval
+    Column("event_id", Uuid, nullable=False),
+    created_at("received_at"),
+)
 
 provider = Table(
     "provider",

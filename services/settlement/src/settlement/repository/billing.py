@@ -83,6 +83,9 @@ class BillingStore(Protocol):
     async def add_status(self, values: dict[str, Any]) -> bool:
         """Keeps a status version; False if that version was known (a repeat)."""
 
+    async def add_items(self, values: dict[str, Any]) -> bool:
+        """Keeps a version of the recipient's items; False if it or a newer one was known."""
+
 
 class SqlBillingStore:
     """``BillingStore`` on the unit of work's session (the transaction the handler opened)."""
@@ -155,3 +158,7 @@ class SqlBillingStore:
     async def add_status(self, values: dict[str, Any]) -> bool:
         """See ``repository.readmodels.add_status``."""
         return await readmodels.add_status(self._uow.session, values)
+
+    async def add_items(self, values: dict[str, Any]) -> bool:
+        """See ``repository.readmodels.add_items``."""
+        return await readmodels.add_items(self._uow.session, values)

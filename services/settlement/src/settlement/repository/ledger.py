@@ -110,6 +110,7 @@ async def posted(
                 x.amount_fen,
                 x.catalogue_version,
                 x.reverses_line_id,
+                x.funding_source,
             )
         )
     return out

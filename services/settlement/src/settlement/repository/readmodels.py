@@ -7,15 +7,28 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.dispatch import ServiceOrderCreated
 from contracts.enums import RecipientStatus
-from contracts.review import RecipientApproved, RecipientStatusChanged
-from settlement.domain.timelines import OrderStep, OrderTimeline, RecipientTimeline, StatusStep
-from settlement.orm import order_change, provider, recipient, recipient_status, service_order
+from contracts.review import RecipientApproved, RecipientServicesChanged, RecipientStatusChanged
+from settlement.domain.timelines import (
+    ItemsStep,
+    OrderStep,
+    OrderTimeline,
+    RecipientTimeline,
+    StatusStep,
+)
+from settlement.orm import (
+    order_change,
+    provider,
+    recipient,
+    recipient_items,
+    recipient_status,
+    service_order,
+)
 
 
 def _adder(table: Table, doc: str) -> Callable[[AsyncSession, dict[str, Any]], Awaitable[bool]]:
@@ -34,6 +47,22 @@ add_recipient = _adder(recipient, "Stores an approved recipient; False if it was
 add_status = _adder(
     recipient_status, "Stores one status version; False if that version was already known."
 )
+_add_items = _adder(recipient_items, "Stores one version of a recipient's approved items.")
+
+
+async def add_items(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Stores a version of a recipient's items; False if it or a newer one was known (a repeat
+    or an older change changes nothing). The caller holds the person."""
+    ri = recipient_items.c
+    newest = await session.execute(
+        select(func.max(ri.services_version)).where(ri.recipient_id == values["recipient_id"])
+    )
+    known = newest.scalar_one_or_none()
+    if known is not None and known >= values["services_version"]:
+        return False
+    return await _add_items(session, values)
+
+
 add_order = _adder(service_order, "Stores a new order; False if it was already known.")
 add_order_change = _adder(
     order_change, "Stores a pause, resume or cancellation; False if that version was known."
@@ -95,7 +124,25 @@ async def recipient_timelines(
         steps[r.recipient_id].append(
             StatusStep(r.version, r.effective_date, RecipientStatus(r.status))
         )
-    return {rid: RecipientTimeline(tuple(s)) for rid, s in steps.items()}
+    items = await _items_steps(session, known)
+    return {rid: RecipientTimeline(tuple(s), items.get(rid, ())) for rid, s in steps.items()}
+
+
+async def _items_steps(
+    session: AsyncSession, ids: set[uuid.UUID]
+) -> dict[uuid.UUID, tuple[ItemsStep, ...]]:
+    ri = recipient_items.c
+    # ``items`` is the column's name (not the collection's method).
+    rows = await session.execute(
+        select(ri.recipient_id, ri.services_version, ri.effective_date, ri["items"]).where(
+            ri.recipient_id.in_(list(ids))
+        )
+    )
+    found: dict[uuid.UUID, list[ItemsStep]] = {}
+    for recipient_id, version, effective_date, items in rows:
+        funds = {item["item_code"]: item["funding_source"] for item in items}
+        found.setdefault(recipient_id, []).append(ItemsStep(version, effective_date, funds))
+    return {rid: tuple(steps) for rid, steps in found.items()}
 
 
 async def order_timelines(
@@ -175,5 +222,27 @@ def recipient_values(event: RecipientApproved) -> dict[str, Any]:
         "township_code": event.township_code,
         "village_code": event.village_code,
         "approved_on": event.effective_date,
+        "event_id": event.event_id,
+    }
+
+
+def items_values(event: RecipientApproved | RecipientServicesChanged) -> dict[str, Any]:
+    """The version of a recipient's approved items an approval (1) or a change announces."""
+    changed = event if isinstance(event, RecipientServicesChanged) else None
+    return {
+        "recipient_id": event.recipient_id,
+        "services_version": changed.services_version if changed else 1,
+        "effective_date": event.effective_date,
+        "items": [
+            {
+                "item_code": item.item_code,
+                "funding_source": item.funding_source.value,
+                "mode": item.mode.value,
+                "frequency_times": item.frequency.times,
+                "frequency_per": item.frequency.per.value,
+            }
+            for item in event.approved_items
+        ],
+        "change_id": changed.change_id if changed else None,
         "event_id": event.event_id,
     }

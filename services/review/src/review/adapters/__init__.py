@@ -1,0 +1,1 @@
+"""review's adapters: sealing personal data at rest."""
