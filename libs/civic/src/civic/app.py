@@ -106,7 +106,9 @@ def _health_router() -> APIRouter:
         except Exception:
             checks["database"] = "unavailable"
         ready = checks["database"] == "ok"
-        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+        # The service's name lets a launcher tell its process from another that took the port.
+        body = {"ready": ready, "service": runtime.settings.service_name, "checks": checks}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @router.get(
         "/metrics",

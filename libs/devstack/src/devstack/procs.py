@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
@@ -42,11 +43,38 @@ def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.3) -> bool:
         return False
 
 
+#: Ports handed out by ``free_port`` in the last hours, one empty file each, shared by every
+#: process on the machine (a CI run starts several test stacks at once).
+PORT_CLAIMS = Path(tempfile.gettempdir()) / "devstack-port-claims"
+_CLAIM_TTL_S = 6 * 3600
+
+
 def free_port() -> int:
-    """Asks the kernel for a currently unused TCP port on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 that is unused now and that no other process of this machine
+    was handed in the last hours.
+
+    The kernel's free port is free only until someone binds it; two test stacks starting
+    together were handed the same one, and one stack's dispatch answered for another's. A
+    claim file created exclusively makes the hand-out unique across processes."""
+    PORT_CLAIMS.mkdir(exist_ok=True)
+    for _ in range(200):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if _claim(PORT_CLAIMS / str(port)):
+            return port
+    raise DevstackError("no free TCP port left to claim")
+
+
+def _claim(path: Path) -> bool:
+    with contextlib.suppress(FileNotFoundError):
+        if time.time() - path.stat().st_mtime > _CLAIM_TTL_S:
+            path.unlink(missing_ok=True)  # a claim of hours ago: that stack is gone
+    try:
+        path.touch(exist_ok=False)
+    except FileExistsError:
+        return False
+    return True
 
 
 def read_pid(pid_file: Path) -> int | None:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from civic.pseudonyms import service_key_file
 from civic.secrets import SEALING_SERVICES
 from devstack import procs
@@ -142,6 +144,15 @@ class ServiceProcess(ChildProcess):
             env=env,
             cwd=repo_root,
         )
+
+    def _ready_once(self, client: httpx.Client) -> bool:
+        # Ready only if the answer is this service's: another stack's process on a port
+        # handed out twice would otherwise pass for it.
+        try:
+            got = client.get(self.health_url)
+            return got.status_code == 200 and got.json().get("service") == self.name
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return False
 
     @property
     def service_dir(self) -> Path:

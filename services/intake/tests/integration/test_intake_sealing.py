@@ -42,7 +42,14 @@ async def test_the_person_table_holds_no_id_number_in_clear(intake: Any) -> None
         person_id, sealed = found.one()
     assert sealed.startswith("s1.") and key_id_of(sealed) == sealing.ring().active.key_id
     assert open_id_number(sealed, person_id=person_id) == number  # the service still reads it
-    dumped = " ".join(str(value) for row in raw for value in row)
+    # The blind index is a keyed digest: among the thousands of rows the import test adds,
+    # its hex has runs of eighteen digits that look like ID numbers and are none.
+    dumped = " ".join(
+        str(value)
+        for row in raw
+        for column, value in row._mapping.items()
+        if column != "id_number_index"
+    )
     clear = SEALED_VALUE.sub(" ", dumped)  # ciphertext's random digits are no data
     assert number not in dumped and find_id_numbers(clear) == []
 

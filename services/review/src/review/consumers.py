@@ -14,7 +14,7 @@ from contracts.intake import (
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyCompleted
 from review import handlers
-from review.handlers.imported import approve_imported
+from review.handlers.imported import approve_imported, approve_imported_run
 
 GROUP = "review"
 
@@ -45,6 +45,11 @@ def _applications() -> TopicConsumer:
     async def on_imported(event: RecipientImported, uow: UnitOfWork) -> None:
         """A recipient on the roll at go-live is approved once (route import)."""
         await approve_imported(event, uow=uow)
+
+    @consumer.on_batch(RecipientImported)
+    async def on_imported_run(events: list[RecipientImported], uow: UnitOfWork) -> None:
+        """A run of imported recipients is approved in one transaction."""
+        await approve_imported_run(events, uow=uow)
 
     return consumer
 

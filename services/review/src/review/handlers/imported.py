@@ -40,16 +40,27 @@ _UNASSESSED = SelfCareLevel.ABLE
 async def approve_imported(event: RecipientImported, *, uow: UnitOfWork) -> None:
     """Admits an imported recipient once (RecipientApproved, route import); a repeat or a
     person already on the registry changes nothing."""
+    await approve_imported_run([event], uow=uow)
+
+
+async def approve_imported_run(events: list[RecipientImported], *, uow: UnitOfWork) -> None:
+    """Admits a run of imported recipients in one transaction (an import brings thousands;
+    a failing one makes the consumer retry the run's events one by one)."""
     async with uow:
-        case = await repo.start_case(uow.session, event.application_id, event.person_id)
-        if case.decision is not None:
-            log.info("import of application %s already decided", event.application_id)
-            return
-        if (held := await repo.open_recipient_of(uow.session, event.person_id)) is not None:
-            log.warning("imported person is already recipient %s; nothing done", held)
-            return
-        await _admit(uow, case, event)
+        for event in events:
+            await _admit_once(uow, event)
         await uow.commit()
+
+
+async def _admit_once(uow: UnitOfWork, event: RecipientImported) -> None:
+    case = await repo.start_case(uow.session, event.application_id, event.person_id)
+    if case.decision is not None:
+        log.info("import of application %s already decided", event.application_id)
+        return
+    if (held := await repo.open_recipient_of(uow.session, event.person_id)) is not None:
+        log.warning("imported person is already recipient %s; nothing done", held)
+        return
+    await _admit(uow, case, event)
 
 
 async def _admit(uow: UnitOfWork, case: Case, event: RecipientImported) -> None:
