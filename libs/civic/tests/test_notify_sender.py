@@ -122,6 +122,36 @@ async def test_a_refusal_fails_at_once(db: Any, gateway: SmsGateway) -> None:
     assert len(gateway.requests) == 1
 
 
+async def test_a_person_without_a_preference_is_reached_through_the_services_fallback(
+    db: Any, gateway: SmsGateway
+) -> None:
+    await _setup(db, gateway.url, quiet=None)
+    asked: list[str] = []
+
+    async def fallback(session: AsyncSession, message: Any) -> Preference | None:
+        asked.append(message.user_id)
+        if message.user_id != "applicant-1":
+            return None
+        return Preference("applicant-1", "341702100201", ChannelKind.SMS, "13900000002", NIGHT)
+
+    sender = Sender(TABLES, RetryPolicy(), fallback=fallback)
+    for user in ("applicant-1", "u-1", "nobody"):
+        outgoing = Outgoing(f"k-{user}", user, "341702", "341702100", Purpose.DECISION, {})
+        async with db() as session, session.begin():
+            await store.enqueue(session, TABLES, [outgoing], now=LATE)
+    with clock.using(Clock.fixed(LATE)):
+        await _drain(db, sender)
+    # The preference wins (u-1); the fallback's quiet hours hold the applicant's; nobody fails.
+    assert [r.body["phone"] for r in gateway.requests] == ["13800000001"]
+    assert sorted(asked) == ["applicant-1", "nobody"]
+    rows = {r["user_id"]: r for r in await _rows(db)}
+    assert rows["nobody"]["state"] == "failed" and "preference" in rows["nobody"]["last_error"]
+    assert rows["applicant-1"]["due_at"] == datetime(2026, 12, 7, 7, 0, tzinfo=CHIZHOU)
+    with clock.using(Clock.fixed(datetime(2026, 12, 7, 7, 0, tzinfo=CHIZHOU))):
+        await _drain(db, sender)
+    assert [r.body["phone"] for r in gateway.requests] == ["13800000001", "13900000002"]
+
+
 async def test_a_timeout_is_retried_after_its_backoff_then_sent(
     db: Any, gateway: SmsGateway
 ) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from civic.consumer import Admission, Delivery
+from civic.notify import metrics as message_metrics
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
 from intake.adapters import sealing
 from intake.adapters.inbound import InboundKeys
 from intake.adapters.signatures import CitySignatures
 from intake.consumers import build_consumers
+from intake.orm import message_tables
 from intake.settings import Settings
 
 #: Topics this service publishes (through its outbox): its own stream and the minimised mirror.
@@ -36,6 +38,7 @@ def build(settings: Settings) -> Intake:
     runtime = build_runtime(settings, consumers=consumers, produces=PRODUCES)
     # Loaded before the service serves or consumes (civic.app): ID numbers are sealed.
     runtime.keys = sealing.make_keeper(settings, runtime.engine)
+    message_metrics.install(runtime.metrics, message_tables)  # civic_intake_messages{state}
     return Intake(runtime, signatures)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from civic.app import create_service_app
+from civic.background import BackgroundJob
 from intake import api
 from intake.bootstrap import build
 from intake.domain.rules import InvalidApplication
 from intake.domain.status import StateConflict
 from intake.domain.verification import DuplicateApplication
+from intake.jobs.messages import message_sender
 from intake.jobs.schedule import run_monthly
 from intake.settings import Settings
 
@@ -27,7 +29,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chosen = settings or Settings()  # type: ignore[call-arg]
     parts = build(chosen)
     runtime = parts.runtime
-    jobs = [run_monthly] if chosen.follow_up_schedule else []
+    jobs: list[BackgroundJob] = [message_sender(chosen)]  # applicants' decisions (civic.notify)
+    if chosen.follow_up_schedule:
+        jobs.append(run_monthly)
     app = create_service_app(
         runtime,
         title=TITLE,

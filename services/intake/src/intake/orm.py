@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from civic.audit.table import define_read_audit
 from civic.db import make_metadata
+from civic.notify import MessageTables, define_message_tables
 from civic.sealing.store import define_sealing_keys
 
 metadata = make_metadata()
@@ -29,6 +30,9 @@ metadata = make_metadata()
 read_audit = define_read_audit(metadata)
 #: intake's data keys, wrapped by its master key (civic.sealing, migration 0007).
 sealing_key = define_sealing_keys(metadata)
+#: Messages to applicants' phones (civic.notify, migration 0010): each county's channel, each
+#: person's preference, every message; the secret and the address are sealed (adapters/sealing).
+message_tables: MessageTables = define_message_tables(metadata, service="intake")
 
 #: Statuses of an undecided, unwithdrawn application (see domain.status.OPEN_STATUSES).
 OPEN_STATUS_SQL = (

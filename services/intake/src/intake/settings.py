@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
 
+from civic.notify.jobs import MessageSettings
 from civic.settings import ServiceSettings, read_secret
 
 #: The key local runs used before data keys (migration 0004 reads it); staging and
@@ -14,8 +16,8 @@ from civic.settings import ServiceSettings, read_secret
 DEV_ID_NUMBER_KEY = "Y2hpemhvdS1kZXYtb25seS1pZC1udW1iZXIta2V5ISE="
 
 
-class Settings(ServiceSettings):
-    """intake's settings: the shared ones, with its own name as default."""
+class Settings(ServiceSettings, MessageSettings):
+    """intake's settings: the shared ones (and the message sender's), its own name as default."""
 
     service_name: str = "intake"
     seals_personal_data: ClassVar[bool] = True  # ID numbers and phones (adapters/sealing.py)
@@ -23,6 +25,13 @@ class Settings(ServiceSettings):
     follow_up_schedule: bool = Field(
         default=True,
         description="Run the monthly follow-up at start-up and at the start of each month.",
+    )
+    # An applicant who set no preference is sent their decision outside these hours.
+    message_quiet_start: time | None = Field(
+        default=time(21, 0), description="Applicants' default quiet hours from (Chizhou time)."
+    )
+    message_quiet_end: time | None = Field(
+        default=time(8, 0), description="Applicants' default quiet hours until (equal: none)."
     )
     id_number_key: SecretStr | None = Field(
         default=None,

@@ -24,6 +24,7 @@ from contracts import resident_id, topics
 from contracts.envelope import Event
 from contracts.registry import parse
 from contracts.samples import sample_catalogue
+from devstack import procs
 from devstack.infra import Infra
 from devstack.journeys import city
 from devstack.pytest_plugin import running_app
@@ -61,6 +62,8 @@ class Intake:
     mint: Callable[..., str]
     city_key: bytes  # the stand-in city system's signing key (intake holds its public half)
     inbound_key: bytes  # intake's inbound public key: the city seals ID numbers to it
+    app: Any = None  # the app itself (a test may serve it on ``receipts_port`` too)
+    receipts_port: int = 0  # where gateways post message receipts (MESSAGE_CALLBACK_BASE_URL)
 
     def auth(
         self, roles: list[str], division: str | None = None, user_id: str | None = None
@@ -199,7 +202,16 @@ async def intake(
     infra: Infra, service_env: Callable[..., dict[str, Any]], mint_token: Callable[..., str]
 ) -> AsyncIterator[Intake]:
     """intake with its consumers running, and a demo catalogue in force for 贵池区 and 东至县."""
-    app = create_app(Settings(**service_env("intake")))
+    port = procs.free_port()
+    messages = {  # the sender quick, and no default quiet hours (tests run at any hour)
+        "message_poll_s": 0.1,
+        "message_backoff_s": 0.2,
+        "message_max_attempts": 3,
+        "message_callback_base_url": f"http://127.0.0.1:{port}",
+        "message_quiet_start": None,
+        "message_quiet_end": None,
+    }
+    app = create_app(Settings(**service_env("intake", **messages)))
     async with running_app(app) as client:
         ctx = Intake(
             client,
@@ -208,6 +220,8 @@ async def intake(
             mint_token,
             city.signing_key(infra.secrets_dir),
             city.inbound_key(infra.secrets_dir),
+            app,
+            port,
         )
         await ctx.publish(
             sample_catalogue("341702", fee_fen=2000),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from civic.idempotency import Answer, Retry
+from civic.notify.model import Outgoing
 from civic.testing import FakeAnswers
 from contracts.inbound import StatusReport
 from contracts.settlement import CatalogueVersionPublished
@@ -53,6 +54,8 @@ class FakeIntakeRecords(IntakeRecords):
         self.follow_ups: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
         self.answers = FakeAnswers()
         self.locked: list[str] = []
+        self.enqueued: list[Outgoing] = []  # every message asked for, kept or not
+        self.messages: dict[str, Outgoing] = {}  # by dedupe key, as the unique key keeps them
 
     async def lock(self, key: str) -> None:
         """Notes the key (one task at a time: nothing to wait for)."""
@@ -90,6 +93,13 @@ class FakeIntakeRecords(IntakeRecords):
     async def save_change(self, app: Application, *, registered_by: str | None = None) -> None:
         """Replaces the stored application."""
         self.applications[app.application_id] = app
+
+    async def enqueue_messages(self, outgoing: list[Outgoing], *, now: datetime) -> int:
+        """Keeps each message unless one of the same cause is held (the dedupe key)."""
+        self.enqueued.extend(outgoing)
+        new = [m for m in outgoing if m.dedupe_key not in self.messages]
+        self.messages.update({m.dedupe_key: m for m in new})
+        return len(new)
 
     async def page(self, query: ListQuery) -> tuple[list[Summary], int]:
         """Applications under the query's division, newest first, one page."""

@@ -48,6 +48,7 @@ def test_every_route_documents_its_errors_and_has_a_summary(spec: dict[str, Any]
 
 
 def test_request_bodies_have_examples_that_are_valid(spec: dict[str, Any]) -> None:
+    from civic.notify.schemas import ChannelBody, PreferenceBody, ReceiptBody
     from intake.schemas.city import AssistanceStatusIn
     from intake.schemas.imports import ImportChunkIn, ImportStart
     from intake.schemas.requests import (
@@ -65,6 +66,9 @@ def test_request_bodies_have_examples_that_are_valid(spec: dict[str, Any]) -> No
         "WithdrawalCreate": WithdrawalCreate,
         "ImportStart": ImportStart,
         "ImportChunkIn": ImportChunkIn,
+        "ChannelBody": ChannelBody,
+        "PreferenceBody": PreferenceBody,
+        "ReceiptBody": ReceiptBody,
     }
     seen = set()
     for path, method, op in operations(spec):

@@ -16,6 +16,14 @@ never an ID number, a phone, an address or health details.
 
 The tables are defined on the service's own metadata (``tables.define_message_tables``)
 and created by the service's migration, like ``civic.audit``'s ``read_audit``.
+
+What a service mounts is the same everywhere: the routes (``api.message_router``, given the
+service's tables and role dependencies) over the use cases (``handlers``: a county's channel,
+a person's preference, the staff list, receipts), the sender job (``jobs.message_sender``,
+its settings ``jobs.MessageSettings``; a service may pass a ``fallback`` that reaches a person
+who set no preference) and the gauge (``metrics.install``). Only *what* a service's changes
+enqueue, and to whom, is the service's own. Each sending service holds its own tables, so a
+county configures its channel in each (the cost of no shared database).
 """
 
 from civic.notify.rules import (

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from civic import clock
 from civic.notify import store
@@ -27,6 +28,10 @@ from civic.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+#: How a service reaches a person who set no preference (say, the phone an applicant gave
+#: with their application), in the sender's transaction; None: it cannot.
+Fallback = Callable[[AsyncSession, Message], Awaitable[Preference | None]]
+
 
 @dataclass(frozen=True)
 class Sender:
@@ -36,6 +41,8 @@ class Sender:
     policy: RetryPolicy
     #: ``{county_code}`` is filled in; None: the gateway is not asked for receipts.
     callback_url: str | None = None
+    #: Asked when the person has no preference row.
+    fallback: Fallback | None = None
 
 
 async def send_due(sender: Sender, *, uow: UnitOfWork, client: httpx.AsyncClient) -> int:
@@ -62,7 +69,7 @@ async def _attempt(
     template = config.templates.get(message.purpose)
     if template is None:
         return _failed(message, now, f"no template for {message.purpose}")
-    pref = await store.preference(uow.session, t, message.user_id)
+    pref = await _preference(sender, uow.session, message)
     if pref is None:
         return _failed(message, now, "no preference (phone or openid) for the person")
     if pref.kind is not config.kind:
@@ -74,6 +81,13 @@ async def _attempt(
         return {"due_at": wait_until}
     outcome = await deliver(client, config, _delivery(sender, message, pref, config, template))
     return _after(sender.policy, message, pref, outcome, now)
+
+
+async def _preference(sender: Sender, session: AsyncSession, message: Message) -> Preference | None:
+    found = await store.preference(session, sender.tables, message.user_id)
+    if found is None and sender.fallback is not None:
+        return await sender.fallback(session, message)
+    return found
 
 
 def _delivery(

@@ -192,7 +192,7 @@ async def state_counts(session: AsyncSession, t: MessageTables) -> dict[str, int
     """How many messages are in each state."""
     m = t.message.c
     rows = await session.execute(select(m.state, func.count()).group_by(m.state))
-    return dict(rows.tuples().all())
+    return {str(row[0]): int(row[1]) for row in rows.all()}
 
 
 def _message(row: Any) -> Message:

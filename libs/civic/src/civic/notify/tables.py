@@ -2,7 +2,7 @@
 migration create them, as ``civic.audit.table.define_read_audit``):
 
 * ``notification_channel``: one per county: kind, endpoint, template codes per purpose and
-  the secret (sealed) that signs what dispatch sends and authenticates the receipts;
+  the secret (sealed) that signs what the service sends and authenticates the receipts;
 * ``message_preference``: one per person (a login or a contact): channel, phone or openid
   (sealed), quiet hours (Chizhou time) and the division whose staff may change it;
 * ``notification_message``: every message, its state, attempts, next due time, the

@@ -26,11 +26,16 @@ from intake.settings import Settings
 PURPOSE = "intake.person.id_number"
 PHONE = "intake.application.applicant_phone"
 SITUATION = "intake.discovery.situation_zh"
+#: A county's message channel secret and a person's phone or openid (civic.notify's purposes).
+CHANNEL_SECRET = "intake.notification_channel.secret"
+MESSAGE_ADDRESS = "intake.message_preference.address"
 #: Every column intake seals (the keeper re-seals them after a rotation).
 SEALED_COLUMNS = (
     SealedColumn("person", "person_id", "id_number", PURPOSE),
     SealedColumn("application", "application_id", "applicant_phone", PHONE),
     SealedColumn("discovery", "discovery_id", "situation_zh", SITUATION),
+    SealedColumn("notification_channel", "county_code", "secret", CHANNEL_SECRET),
+    SealedColumn("message_preference", "user_id", "address", MESSAGE_ADDRESS),
 )
 
 

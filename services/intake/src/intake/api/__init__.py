@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from intake.api import applications, city, imports
+from intake.api import applications, city, imports, messages
 
 router = APIRouter()
 router.include_router(applications.router)
 router.include_router(city.router)
 router.include_router(imports.router)
+router.include_router(messages.router)
 
 __all__ = ["router"]

@@ -16,6 +16,12 @@ Officer = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER))]
 Changer = Annotated[Principal, Depends(require_roles(Role.APPLICANT_APP, *STAFF_CHANGERS))]
 Reader = Annotated[Principal, Depends(require_roles(Role.APPLICANT_APP, *STAFF_READERS))]
 Staff = Annotated[Principal, Depends(require_roles(*STAFF_READERS))]
+#: Messages (civic.notify): a county's channel, the list officers act on, preferences staff set.
+CountyOfficer = Annotated[Principal, Depends(require_roles(Role.COUNTY_OFFICER))]
+MessageReader = Annotated[
+    Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR))
+]
+StaffChanger = Annotated[Principal, Depends(require_roles(*STAFF_CHANGERS))]
 #: The city system's integration account, and the platform's administrators.
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 IdempotencyKey = Annotated[

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from civic import clock
 from civic.uow import UnitOfWork
 from contracts.review import ApplicationRejected, RecipientApproved
 from contracts.settlement import CatalogueVersionPublished
 from contracts.survey import PreliminaryReviewFailed, PreliminaryReviewPassed, SurveyTaskCreated
+from intake.domain.messages import decision_message
 from intake.domain.model import Application, advance
 from intake.domain.status import Step, next_status
 from intake.repository import IntakeRecords
@@ -84,7 +86,8 @@ def _after_survey(app: Application, event: SurveyNews, step: Step) -> Applicatio
 
 
 async def follow_decision(event: Decision, *, uow: UnitOfWork, records: IntakeRecords) -> None:
-    """Records the township's decision; a decided or withdrawn application stays as it is."""
+    """Records the township's decision and tells the applicant by message (civic.notify);
+    a decided or withdrawn application stays as it is, and nobody is told twice."""
     async with uow:
         if (app := await _followed(records, event, "decision")) is None:
             return
@@ -94,6 +97,8 @@ async def follow_decision(event: Decision, *, uow: UnitOfWork, records: IntakeRe
             return
         moved = advance(app, target, at=event.occurred_at, note_zh=_decision_note(event))
         await records.save_change(moved)
+        if (message := decision_message(moved)) is not None:
+            await records.enqueue_messages([message], now=clock.now())
         await uow.commit()
 
 

@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from civic import idempotency
 from civic.idempotency import Answer, Retry
+from civic.notify.model import Outgoing
 from civic.uow import UnitOfWork
 from contracts.inbound import StatusReport
 from contracts.settlement import CatalogueVersionPublished
 from intake.domain.checks import OpenApplication, Registered
 from intake.domain.city import Admission
 from intake.domain.model import Application, Catalogue, ListQuery, PersonDetails, Summary
-from intake.repository import applications, catalogue, city, listing, persons
+from intake.repository import applications, catalogue, city, listing, messages, persons
 
 
 class IntakeRecords:
@@ -73,6 +74,10 @@ class IntakeRecords:
     async def save_change(self, app: Application, *, registered_by: str | None = None) -> None:
         """Writes a changed application and its new timeline step."""
         await applications.save_change(self._session, app, registered_by=registered_by)
+
+    async def enqueue_messages(self, outgoing: list[Outgoing], *, now: datetime) -> int:
+        """Adds messages with the change that causes them (one per cause); how many were new."""
+        return await messages.enqueue(self._session, outgoing, now=now)
 
     async def page(self, query: ListQuery) -> tuple[list[Summary], int]:
         """One page of applications inside the query's division, newest first, and the total."""
