@@ -26,7 +26,9 @@ KEYS = ("SERVICE_NAME", "HTTP_PORT", "DATABASE_URL", "DATABASE_PASSWORD_FILE",
 
 def create_app():
     async def readyz(request):
-        return JSONResponse({key: os.environ.get(key) for key in KEYS})
+        # Like a service's /readyz, it names the service (the launcher checks it).
+        env = {key: os.environ.get(key) for key in KEYS}
+        return JSONResponse({"service": os.environ.get("SERVICE_NAME"), **env})
     return Starlette(routes=[Route("/readyz", readyz)])
 """
 
@@ -69,6 +71,7 @@ def test_services_migrate_start_answer_and_stop(stack: Stack, tmp_path: Path) ->
         own_role = stack.postgres.service_url("intake")
         assert marker.read_text() == own_role
         env = httpx.get(f"{other.service_url('intake')}/readyz").json()
+        assert env.pop("service") == "intake"
         secrets = stack.secrets_dir
         assert env == {
             "SERVICE_NAME": "intake",

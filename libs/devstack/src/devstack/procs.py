@@ -15,6 +15,8 @@ from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from civic import clock
+
 T = TypeVar("T")
 
 
@@ -68,7 +70,7 @@ def free_port() -> int:
 
 def _claim(path: Path) -> bool:
     with contextlib.suppress(FileNotFoundError):
-        if time.time() - path.stat().st_mtime > _CLAIM_TTL_S:
+        if clock.now().timestamp() - path.stat().st_mtime > _CLAIM_TTL_S:
             path.unlink(missing_ok=True)  # a claim of hours ago: that stack is gone
     try:
         path.touch(exist_ok=False)

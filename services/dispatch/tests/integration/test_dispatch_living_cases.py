@@ -199,8 +199,11 @@ async def test_dispatch_emergency_care_is_referred_at_once_and_medical_items_to_
     village = "341702104202"
     tail = make.suffix()
     social, clinic = f"a-{tail}", f"m-{tail}"  # the rule alone would pick "a" (lowest code)
-    await api.register(social, [village], items=("HC-01", "LC-01"))
+    await api.register(social, [village], items=("HC-01",))
     await api.register(clinic, [village], items=("HC-01",), kind="medical_institution")
+    # Meals at a "z" provider: an "a" provider of meals here would win the referral test's
+    # order in the same village (equal load, lower code) from the provider it expects.
+    await api.register(f"z-{tail}", [village], items=("LC-01",))
     health = make.item("HC-01", service_category="health_care")
     approved = make.approval(
         village,
