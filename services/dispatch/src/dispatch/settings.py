@@ -9,10 +9,11 @@ from pydantic import Field, SecretStr
 
 from civic.bus.access import KafkaAccess
 from civic.bus.grants import PROVISIONER
+from civic.notify.jobs import MessageSettings
 from civic.settings import ServiceSettings, read_secret
 
 
-class Settings(ServiceSettings):
+class Settings(ServiceSettings, MessageSettings):
     """dispatch's settings: the shared ones, its deadlines and its provider topics."""
 
     service_name: str = "dispatch"
@@ -50,15 +51,6 @@ class Settings(ServiceSettings):
     )
     doorbell_gateway_secret: SecretStr | None = Field(
         default=None, description="Shared HMAC secret of the doorbell device gateway."
-    )
-    # Messages to phones (civic.notify, jobs/messages.py): polling, retries, receipts' base URL.
-    message_poll_s: float = Field(default=2.0, gt=0, description="How often due messages are sent.")
-    message_timeout_s: float = Field(default=10.0, gt=0, description="One gateway call at most.")
-    message_max_attempts: int = Field(default=5, ge=1, description="Attempts before failed.")
-    message_backoff_s: float = Field(default=30.0, gt=0, description="Wait after a 1st failure.")
-    message_backoff_cap_s: float = Field(default=3600.0, gt=0, description="Longest wait.")
-    message_callback_base_url: str | None = Field(
-        default=None, description="dispatch's public URL the gateways post receipts to."
     )
     provisioner_password: SecretStr | None = Field(
         default=None, description="Kafka password of dispatch-provisioner (registers providers)."
