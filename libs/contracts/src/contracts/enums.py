@@ -224,6 +224,7 @@ class PeriodUnit(ZhEnum):
         "provider": "服务供给主体",
         "auditor": "监督检查人员",
         "admin": "系统管理员",
+        "checker": "资金复核人员",
     }
 )
 class Role(ZhEnum):
@@ -237,6 +238,8 @@ class Role(ZhEnum):
     PROVIDER = "provider"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    # Approves what another person initiated (a payment, a reversal) and initiates nothing.
+    CHECKER = "checker"
 
 
 @zh_labels({"review_officer": "乡镇(街道)审核", "city_system": "市社会救助信息系统"})

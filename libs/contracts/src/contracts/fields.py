@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
+
+from contracts.enums import Role
 
 #: 6-digit county-level division code (GB/T 2260, or a documented local management code).
 CountyCode = Annotated[str, Field(pattern=r"^\d{6}$")]
@@ -43,3 +45,25 @@ def check_division_chain(county: str, township: str | None, village: str | None)
         raise ValueError(f"township {township} is not in county {county}")
     if village is not None and (township is None or not village.startswith(township)):
         raise ValueError(f"village {village} is not in township {township}")
+
+
+def _acts(role: Role) -> Role:
+    if role is Role.CHECKER:
+        raise ValueError("a checker only approves what another initiated; nothing escalates to one")
+    return role
+
+
+#: A role an event names as the one to act (an escalation's target): any role but the checker.
+#: Its schema is the role list as events have always published it, so the contract is unchanged.
+ActingRole = Annotated[
+    Role,
+    AfterValidator(_acts),
+    WithJsonSchema(
+        {
+            "description": Role.__doc__,
+            "enum": [role.value for role in Role if role is not Role.CHECKER],
+            "title": "Role",
+            "type": "string",
+        }
+    ),
+]

@@ -60,6 +60,8 @@ BY_NAME: dict[str, Any] = {
     "previous_status": "active",
     "reason_code": "other",
     "division": "341702100",
+    "division_code": "341702100",
+    "into_period": "2026-12",
     "what": "application",
     "trace_id": "0" * 32,
 }

@@ -16,6 +16,7 @@ from contracts.enums import FeeUnit, FundingSource, ServiceCategory
 from contracts.envelope import KeyedEvent, PersonEvent
 from contracts.fields import (
     CountyCode,
+    DivisionCode,
     Fen,
     ItemCode,
     Period,
@@ -227,6 +228,76 @@ class StatementPaid(StatementEvent):
     payment_reference: str = Field(
         min_length=1, max_length=64, description="Voucher number of the payment (not an account)."
     )
+    batch_id: uuid.UUID | None = Field(
+        default=None, description="The payment batch whose bank return confirmed it, if any."
+    )
+
+
+class StatementHeld(StatementEvent):
+    """Confirming would take a fund past its yearly budget: held for the county's approval."""
+
+    event_type: Literal["settlement.StatementHeld"] = Field(
+        default="settlement.StatementHeld", description="Event name."
+    )
+    division_code: DivisionCode = Field(description="County or township whose budget binds.")
+    funding_source: FundingSource = Field(description="The fund that would go over budget.")
+    budget_fen: Fen = Field(description="The fund's yearly budget in fen.")
+    committed_fen: int = Field(description="Already committed from the fund this year, in fen.")
+    statement_fen: int = Field(description="What this statement would add, in fen.")
+
+
+class StatementCarried(StatementEvent):
+    """A negative statement is carried into the same provider's and purchaser's next period."""
+
+    event_type: Literal["settlement.StatementCarried"] = Field(
+        default="settlement.StatementCarried", description="Event name."
+    )
+    amount_fen: int = Field(le=-1, description="The negative total carried, in fen.")
+    into_period: Period = Field(description="The period whose statement takes it.")
+    confirmed_by: UserId = Field(description="Township officer who confirmed the carry.")
+
+
+class PaymentFailed(StatementEvent):
+    """The bank returned the statement's payment as failed; it goes into the next batch."""
+
+    event_type: Literal["settlement.PaymentFailed"] = Field(
+        default="settlement.PaymentFailed", description="Event name."
+    )
+    batch_id: uuid.UUID = Field(description="The payment batch the bank returned.")
+    amount_fen: Fen = Field(description="Amount that was not paid, in fen.")
+    bank_reason_zh: ReasonZh = Field(description="The bank's reason, as the bank gave it.")
+
+
+class PaymentReversed(StatementEvent):
+    """A payment was reversed by one officer and approved by another; it awaits payment again."""
+
+    event_type: Literal["settlement.PaymentReversed"] = Field(
+        default="settlement.PaymentReversed", description="Event name."
+    )
+    amount_fen: Fen = Field(description="Amount of the payment reversed, in fen.")
+    payment_reference: str = Field(
+        min_length=1, max_length=64, description="Voucher number of the payment reversed."
+    )
+    requested_by: UserId = Field(description="Officer who asked for the reversal.")
+    approved_by: UserId = Field(description="A second person who approved it.")
+
+
+class FundBudgetThresholdReached(KeyedEvent):
+    """A fund's committed spending crossed a warning threshold its county set (e.g. 80%)."""
+
+    TOPIC: ClassVar[str] = topics.SETTLEMENT_LEDGER
+    KEY_FIELD: ClassVar[str] = "division_code"
+
+    event_type: Literal["settlement.FundBudgetThresholdReached"] = Field(
+        default="settlement.FundBudgetThresholdReached", description="Event name."
+    )
+    producer: Literal["settlement"] = Field(default="settlement", description="Always settlement.")
+    division_code: DivisionCode = Field(description="County or township; the Kafka key.")
+    year: int = Field(ge=2023, le=2100, description="Budget year.")
+    funding_source: FundingSource = Field(description="The fund.")
+    threshold_percent: int = Field(ge=1, le=100, description="The threshold crossed, in percent.")
+    budget_fen: Fen = Field(description="The fund's yearly budget in fen.")
+    committed_fen: int = Field(description="Committed from the fund this year, in fen.")
 
 
 CATALOGUE_EVENTS = (CatalogueVersionPublished,)
@@ -235,6 +306,11 @@ LEDGER_EVENTS = (
     StatementIssued,
     StatementConfirmed,
     StatementPaid,
+    StatementHeld,
+    StatementCarried,
+    PaymentFailed,
+    PaymentReversed,
+    FundBudgetThresholdReached,
     SpotCheckSampled,
     SpotCheckRecorded,
 )

@@ -17,9 +17,9 @@ from typing import ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from contracts import topics
-from contracts.enums import Role
 from contracts.envelope import KeyedEvent, PersonEvent
 from contracts.fields import (
+    ActingRole,
     CountyCode,
     Fen,
     Period,
@@ -156,7 +156,7 @@ class ComplaintEscalated(ComplaintEvent):
         default="dispatch.ComplaintEscalated", description="Event name."
     )
     supervision_level: SupervisionLevel = Field(description="Level that handles it now.")
-    escalated_to: Role = Field(description="Role that must act.")
+    escalated_to: ActingRole = Field(description="Role that must act.")
     respond_by: AwareDatetime = Field(description="The new deadline.")
 
 

@@ -11,9 +11,8 @@ from typing import ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from contracts import topics
-from contracts.enums import Role
 from contracts.envelope import PersonEvent
-from contracts.fields import TownshipCode, UserId, VillageCode
+from contracts.fields import ActingRole, TownshipCode, UserId, VillageCode
 from contracts.kinds import AlertChannel
 
 
@@ -64,7 +63,7 @@ class AlertEscalated(DoorbellEvent):
         default="dispatch.AlertEscalated", description="Event name."
     )
     level: int = Field(ge=1, description="Escalation level reached (1 = first escalation).")
-    escalated_to: Role = Field(description="Role alerted now.")
+    escalated_to: ActingRole = Field(description="Role alerted now.")
     notified_ids: tuple[UserId, ...] = Field(
         default=(), description="Users on the duty list who were alerted."
     )

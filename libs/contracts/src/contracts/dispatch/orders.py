@@ -12,9 +12,10 @@ from typing import ClassVar, Literal, Self
 from pydantic import AwareDatetime, Field, model_validator
 
 from contracts import topics
-from contracts.enums import FeeUnit, FundingSource, Role, ServiceCategory, ServiceMode
+from contracts.enums import FeeUnit, FundingSource, ServiceCategory, ServiceMode
 from contracts.envelope import PersonEvent
 from contracts.fields import (
+    ActingRole,
     CountyCode,
     ItemCode,
     ProviderCode,
@@ -191,7 +192,7 @@ class ServiceOrderEscalated(OrderEvent):
         default=None, description="The provider's code; none when no provider could be chosen."
     )
     kind: EscalationKind = Field(description="What went wrong.")
-    escalated_to: Role = Field(description="Role that must act.")
+    escalated_to: ActingRole = Field(description="Role that must act.")
     respond_by: AwareDatetime | None = Field(
         default=None, description="When the officer should have acted."
     )

@@ -7,20 +7,26 @@ from fastapi import APIRouter
 from settlement.api import (
     catalogue,
     evaluations,
+    fund_rules,
     funds,
     inspections,
     ledger,
+    payments,
     reports,
     spot_checks,
     statements,
+    year_end,
 )
 
 router = APIRouter()
 for module in (
     catalogue,
     funds,
+    fund_rules,
     ledger,
     statements,
+    payments,
+    year_end,
     spot_checks,
     inspections,
     reports,

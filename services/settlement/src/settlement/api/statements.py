@@ -1,4 +1,4 @@
-"""Routes of the monthly settlement: run, read, confirm, pay, export and print statements."""
+"""Routes of the monthly settlement: run, read, confirm, export and print statements."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from settlement.handlers import statement_reads as reads
 from settlement.handlers import statements as use_cases
 from settlement.handlers.subsidy import RunSubsidy, run_subsidy
 from settlement.repository.statements import StatementFilter
-from settlement.schemas import Page, PaymentCreate, RunRead, StatementRead, SubsidyRun
+from settlement.schemas import Page, RunRead, StatementRead, SubsidyRun
 
 # A statement, as JSON or printed, holds a provider's totals by item and fund and names no one
 # served: its routes declare reads_personal(None). Only its lines (lines.csv) point at people.
@@ -127,7 +127,7 @@ async def list_statements(
 )
 async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> StatementRead:
     """One statement with totals by item and by fund, and the ledger recomputation beside them."""
-    statement = await _readable(uow, statement_id, reader)
+    statement = await readable_statement(uow, statement_id, reader)
     return statement_read(await reads.details(statement, uow=uow))
 
 
@@ -140,31 +140,9 @@ async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) ->
 )
 async def confirm(statement_id: uuid.UUID, officer: Township, uow: UowDep) -> StatementRead:
     """The township officer confirms a draft; the month is then closed for this provider."""
-    await _readable(uow, statement_id, officer)
+    await readable_statement(uow, statement_id, officer)
     done = await use_cases.confirm_statement(
         statement_id, uow=uow, user=officer.user_id, now=clock.now()
-    )
-    return statement_read(await reads.details(done, uow=uow))
-
-
-@router.post(
-    "/statements/{statement_id}/pay",
-    response_model=StatementRead,
-    responses=PROBLEM_RESPONSES,
-    summary="登记支付",
-    openapi_extra=reads_personal(None),
-)
-async def pay(
-    statement_id: uuid.UUID, body: PaymentCreate, officer: Township, uow: UowDep
-) -> StatementRead:
-    """Records the payment (voucher number) of a confirmed statement; it is paid once."""
-    await _readable(uow, statement_id, officer)
-    done = await use_cases.pay_statement(
-        statement_id,
-        uow=uow,
-        user=officer.user_id,
-        paid_on=body.paid_on,
-        reference=body.payment_reference,
     )
     return statement_read(await reads.details(done, uow=uow))
 
@@ -179,7 +157,7 @@ async def export_statement(
     statement_id: uuid.UUID, reader: Reader, uow: UowDep
 ) -> StreamingResponse:
     """The statement's ledger lines as CSV (UTF-8 with BOM, Chinese headers)."""
-    statement = await _readable(uow, statement_id, reader)
+    statement = await readable_statement(uow, statement_id, reader)
     which = LineFilter(
         statement.township_code,
         statement.period,
@@ -206,11 +184,14 @@ async def export_statement(
 )
 async def print_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> HTMLResponse:
     """The statement as a printable Chinese page with signature blocks."""
-    statement = await _readable(uow, statement_id, reader)
+    statement = await readable_statement(uow, statement_id, reader)
     return HTMLResponse(await reads.printable(statement, uow=uow, now=clock.now()))
 
 
-async def _readable(uow: UnitOfWork, statement_id: uuid.UUID, principal: Principal) -> Statement:
+async def readable_statement(
+    uow: UnitOfWork, statement_id: uuid.UUID, principal: Principal
+) -> Statement:
+    """The statement, if the caller may read it (staff of its township, or its provider)."""
     statement = await reads.get_statement(statement_id, uow=uow)
     ensure_statement_reader(principal, statement.township_code, statement.provider_code)
     return statement

@@ -1,4 +1,8 @@
-"""A statement's life: draft → confirmed by the township → paid (with the voucher number)."""
+"""A statement's life: draft → confirmed by the township → paid when the bank says so.
+
+A draft that would take a fund past its budget may be held for the county's approval; a
+negative draft (after reversals) is carried into the provider's next period instead.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,35 @@ from contracts.labels import ZhEnum, zh_labels
 from settlement.domain.months import period_has_closed
 
 
-@zh_labels({"draft": "草稿", "confirmed": "已确认", "paid": "已支付"})
+@zh_labels(
+    {
+        "draft": "草稿",
+        "held": "超预算待县级审批",
+        "confirmed": "已确认",
+        "carried": "负数结转下期",
+        "paid": "已支付",
+    }
+)
 class StatementStatus(ZhEnum):
     """Where a statement stands."""
 
     DRAFT = "draft"
+    HELD = "held"
     CONFIRMED = "confirmed"
+    CARRIED = "carried"
     PAID = "paid"
 
 
 #: A statement in one of these states is closed: its month takes no more lines.
-CLOSED = (StatementStatus.CONFIRMED.value, StatementStatus.PAID.value)
+CLOSED = (
+    StatementStatus.HELD.value,
+    StatementStatus.CONFIRMED.value,
+    StatementStatus.CARRIED.value,
+    StatementStatus.PAID.value,
+)
+#: A statement in one of these states commits its funds (a carried one's amount is committed
+#: by the next period's statement that takes it; a held one waits for the county).
+COMMITTED = (StatementStatus.CONFIRMED.value, StatementStatus.PAID.value)
 
 
 class StatementRuleError(ValueError):
@@ -43,6 +65,14 @@ def check_confirm(status: StatementStatus, period: str, now: datetime) -> None:
     if not period_has_closed(period, now):
         raise StatementRuleError(
             "period_not_closed", f"{period} 尚未结束（按北京时间），不能确认结算单"
+        )
+
+
+def check_second_person(*, initiated_by: str, approver: str, action_zh: str) -> None:
+    """Four eyes: the person who approves (pays, reverses) is not the one who initiated."""
+    if initiated_by == approver:
+        raise StatementRuleError(
+            "four_eyes_required", f"{action_zh}须由另一名有权限的人员办理，不能由经办人本人完成"
         )
 
 

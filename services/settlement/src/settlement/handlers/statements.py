@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from civic.errors import Conflict, NotFound, Unprocessable
@@ -14,7 +14,6 @@ from contracts.settlement import (
     StatementConfirmed,
     StatementEvent,
     StatementIssued,
-    StatementPaid,
 )
 from contracts.values import FundingTotal
 from settlement.domain import funds
@@ -24,8 +23,8 @@ from settlement.domain.statements import (
     Statement,
     StatementStatus,
     check_confirm,
-    check_pay,
 )
+from settlement.handlers import carries
 from settlement.repository import locks, statements
 
 
@@ -62,8 +61,10 @@ async def confirm_statement(
 ) -> Statement:
     """The township confirms a draft: its month has ended, it is current, and the 1% cap holds."""
     async with uow:
-        row = await _locked(uow, statement_id)
+        row = await locked_statement(uow, statement_id)
         check_confirm(StatementStatus(row.status), row.period, now)
+        if row.total_fen < 0:
+            return await carries.carry_statement(uow, row, user=user, now=now)
         # Waits for lines being posted to this period, and keeps new ones out once confirmed.
         await locks.lock(uow.session, "statement", row.township_code, row.provider_id, row.period)
         await _ensure_current(uow, row)
@@ -73,43 +74,13 @@ async def confirm_statement(
             statement_id,
             {"status": "confirmed", "confirmed_by": user, "confirmed_at": now},
         )
-        uow.emit(StatementConfirmed(**_key(done), total_fen=done.total_fen, confirmed_by=user))
+        uow.emit(StatementConfirmed(**event_key(done), total_fen=done.total_fen, confirmed_by=user))
         await uow.commit()
         return done
 
 
-async def pay_statement(
-    statement_id: uuid.UUID, *, uow: UnitOfWork, user: str, paid_on: date, reference: str
-) -> Statement:
-    """Records the payment of a confirmed statement, once; the same payment again is a no-op."""
-    async with uow:
-        row = await _locked(uow, statement_id)
-        if not check_pay(StatementStatus(row.status), row.payment_reference, reference):
-            return row  # this very payment was recorded before
-        if row.total_fen < 0:
-            raise Unprocessable(
-                "结算单合计为负数，应由服务供给主体退回，不能登记支付", code="negative_statement"
-            )
-        values = {
-            "status": "paid",
-            "paid_on": paid_on,
-            "payment_reference": reference,
-            "paid_by": user,
-        }
-        done = await statements.set_status(uow.session, statement_id, values)
-        uow.emit(
-            StatementPaid(
-                **_key(done),
-                amount_fen=done.total_fen,
-                paid_on=paid_on,
-                payment_reference=reference,
-            )
-        )
-        await uow.commit()
-        return done
-
-
-async def _locked(uow: UnitOfWork, statement_id: uuid.UUID) -> Statement:
+async def locked_statement(uow: UnitOfWork, statement_id: uuid.UUID) -> Statement:
+    """The statement, locked for update in the unit of work; 404 when there is none."""
     row = await statements.get(uow.session, statement_id, lock=True)
     if row is None:
         raise NotFound("结算单不存在", code="statement_not_found")
@@ -163,7 +134,7 @@ def _cap_message(check: funds.CapCheck) -> str:
     )
 
 
-def _key(row: Statement) -> dict[str, Any]:
+def event_key(row: Statement) -> dict[str, Any]:
     """What every statement event copies from the statement: its id, version, payee and period."""
     shared = StatementEvent.model_fields.keys() & {field.name for field in fields(Statement)}
     return {name: getattr(row, name) for name in shared}
@@ -174,5 +145,8 @@ def _issued(row: Statement, totals: list[SourceTotal]) -> StatementIssued:
         FundingTotal(funding_source=t.funding_source, amount_fen=t.amount_fen) for t in totals
     )
     return StatementIssued(
-        **_key(row), total_fen=row.total_fen, line_count=row.line_count, by_funding_source=parts
+        **event_key(row),
+        total_fen=row.total_fen,
+        line_count=row.line_count,
+        by_funding_source=parts,
     )

@@ -48,7 +48,9 @@ statement = Table(
     Column("payment_reference", Text),
     Column("paid_by", Text),
     UniqueConstraint("township_code", "provider_id", "period_kind", "period"),
-    CheckConstraint("status IN ('draft', 'confirmed', 'paid')", name="status_known"),
+    CheckConstraint(
+        "status IN ('draft', 'held', 'confirmed', 'carried', 'paid')", name="status_known"
+    ),
     CheckConstraint("status <> 'paid' OR payment_reference IS NOT NULL", name="paid_has_reference"),
 )
 
