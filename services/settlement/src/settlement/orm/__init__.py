@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from settlement.orm import budgets, fund_rules, payments, year_end  # noqa: F401  (their tables)
 from settlement.orm.base import metadata
 from settlement.orm.catalogue import (
     assistance_fund_total,

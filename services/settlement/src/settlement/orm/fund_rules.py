@@ -1,0 +1,3 @@
+"""What each fund may pay for (restricted funds), versioned per county."""
+
+from __future__ import annotations

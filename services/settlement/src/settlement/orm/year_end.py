@@ -1,0 +1,3 @@
+"""Negative statements carried over, and closed years with their report."""
+
+from __future__ import annotations
