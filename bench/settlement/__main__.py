@@ -10,8 +10,13 @@ Measured in one run, on one database:
   raw GROUP BY   one GROUP BY over the month's lines by township, provider, item, fund
   settle         the service's own use case ``run_settlement`` (set-based SQL + outbox)
   settle again   the same month again: idempotent, nothing changes
+  confirm        every statement through the use case with the money controls armed (the 1%
+                 cap, binding budgets, year open; carries settled in: bench/settlement/controls.py)
+  raw UPDATE     the same statements confirmed by one bare UPDATE (rolled back)
+  year-end       each county's year-end report, beside a raw GROUP BY of its ledger by fund
 Targets (docs: reliability notes T8): ledger COPY ≥ 30% of raw COPY rows/s; settle ≤ 3 ×
-raw GROUP BY. Afterwards every statement total is checked against the ledger.
+raw GROUP BY. Afterwards every statement total is checked against the ledger (and carries).
+JSON in .state/bench/settlement.json.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from typing import Any
 
 import asyncpg
 
+from bench.common import write_json
+from bench.settlement import controls
 from bench.settlement.data import COLUMNS, PERIOD, generate
 from civic.db import make_engine, make_sessionmaker
 from civic.pseudonyms import DEV_PSEUDONYM_KEY, Pseudonyms
@@ -49,12 +56,17 @@ SELECT township_code, provider_id, item_code, unit, funding_source, (service_mon
 FROM {table} WHERE period_kind = 'monthly' AND period = $1
 GROUP BY township_code, provider_id, item_code, unit, funding_source, (service_month < period)
 """
+# A statement is its ledger lines plus the negative totals carried into it (one row each).
 CHECK = """
 SELECT count(*) FILTER (WHERE s.total_fen <> l.total OR s.line_count <> l.lines) AS wrong,
        count(*) AS statements, sum(s.total_fen) AS total, sum(l.lines) AS lines
 FROM statement s
 JOIN (SELECT township_code, provider_id, sum(amount_fen) AS total, count(*) AS lines
-      FROM ledger_line WHERE period_kind = 'monthly' AND period = $1
+      FROM (SELECT township_code, provider_id, amount_fen FROM ledger_line
+            WHERE period_kind = 'monthly' AND period = $1
+            UNION ALL
+            SELECT township_code, provider_id, amount_fen FROM statement_carry
+            WHERE period_kind = 'monthly' AND into_period = $1) parts
       GROUP BY township_code, provider_id) l USING (township_code, provider_id)
 WHERE s.period_kind = 'monthly' AND s.period = $1
 """
@@ -131,20 +143,25 @@ async def load(
     return out
 
 
-async def verify(conn: asyncpg.Connection, lines: int) -> None:
-    """Every statement total equals a recomputation from the ledger."""
+async def verify(conn: asyncpg.Connection, lines: int, carries: int) -> None:
+    """Every statement total equals a recomputation from the ledger and the carries."""
     check = await conn.fetchrow(CHECK, PERIOD)
     ledger_total = await conn.fetchval(
         "SELECT sum(amount_fen) FROM ledger_line WHERE period = $1", PERIOD
     )
-    if check["wrong"] or check["total"] != ledger_total or check["lines"] != lines:
+    carried = carries * controls.CARRY_FEN
+    if (
+        check["wrong"]
+        or check["total"] != ledger_total + carried
+        or check["lines"] != lines + carries
+    ):
         raise SystemExit(f"statements do not match the ledger: {dict(check)}")
     print(f"check: {check['statements']:,} statements; every total equals the ledger's")
-    print(f"       month total {ledger_total:,} fen over {lines:,} lines")
+    print(f"       month total {ledger_total:,} fen over {lines:,} lines; {carries} carries in")
 
 
 async def measure(url: str, lines: int, recipients: int) -> list[tuple[str, int, float]]:
-    """The whole run: generate, load, aggregate raw, settle twice, verify."""
+    """The whole run: generate, load, aggregate raw, settle twice, verify, confirm, year-end."""
     print(f"generating {lines:,} lines for {recipients:,} recipients ...", flush=True)
     conn = await asyncpg.connect(re.sub(r"^postgresql\+asyncpg://", "postgresql://", url))
     try:
@@ -155,11 +172,23 @@ async def measure(url: str, lines: int, recipients: int) -> list[tuple[str, int,
             query = RAW_GROUP_BY.format(table=table)
             times = [(await timed(lambda q=query: conn.fetch(q, PERIOD)))[0] for _ in range(3)]
             out.append((f"raw GROUP BY ({table}, median of 3)", lines, statistics.median(times)))
+        carries = await controls.arm(conn)
         seconds, changed = await settle(url)
         out.append((f"settle: {len(changed):,} statements issued", lines, seconds))
         seconds, again = await settle(url)
         out.append((f"settle again: {len(again)} changed", lines, seconds))
-        await verify(conn, lines)
+        await verify(conn, lines, carries)
+        raw = await controls.raw_confirm_time(conn, changed)
+        out.append((f"raw UPDATE: {len(changed):,} statements", len(changed), raw))
+        seconds, held = await controls.confirm_all(url, changed)
+        out.append((f"confirm: {len(changed):,} statements, {held} held", len(changed), seconds))
+        year = await controls.year_end(url, conn)
+        if not year["balanced"]:
+            raise SystemExit("a year-end report does not balance with the ledger")
+        out.append(
+            (f"raw GROUP BY of the year, {year['counties']} counties", lines, year["raw_seconds"])
+        )
+        out.append((f"year-end reports, {year['counties']} counties", lines, year["seconds"]))
     finally:
         await conn.close()
     return out
@@ -176,11 +205,28 @@ def report(results: list[tuple[str, int, float]]) -> None:
             ratio = f"{raw_copy / seconds:.0%} of raw COPY rate"
         elif name.startswith("settle"):
             ratio = f"{seconds / group_by:.2f} × raw GROUP BY"
+        elif name.startswith("confirm"):
+            ratio = f"{seconds / results[5][2]:.0f} × raw UPDATE"
+        elif name.startswith("year-end"):
+            ratio = f"{seconds / results[7][2]:.1f} × raw GROUP BY"
         print(f"{name:44} {rows:>11,} {seconds:>9.3f} {rows / seconds:>12,.0f} {ratio:>22}")
     print()
     print(
         f"T8: ledger COPY {raw_copy / ledger_copy:.0%} of raw (target ≥ 30%); "
         f"settle {results[4][2] / group_by:.2f} × GROUP BY (target ≤ 3)"
+    )
+    steps = [
+        {"step": name, "rows": rows, "seconds": round(seconds, 4)}
+        for name, rows, seconds in results
+    ]
+    write_json(
+        ROOT / ".state" / "bench" / "settlement.json",
+        {
+            "steps": steps,
+            "ledger_copy_of_raw": round(raw_copy / ledger_copy, 3),
+            "settle_over_group_by": round(results[4][2] / group_by, 3),
+            "targets": {"ledger_copy_of_raw": ">= 0.30", "settle_over_group_by": "<= 3"},
+        },
     )
 
 

@@ -51,7 +51,7 @@ from civic.sealing.master import make_first_master_key
 
 SERVICE_NAMES = tuple(SERVICES)
 #: The services that seal personal data at rest, each with master keys of its own.
-SEALING_SERVICES = ("intake", "survey", "review", "dispatch", "archive")
+SEALING_SERVICES = ("intake", "survey", "review", "dispatch", "settlement", "archive")
 #: Every fixed Kafka principal; ``admin`` is the super user the launcher provisions with.
 KAFKA_PRINCIPALS = ("admin", *SERVICE_NAMES, PROVISIONER, CITY_SYSTEM, BIGDATA, OPERATIONS)
 #: Names a broker may be reached by: the launcher's loopback and compose's service names.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from civic.runtime import Runtime, build_runtime
 from contracts import topics
+from settlement.adapters import sealing
 from settlement.consumers import build_consumers
 from settlement.settings import Settings
 
@@ -19,4 +20,7 @@ PRODUCES: tuple[str, ...] = (
 
 def build(settings: Settings) -> Runtime:
     """Wires the settlement service from its settings."""
-    return build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    runtime = build_runtime(settings, consumers=build_consumers(), produces=PRODUCES)
+    # Loaded before the service serves or consumes (civic.app): bank accounts are sealed.
+    runtime.keys = sealing.make_keeper(settings, runtime.engine)
+    return runtime

@@ -1,4 +1,5 @@
-"""Confirming and paying a month through the API: late records, the 1% cap, exports."""
+"""Confirming and paying a month through the API: late records, the 1% cap, bank batches,
+exports."""
 
 from __future__ import annotations
 
@@ -169,34 +170,42 @@ async def test_settlement_a_confirmed_statement_is_paid_once_and_exported(
     await world.deliver(order, date(2024, 1, 23))
     [statement_id] = await world.settle("2024-01")
     url = f"/statements/{statement_id}"
-    assert (
-        await client.post(
-            f"{url}/pay",
-            json={"payment_reference": "PZ-1", "paid_on": "2024-02-10"},
-            headers=officer,
-        )
-    ).status_code == 409
+    township = {"township_code": world.township}
+    early = await client.post("/payment-batches", json=township, headers=officer)
+    assert (early.status_code, early.json()["code"]) == (422, "nothing_to_pay")  # a draft
     assert (await client.post(f"{url}/confirm", headers=officer)).status_code == 200
     assert (await client.post(f"{url}/confirm", headers=officer)).status_code == 409
-    paid = await client.post(
-        f"{url}/pay",
-        json={"payment_reference": "PZ-2024-001", "paid_on": "2024-02-10"},
-        headers=officer,
+    # Paid through a batch another person approves, when the bank's return says so.
+    made = await client.post("/payment-batches", json=township, headers=officer)
+    assert made.status_code == 201, made.text
+    batch = made.json()
+    [line] = batch["lines"]
+    assert (line["statement_id"], line["amount_fen"]) == (str(statement_id), 12_000)
+    checker = auth("checker", world.township)
+    batch_url = f"/payment-batches/{batch['batch_id']}"
+    assert (await client.post(f"{batch_url}/approve", headers=checker)).status_code == 200
+    assert (await client.get(f"{batch_url}/bank-file", headers=checker)).status_code == 200
+    header = "业务参考号,处理结果,银行流水号,失败原因,交易日期\r\n"
+    paid_return = f"{header}{line['line_ref']},成功,PZ-2024-001,,2024-02-10\r\n"
+    imported = await _bank_return(client, batch_url, paid_return, checker)
+    assert imported["counts"] == {"paid": 1, "failed": 0, "unchanged": 0, "flagged": 0}
+    paid = (await client.get(url, headers=officer)).json()
+    assert (paid["status"], paid["payment_reference"], paid["paid_on"]) == (
+        "paid",
+        "PZ-2024-001",
+        "2024-02-10",
     )
-    assert paid.status_code == 200
-    assert (paid.json()["status"], paid.json()["payment_reference"]) == ("paid", "PZ-2024-001")
-    same = await client.post(
-        f"{url}/pay",
-        json={"payment_reference": "PZ-2024-001", "paid_on": "2024-02-10"},
-        headers=officer,
+    # The same return again changes nothing; another serial for the same line is flagged.
+    same = await _bank_return(client, batch_url, paid_return, checker)
+    assert (same["counts"]["unchanged"], same["already_imported"]) == (1, True)
+    other = await _bank_return(
+        client, batch_url, f"{header}{line['line_ref']},成功,PZ-2024-002,,2024-02-11\r\n", checker
     )
-    assert (same.status_code, same.json()["version"]) == (200, paid.json()["version"])
-    other = await client.post(
-        f"{url}/pay",
-        json={"payment_reference": "PZ-2024-002", "paid_on": "2024-02-11"},
-        headers=officer,
-    )
-    assert other.status_code == 409
+    assert [r["flag"] for r in other["rows"]] == ["conflicting_result"]
+    after = (await client.get(url, headers=officer)).json()
+    assert (after["version"], after["payment_reference"]) == (paid["version"], "PZ-2024-001")
+    again = await client.post("/payment-batches", json=township, headers=officer)
+    assert again.json()["code"] == "nothing_to_pay"  # paid once
 
     exported = await client.get(f"{url}/lines.csv", headers=officer)
     assert exported.status_code == 200
@@ -276,3 +285,13 @@ async def test_settlement_a_provider_lists_only_its_own_statements(
     assert {mine.provider_code, theirs.provider_code} <= {
         s["provider_code"] for s in staff.json()["items"]
     }
+
+
+async def _bank_return(
+    client: httpx.AsyncClient, batch_url: str, text: str, headers: dict[str, str]
+) -> Any:
+    """Imports a bank return (UTF-8 with BOM, the default format) into a batch."""
+    files = {"file": ("return.csv", text.encode("utf-8-sig"), "text/csv")}
+    imported = await client.post(f"{batch_url}/bank-return", files=files, headers=headers)
+    assert imported.status_code == 200, imported.text
+    return imported.json()

@@ -12,8 +12,13 @@ from typing import Any
 import httpx
 import pytest
 
+from contracts.dispatch import ProviderRegistered
 from contracts.enums import FeeUnit
+from contracts.samples import sample
 from devstack.read_audit import AuditedCall, check_reads
+from settlement.handlers import readmodels
+
+from .test_settlement_fund_rules import fund_hold_calls
 
 pytestmark = pytest.mark.integration
 
@@ -35,10 +40,18 @@ class Served:
     person_id: uuid.UUID
     statement_id: uuid.UUID
     spot_check_id: uuid.UUID
+    provider_code: str
 
 
 async def _served(scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Auth) -> Served:
     world = scenario(TOWNSHIP)
+    registered = sample(
+        ProviderRegistered,
+        provider_id=world.provider_id,
+        provider_code=world.provider_code,
+        county_code=COUNTY,
+    )
+    await world.run(readmodels.note_provider, registered)
     who = await world.approve()
     order = await world.order(who, "CL-01", FeeUnit.VISIT)
     delivered = await world.deliver(order, date(2025, 3, 11))
@@ -51,7 +64,7 @@ async def _served(scenario: Callable[..., Any], client: httpx.AsyncClient, auth:
     assert drawn.status_code == 201, drawn.text
     query = "select spot_check_id from spot_check where record_id = :record"
     [(spot_check_id,)] = await world.sql(query, record=delivered.record_id)
-    return Served(who.person_id, statement_id, spot_check_id)
+    return Served(who.person_id, statement_id, spot_check_id, world.provider_code)
 
 
 def _calls(
@@ -88,6 +101,7 @@ def _calls(
             person,
         ),
         **_inspection_calls(served, client, officer, officer_id),
+        **_payment_calls(served, client, auth),
         "GET /audit/reads": AuditedCall(
             lambda: client.get(
                 "/audit/reads", params={"person_id": str(person)}, headers=auditor[1]
@@ -126,6 +140,38 @@ def _inspection_calls(
     }
 
 
+def _payment_calls(served: Served, client: httpx.AsyncClient, auth: Auth) -> dict[str, AuditedCall]:
+    """Issue 21's reads of a provider's bank account: set, read masked, and in a bank file."""
+    county_id, county = _as(auth, "county_officer", COUNTY)
+    checker_id, checker = _as(auth, "checker", TOWNSHIP)
+    account = f"/providers/{served.provider_code}/bank-account"
+    body = {
+        "account_no": "6228480012345678901",
+        "account_name": "青阳县社工站",
+        "bank_name": "农行",
+    }
+
+    async def bank_file() -> httpx.Response:
+        township = auth("township_officer", TOWNSHIP)
+        await client.post(f"/statements/{served.statement_id}/confirm", headers=township)
+        made = await client.post(
+            "/payment-batches", json={"township_code": TOWNSHIP}, headers=township
+        )
+        url = f"/payment-batches/{made.json()['batch_id']}"
+        await client.post(f"{url}/approve", headers=checker)
+        return await client.get(f"{url}/bank-file", headers=checker)
+
+    return {
+        "PUT /providers/{provider_code}/bank-account": AuditedCall(
+            lambda: client.put(account, json=body, headers=county), county_id, None
+        ),
+        "GET /providers/{provider_code}/bank-account": AuditedCall(
+            lambda: client.get(account, headers=checker), checker_id, None
+        ),
+        "GET /payment-batches/{batch_id}/bank-file": AuditedCall(bank_file, checker_id, None),
+    }
+
+
 async def test_settlement_every_route_that_reads_personal_data_leaves_a_line(
     scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Auth
 ) -> None:
@@ -136,7 +182,8 @@ async def test_settlement_every_route_that_reads_personal_data_leaves_a_line(
     _, officer = _as(auth, "township_officer", TOWNSHIP)
     month = {"township_code": TOWNSHIP, "month": MONTH}
     assert (await client.get("/records", params=month, headers=officer)).status_code == 200
-    calls = _calls(served, client, auth, (auditor_id, auditor))
+    holds = await fund_hold_calls(scenario, client, auth)
+    calls = {**_calls(served, client, auth, (auditor_id, auditor)), **holds}
     assert await check_reads(client, calls, auditor=auditor) == []
 
 

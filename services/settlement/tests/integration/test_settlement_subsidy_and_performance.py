@@ -68,10 +68,22 @@ async def test_settlement_neighbour_aid_is_subsidised_once_a_year(
     assert changed_rate.json()["code"] == "subsidy_rate_fixed"
     sid = annual["statement_id"]
     assert (await client.post(f"/statements/{sid}/confirm", headers=officer)).status_code == 200
-    pay = {"payment_reference": "BT-2024-7", "paid_on": "2025-01-15"}
-    assert (await client.post(f"/statements/{sid}/pay", json=pay, headers=officer)).json()[
-        "status"
-    ] == "paid"
+    # Paid through a batch a checker approves, when the bank's return says so.
+    made = await client.post(
+        "/payment-batches", json={"township_code": world.township}, headers=officer
+    )
+    assert made.status_code == 201, made.text
+    [line] = [x for x in made.json()["lines"] if x["statement_id"] == sid]
+    checker = auth("checker", world.township)
+    batch_url = f"/payment-batches/{made.json()['batch_id']}"
+    assert (await client.post(f"{batch_url}/approve", headers=checker)).status_code == 200
+    assert (await client.get(f"{batch_url}/bank-file", headers=checker)).status_code == 200
+    text = f"业务参考号,处理结果,银行流水号\r\n{line['line_ref']},成功,BT-2024-7\r\n"
+    files = {"file": ("return.csv", text.encode("utf-8-sig"), "text/csv")}
+    returned = await client.post(f"{batch_url}/bank-return", files=files, headers=checker)
+    assert returned.json()["counts"]["paid"] == 1, returned.text
+    paid = (await client.get(f"/statements/{sid}", headers=officer)).json()
+    assert (paid["status"], paid["payment_reference"]) == ("paid", "BT-2024-7")
     assert (await client.post(url, json=body, headers=officer)).json()["code"] == "subsidy_closed"
     page = await client.get(f"/statements/{sid}/print", headers=officer)
     assert "邻里互助服务年度补贴结算单" in page.text and "2024年度" in page.text

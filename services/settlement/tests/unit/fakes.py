@@ -17,10 +17,12 @@ from typing import Any
 from contracts.enums import FeeUnit, RecipientStatus
 from contracts.kinds import LedgerLineKind
 from settlement.domain.billing import Price
+from settlement.domain.fund_rules import FundRuleVersion, Resolution
 from settlement.domain.postings import PostedLine
 from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.timelines import ItemsStep, OrderTimeline, RecipientTimeline, StatusStep
+from settlement.repository.fund_rules import HoldNote
 
 _RECORD_FIELDS = tuple(field.name for field in fields(ServiceRecord))
 
@@ -40,6 +42,10 @@ class FakeBillingStore:
         self.failed_checks: set[uuid.UUID] = set()
         self.closed: set[str] = set()
         self.held_people: list[uuid.UUID] = []
+        self.categories: dict[uuid.UUID, tuple[str | None, frozenset[str]]] = {}
+        self.rule_versions: dict[str, list[FundRuleVersion]] = {}
+        self.resolutions: dict[uuid.UUID, Resolution] = {}
+        self.holds: dict[uuid.UUID, HoldNote] = {}
 
     async def hold_person(self, person_id: uuid.UUID) -> None:
         """Nothing races in memory; the hold is noted for tests."""
@@ -86,6 +92,7 @@ class FakeBillingStore:
             recipient_id: RecipientTimeline(
                 tuple(step for key, step in self.statuses.items() if key[0] == recipient_id),
                 tuple(step for key, step in self.items.items() if key[0] == recipient_id),
+                *self.categories.get(recipient_id, (None, frozenset())),
             )
             for recipient_id in set(ids) & self.approved
         }
@@ -144,6 +151,9 @@ class FakeBillingStore:
         """Notes an approved recipient."""
         known = values["recipient_id"] in self.approved
         self.approved.add(values["recipient_id"])
+        if not known and values.get("category") is not None:
+            conditions = frozenset(values.get("special_conditions") or ())
+            self.categories[values["recipient_id"]] = (values["category"], conditions)
         return not known
 
     async def add_status(self, values: dict[str, Any]) -> bool:
@@ -151,8 +161,9 @@ class FakeBillingStore:
         key = (values["recipient_id"], values["version"])
         if key in self.statuses:
             return False
-        status = RecipientStatus(values["status"])
-        self.statuses[key] = StatusStep(values["version"], values["effective_date"], status)
+        status, category = RecipientStatus(values["status"]), values.get("new_category")
+        step = StatusStep(values["version"], values["effective_date"], status, category)
+        self.statuses[key] = step
         return True
 
     async def add_items(self, values: dict[str, Any]) -> bool:
@@ -163,6 +174,25 @@ class FakeBillingStore:
         funds = {item["item_code"]: item["funding_source"] for item in values["items"]}
         self.items[(recipient_id, version)] = ItemsStep(version, values["effective_date"], funds)
         return True
+
+    async def fund_rules(self, county_codes: Iterable[str]) -> dict[str, list[FundRuleVersion]]:
+        """The versions a test published, newest first, of the counties asked."""
+        wanted = set(county_codes) & self.rule_versions.keys()
+        return {
+            county: sorted(self.rule_versions[county], key=lambda v: -v.version)
+            for county in wanted
+        }
+
+    async def fund_resolutions(
+        self, record_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, Resolution]:
+        """The decisions a test made."""
+        wanted = set(record_ids)
+        return {rid: r for rid, r in self.resolutions.items() if rid in wanted}
+
+    async def note_fund_holds(self, notes: Sequence[HoldNote]) -> None:
+        """Why each record is held, by record."""
+        self.holds.update((note[0], note) for note in notes)
 
 
 def _selected(store: FakeBillingStore, record: ServiceRecord, which: RecordSelection) -> bool:

@@ -16,7 +16,6 @@ from settlement.domain.statements import (
     StatementRuleError,
     StatementStatus,
     check_confirm,
-    check_pay,
 )
 
 pytestmark = pytest.mark.unit
@@ -45,19 +44,13 @@ def test_settlement_the_month_closes_at_midnight_in_shanghai() -> None:
     assert period_has_closed("2024", datetime(2024, 12, 31, 16, 0, tzinfo=UTC))
 
 
-def test_settlement_a_statement_moves_draft_confirmed_paid_once() -> None:
+def test_settlement_only_a_draft_of_an_ended_month_is_confirmed() -> None:
     later = datetime(2024, 7, 1, tzinfo=UTC)
     check_confirm(StatementStatus.DRAFT, "2024-05", later)
     with pytest.raises(StatementRuleError, match="尚未结束"):
         check_confirm(StatementStatus.DRAFT, "2024-07", later)
     with pytest.raises(StatementRuleError):
         check_confirm(StatementStatus.CONFIRMED, "2024-05", later)
-    with pytest.raises(StatementRuleError):
-        check_pay(StatementStatus.DRAFT, None, "PZ-1")
-    assert check_pay(StatementStatus.CONFIRMED, None, "PZ-1") is True
-    assert check_pay(StatementStatus.PAID, "PZ-1", "PZ-1") is False  # the same payment again
-    with pytest.raises(StatementRuleError):
-        check_pay(StatementStatus.PAID, "PZ-1", "PZ-2")
 
 
 @given(

@@ -14,6 +14,7 @@ from contracts.enums import FeeUnit, FundingSource
 from contracts.kinds import StatementPeriod
 from settlement.adapters.money import in_words, yuan
 from settlement.domain.statements import StatementStatus
+from settlement.repository.settle_sql import CARRY_ITEM_PREFIX
 
 
 @cache
@@ -33,6 +34,19 @@ def _period_zh(kind: str, period: str) -> str:
     if kind == StatementPeriod.ANNUAL.value:
         return f"{period}年度"
     return f"{period[:4]}年{period[5:7]}月"
+
+
+def carried_from(item_code: str) -> str | None:
+    """The period a carry item was carried from (``_CARRY_2034-06`` → ``2034-06``), else None."""
+    if item_code.startswith(CARRY_ITEM_PREFIX):
+        return item_code.removeprefix(CARRY_ITEM_PREFIX)
+    return None
+
+
+def carry_label_zh(period: str) -> str:
+    """How a carry shows on a statement: 上期负数结转 and the period it came from."""
+    kind = StatementPeriod.ANNUAL.value if len(period) == 4 else StatementPeriod.MONTHLY.value
+    return f"上期负数结转（{_period_zh(kind, period)}）"
 
 
 def render_statement(
@@ -58,7 +72,12 @@ def render_statement(
         "provider_zh": provider_name or row.provider_code,
         "status_zh": StatementStatus(row.status).label_zh,
         "current": [_item(i, item_names) for i in items if not i.is_adjustment],
-        "adjustments": [_item(i, item_names) for i in items if i.is_adjustment],
+        "adjustments": [
+            _item(i, item_names)
+            for i in items
+            if i.is_adjustment and carried_from(i.item_code) is None
+        ],
+        "carries": [_carry(i) for i in items if carried_from(i.item_code) is not None],
         "sources": [
             {
                 "label": FundingSource(t.funding_source).label_zh,
@@ -80,6 +99,14 @@ def _item(row: Any, names: dict[str, str]) -> dict[str, Any]:
         "name": names.get(row.item_code, row.item_code),
         "unit": FeeUnit(row.unit).label_zh,
         "quantity": row.quantity,
+        "amount_fen": row.amount_fen,
+        "lines": row.line_count,
+    }
+
+
+def _carry(row: Any) -> dict[str, Any]:
+    return {
+        "name": carry_label_zh(carried_from(row.item_code) or ""),
         "amount_fen": row.amount_fen,
         "lines": row.line_count,
     }

@@ -23,10 +23,13 @@ Officer = Annotated[
     Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR))
 ]
 Checker = Annotated[Principal, Depends(require_roles(Role.COUNTY_OFFICER, Role.AUDITOR))]
-Reader = Annotated[
-    Principal,
-    Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR, Role.PROVIDER)),
-]
+#: Staff who may read a township's statements and payments: the checker (资金复核人员) reads
+#: what it approves, and initiates nothing (it holds none of the other dependencies here).
+STAFF_READERS = (Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR, Role.CHECKER)
+Reader = Annotated[Principal, Depends(require_roles(*STAFF_READERS, Role.PROVIDER))]
+StaffReader = Annotated[Principal, Depends(require_roles(*STAFF_READERS))]
+#: A second person who approves what a township officer initiated (a batch, a reversal).
+Approver = Annotated[Principal, Depends(require_roles(Role.TOWNSHIP_OFFICER, Role.CHECKER))]
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,7 @@ def ensure_division(principal: Principal, code: str) -> None:
 
 def ensure_statement_reader(principal: Principal, township_code: str, provider_code: str) -> None:
     """Staff inside the jurisdiction, or the provider the statement pays."""
-    if principal.has_any(
-        Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR
-    ) and principal.covers(township_code):
+    if principal.has_any(*STAFF_READERS) and principal.covers(township_code):
         return
     if principal.has_any(Role.PROVIDER) and principal.provider_code == provider_code:
         return

@@ -11,8 +11,10 @@ from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
 from contracts.enums import FundingSource
 from settlement.api.common import County, Officer, ensure_county, ensure_division
-from settlement.handlers import funds
+from settlement.domain.budgets import BudgetPolicy
+from settlement.handlers import budgets, funds
 from settlement.schemas import AssistanceTotalSet, BudgetSet, FundsRead
+from settlement.schemas.budgets import BudgetPolicyRead, BudgetPolicySet
 
 router = APIRouter(prefix="/funds", tags=["funds 资金来源"])
 
@@ -58,6 +60,36 @@ async def put_assistance_total(
     )
 
 
+# Before "/{division_code}/{year}", which would otherwise take "budget-policy" for a year.
+@router.get(
+    "/{county_code}/budget-policy",
+    response_model=BudgetPolicyRead,
+    responses=PROBLEM_RESPONSES,
+    summary="查看预算控制方式与预警比例",
+    openapi_extra=reads_personal(None),
+)
+async def get_budget_policy(county_code: str, officer: Officer, uow: UowDep) -> BudgetPolicyRead:
+    """The county's budget policy (default: refuse; warn at 80% and 95%), for its officers."""
+    ensure_county(officer, county_code)
+    return _policy_read(await budgets.get_policy(county_code, uow=uow))
+
+
+@router.put(
+    "/{county_code}/budget-policy",
+    response_model=BudgetPolicyRead,
+    responses=PROBLEM_RESPONSES,
+    summary="设定预算控制方式与预警比例",
+    openapi_extra=reads_personal(None),
+)
+async def put_budget_policy(
+    county_code: str, body: BudgetPolicySet, officer: County, uow: UowDep
+) -> BudgetPolicyRead:
+    """A county officer sets whether going past a budget is refused or held, and the warnings."""
+    ensure_county(officer, county_code)
+    cmd = budgets.SetPolicy(county_code, body.mode, tuple(body.thresholds_percent), officer.user_id)
+    return _policy_read(await budgets.set_policy(cmd, uow=uow))
+
+
 @router.get(
     "/{division_code}/{year}",
     response_model=FundsRead,
@@ -72,3 +104,12 @@ async def get_funds(
     ensure_division(officer, division_code)
     report = await funds.fund_report(division_code, year, uow=uow)
     return FundsRead.model_validate(report)
+
+
+def _policy_read(policy: BudgetPolicy) -> BudgetPolicyRead:
+    return BudgetPolicyRead(
+        county_code=policy.county_code,
+        mode=policy.mode,
+        mode_zh=policy.mode.label_zh,
+        thresholds_percent=list(policy.thresholds_percent),
+    )

@@ -19,22 +19,26 @@ from contracts.enums import Role
 from contracts.kinds import StatementPeriod
 from settlement.adapters.tables import ledger_csv
 from settlement.api.common import (
+    STAFF_READERS,
+    County,
     Officer,
     PagingDep,
     Reader,
     Township,
+    ensure_county,
     ensure_division,
     ensure_statement_reader,
 )
 from settlement.api.views import statement_read, statement_summary
 from settlement.domain.ledger import LineFilter
-from settlement.domain.statements import Statement
+from settlement.domain.statements import Statement, StatementStatus
 from settlement.handlers import ledger as ledger_reads
 from settlement.handlers import statement_reads as reads
 from settlement.handlers import statements as use_cases
 from settlement.handlers.subsidy import RunSubsidy, run_subsidy
 from settlement.repository.statements import StatementFilter
 from settlement.schemas import Page, RunRead, StatementRead, SubsidyRun
+from settlement.schemas.budgets import BudgetDecision
 
 # A statement, as JSON or printed, holds a provider's totals by item and fund and names no one
 # served: its routes declare reads_personal(None). Only its lines (lines.csv) point at people.
@@ -108,9 +112,18 @@ async def list_statements(
     paging: PagingDep,
     township_code: Annotated[str | None, Query(pattern=r"^\d{9}$")] = None,
     period: Annotated[str | None, Query(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$")] = None,
+    status: Annotated[StatementStatus | None, Query(description="Only this status.")] = None,
+    county_code: Annotated[
+        str | None, Query(pattern=r"^\d{6}$", description="A whole county (county staff).")
+    ] = None,
 ) -> Page[StatementRead]:
-    """Statements of a township (staff), or only the caller's own (a provider)."""
-    which = replace(_list_scope(reader, township_code), period=period or None)
+    """Statements of a township or (county staff) a county, or only the caller's own (a
+    provider); ``status=held`` is the county's queue of statements waiting for its budget."""
+    which = replace(
+        _list_scope(reader, township_code, county_code),
+        period=period or None,
+        status=None if status is None else status.value,
+    )
     found, total = await reads.statements_page(
         which, uow=uow, limit=paging.size, offset=paging.offset
     )
@@ -144,6 +157,23 @@ async def confirm(statement_id: uuid.UUID, officer: Township, uow: UowDep) -> St
     done = await use_cases.confirm_statement(
         statement_id, uow=uow, user=officer.user_id, now=clock.now()
     )
+    return statement_read(await reads.details(done, uow=uow))
+
+
+@router.post(
+    "/statements/{statement_id}/budget-decision",
+    response_model=StatementRead,
+    responses=PROBLEM_RESPONSES,
+    summary="超预算结算单县级审批",
+    openapi_extra=reads_personal(None),
+)
+async def decide_budget(
+    statement_id: uuid.UUID, body: BudgetDecision, officer: County, uow: UowDep
+) -> StatementRead:
+    """The county approves a statement held for its budget (confirmed) or sends it back to draft."""
+    await readable_statement(uow, statement_id, officer)
+    cmd = use_cases.DecideHold(statement_id, body.approve, body.note_zh, officer.user_id)
+    done = await use_cases.decide_budget_hold(cmd, uow=uow, now=clock.now())
     return statement_read(await reads.details(done, uow=uow))
 
 
@@ -197,10 +227,15 @@ async def readable_statement(
     return statement
 
 
-def _list_scope(reader: Principal, township_code: str | None) -> StatementFilter:
-    if not reader.has_any(Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.AUDITOR):
+def _list_scope(
+    reader: Principal, township_code: str | None, county_code: str | None
+) -> StatementFilter:
+    if not reader.has_any(*STAFF_READERS):
         # A provider sees its own statements and nothing else, whatever it asks for.
         return StatementFilter(provider_code=reader.provider_code, township_code=township_code)
+    if county_code is not None and township_code is None:
+        ensure_county(reader, county_code)
+        return StatementFilter(county_code=county_code)
     if township_code is None:
         raise Unprocessable(
             "请指定乡镇(街道)代码", code="township_required", field="query.township_code"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from contracts.enums import FeeUnit, ServiceMode
+from settlement.domain import fund_rules
+from settlement.domain.fund_rules import FundRuleVersion, HoldDecision, LineFacts, Resolution
 from settlement.domain.months import days_in, first_day, month_of
 from settlement.domain.reasons import NotBillableReason
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline
@@ -30,6 +32,19 @@ class Service:
     ordered: bool = True  # False for a village's neighbour-aid record (no order behind it)
     item_code: str | None = None  # a change of the recipient's items may withdraw it
     funding_source: str | None = None  # the fund the record names
+    service_category: str | None = None  # what a fund's rule may limit
+
+
+@dataclass(frozen=True)
+class FundControl:
+    """The county's fund rules in force on the service day, and its resolution of a hold."""
+
+    version: FundRuleVersion | None = None
+    resolution: Resolution | None = None
+
+
+#: No rules (a county without any, or a line they do not touch): every fund is unrestricted.
+UNRESTRICTED = FundControl()
 
 
 @dataclass(frozen=True)
@@ -133,8 +148,10 @@ def entitle(
     order: OrderTimeline | None,
     price: Price,
     disallowed: NotBillableReason | bool | None = False,
+    funds: FundControl = UNRESTRICTED,
 ) -> Entitlement:
-    """Prices one service by the fee in force on its day, for the days it was payable."""
+    """Prices one service by the fee in force on its day, for the days it was payable, from
+    the fund the county's rules let pay it."""
     reason = _gate(service, recipient, order, disallowed)
     if reason is not None:
         return Entitlement(reason)
@@ -155,13 +172,12 @@ def entitle(
     if not active:
         # The service day itself is among the covered days, so it names the reason.
         return Entitlement(blocked_on(recipient, order, service.service_date, item))
-    fund = item and recipient.fund_on(item, service.service_date)
+    fund = (item and recipient.fund_on(item, service.service_date)) or service.funding_source
+    paying = _paying_fund(service, recipient, fund, funds)
+    if isinstance(paying, Entitlement):
+        return paying
     priced = Entitlement(
-        None,
-        service.quantity,
-        price.fee_fen,
-        price.catalogue_version,
-        funding_source=fund or service.funding_source,
+        None, service.quantity, price.fee_fen, price.catalogue_version, funding_source=paying
     )
     if service.unit is FeeUnit.DAY and len(active) < len(days):
         note = f"按在册天数计 {len(active)}/{len(days)} 天"
@@ -177,3 +193,35 @@ def _with(
 ) -> Entitlement:
     q = e.quantity if quantity is None else quantity
     return Entitlement(None, q, e.unit_fee_fen, e.catalogue_version, amount, note, e.funding_source)
+
+
+def _paying_fund(
+    service: Service, recipient: RecipientTimeline, fund: str | None, control: FundControl
+) -> str | Entitlement | None:
+    """The fund that pays (the county's assignment first), or why none may (专款专用)."""
+    resolution = control.resolution
+    if resolution is not None and resolution.decision is HoldDecision.REFUSE:
+        return Entitlement(
+            NotBillableReason.FUND_REFUSED, note_zh=resolution.note_zh, funding_source=fund
+        )
+    # The county may name the fund: it pays if the rules let it (no fallback then).
+    named = None if resolution is None else resolution.funding_source
+    fund = named or fund
+    if fund is None or control.version is None:
+        return fund
+    facts = LineFacts(
+        recipient.category_on(service.service_date),
+        recipient.special_conditions,
+        service.service_category,
+        service.mode.value,
+    )
+    if named is not None:
+        why = fund_rules.may_pay(control.version, named, facts)
+        choice = fund_rules.FundChoice(None, why) if why else fund_rules.FundChoice(named)
+    else:
+        choice = fund_rules.choose(control.version, fund, facts)
+    if choice.held:
+        return Entitlement(
+            NotBillableReason.FUND_RESTRICTED, note_zh=choice.why_zh, funding_source=fund
+        )
+    return choice.funding_source

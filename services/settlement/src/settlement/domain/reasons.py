@@ -27,6 +27,8 @@ from contracts.labels import ZhEnum, zh_labels
         "inspection_failed": "检查督查未通过，不予支付",
         "complaint_substantiated": "投诉查证属实，不予支付",
         "item_withdrawn": "服务事项已调整取消，自生效日期起不予结算",
+        "fund_restricted": "资金用途不符，待县级处理",
+        "fund_refused": "资金用途不符，县级决定不予结算",
     }
 )
 class NotBillableReason(ZhEnum):
@@ -52,6 +54,10 @@ class NotBillableReason(ZhEnum):
     INSPECTION_FAILED = "inspection_failed"
     COMPLAINT_SUBSTANTIATED = "complaint_substantiated"
     ITEM_WITHDRAWN = "item_withdrawn"
+    #: No fund the county's rules allow may pay it (专款专用): held for the county.
+    FUND_RESTRICTED = "fund_restricted"
+    #: The county resolved such a hold by refusing it: unpaid for good.
+    FUND_REFUSED = "fund_refused"
 
 
 #: Reasons that may clear once a late event arrives (the record is re-checked then).

@@ -43,3 +43,5 @@ class ServiceRecord:
     #: Where it stands for payment (billed, not_billable, pending) and why it is not billed.
     billing_status: str = "pending"
     reason_code: str | None = None
+    #: The item's service category as the record was kept (a fund's rule may limit it).
+    service_category: str | None = None

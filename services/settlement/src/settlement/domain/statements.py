@@ -76,17 +76,6 @@ def check_second_person(*, initiated_by: str, approver: str, action_zh: str) -> 
         )
 
 
-def check_pay(status: StatementStatus, paid_reference: str | None, reference: str) -> bool:
-    """True if the payment is new; False if this very payment was already recorded."""
-    if status is StatementStatus.PAID:
-        if paid_reference == reference:
-            return False
-        raise StatementRuleError("statement_already_paid", "该结算单已支付，不能重复支付")
-    if status is not StatementStatus.CONFIRMED:
-        raise StatementRuleError("statement_not_confirmed", "结算单须经乡镇(街道)确认后方可支付")
-    return True
-
-
 @dataclass(frozen=True)
 class Statement:
     """What a provider is paid for a township and period, and where that payment stands."""

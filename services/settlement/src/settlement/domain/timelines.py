@@ -49,6 +49,7 @@ class StatusStep:
     version: int
     effective_date: date
     status: RecipientStatus
+    new_category: str | None = None  # a category change names the category from its day
 
 
 def _newest_in_effect(steps: tuple[_S, ...], day: date) -> _S | None:
@@ -73,6 +74,15 @@ class RecipientTimeline:
 
     steps: tuple[StatusStep, ...]
     items: tuple[ItemsStep, ...] = field(default=())
+    #: The category approved (None for a recipient kept before categories were kept).
+    category: str | None = None
+    special_conditions: frozenset[str] = frozenset()
+
+    def category_on(self, day: date) -> str | None:
+        """The recipient's category on ``day``: the newest change in effect, else approval's."""
+        changes = [s for s in self.steps if s.new_category is not None and s.effective_date <= day]
+        newest = max(changes, key=lambda s: s.version, default=None)
+        return self.category if newest is None else newest.new_category
 
     def blocked_on(self, day: date) -> NotBillableReason | None:
         """Why services on ``day`` are not payable for this recipient, or None."""

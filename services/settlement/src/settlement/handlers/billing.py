@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from civic import clock
 from civic.uow import UnitOfWork
 from contracts.dispatch import NeighbourServiceRecorded, ServiceDelivered
+from contracts.settlement import version_in_force
 from settlement.domain import billing, months, postings
-from settlement.domain.billing import Entitlement, Price
+from settlement.domain.billing import Entitlement, FundControl, Price
+from settlement.domain.fund_rules import FundRuleVersion, Resolution
 from settlement.domain.reasons import WAITING, BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.rows import (
@@ -37,6 +39,7 @@ from settlement.repository.billing import (
     SqlBillingStore,
     StatementKey,
 )
+from settlement.repository.fund_rules import HoldNote
 
 
 async def record_service(
@@ -102,7 +105,7 @@ async def recheck(
     if not rows:
         return 0
     facts = await _load_facts(store, rows)
-    planned, marks = list[_PlannedLine](), list[BillingMark]()
+    planned, marks, holds = list[_PlannedLine](), list[BillingMark](), list[HoldNote]()
     for row in rows:
         caused_by = cause[row.record_id] if isinstance(cause, Mapping) else cause
         entitlement = _entitle(row, facts)
@@ -111,9 +114,27 @@ async def recheck(
             planned.append((row, line, caused_by))
         reason = entitlement.reason
         marks.append((row.record_id, _status_of(entitlement), reason and reason.value, clock.now()))
+        if reason is NotBillableReason.FUND_RESTRICTED:
+            holds.append(_hold_note(row, entitlement))
     moved = await _append(uow, store, planned)
     await store.set_billing(marks)
+    if holds:
+        await store.note_fund_holds(holds)
     return moved
+
+
+def _hold_note(row: ServiceRecord, entitlement: Entitlement) -> HoldNote:
+    """Why the record is held, for the county's list of holds."""
+    fund = entitlement.funding_source or row.funding_source
+    why = entitlement.note_zh or NotBillableReason.FUND_RESTRICTED.label_zh
+    return (row.record_id, row.county_code, row.township_code, fund, why, clock.now())
+
+
+async def judge(
+    row: ServiceRecord, *, store: BillingStore, resolution: Resolution | None = None
+) -> Entitlement:
+    """What a record is owed from the facts known now, as if the county had so resolved it."""
+    return _entitle(row, await _load_facts(store, [row]), resolution)
 
 
 @dataclass(frozen=True)
@@ -123,12 +144,21 @@ class _Facts:
     prices: dict[tuple[str, str, date], Price]
     posted: dict[uuid.UUID, list[postings.PostedLine]]
     disallowed: dict[uuid.UUID, NotBillableReason]
+    #: Fund rule versions of the batch's counties that have any (专款专用), newest first.
+    fund_rules: dict[str, list[FundRuleVersion]] = field(default_factory=dict)
+    #: Of the records in those counties: the county's decisions on held lines.
+    resolutions: dict[uuid.UUID, Resolution] = field(default_factory=dict)
 
 
 async def _load_facts(store: BillingStore, rows: Sequence[ServiceRecord]) -> _Facts:
     ids = [row.record_id for row in rows]
     prices = await store.prices((row.county_code, row.item_code, row.service_date) for row in rows)
+    # One read of the rules per batch; only the records they may touch need more facts.
+    rules = await store.fund_rules({row.county_code for row in rows})
+    ruled = [row.record_id for row in rows if row.county_code in rules]
     return _Facts(
+        fund_rules=rules,
+        resolutions=await store.fund_resolutions(ruled) if ruled else {},
         recipients=await store.recipient_timelines({row.recipient_id for row in rows}),
         # A village's neighbour-aid record has no order.
         orders=await store.order_timelines({row.order_id for row in rows if row.order_id}),
@@ -142,14 +172,23 @@ async def _load_facts(store: BillingStore, rows: Sequence[ServiceRecord]) -> _Fa
 _PlannedLine = tuple[ServiceRecord, postings.PlannedLine, uuid.UUID]
 
 
-def _entitle(row: ServiceRecord, facts: _Facts) -> Entitlement:
-    """What the record is owed, from the facts known now."""
+def _entitle(
+    row: ServiceRecord, facts: _Facts, resolution: Resolution | None = None
+) -> Entitlement:
+    """What the record is owed, from the facts known now (and the county's fund rules)."""
+    service, funds = service_of(row), billing.UNRESTRICTED
+    versions = facts.fund_rules.get(row.county_code)
+    if versions:
+        service = replace(service, service_category=row.service_category)
+        resolution = resolution or facts.resolutions.get(row.record_id)
+        funds = FundControl(version_in_force(versions, row.service_date), resolution)
     return billing.entitle(
-        service_of(row),
+        service,
         recipient=facts.recipients.get(row.recipient_id),
         order=None if row.order_id is None else facts.orders.get(row.order_id),
         price=facts.prices[(row.county_code, row.item_code, row.service_date)],
         disallowed=facts.disallowed.get(row.record_id),
+        funds=funds,
     )
 
 

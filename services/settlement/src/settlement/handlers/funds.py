@@ -7,7 +7,8 @@ from typing import Any
 
 from civic.uow import UnitOfWork
 from contracts.enums import FundingSource
-from settlement.domain import funds
+from settlement.domain import budgets, funds
+from settlement.repository import budgets as budget_repo
 from settlement.repository import funds as repo
 from settlement.repository import statements
 
@@ -50,12 +51,14 @@ async def set_assistance_total(
 
 
 async def fund_report(division_code: str, year: int, *, uow: UnitOfWork) -> dict[str, Any]:
-    """Each fund's budget, committed and drafted spending; and, for a county, the 1% cap."""
+    """Each fund's budget, committed, held and drafted spending, how much of its budget is used
+    and the thresholds reached; and, for a county, the 1% cap."""
     async with uow:
         budgets = await repo.budgets(uow.session, division_code, year)
         spent = await repo.spent(uow.session, division_code, year)
+        policy = await budget_repo.policy(uow.session, division_code[:6])
         rows = [
-            _fund_row(source, budgets.get(source.value), spent.get(source.value))
+            _fund_row(source, budgets.get(source.value), spent.get(source.value), policy)
             for source in FundingSource
         ]
         report: dict[str, Any] = {
@@ -78,14 +81,24 @@ async def fund_report(division_code: str, year: int, *, uow: UnitOfWork) -> dict
 
 
 def _fund_row(
-    source: FundingSource, budget: int | None, used: dict[str, int] | None
+    source: FundingSource,
+    budget: int | None,
+    used: dict[str, int] | None,
+    policy: budgets.BudgetPolicy,
 ) -> dict[str, Any]:
-    committed, drafted = (used or {}).get("committed", 0), (used or {}).get("drafted", 0)
+    figures = {"committed": 0, "held": 0, "drafted": 0} | (used or {})
+    committed = figures["committed"]
+    reached = budgets.thresholds_reached(
+        policy.thresholds_percent, budget_fen=budget or 0, used_fen=committed
+    )
     return {
         "funding_source": source.value,
         "label_zh": source.label_zh,
         "budget_fen": budget,
         "committed_fen": committed,
-        "drafted_fen": drafted,
+        "held_fen": figures["held"],
+        "drafted_fen": figures["drafted"],
         "remaining_fen": None if budget is None else budget - committed,
+        "used_percent": budgets.used_percent(budget, committed),
+        "thresholds_reached": reached,
     }

@@ -13,18 +13,22 @@ from contracts.kinds import StatementPeriod
 from contracts.settlement import (
     StatementConfirmed,
     StatementEvent,
+    StatementHeld,
     StatementIssued,
 )
 from contracts.values import FundingTotal
 from settlement.domain import funds
+from settlement.domain.budgets import BudgetCheck, BudgetRuleError
 from settlement.domain.months import period_year
 from settlement.domain.statements import (
     SourceTotal,
     Statement,
     StatementStatus,
     check_confirm,
+    check_second_person,
 )
-from settlement.handlers import carries
+from settlement.handlers import budgets, carries, year_end
+from settlement.repository import budgets as budget_repo
 from settlement.repository import locks, statements
 
 
@@ -59,24 +63,86 @@ async def run_settlement(cmd: RunSettlement, *, uow: UnitOfWork) -> list[uuid.UU
 async def confirm_statement(
     statement_id: uuid.UUID, *, uow: UnitOfWork, user: str, now: datetime
 ) -> Statement:
-    """The township confirms a draft: its month has ended, it is current, and the 1% cap holds."""
+    """The township confirms a draft: its month has ended, it is current, the 1% cap holds and
+    so does every budget of its funds (else refused, or held for the county, by its policy)."""
     async with uow:
         row = await locked_statement(uow, statement_id)
         check_confirm(StatementStatus(row.status), row.period, now)
+        await year_end.ensure_year_open(uow, row.county_code, row.period)
         if row.total_fen < 0:
             return await carries.carry_statement(uow, row, user=user, now=now)
         # Waits for lines being posted to this period, and keeps new ones out once confirmed.
         await locks.lock(uow.session, "statement", row.township_code, row.provider_id, row.period)
         await _ensure_current(uow, row)
         await _ensure_within_cap(uow, row)
-        done = await statements.set_status(
-            uow.session,
-            statement_id,
-            {"status": "confirmed", "confirmed_by": user, "confirmed_at": now},
-        )
-        uow.emit(StatementConfirmed(**event_key(done), total_fen=done.total_fen, confirmed_by=user))
+        checks = await budgets.checks_of(uow, row)
+        breach = await budgets.breach_to_hold(uow, row, checks)
+        if breach is not None:
+            done = await _hold(uow, row, breach, user=user)
+        else:
+            done = await _confirmed(uow, row, user=user, at=now)
+            await budgets.warn(uow, done, checks)
         await uow.commit()
         return done
+
+
+@dataclass(frozen=True)
+class DecideHold:
+    """The county approves a statement held for its budget, or sends it back to draft."""
+
+    statement_id: uuid.UUID
+    approve: bool
+    note_zh: str | None
+    decided_by: str
+
+
+async def decide_budget_hold(cmd: DecideHold, *, uow: UnitOfWork, now: datetime) -> Statement:
+    """Approves a held statement (confirmed in the name of the officer who asked) or refuses it."""
+    if not cmd.approve and not (cmd.note_zh or "").strip():
+        raise BudgetRuleError("note_required", "退回结算单须填写说明", field="body.note_zh")
+    async with uow:
+        row = await locked_statement(uow, cmd.statement_id)
+        hold = await budget_repo.open_hold(uow.session, cmd.statement_id)
+        if row.status != StatementStatus.HELD.value or hold is None:
+            status = StatementStatus(row.status).label_zh
+            raise Conflict(f"结算单当前状态为“{status}”，无需预算审批", code="statement_not_held")
+        check_second_person(
+            initiated_by=hold["requested_by"], approver=cmd.decided_by, action_zh="超预算审批"
+        )
+        decision = {"approved": cmd.approve, "note_zh": cmd.note_zh, "decided_by": cmd.decided_by}
+        await budget_repo.decide(uow.session, hold["approval_id"], {**decision, "decided_at": now})
+        if cmd.approve:
+            checks = await budgets.checks_of(uow, row)
+            done = await _confirmed(uow, row, user=hold["requested_by"], at=now)
+            await budgets.warn(uow, done, checks)
+        else:
+            done = await statements.set_status(uow.session, row.statement_id, {"status": "draft"})
+        await uow.commit()
+        return done
+
+
+async def _confirmed(uow: UnitOfWork, row: Statement, *, user: str, at: datetime) -> Statement:
+    values = {"status": "confirmed", "confirmed_by": user, "confirmed_at": at}
+    done = await statements.set_status(uow.session, row.statement_id, values)
+    uow.emit(StatementConfirmed(**event_key(done), total_fen=done.total_fen, confirmed_by=user))
+    return done
+
+
+async def _hold(uow: UnitOfWork, row: Statement, breach: BudgetCheck, *, user: str) -> Statement:
+    figures = {
+        "division_code": breach.division_code,
+        "funding_source": breach.funding_source,
+        "budget_fen": breach.budget_fen,
+        "committed_fen": breach.committed_fen,
+        "statement_fen": breach.statement_fen,
+    }
+    done = await statements.set_status(uow.session, row.statement_id, {"status": "held"})
+    await budget_repo.add_hold(
+        uow.session,
+        {**figures, "statement_id": row.statement_id, "year": breach.year, "requested_by": user},
+    )
+    uow.emit(StatementHeld(**event_key(done), **figures))
+    return done
 
 
 async def locked_statement(uow: UnitOfWork, statement_id: uuid.UUID) -> Statement:

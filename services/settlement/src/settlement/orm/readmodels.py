@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, Date, DateTime, Index, Integer, Table, Text, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -18,10 +20,13 @@ recipient = Table(
     Column("approved_on", Date, nullable=False),
     Column("event_id", Uuid, nullable=False),
     created_at("received_at"),
+    # What a restricted fund looks at; none for a recipient kept before they were kept.
+    Column("category", Text),
+    Column("special_conditions", JSONB),
 )
 
 
-def _version_history(name: str, owner: str, state: str) -> Table:
+def _version_history(name: str, owner: str, state: str, *more: Column[Any]) -> Table:
     """A table keeping every version of an owner's ``state`` (never overwritten)."""
     return Table(
         name,
@@ -33,11 +38,15 @@ def _version_history(name: str, owner: str, state: str) -> Table:
         Column("reason_code", Text, nullable=False),
         Column("event_id", Uuid, nullable=False),
         created_at("received_at"),
+        *more,
     )
 
 
-# Every status version is kept: billing asks "what was true that day".
-recipient_status = _version_history("recipient_status", "recipient_id", "status")
+# Every status version is kept: billing asks "what was true that day". A category change
+# names the new category, so a restricted fund knows the category on a service day.
+recipient_status = _version_history(
+    "recipient_status", "recipient_id", "status", Column("new_category", Text)
+)
 
 # Every version of a recipient's approved items (approval is 1, each change of services one
 # more): from a change on, a service is paid only for an item in the set in effect that day,

@@ -15,11 +15,13 @@ from typing import Any, Protocol
 
 from civic.uow import UnitOfWork
 from settlement.domain.billing import Price
+from settlement.domain.fund_rules import FundRuleVersion, Resolution
 from settlement.domain.postings import PostedLine
 from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.records import RecordSelection, ServiceRecord
 from settlement.domain.timelines import OrderTimeline, RecipientTimeline
-from settlement.repository import catalogue, ledger, locks, readmodels
+from settlement.repository import catalogue, fund_rules, ledger, locks, readmodels
+from settlement.repository.fund_rules import HoldNote
 
 #: A price asked for: county, item, day.
 PriceKey = tuple[str, str, date]
@@ -85,6 +87,17 @@ class BillingStore(Protocol):
 
     async def add_items(self, values: dict[str, Any]) -> bool:
         """Keeps a version of the recipient's items; False if it or a newer one was known."""
+
+    async def fund_rules(self, county_codes: Iterable[str]) -> dict[str, list[FundRuleVersion]]:
+        """Every fund rule version of the counties that have any, newest first."""
+
+    async def fund_resolutions(
+        self, record_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, Resolution]:
+        """The county's decisions on held records."""
+
+    async def note_fund_holds(self, notes: Sequence[HoldNote]) -> None:
+        """Why each record is held by the fund rules now."""
 
 
 class SqlBillingStore:
@@ -162,3 +175,17 @@ class SqlBillingStore:
     async def add_items(self, values: dict[str, Any]) -> bool:
         """See ``repository.readmodels.add_items``."""
         return await readmodels.add_items(self._uow.session, values)
+
+    async def fund_rules(self, county_codes: Iterable[str]) -> dict[str, list[FundRuleVersion]]:
+        """See ``repository.fund_rules.versions``."""
+        return await fund_rules.versions(self._uow.session, county_codes)
+
+    async def fund_resolutions(
+        self, record_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, Resolution]:
+        """See ``repository.fund_rules.resolutions``."""
+        return await fund_rules.resolutions(self._uow.session, record_ids)
+
+    async def note_fund_holds(self, notes: Sequence[HoldNote]) -> None:
+        """See ``repository.fund_rules.note_holds``."""
+        await fund_rules.note_holds(self._uow.session, notes)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement.domain.statements import CLOSED
+from settlement.domain.statements import COMMITTED, StatementStatus
 from settlement.orm import assistance_fund_total, funding_budget, statement, statement_source_total
 
 b, s, t = funding_budget.c, statement.c, statement_source_total.c
@@ -56,21 +56,26 @@ async def budgets(session: AsyncSession, division_code: str, year: int) -> dict[
 
 
 async def spent(session: AsyncSession, division_code: str, year: int) -> dict[str, dict[str, int]]:
-    """Statement totals by fund in a county or township for a year: committed and in draft."""
+    """Statement totals by fund in a county or township for a year: committed (confirmed or
+    paid), held for the county's budget approval, and in draft."""
     where = (
         s.county_code == division_code
         if len(division_code) == 6
         else s.township_code == division_code
     )
-    committed = func.sum(t.amount_fen).filter(s.status.in_(CLOSED))
-    drafted = func.sum(t.amount_fen).filter(s.status == "draft")
+    committed = func.sum(t.amount_fen).filter(s.status.in_(COMMITTED))
+    held = func.sum(t.amount_fen).filter(s.status == StatementStatus.HELD.value)
+    drafted = func.sum(t.amount_fen).filter(s.status == StatementStatus.DRAFT.value)
     rows = await session.execute(
-        select(t.funding_source, committed.label("committed"), drafted.label("drafted"))
+        select(
+            t.funding_source,
+            committed.label("committed"),
+            held.label("held"),
+            drafted.label("drafted"),
+        )
         .select_from(statement_source_total.join(statement, t.statement_id == s.statement_id))
         .where(where, s.period.like(f"{year:04d}%"))
         .group_by(t.funding_source)
     )
-    return {
-        r.funding_source: {"committed": int(r.committed or 0), "drafted": int(r.drafted or 0)}
-        for r in rows
-    }
+    kinds = ("committed", "held", "drafted")
+    return {r.funding_source: {k: int(getattr(r, k) or 0) for k in kinds} for r in rows}

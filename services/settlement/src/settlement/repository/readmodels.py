@@ -106,26 +106,24 @@ async def recipient_timelines(
     session: AsyncSession, ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, RecipientTimeline]:
     """Timelines of the recipients whose approval is known (others are still awaited)."""
-    wanted = list(set(ids))
-    known = set(
-        (
-            await session.execute(
-                select(recipient.c.recipient_id).where(recipient.c.recipient_id.in_(wanted))
-            )
-        )
-        .scalars()
-        .all()
+    wanted, c = list(set(ids)), recipient.c
+    heads = await session.execute(
+        select(c.recipient_id, c.category, c.special_conditions).where(c.recipient_id.in_(wanted))
     )
+    who = {r.recipient_id: (r.category, frozenset(r.special_conditions or ())) for r in heads}
+    known = set(who)
     rows = await session.execute(
         select(recipient_status).where(recipient_status.c.recipient_id.in_(list(known)))
     )
     steps: dict[uuid.UUID, list[StatusStep]] = {rid: [] for rid in known}
     for r in rows:
         steps[r.recipient_id].append(
-            StatusStep(r.version, r.effective_date, RecipientStatus(r.status))
+            StatusStep(r.version, r.effective_date, RecipientStatus(r.status), r.new_category)
         )
     items = await _items_steps(session, known)
-    return {rid: RecipientTimeline(tuple(s), items.get(rid, ())) for rid, s in steps.items()}
+    return {
+        rid: RecipientTimeline(tuple(s), items.get(rid, ()), *who[rid]) for rid, s in steps.items()
+    }
 
 
 async def _items_steps(
@@ -203,6 +201,7 @@ def status_values(
     event: RecipientApproved | RecipientStatusChanged, status: str, reason: str
 ) -> dict[str, Any]:
     """The columns of the status version a review event announces."""
+    category = event.new_category if isinstance(event, RecipientStatusChanged) else None
     return {
         "recipient_id": event.recipient_id,
         "version": event.version,
@@ -210,6 +209,7 @@ def status_values(
         "effective_date": event.effective_date,
         "reason_code": reason,
         "event_id": event.event_id,
+        "new_category": None if category is None else category.value,
     }
 
 
@@ -223,6 +223,8 @@ def recipient_values(event: RecipientApproved) -> dict[str, Any]:
         "village_code": event.village_code,
         "approved_on": event.effective_date,
         "event_id": event.event_id,
+        "category": event.category.value,
+        "special_conditions": [condition.value for condition in event.special_conditions],
     }
 
 

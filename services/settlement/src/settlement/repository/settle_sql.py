@@ -3,9 +3,19 @@
 The big scan happens once, into ``settle_agg`` (a few rows per township × provider × item ×
 fund); every later step works on that small table. Statements whose line count did not
 change are left alone, so running the settlement again changes nothing.
+
+Negative statements carried into the period (``statement_carry``, a handful of rows) join
+``settle_agg`` as adjustment rows of their own item code ``CARRY_ITEM_PREFIX || from_period``:
+one line per carried fund, unit ``carry``, quantity 0. A catalogue code matches
+``^[A-Z0-9][A-Z0-9_-]{1,31}$``, so a code starting with ``_`` can never be a catalogue item.
 """
 
 from __future__ import annotations
+
+#: Item code of a carry taken from an earlier period: this prefix and that period (YYYY-MM).
+CARRY_ITEM_PREFIX = "_CARRY_"
+#: The unit of a carry row (no catalogue fee unit: it is money, not a service).
+CARRY_UNIT = "carry"
 
 SCOPES = {
     None: "",
@@ -25,6 +35,13 @@ SELECT township_code, provider_id,
 FROM ledger_line
 WHERE period_kind = :kind AND period = :period{scope}
 GROUP BY township_code, provider_id, item_code, unit, funding_source, (service_month < period)
+UNION ALL
+SELECT township_code, provider_id, min(provider_code), min(county_code),
+       '_CARRY_' || from_period, 'carry', funding_source, true,
+       0, sum(amount_fen)::bigint, count(*)::int
+FROM statement_carry
+WHERE period_kind = :kind AND into_period = :period{scope}
+GROUP BY township_code, provider_id, from_period, funding_source
 """
 
 OPEN_STATEMENTS = """
@@ -103,11 +120,19 @@ ORDER BY t.statement_id, t.funding_source
 
 RECOMPUTE = """
 SELECT count(*)::int AS line_count,
-       coalesce(sum(l.amount_fen), 0)::bigint AS total_fen,
-       coalesce(sum(l.amount_fen) FILTER (WHERE l.service_month < l.period), 0)::bigint
-         AS adjustment_fen
+       coalesce(sum(x.amount_fen), 0)::bigint AS total_fen,
+       coalesce(sum(x.amount_fen) FILTER (WHERE x.is_adjustment), 0)::bigint AS adjustment_fen
 FROM statement s
-JOIN ledger_line l ON l.township_code = s.township_code AND l.provider_id = s.provider_id
- AND l.period_kind = s.period_kind AND l.period = s.period
+JOIN LATERAL (
+  SELECT l.amount_fen, (l.service_month < l.period) AS is_adjustment
+  FROM ledger_line l
+  WHERE l.township_code = s.township_code AND l.provider_id = s.provider_id
+    AND l.period_kind = s.period_kind AND l.period = s.period
+  UNION ALL
+  SELECT c.amount_fen, true
+  FROM statement_carry c
+  WHERE c.township_code = s.township_code AND c.provider_id = s.provider_id
+    AND c.period_kind = s.period_kind AND c.into_period = s.period
+) x ON true
 WHERE s.statement_id = :statement_id
 """

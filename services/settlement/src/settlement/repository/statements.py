@@ -25,6 +25,7 @@ from settlement.orm import (
     statement_item_total,
     statement_source_total,
 )
+from settlement.orm.year_end import statement_carry
 from settlement.repository import settle_sql
 
 s = statement.c
@@ -38,6 +39,7 @@ class StatementFilter:
     county_code: str | None = None
     provider_code: str | None = None
     period: str | None = None
+    status: str | None = None
 
 
 _STATEMENT_FIELDS = tuple(field.name for field in fields(Statement))
@@ -125,6 +127,8 @@ def _conditions(which: StatementFilter) -> list[ColumnElement[bool]]:
         conditions.append(s.provider_code == which.provider_code)
     if which.period is not None:
         conditions.append(s.period == which.period)
+    if which.status is not None:
+        conditions.append(s.status == which.status)
     return conditions
 
 
@@ -187,3 +191,22 @@ async def assistance_total(session: AsyncSession, county_code: str, year: int) -
     a = assistance_fund_total.c
     query = select(a.total_fen).where(a.county_code == county_code, a.year == year)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def status_of(
+    session: AsyncSession, *, township_code: str, provider_id: uuid.UUID, kind: str, period: str
+) -> str | None:
+    """The status of a township's statement to a provider for a period, if there is one."""
+    query = select(s.status).where(
+        s.township_code == township_code,
+        s.provider_id == provider_id,
+        s.period_kind == kind,
+        s.period == period,
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def add_carries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Records a carried statement's amounts, one row per fund, for its next open period."""
+    if rows:
+        await session.execute(statement_carry.insert(), rows)

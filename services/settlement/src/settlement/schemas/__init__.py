@@ -14,7 +14,6 @@ from settlement.schemas.spot_checks import (
 )
 from settlement.schemas.statements import (
     ItemTotal,
-    PaymentCreate,
     RunRead,
     SourceTotal,
     StatementRead,
@@ -33,7 +32,6 @@ __all__ = [
     "ItemTotal",
     "LedgerLineRead",
     "Page",
-    "PaymentCreate",
     "RecordRead",
     "RunRead",
     "SourceTotal",

@@ -33,10 +33,17 @@ class FundRow(BaseModel):
 
     funding_source: FundingSource
     label_zh: str
-    budget_fen: int | None = Field(description="Budget, if one was set.")
+    budget_fen: int | None = Field(description="Budget, if one was set (none: not bound).")
     committed_fen: int = Field(description="On confirmed or paid statements.")
+    held_fen: int = Field(description="On statements held for the county's budget approval.")
     drafted_fen: int = Field(description="On draft statements.")
     remaining_fen: int | None = Field(description="Budget minus committed.")
+    used_percent: int | None = Field(
+        description="Committed as a whole percent of the budget, rounded down (none: no budget)."
+    )
+    thresholds_reached: list[int] = Field(
+        description="The county's warning thresholds (percent) the committed spending reached."
+    )
 
 
 class FundsRead(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,11 +15,19 @@ class ItemTotal(BaseModel):
     """A statement's total for one item (current month or adjustments)."""
 
     item_code: str
-    unit: FeeUnit
+    unit: FeeUnit | Literal["carry"] = Field(
+        description="Fee unit; 'carry' for a negative total carried in from an earlier period."
+    )
     is_adjustment: bool
     quantity: int
     amount_fen: int
     line_count: int
+    label_zh: str | None = Field(
+        default=None, description="What the row is, when not an item (上期负数结转（…）)."
+    )
+    carried_from: str | None = Field(
+        default=None, description="For a carry: the period whose negative total it is."
+    )
 
 
 class SourceTotal(BaseModel):
@@ -65,15 +74,6 @@ class RunRead(BaseModel):
     period: str
     changed: list[uuid.UUID] = Field(description="Statements issued or refreshed by this run.")
     statements: list[StatementRead] = Field(description="Every statement of the scope and period.")
-
-
-class PaymentCreate(BaseModel):
-    """The township's payment of a confirmed statement."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    payment_reference: str = Field(min_length=1, max_length=64, description="Voucher number.")
-    paid_on: date = Field(description="Day of payment.")
 
 
 class SubsidyRun(BaseModel):
