@@ -47,6 +47,18 @@ INSERT INTO statement_carry (from_statement_id, funding_source, county_code, tow
                              amount_fen, carried_by)
 VALUES ($1, $2, $3, $4, $5, $6, 'monthly', $7, $8, $9, 'bench')
 """
+# The April lines behind each carried statement: one adjustment of the pair's (a reversal
+# after April had been paid, say), so April's ledger holds what the carry moves on.
+APRIL_LINE = """
+INSERT INTO ledger_line (line_id, kind, source_id, record_id, person_id, recipient_id, order_id,
+                         provider_id, provider_code, county_code, township_code, period_kind,
+                         period, service_month, service_date, item_code, funding_source, unit,
+                         quantity, unit_fee_fen, amount_fen, catalogue_version, reason_zh)
+SELECT gen_random_uuid(), 'adjustment', gen_random_uuid(), record_id, person_id, recipient_id,
+       order_id, provider_id, provider_code, county_code, township_code, 'monthly', $3, $3,
+       service_date, item_code, $4, unit, 0, unit_fee_fen, $5, catalogue_version, 'bench'
+FROM ledger_line WHERE township_code = $1 AND provider_id = $2 AND period = $6 LIMIT 1
+"""
 RAW_YEAR = """
 SELECT funding_source, sum(amount_fen) FROM ledger_line
 WHERE county_code = $1 AND period LIKE $2 GROUP BY funding_source
@@ -75,13 +87,14 @@ async def arm(conn: asyncpg.Connection) -> int:
     )
     carried = pairs[::10]
     statements = [(uuid.uuid4(), *pair) for pair in carried]
+    tekun = FundingSource.TEKUN_CARE.value
+    await conn.executemany(
+        APRIL_LINE, [(s[2], s[3], APRIL, tekun, CARRY_FEN, PERIOD) for s in statements]
+    )
     await conn.executemany(CARRIED, [(*s, APRIL, CARRY_FEN) for s in statements])
     await conn.executemany(
         CARRY,
-        [
-            (s[0], FundingSource.TEKUN_CARE.value, *s[1:], APRIL, PERIOD, CARRY_FEN)
-            for s in statements
-        ],
+        [(s[0], tekun, *s[1:], APRIL, PERIOD, CARRY_FEN) for s in statements],
     )
     return len(statements)
 
@@ -137,5 +150,15 @@ async def year_end(url: str, conn: asyncpg.Connection) -> dict[str, Any]:
     for county in counties:
         await conn.fetch(RAW_YEAR, county, f"{YEAR:04d}%")
     raw = time.perf_counter() - start
-    balanced = all(report.balanced for report in reports)
-    return {"counties": len(counties), "seconds": service, "raw_seconds": raw, "balanced": balanced}
+    unbalanced = {
+        f"{report.division_code}/{row.funding_source}": row.difference_fen
+        for report in reports
+        for row in report.funds
+        if not row.balanced
+    }
+    return {
+        "counties": len(counties),
+        "seconds": service,
+        "raw_seconds": raw,
+        "unbalanced": unbalanced,
+    }
