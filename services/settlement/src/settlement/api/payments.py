@@ -27,13 +27,11 @@ from settlement.api.common import (
     ensure_county,
     ensure_division,
 )
-from settlement.api.statements import readable_statement
 from settlement.domain.payments import (
     BankAccount,
     BatchStatus,
     BatchView,
     LineStatus,
-    PaymentReversal,
     ReturnImport,
 )
 from settlement.handlers import payments
@@ -49,8 +47,6 @@ from settlement.schemas.payments import (
     PaymentFormatSet,
     ReturnRead,
     ReturnRowRead,
-    ReversalCreate,
-    ReversalRead,
 )
 
 # Batches and returns name providers and amounts, never a person served; a bank file and a
@@ -194,39 +190,6 @@ async def list_exceptions(
     return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
-@router.post(
-    "/statements/{statement_id}/payment-reversal",
-    status_code=status.HTTP_201_CREATED,
-    summary="申请冲销支付",
-    openapi_extra=NOT_PERSONAL,
-)
-async def request_reversal(
-    statement_id: uuid.UUID, body: ReversalCreate, officer: Township, uow: UowDep
-) -> ReversalRead:
-    """A township officer asks to reverse a paid statement's payment; another person approves."""
-    statement = await readable_statement(uow, statement_id, officer)
-    reversal = await payments.request_reversal(
-        statement_id, body.reason_zh, uow=uow, user=officer.user_id, now=clock.now()
-    )
-    return _reversal_read(reversal, statement.status)
-
-
-@router.post(
-    "/statements/{statement_id}/payment-reversal/approve",
-    summary="审批冲销支付",
-    openapi_extra=NOT_PERSONAL,
-)
-async def approve_reversal(
-    statement_id: uuid.UUID, approver: Approver, uow: UowDep
-) -> ReversalRead:
-    """A second person approves: the statement is confirmed again and awaits a new payment."""
-    await readable_statement(uow, statement_id, approver)
-    reversal, statement = await payments.approve_reversal(
-        statement_id, uow=uow, user=approver.user_id, now=clock.now()
-    )
-    return _reversal_read(reversal, statement.status)
-
-
 @router.put(
     "/providers/{provider_code}/bank-account",
     summary="登记服务供给主体收款账户",
@@ -301,10 +264,6 @@ def _batch_read(view: BatchView) -> BatchRead:
             "exceptions": [PaymentExceptionRead.model_validate(asdict(x)) for x in view.exceptions],
         }
     )
-
-
-def _reversal_read(reversal: PaymentReversal, statement_status: str) -> ReversalRead:
-    return ReversalRead.model_validate({**asdict(reversal), "statement_status": statement_status})
 
 
 def _return_read(done: ReturnImport) -> ReturnRead:

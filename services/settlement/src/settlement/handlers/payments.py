@@ -11,7 +11,7 @@ from datetime import datetime
 from civic.errors import NotFound, Unprocessable
 from civic.uow import UnitOfWork
 from contracts import calendar
-from contracts.settlement import PaymentFailed, PaymentReversed, StatementPaid
+from contracts.settlement import PaymentFailed, StatementPaid
 from settlement.adapters import bank_files
 from settlement.adapters.bank_files import PaymentFormat
 from settlement.domain.payments import (
@@ -23,8 +23,6 @@ from settlement.domain.payments import (
     Match,
     PaymentBatch,
     PaymentException,
-    PaymentReversal,
-    PaymentRuleError,
     ReturnImport,
     ReturnRow,
     RowOutcome,
@@ -32,20 +30,13 @@ from settlement.domain.payments import (
     check_batch_status,
     match_return,
 )
-from settlement.domain.statements import Statement, StatementStatus, check_second_person
+from settlement.domain.statements import StatementStatus
 from settlement.handlers.statements import event_key, locked_statement
-from settlement.repository import locks, statements
+from settlement.repository import bank_formats, locks, statements
 from settlement.repository import payments as repo
 
+
 #: What a statement forgets of its payment when the payment is reversed.
-UNPAID = {
-    "status": StatementStatus.CONFIRMED.value,
-    "paid_on": None,
-    "payment_reference": None,
-    "paid_by": None,
-}
-
-
 async def payment_format(county_code: str, *, uow: UnitOfWork) -> PaymentFormat:
     """The county's bank file format, or the default one."""
     async with uow:
@@ -56,7 +47,7 @@ async def set_payment_format(fmt: PaymentFormat, *, uow: UnitOfWork, user: str) 
     """A county officer sets the bank file format (checked: it must read back)."""
     bank_files.check_format(fmt)
     async with uow:
-        await repo.set_format(uow.session, fmt, user=user)
+        await bank_formats.set_format(uow.session, fmt, user=user)
         await uow.commit()
         return await _format(uow, fmt.county_code)
 
@@ -234,64 +225,6 @@ async def exceptions_page(
         )
 
 
-async def request_reversal(
-    statement_id: uuid.UUID, reason_zh: str, *, uow: UnitOfWork, user: str, now: datetime
-) -> PaymentReversal:
-    """A township officer asks to reverse a paid statement's payment; a second person approves."""
-    async with uow:
-        row = await locked_statement(uow, statement_id)
-        if row.status != StatementStatus.PAID.value or row.payment_reference is None:
-            raise PaymentRuleError("statement_not_paid", "只有已支付的结算单才能冲销支付")
-        if await repo.pending_reversal(uow.session, statement_id) is not None:
-            raise PaymentRuleError("reversal_pending", "该结算单已有待审批的支付冲销")
-        reversal = await repo.add_reversal(
-            uow.session,
-            {
-                "reversal_id": uuid.uuid4(),
-                "statement_id": statement_id,
-                "township_code": row.township_code,
-                "amount_fen": row.total_fen,
-                "payment_reference": row.payment_reference,
-                "paid_on": row.paid_on,
-                "paid_by": row.paid_by,
-                "reason_zh": reason_zh,
-                "status": "pending",
-                "requested_by": user,
-                "requested_at": now,
-            },
-        )
-        await uow.commit()
-        return reversal
-
-
-async def approve_reversal(
-    statement_id: uuid.UUID, *, uow: UnitOfWork, user: str, now: datetime
-) -> tuple[PaymentReversal, Statement]:
-    """A second person approves: the statement is confirmed again and awaits a new payment."""
-    async with uow:
-        await locked_statement(uow, statement_id)
-        pending = await repo.pending_reversal(uow.session, statement_id)
-        if pending is None:
-            raise PaymentRuleError("no_pending_reversal", "该结算单没有待审批的支付冲销")
-        check_second_person(
-            initiated_by=pending.requested_by, approver=user, action_zh="审批支付冲销"
-        )
-        done = await repo.approve_reversal(uow.session, pending.reversal_id, user=user, now=now)
-        # The payment stays in the batch line and in the reversal; the statement forgets it.
-        statement = await statements.set_status(uow.session, statement_id, UNPAID)
-        uow.emit(
-            PaymentReversed(
-                **event_key(statement),
-                amount_fen=done.amount_fen,
-                payment_reference=done.payment_reference,
-                requested_by=done.requested_by,
-                approved_by=user,
-            )
-        )
-        await uow.commit()
-        return done, statement
-
-
 async def set_bank_account(
     provider_code: str, values: dict[str, str], *, uow: UnitOfWork, user: str
 ) -> BankAccount:
@@ -336,5 +269,5 @@ async def _locked_batch(uow: UnitOfWork, batch_id: uuid.UUID) -> PaymentBatch:
 
 
 async def _format(uow: UnitOfWork, county_code: str) -> PaymentFormat:
-    found = await repo.get_format(uow.session, county_code)
+    found = await bank_formats.get_format(uow.session, county_code)
     return found or bank_files.default_format(county_code)

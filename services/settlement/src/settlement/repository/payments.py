@@ -15,7 +15,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from settlement.adapters import sealing
-from settlement.adapters.bank_files import FileColumn, PaymentFormat
 from settlement.domain.payments import (
     OPEN_LINES,
     BankAccount,
@@ -23,7 +22,6 @@ from settlement.domain.payments import (
     Match,
     PaymentBatch,
     PaymentException,
-    PaymentReversal,
     ReturnImport,
     line_ref,
 )
@@ -32,7 +30,6 @@ from settlement.orm import provider, statement
 from settlement.orm.payments import (
     payment_batch,
     payment_exception,
-    payment_format,
     payment_line,
     payment_return,
     payment_reversal,
@@ -46,44 +43,6 @@ T = TypeVar("T")
 
 def _of(kind: type[T], row: RowMapping) -> T:
     return kind(**{f.name: row[f.name] for f in fields(kind)})  # type: ignore[arg-type]
-
-
-async def get_format(session: AsyncSession, county_code: str) -> PaymentFormat | None:
-    """The county's bank file format, if it set one."""
-    query = select(payment_format).where(payment_format.c.county_code == county_code)
-    row = (await session.execute(query)).mappings().first()
-    if row is None:
-        return None
-    return PaymentFormat(
-        county_code=row["county_code"],
-        columns=tuple(FileColumn(*pair) for pair in row["columns"]),
-        return_columns=tuple(FileColumn(*pair) for pair in row["return_columns"]),
-        has_header=row["has_header"],
-        delimiter=row["delimiter"],
-        encoding=row["encoding"],
-        set_by=row["set_by"],
-        set_at=row["set_at"],
-    )
-
-
-async def set_format(session: AsyncSession, fmt: PaymentFormat, *, user: str) -> None:
-    """Sets (or replaces) the county's bank file format."""
-    values = {
-        "county_code": fmt.county_code,
-        "columns": [[c.field, c.header_zh] for c in fmt.columns],
-        "return_columns": [[c.field, c.header_zh] for c in fmt.return_columns],
-        "has_header": fmt.has_header,
-        "delimiter": fmt.delimiter,
-        "encoding": fmt.encoding,
-        "set_by": user,
-    }
-    stmt = pg_insert(payment_format).values(**values, set_at=func.now())
-    changed = {name: stmt.excluded[name] for name in values if name != "county_code"}
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[payment_format.c.county_code], set_={**changed, "set_at": func.now()}
-        )
-    )
 
 
 async def payable(session: AsyncSession, township_code: str) -> list[RowMapping]:
@@ -327,35 +286,3 @@ async def add_return(
         "imported_at": now,
     }
     await session.execute(payment_return.insert().values(**values))
-
-
-async def pending_reversal(
-    session: AsyncSession, statement_id: uuid.UUID
-) -> PaymentReversal | None:
-    """The statement's reversal waiting for a second person, if any (locked)."""
-    query = (
-        select(payment_reversal)
-        .where(r.statement_id == statement_id, r.status == "pending")
-        .with_for_update()
-    )
-    row = (await session.execute(query)).mappings().first()
-    return None if row is None else _of(PaymentReversal, row)
-
-
-async def add_reversal(session: AsyncSession, values: dict[str, Any]) -> PaymentReversal:
-    """Stores a reversal request."""
-    stmt = payment_reversal.insert().values(**values).returning(payment_reversal)
-    return _of(PaymentReversal, (await session.execute(stmt)).mappings().one())
-
-
-async def approve_reversal(
-    session: AsyncSession, reversal_id: uuid.UUID, *, user: str, now: datetime
-) -> PaymentReversal:
-    """The second person approved the reversal."""
-    stmt = (
-        update(payment_reversal)
-        .where(r.reversal_id == reversal_id)
-        .values(status="approved", approved_by=user, approved_at=now)
-        .returning(payment_reversal)
-    )
-    return _of(PaymentReversal, (await session.execute(stmt)).mappings().one())
