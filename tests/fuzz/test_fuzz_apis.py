@@ -81,6 +81,7 @@ DIVISION: dict[Role, str | None] = {
     Role.PROVIDER: None,
     Role.AUDITOR: COUNTY,
     Role.ADMIN: COUNTY,
+    Role.CHECKER: TOWNSHIP,
 }
 
 
