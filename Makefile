@@ -5,6 +5,8 @@ UV := $(PY) -m uv
 VENV := .venv
 BIN := $(VENV)/bin
 SERVICES := intake survey review dispatch settlement archive
+# The staff console calls the six; it owns no database and no Kafka topic (no asyncapi).
+APPS := $(SERVICES) console
 
 .PHONY: help bootstrap up down clean status logs token trace lint fmt typecheck test test-unit \
         test-integration test-e2e test-faults test-cluster test-fuzz asyncapi contracts-snapshot bench fuzz
@@ -14,8 +16,9 @@ help:
 
 ## Set-up on a fresh machine: Python deps, PostgreSQL binaries, HAProxy (several instances),
 ## promtool (alert rule tests), helm and kubeconform (Kubernetes manifest check), Chromium
-## (board test), Kafka jars.
+## (board and console tests), the console's htmx and ECharts (npm), Kafka jars.
 bootstrap: $(BIN)/.synced
+	@scripts/ensure-console-assets.sh
 	@scripts/ensure-postgres.sh
 	@scripts/ensure-haproxy.sh
 	@scripts/ensure-prometheus.sh
@@ -28,8 +31,8 @@ $(BIN)/.synced: uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services
 	@$(UV) sync --all-packages --locked -q
 	@touch $@
 
-## The stack: Kafka + PostgreSQL + Jaeger (or the span sink) + Prometheus + six services, all
-## state under .state/dev.
+## The stack: Kafka + PostgreSQL + Jaeger (or the span sink) + Prometheus + six services + the
+## staff console (with its development sign-in), all state under .state/dev.
 ## `make up KAFKA_NODES=3 INSTANCES=2`: a three-node Kafka cluster (replication 3, min ISR 2)
 ## and two processes of every service behind HAProxy, one port per service as before.
 ## With a Docker engine (and STACK unset or "compose") docker-compose.yml runs it instead;
@@ -38,8 +41,14 @@ STACK ?= $(if $(shell docker info >/dev/null 2>&1 && echo yes),compose,launcher)
 COMPOSE := docker compose -f docker-compose.yml
 
 ifeq ($(STACK),compose)
+# The console's development sign-in (compose profile `local`) runs unless ENVIRONMENT says
+# staging or production, where it would refuse to start anyway.
+COMPOSE_PROFILES ?= $(if $(filter staging production,$(ENVIRONMENT)),,local)
+export COMPOSE_PROFILES
+
 up:
 	$(COMPOSE) up -d --build --wait
+	@echo "staff console: http://127.0.0.1:8080  (sign in through the development issuer, http://127.0.0.1:8090, when ENVIRONMENT is local)"
 
 down:
 	$(COMPOSE) down
@@ -83,7 +92,7 @@ fmt: $(BIN)/.synced
 	@$(BIN)/ruff check --fix .
 
 typecheck: $(BIN)/.synced
-	@$(BIN)/mypy libs/contracts/src libs/civic/src libs/devstack/src $(foreach s,$(SERVICES),services/$(s)/src)
+	@$(BIN)/mypy libs/contracts/src libs/civic/src libs/devstack/src $(foreach s,$(APPS),services/$(s)/src)
 
 ## Every test, against a real Kafka broker and PostgreSQL that the suite starts itself.
 test: bootstrap lint typecheck

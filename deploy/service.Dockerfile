@@ -1,6 +1,8 @@
 # The one image recipe for every service; the build argument SERVICE names which. Build from
 # the repository root (the image needs the shared libraries):
 #   docker build -f deploy/service.Dockerfile --build-arg SERVICE=intake -t chizhou/intake .
+# The staff console, which owns no data (no migrations) and serves browser libraries from
+# npm, has its own recipe beside this one: deploy/console.Dockerfile.
 FROM python:3.11-slim AS build
 ARG SERVICE
 COPY --from=ghcr.io/astral-sh/uv:0.13.9 /uv /usr/local/bin/uv
@@ -16,6 +18,7 @@ COPY services/review/pyproject.toml services/review/
 COPY services/dispatch/pyproject.toml services/dispatch/
 COPY services/settlement/pyproject.toml services/settlement/
 COPY services/archive/pyproject.toml services/archive/
+COPY services/console/pyproject.toml services/console/
 COPY libs/contracts libs/contracts
 COPY libs/civic libs/civic
 COPY services/${SERVICE} services/${SERVICE}

@@ -10,7 +10,7 @@ logs=.state/suite-logs
 rm -rf "$logs" && mkdir -p "$logs"  # nothing of an interrupted earlier run is counted
 # The fault suite runs beside the clock matrix, not beside the fuzzing: two stacks under
 # heavy load at once on two cores slowed the fault suite past its waits.
-suites=(tests/faults tests/clock_matrix tests/fuzz services/archive tests/e2e services/dispatch
+suites=(tests/faults tests/clock_matrix tests/fuzz services/archive services/console tests/e2e services/dispatch
         services/review services/intake services/settlement
         "tests --ignore=tests/e2e --ignore=tests/faults --ignore=tests/clock_matrix --ignore=tests/fuzz --ignore=tests/cluster"
         libs/civic libs/devstack services/survey libs/contracts)

@@ -16,12 +16,22 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from civic.secrets import KAFKA_PRINCIPALS, ensure_secrets, password_of
 from civic.settings import ServiceSettings
+from console.settings import Settings as ConsoleSettings
 from devstack.kafka import _properties as launcher_broker_properties
-from devstack.services import SERVICES, ServiceWiring, service_env
+from devstack.oidc_issuer import RefusedEnvironment
+from devstack.services import (
+    SERVICES,
+    ServiceWiring,
+    console_env,
+    dev_sign_in_app,
+    ensure_console_secrets,
+    service_env,
+)
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +40,9 @@ SECRETS = Path("/secrets")
 #: (Jaeger, Prometheus, Alertmanager, Grafana's login page) always on loopback.
 OPT_IN_LOOPBACK = re.compile(r"^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$")
 LOOPBACK_ONLY = {"jaeger", "prometheus", "alertmanager", "grafana"}
+#: The development sign-in's port, published by the console whose network it shares: anyone
+#: who reaches it signs in as anybody, so it stays on loopback whatever BIND_ADDRESS says.
+SIGN_IN_PORT = "127.0.0.1:8090:8090"
 KAFKA_NODES = ("kafka-1", "kafka-2", "kafka-3")
 BOOTSTRAP = "kafka-1:9093,kafka-2:9093,kafka-3:9093"
 LOOPBACK = re.compile(r"^127\.0\.0\.1:\d+:\d+$")
@@ -169,7 +182,9 @@ def test_every_published_port_is_on_loopback_unless_the_operator_opts_in(
     published = {
         name: spec["ports"] for name, spec in compose["services"].items() if "ports" in spec
     }
-    assert set(published) == {*KAFKA_NODES, "balancer", "postgres", *LOOPBACK_ONLY}
+    assert set(published) == {*KAFKA_NODES, "balancer", "postgres", "console", *LOOPBACK_ONLY}
+    assert published["console"] == ["${BIND_ADDRESS:-127.0.0.1}:8080:8000", SIGN_IN_PORT]
+    published["console"] = published["console"][:1]
     for name, ports in published.items():
         pattern = LOOPBACK if name in LOOPBACK_ONLY else OPT_IN_LOOPBACK
         assert all(pattern.match(p) for p in ports), (name, ports)
@@ -347,12 +362,14 @@ def test_secrets_job_gives_each_file_only_to_the_containers_that_read_it(
         "grafana": (int(env["GRAFANA_UID"]), 0),
     }
     assert compose["services"]["grafana"]["user"] == f"{env['GRAFANA_UID']}:0"
-    for name in (*SERVICES, "kafka-init"):
+    for name in (*SERVICES, "kafka-init", "console", "dev-sign-in"):
         uid, gid = (int(n) for n in compose["services"][name]["user"].split(":"))
         readers[name] = (uid, gid)
         if name in SERVICES:
             assert uid == int(service_ids[name])
     assert readers["kafka-init"][1] == int(env["PROVISION_GID"])
+    assert readers["console"][0] == int(env["CONSOLE_UID"])
+    assert readers["dev-sign-in"] == (int(env["SIGN_IN_UID"]), int(env["SIGN_IN_UID"]))
     assert len({uid for uid, _ in readers.values()}) == len(readers)  # nobody shares a uid
 
     folder = tmp_path / "secrets"
@@ -366,6 +383,9 @@ def test_secrets_job_gives_each_file_only_to_the_containers_that_read_it(
         "postgres": {f"db/{s}.password" for s in SERVICES},
         "grafana": {"grafana/admin.password"},
         "kafka-init": {f"kafka/users/{p}.password" for p in KAFKA_PRINCIPALS},
+        "console": {"console/session-key", "console/oidc-client-secret"},
+        # The private half of the development token key signs what the services trust in local.
+        "dev-sign-in": {"console/oidc-client-secret", "auth/private.pem"},
     }
     for name in SERVICES:
         files = environment(compose, name).values()
@@ -381,7 +401,7 @@ def test_secrets_job_gives_each_file_only_to_the_containers_that_read_it(
     for name, (uid, gid) in readers.items():
         readable = {path for path, owner in modes.items() if may_read(uid, gid, *owner)}
         assert readable == needs[name] | PUBLIC, name
-    root_only = {"kafka/ca.key", "auth/private.pem", "city/signing.pem", "db/postgres.password"}
+    root_only = {"kafka/ca.key", "city/signing.pem", "db/postgres.password"}
     assert root_only <= set(modes)
     assert not [p for p in modes if modes[p][2] & 0o002]  # nothing is world-writable
     world = {p for p in modes if modes[p][2] & 0o004}
@@ -509,3 +529,85 @@ def test_three_compose_nodes_form_one_replicated_cluster_over_tls(
     assert server["min.insync.replicas"] == server["transaction.state.log.min.isr"] == "2"
     # All three nodes format their storage with the one cluster id.
     assert "--cluster-id=Y2hpemhvdS1hc3Npc3QxNg" in next(c for c in calls if "format" in c)
+
+
+def test_the_console_is_in_compose_with_the_settings_it_reads(compose: dict[str, Any]) -> None:
+    spec, env = compose["services"]["console"], environment(compose, "console")
+    assert spec["build"] == {"context": ".", "dockerfile": "deploy/console.Dockerfile"}
+    assert [k for k in env if k.lower() not in ConsoleSettings.model_fields] == []
+    # It owns no data: no database, no Kafka principal; the services through the balancer.
+    assert not [k for k in env if k.startswith(("DATABASE_", "KAFKA_"))]
+    urls = {name: env[f"{name.upper()}_URL"] for name in SERVICES}
+    assert urls == {name: f"http://balancer:{port}" for name, port in SERVICES.items()}
+    for name in SERVICES:
+        assert spec["depends_on"][name]["condition"] == "service_healthy"
+    assert "/healthz" in " ".join(spec["healthcheck"]["test"])
+    assert "secrets:/secrets:ro" in spec["volumes"]
+    # The same secret files as the launcher hands its console, at the same places.
+    launcher = console_env(8080, "http://127.0.0.1:8090", {}, SECRETS)
+    files = {k: v for k, v in launcher.items() if k.endswith("_FILE") and v.startswith("/secrets/")}
+    assert files and {k: env.get(k) for k in files} == files
+
+
+def test_compose_console_settings_pass_the_production_checks_once_the_issuer_is_real(
+    compose: dict[str, Any], made_secrets: Path
+) -> None:
+    ensure_console_secrets(made_secrets)
+
+    def build(**given: str) -> ConsoleSettings:
+        env = environment(compose, "console", **given)
+        here = {k.lower(): v.replace("/secrets", str(made_secrets)) for k, v in env.items()}
+        return ConsoleSettings(**here)
+
+    local = build()
+    assert (local.environment, local.oidc_issuer) == ("local", "http://127.0.0.1:8090")
+    assert not local.secure_cookies()  # plain http on loopback, locally only
+    key = (made_secrets / "console/session-key").read_bytes().strip()
+    assert local.fernet_key() == key
+    real = build(
+        ENVIRONMENT="production",
+        OIDC_ISSUER="https://id.example",
+        CONSOLE_PUBLIC_URL="https://console.example",
+    )
+    assert real.secure_cookies() and real.fernet_key() == key
+    assert real.oidc_redirect_url == "https://console.example/auth/callback"
+
+
+def test_the_development_sign_in_runs_only_locally_beside_the_console(
+    compose: dict[str, Any], made_secrets: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, env = compose["services"]["dev-sign-in"], environment(compose, "dev-sign-in")
+    console = environment(compose, "console")
+    assert spec["profiles"] == ["local"] and spec["network_mode"] == "service:console"
+    assert spec["build"]["target"] == "dev-sign-in"
+    assert env["SIGN_IN_URL"] == console["OIDC_ISSUER"]  # one address for browser and console
+    assert env["OIDC_REDIRECT_URL"] == console["OIDC_REDIRECT_URL"]
+    recipe = (ROOT / "deploy/console.Dockerfile").read_text()
+    assert '"devstack.services:dev_sign_in_app", "--factory"' in recipe
+    assert '"--port", "8090"' in recipe
+    ensure_console_secrets(made_secrets)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value.replace("/secrets", str(made_secrets)))
+    with TestClient(dev_sign_in_app()) as client:
+        found = client.get("/.well-known/openid-configuration").json()
+    assert found["issuer"] == "http://127.0.0.1:8090"
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    with pytest.raises(RefusedEnvironment):
+        dev_sign_in_app()
+
+
+@pytest.mark.parametrize(("environment_name", "profiles"), [("", "local"), ("production", "")])
+def test_make_turns_the_development_sign_in_on_only_outside_staging_and_production(
+    environment_name: str, profiles: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("COMPOSE_PROFILES", "ENVIRONMENT")}
+    env |= {"STACK": "compose", "ENVIRONMENT": environment_name}
+    shown = subprocess.run(
+        ["make", "--eval", 'profiles: ; @echo "[$$COMPOSE_PROFILES]"', "profiles"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == f"[{profiles}]"

@@ -113,3 +113,75 @@ def build_stage_cmd(dockerfile: Path) -> list[str]:
     lines = [ln for ln in dockerfile.read_text().splitlines() if ln.startswith("CMD ")]
     loaded: list[str] = yaml.safe_load(lines[-1][4:])
     return loaded
+
+
+CONSOLE_DOCKERFILE = ROOT / "deploy/console.Dockerfile"
+
+
+def stages(dockerfile: Path) -> dict[str, list[list[str]]]:
+    """Each named stage's instructions, a stage built FROM another one's preceded by them."""
+    found: dict[str, list[list[str]]] = {}
+    current: list[list[str]] = []
+    text = dockerfile.read_text().replace("\\\n", " ")  # continued lines as one
+    for line in text.splitlines():
+        words = shlex.split(line, comments=True)
+        if words and words[0] == "FROM":
+            current = list(found.get(words[1], []))  # FROM <an earlier stage>
+            found[words[-1]] = current
+        elif words:
+            current.append(words)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("stage", "package", "probe"),
+    [
+        ("build", "console", "import console.main as m; assert callable(m.create_app)"),
+        (
+            "dev-sign-in-build",
+            "devstack",
+            "import devstack.services as s, devstack.oidc_issuer; assert callable(s.dev_sign_in_app)",
+        ),
+    ],
+)
+def test_the_console_and_its_sign_in_install_from_what_their_recipe_copies(
+    stage: str, package: str, probe: str, tmp_path: Path
+) -> None:
+    steps = stages(CONSOLE_DOCKERFILE)[stage]
+    replay_copies(steps, tmp_path)
+    (run,) = [w for w in steps if w[0] == "RUN"]
+    assert run[1:] == ["uv", "sync", "--locked", "--no-dev", "--package", package]
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+    }
+    env |= {"UV_PYTHON_DOWNLOADS": "never", "UV_LINK_MODE": "symlink"}
+    subprocess.run(
+        [*uv_command(), *run[2:]], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
+    python = tmp_path / ".venv/bin/python"
+    subprocess.run([python, "-c", probe], cwd=tmp_path, check=True, capture_output=True)
+    dev_only = subprocess.run([python, "-c", "import pytest"], cwd=tmp_path, capture_output=True)
+    assert dev_only.returncode != 0, "test tools must not be in the image"
+    if package == "console":  # the sign-in stays out of the console's image
+        has = subprocess.run([python, "-c", "import devstack"], cwd=tmp_path, capture_output=True)
+        assert has.returncode != 0
+
+
+def test_the_console_image_serves_the_locked_htmx_and_echarts_without_migrating() -> None:
+    recipe = CONSOLE_DOCKERFILE.read_text()
+    assets = " ".join(" ".join(w) for w in stages(CONSOLE_DOCKERFILE)["assets"])
+    script = (ROOT / "scripts/ensure-console-assets.sh").read_text()
+    # The image and `make bootstrap` install the same lock the same way, and copy the same files.
+    assert "npm ci --ignore-scripts" in assets and "npm ci --ignore-scripts" in script
+    for built in ("htmx.org/dist/htmx.min.js", "echarts/dist/echarts.min.js"):
+        assert f"node_modules/{built}" in assets and f'"{built}"' in script
+    assert "COPY --from=assets /assets/vendor services/console/src/console/static/vendor" in recipe
+    lock = yaml.safe_load((ROOT / "services/console/package-lock.json").read_text())
+    pinned = lock["packages"][""]["dependencies"]
+    assert set(pinned) == {"htmx.org", "echarts"}
+    assert all(version[0].isdigit() for version in pinned.values()), "exact pins only"
+    cmd = " ".join(build_stage_cmd(CONSOLE_DOCKERFILE))
+    assert cmd.startswith("uvicorn console.main:create_app --factory") and "alembic" not in cmd
+    ignored = (ROOT / ".gitignore").read_text()
+    assert "services/console/node_modules/" in ignored
+    assert "services/console/src/console/static/vendor/*.js" in ignored

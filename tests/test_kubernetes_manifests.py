@@ -155,14 +155,19 @@ def test_each_service_reaches_only_its_database_kafka_and_dns(documents: list[An
 def test_services_probe_liveness_and_readiness_and_hold_no_secret(documents: list[Any]) -> None:
     assert not _of(documents, "Secret"), "secrets are made on the cluster, never committed"
     deployments = _of(documents, "Deployment")
-    assert sorted(deployments) == sorted(SERVICES)
-    for deployment in deployments.values():
+    assert sorted(deployments) == sorted((*SERVICES, "console"))
+    for name, deployment in deployments.items():
         (container,) = deployment["spec"]["template"]["spec"]["containers"]
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
-        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        # The console depends on nothing to serve (a service that is down shows on its page).
+        ready = "/healthz" if name == "console" else "/readyz"
+        assert container["readinessProbe"]["httpGet"]["path"] == ready
         env = {e["name"]: e.get("value") for e in container["env"]}
         assert env["ENVIRONMENT"] == "production"
-        assert not [k for k in env if "PASSWORD" in k and not k.endswith("_FILE")]
+        secret = ("PASSWORD", "SECRET", "KEY")
+        assert not [
+            k for k in env if any(s in k for s in secret) and not k.endswith(("_FILE", "_DIR"))
+        ]
         assert container["resources"]["requests"] and container["resources"]["limits"]
 
 
@@ -176,3 +181,26 @@ def test_each_service_scales_on_its_consumer_lag(documents: list[Any]) -> None:
     for service in SERVICES:
         initdb = databases[f"{service}-db"]["spec"]["bootstrap"]["initdb"]
         assert (initdb["database"], initdb["owner"]) == (service, service)
+
+
+def test_the_console_owns_no_data_and_reaches_only_the_services_the_issuer_and_dns(
+    documents: list[Any],
+) -> None:
+    (container,) = _of(documents, "Deployment")["console"]["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert not [k for k in env if k.startswith(("DATABASE_", "KAFKA_"))]
+    assert {s: env[f"{s.upper()}_URL"] for s in SERVICES} == {
+        s: f"http://{s}:8000" for s in SERVICES
+    }
+    assert env["OIDC_ISSUER"].startswith("https://")
+    assert env["OIDC_REDIRECT_URL"].startswith("https://")
+    assert "console" not in _of(documents, "KafkaUser")
+    assert "console-db" not in _of(documents, "Cluster")
+    spec = _of(documents, "NetworkPolicy")["console"]["spec"]
+    ports = [[p["port"] for p in rule["ports"]] for rule in spec["egress"]]
+    assert ports == [[8000], [443], [53, 53]]
+    services = spec["egress"][0]["to"][0]["podSelector"]["matchLabels"]
+    assert services["app.kubernetes.io/component"] == "service"
+    assert "console" in _of(documents, "Service") and "console" in _of(
+        documents, "PodDisruptionBudget"
+    )

@@ -7,6 +7,9 @@
   as ``Row = Mapping[Any, Any]``): repositories return domain objects; and no HTTP schemas:
   handlers speak the domain's language.
 * Each service has the packages ``domain``, ``handlers``, ``repository``, ``schemas``, ``api``.
+
+The staff console (``services/console``) is not one of them: it owns no data, so it has no
+such rooms, no migrations and no database or Kafka code; it only calls the six over HTTP.
 """
 
 from __future__ import annotations
@@ -25,6 +28,19 @@ ROOMS = ("domain", "handlers", "repository", "schemas", "api")
 SQL_IN_USE_CASES = frozenset({"select", "text", "Row", "RowMapping"})
 #: Types a repository alias must not stand for: an alias of one passes rows to use cases.
 ROW_TYPES = frozenset({"Mapping", "MutableMapping", "Row", "RowMapping", "dict"})
+#: What code that keeps data of its own would import: the console must import none of them.
+DATA_KEEPERS = (
+    "sqlalchemy",
+    "alembic",
+    "asyncpg",
+    "aiokafka",
+    "faststream",
+    "civic.uow",
+    "civic.db",
+    "civic.outbox",
+    "civic.consumer",
+    "civic.kafka",
+)
 
 
 def _package(service: str) -> Path:
@@ -154,3 +170,30 @@ def test_the_rules_catch_rows_under_another_name() -> None:
         "handlers/x.py:1 takes rows as Record",
         "handlers/x.py:2 uses Row (SQL belongs in repository/)",
     ]
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module ``source`` imports."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_console_owns_no_data() -> None:
+    console = ROOT / "services" / "console"
+    assert not (console / "alembic.ini").exists() and not (console / "migrations").exists()
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in _files(_package("console"))
+        for module in sorted(imported_modules(path.read_text()))
+        if any(module == k or module.startswith(f"{k}.") for k in DATA_KEEPERS)
+    ]
+    assert offences == []
+    assert imported_modules("import sqlalchemy.orm\nfrom civic.uow import X\n") == {
+        "sqlalchemy.orm",
+        "civic.uow",
+    }

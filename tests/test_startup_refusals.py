@@ -78,3 +78,48 @@ def test_an_unsafe_default_stops_the_service_with_its_name(
     done = start(service, production_env(tmp_path, service) | unsafe)
     assert done.returncode != 0
     assert setting in done.stderr, done.stderr[-2000:]
+
+
+def console_production_env(tmp_path: Path) -> dict[str, str]:
+    """A safe production configuration of the staff console (it has no database or Kafka)."""
+    secret = tmp_path / "oidc-client-secret"
+    secret.write_text("Vq3-real-client-secret\n")
+    return {k: v for k, v in os.environ.items() if not k.startswith(("OIDC_", "SESSION_"))} | {
+        "ENVIRONMENT": "production",
+        "OIDC_ISSUER": "https://idp.chizhou.example",
+        "OIDC_CLIENT_ID": "console",
+        "OIDC_CLIENT_SECRET_FILE": str(secret),
+        "OIDC_REDIRECT_URL": "https://console.chizhou.example/auth/callback",
+        "SESSION_KEY": base64.urlsafe_b64encode(b"s" * 32).decode(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("unsafe", "setting"),
+    [
+        ({"SESSION_KEY": ""}, "SESSION_KEY"),
+        ({"OIDC_CLIENT_SECRET_FILE": "", "OIDC_CLIENT_SECRET": "changeme"}, "OIDC_CLIENT_SECRET"),
+        ({"COOKIE_SECURE": "false"}, "COOKIE_SECURE"),
+    ],
+)
+def test_the_console_refuses_an_unsafe_production_setting(
+    tmp_path: Path, unsafe: dict[str, str], setting: str
+) -> None:
+    env = {k: v for k, v in (console_production_env(tmp_path) | unsafe).items() if v != ""}
+    done = start("console", env)
+    assert done.returncode != 0
+    assert setting in done.stderr, done.stderr[-2000:]
+
+
+def test_the_development_sign_in_refuses_to_start_in_production(tmp_path: Path) -> None:
+    env = console_production_env(tmp_path) | {
+        "SIGN_IN_URL": "http://127.0.0.1:8090",
+        "SIGN_IN_SECRETS_DIR": str(tmp_path / "secrets"),
+    }
+    command = [sys.executable, "-m", "uvicorn", "devstack.services:dev_sign_in_app", "--factory"]
+    done = subprocess.run(
+        [*command, "--port", "0"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode != 0
+    assert "refused in production" in done.stderr, done.stderr[-2000:]
+    assert not (tmp_path / "secrets").exists()  # refused before any key is made

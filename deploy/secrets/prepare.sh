@@ -19,19 +19,33 @@
 #   intake/inbound.pem                 intake                 -   (opens the city's sealed ID numbers)
 #   <service>/bigdata-pseudonym-key    the service            -   (copies of bigdata/pseudonym-key)
 #   <service>/master-keys/*.key        the service            -   (services that seal data)
+#   console/session-key                the console            -
+#   console/oidc-client-secret         the console            dev-sign-in (checks it)
+#   auth/private.pem                   dev-sign-in            -   (signs local tokens)
 #   kafka/ca.crt, auth/public.pem,     world-readable: certificates and public keys
 #   city/signing.pub.pem, intake/inbound.pub.pem (what the city seals ID numbers to)
-#   anything else (ca.key, auth/private.pem, city/signing.pem, db/postgres.password,
+#   anything else (ca.key, city/signing.pem, db/postgres.password,
 #   bigdata/pseudonym-key, files added later): root only. PostgreSQL's entrypoint reads its
 #   password as root.
 #
 # Directories are 0755: file names are no secret (they are listed above), their contents are.
-# Numeric ids come from compose: KAFKA_UID, POSTGRES_GID, PROVISION_GID and SERVICE_UIDS
-# ("intake=10101 survey=10102 ..."). Safe to run again: it changes no secret, only fixes modes.
+# Numeric ids come from compose: KAFKA_UID, POSTGRES_GID, PROVISION_GID, SERVICE_UIDS
+# ("intake=10101 survey=10102 ..."), CONSOLE_UID and SIGN_IN_UID. Safe to run again: it
+# changes no secret, only fixes modes.
 set -eu
 SECRETS="${SECRETS_DIR:-/secrets}"
 
 civic-secrets "$SECRETS"
+
+# The console's two secrets, in a Fernet key's form (URL-safe base64 of 32 random bytes),
+# as the launcher makes them (devstack.services.ensure_console_secrets).
+mkdir -p "$SECRETS/console"
+for name in session-key oidc-client-secret; do
+  if [ ! -s "$SECRETS/console/$name" ]; then
+    (umask 077 && python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())' \
+      >"$SECRETS/console/$name")
+  fi
+done
 
 uid_of() {
   for pair in $SERVICE_UIDS; do
@@ -81,5 +95,9 @@ for pair in $SERVICE_UIDS; do
     if [ -e "$key" ]; then give "${pair#*=}" 0 0400 "$key"; fi
   done
 done
+
+give "$CONSOLE_UID" 0 0400 "$SECRETS/console/session-key"
+give "$CONSOLE_UID" "$SIGN_IN_UID" 0440 "$SECRETS/console/oidc-client-secret"
+give "$SIGN_IN_UID" 0 0400 "$SECRETS/auth/private.pem"
 
 echo "secrets in $SECRETS given to their readers"

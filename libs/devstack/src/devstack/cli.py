@@ -101,7 +101,8 @@ def _parse_services(value: str) -> list[str]:
 
 
 def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
-    rows = [(name, f"{stack.service_url(name)}/docs") for name in started]
+    rows = _console_rows(stack) if started else []
+    rows += [(name, f"{stack.service_url(name)}/docs") for name in started]
     rows += [
         ("kafka", f"{stack.kafka_bootstrap}  (SASL_SSL, SCRAM-SHA-512; CA kafka/ca.crt)"),
         ("postgres", stack.postgres.service_url("<service>")),
@@ -115,6 +116,14 @@ def _print_summary(stack: Stack, started: list[str], elapsed: float) -> None:
     for name, where in rows:
         typer.echo(f"  {name.ljust(width)}  {where}")
     typer.secho(f"up in {elapsed:.1f} s", fg=typer.colors.GREEN)
+
+
+def _console_rows(stack: Stack) -> list[tuple[str, str]]:
+    console, sign_in = stack.console_ports
+    return [
+        ("console", f"http://127.0.0.1:{console}  (staff console, 池州社会救助 工作台)"),
+        ("sign in", f"http://127.0.0.1:{sign_in}  (development only: pick a role and a division)"),
+    ]
 
 
 def _tracing_row(stack: Stack) -> tuple[str, str]:
@@ -134,8 +143,8 @@ def up(
         int, typer.Option(envvar="INSTANCES", min=1, help="Processes per service (HAProxy).")
     ] = 1,
 ) -> None:
-    """Start Kafka, PostgreSQL, Jaeger (or the span sink) and the services; wait until all are
-    ready."""
+    """Start Kafka, PostgreSQL, Jaeger (or the span sink), the services and the staff console
+    with its development sign-in; wait until all are ready."""
     started_at = time.monotonic()
     try:
         names = _parse_services(services)
@@ -153,6 +162,7 @@ def up(
         started = stack.start_services(names) if names else []
         if started:
             stack.start_monitoring()
+            stack.start_console()
     except DevstackError as exc:
         raise _fail(exc) from exc
     _print_summary(stack, started, time.monotonic() - started_at)

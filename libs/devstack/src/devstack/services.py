@@ -1,12 +1,16 @@
-"""The six platform services as child processes: migrations, uvicorn, readiness, stop."""
+"""The six platform services as child processes: migrations, uvicorn, readiness, stop; and the
+staff console with its development sign-in, which own no data."""
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets as secrets_module
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,6 +19,9 @@ from civic.secrets import SEALING_SERVICES
 from devstack import procs
 from devstack.children import ChildProcess
 from devstack.procs import DevstackError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 SERVICES: dict[str, int] = {
     "intake": 8101,
@@ -193,3 +200,114 @@ class ServiceProcess(ChildProcess):
         """Spawns uvicorn (after check_built); no-op if already running."""
         self.check_built()
         super().start()
+
+
+#: The staff console (it owns no data: no database, no Kafka) and, for local use only, the
+#: development OpenID Connect issuer it signs in with (devstack.oidc_issuer).
+CONSOLE_PORT = 8080
+SIGN_IN_PORT = 8090
+CONSOLE_CLIENT_ID = "console"
+
+
+def console_secrets(secrets: Path) -> tuple[Path, Path]:
+    """Where the console's session key and its OIDC client secret (shared with the
+    development sign-in) live: ``<secrets>/console``, as under compose."""
+    return secrets / "console" / "session-key", secrets / "console" / "oidc-client-secret"
+
+
+def ensure_console_secrets(secrets: Path) -> None:
+    """Makes the console's two secrets once (mode 0600); later calls keep them."""
+    for path in console_secrets(secrets):
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            # A Fernet key's form (URL-safe base64 of 32 bytes), as compose's job makes them
+            # (deploy/secrets/prepare.sh); the session key must be one.
+            out.write(base64.urlsafe_b64encode(secrets_module.token_bytes(32)))
+
+
+def console_env(
+    port: int, sign_in_url: str, service_urls: Mapping[str, str], secrets: Path
+) -> dict[str, str]:
+    """The console's environment: the six services' addresses, the issuer, its secrets."""
+    session_key, client_secret = console_secrets(secrets)
+    urls = {f"{name.upper()}_URL": url for name, url in service_urls.items()}
+    return (
+        dict(os.environ)
+        | urls
+        | {
+            "ENVIRONMENT": "local",
+            "HTTP_PORT": str(port),
+            "OIDC_ISSUER": sign_in_url,
+            "OIDC_CLIENT_ID": CONSOLE_CLIENT_ID,
+            "OIDC_CLIENT_SECRET_FILE": str(client_secret),
+            "OIDC_REDIRECT_URL": f"http://127.0.0.1:{port}/auth/callback",
+            "SESSION_KEY_FILE": str(session_key),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+
+
+def sign_in_env(port: int, console_port: int, secrets: Path) -> dict[str, str]:
+    """The development sign-in's environment (read by ``dev_sign_in_app``)."""
+    _, client_secret = console_secrets(secrets)
+    return dict(os.environ) | {
+        "ENVIRONMENT": "local",
+        "SIGN_IN_URL": f"http://127.0.0.1:{port}",
+        "SIGN_IN_SECRETS_DIR": str(secrets),
+        "OIDC_CLIENT_ID": CONSOLE_CLIENT_ID,
+        "OIDC_CLIENT_SECRET_FILE": str(client_secret),
+        "OIDC_REDIRECT_URL": f"http://127.0.0.1:{console_port}/auth/callback",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def dev_sign_in_app() -> FastAPI:
+    """``uvicorn devstack.services:dev_sign_in_app --factory``: the development issuer
+    configured from the environment (refused when ENVIRONMENT is staging or production)."""
+    from devstack import oidc_issuer  # only this process serves it
+
+    env = os.environ
+    redirects = tuple(u.strip() for u in env["OIDC_REDIRECT_URL"].split(",") if u.strip())
+    client = oidc_issuer.Client(
+        client_id=env.get("OIDC_CLIENT_ID", CONSOLE_CLIENT_ID),
+        client_secret=Path(env["OIDC_CLIENT_SECRET_FILE"]).read_text().strip(),
+        redirect_uris=redirects,
+    )
+    return oidc_issuer.create_app(
+        state_dir=Path(env["SIGN_IN_SECRETS_DIR"]),
+        url=env["SIGN_IN_URL"],
+        client=client,
+        environment=env.get("ENVIRONMENT", "production"),
+    )
+
+
+class WebProcess(ChildProcess):
+    """A web app with no database of its own (the console, the development sign-in): plain
+    uvicorn with its factory, ready once ``/healthz`` answers."""
+
+    def __init__(
+        self,
+        name: str,
+        factory: str,
+        *,
+        repo_root: Path,
+        state_dir: Path,
+        port: int,
+        env: Mapping[str, str],
+    ) -> None:
+        address = ["--host", "127.0.0.1", "--port", str(port)]
+        cmd = [venv_python(repo_root), "-m", "uvicorn", factory, "--factory", *address]
+        super().__init__(
+            name,
+            [*cmd, "--no-access-log"],
+            port=port,
+            run_dir=state_dir / "run",
+            log_file=state_dir / "logs" / f"{name}.log",
+            health_path="/healthz" if name == "console" else "/.well-known/openid-configuration",
+            marker=f"{factory} --factory --host 127.0.0.1 --port {port}",
+            env=env,
+            cwd=repo_root,
+        )

@@ -1,5 +1,5 @@
-"""The whole local platform: Kafka, PostgreSQL, the span sink (or Jaeger), dev keys and the six
-services."""
+"""The whole local platform: Kafka, PostgreSQL, the span sink (or Jaeger), dev keys, the six
+services and the staff console with its development sign-in."""
 
 from __future__ import annotations
 
@@ -20,11 +20,17 @@ from devstack.monitoring import Monitoring
 from devstack.ports import Ports
 from devstack.postgres import PostgresServer
 from devstack.services import (
+    CONSOLE_PORT,
     SERVICES,
+    SIGN_IN_PORT,
     ServiceProcess,
     ServiceWiring,
+    WebProcess,
+    console_env,
+    ensure_console_secrets,
     resolve_names,
     service_env,
+    sign_in_env,
     venv_python,
 )
 from devstack.status import describe
@@ -72,6 +78,8 @@ class Stack:
             Balancer(self.state_dir, self.ports.balancer) if self.ports.instances else None
         )
         self._services: dict[str, list[ServiceProcess]] = {}
+        #: The staff console's port and its development sign-in's (`make up` starts both).
+        self.console_ports = (CONSOLE_PORT + base_port_offset, SIGN_IN_PORT + base_port_offset)
 
     def _kafka(self, proxied: ProxiedListener | None) -> KafkaServer | KafkaCluster:
         if len(self.ports.kafka_nodes) > 1:
@@ -275,8 +283,35 @@ class Stack:
         instances = {name: [i.port for i in self.instances(name)] for name in SERVICES}
         self.monitoring().start(instances, timeout)
 
+    def console(self) -> tuple[WebProcess, WebProcess]:
+        """The staff console and the development sign-in it uses (local only)."""
+        console, sign_in = self.console_ports
+        urls = {name: self.service_url(name) for name in SERVICES}
+        env = console_env(console, f"http://127.0.0.1:{sign_in}", urls, self.secrets_dir)
+        where = {"repo_root": self.repo_root, "state_dir": self.state_dir}
+        return (
+            WebProcess("console", "console.main:create_app", port=console, env=env, **where),
+            WebProcess(
+                "dev-sign-in",
+                "devstack.services:dev_sign_in_app",
+                port=sign_in,
+                env=sign_in_env(sign_in, console, self.secrets_dir),
+                **where,
+            ),
+        )
+
+    def start_console(self, timeout: float = 60.0) -> None:
+        """Starts the development sign-in, then the console; waits until each answers."""
+        ensure_console_secrets(self.secrets_dir)
+        for process in reversed(self.console()):
+            process.start()
+            process.wait_ready(timeout)
+
     def stop(self) -> None:
-        """Stops monitoring, the balancer, services, the sink (or Jaeger), Kafka and PostgreSQL."""
+        """Stops the console, monitoring, the balancer, services, the sink (or Jaeger), Kafka
+        and PostgreSQL."""
+        for process in self.console():
+            process.stop()
         if (self.state_dir / "monitoring").exists():
             self.monitoring().stop()
         if self.balancer is not None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from archive.context import ArchiveContext
+from archive.handlers import dashboards, services_changes
 from archive.handlers import events as event_handlers
-from archive.handlers import services_changes
 from civic.consumer import TopicConsumer
 from civic.uow import UnitOfWork
 from contracts import dispatch as dispatch_events
@@ -115,29 +115,42 @@ def _reference(ctx: ArchiveContext) -> list[TopicConsumer]:
     return [providers, catalogue]
 
 
+def _with_dashboards(consumers: list[TopicConsumer]) -> list[TopicConsumer]:
+    """Events of the chain and of stops also feed the dashboards' read model (issue 22)."""
+    for consumer in consumers:
+        for event_type, handler in list(consumer.handlers.items()):
+            if event_type in dashboards.OBSERVED:
+                consumer.handlers[event_type] = dashboards.observing(handler)
+    return consumers
+
+
 def build_consumers(ctx: ArchiveContext) -> list[TopicConsumer]:
     """Returns archive's subscriptions (consumer group "archive")."""
-    return [
-        _history_only(topics.INTAKE_APPLICATIONS, intake.EVENTS, "Applications go into history."),
-        _history_only(topics.SURVEY_SURVEYS, survey.EVENTS, "Surveys go into the file."),
-        _decisions(ctx),
-        _status(ctx),
-        _orders(ctx),
-        _services(),
-        _history_only(
-            topics.SETTLEMENT_LEDGER,
-            (
-                settlement.LedgerLinePosted,
-                settlement.SpotCheckSampled,
-                settlement.SpotCheckRecorded,
-                supervision.InspectionRecorded,
+    return _with_dashboards(
+        [
+            _history_only(
+                topics.INTAKE_APPLICATIONS, intake.EVENTS, "Applications go into history."
             ),
-            "Settlement outcomes and inspection visits go into the file.",
-        ),
-        _history_only(
-            topics.DISPATCH_COMPLAINTS,
-            supervision.COMPLAINT_EVENTS,
-            "Every step of a complaint goes into the file.",
-        ),
-        *_reference(ctx),
-    ]
+            _history_only(topics.SURVEY_SURVEYS, survey.EVENTS, "Surveys go into the file."),
+            _decisions(ctx),
+            _status(ctx),
+            _orders(ctx),
+            _services(),
+            _history_only(
+                topics.SETTLEMENT_LEDGER,
+                (
+                    settlement.LedgerLinePosted,
+                    settlement.SpotCheckSampled,
+                    settlement.SpotCheckRecorded,
+                    supervision.InspectionRecorded,
+                ),
+                "Settlement outcomes and inspection visits go into the file.",
+            ),
+            _history_only(
+                topics.DISPATCH_COMPLAINTS,
+                supervision.COMPLAINT_EVENTS,
+                "Every step of a complaint goes into the file.",
+            ),
+            *_reference(ctx),
+        ]
+    )

@@ -225,3 +225,6 @@ board_version = Table(
     PrimaryKeyConstraint("village_code", "version", name="pk_board_version"),
     Index("ix_board_version_village_valid_from", "village_code", "valid_from"),
 )
+
+# The dashboards' read model (issue 22) declares its tables on this metadata.
+from archive import orm_dashboards as orm_dashboards  # noqa: E402

@@ -15,11 +15,15 @@ import pytest
 from archive.adapters.numbering import CounterNumbers
 from archive.context import ArchiveContext
 from archive.domain.files import file_id_for
+from archive.handlers.dashboards import observe
 from archive.handlers.events import open_file
 from archive.main import create_app
 from archive.settings import Settings
 from civic.db import make_engine, make_sessionmaker
 from civic.uow import UnitOfWork
+from contracts import intake
+from contracts.review import RecipientStatusChanged
+from contracts.samples import sample
 from devstack.pytest_plugin import running_app
 from devstack.read_audit import AuditedCall, check_reads
 
@@ -49,9 +53,27 @@ async def _opened(settings: Settings, approval: Any) -> uuid.UUID:
     try:
         ctx = ArchiveContext(settings=settings, numbers=CounterNumbers(), refresh_boards=False)
         await open_file(approval, uow=UnitOfWork(make_sessionmaker(engine)), ctx=ctx)
+        for event in _dashboard_facts(approval):  # the chain and a stop, for /dashboards
+            await observe(event, uow=UnitOfWork(make_sessionmaker(engine)))
     finally:
         await engine.dispose()
     return file_id_for(approval.person_id)
+
+
+def _dashboard_facts(approval: Any) -> list[Any]:
+    """The person's application and a stop on the approval day, as the read model keeps them."""
+    mine = {"person_id": approval.person_id, "subject_key": str(approval.person_id)}
+    where = {k: getattr(approval, k) for k in ("county_code", "township_code", "village_code")}
+    applied = sample(
+        intake.ApplicationSubmitted, **mine, **where, application_id=approval.application_id,
+        version=1, occurred_at=approval.occurred_at,
+    )  # fmt: skip
+    stop = sample(
+        RecipientStatusChanged, **mine, recipient_id=approval.recipient_id, status="stopped",
+        previous_status="active", version=2, effective_date=approval.effective_date,
+        reason_code="assistance_stopped", source="review_officer", occurred_at=approval.occurred_at,
+    )  # fmt: skip
+    return [applied, stop]
 
 
 def _upload(client: httpx.AsyncClient, file_id: uuid.UUID, headers: dict[str, str]) -> Any:
@@ -97,6 +119,10 @@ def _calls(client: httpx.AsyncClient, mint_token: Mint, opened: Opened) -> dict[
         "GET /villages/{village_code}/ledger": (ledger, village),
         "GET /villages/{village_code}/ledger.csv": (f"{ledger}.csv", village),
     }
+    month = "2026-11"  # the conftest approval's month (approved_on 2026-11-03)
+    dash = f"?division_code={VILLAGE[:9]}&month={month}"
+    reads["GET /dashboards/chain-timing"] = (f"/dashboards/chain-timing{dash}", township)
+    reads["GET /dashboards/stops"] = (f"/dashboards/stops{dash}", township)
     calls = {key: _get(client, path, who, opened.person_id) for key, (path, who) in reads.items()}
     calls["POST /files/{file_id}/documents"] = AuditedCall(
         lambda: _upload(client, opened.file_id, village[1]), village[0], opened.person_id

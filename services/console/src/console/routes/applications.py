@@ -1,0 +1,106 @@
+"""申请登记: the township's applications (list, filters, pages) and the window's form.
+
+The pattern for every screen: read from the service as the signed-in user, show what it
+said where it matters (a refusal's fields next to the inputs, an unavailable service in the
+part it affects), and let the rest of the page work.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from console import forms
+from console.problems import Shown
+from console.services import Reply
+from console.session import Session
+from console.web import SessionDep, page, runtime_of
+
+router = APIRouter()
+PAGE_SIZE = 20
+
+
+async def _list(request: Request, session: Session, filters: dict[str, Any]) -> Reply:
+    params = {**filters, "size": PAGE_SIZE}
+    return await runtime_of(request).services.get("intake", "/applications", session, params=params)
+
+
+async def _items(request: Request, session: Session) -> Reply:
+    county = forms.county_of(session.division)
+    if county is None:
+        return Reply(404, shown=Shown("您的账号没有辖区，无法读取服务项目", "no_division", 404))
+    return await runtime_of(request).services.get("settlement", f"/catalogue/{county}", session)
+
+
+async def _screen(
+    request: Request,
+    session: Session,
+    filters: dict[str, Any],
+    *,
+    values: dict[str, Any] | None = None,
+    refused: Shown | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    listing = await _list(request, session, filters)
+    catalogue = await _items(request, session)
+    data = listing.data or {}
+    pages = max(1, -(-int(data.get("total", 0)) // PAGE_SIZE))
+    return page(
+        request,
+        "applications.html",
+        session,
+        status_code,
+        title="申请登记",
+        listing=listing,
+        pages=pages,
+        filters=filters,
+        statuses=forms.APPLICATION_STATUSES,
+        villages=forms.villages_of(session.division),
+        categories=forms.CATEGORIES,
+        conditions=forms.CONDITIONS,
+        catalogue=catalogue,
+        items=forms.item_choices(catalogue.data),
+        values=values or {"submission_key": uuid.uuid4().hex},
+        refused=refused,
+        created=request.query_params.get("created"),
+    )
+
+
+@router.get("/applications", response_class=HTMLResponse)
+async def applications(
+    request: Request,
+    session: SessionDep,
+    status: str | None = None,
+    village_code: str | None = None,
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    """The officer's applications, newest first, with filters, pages and the window form."""
+    filters = {"status": status or None, "village_code": village_code or None, "page": page_no}
+    return await _screen(request, session, filters)
+
+
+@router.post("/applications")
+async def register(request: Request, session: SessionDep) -> Response:
+    """Registers an application taken at the window; a refusal is shown field by field."""
+    form = await request.form()
+    key = str(form.get("submission_key") or uuid.uuid4().hex)
+    reply = await runtime_of(request).services.post(
+        "intake",
+        "/applications",
+        session,
+        json=forms.application_body(form),
+        headers={"Idempotency-Key": key},
+    )
+    if reply.ok:
+        created = str((reply.data or {}).get("application_id", ""))
+        return RedirectResponse(f"/applications?created={created}", status_code=303)
+    # A refused submission stored nothing: the corrected one is a new submission.
+    values = {**forms.form_values(form), "submission_key": uuid.uuid4().hex}
+    status_code = reply.status if 400 <= reply.status < 500 else 503
+    filters: dict[str, Any] = {"status": None, "village_code": None, "page": 1}
+    return await _screen(
+        request, session, filters, values=values, refused=reply.shown, status_code=status_code
+    )
