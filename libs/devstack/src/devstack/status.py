@@ -54,6 +54,15 @@ def describe(stack: Stack) -> dict[str, Any]:
         "jaeger": None if stack.jaeger is None else stack.jaeger.status(),
         "monitoring": _monitoring(stack),
         "services": services,
+        # The staff console and its development sign-in (no database, no Kafka).
+        "console": {
+            process.name: {
+                "running": process.is_running(),
+                "url": f"http://127.0.0.1:{process.port}",
+                "pid": process.pid(),
+            }
+            for process in stack.console()
+        },
     }
 
 

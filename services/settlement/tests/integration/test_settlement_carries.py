@@ -1,7 +1,7 @@
 """A negative statement (reversals after its month closed) carries into the next open period.
 
-County 341702 (townships 341702001 and 341702002), year 2034 only: the year-end tests read
-the same county and year and expect nothing else there.
+County 341721 (townships 341721101 and 341721102), year 2034: apart from the year-end tests,
+which close county 341702's 2034, so either file may run first.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ async def carried_events(world: Any, statement_id: Any) -> list[dict[str, Any]]:
 async def test_settlement_a_negative_june_carries_into_july_which_nets_it(
     scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Callable[..., dict[str, str]]
 ) -> None:
-    world = scenario("341702001")
+    world = scenario("341721101")
     officer = auth("township_officer", world.township)
     _, june = await negative_june(world, client, officer)
     # July: another recipient's cleaning visit (5000 fen); its draft is built before the carry.
@@ -98,7 +98,7 @@ async def test_settlement_a_negative_june_carries_into_july_which_nets_it(
         id=june.statement_id,
     )
     assert [tuple(row) for row in carry] == [
-        ("2034-06", "2034-07", "tekun_care", -2000, "341702001")
+        ("2034-06", "2034-07", "tekun_care", -2000, "341721101")
     ]
 
     # The July draft predates the carry: confirming it is refused until it is rebuilt.
@@ -136,7 +136,7 @@ async def test_settlement_a_negative_june_carries_into_july_which_nets_it(
 async def test_settlement_a_provider_with_no_july_lines_gets_a_july_statement_of_the_carry(
     scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Callable[..., dict[str, str]]
 ) -> None:
-    world = scenario("341702002")
+    world = scenario("341721102")
     officer = auth("township_officer", world.township)
     _, june = await negative_june(world, client, officer)
     carried = await client.post(f"/statements/{june.statement_id}/confirm", headers=officer)
@@ -161,7 +161,7 @@ async def test_settlement_a_provider_with_no_july_lines_gets_a_july_statement_of
 async def test_settlement_a_carry_skips_a_period_already_closed(
     scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Callable[..., dict[str, str]]
 ) -> None:
-    world = scenario("341702002")
+    world = scenario("341721102")
     officer = auth("township_officer", world.township)
     _, june = await negative_june(world, client, officer)
     # July already confirmed (another recipient's visit) before June is carried.
@@ -185,7 +185,7 @@ async def test_settlement_a_carry_skips_a_period_already_closed(
 async def test_settlement_a_carry_reads_back_as_the_previous_periods_negative_carry(
     scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Callable[..., dict[str, str]]
 ) -> None:
-    world = scenario("341702001")
+    world = scenario("341721101")
     officer = auth("township_officer", world.township)
     _, june = await negative_june(world, client, officer)
     await client.post(f"/statements/{june.statement_id}/confirm", headers=officer)
