@@ -8,7 +8,7 @@ SERVICES := intake survey review dispatch settlement archive
 # The staff console calls the six; it owns no database and no Kafka topic (no asyncapi).
 APPS := $(SERVICES) console
 
-.PHONY: help bootstrap up down clean status logs token trace lint fmt typecheck test test-unit \
+.PHONY: help bootstrap up down clean status logs token trace demo lint fmt typecheck test test-unit \
         test-integration test-e2e test-faults test-cluster test-fuzz asyncapi contracts-snapshot bench fuzz
 
 help:
@@ -81,6 +81,9 @@ token:
 
 trace:
 	@$(BIN)/devstack trace $(TRACE)
+
+demo:  ## a realistic county through the public APIs (`make up` first; ARGS="--applicants 50")
+	@$(BIN)/devstack demo $(ARGS)
 
 ## Quality gates.
 lint: $(BIN)/.synced

@@ -277,6 +277,23 @@ def topics() -> None:
         typer.secho(f"! {name} (missing)", fg=typer.colors.YELLOW)
 
 
+@app.command()
+def demo(
+    applicants: Annotated[int, typer.Option(min=1, help="Applicants to load.")] = 300,
+    county: Annotated[str, typer.Option(help="GB/T 2260 county code.")] = "341702",
+) -> None:
+    """Load a realistic county through the services' APIs (idempotent; `make up` first)."""
+    import asyncio
+
+    from devstack import demo as demo_county
+
+    stack = _stack()
+    started_at = time.monotonic()
+    tally = asyncio.run(demo_county.run(stack, applicants_count=applicants, county=county))
+    typer.echo(demo_county.report(tally, stack, county))
+    typer.secho(f"demo loaded in {time.monotonic() - started_at:.1f} s", fg=typer.colors.GREEN)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -17,7 +17,19 @@ from fastapi.staticfiles import StaticFiles
 
 from console.navigation import PLANNED, entries_for
 from console.oidc import OidcClient
-from console.routes import applications, auth
+from console.routes import (
+    applications,
+    auth,
+    dashboard,
+    files,
+    funds,
+    orders,
+    providers,
+    recipients,
+    reviews,
+    settlement,
+    statements,
+)
 from console.services import ServiceClients, SignInRequired
 from console.session import Cookies, Sealer
 from console.settings import Settings
@@ -70,6 +82,15 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(auth.router)
     app.include_router(applications.router)
+    app.include_router(reviews.router)
+    app.include_router(recipients.router)
+    app.include_router(orders.router)
+    app.include_router(statements.router)
+    app.include_router(settlement.router)
+    app.include_router(funds.router)
+    app.include_router(dashboard.router)
+    app.include_router(providers.router)
+    app.include_router(files.router)
     _pages(app)
     _handlers(app)
     return app

@@ -21,6 +21,8 @@ TOWNSHIP = (
     Entry("服务对象", "/recipients"),
     Entry("工单", "/orders"),
     Entry("结算", "/statements"),
+    Entry("档案", "/files"),
+    Entry("仪表盘", "/dashboard"),
 )
 COUNTY = (
     Entry("服务机构", "/providers"),
@@ -28,14 +30,34 @@ COUNTY = (
     Entry("资金", "/funds"),
     Entry("结算", "/settlement"),
     Entry("抽查", "/spot-checks"),
+    Entry("档案", "/files"),
     Entry("仪表盘", "/dashboard"),
 )
 BY_ROLE: dict[Role, tuple[Entry, ...]] = {
     Role.TOWNSHIP_OFFICER: TOWNSHIP,
     Role.COUNTY_OFFICER: COUNTY,
+    Role.VILLAGE_STAFF: (Entry("台账与公示", "/villages"), Entry("档案", "/files")),
+    Role.AUDITOR: (Entry("档案", "/files"),),
+    Role.CHECKER: (Entry("结算", "/statements"),),
+    Role.ADMIN: (Entry("系统状态", "/dashboard/system"),),
 }
 #: Screens that exist; every other entry leads to the placeholder until it is built.
-BUILT = frozenset({"/applications"})
+BUILT = frozenset(
+    {
+        "/statements",
+        "/settlement",
+        "/funds",
+        "/dashboard",
+        "/dashboard/system",
+        "/providers",
+        "/files",
+        "/villages",
+        "/applications",
+        "/reviews",
+        "/recipients",
+        "/orders",
+    }
+)
 PLANNED = frozenset(e.href for entries in BY_ROLE.values() for e in entries) - BUILT
 
 

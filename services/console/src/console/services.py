@@ -86,6 +86,25 @@ class ServiceClients:
             return Reply(503, shown=problems.unavailable(service))
         return reply_of(service, response)
 
+    async def raw(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        session: Session,
+        *,
+        with_token: bool = True,
+        **kw: Any,
+    ) -> httpx.Response | None:
+        """The service's answer as it came (a file, HTML, metrics text); None when the service
+        cannot be reached. ``with_token=False`` for what the service serves to anyone."""
+        headers = {"Authorization": f"Bearer {session.access_token}"} if with_token else {}
+        try:
+            return await self._clients[service].request(method, path, headers=headers, **kw)
+        except httpx.HTTPError as exc:  # refused, reset, timed out: the service is away
+            log.warning("%s unavailable: %s", service, type(exc).__name__)
+            return None
+
     async def get(self, service: str, path: str, session: Session, **kw: Any) -> Reply:
         """A GET as the signed-in user."""
         return await self.call(service, "GET", path, session, **kw)

@@ -51,9 +51,9 @@ async def test_sign_in_through_the_dev_issuer_starts_a_sealed_session(
     assert "王科员" in page.text and "乡镇(街道)工作人员" in page.text
     assert "贵池区殷汇镇" in page.text  # the division, by name
     assert "张**" in page.text and "共 41 条" in page.text
-    for label in ("申请登记", "审核", "服务对象", "工单", "结算"):
+    for label in ("申请登记", "审核", "服务对象", "工单", "结算", "档案", "仪表盘"):
         assert f">{label}</a>" in page.text
-    assert "仪表盘" not in page.text  # a county screen
+    assert "服务机构" not in page.text  # a county screen
     sent = fakes.seen[0]
     assert sent.headers["authorization"].startswith("Bearer ey")
     assert sent.url.params["size"] == "20"
@@ -64,11 +64,11 @@ async def test_county_officer_gets_the_county_navigation(
 ) -> None:
     await signer(console, issuer_app, role="county_officer", division="341702")
     home = await console.get("/")
-    assert home.status_code == 200
-    for label in ("服务机构", "目录与收费", "资金", "结算", "抽查", "仪表盘"):
-        assert f">{label}</a>" in home.text
-    assert ">申请登记</a>" not in home.text
-    planned = await console.get("/dashboard")
+    assert (home.status_code, home.headers["location"]) == (303, "/providers")  # its first screen
+    planned = await console.get("/catalogue")
+    for label in ("服务机构", "目录与收费", "资金", "结算", "抽查", "档案", "仪表盘"):
+        assert f">{label}</a>" in planned.text
+    assert ">申请登记</a>" not in planned.text
     assert "正在建设中" in planned.text
 
 

@@ -1,4 +1,4 @@
-"""申请登记: the township's applications (list, filters, pages) and the window's form.
+"""申请登记: the township's applications (list, filters, pages), the window's form, and 受理登记.
 
 The pattern for every screen: read from the service as the signed-in user, show what it
 said where it matters (a refusal's fields next to the inputs, an unavailable service in the
@@ -18,9 +18,12 @@ from console.problems import Shown
 from console.services import Reply
 from console.session import Session
 from console.web import SessionDep, page, runtime_of
+from contracts.enums import ServiceCategory
 
 router = APIRouter()
 PAGE_SIZE = 20
+#: 需求分类 offered at registration (intake's ``need_categories``).
+NEEDS = dict(ServiceCategory.label_zh)
 
 
 async def _list(request: Request, session: Session, filters: dict[str, Any]) -> Reply:
@@ -66,6 +69,7 @@ async def _screen(
         values=values or {"submission_key": uuid.uuid4().hex},
         refused=refused,
         created=request.query_params.get("created"),
+        registered=request.query_params.get("registered"),
     )
 
 
@@ -103,4 +107,88 @@ async def register(request: Request, session: SessionDep) -> Response:
     filters: dict[str, Any] = {"status": None, "village_code": None, "page": 1}
     return await _screen(
         request, session, filters, values=values, refused=reply.shown, status_code=status_code
+    )
+
+
+def registration_body(form: Any) -> dict[str, Any]:
+    """The body of intake's ``POST /applications/{id}/registration`` from the form."""
+    return {
+        "category": str(form.get("category") or ""),
+        "special_conditions": forms.form_values(form)["special_conditions"],
+        "requested_item_codes": forms.item_codes(forms.form_values(form)["requested_item_codes"]),
+        "need_categories": [str(v) for v in form.getlist("need_categories")],
+        "checks_verified": form.get("checks_verified") == "yes",
+    }
+
+
+def _registration_values(app: dict[str, Any]) -> dict[str, Any]:
+    """The form's starting values: what the applicant claimed."""
+    return {
+        "category": app["category"]["code"],
+        "special_conditions": [c["code"] for c in app["special_conditions"]],
+        "requested_item_codes": [i["item_code"] for i in app["requested_items"]],
+        "need_categories": [n["code"] for n in app["need_categories"]]
+        or sorted({i["service_category"]["code"] for i in app["requested_items"]}),
+    }
+
+
+async def _registration_page(
+    request: Request,
+    session: Session,
+    application_id: uuid.UUID,
+    *,
+    values: dict[str, Any] | None = None,
+    refused: Shown | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    services = runtime_of(request).services
+    found = await services.get("intake", f"/applications/{application_id}", session)
+    if values is None and found.ok:
+        values = _registration_values(found.data)
+    return page(
+        request,
+        "applications_registration.html",
+        session,
+        status_code,
+        title="受理登记",
+        application=found,
+        values=values or {},
+        refused=refused,
+        categories=forms.CATEGORIES,
+        conditions=forms.CONDITIONS,
+        needs=NEEDS,
+    )
+
+
+@router.get("/applications/{application_id}/registration", response_class=HTMLResponse)
+async def registration_form(
+    request: Request, session: SessionDep, application_id: uuid.UUID
+) -> HTMLResponse:
+    """受理登记: the application as submitted, and the form that registers and classifies it."""
+    return await _registration_page(request, session, application_id)
+
+
+@router.post("/applications/{application_id}/registration")
+async def register_submitted(
+    request: Request, session: SessionDep, application_id: uuid.UUID
+) -> Response:
+    """Registers a submitted application; intake's refusal is shown field by field."""
+    form = await request.form()
+    reply = await runtime_of(request).services.post(
+        "intake",
+        f"/applications/{application_id}/registration",
+        session,
+        json=registration_body(form),
+    )
+    if reply.ok:
+        return RedirectResponse(f"/applications?registered={application_id}", status_code=303)
+    values = {**forms.form_values(form), "need_categories": form.getlist("need_categories")}
+    status_code = reply.status if 400 <= reply.status < 500 else 503
+    return await _registration_page(
+        request,
+        session,
+        application_id,
+        values=values,
+        refused=reply.shown,
+        status_code=status_code,
     )

@@ -1,0 +1,64 @@
+"""工单: orders waiting for the township — declined, unanswered or unplaced (dispatch's queue).
+
+dispatch keeps the queue (orders nobody could take, or that went unanswered, escalated
+to the township) and the declined orders; both are read as the signed-in officer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from console.problems import Shown
+from console.services import Reply
+from console.web import SessionDep, page, runtime_of
+
+router = APIRouter()
+PAGE_SIZE = 20
+ORDER_STATUS_ZH = {
+    "queued": "待派单",
+    "assigned": "待接单",
+    "accepted": "服务中",
+    "declined": "已拒单",
+    "cancelled": "已取消",
+    "paused": "已暂停",
+}
+VIEWS = {"queue": "待处理（无人承接或超时未答复）", "declined": "已拒单"}
+
+
+@router.get("/orders", response_class=HTMLResponse)
+async def orders(
+    request: Request,
+    session: SessionDep,
+    view: str = "queue",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    """The township's order queue (escalated, unplaced, unanswered) or its declined orders."""
+    view = view if view in VIEWS else "queue"
+    township = session.division if session.division and len(session.division) == 9 else None
+    if township is None:
+        listing = Reply(
+            403, shown=Shown("工单队列按乡镇(街道)查看，您的账号没有乡镇辖区", "no_township", 403)
+        )
+    else:
+        path = f"/townships/{township}/" + ("queue" if view == "queue" else "orders")
+        params = {
+            "page": page_no,
+            "size": PAGE_SIZE,
+            "status": "declined" if view == "declined" else None,
+        }
+        listing = await runtime_of(request).services.get("dispatch", path, session, params=params)
+    total = int((listing.data or {}).get("total", 0))
+    return page(
+        request,
+        "orders.html",
+        session,
+        title="工单",
+        listing=listing,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        view=view,
+        views=VIEWS,
+        order_status=ORDER_STATUS_ZH,
+    )
