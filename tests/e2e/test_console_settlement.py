@@ -196,7 +196,8 @@ async def journey(browser: Browser, console: str, provider: str, period: str, sh
     await county.goto(f"{console}/funds")
     assert "各资金来源使用情况" in await county.locator("main").inner_text()
     await county.screenshot(path=str(shots / "21-funds.png"), full_page=True)
-    await county.click("text=资金用途不符待处理的服务记录")
+    async with county.expect_navigation():  # the title is read from the page it opens
+        await county.click("text=资金用途不符待处理的服务记录")
     assert "资金用途不符待处理" in await county.title()
     await county.screenshot(path=str(shots / "28-fund-holds.png"), full_page=True)
 
