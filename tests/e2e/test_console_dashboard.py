@@ -3,14 +3,13 @@ its tables equal archive's answer; a person's file and the county's provider onb
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, ViewportSize, async_playwright
+from playwright.async_api import Browser, Page
 
 from civic import clock
+from devstack.browser import shot, signed_in
 from devstack.journeys.api import Api
 from devstack.journeys.application import (
     COUNTY,
@@ -28,47 +27,6 @@ from devstack.stack import Stack
 # Three people through the whole chain, then two browser sessions: more than the default 300 s
 # on two busy cores.
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP: ViewportSize = {"width": 1280, "height": 1000}
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
-
-
-@pytest.fixture
-async def console(e2e_stack: Stack) -> AsyncIterator[str]:
-    """The console and the development sign-in beside the six services; its URL."""
-    e2e_stack.start_console()
-    try:
-        yield f"http://127.0.0.1:{e2e_stack.console_ports[0]}"
-    finally:
-        for process in e2e_stack.console():
-            process.stop()
-
-
-async def sign_in(page: Page, url: str, path: str, role: str, division: str) -> None:
-    """Signs in through the development issuer, landing on ``path``."""
-    await page.goto(f"{url}{path}")
-    await page.fill("#user_id", f"{role}-s3")
-    await page.fill("#name", "统计测试")
-    await page.select_option("#role", role)
-    await page.select_option("#division", division)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{url}{path}*")
-
-
-async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
 async def table(page: Page, key: str) -> list[list[str]]:
@@ -88,7 +46,7 @@ async def archive(api: Api, token: str, what: str, month: str) -> Any:
 
 
 async def test_the_dashboard_draws_archives_figures_and_files_and_providers_open(
-    e2e_stack: Stack, console: str
+    e2e_stack: Stack, console_url: str, browser: Browser
 ) -> None:
     await catalogue_loaded(e2e_stack, "intake")
     await catalogue_loaded(e2e_stack, "review")
@@ -109,54 +67,66 @@ async def test_the_dashboard_draws_archives_figures_and_files_and_providers_open
 
     await wait_until(filed, timeout=90)
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
-            await sign_in(page, console, "/dashboard", "township_officer", TOWNSHIP)
-            await page.wait_for_selector("[data-chart][data-drawn=true]")
-            charts = await page.locator("[data-chart]").count()
-            assert charts >= 4
-            assert await page.locator("[data-chart][data-drawn=true] canvas").count() >= charts
-            timing = await archive(api, officer, "chain-timing", month)
-            load = await archive(api, officer, "caseload", month)
-            cover = await archive(api, officer, "coverage", month)
-            for t in timing["townships"]:
-                rows = await table(page, f"timing-{t['township_code']}")
-                assert [r[1] for r in rows] == [str(s["count"]) for s in t["spans"]]
-            served: dict[str, int] = {}
-            for r in load["rows"]:
-                served[r["category_zh"]] = served.get(r["category_zh"], 0) + r["served"]
-            rows = await table(page, "caseload-category")
-            assert {r[0]: int(r[1]) for r in rows} == served
-            rows = await table(page, "coverage")
-            assert [(r[0], int(r[1]), int(r[2])) for r in rows] == [
-                (v["place_zh"], v["approved_items"], v["served_items"]) for v in cover["villages"]
-            ]
-            await shot(page, "30-dashboard.png")
+    officer_page = await signed_in(
+        browser, console_url, "/dashboard", user_id="township-s3", name="统计测试",
+        role="township_officer", division=TOWNSHIP,
+    )  # fmt: skip
+    await dashboard_equals_archive(officer_page, api, officer, month)
+    await files_ledger_and_board_open(officer_page, console_url, people[0])
+    county = await signed_in(
+        browser, console_url, "/providers", user_id="county-s3", name="统计测试",
+        role="county_officer", division=COUNTY,
+    )  # fmt: skip
+    await credentials_shown_once(county, console_url, provider)
 
-            await page.goto(f"{console}/files")
-            await page.locator("main table a").first.click()
-            await page.wait_for_selector("#service-number")
-            await shot(page, "31-file.png")
-            await page.goto(f"{console}/villages/{people[0].village}/ledger")
-            assert people[0].masked_name in await page.locator("main").inner_text()
-            await shot(page, "32-ledger.png")
-            await page.goto(f"{console}/villages/{people[0].village}/board")
-            board = page.frame_locator("iframe.board")
-            assert people[0].masked_name in await board.locator("body").inner_text()
-            await shot(page, "33-board.png")
 
-            county = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
-            await sign_in(county, console, "/providers", "county_officer", COUNTY)
-            await county.click(f"a[href='/providers/{provider}']")
-            await county.click("text=发放接入凭证")
-            await county.wait_for_selector("#bus-password")
-            assert "仅显示这一次" in await county.locator("main").inner_text()
-            # The screenshot goes into the repository: the password is blanked first.
-            await county.evaluate("document.getElementById('bus-password').textContent='********'")
-            await shot(county, "34-provider-credentials.png")
-            await county.goto(f"{console}/providers/{provider}")  # never shown again
-            assert await county.locator("#bus-password").count() == 0
-        finally:
-            await browser.close()
+async def dashboard_equals_archive(page: Page, api: Api, officer: str, month: str) -> None:
+    """Every chart drawn on a canvas; its table equals archive's answer."""
+    await page.wait_for_selector("[data-chart][data-drawn=true]")
+    charts = await page.locator("[data-chart]").count()
+    assert charts >= 4
+    assert await page.locator("[data-chart][data-drawn=true] canvas").count() >= charts
+    timing = await archive(api, officer, "chain-timing", month)
+    load = await archive(api, officer, "caseload", month)
+    cover = await archive(api, officer, "coverage", month)
+    for t in timing["townships"]:
+        rows = await table(page, f"timing-{t['township_code']}")
+        assert [r[1] for r in rows] == [str(s["count"]) for s in t["spans"]]
+    served: dict[str, int] = {}
+    for r in load["rows"]:
+        served[r["category_zh"]] = served.get(r["category_zh"], 0) + r["served"]
+    rows = await table(page, "caseload-category")
+    assert {r[0]: int(r[1]) for r in rows} == served
+    rows = await table(page, "coverage")
+    assert [(r[0], int(r[1]), int(r[2])) for r in rows] == [
+        (v["place_zh"], v["approved_items"], v["served_items"]) for v in cover["villages"]
+    ]
+    await shot(page, "30-dashboard.png")
+
+
+async def files_ledger_and_board_open(page: Page, console: str, person: Case) -> None:
+    """A file from the list, the village ledger and the board, each showing the person."""
+    await page.goto(f"{console}/files")
+    await page.locator("main table a").first.click()
+    await page.wait_for_selector("#service-number")
+    await shot(page, "31-file.png")
+    await page.goto(f"{console}/villages/{person.village}/ledger")
+    assert person.masked_name in await page.locator("main").inner_text()
+    await shot(page, "32-ledger.png")
+    await page.goto(f"{console}/villages/{person.village}/board")
+    board = page.frame_locator("iframe.board")
+    assert person.masked_name in await board.locator("body").inner_text()
+    await shot(page, "33-board.png")
+
+
+async def credentials_shown_once(county: Page, console: str, provider: str) -> None:
+    """The county issues a provider's bus credentials; the password is never shown again."""
+    await county.click(f"a[href='/providers/{provider}']")
+    await county.click("text=发放接入凭证")
+    await county.wait_for_selector("#bus-password")
+    assert "仅显示这一次" in await county.locator("main").inner_text()
+    # The screenshot goes into the repository: the password is blanked first.
+    await county.evaluate("document.getElementById('bus-password').textContent='********'")
+    await shot(county, "34-provider-credentials.png")
+    await county.goto(f"{console}/providers/{provider}")  # never shown again
+    assert await county.locator("#bus-password").count() == 0

@@ -3,14 +3,14 @@ where it matters, and an officer of another township who sees none of it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, ViewportSize, async_playwright
+from playwright.async_api import Browser, Locator, Page
 
 from civic import clock
 from contracts import divisions
+from devstack.browser import shot, signed_in, tab_to
 from devstack.journeys.application import (
     TOWNSHIP,
     VILLAGE,
@@ -23,60 +23,8 @@ from devstack.journeys.application import (
 from devstack.journeys.care import accept, recipient_orders, register_provider
 from devstack.stack import Stack
 
-pytestmark = pytest.mark.e2e
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP: ViewportSize = {"width": 1280, "height": 1000}
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
-
-
-@pytest.fixture
-async def console(e2e_stack: Stack) -> AsyncIterator[str]:
-    """The console and the development sign-in beside the six services; its URL."""
-    e2e_stack.start_console()
-    try:
-        yield f"http://127.0.0.1:{e2e_stack.console_ports[0]}"
-    finally:
-        for process in e2e_stack.console():
-            process.stop()
-
-
-async def focused(page: Page) -> str:
-    """The id (or text) of the element that has the keyboard focus."""
-    found: str = await page.evaluate(
-        "document.activeElement.id || document.activeElement.textContent.trim()"
-    )
-    return found
-
-
-async def tab_to(page: Page, target: str, limit: int = 120) -> None:
-    """Presses Tab until ``target`` has the focus; fails if the keyboard cannot reach it."""
-    for _ in range(limit):
-        await page.keyboard.press("Tab")
-        if await focused(page) == target:
-            return
-    raise AssertionError(f"Tab never reached {target!r}")
-
-
-async def sign_in(page: Page, url: str, user: str, division: str) -> None:
-    """Signs in through the development issuer as a township officer of ``division``."""
-    await page.goto(f"{url}/applications")
-    await page.fill("#user_id", user)
-    await page.fill("#name", f"{user}专干")
-    await page.select_option("#role", "township_officer")
-    await page.select_option("#division", division)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{url}/applications*")
+# The whole chain and two officers in Chromium: more than the default 300 s on two busy cores.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 
 async def until(page: Page, check: Callable[[], Awaitable[bool]], tries: int = 60) -> None:
@@ -89,11 +37,6 @@ async def until(page: Page, check: Callable[[], Awaitable[bool]], tries: int = 6
     raise AssertionError(f"never true on {page.url}: {await page.locator('main').inner_text()}")
 
 
-async def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SHOTS / name), full_page=True)
-
-
 def other_township() -> str:
     """A township of the same county that is not the case's."""
     county = TOWNSHIP[:6]
@@ -102,8 +45,18 @@ def other_township() -> str:
     )
 
 
+def officer(user_id: str, township: str) -> dict[str, str]:
+    """Who signs in: a township officer of ``township``."""
+    return {
+        "user_id": user_id,
+        "name": f"{user_id}专干",
+        "role": "township_officer",
+        "division": township,
+    }
+
+
 async def test_a_township_officer_registers_reviews_approves_and_stops_aid(
-    e2e_stack: Stack, console: str
+    e2e_stack: Stack, console_url: str, browser: Browser
 ) -> None:
     await catalogue_loaded(e2e_stack, "intake")
     await catalogue_loaded(e2e_stack, "review")
@@ -114,16 +67,10 @@ async def test_a_township_officer_registers_reviews_approves_and_stops_aid(
     submitted = await submit(case)  # the applicant's WeChat app
     assert submitted.status_code == 201, submitted.text
 
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
-            await sign_in(page, console, "officer-s1", TOWNSHIP)
-            recipient_id = await register_and_decide(page, console, case)
-            await see_orders_and_stop(page, console, case, recipient_id)
-            await another_township_sees_nothing(browser, console, case, recipient_id)
-        finally:
-            await browser.close()
+    page = await signed_in(browser, console_url, "/applications", **officer("officer-s1", TOWNSHIP))
+    recipient_id = await register_and_decide(page, console_url, case)
+    await see_orders_and_stop(page, console_url, case, recipient_id)
+    await another_township_sees_nothing(browser, console_url, case, recipient_id)
 
 
 async def register_and_decide(page: Page, url: str, case: Case) -> str:
@@ -221,8 +168,9 @@ async def another_township_sees_nothing(
     browser: Browser, url: str, case: Case, recipient_id: str
 ) -> None:
     """An officer of another township finds none of these people on any screen."""
-    page = await browser.new_page(viewport=DESKTOP, locale="zh-CN")
-    await sign_in(page, url, "officer-other", other_township())
+    page = await signed_in(
+        browser, url, "/applications", **officer("officer-other", other_township())
+    )
     masked = case.name[0]  # every list shows at least the surname
     for path in (
         "/applications",

@@ -1,20 +1,22 @@
 """``make demo``: a realistic county loaded through the services' public APIs only.
 
 A few hundred applicants across the villages of three townships, at every step of the flow;
-providers of every mode; last month served, settled and its statements confirmed; one stop and
-one complaint. Everything is derived from a seed and looked up before it is created, so a
-second run finds it all and creates nothing.
+providers of every mode; today's visits served and this month's statements issued (confirmed
+by a run once the month has ended); one stop and one complaint. Everything is derived from a
+seed and looked up before it is created, so a second run finds it all and creates nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from civic import clock
+from contracts import calendar
 from devstack import demo_cases as cases
 from devstack.demo_people import Applicant, Stage, applicants, townships, villages
-from devstack.demo_steps import Demo, Tally, ensure_catalogue, ensure_providers, month_before
+from devstack.demo_steps import Demo, Tally, ensure_catalogue, ensure_providers
 from devstack.journeys.api import Api
 from devstack.journeys.db import wait_until
 from devstack.stack import Stack
@@ -32,19 +34,19 @@ async def run(stack: Stack, *, applicants_count: int = 300, county: str = "34170
     await ensure_catalogue(demo)
     await ensure_providers(demo, towns, places)
     existing = await _existing(demo, places)
-    month_start, month = month_before(clock.today())
     gate = asyncio.Semaphore(_AT_ONCE)
 
     async def one(person: Applicant) -> tuple[Applicant, list[dict[str, Any]]]:
         async with gate:
-            return person, await _advance(demo, person, existing, month_start)
+            return person, await _advance(demo, person, existing)
 
     served = [p for p in await asyncio.gather(*(one(x) for x in people)) if p[1]]
     for township in towns:
-        await _settle(demo, township, month, served)
+        await _settle(demo, township, served)
     if served:
+        # The first two served, whatever --applicants says: a bigger run stops nobody new.
         await _complaint(demo, *served[0])
-        await _stop(demo, *served[-1])
+        await _stop(demo, *served[min(1, len(served) - 1)])
     return demo.tally
 
 
@@ -63,7 +65,7 @@ def _code(value: Any) -> str:
 
 
 async def _advance(
-    demo: Demo, person: Applicant, existing: dict[tuple[str, str], dict[str, Any]], start: Any
+    demo: Demo, person: Applicant, existing: dict[tuple[str, str], dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Takes one applicant as far as the plan says; returns the orders of a served one."""
     row = existing.get((person.village, cases.masked(person.id_number)))
@@ -78,11 +80,7 @@ async def _advance(
         await cases.register(demo, person, app_id)
     else:
         demo.tally.mark("registrations", new=False)
-    await cases.survey(demo, person, app_id)
-    if person.stage < Stage.REJECTED:
-        return []
-    await cases.decide(demo, person, app_id, start)
-    if person.stage is Stage.REJECTED:
+    if person.stage < Stage.SURVEYED or not await _reviewed(demo, person, app_id, status):
         return []
     orders = await cases.orders_of(demo, person, str(row["person_id"]))
     for order in orders:
@@ -90,26 +88,70 @@ async def _advance(
     return orders
 
 
+#: Intake's statuses once the survey passed, and once the township decided.
+_SURVEYED = frozenset({"preliminary_passed", "approved", "rejected"})
+_DECIDED = frozenset({"approved", "rejected"})
+
+
+async def _reviewed(demo: Demo, person: Applicant, app_id: str, status: str) -> bool:
+    """Surveys and decides as the plan says (what intake shows done is only counted);
+    whether the applicant goes on to be served."""
+    if status in _SURVEYED:
+        demo.tally.mark("surveys", new=False)
+    else:
+        await cases.survey(demo, person, app_id)
+    if person.stage < Stage.REJECTED:
+        return False
+    if status in _DECIDED:
+        demo.tally.mark("decisions", new=False)
+    else:
+        await cases.decide(demo, person, app_id)
+    return person.stage is Stage.SERVED
+
+
 async def _settle(
-    demo: Demo, township: str, month: str, served: list[tuple[Applicant, list[dict[str, Any]]]]
+    demo: Demo, township: str, served: list[tuple[Applicant, list[dict[str, Any]]]]
 ) -> None:
-    """Runs last month's settlement once the ledger holds every visit, then confirms it."""
+    """Issues each served month's statements once the ledger holds its visits, and confirms
+    those of a month that has ended (today's visits are confirmed by a run next month:
+    dispatch starts orders on the day they are placed, and only an ended month confirms)."""
+    orders = [o for p, mine in served if p.township == township for o in mine]
+    this_month = calendar.month_of(clock.now())
+    for month in sorted({str(o["start_date"])[:7] for o in orders}):
+        of_month = [o for o in orders if str(o["start_date"]).startswith(month)]
+        statements = await _issued(demo, township, month, of_month)
+        if month < this_month:
+            await _confirm(demo, township, statements)
+
+
+async def _issued(
+    demo: Demo, township: str, month: str, orders: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Runs the month until its statements hold every visit of ``orders`` (two each)."""
     token = demo.officer(township)
-    ours = {o["provider_code"] for p, orders in served if p.township == township for o in orders}
-    expected = 2 * sum(len(orders) for p, orders in served if p.township == township)
+    ours = {o["provider_code"] for o in orders}
+    changed: set[str] = set()
 
     async def complete() -> list[dict[str, Any]] | None:
         run = await demo.send("settlement", "POST", f"/settlements/{township}/{month}/run", token)
+        changed.update(str(x) for x in run["changed"])
         mine = [s for s in run["statements"] if s["provider_code"] in ours]
-        return mine if sum(s["line_count"] for s in mine) >= expected else None
+        return mine if sum(s["line_count"] for s in mine) >= 2 * len(orders) else None
 
     statements: list[dict[str, Any]] = await wait_until(complete, timeout=90, every=1.0)
+    for statement in statements:
+        demo.tally.mark("statements", new=str(statement["statement_id"]) in changed)
+    return statements
+
+
+async def _confirm(demo: Demo, township: str, statements: list[dict[str, Any]]) -> None:
+    """The township confirms the month's drafts (a confirmed one is found, not confirmed)."""
     for statement in statements:
         if statement["status"] != "draft":
             demo.tally.mark("statements confirmed", new=False)
             continue
         path = f"/statements/{statement['statement_id']}/confirm"
-        await demo.send("settlement", "POST", path, token)
+        await demo.send("settlement", "POST", path, demo.officer(township))
         demo.tally.mark("statements confirmed", new=True)
 
 
@@ -132,7 +174,8 @@ async def _complaint(demo: Demo, person: Applicant, orders: list[dict[str, Any]]
 
 
 async def _stop(demo: Demo, person: Applicant, orders: list[dict[str, Any]]) -> None:
-    """The township stops one recipient's aid from today (once)."""
+    """The township stops one recipient's aid from tomorrow (once): today's visits stay
+    payable (a stop re-prices services from its effective date)."""
     token = demo.officer(person.township)
     recipient = str(orders[0]["recipient_id"])
     now = await demo.get("review", f"/recipients/{recipient}", token)
@@ -141,7 +184,7 @@ async def _stop(demo: Demo, person: Applicant, orders: list[dict[str, Any]]) -> 
         return
     body = {
         "status": "stopped",
-        "effective_date": clock.today().isoformat(),
+        "effective_date": (clock.today() + timedelta(days=1)).isoformat(),
         "reason_code": "assistance_stopped",
         "reason_zh": "家庭收入超过低保标准",
     }

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from civic import clock
-from contracts import calendar
+from contracts import calendar, resident_id
 from devstack.demo_people import Applicant, Stage
 from devstack.demo_steps import COORD, STAFF, Demo, ensure_worker, service_times, worker_ref
 from devstack.journeys.db import wait_until
@@ -28,9 +28,21 @@ _ITEMS = [
 _NEEDS = ["life_care", "cleaning"]
 
 
+def _items_for(person: Applicant) -> list[dict[str, Any]]:
+    """The approved items; 特困 cleaning is paid from the 特困 care fund, 低保's is not."""
+    if category(person) == "tekun":
+        return _ITEMS
+    return [_ITEMS[0], {**_ITEMS[1], "funding_source": "other_service_aid"}]
+
+
 def masked(id_number: str) -> str:
     """How intake's staff list shows an ID number."""
-    return id_number[:4] + "*" * 10 + id_number[-4:]
+    return resident_id.mask(id_number)
+
+
+def category(person: Applicant) -> str:
+    """The assistance category claimed, registered and recommended: mostly 特困, some 低保."""
+    return "dibao" if person.index % 3 == 0 else "tekun"
 
 
 async def submit(demo: Demo, person: Applicant) -> dict[str, Any]:
@@ -39,7 +51,7 @@ async def submit(demo: Demo, person: Applicant) -> dict[str, Any]:
         "channel": "wechat",
         "applicant": {"name": person.name, "id_number": person.id_number, "phone": "13805661234"},
         "household": {"members": []},
-        "category": "tekun" if person.index % 3 else "dibao",
+        "category": category(person),
         "special_conditions": ["semi_disabled_elder"],
         "requested_item_codes": ["LC-03", "CL-01"],
         "consent_to_data_use": True,
@@ -57,6 +69,7 @@ async def submit(demo: Demo, person: Applicant) -> dict[str, Any]:
 async def register(demo: Demo, person: Applicant, app_id: str) -> None:
     """The township officer registers and classifies the application."""
     body = {
+        "category": category(person),
         "special_conditions": ["semi_disabled_elder"],
         "requested_item_codes": ["LC-03", "CL-01"],
         "need_categories": _NEEDS,
@@ -83,7 +96,7 @@ async def survey(demo: Demo, person: Applicant, app_id: str) -> None:
         await demo.send("survey", "PUT", path, coord, _findings(person))
     review = {
         "outcome": "passed",
-        "recommended_category": "tekun",
+        "recommended_category": category(person),
         "recommended_conditions": ["semi_disabled_elder"],
         "recommended_item_codes": ["LC-03", "CL-01"],
         "recommended_service_categories": _NEEDS,
@@ -124,8 +137,8 @@ def _findings(person: Applicant) -> dict[str, Any]:
     }
 
 
-async def decide(demo: Demo, person: Applicant, app_id: str, effective: date) -> None:
-    """The township approves (from ``effective``) or rejects, once the case is ready."""
+async def decide(demo: Demo, person: Applicant, app_id: str) -> None:
+    """The township approves (from today) or rejects, once the case is ready."""
     token = demo.officer(person.township)
 
     async def ready() -> dict[str, Any] | None:
@@ -148,8 +161,8 @@ async def decide(demo: Demo, person: Applicant, app_id: str, effective: date) ->
         body = {
             "decision": "approve",
             "need_assessment": needs,
-            "items": _ITEMS,
-            "effective_date": effective.isoformat(),
+            "items": _items_for(person),
+            "effective_date": clock.today().isoformat(),
         }
     path = f"/applications/{app_id}/decision"
     await demo.send("review", "POST", path, token, body)
@@ -171,41 +184,50 @@ async def orders_of(demo: Demo, person: Applicant, person_id: str) -> list[dict[
 
 
 async def accept_and_serve(demo: Demo, person: Applicant, order: dict[str, Any]) -> None:
-    """The provider accepts the order and reports last month's visits (each once)."""
+    """The provider accepts the order and reports today's two visits (each once)."""
     provider = order["provider_code"]
     token = demo.provider(provider)
     if order["status"] == "assigned":
         path = f"/provider/orders/{order['order_id']}/accept"
         await demo.send("dispatch", "POST", path, token, {"order_version": order["version"]})
-    demo.tally.mark("orders accepted", new=order["status"] != "accepted")
-    start = date.fromisoformat(order["start_date"])
-    await ensure_worker(demo, provider, person, start)
+    demo.tally.mark("orders accepted", new=order["status"] == "assigned")
     officer = demo.officer(person.township)
     known = await demo.get("dispatch", f"/orders/{order['order_id']}/records", officer)
     have = {str(r["record_id"]) for r in _items(known)}
+    first_slot = 0 if order["item_code"] == _ITEMS[0]["item_code"] else 2
     for visit in range(2):
         record_id = str(person.key(f"{order['item_code']}:{visit}"))
         if record_id in have:
             demo.tally.mark("service records", new=False)
             continue
-        began, ended = service_times(person, start, visit)
-        body = {
-            "record_id": record_id,
-            "order_id": order["order_id"],
-            "item_code": order["item_code"],
-            "quantity": 1,
-            "service_date": calendar.day_of(began).isoformat(),
-            "started_at": began.isoformat(),
-            "ended_at": ended.isoformat(),
-            "worker_ref": worker_ref(person),
-            "recipient_confirmed": True,
-            "confirmation_ref": f"签字单-{person.index:04d}-{visit}",
-            "location": "home",
-        }
-        outcome = await demo.send("dispatch", "POST", "/provider/records", token, body)
+        await ensure_worker(demo, provider, person)
+        outcome = await demo.send(
+            "dispatch",
+            "POST",
+            "/provider/records",
+            token,
+            _visit(person, order, record_id, first_slot + visit),
+        )
         if not outcome["accepted"]:
             raise RuntimeError(f"record refused: {outcome}")
         demo.tally.mark("service records", new=True)
+
+
+def _visit(person: Applicant, order: dict[str, Any], record_id: str, slot: int) -> dict[str, Any]:
+    began, ended = service_times(slot)
+    return {
+        "record_id": record_id,
+        "order_id": order["order_id"],
+        "item_code": order["item_code"],
+        "quantity": 1,
+        "service_date": calendar.day_of(began).isoformat(),
+        "started_at": began.isoformat(),
+        "ended_at": ended.isoformat(),
+        "worker_ref": worker_ref(person),
+        "recipient_confirmed": True,
+        "confirmation_ref": f"签字单-{person.index:04d}-{slot}",
+        "location": "home",
+    }
 
 
 def _items(answer: Any) -> list[dict[str, Any]]:

@@ -106,9 +106,9 @@ def applicant(county: str, index: int) -> Applicant:
     seed = _digest(county, index)
     name = _SURNAMES[seed % len(_SURNAMES)] + _GIVEN[(seed >> 8) % len(_GIVEN)]
     birth = date(1935, 1, 1).toordinal() + (seed >> 16) % 9000  # born 1935-1959
-    # The sequence is the applicant's place in the village: the masked number (first and last
-    # four characters) then tells the village's applicants apart.
-    body = f"{county}{date.fromordinal(birth):%Y%m%d}{(index // len(places)) % 1000:03d}"
+    # The sequence is the applicant's index: no two demo numbers are alike, and the masked
+    # number (first and last four characters) tells a village's applicants apart.
+    body = f"{county}{date.fromordinal(birth):%Y%m%d}{index % 1000:03d}"
     return Applicant(index, name, body + resident_id.check_char(body), village, stage_of(index))
 
 

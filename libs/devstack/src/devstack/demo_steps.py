@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from civic import clock
@@ -82,13 +82,6 @@ class Demo:
         return items
 
 
-def month_before(today: date) -> tuple[date, str]:
-    """The first day of the month before ``today``'s, and that month as YYYY-MM."""
-    first = today.replace(day=1) - timedelta(days=1)
-    first = first.replace(day=1)
-    return first, f"{first:%Y-%m}"
-
-
 async def ensure_catalogue(demo: Demo) -> None:
     """The county's catalogue and fee standard (seeded by settlement at first start)."""
     token = demo.county_officer()
@@ -151,11 +144,24 @@ def _provider_body(
     }
 
 
-def service_times(person: Applicant, month_start: date, visit: int) -> tuple[datetime, datetime]:
-    """When a visit of last month began and ended: a day and hour of the person's own."""
-    day = month_start + timedelta(days=2 + (person.index % 9) * 2 + visit * 7)
-    start = calendar.start_of_day(day) + timedelta(hours=8 + visit * 3)
-    return start, start + timedelta(minutes=45)
+#: A person's four visits today (two items, two visits each) take turns, in this order.
+VISIT_SLOTS = 4
+#: How long a visit lasts, at most, and the span of today the visits are laid out on.
+_VISIT, _SPAN = timedelta(minutes=45), timedelta(hours=4)
+
+
+def service_times(slot: int) -> tuple[datetime, datetime]:
+    """When one of a person's visits today began and ended: the ``slot``-th turn of the time
+    since midnight (dispatch starts an order on the day it is placed, and refuses visits in
+    the future). Later calls only see a longer day, so turns of one person never overlap."""
+    now = clock.now()
+    midnight = calendar.start_of_day(calendar.day_of(now))
+    span = min(now - timedelta(minutes=1) - midnight, _SPAN)
+    if span < timedelta(minutes=VISIT_SLOTS):
+        raise RuntimeError("今日刚过零点，服务记录须晚几分钟再报送：请稍后再运行 make demo")
+    turn = span / VISIT_SLOTS
+    began = now - span + turn * slot
+    return began, began + min(_VISIT, turn * 0.8)
 
 
 def worker_ref(person: Applicant) -> str:
@@ -163,8 +169,8 @@ def worker_ref(person: Applicant) -> str:
     return f"demo-w{person.index:04d}"
 
 
-async def ensure_worker(demo: Demo, provider: str, person: Applicant, month_start: date) -> None:
+async def ensure_worker(demo: Demo, provider: str, person: Applicant) -> None:
     """The provider's register entry for the person's worker (a repeat changes nothing)."""
-    body = trained_worker(worker_ref(person), today=month_start)
+    body = trained_worker(worker_ref(person), today=clock.today())
     path = f"/provider/workers/{worker_ref(person)}"
     await demo.send("dispatch", "PUT", path, demo.provider(provider), body)

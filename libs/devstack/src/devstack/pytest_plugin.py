@@ -211,6 +211,36 @@ def e2e_stack(stack: Stack) -> Iterator[Stack]:
         stack.stop_services()
 
 
+@pytest.fixture
+def console_url(e2e_stack: Stack) -> Iterator[str]:
+    """The staff console and its development sign-in beside the six services (on ports of
+    their own, so a second stack on the machine cannot answer for them); the console's URL."""
+    from devstack import procs
+
+    e2e_stack.console_ports = (procs.free_port(), procs.free_port())
+    e2e_stack.start_console()
+    try:
+        yield f"http://127.0.0.1:{e2e_stack.console_ports[0]}"
+    finally:
+        for process in e2e_stack.console():
+            process.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Debian's Chromium, headless (devstack.browser); the test fails without it."""
+    from playwright.async_api import async_playwright
+
+    from devstack.browser import launch
+
+    async with async_playwright() as playwright:
+        found = await launch(playwright)
+        try:
+            yield found
+        finally:
+            await found.close()
+
+
 _REAL = {"integration", "e2e"}
 _outcomes: dict[str, list[str]] = {"passed": [], "failed": []}
 
