@@ -600,10 +600,18 @@ def test_the_development_sign_in_runs_only_locally_beside_the_console(
 def test_make_turns_the_development_sign_in_on_only_outside_staging_and_production(
     environment_name: str, profiles: str
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("COMPOSE_PROFILES", "ENVIRONMENT")}
+    # Run inside `make test` too: a make of its own, not a sub-make that names its directory.
+    inherited = ("COMPOSE_PROFILES", "ENVIRONMENT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     env |= {"STACK": "compose", "ENVIRONMENT": environment_name}
     shown = subprocess.run(
-        ["make", "--eval", 'profiles: ; @echo "[$$COMPOSE_PROFILES]"', "profiles"],
+        [
+            "make",
+            "--no-print-directory",
+            "--eval",
+            'profiles: ; @echo "[$$COMPOSE_PROFILES]"',
+            "profiles",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
