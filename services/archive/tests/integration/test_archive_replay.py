@@ -34,7 +34,8 @@ async def snapshot(database_url: str, people: list[uuid.UUID]) -> dict[uuid.UUID
     try:
         async with UnitOfWork(make_sessionmaker(engine)) as uow:
             for person_id in people:
-                row = await files_repo.file_of_person(uow.session, person_id)
+                # Read without locking: the live consumers are still writing these files.
+                row = await files_repo.file_of_person(uow.session, person_id, lock=False)
                 assert row is not None, f"no file for {person_id}"
                 history = await files_repo.history_of(uow.session, person_id)
                 out[person_id] = (

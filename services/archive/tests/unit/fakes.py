@@ -75,7 +75,9 @@ async def _add_history(
     archive.summaries.setdefault(event.event_id, summary)
 
 
-async def _file_of_person(archive: FakeArchive, person_id: uuid.UUID) -> ArchiveFile | None:
+async def _file_of_person(
+    archive: FakeArchive, person_id: uuid.UUID, *, lock: bool = True
+) -> ArchiveFile | None:
     return archive.files.get(person_id)
 
 

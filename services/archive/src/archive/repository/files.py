@@ -95,9 +95,13 @@ def _sealed(file_id: uuid.UUID, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def file_of_person(session: AsyncSession, person_id: uuid.UUID) -> ArchiveFile | None:
-    """The file of a person, locked for update, or None."""
-    stmt = select(archive_file).where(archive_file.c.person_id == person_id).with_for_update()
+async def file_of_person(
+    session: AsyncSession, person_id: uuid.UUID, *, lock: bool = True
+) -> ArchiveFile | None:
+    """The file of a person (locked for update unless only read), or None."""
+    stmt = select(archive_file).where(archive_file.c.person_id == person_id)
+    if lock:
+        stmt = stmt.with_for_update()
     row = (await session.execute(stmt)).mappings().first()
     return to_file(row) if row else None
 
