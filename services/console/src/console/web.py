@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from console.listing import page_link
 from console.navigation import entries_for
 from console.oidc import OidcClient
 from console.services import ServiceClients, SignInRequired
@@ -40,7 +41,20 @@ def local_time(value: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def yuan(fen: Any) -> str:
+    """Integer fen as 元 with two decimals (exact: no float), e.g. -1234 → "-12.34"."""
+    try:
+        value = int(fen)
+    except (TypeError, ValueError):
+        return "—"
+    sign = "-" if value < 0 else ""
+    whole, cents = divmod(abs(value), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
 templates.env.filters["division_name"] = division_name
+templates.env.filters["yuan"] = yuan
+templates.env.globals["page_link"] = page_link
 templates.env.filters["local_time"] = local_time
 
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import forms
+from console.listing import PAGE_SIZE, pages_of
 from console.problems import Shown
 from console.services import Reply
 from console.session import Session
@@ -21,7 +22,7 @@ from console.web import SessionDep, page, runtime_of
 from contracts.enums import ServiceCategory
 
 router = APIRouter()
-PAGE_SIZE = 20
+
 #: 需求分类 offered at registration (intake's ``need_categories``).
 NEEDS = dict(ServiceCategory.label_zh)
 
@@ -49,8 +50,7 @@ async def _screen(
 ) -> HTMLResponse:
     listing = await _list(request, session, filters)
     catalogue = await _items(request, session)
-    data = listing.data or {}
-    pages = max(1, -(-int(data.get("total", 0)) // PAGE_SIZE))
+    pages = pages_of(listing)
     return page(
         request,
         "applications.html",

@@ -18,13 +18,14 @@ from fastapi.responses import HTMLResponse, Response
 from civic import clock
 from console import forms
 from console.dashboards import months_before
+from console.listing import PAGE_SIZE, pages_of
 from console.problems import Shown
 from console.services import SignInRequired
 from console.web import SessionDep, page, runtime_of
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-PAGE_SIZE = 20
+
 Village = Annotated[str, Path(pattern=r"^\d{12}$")]
 Division = Annotated[str | None, Query(pattern=r"^(\d{6}|\d{9}|\d{12})?$")]
 Month = Annotated[str | None, Query(pattern=r"^(20[0-9]{2}-(0[1-9]|1[0-2]))?$")]
@@ -50,14 +51,13 @@ async def files(
     """Files in the user's jurisdiction in service-number order, narrowed to a village."""
     params = {"division": division or None, "page": page_no, "size": PAGE_SIZE}
     listing = await runtime_of(request).services.get("archive", "/files", session, params=params)
-    total = int((listing.data or {}).get("total", 0))
     return page(
         request,
         "files.html",
         session,
         title="档案",
         listing=listing,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages_of(listing),
         division=division or "",
         villages=forms.villages_of(session.division),
     )

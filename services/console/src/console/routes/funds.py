@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from civic import clock
 from console import forms
 from console.forms import Choice
+from console.listing import no_division, pages_of
 from console.problems import Shown
-from console.routes.statements import FUND_LABELS, no_division, pages_of
+from console.routes.statements import FUND_LABELS
 from console.services import Reply
 from console.session import Session
 from console.web import SessionDep, page, runtime_of

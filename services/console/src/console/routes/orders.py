@@ -11,12 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from console.listing import PAGE_SIZE, pages_of
 from console.problems import Shown
 from console.services import Reply
 from console.web import SessionDep, page, runtime_of
 
 router = APIRouter()
-PAGE_SIZE = 20
+
 ORDER_STATUS_ZH = {
     "queued": "待派单",
     "assigned": "待接单",
@@ -50,14 +51,13 @@ async def orders(
             "status": "declined" if view == "declined" else None,
         }
         listing = await runtime_of(request).services.get("dispatch", path, session, params=params)
-    total = int((listing.data or {}).get("total", 0))
     return page(
         request,
         "orders.html",
         session,
         title="工单",
         listing=listing,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages_of(listing),
         view=view,
         views=VIEWS,
         order_status=ORDER_STATUS_ZH,

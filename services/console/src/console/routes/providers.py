@@ -12,11 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from console.listing import PAGE_SIZE, pages_of
 from console.web import SessionDep, page, runtime_of
 from contracts.enums import ProviderType, ServiceMode
 
 router = APIRouter()
-PAGE_SIZE = 20
+
 Code = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 LABELS = {"types": dict(ProviderType.label_zh), "modes": dict(ServiceMode.label_zh)}
@@ -33,14 +34,13 @@ async def providers(
     listing = await runtime_of(request).services.get(
         "dispatch", "/providers", session, params=params
     )
-    total = int((listing.data or {}).get("total", 0))
     return page(
         request,
         "providers.html",
         session,
         title="服务机构",
         listing=listing,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages_of(listing),
         labels=LABELS,
     )
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import forms, problems
+from console.listing import PAGE_SIZE, pages_of
 from console.problems import Shown
 from console.services import Reply
 from console.session import Session
@@ -23,7 +24,7 @@ from contracts.enums import RecipientStatus
 from contracts.reasons import StatusChangeReason
 
 router = APIRouter()
-PAGE_SIZE = 20
+
 STATUSES = dict(RecipientStatus.label_zh)
 REASONS = dict(StatusChangeReason.label_zh)
 #: The changes this form offers (transfers and category changes need fields of their own).
@@ -87,14 +88,13 @@ async def recipients(
     )
     if q and q.strip() and listing.ok:
         listing = await _search(request, session, q.strip(), listing)
-    total = int((listing.data or {}).get("total", 0))
     return page(
         request,
         "recipients.html",
         session,
         title="服务对象",
         listing=listing,
-        pages=1 if q else max(1, -(-total // PAGE_SIZE)),
+        pages=1 if q else pages_of(listing),
         filters={**filters, "q": q or ""},
         statuses=STATUSES,
         categories=forms.CATEGORIES,

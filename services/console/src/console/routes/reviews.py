@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civic import clock
 from console import forms
+from console.listing import PAGE_SIZE, pages_of
 from console.problems import Shown
 from console.session import Session
 from console.web import SessionDep, page, runtime_of
@@ -21,7 +22,7 @@ from contracts.enums import FundingSource, PeriodUnit, SelfCareLevel, ServiceCat
 from contracts.reasons import RejectionReason
 
 router = APIRouter()
-PAGE_SIZE = 20
+
 #: review's case statuses (``CaseStatus``), as the queue's filter offers them.
 CASE_STATUSES = {
     "awaiting_decision": "待审核确认",
@@ -64,14 +65,13 @@ async def review_queue(
     listing = await runtime_of(request).services.get(
         "review", "/review-queue", session, params=params
     )
-    total = int((listing.data or {}).get("total", 0))
     return page(
         request,
         "reviews.html",
         session,
         title="审核",
         listing=listing,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages_of(listing),
         filters=filters,
         statuses=CASE_STATUSES,
         preliminaries=PRELIMINARY,

@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civic import clock
 from console import forms
+from console.listing import PAGE_SIZE, no_division, pages_of
 from console.problems import Shown
-from console.routes.statements import PAGE_SIZE, STATEMENT_STATUSES, no_division, pages_of
+from console.routes.statements import STATEMENT_STATUSES
 from console.services import Reply
 from console.session import Session
 from console.web import SessionDep, page, runtime_of

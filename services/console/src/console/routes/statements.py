@@ -17,15 +17,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import problems
+from console.listing import PAGE_SIZE, no_division, pages_of
 from console.problems import Shown
 from console.services import Reply, reply_of
 from console.session import Session
-from console.web import SessionDep, page, runtime_of, templates
+from console.web import SessionDep, page, runtime_of
 from contracts.enums import FundingSource
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-PAGE_SIZE = 20
 #: settlement's ``StatementStatus`` codes, for the status filter.
 STATEMENT_STATUSES = {
     "draft": "草稿（待确认）",
@@ -38,31 +38,6 @@ STATEMENT_STATUSES = {
 FUND_LABELS = dict(FundingSource.label_zh)
 #: Headers of a passed-through file worth keeping (its type and its file name).
 _FILE_HEADERS = ("content-type", "content-disposition")
-
-
-def yuan(fen: Any) -> str:
-    """Integer fen as 元 with two decimals (exact: no float), e.g. -1234 → "-12.34"."""
-    try:
-        value = int(fen)
-    except (TypeError, ValueError):
-        return "—"
-    sign = "-" if value < 0 else ""
-    whole, cents = divmod(abs(value), 100)
-    return f"{sign}{whole:,}.{cents:02d}"
-
-
-templates.env.filters["yuan"] = yuan
-
-
-def pages_of(reply: Reply) -> int:
-    """How many pages a paged answer (``{items, total, page, size}``) has."""
-    data = reply.data or {}
-    return max(1, -(-int(data.get("total", 0)) // int(data.get("size") or PAGE_SIZE)))
-
-
-def no_division(what: str) -> Reply:
-    """The reply shown when the user's account has no division to read ``what`` for."""
-    return Reply(404, shown=Shown(f"您的账号没有辖区，无法读取{what}", "no_division", 404))
 
 
 async def raw_call(
