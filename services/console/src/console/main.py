@@ -15,20 +15,27 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from console.navigation import PLANNED, entries_for
+from console.navigation import entries_for
 from console.oidc import OidcClient
 from console.routes import (
     applications,
     auth,
+    catalogue,
+    city_reports,
     dashboard,
     files,
     funds,
+    neighbours,
     orders,
+    payments,
+    performance,
     providers,
     recipients,
     reviews,
     settlement,
+    spot_checks,
     statements,
+    surveys,
 )
 from console.services import ServiceClients, SignInRequired
 from console.session import Cookies, Sealer
@@ -91,6 +98,13 @@ def create_app(
     app.include_router(dashboard.router)
     app.include_router(providers.router)
     app.include_router(files.router)
+    app.include_router(surveys.router)
+    app.include_router(city_reports.router)
+    app.include_router(neighbours.router)
+    app.include_router(payments.router)
+    app.include_router(catalogue.router)
+    app.include_router(spot_checks.router)
+    app.include_router(performance.router)
     _pages(app)
     _handlers(app)
     return app
@@ -101,7 +115,7 @@ def _pages(app: FastAPI) -> None:
     async def home(request: Request, session: SessionDep) -> Response:
         """The first screen: straight to the user's first work area, if they have one."""
         entries = entries_for(session.roles)
-        if entries and entries[0].href not in PLANNED:
+        if entries:
             return RedirectResponse(entries[0].href, status_code=303)
         return page(request, "home.html", session, title="工作台")
 
@@ -114,18 +128,6 @@ def _pages(app: FastAPI) -> None:
     async def healthz() -> dict[str, str]:
         """Liveness: the console owns nothing else to check."""
         return {"status": "ok"}
-
-    for href in sorted(PLANNED):
-        _placeholder(app, href)
-
-
-def _placeholder(app: FastAPI, href: str) -> None:
-    async def planned(request: Request, session: SessionDep) -> HTMLResponse:
-        """A screen that is not built yet."""
-        label = next((e.label for e in entries_for(session.roles) if e.href == href), "此页面")
-        return page(request, "message.html", session, title=label, message="该页面正在建设中。")
-
-    app.add_api_route(href, planned, methods=["GET"], response_class=HTMLResponse)
 
 
 def _handlers(app: FastAPI) -> None:

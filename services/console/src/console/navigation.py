@@ -1,4 +1,4 @@
-"""The navigation each role sees; screens not built yet show a placeholder page."""
+"""The navigation each role sees (the services still decide what each may read or do)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,14 @@ class Entry:
 
 TOWNSHIP = (
     Entry("申请登记", "/applications"),
+    Entry("入户调查", "/surveys"),
     Entry("审核", "/reviews"),
     Entry("服务对象", "/recipients"),
+    Entry("外部状态报告", "/city-reports"),
     Entry("工单", "/orders"),
+    Entry("邻里互助", "/neighbours"),
     Entry("结算", "/statements"),
+    Entry("支付异常", "/payment-exceptions"),
     Entry("档案", "/files"),
     Entry("仪表盘", "/dashboard"),
 )
@@ -30,6 +34,7 @@ COUNTY = (
     Entry("资金", "/funds"),
     Entry("结算", "/settlement"),
     Entry("抽查", "/spot-checks"),
+    Entry("绩效评价", "/performance"),
     Entry("档案", "/files"),
     Entry("仪表盘", "/dashboard"),
 )
@@ -38,27 +43,9 @@ BY_ROLE: dict[Role, tuple[Entry, ...]] = {
     Role.COUNTY_OFFICER: COUNTY,
     Role.VILLAGE_STAFF: (Entry("台账与公示", "/villages"), Entry("档案", "/files")),
     Role.AUDITOR: (Entry("档案", "/files"),),
-    Role.CHECKER: (Entry("结算", "/statements"),),
+    Role.CHECKER: (Entry("结算", "/statements"), Entry("支付异常", "/payment-exceptions")),
     Role.ADMIN: (Entry("系统状态", "/dashboard/system"),),
 }
-#: Screens that exist; every other entry leads to the placeholder until it is built.
-BUILT = frozenset(
-    {
-        "/statements",
-        "/settlement",
-        "/funds",
-        "/dashboard",
-        "/dashboard/system",
-        "/providers",
-        "/files",
-        "/villages",
-        "/applications",
-        "/reviews",
-        "/recipients",
-        "/orders",
-    }
-)
-PLANNED = frozenset(e.href for entries in BY_ROLE.values() for e in entries) - BUILT
 
 
 def entries_for(roles: tuple[str, ...]) -> list[Entry]:
