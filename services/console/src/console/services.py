@@ -94,11 +94,13 @@ class ServiceClients:
         session: Session,
         *,
         with_token: bool = True,
+        headers: Mapping[str, str] | None = None,
         **kw: Any,
     ) -> httpx.Response | None:
         """The service's answer as it came (a file, HTML, metrics text); None when the service
-        cannot be reached. ``with_token=False`` for what the service serves to anyone."""
-        headers = {"Authorization": f"Bearer {session.access_token}"} if with_token else {}
+        cannot be reached. ``with_token=False`` sends no user token (``headers`` only)."""
+        user = {"Authorization": f"Bearer {session.access_token}"} if with_token else {}
+        headers = {**user, **(headers or {})}
         try:
             return await self._clients[service].request(method, path, headers=headers, **kw)
         except httpx.HTTPError as exc:  # refused, reset, timed out: the service is away

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     oidc_redirect_url: str = "http://127.0.0.1:8200/auth/callback"
     session_key: SecretStr | None = Field(default=None, description="A Fernet key.")
     session_key_file: Path | None = None
+    metrics_token: SecretStr | None = Field(
+        default=None, description="The services' METRICS_TOKEN, if they guard /metrics with one."
+    )
+    metrics_token_file: Path | None = None
     state_dir: Path = Field(default=Path(".state/dev"), description="Local secrets live here.")
     cookie_secure: bool | None = Field(
         default=None, description="Default: on, except in local over plain http."
@@ -69,6 +73,11 @@ class Settings(BaseSettings):
 
     def _given_session_key(self) -> str | None:
         return read_secret(self.session_key, self.session_key_file)
+
+    def metrics_bearer(self) -> dict[str, str]:
+        """The header the admins' system page sends to the services' /metrics (none if unset)."""
+        token = read_secret(self.metrics_token, self.metrics_token_file)
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def client_secret(self) -> str:
         """The client secret; in local the development issuer's when none is given."""

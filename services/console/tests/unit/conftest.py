@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -63,11 +64,11 @@ def fakes() -> Fakes:
     return Fakes()
 
 
-@pytest.fixture
-async def console(
+@asynccontextmanager
+async def console_of(
     settings: Settings, issuer_app: Any, fakes: Fakes
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """An httpx client of the console (cookies kept), services faked."""
+    """An httpx client of a console built with ``settings`` (cookies kept), services faked."""
     services = ("intake", "survey", "review", "dispatch", "settlement", "archive")
     app = create_app(
         settings,
@@ -77,6 +78,21 @@ async def console(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=CONSOLE) as client:
         yield client
+
+
+@pytest.fixture
+async def console(
+    settings: Settings, issuer_app: Any, fakes: Fakes
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client of the console (cookies kept), services faked."""
+    async with console_of(settings, issuer_app, fakes) as client:
+        yield client
+
+
+@pytest.fixture
+def console_with() -> Callable[..., Any]:
+    """Builds a console with other settings: ``async with console_with(s, issuer, fakes)``."""
+    return console_of
 
 
 async def sign_in(

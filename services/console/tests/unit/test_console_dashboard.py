@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from console import dashboards as charts
 
@@ -379,3 +380,22 @@ async def test_a_file_shows_documents_through_the_console_and_downloads_as_the_u
     assert got.headers["cache-control"] == "no-store"
     sent = next(r for r in fakes.seen if r.url.path == link)
     assert sent.headers["authorization"].startswith("Bearer ")
+
+
+async def test_the_system_page_sends_the_configured_metrics_token_not_the_users(
+    settings: Any, issuer_app: Any, signer: Any, fakes: Any, console_with: Any
+) -> None:
+    guarded = settings.model_copy(update={"metrics_token": SecretStr("m-token-123")})
+
+    def metrics(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("authorization") != "Bearer m-token-123":
+            return httpx.Response(401, json={"detail": "监控指标需要令牌"})
+        return httpx.Response(200, text='civic_parked_messages{topic="x"} 2\n')
+
+    for service in ("intake", "survey", "review", "dispatch", "settlement", "archive"):
+        fakes.on[service] = metrics
+    async with console_with(guarded, issuer_app, fakes) as console:
+        await signer(console, issuer_app, role="admin", division="341702")
+        page = await console.get("/dashboard/system")
+    assert page.status_code == 200 and "METRICS_TOKEN" not in page.text
+    assert page.text.count('<td class="warn">2</td>') == 6  # every service's parked count

@@ -87,14 +87,17 @@ def _caseload_charts(caseload: Reply) -> list[charts.Chart]:
 
 async def _service_row(request: Request, session: Session, service: str) -> dict[str, Any]:
     """One service's counts from its /metrics, or why they could not be read."""
-    answer = await runtime_of(request).services.raw(
-        service, "GET", "/metrics", session, with_token=False
+    runtime = runtime_of(request)
+    bearer = runtime.settings.metrics_bearer()  # the services' token, never the user's
+    answer = await runtime.services.raw(
+        service, "GET", "/metrics", session, with_token=False, headers=bearer
     )
     row: dict[str, Any] = {"service": service, "name_zh": SERVICE_NAMES_ZH[service]}
     if answer is None or answer.status_code >= 500:
         return row | {"problem": "服务暂不可用"}
     if answer.status_code in (401, 403):
-        return row | {"problem": "监控指标需要令牌（METRICS_TOKEN），工作台未配置"}
+        configured = "令牌不被接受" if runtime.settings.metrics_bearer() else "工作台未配置"
+        return row | {"problem": f"监控指标需要令牌（METRICS_TOKEN），{configured}"}
     if answer.status_code != 200:
         return row | {"problem": f"监控指标读取失败（{answer.status_code}）"}
     return row | {"counts": charts.metric_totals(answer.text, WATCHED)}
