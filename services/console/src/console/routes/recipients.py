@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -144,14 +143,12 @@ def board_mask(display_name: str) -> str:
     return display_name[:1] + "*" * (len(display_name) - 1)
 
 
-async def board_shows(request: Request, recipient: dict[str, Any]) -> Reply:
+async def board_shows(request: Request, session: Session, recipient: dict[str, Any]) -> Reply:
     """Whether the village's public board lists the recipient now (it is public: no token)."""
-    url = runtime_of(request).settings.service_url("archive")
     village = recipient["village_code"]
-    try:
-        async with httpx.AsyncClient(base_url=url, timeout=5) as client:
-            got = await client.get(f"/boards/{village}")
-    except httpx.HTTPError:
+    services = runtime_of(request).services
+    got = await services.raw("archive", "GET", f"/boards/{village}", session, with_token=False)
+    if got is None:
         return Reply(503, shown=problems.unavailable("archive"))
     if got.status_code != 200:
         return Reply(
@@ -186,7 +183,7 @@ async def _recipient_page(
         extra = {
             "orders": await recipient_orders(request, session, found.data),
             "history": await status_history(request, session, found.data),
-            "board": await board_shows(request, found.data),
+            "board": await board_shows(request, session, found.data),
         }
     return page(
         request,
