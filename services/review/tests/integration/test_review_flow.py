@@ -204,3 +204,30 @@ async def test_a_withdrawn_application_leaves_the_queue_and_cannot_be_decided(
     assert str(s.application_id) in await queue_ids(review, status="withdrawn")
     refused = await review.decide(s.application_id, approval())
     assert refused.status_code == 409 and refused.json()["code"] == "application_withdrawn"
+
+
+async def test_the_registry_finds_recipients_by_the_beginning_of_their_masked_name(
+    review: Any, story: Callable[..., Any], approval: Callable[..., Any]
+) -> None:
+    named = {"鲜于*琼": story(), "鲜于*琪": story(), "宇文*拓": story()}
+    for display_name, s in named.items():
+        await review.file(
+            s, s.catalogue(), s.registered(display_name=display_name), s.completed(), s.passed()
+        )
+        assert (await review.decide(s.application_id, approval())).status_code == 201
+
+    async def found(name: str, **auth: str) -> set[str]:
+        got = await review.client.get(
+            "/recipients", params={"name": name, "size": 100}, headers=review.auth(**auth)
+        )
+        assert got.status_code == 200, got.text
+        return {r["display_name"] for r in got.json()["items"]}
+
+    assert await found("鲜于") == {"鲜于*琼", "鲜于*琪"}
+    assert await found("鲜于小琪") == {"鲜于*琪"}  # the masked character fits any typed one
+    assert await found("宇文") == {"宇文*拓"}
+    assert await found("鲜于", division=OTHER_TOWNSHIP) == set()  # only in one's jurisdiction
+    too_long = await review.client.get(
+        "/recipients", params={"name": "鲜" * 21}, headers=review.auth()
+    )
+    assert too_long.status_code == 422 and too_long.json()["code"] == "string_too_long"

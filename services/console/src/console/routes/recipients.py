@@ -46,28 +46,19 @@ OPEN_ORDERS = {"queued", "assigned", "accepted", "paused"}
 ORDER_SCAN_PAGES = 5  # why: dispatch has no per-recipient route; 500 newest orders suffice
 
 
-def _wildcard_match(query: str, masked: str) -> bool:
-    """Whether a typed name fits a masked one (``*`` hides a character)."""
-    return len(query) == len(masked) and all(
-        m in ("*", q) for q, m in zip(query, masked, strict=True)
-    )
-
-
-async def _search(request: Request, session: Session, q: str, listing: Reply) -> Reply:
-    """A recipient number finds that recipient; a name narrows the page by its masked form."""
-    try:
-        recipient_id = uuid.UUID(q)
-    except ValueError:
-        items = [
-            r
-            for r in (listing.data or {}).get("items", [])
-            if _wildcard_match(q, r["display_name"])
-        ]
-        return Reply(200, data={**(listing.data or {}), "items": items, "total": len(items)})
+async def _by_number(request: Request, session: Session, recipient_id: uuid.UUID) -> Reply:
+    """A recipient number typed in the search box: that one recipient, as a one-row page."""
     found = await runtime_of(request).services.get("review", f"/recipients/{recipient_id}", session)
     if not found.ok:
         return found
     return Reply(200, data={"items": [found.data], "total": 1, "page": 1, "size": PAGE_SIZE})
+
+
+def _number_in(q: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(q)
+    except ValueError:
+        return None
 
 
 @router.get("/recipients", response_class=HTMLResponse)
@@ -80,21 +71,24 @@ async def recipients(
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
     """The recipient registry of the officer's jurisdiction, with filters, search and pages."""
-    filters = {"status": status or None, "village_code": village_code or None, "page": page_no}
-    params = {**filters, "size": 100 if q else PAGE_SIZE}
-    listing = await runtime_of(request).services.get(
-        "review", "/recipients", session, params=params
-    )
-    if q and q.strip() and listing.ok:
-        listing = await _search(request, session, q.strip(), listing)
+    q = (q or "").strip()
+    filters = {"status": status or None, "village_code": village_code or None, "q": q}
+    number = _number_in(q)
+    if number is not None:
+        listing = await _by_number(request, session, number)
+    else:  # review searches names itself (a masked character fits any typed one)
+        params = {**filters, "q": None, "name": q or None, "page": page_no, "size": PAGE_SIZE}
+        listing = await runtime_of(request).services.get(
+            "review", "/recipients", session, params=params
+        )
     return page(
         request,
         "recipients.html",
         session,
         title="服务对象",
         listing=listing,
-        pages=1 if q else pages_of(listing),
-        filters={**filters, "q": q or ""},
+        pages=pages_of(listing),
+        filters=filters,
         statuses=STATUSES,
         categories=forms.CATEGORIES,
         villages=forms.villages_of(session.division),

@@ -44,11 +44,19 @@ async def recipients(
     uow: UowDep,
     village_code: VillageFilter = None,
     status: Annotated[RecipientStatus | None, Query(description="救助状态.")] = None,
+    name: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=20,
+            description="姓名开头，如 钟离 或 钟离小春（已遮盖的字匹配任意字）.",
+        ),
+    ] = None,
     page: PageNumber = 1,
     size: PageSize = 20,
 ) -> RecipientList:
     """Lists recipients in the caller's jurisdiction, earliest approval first."""
-    query = RecipientQuery(village_code, status, page, size)
+    query = RecipientQuery(village_code, status, page, size, name=name)
     found, total = await handlers.list_recipients(query, uow=uow, principal=principal)
     items = [RecipientRead.of(recipient) for recipient in found]
     return RecipientList(items=items, total=total, page=page, size=size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -44,6 +45,13 @@ class RecipientQuery:
     status: str | None = None
     page: int = 1
     size: int = 20
+    name: str | None = None
+
+
+def masked_name_pattern(typed: str) -> str:
+    """A regular expression for names that begin as typed, where a stored ``*`` (a masked
+    character) fits any typed one: "钟离" and "钟离小春" both find "钟离*春"."""
+    return "^" + "".join(f"(?:{re.escape(char)}|\\*)" for char in typed.strip())
 
 
 @dataclass(frozen=True)

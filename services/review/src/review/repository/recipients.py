@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.review import RecipientStatusChanged
 from contracts.values import ApprovedItem
-from review.domain.access import RecipientQuery, Scope
+from review.domain.access import RecipientQuery, Scope, masked_name_pattern
 from review.domain.decision import Recipient
 from review.orm import recipient, recipient_item, recipient_status_history
 from review.repository.common import columns, page, plain, within
@@ -124,6 +124,8 @@ async def list_recipients(
         stmt = stmt.where(recipients.village_code == query.village_code)
     if query.status is not None:
         stmt = stmt.where(recipients.status == query.status)
+    if query.name:
+        stmt = stmt.where(recipients.display_name.regexp_match(masked_name_pattern(query.name)))
     stmt = stmt.order_by(recipients.approved_at, recipients.recipient_id)
     rows, total = await page(session, stmt, query.page, query.size)
     return await _with_items(session, rows), total
