@@ -48,9 +48,7 @@ def _form_rows(form: Any) -> list[dict[str, str]]:
     typed = str(form.get("row_count") or "")
     count = min(int(typed), 300) if typed.isdigit() else 0
     keys = (*_ITEM_FIELDS, "was_fee_fen", "is_example", "remove")
-    return [
-        {k: str(form.get(f"items.{n}.{k}") or "").strip() for k in keys} for n in range(count)
-    ]
+    return [{k: str(form.get(f"items.{n}.{k}") or "").strip() for k in keys} for n in range(count)]
 
 
 def version_body(form: Any) -> tuple[dict[str, Any], list[int], dict[str, str]]:
@@ -139,7 +137,7 @@ async def publish(request: Request, session: SessionDep) -> Response:
     body, sent_rows, errors = version_body(form)
     county = forms.county_of(session.division)
     if errors or county is None:
-        shown = Shown("收费标准填写有误，请检查后重试", "bad_amount", 422, errors)
+        shown: Shown | None = Shown("收费标准填写有误，请检查后重试", "bad_amount", 422, errors)
         shown = shown if county else no_division("收费标准").shown
         return await _screen(request, session, None, rows=rows, values=values,
                              refused=shown, status_code=422)  # fmt: skip

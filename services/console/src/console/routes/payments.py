@@ -141,7 +141,8 @@ async def _reversal_page(
     )
     return page(
         request, "payments_reversal.html", session, status_code, title="冲销支付",
-        found=found, statement_id=statement_id, refused=refused, reason=reason, done=request.query_params.get("done"),
+        found=found, statement_id=statement_id, refused=refused, reason=reason,
+        done=request.query_params.get("done"),
         may_request=session.has_role(Role.TOWNSHIP_OFFICER),
         may_approve=session.has_role(Role.TOWNSHIP_OFFICER) or session.has_role(Role.CHECKER),
     )  # fmt: skip

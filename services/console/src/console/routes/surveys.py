@@ -98,7 +98,7 @@ async def surveys(
         listing=listing,
         pages=pages_of(listing),
         filters=filters,
-        counts=await status_counts(request, session, filters["village_code"]),
+        counts=await status_counts(request, session, village_code or None),
         statuses=STATUSES,
         villages=forms.villages_of(session.division),
         due={t["survey_id"]: due_note(t, today) for t in items},

@@ -1,0 +1,272 @@
+"""支付异常 and 冲销支付: the queue joined to its batches, and the two-person reversal forms."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from console.routes.payments import bank_amount, exception_rows, township_choices
+
+pytestmark = pytest.mark.unit
+
+BATCH = "7b0c8f1e-0000-4000-8000-000000000001"
+STATEMENT = "5d7a2c3e-0000-4000-8000-000000000002"
+EXCEPTION = {
+    "exception_id": "e1",
+    "batch_id": BATCH,
+    "township_code": "341702100",
+    "row_no": 2,
+    "line_ref": "B3-1",
+    "kind": "amount_mismatch",
+    "detail_zh": "回盘金额120000分与批次金额123456分不符",
+    "row_values": {"line_ref": "B3-1", "result": "成功", "amount_fen": "120000"},
+    "flagged_by": "checker-1",
+    "flagged_at": "2026-12-03T01:00:00+00:00",
+}
+UNKNOWN = {
+    **EXCEPTION,
+    "exception_id": "e2",
+    "row_no": 5,
+    "line_ref": "B9-9",
+    "kind": "unknown_line",
+    "detail_zh": "业务参考号“B9-9”不属于本批次",
+    "row_values": {"line_ref": "B9-9", "result": "失败", "reason": "账户已销户"},
+}
+LINE = {
+    "line_ref": "B3-1",
+    "statement_id": STATEMENT,
+    "provider_code": "P-GC-01",
+    "amount_fen": 123456,
+    "status": "paid",
+}
+BATCH_READ = {"batch_id": BATCH, "batch_no": 3, "lines": [LINE]}
+RECENT = {
+    "items": [
+        {
+            "batch_id": BATCH,
+            "batch_no": 3,
+            "status_zh": "已对账",
+            "line_count": 1,
+            "total_fen": 123456,
+            "created_by": "officer-1",
+            "approved_by": "checker-1",
+        }
+    ],
+    "total": 1,
+    "page": 1,
+    "size": 5,
+}
+PAID = {
+    "statement_id": STATEMENT,
+    "period": "2026-11",
+    "township_code": "341702100",
+    "provider_code": "P-GC-01",
+    "status": "paid",
+    "status_zh": "已支付",
+    "total_fen": 123456,
+    "paid_on": "2026-12-02",
+    "payment_reference": "BK0001",
+}
+
+
+def settlement(request: httpx.Request) -> httpx.Response:
+    """settlement's answers for the pages here (posts are set per test)."""
+    path = request.url.path
+    if path == "/payment-exceptions":
+        return httpx.Response(
+            200, json={"items": [EXCEPTION, UNKNOWN], "total": 43, "page": 2, "size": 20}
+        )
+    if path == "/payment-batches":
+        return httpx.Response(200, json=RECENT)
+    if path == f"/payment-batches/{BATCH}":
+        return httpx.Response(200, json=BATCH_READ)
+    if path == f"/statements/{STATEMENT}":
+        return httpx.Response(200, json=PAID)
+    return httpx.Response(404, json={"detail": "未找到", "code": "not_found"})
+
+
+async def csrf_of(console: httpx.AsyncClient) -> str:
+    page = await console.get(f"/statements/{STATEMENT}/payment-reversal")
+    return page.text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_rows_join_the_line_by_reference_and_read_the_banks_amount() -> None:
+    rows = exception_rows([EXCEPTION, UNKNOWN], {BATCH: BATCH_READ})
+    assert rows[0].batch_no == 3 and rows[0].line == LINE and rows[0].kind_zh == "金额不符"
+    assert rows[0].bank_amount == "1,200.00" and rows[0].bank_message == "成功"
+    assert rows[1].line is None and rows[1].bank_message == "账户已销户"
+    assert exception_rows([EXCEPTION], {BATCH: None})[0].batch_no is None
+    assert bank_amount({"amount_yuan": "1200.5"}) == "1200.5" and bank_amount({}) == "—"
+
+
+def test_a_county_picks_among_its_townships() -> None:
+    assert township_choices("341702100") == [("341702100", township_choices("341702100")[0][1])]
+    county = township_choices("341702")
+    assert len(county) > 1 and all(len(code) == 9 for code, _ in county)
+    assert township_choices(None) == [] and township_choices("999999") == []
+
+
+async def test_the_queue_shows_each_row_with_its_batch_statement_and_amounts(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    fakes.on["settlement"] = settlement
+    page = await console.get("/payment-exceptions", params={"page": 2})
+    assert page.status_code == 200
+    text = page.text
+    assert "B3" in text and "第2行 / B3-1" in text and "金额不符" in text
+    assert f'href="/statements/{STATEMENT}"' in text and "P-GC-01" in text
+    assert "1,234.56" in text and "1,200.00" in text  # the batch's and the bank's amount
+    assert "账户已销户" in text and "本批次无此参考号" in text
+    assert f'href="/statements/{STATEMENT}/payment-reversal"' in text  # the paid line
+    assert "第 2 / 3 页" in text and "township_code=341702100&amp;page=3" in text
+    listed = next(r for r in fakes.seen if r.url.path == "/payment-exceptions")
+    assert dict(listed.url.params) == {"township_code": "341702100", "page": "2", "size": "20"}
+    # One read of the batch for both rows, and the recent batches beside the queue.
+    assert sum(r.url.path == f"/payment-batches/{BATCH}" for r in fakes.seen) == 1
+    assert "已对账" in text and "最近的支付批次" in text
+
+
+async def test_a_down_settlement_shows_in_the_queue_and_the_batches(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app, role="checker")
+    page = await console.get("/payment-exceptions")
+    assert page.status_code == 200 and page.text.count("资金结算服务暂不可用") == 2
+    assert 'href="/payment-exceptions"' in page.text  # the checker's navigation
+
+
+async def test_a_county_user_picks_a_township_before_the_queue_is_read(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app, role="checker", division="341702")
+    fakes.on["settlement"] = settlement
+    page = await console.get("/payment-exceptions")
+    assert "请先选择乡镇(街道)" in page.text and not fakes.seen
+    assert '<label for="filter-township">' in page.text
+    await console.get("/payment-exceptions", params={"township_code": "341702100"})
+    listed = next(r for r in fakes.seen if r.url.path == "/payment-exceptions")
+    assert listed.url.params["township_code"] == "341702100"
+
+
+async def test_a_reversal_is_asked_with_its_reason(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    posts: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            posts.append(request)
+            return httpx.Response(201, json={"status": "pending"})
+        return settlement(request)
+
+    fakes.on["settlement"] = answer
+    form = {"csrf_token": await csrf_of(console), "reason_zh": " 银行退回，账户有误 "}
+    done = await console.post(f"/statements/{STATEMENT}/payment-reversal", data=form)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/statements/{STATEMENT}/payment-reversal?done=requested"
+    assert posts[0].url.path == f"/statements/{STATEMENT}/payment-reversal"
+    assert json.loads(posts[0].content) == {"reason_zh": "银行退回，账户有误"}
+    shown = await console.get(done.headers["location"])
+    assert "冲销支付已申请" in shown.text
+
+
+async def test_a_blank_reason_is_refused_next_to_its_field_without_asking_settlement(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    fakes.on["settlement"] = settlement
+    form = {"csrf_token": await csrf_of(console), "reason_zh": "  "}
+    refused = await console.post(f"/statements/{STATEMENT}/payment-reversal", data=form)
+    assert refused.status_code == 422
+    assert 'aria-describedby="reason_zh-error"' in refused.text
+    assert '<p class="field-error" id="reason_zh-error">请填写冲销原因</p>' in refused.text
+    assert not [r for r in fakes.seen if r.method == "POST"]
+
+
+async def test_settlements_field_refusal_shows_next_to_the_reason_and_keeps_it(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    problem = {
+        "title": "数据校验失败",
+        "status": 422,
+        "code": "validation_failed",
+        "errors": [{"field": "body.reason_zh", "code": "string_too_long", "message": "内容过长"}],
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(422, json=problem)
+        return settlement(request)
+
+    fakes.on["settlement"] = answer
+    form = {"csrf_token": await csrf_of(console), "reason_zh": "长" * 10}
+    refused = await console.post(f"/statements/{STATEMENT}/payment-reversal", data=form)
+    assert refused.status_code == 422
+    assert '<p class="field-error" id="reason_zh-error">内容过长</p>' in refused.text
+    assert ">" + "长" * 10 + "</textarea>" in refused.text
+
+
+async def test_the_asker_cannot_approve_and_sees_settlements_chinese_message(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app, role="checker")
+    message = "审批支付冲销须由另一名有权限的人员办理，不能由经办人本人完成"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            body = {"status": 409, "code": "four_eyes_required", "detail": message}
+            return httpx.Response(409, json=body)
+        return settlement(request)
+
+    fakes.on["settlement"] = answer
+    page = await console.get(f"/statements/{STATEMENT}/payment-reversal")
+    assert "审批冲销支付" in page.text and "申请冲销支付</button>" not in page.text  # checker
+    form = {"csrf_token": await csrf_of(console)}
+    refused = await console.post(f"/statements/{STATEMENT}/payment-reversal/approve", data=form)
+    assert refused.status_code == 409 and message in refused.text
+    assert "four_eyes_required" in refused.text
+    sent = next(r for r in fakes.seen if r.method == "POST")
+    assert sent.url.path == f"/statements/{STATEMENT}/payment-reversal/approve"
+
+
+async def test_an_approved_reversal_goes_back_to_the_page(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app, role="checker")
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(200, json={"status": "approved"})
+        return settlement(request)
+
+    fakes.on["settlement"] = answer
+    form = {"csrf_token": await csrf_of(console)}
+    done = await console.post(f"/statements/{STATEMENT}/payment-reversal/approve", data=form)
+    assert done.headers["location"] == f"/statements/{STATEMENT}/payment-reversal?done=approved"
+    assert "冲销支付已审批" in (await console.get(done.headers["location"])).text
+
+
+async def test_reversal_posts_without_the_csrf_token_are_refused(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    fakes.on["settlement"] = settlement
+    for path in ("/payment-reversal", "/payment-reversal/approve"):
+        refused = await console.post(f"/statements/{STATEMENT}{path}", data={"reason_zh": "x"})
+        assert refused.status_code == 403
+    assert not [r for r in fakes.seen if r.method == "POST"]
+
+
+async def test_a_paid_statement_links_to_its_reversal(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    fakes.on["settlement"] = settlement
+    page = await console.get(f"/statements/{STATEMENT}")
+    assert f'href="/statements/{STATEMENT}/payment-reversal"' in page.text
