@@ -376,6 +376,8 @@ doorbell_alert = Table(
     Column("acknowledged_at", DateTime(timezone=True)),
     Column("escalated_at", DateTime(timezone=True)),
     Column("escalation_level", Integer, nullable=False, server_default=text("0")),
+    # A township's alerts, newest first (migration 0012).
+    Index("ix_doorbell_alert_village_code_received_at", "village_code", "received_at"),
     Index(
         "ix_doorbell_alert_unanswered",
         "answer_by",

@@ -1,7 +1,9 @@
-"""工单: orders waiting for the township — declined, unanswered or unplaced (dispatch's queue).
+"""工单: orders waiting for the township — declined, unanswered, unplaced, or changed without
+the provider's acknowledgement.
 
 dispatch keeps the queue (orders nobody could take, or that went unanswered, escalated
-to the township) and the declined orders; both are read as the signed-in officer.
+to the township), the declined orders, and the changes (pauses, resumptions, ends) a
+provider has not acknowledged yet; all are read as the signed-in officer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from console.listing import PAGE_SIZE, pages_of
 from console.problems import Shown
 from console.services import Reply
 from console.web import SessionDep, page, runtime_of
+from contracts.reasons import OrderChangeReason
 
 router = APIRouter()
 
@@ -26,7 +29,15 @@ ORDER_STATUS_ZH = {
     "cancelled": "已取消",
     "paused": "已暂停",
 }
-VIEWS = {"queue": "待处理（无人承接或超时未答复）", "declined": "已拒单"}
+VIEWS = {
+    "queue": "待处理（无人承接或超时未答复）",
+    "declined": "已拒单",
+    "unacknowledged": "服务机构未确认的状态变更",
+}
+#: dispatch's ``OrderAction`` as a change told to the provider.
+CHANGE_KIND_ZH = {"paused": "暂停服务", "resumed": "恢复服务", "cancelled": "终止服务"}
+#: Where each view reads in dispatch, under ``/townships/{code}/``.
+_PATHS = {"queue": "queue", "declined": "orders", "unacknowledged": "unacknowledged-changes"}
 
 
 @router.get("/orders", response_class=HTMLResponse)
@@ -36,7 +47,7 @@ async def orders(
     view: str = "queue",
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
-    """The township's order queue (escalated, unplaced, unanswered) or its declined orders."""
+    """The township's order queue, its declined orders, or its unacknowledged changes."""
     view = view if view in VIEWS else "queue"
     township = session.division if session.division and len(session.division) == 9 else None
     if township is None:
@@ -44,7 +55,7 @@ async def orders(
             403, shown=Shown("工单队列按乡镇(街道)查看，您的账号没有乡镇辖区", "no_township", 403)
         )
     else:
-        path = f"/townships/{township}/" + ("queue" if view == "queue" else "orders")
+        path = f"/townships/{township}/{_PATHS[view]}"
         params = {
             "page": page_no,
             "size": PAGE_SIZE,
@@ -61,4 +72,6 @@ async def orders(
         view=view,
         views=VIEWS,
         order_status=ORDER_STATUS_ZH,
+        change_kinds=CHANGE_KIND_ZH,
+        change_reasons=dict(OrderChangeReason.label_zh),
     )

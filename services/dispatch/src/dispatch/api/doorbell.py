@@ -13,20 +13,30 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, status
 
 from civic import clock
 from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, Unauthorized, Unavailable
 from civic.security import PrincipalDep
-from dispatch.api.deps import AnyStaff, DispatchDep, TownshipOfficer, VillageStaff
-from dispatch.domain.doorbell import Contact
+from dispatch.api.deps import (
+    AnyStaff,
+    DispatchDep,
+    Officer,
+    PageNo,
+    PageSize,
+    TownshipOfficer,
+    VillageStaff,
+)
+from dispatch.domain.doorbell import AlertState, Contact
 from dispatch.handlers import doorbell as use
+from dispatch.handlers import views
 from dispatch.handlers.doorbell import AlertHistory, DoorbellRegistration, Press
-from dispatch.schemas.common import view_of
+from dispatch.schemas.common import Page, view_of
 from dispatch.schemas.doorbell import (
     Ack,
+    AlertListed,
     AlertRead,
     DoorbellBody,
     DoorbellRead,
@@ -115,6 +125,29 @@ async def acknowledge(alert_id: uuid.UUID, who: PrincipalDep, uow: UowDep) -> Al
 async def read_alert(alert_id: uuid.UUID, who: AnyStaff, uow: UowDep) -> AlertRead:
     """An alert with every notice, answer and escalation."""
     return alert_read(await use.alert_history(alert_id=alert_id, who=who, uow=uow))
+
+
+@router.get(
+    "/townships/{township_code}/doorbell-alerts",
+    openapi_extra=reads_personal("doorbell_alert"),
+    summary="乡镇(街道)爱心门铃求助",
+)
+async def township_alerts(
+    township_code: str,
+    who: Officer,
+    uow: UowDep,
+    state: AlertState | None = Query(None, description="open (nobody answered) or acknowledged."),
+    page: PageNo = 1,
+    size: PageSize = 20,
+) -> Page[AlertListed]:
+    """The alerts of the township's villages, newest first."""
+    found, total = await views.township_alerts(
+        township_code=township_code, state=state, officer=who, uow=uow, page=page, size=size
+    )
+    items = [
+        view_of(AlertListed, listed.alert, display_name=listed.display_name) for listed in found
+    ]
+    return Page(items=items, total=total, page=page, size=size)
 
 
 @router.put(

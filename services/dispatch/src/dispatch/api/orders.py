@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, status
 
+from civic import clock
 from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
@@ -15,14 +17,20 @@ from civic.uow import UnitOfWork
 from contracts.values import Frequency
 from dispatch.adapters.provider_topic import frequency_of
 from dispatch.api.deps import DispatchDep, Officer, PageNo, PageSize, TownshipOfficer, VillageStaff
-from dispatch.domain.orders import Order, OrderStatus
+from dispatch.domain.orders import Order, OrderStatus, PendingChange
 from dispatch.domain.recipients import RecipientContact
 from dispatch.domain.records import PlannedForOrder
 from dispatch.handlers import views
 from dispatch.handlers.contacts import record_contact
 from dispatch.handlers.reassign import reassign_order
 from dispatch.schemas.common import Page, view_of
-from dispatch.schemas.orders import ChangeRead, ContactBody, OrderRead, ReassignBody
+from dispatch.schemas.orders import (
+    ChangeRead,
+    ContactBody,
+    OrderRead,
+    PendingChangeRead,
+    ReassignBody,
+)
 from dispatch.schemas.services import PlanRead, RecordOutcome
 
 router = APIRouter(tags=["服务订单 orders"], responses=PROBLEM_RESPONSES)
@@ -60,6 +68,37 @@ async def township_queue(
 ) -> Page[OrderRead]:
     """Orders waiting for an officer: nobody eligible, or no answer in time."""
     return await _township_page(township_code, None, who, uow, page, size, queue_only=True)
+
+
+@router.get(
+    "/townships/{township_code}/unacknowledged-changes",
+    openapi_extra=reads_personal("order_change"),
+    summary="服务供给主体未确认的订单变更",
+)
+async def unacknowledged_changes(
+    township_code: str, who: Officer, uow: UowDep, page: PageNo = 1, size: PageSize = 20
+) -> Page[PendingChangeRead]:
+    """Pauses, resumptions and ends told to providers that have not acknowledged, oldest first."""
+    found, total = await views.township_pending_changes(
+        township_code=township_code, officer=who, uow=uow, page=page, size=size
+    )
+    now = clock.now()
+    items = [pending_read(pending, now) for pending in found]
+    return Page(items=items, total=total, page=page, size=size)
+
+
+def pending_read(pending: PendingChange, now: datetime) -> PendingChangeRead:
+    """The township's view of an unacknowledged change, overdue or not at ``now``."""
+    return view_of(
+        PendingChangeRead,
+        pending.change,
+        recipient_id=pending.recipient_id,
+        display_name=pending.display_name,
+        village_code=pending.village_code,
+        item_code=pending.item_code,
+        sent_at=pending.change.created_at,
+        overdue=pending.overdue(now),
+    )
 
 
 async def _township_page(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,3 +91,18 @@ class AlertAnswer:
     user_id: str
     acknowledged_at: datetime
     seconds_to_acknowledge: int
+
+
+class AlertState(enum.StrEnum):
+    """Whether anyone has answered an alert yet."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+
+
+@dataclass(frozen=True)
+class ListedAlert:
+    """An alert as a township's list shows it: the alert and the masked name of its household."""
+
+    alert: Alert
+    display_name: str | None  # the recipient's masked name (None if the doorbell is gone)

@@ -111,6 +111,22 @@ class OrderChange:
 
 
 @dataclass(frozen=True)
+class PendingChange:
+    """A change its provider has not acknowledged yet, with whom and what its order serves."""
+
+    change: OrderChange
+    person_id: uuid.UUID
+    recipient_id: uuid.UUID
+    display_name: str  # masked, as the order stores it
+    village_code: str
+    item_code: str
+
+    def overdue(self, now: datetime) -> bool:
+        """Past its deadline (the watcher escalates it to the township from then on)."""
+        return self.change.acknowledge_by <= now
+
+
+@dataclass(frozen=True)
 class Notice:
     """What the bus and the order's provider are told about one change of the order."""
 

@@ -9,11 +9,13 @@ from civic.audit import saw
 from civic.errors import NotFound
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
-from dispatch.domain.orders import Order, OrderChange, OrderStatus
+from contracts import divisions
+from dispatch.domain.doorbell import AlertState, ListedAlert
+from dispatch.domain.orders import Order, OrderChange, OrderStatus, PendingChange
 from dispatch.domain.recipients import ContactAccess
 from dispatch.domain.records import PlannedForOrder, ReportedRecord
 from dispatch.handlers.replies import own_order
-from dispatch.repository import changes, orders, recipients, services
+from dispatch.repository import changes, doorbell, orders, recipients, services
 
 
 async def officer_order(*, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork) -> Order:
@@ -38,6 +40,39 @@ async def township_orders(
         return await orders.of_township(
             uow.session, township_code, status=status, queue_only=queue_only, page=page, size=size
         )
+
+
+async def township_pending_changes(
+    *, township_code: str, officer: Principal, uow: UnitOfWork, page: int, size: int
+) -> tuple[list[PendingChange], int]:
+    """The township's order changes their providers have not acknowledged, oldest first."""
+    _check_township(township_code, officer)
+    async with uow:
+        found, total = await changes.pending_of_township(
+            uow.session, township_code, page=page, size=size
+        )
+    saw(*(pending.person_id for pending in found))  # the answer names orders, not people
+    return found, total
+
+
+async def township_alerts(
+    *,
+    township_code: str,
+    state: AlertState | None,
+    officer: Principal,
+    uow: UnitOfWork,
+    page: int,
+    size: int,
+) -> tuple[list[ListedAlert], int]:
+    """The love-doorbell alerts of the township's villages, newest first."""
+    _check_township(township_code, officer)
+    villages = [village.code for village in divisions.children(township_code)]
+    async with uow:
+        found, total = await doorbell.of_villages(
+            uow.session, villages, state=state, page=page, size=size
+        )
+    saw(*(listed.alert.person_id for listed in found))
+    return found, total
 
 
 async def provider_orders(
@@ -100,3 +135,11 @@ async def _officer_order(uow: UnitOfWork, order_id: uuid.UUID, officer: Principa
     # Plans, records, changes and contact reads name only the order: the audit names its person.
     saw(order.person_id)
     return order
+
+
+def _check_township(township_code: str, officer: Principal) -> None:
+    """A known township inside the officer's jurisdiction (a county's code is no township)."""
+    known = divisions.get(township_code)
+    if known is None or len(township_code) != 9:
+        raise NotFound("未找到该乡镇(街道)", code="township_not_found")
+    ensure_jurisdiction(officer, township_code)

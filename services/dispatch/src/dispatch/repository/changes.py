@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.domain.orders import OrderChange
-from dispatch.orm import order_change
+from dispatch.domain.orders import OrderChange, PendingChange
+from dispatch.orm import order_change, service_order
 
 c = order_change.c
+o = service_order.c
 
 
 def _change(row: RowMapping | None) -> OrderChange | None:
@@ -57,6 +58,32 @@ async def of_order(session: AsyncSession, order_id: uuid.UUID) -> list[OrderChan
     """Every change of one order, oldest first."""
     stmt = select(order_change).where(c.order_id == order_id).order_by(c.order_version)
     return [OrderChange(**row) for row in (await session.execute(stmt)).mappings()]
+
+
+async def pending_of_township(
+    session: AsyncSession, township_code: str, *, page: int, size: int
+) -> tuple[list[PendingChange], int]:
+    """A page of the township's changes no provider acknowledged yet, oldest first."""
+    joined = order_change.join(service_order, o.order_id == c.order_id)
+    where = (o.township_code == township_code, c.acknowledged_at.is_(None))
+    total = await session.scalar(select(func.count()).select_from(joined).where(*where))
+    about = (o.person_id, o.recipient_id, o.display_name, o.village_code, o.item_code)
+    stmt = (
+        select(order_change, *about)
+        .select_from(joined)
+        .where(*where)
+        .order_by(c.created_at, c.change_id)
+        .offset((page - 1) * size)
+        .limit(size)
+    )
+    rows = (await session.execute(stmt)).mappings()
+    return [_pending(row) for row in rows], int(total or 0)
+
+
+def _pending(row: RowMapping) -> PendingChange:
+    change = OrderChange(**{col.name: row[col.name] for col in order_change.columns})
+    about = ("person_id", "recipient_id", "display_name", "village_code", "item_code")
+    return PendingChange(change, *(row[name] for name in about))
 
 
 async def overdue(session: AsyncSession, now: datetime, limit: int) -> list[OrderChange]:

@@ -7,13 +7,28 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, select, update
+from sqlalchemy import RowMapping, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.kinds import AlertChannel
-from dispatch.domain.doorbell import Alert, AlertAnswer, AlertNotice, Contact, Doorbell
-from dispatch.orm import alert_ack, alert_notice, doorbell, doorbell_alert, township_duty
+from dispatch.domain.doorbell import (
+    Alert,
+    AlertAnswer,
+    AlertNotice,
+    AlertState,
+    Contact,
+    Doorbell,
+    ListedAlert,
+)
+from dispatch.orm import (
+    alert_ack,
+    alert_notice,
+    doorbell,
+    doorbell_alert,
+    recipient,
+    township_duty,
+)
 
 a = doorbell_alert.c
 
@@ -111,6 +126,41 @@ async def unanswered(session: AsyncSession, now: datetime, limit: int) -> list[A
         .with_for_update(skip_locked=True)
     )
     return [Alert(**row) for row in (await session.execute(stmt)).mappings()]
+
+
+async def of_villages(
+    session: AsyncSession,
+    village_codes: Iterable[str],
+    *,
+    state: AlertState | None,
+    page: int,
+    size: int,
+) -> tuple[list[ListedAlert], int]:
+    """A page of the villages' alerts (open or acknowledged ones only, if asked), newest first."""
+    where = [a.village_code.in_(sorted(set(village_codes)))]
+    if state is AlertState.OPEN:
+        where.append(a.acknowledged_at.is_(None))
+    elif state is AlertState.ACKNOWLEDGED:
+        where.append(a.acknowledged_at.is_not(None))
+    total = await session.scalar(select(func.count()).select_from(doorbell_alert).where(*where))
+    household = doorbell_alert.outerjoin(doorbell, doorbell.c.device_id == a.device_id).outerjoin(
+        recipient, recipient.c.recipient_id == doorbell.c.recipient_id
+    )
+    stmt = (
+        select(doorbell_alert, recipient.c.display_name)
+        .select_from(household)
+        .where(*where)
+        .order_by(a.received_at.desc(), a.alert_id)
+        .offset((page - 1) * size)
+        .limit(size)
+    )
+    rows = (await session.execute(stmt)).mappings()
+    return [_listed(row) for row in rows], int(total or 0)
+
+
+def _listed(row: RowMapping) -> ListedAlert:
+    alert = Alert(**{col.name: row[col.name] for col in doorbell_alert.columns})
+    return ListedAlert(alert, row["display_name"])
 
 
 async def set_duty(session: AsyncSession, township_code: str, members: list[Contact]) -> None:

@@ -78,6 +78,21 @@ class AlertRead(BaseModel):
     acks: list[Ack] = Field(description="Every acknowledgement.")
 
 
+class AlertListed(BaseModel):
+    """An alert in a township's list."""
+
+    alert_id: uuid.UUID = Field(description="The alert.")
+    device_id: str = Field(description="The doorbell.")
+    village_code: str = Field(description="Village.")
+    display_name: str | None = Field(description="The household's recipient, masked.")
+    pressed_at: datetime = Field(description="Device time of the press.")
+    received_at: datetime = Field(description="When the platform got it.")
+    answer_by: datetime = Field(description="Escalated if nobody answers by then.")
+    acknowledged_at: datetime | None = Field(description="First answer.")
+    escalated_at: datetime | None = Field(description="When it went to the duty list.")
+    escalation_level: int = Field(description="0, or the level reached.")
+
+
 class DutyMember(BaseModel):
     """Someone on a township's duty list."""
 

@@ -132,6 +132,26 @@ class ChangeRead(BaseModel):
     escalated_at: datetime | None = Field(description="When it went to the township queue.")
 
 
+class PendingChangeRead(BaseModel):
+    """A change of an order its provider has not acknowledged yet, as the township sees it."""
+
+    change_id: uuid.UUID = Field(description="event_id of the notice on the provider's topic.")
+    order_id: uuid.UUID = Field(description="The order.")
+    order_version: int = Field(description="Version of the order after the change.")
+    recipient_id: uuid.UUID = Field(description="The recipient the order serves.")
+    display_name: str = Field(description="The recipient's masked name.")
+    village_code: str = Field(description="Village of the order.")
+    item_code: str = Field(description="Catalogue item of the order.")
+    provider_code: str = Field(description="The provider told.")
+    kind: OrderAction = Field(description="paused, resumed or cancelled.")
+    reason_code: OrderChangeReason = Field(description="Why.")
+    effective_date: date = Field(description="Day the change applies from.")
+    sent_at: datetime = Field(description="When the provider was told.")
+    acknowledge_by: datetime = Field(description="Deadline for the acknowledgement.")
+    overdue: bool = Field(description="The deadline has passed (Chizhou's clock).")
+    escalated_at: datetime | None = Field(description="When it went to the township queue.")
+
+
 class ReassignBody(Request):
     """A township officer hands an order to a provider of their choice."""
 
