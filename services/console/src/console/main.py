@@ -12,8 +12,10 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from console.navigation import entries_for
 from console.oidc import OidcClient
@@ -142,6 +144,22 @@ def _handlers(app: FastAPI) -> None:
         log.warning("CSRF token missing or wrong on %s", request.url.path)
         message = "请求缺少有效的安全校验码（CSRF），已被拒绝。请返回上一页刷新后重试。"
         return page(request, "message.html", None, 403, title="请求被拒绝", message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        """A link or form with a value the page cannot take: say which, in Chinese."""
+        names = sorted({str(error["loc"][-1]) for error in exc.errors() if error.get("loc")})
+        message = f"请求中的参数有误（{'、'.join(names) or '未知'}），请返回上一页检查后重试。"
+        return page(request, "message.html", None, 422, title="参数有误", message=message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """No such page (or method): a Chinese page instead of the framework's JSON."""
+        known = {404: "没有这个页面。", 405: "该页面不接受此操作。"}
+        message = known.get(exc.status_code, f"请求未能完成（{exc.status_code}）。")
+        return page(
+            request, "message.html", None, exc.status_code, title="无法打开", message=message
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

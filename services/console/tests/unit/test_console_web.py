@@ -232,3 +232,14 @@ async def test_a_token_the_service_refuses_sends_you_to_sign_in(
     fakes.on["intake"] = lambda r: httpx.Response(401, json={"code": "token_expired"})
     answer = await console.get("/applications")
     assert answer.status_code == 303 and answer.headers["location"].startswith("/auth/login")
+
+
+async def test_a_bad_link_or_an_unknown_page_reads_in_chinese(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any
+) -> None:
+    await signer(console, issuer_app)
+    bad = await console.get("/orders", params={"page": "zero"})
+    assert bad.status_code == 422 and "参数有误（page）" in bad.text
+    assert "text/html" in bad.headers["content-type"]
+    missing = await console.get("/no-such-screen")
+    assert missing.status_code == 404 and "没有这个页面" in missing.text
