@@ -92,6 +92,7 @@ async def register_and_decide(page: Page, url: str, case: Case) -> str:
 
     await survey_task(case)  # the survey team works in its own app
     await survey_and_pass(case)
+    await see_the_survey(page, url, case)
 
     await page.goto(f"{url}/reviews")
     link = page.locator(f"#case-{case.application_id}")
@@ -114,6 +115,22 @@ async def register_and_decide(page: Page, url: str, case: Case) -> str:
     href = await recipient_link.get_attribute("href")
     assert href is not None
     return href.rsplit("/", 1)[-1]
+
+
+async def see_the_survey(page: Page, url: str, case: Case) -> None:
+    """入户调查: the case's task among the township's, then the task with its findings."""
+    await page.goto(f"{url}/surveys")
+    task = page.locator(f'a[href="/surveys/{case.survey_id}"]')
+    await until(page, lambda: _present(task))
+    await shot(page, "35-surveys.png")
+    await task.click()
+    await page.wait_for_url(f"**/surveys/{case.survey_id}")
+    assert case.name[0] in await page.locator("main").inner_text()
+    await shot(page, "36-survey-task.png")
+    await page.goto(f"{url}/city-reports")
+    assert await page.locator("#list-heading").count() == 1
+    assert not await page.locator(".problem").count(), await page.locator("main").inner_text()
+    await shot(page, "37-city-reports.png")
 
 
 async def _present(locator: Locator) -> bool:
@@ -162,6 +179,18 @@ async def see_orders_and_stop(page: Page, url: str, case: Case, recipient_id: st
     await shot(page, "17-stopped.png")
     await page.goto(f"{url}/orders")
     await shot(page, "18-orders.png")
+    # Nobody told the two providers' systems to acknowledge the stop: both changes wait.
+    await page.goto(f"{url}/orders?view=unacknowledged")
+    waiting = page.locator(f'tr:has(a[href="/recipients/{recipient_id}"])')
+    await until(page, lambda: _counted(waiting, 2))
+    await shot(page, "38-unacknowledged-changes.png")
+    await page.goto(f"{url}/neighbours")
+    assert not await page.locator(".problem").count(), await page.locator("main").inner_text()
+    await shot(page, "39-neighbours.png")
+
+
+async def _counted(locator: Locator, want: int) -> bool:
+    return await locator.count() == want
 
 
 async def another_township_sees_nothing(
@@ -180,6 +209,10 @@ async def another_township_sees_nothing(
         "/recipients",
         f"/recipients?q={case.name[0]}*{case.name[2]}",
         f"/recipients?q={recipient_id}",
+        "/surveys",
+        "/city-reports",
+        "/orders?view=unacknowledged",
+        "/neighbours",
     ):
         await page.goto(f"{url}{path}")
         text = await page.locator("main").inner_text()
