@@ -4,6 +4,7 @@ answered. Only officers whose jurisdiction covers the township may read either."
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -45,6 +46,21 @@ async def test_dispatch_the_township_sees_the_changes_providers_have_not_acknowl
         headers=api.provider(prompt),
     )
     assert done.status_code == 200, done.text
+
+    # One recipient's orders in the township (the console's recipient page reads these).
+    orders_path = f"/townships/{TOWNSHIP}/orders"
+    theirs = await api.client.get(
+        orders_path,
+        params={"recipient_id": str(case.approved.recipient_id)},
+        headers=api.township(TOWNSHIP),
+    )
+    assert {o["order_id"] for o in theirs.json()["items"]} == {
+        str(o.order_id) for o in orders.values()
+    }
+    nobodys = await api.client.get(
+        orders_path, params={"recipient_id": str(uuid.uuid4())}, headers=api.township(TOWNSHIP)
+    )
+    assert (nobodys.json()["items"], nobodys.json()["total"]) == ([], 0)
 
     # Before its deadline the mute provider's change is listed, not yet overdue.
     path = f"/townships/{TOWNSHIP}/unacknowledged-changes"

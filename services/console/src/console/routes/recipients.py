@@ -43,7 +43,6 @@ ORDER_STATUS_ZH = {
 }
 #: Orders a stop cancels (and a suspension pauses): those still open.
 OPEN_ORDERS = {"queued", "assigned", "accepted", "paused"}
-ORDER_SCAN_PAGES = 5  # why: dispatch has no per-recipient route; 500 newest orders suffice
 
 
 async def _by_number(request: Request, session: Session, recipient_id: uuid.UUID) -> Reply:
@@ -96,22 +95,12 @@ async def recipients(
 
 
 async def recipient_orders(request: Request, session: Session, recipient: dict[str, Any]) -> Reply:
-    """The recipient's orders from dispatch (its township's orders, filtered)."""
-    services = runtime_of(request).services
-    township = recipient["township_code"]
-    mine: list[dict[str, Any]] = []
-    for page_no in range(1, ORDER_SCAN_PAGES + 1):
-        params = {"page": page_no, "size": 100}
-        got = await services.get(
-            "dispatch", f"/townships/{township}/orders", session, params=params
-        )
-        if not got.ok:
-            return got
-        items = got.data.get("items", [])
-        mine += [o for o in items if o["recipient_id"] == recipient["recipient_id"]]
-        if page_no * 100 >= int(got.data.get("total", 0)):
-            break
-    return Reply(200, data=mine)
+    """The recipient's orders (dispatch filters its township's orders by recipient)."""
+    params = {"recipient_id": recipient["recipient_id"], "size": 100}
+    got = await runtime_of(request).services.get(
+        "dispatch", f"/townships/{recipient['township_code']}/orders", session, params=params
+    )
+    return Reply(200, data=got.data.get("items", [])) if got.ok else got
 
 
 async def status_history(request: Request, session: Session, recipient: dict[str, Any]) -> Reply:

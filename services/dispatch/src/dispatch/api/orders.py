@@ -51,11 +51,14 @@ async def township_orders(
     who: Officer,
     uow: UowDep,
     status_: OrderStatus | None = Query(None, alias="status", description="Only this status."),
+    recipient_id: uuid.UUID | None = Query(None, description="Only this recipient's orders."),
     page: PageNo = 1,
     size: PageSize = 20,
 ) -> Page[OrderRead]:
-    """A township's orders, newest first."""
-    return await _township_page(township_code, status_, who, uow, page, size, queue_only=False)
+    """A township's orders (or one recipient's there), newest first."""
+    return await _township_page(
+        township_code, status_, who, uow, page, size, queue_only=False, recipient_id=recipient_id
+    )
 
 
 @router.get(
@@ -110,12 +113,14 @@ async def _township_page(
     size: int,
     *,
     queue_only: bool,
+    recipient_id: uuid.UUID | None = None,
 ) -> Page[OrderRead]:
     """One page of a township's orders (or of its queue), as officers see them."""
     rows, total = await views.township_orders(
         township_code=township_code,
         status=status_,
         queue_only=queue_only,
+        recipient_id=recipient_id,
         officer=who,
         uow=uow,
         page=page,

@@ -33,12 +33,19 @@ async def township_orders(
     uow: UnitOfWork,
     page: int,
     size: int,
+    recipient_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[Order], int]:
-    """A township's orders, or its queue (unplaced and unanswered orders)."""
+    """A township's orders (one recipient's, if given), or its queue (unplaced, unanswered)."""
     ensure_jurisdiction(officer, township_code)
     async with uow:
         return await orders.of_township(
-            uow.session, township_code, status=status, queue_only=queue_only, page=page, size=size
+            uow.session,
+            township_code,
+            status=status,
+            queue_only=queue_only,
+            recipient_id=recipient_id,
+            page=page,
+            size=size,
         )
 
 

@@ -97,11 +97,14 @@ async def of_township(
     queue_only: bool,
     page: int,
     size: int,
+    recipient_id: uuid.UUID | None = None,
 ) -> tuple[Sequence[Order], int]:
     """A page of a township's orders, or of its queue, newest first."""
     where = in_queue(township_code) if queue_only else [o.township_code == township_code]
     if status is not None:
         where.append(o.status == status.value)
+    if recipient_id is not None:
+        where.append(o.recipient_id == recipient_id)
     return await listed(session, where=where, page=page, size=size)
 
 
