@@ -13,7 +13,7 @@ import pytest
 
 from civic import clock
 from console.routes.city_reports import consequence
-from console.routes.surveys import STATUSES, due_note
+from console.routes.surveys import due_note
 
 pytestmark = pytest.mark.unit
 
@@ -116,6 +116,13 @@ def paged(items: list[dict[str, Any]], total: int, page: int = 1) -> httpx.Respo
     return httpx.Response(200, json={"items": items, "total": total, "page": page, "size": 20})
 
 
+#: What survey counts across the scope, whatever the filters.
+PROGRESS = {
+    "by_status": {"open": 3, "team_assigned": 5, "findings_submitted": 2},
+    "overdue_total": 4,
+}
+
+
 def survey_fake(request: httpx.Request) -> httpx.Response:
     if request.url.path == f"/survey-tasks/{SURVEY_ID}":
         return httpx.Response(
@@ -123,10 +130,8 @@ def survey_fake(request: httpx.Request) -> httpx.Response:
         )
     if request.url.path == f"/survey-tasks/{ON_TIME['survey_id']}":
         return httpx.Response(200, json={**ON_TIME, "findings": None, "preliminary_review": None})
-    if request.url.params.get("size") == "1":  # a count by status
-        totals = {"open": 3, "team_assigned": 5, "findings_submitted": 2}
-        return paged([], totals.get(request.url.params["status"], 0))
-    return paged([TASK, ON_TIME], 41, int(request.url.params.get("page", 1)))
+    listed = paged([TASK, ON_TIME], 41, int(request.url.params.get("page", 1)))
+    return httpx.Response(200, json={**listed.json(), **PROGRESS})
 
 
 def query(request: httpx.Request) -> dict[str, str]:
@@ -155,17 +160,21 @@ async def test_the_survey_list_shows_progress_overdue_tasks_and_passes_filters(
     assert page.status_code == 200
     assert "张*英" in page.text and "池州市贵池区殷汇镇示例一村" in page.text
     assert 'class="overdue"' in page.text and "<strong>逾期 3 天</strong>" in page.text
-    assert "剩 3 天" in page.text and "本页逾期 1 项" in page.text and "未指派" in page.text
+    assert "剩 3 天" in page.text and "逾期未入户 4 项" in page.text and "未指派" in page.text
     assert 'id="count-team_assigned">5<' in page.text and 'id="count-passed">0<' in page.text
+    assert 'id="count-overdue">4<' in page.text
     assert '<option value="341702100202">示例二村</option>' in page.text
-    listed = [query(r) for r in fakes.seen if r.url.params.get("size") == "20"]
-    assert listed == [
+    listed = [query(r) for r in fakes.seen if r.url.path == "/survey-tasks"]
+    assert listed == [  # one call: the progress comes with the page
         {"status": "team_assigned", "village_code": "341702100201", "page": "2", "size": "20"}
     ]
-    counted = [query(r) for r in fakes.seen if r.url.params.get("size") == "1"]
-    assert {c["status"] for c in counted} == set(STATUSES)
-    assert all(c["village_code"] == "341702100201" for c in counted)
     assert "/surveys?status=team_assigned&amp;village_code=341702100201&amp;page=3" in page.text
+    only_late = await console.get("/surveys?overdue=true")
+    assert (
+        only_late.status_code == 200
+        and 'id="filter-overdue" name="overdue" value="true" checked' in only_late.text
+    )
+    assert query([r for r in fakes.seen if r.url.path == "/survey-tasks"][-1])["overdue"] == "true"
 
 
 async def test_a_survey_task_shows_team_findings_masked_and_the_preliminary_review(

@@ -9,6 +9,8 @@ use case kept.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from datetime import date
 
 from civic.idempotency import Answer, Retry
 from civic.testing import FakeAnswers
@@ -48,18 +50,31 @@ class FakeSurveyRepository(SurveyRepository):
         return found[0] if found else None
 
     async def list_tasks(
-        self, *, division_prefix: str, status: TaskStatus | None, offset: int, limit: int
+        self,
+        *,
+        division_prefix: str,
+        status: TaskStatus | None,
+        today: date,
+        overdue_only: bool = False,
+        offset: int,
+        limit: int,
     ) -> TaskPage:
-        """Tasks under the prefix, by due date, one page."""
+        """Tasks under the prefix, by due date, one page, with the prefix's counts."""
+        scope = [t for t in self.tasks.values() if t.village_code.startswith(division_prefix)]
         matching = sorted(
             (
                 t
-                for t in self.tasks.values()
-                if t.village_code.startswith(division_prefix) and status in (None, t.status)
+                for t in scope
+                if status in (None, t.status) and (not overdue_only or t.is_overdue(today))
             ),
             key=lambda t: (t.due_date, t.created_at, t.survey_id),
         )
-        return TaskPage(tasks=matching[offset : offset + limit], total=len(matching))
+        return TaskPage(
+            tasks=matching[offset : offset + limit],
+            total=len(matching),
+            by_status=dict(Counter(t.status.value for t in scope)),
+            overdue=sum(t.is_overdue(today) for t in scope),
+        )
 
     async def add_findings(self, survey_id: uuid.UUID, findings: StoredFindings) -> None:
         """Stores the findings (one upload per task, as the primary key says)."""

@@ -1,4 +1,4 @@
-"""入户调查: the township's survey tasks from survey (counts by status, overdue, one task).
+"""入户调查: the township's survey tasks from survey (progress by status, overdue, one task).
 
 Survey lets a township officer read only: the team is named by village staff, and the
 findings and 初审 come from the team's app, so these pages have no forms but the filters.
@@ -6,7 +6,6 @@ findings and 初审 come from the team's app, so these pages have no forms but t
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date
 from typing import Annotated, Any
@@ -17,8 +16,6 @@ from fastapi.responses import HTMLResponse
 from civic import clock
 from console import forms
 from console.listing import PAGE_SIZE, pages_of
-from console.services import Reply
-from console.session import Session
 from console.web import SessionDep, page, runtime_of
 from contracts.enums import SelfCareLevel, ServiceCategory, ServiceMode
 from contracts.reasons import PreliminaryFailReason
@@ -59,33 +56,20 @@ def due_note(task: dict[str, Any], today: date) -> str:
     return "今日到期" if days == 0 else f"剩 {days} 天"
 
 
-async def status_counts(request: Request, session: Session, village_code: str | None) -> Reply:
-    """Tasks per status (survey's ``total`` of each status filter, one row asked for each)."""
-    services = runtime_of(request).services
-
-    async def count(status: str) -> Reply:
-        params = {"status": status, "village_code": village_code, "size": 1}
-        return await services.get("survey", "/survey-tasks", session, params=params)
-
-    replies = await asyncio.gather(*(count(s) for s in STATUSES))
-    for reply in replies:
-        if not reply.ok:
-            return reply
-    totals = {s: int(r.data.get("total", 0)) for s, r in zip(STATUSES, replies, strict=True)}
-    return Reply(200, data=totals)
-
-
 @router.get("/surveys", response_class=HTMLResponse)
 async def surveys(
     request: Request,
     session: SessionDep,
     status: str | None = None,
     village_code: str | None = None,
+    overdue: bool = False,
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
-    """The survey tasks of the officer's township by due date, overdue ones marked."""
-    filters = {"status": status or None, "village_code": village_code or None, "page": page_no}
-    params = {**filters, "size": PAGE_SIZE}
+    """The survey tasks of the officer's township by due date, overdue ones marked; the
+    progress counts come with the list (survey counts the whole scope, whatever the filters)."""
+    filters = {"status": status or None, "village_code": village_code or None}
+    filters["overdue"] = "true" if overdue else None
+    params = {**filters, "page": page_no, "size": PAGE_SIZE}
     services = runtime_of(request).services
     listing = await services.get("survey", "/survey-tasks", session, params=params)
     today = clock.today()
@@ -98,11 +82,9 @@ async def surveys(
         listing=listing,
         pages=pages_of(listing),
         filters=filters,
-        counts=await status_counts(request, session, village_code or None),
         statuses=STATUSES,
         villages=forms.villages_of(session.division),
         due={t["survey_id"]: due_note(t, today) for t in items},
-        overdue_here=sum(1 for t in items if t.get("overdue")),
         today=today.isoformat(),
     )
 

@@ -135,4 +135,11 @@ def task_read(view: TaskView, today: date) -> SurveyTaskRead:
 def task_page(found: TaskPage, *, page: int, size: int, today: date) -> SurveyTaskPage:
     """One page of task summaries."""
     items = [SurveyTaskSummary.of(task, today) for task in found.tasks]
-    return SurveyTaskPage(items=items, total=found.total, page=page, size=size)
+    return SurveyTaskPage(
+        items=items,
+        total=found.total,
+        page=page,
+        size=size,
+        by_status={status: found.by_status.get(status.value, 0) for status in TaskStatus},
+        overdue_total=found.overdue,
+    )

@@ -50,8 +50,9 @@ SurveyId = Annotated[uuid.UUID, Path(description="The survey task (survey_id).")
     openapi_extra=reads_personal("survey_task_list"),
     summary="调查任务列表 (survey tasks in my jurisdiction)",
     description="Village staff and coordinators see their village, township officers their "
-    "township. Filter by one village inside the jurisdiction and by status; ordered by due "
-    "date. Errors: `role_forbidden`, `outside_jurisdiction` (403), `unknown_division` (422).",
+    "township. Filter by one village inside the jurisdiction, by status, or to overdue tasks; "
+    "ordered by due date. The answer also counts the scope's tasks by status and those overdue. "
+    "Errors: `role_forbidden`, `outside_jurisdiction` (403), `unknown_division` (422).",
 )
 async def list_survey_tasks(
     principal: Reader,
@@ -61,6 +62,9 @@ async def list_survey_tasks(
         Query(pattern=r"^\d{12}$", description="One village (12 digits), e.g. 341702100201."),
     ] = None,
     status: Annotated[TaskStatus | None, Query(description="Only tasks in this status.")] = None,
+    overdue: Annotated[
+        bool, Query(description="Only tasks still to be visited whose due date has passed.")
+    ] = False,
     page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=100, description="Page size, at most 100.")] = 20,
 ) -> SurveyTaskPage:
@@ -73,6 +77,7 @@ async def list_survey_tasks(
         status=status,
         page=page,
         size=size,
+        overdue_only=overdue,
     )
     return mapping.task_page(found, page=page, size=size, today=clock.today())
 

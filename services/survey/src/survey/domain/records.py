@@ -140,7 +140,10 @@ class TaskView:
 
 @dataclass(frozen=True)
 class TaskPage:
-    """One page of tasks and how many match in all."""
+    """One page of tasks, how many match in all, and the scope's progress (every status,
+    whatever the filters): how many tasks in each status and how many are overdue."""
 
     tasks: list[SurveyTask]
     total: int
+    by_status: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0

@@ -61,6 +61,10 @@ class Team:
         return frozenset({self.village_staff_id, self.coordinator_id})
 
 
+#: Statuses of a task whose home visit is still to be made (the ones that can be overdue).
+TO_VISIT = (TaskStatus.OPEN, TaskStatus.TEAM_ASSIGNED)
+
+
 @dataclass(frozen=True)
 class SurveyTask:
     """A household survey of one registered application."""
@@ -92,7 +96,7 @@ class SurveyTask:
 
     def is_overdue(self, today: date) -> bool:
         """True when the visit is still to be done and its due date has passed."""
-        return self.status in (TaskStatus.OPEN, TaskStatus.TEAM_ASSIGNED) and today > self.due_date
+        return self.status in TO_VISIT and today > self.due_date
 
 
 def due_date_for(registered_at: datetime, days: int) -> date:

@@ -6,6 +6,7 @@ import logging
 import uuid
 from datetime import datetime
 
+from civic import clock
 from civic.errors import Forbidden, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
@@ -86,8 +87,10 @@ async def list_tasks(
     status: TaskStatus | None,
     page: int,
     size: int,
+    overdue_only: bool = False,
 ) -> TaskPage:
-    """One page of the tasks inside the caller's jurisdiction (or of one village in it)."""
+    """One page of the tasks inside the caller's jurisdiction (or of one village in it), with
+    the progress counts of that scope."""
     if principal.division is None:
         raise Forbidden("该事项不在您的管辖范围内", code="outside_jurisdiction")
     scope = village_code or principal.division
@@ -98,7 +101,12 @@ async def list_tasks(
     prefix = "" if divisions.level_of(scope) is DivisionLevel.CITY else scope
     async with uow:
         return await records.list_tasks(
-            division_prefix=prefix, status=status, offset=(page - 1) * size, limit=size
+            division_prefix=prefix,
+            status=status,
+            today=clock.today(),
+            overdue_only=overdue_only,
+            offset=(page - 1) * size,
+            limit=size,
         )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +13,7 @@ from civic import idempotency
 from civic.idempotency import Answer, Retry
 from civic.uow import UnitOfWork
 from survey.domain import StoredFindings, StoredReview, SurveyTask, TaskPage, TaskStatus
+from survey.domain.tasks import TO_VISIT
 from survey.orm import preliminary_review, survey_findings, survey_task
 from survey.repository.rows import (
     findings_of,
@@ -63,15 +65,27 @@ class SurveyRepository:
         return task_of(row) if row else None
 
     async def list_tasks(
-        self, *, division_prefix: str, status: TaskStatus | None, offset: int, limit: int
+        self,
+        *,
+        division_prefix: str,
+        status: TaskStatus | None,
+        today: date,
+        overdue_only: bool = False,
+        offset: int,
+        limit: int,
     ) -> TaskPage:
-        """Tasks whose village code starts with ``division_prefix`` ("" for all), by due date."""
+        """Tasks whose village code starts with ``division_prefix`` ("" for all), by due date
+        (only those overdue ``today`` if asked), with the prefix's progress counts."""
         # Division codes nest by prefix (county 6 → township 9 → village 12 digits).
-        where = [survey_task.c.village_code.startswith(division_prefix, autoescape=True)]
+        scope = survey_task.c.village_code.startswith(division_prefix, autoescape=True)
+        where = [scope]
         if status is not None:
             where.append(survey_task.c.status == status.value)
+        if overdue_only:
+            where.append(_overdue(today))
         count = select(func.count()).select_from(survey_task).where(*where)
         total = (await self._session.execute(count)).scalar_one()
+        by_status, overdue = await self._progress(scope, today=today)
         stmt = (
             select(survey_task)
             .where(*where)
@@ -80,7 +94,19 @@ class SurveyRepository:
             .limit(limit)
         )
         rows = await self._session.execute(stmt)
-        return TaskPage(tasks=[task_of(row) for row in rows], total=int(total))
+        tasks = [task_of(row) for row in rows]
+        return TaskPage(tasks=tasks, total=int(total), by_status=by_status, overdue=overdue)
+
+    async def _progress(
+        self, scope: ColumnElement[bool], *, today: date
+    ) -> tuple[dict[str, int], int]:
+        """How many tasks of the scope are in each status, and how many are overdue today."""
+        counted = (
+            select(survey_task.c.status, func.count()).where(scope).group_by(survey_task.c.status)
+        )
+        by_status = {status: int(n) for status, n in await self._session.execute(counted)}
+        late = select(func.count()).select_from(survey_task).where(scope, _overdue(today))
+        return by_status, int((await self._session.execute(late)).scalar_one())
 
     async def add_findings(self, survey_id: uuid.UUID, findings: StoredFindings) -> None:
         """Stores the team's findings (one upload per task), sealed to the task's row."""
@@ -111,3 +137,8 @@ class SurveyRepository:
     async def remember(self, retry: Retry | None, answer: Answer) -> None:
         """Stores the answer to a request, in the same transaction as its effect."""
         await idempotency.remember(retry, self._uow, answer)
+
+
+def _overdue(today: date) -> ColumnElement[bool]:
+    """Still to be visited and past its due date (as ``SurveyTask.is_overdue`` says)."""
+    return survey_task.c.status.in_([s.value for s in TO_VISIT]) & (survey_task.c.due_date < today)

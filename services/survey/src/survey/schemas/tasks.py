@@ -126,3 +126,10 @@ class SurveyTaskPage(BaseModel):
     total: int = Field(description="Tasks matching the filters.")
     page: int = Field(description="Page number, from 1.")
     size: int = Field(description="Page size (≤ 100).")
+    by_status: dict[TaskStatus, int] = Field(
+        description="Tasks of the jurisdiction (or the village asked for) in each status, "
+        "whatever the status and overdue filters."
+    )
+    overdue_total: int = Field(
+        description="Of those, the tasks still to be visited whose due date has passed."
+    )
