@@ -130,12 +130,18 @@ async def test_publishing_sends_the_version_and_goes_back_to_the_catalogue(
             ("POST", f"/catalogue/{COUNTY}/versions"): (201, {**VERSION, "version": 3}),
         }
     )
+    shown = await console.get("/catalogue")
+    key = shown.text.split('name="submission_key" value="')[1].split('"')[0]
+    assert len(key) == 32  # a fresh Idempotency-Key per rendered form
     form = {"csrf_token": await csrf_of(console, "/catalogue"), "row_count": "1",
             "effective_from": "2027-01-01", "items.0.item_code": "LC-01", "items.0.name_zh": "居家照料",
             "items.0.service_category": "life_care", "items.0.unit": "hour",
-            "items.0.fee_yuan": "26.80"}  # fmt: skip
+            "items.0.fee_yuan": "26.80", "submission_key": key}  # fmt: skip
     done = await console.post("/catalogue/versions", data=form)
     assert done.status_code == 303 and done.headers["location"] == "/catalogue?published=3"
+    # A double submit sends the same key, so settlement publishes one version.
+    await console.post("/catalogue/versions", data=form)
+    assert [r.headers["Idempotency-Key"] for r in posted(fakes)] == [key, key]
     sent = json.loads(posted(fakes)[0].content)
     assert sent == {"effective_from": "2027-01-01", "items": [
         {"item_code": "LC-01", "name_zh": "居家照料", "service_category": "life_care",
@@ -159,6 +165,10 @@ async def test_a_refused_version_shows_each_message_next_to_its_row_and_keeps_th
             "items.2.item_code": "ZZ-09", "items.2.fee_yuan": "9.90"}  # fmt: skip
     refused = await console.post("/catalogue/versions", data=form)
     assert refused.status_code == 422
+    assert posted(fakes)[0].headers["Idempotency-Key"]
+    # Refused, nothing was published: the corrected form is sent under a new key.
+    again = refused.text.split('name="submission_key" value="')[1].split('"')[0]
+    assert again and again != posted(fakes)[0].headers["Idempotency-Key"]
     assert 'id="effective_from-error">新版本的执行日期不能早于今天' in refused.text
     # The body's second item is the form's third row (row 1 was blank).
     assert 'id="items-2-name_zh-error">名称不能为空' in refused.text
@@ -222,12 +232,15 @@ async def test_a_draw_sends_seed_and_rate_and_a_refusal_shows_by_its_field(
         {**SPOT_ROUTES, ("POST", f"/spot-checks/{COUNTY}/2025/draws"): (201, draw)}
     )
     token = await csrf_of(console, "/spot-checks?year=2025")
-    done = await console.post(
-        "/spot-checks/draws",
-        data={"csrf_token": token, "year": "2025", "seed": "abc", "rate_percent": "35"},
-    )
+    shown = await console.get("/spot-checks?year=2025")
+    key = shown.text.split('name="submission_key" value="')[1].split('"')[0]
+    form = {"csrf_token": token, "year": "2025", "seed": "abc", "rate_percent": "35",
+            "submission_key": key}  # fmt: skip
+    done = await console.post("/spot-checks/draws", data=form)
     assert done.status_code == 303 and "drawn=30" in done.headers["location"]
     assert json.loads(posted(fakes)[0].content) == {"seed": "abc", "rate_percent": 35}
+    await console.post("/spot-checks/draws", data=form)  # a double submit: the same key
+    assert [r.headers["Idempotency-Key"] for r in posted(fakes)] == [key, key]
     problem = {**PROBLEM_422, "errors": [
         {"field": "body.rate_percent", "code": "greater_than_equal", "message": "不能小于30"}]}  # fmt: skip
     fakes.on["settlement"] = answering(

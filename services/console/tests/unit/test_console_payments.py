@@ -1,4 +1,5 @@
-"""支付异常 and 冲销支付: the queue joined to its batches, and the two-person reversal forms."""
+"""支付异常 and 冲销支付: the queue joined to its batches, resolving a row, the reversals
+waiting for approval, and the two-person reversal forms."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ pytestmark = pytest.mark.unit
 
 BATCH = "7b0c8f1e-0000-4000-8000-000000000001"
 STATEMENT = "5d7a2c3e-0000-4000-8000-000000000002"
+E1, E2 = "e1e1e1e1-0000-4000-8000-000000000011", "e2e2e2e2-0000-4000-8000-000000000012"
 EXCEPTION = {
-    "exception_id": "e1",
+    "exception_id": E1,
     "batch_id": BATCH,
     "township_code": "341702100",
     "row_no": 2,
@@ -28,7 +30,7 @@ EXCEPTION = {
 }
 UNKNOWN = {
     **EXCEPTION,
-    "exception_id": "e2",
+    "exception_id": E2,
     "row_no": 5,
     "line_ref": "B9-9",
     "kind": "unknown_line",
@@ -71,6 +73,29 @@ PAID = {
     "payment_reference": "BK0001",
 }
 
+PENDING = {
+    "reversal_id": "9a9a9a9a-0000-4000-8000-000000000003",
+    "reason_zh": "银行重复入账",
+    "requested_by": "officer-7",
+    "requested_at": "2026-12-04T02:00:00+00:00",
+    "amount_fen": 123456,
+}
+WAITING = {
+    "items": [
+        {
+            **PENDING,
+            "statement_id": STATEMENT,
+            "township_code": "341702100",
+            "payment_reference": "BK0001",
+            "status": "pending",
+            "statement_status": "paid",
+        }
+    ],
+    "total": 1,
+    "page": 1,
+    "size": 20,
+}
+
 
 def settlement(request: httpx.Request) -> httpx.Response:
     """settlement's answers for the pages here (posts are set per test)."""
@@ -79,6 +104,8 @@ def settlement(request: httpx.Request) -> httpx.Response:
         return httpx.Response(
             200, json={"items": [EXCEPTION, UNKNOWN], "total": 43, "page": 2, "size": 20}
         )
+    if path == "/payment-reversals":
+        return httpx.Response(200, json=WAITING)
     if path == "/payment-batches":
         return httpx.Response(200, json=RECENT)
     if path == f"/payment-batches/{BATCH}":
@@ -86,6 +113,13 @@ def settlement(request: httpx.Request) -> httpx.Response:
     if path == f"/statements/{STATEMENT}":
         return httpx.Response(200, json=PAID)
     return httpx.Response(404, json={"detail": "未找到", "code": "not_found"})
+
+
+def pending(request: httpx.Request) -> httpx.Response:
+    """As ``settlement``, the statement with a reversal waiting for approval."""
+    if request.url.path == f"/statements/{STATEMENT}":
+        return httpx.Response(200, json={**PAID, "pending_reversal": PENDING})
+    return settlement(request)
 
 
 async def csrf_of(console: httpx.AsyncClient) -> str:
@@ -122,12 +156,125 @@ async def test_the_queue_shows_each_row_with_its_batch_statement_and_amounts(
     assert "1,234.56" in text and "1,200.00" in text  # the batch's and the bank's amount
     assert "账户已销户" in text and "本批次无此参考号" in text
     assert f'href="/statements/{STATEMENT}/payment-reversal"' in text  # the paid line
-    assert "第 2 / 3 页" in text and "township_code=341702100&amp;page=3" in text
+    assert "第 2 / 3 页" in text and "township_code=341702100&amp;state=open&amp;page=3" in text
     listed = next(r for r in fakes.seen if r.url.path == "/payment-exceptions")
-    assert dict(listed.url.params) == {"township_code": "341702100", "page": "2", "size": "20"}
+    assert dict(listed.url.params) == {
+        "township_code": "341702100",
+        "state": "open",
+        "page": "2",
+        "size": "20",
+    }
     # One read of the batch for both rows, and the recent batches beside the queue.
     assert sum(r.url.path == f"/payment-batches/{BATCH}" for r in fakes.seen) == 1
     assert "已对账" in text and "最近的支付批次" in text
+    # Each open row has its resolve form; the reversals waiting for approval are listed.
+    assert f'action="/payment-exceptions/{E1}/resolution"' in text and f'for="note-{E1}"' in text
+    assert f'action="/payment-exceptions/{E2}/resolution"' in text
+    waiting = next(r for r in fakes.seen if r.url.path == "/payment-reversals")
+    assert dict(waiting.url.params) == {
+        "township_code": "341702100",
+        "state": "pending",
+        "size": "20",
+    }
+    assert "待审批的冲销支付" in text and "银行重复入账" in text and "officer-7" in text
+    assert "去审批" in text
+
+
+async def test_the_state_filter_goes_to_settlement_and_a_resolved_row_shows_who_and_why(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    done = {**EXCEPTION, "resolved_by": "officer-9", "resolved_at": "2026-12-05T01:00:00+00:00",
+            "resolution_note_zh": "已与银行核实"}  # fmt: skip
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/payment-exceptions":
+            return httpx.Response(200, json={"items": [done], "total": 1, "page": 1, "size": 20})
+        return settlement(request)
+
+    fakes.on["settlement"] = answer
+    page = await console.get("/payment-exceptions", params={"state": "resolved"})
+    listed = next(r for r in fakes.seen if r.url.path == "/payment-exceptions")
+    assert listed.url.params["state"] == "resolved"
+    assert "已处理：officer-9" in page.text and "已与银行核实" in page.text
+    assert f"/payment-exceptions/{E1}/resolution" not in page.text
+    assert '<option value="resolved" selected>' in page.text
+    fakes.seen.clear()
+    await console.get("/payment-exceptions", params={"state": "nonsense"})
+    listed = next(r for r in fakes.seen if r.url.path == "/payment-exceptions")
+    assert listed.url.params["state"] == "open"  # an unknown filter falls back to open rows
+
+
+async def csrf_of_queue(console: httpx.AsyncClient) -> str:
+    page = await console.get("/payment-exceptions")
+    return page.text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+async def test_a_row_is_resolved_with_a_note(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app, role="checker")
+    posts: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            posts.append(request)
+            return httpx.Response(200, json={**EXCEPTION, "resolved_by": "checker-1"})
+        return settlement(request)
+
+    fakes.on["settlement"] = answer
+    form = {"csrf_token": await csrf_of_queue(console), "township_code": "341702100",
+            "note_zh": " 已与银行核实，他行误退 "}  # fmt: skip
+    done = await console.post(f"/payment-exceptions/{E1}/resolution", data=form)
+    assert done.status_code == 303
+    assert done.headers["location"] == "/payment-exceptions?township_code=341702100&resolved=1"
+    assert posts[0].url.path == f"/payment-exceptions/{E1}/resolution"
+    assert json.loads(posts[0].content) == {"note_zh": "已与银行核实，他行误退"}
+    assert "该异常已处理" in (await console.get(done.headers["location"])).text
+
+
+async def test_a_blank_note_is_refused_next_to_its_rows_field(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    fakes.on["settlement"] = settlement
+    form = {"csrf_token": await csrf_of_queue(console), "township_code": "341702100"}
+    refused = await console.post(
+        f"/payment-exceptions/{E2}/resolution", data=form | {"note_zh": " "}
+    )
+    assert refused.status_code == 422
+    assert f'<p class="field-error" id="note-{E2}-error">请填写处理说明</p>' in refused.text
+    assert f'id="note-{E1}-error"' not in refused.text
+    assert not [r for r in fakes.seen if r.method == "POST"]
+
+
+async def test_a_second_resolution_shows_settlements_refusal(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    message = "该支付异常已处理，不能重复处理"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            body = {"status": 409, "code": "exception_already_resolved", "detail": message}
+            return httpx.Response(409, json=body)
+        return settlement(request)
+
+    fakes.on["settlement"] = answer
+    form = {"csrf_token": await csrf_of_queue(console), "township_code": "341702100",
+            "note_zh": "已核实"}  # fmt: skip
+    refused = await console.post(f"/payment-exceptions/{E1}/resolution", data=form)
+    assert refused.status_code == 409 and message in refused.text
+
+
+async def test_a_resolution_without_the_csrf_token_is_refused(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    fakes.on["settlement"] = settlement
+    refused = await console.post(f"/payment-exceptions/{E1}/resolution", data={"note_zh": "x"})
+    assert refused.status_code == 403
+    assert not [r for r in fakes.seen if r.method == "POST"]
 
 
 async def test_a_down_settlement_shows_in_the_queue_and_the_batches(
@@ -135,7 +282,7 @@ async def test_a_down_settlement_shows_in_the_queue_and_the_batches(
 ) -> None:
     await signer(console, issuer_app, role="checker")
     page = await console.get("/payment-exceptions")
-    assert page.status_code == 200 and page.text.count("资金结算服务暂不可用") == 2
+    assert page.status_code == 200 and page.text.count("资金结算服务暂不可用") == 3
     assert 'href="/payment-exceptions"' in page.text  # the checker's navigation
 
 
@@ -224,9 +371,12 @@ async def test_the_asker_cannot_approve_and_sees_settlements_chinese_message(
             return httpx.Response(409, json=body)
         return settlement(request)
 
-    fakes.on["settlement"] = answer
+    fakes.on["settlement"] = lambda request: (
+        answer(request) if request.method == "POST" else pending(request)
+    )
     page = await console.get(f"/statements/{STATEMENT}/payment-reversal")
-    assert "审批冲销支付" in page.text and "申请冲销支付</button>" not in page.text  # checker
+    assert "审批冲销支付</button>" in page.text and "申请冲销支付</button>" not in page.text
+    assert "officer-7" in page.text and "银行重复入账" in page.text  # who asked, and why
     form = {"csrf_token": await csrf_of(console)}
     refused = await console.post(f"/statements/{STATEMENT}/payment-reversal/approve", data=form)
     assert refused.status_code == 409 and message in refused.text
@@ -270,3 +420,16 @@ async def test_a_paid_statement_links_to_its_reversal(
     fakes.on["settlement"] = settlement
     page = await console.get(f"/statements/{STATEMENT}")
     assert f'href="/statements/{STATEMENT}/payment-reversal"' in page.text
+
+
+async def test_approval_is_offered_only_while_a_reversal_is_pending(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app)
+    fakes.on["settlement"] = settlement
+    none = await console.get(f"/statements/{STATEMENT}/payment-reversal")
+    assert "申请冲销支付</button>" in none.text and "审批冲销支付</button>" not in none.text
+    fakes.on["settlement"] = pending
+    waiting = await console.get(f"/statements/{STATEMENT}/payment-reversal")
+    assert "审批冲销支付</button>" in waiting.text and "申请冲销支付</button>" not in waiting.text
+    assert 'id="pending-by">officer-7<' in waiting.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -116,7 +117,8 @@ async def _screen(
     return page(
         request, "catalogue.html", session, status_code, title="目录与收费",
         current=current, versions=versions, on=on, county=county,
-        rows=rows if rows is not None else rows_of(current.data), values=values or {},
+        rows=rows if rows is not None else rows_of(current.data),
+        values={"submission_key": uuid.uuid4().hex, **(values or {})},
         refused=refused, categories=CATEGORIES, units=UNITS,
         published=request.query_params.get("published"),
     )  # fmt: skip
@@ -134,6 +136,9 @@ async def publish(request: Request, session: SessionDep) -> Response:
     form = await request.form()
     rows = _form_rows(form)
     values = {k: str(form.get(k) or "") for k in ("effective_from", "confirm_fees")}
+    # The form's Idempotency-Key: a double submit publishes one version.
+    key = str(form.get("submission_key") or "").strip() or uuid.uuid4().hex
+    values["submission_key"] = key
     body, sent_rows, errors = version_body(form)
     county = forms.county_of(session.division)
     if errors or county is None:
@@ -142,10 +147,14 @@ async def publish(request: Request, session: SessionDep) -> Response:
         return await _screen(request, session, None, rows=rows, values=values,
                              refused=shown, status_code=422)  # fmt: skip
     path = f"/catalogue/{county}/versions"
-    reply = await runtime_of(request).services.post("settlement", path, session, json=body)
+    reply = await runtime_of(request).services.post(
+        "settlement", path, session, json=body, headers={"Idempotency-Key": key}
+    )
     if reply.ok:
         return RedirectResponse(f"/catalogue?published={reply.data['version']}", status_code=303)
     status_code = reply.status if 400 <= reply.status < 500 else 503
+    if status_code < 500:  # refused, so nothing was published: the corrected form is new
+        values["submission_key"] = uuid.uuid4().hex
     return await _screen(
         request, session, None, rows=rows, values=values,
         refused=fields_of(reply.shown, sent_rows), status_code=status_code,

@@ -1,11 +1,10 @@
-"""支付异常 and 冲销支付: the bank-return rows staff must look at, and payment reversals.
+"""支付异常 and 冲销支付: flagged bank-return rows staff resolve, reversals waiting for approval.
 
 Settlement flags a return row that names no line of its batch, carries another amount, or
-contradicts an earlier result (docs/money-controls.md); it offers no action that resolves one,
-so the page shows each row beside its batch and statement and links to where staff act (the
-batch's page for a corrected return, the statement's reversal). Settlement lists no pending
-reversals either: a paid statement's reversal page offers both the request and the approval,
-and settlement says which applies (409 ``no_pending_reversal``, ``four_eyes_required`` …).
+contradicts an earlier result (docs/money-controls.md); staff record what they did about each
+(``POST /payment-exceptions/{id}/resolution``: who, when, why — no money moves). The same page
+lists the township's payment reversals waiting for a second person; a statement's reversal
+page offers the approval only while one is pending (``pending_reversal`` on the statement).
 """
 
 from __future__ import annotations
@@ -34,6 +33,8 @@ KINDS_ZH = {
 }
 #: Recent batches shown beside the queue (failed lines go into the next one).
 RECENT_BATCHES = 5
+#: Which flagged rows to show, as settlement's ``state`` filter names them.
+STATES = {"open": "待处理", "resolved": "已处理", "all": "全部"}
 
 
 @dataclass(frozen=True)
@@ -96,34 +97,94 @@ async def _batches_of(request: Request, session: Session, items: list[dict[str, 
     return found
 
 
+def _township(session: Session, township_code: str | None) -> tuple[list[Any], str]:
+    """The townships the user may pick, and the one shown (theirs when they have one)."""
+    choices = township_choices(session.division)
+    codes = [code for code, _ in choices]
+    township = township_code if township_code in codes else (codes[0] if len(codes) == 1 else "")
+    return choices, township or ""
+
+
+async def _exceptions_page(
+    request: Request,
+    session: Session,
+    filters: dict[str, Any],
+    *,
+    refused: Shown | None = None,
+    refused_id: str = "",
+    note: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    choices, township = _township(session, filters["township_code"])
+    filters = {**filters, "township_code": township or None}
+    if not choices:
+        listing = batches = reversals = no_division("支付异常")
+    elif not township:
+        listing = batches = reversals = Reply(
+            400, shown=Shown("请先选择乡镇(街道)", "township_required", 400)
+        )
+    else:
+        services = runtime_of(request).services
+        params = {**filters, "size": PAGE_SIZE}
+        listing = await services.get("settlement", "/payment-exceptions", session, params=params)
+        recent = {"township_code": township, "size": RECENT_BATCHES}
+        batches = await services.get("settlement", "/payment-batches", session, params=recent)
+        waiting = {"township_code": township, "state": "pending", "size": PAGE_SIZE}
+        reversals = await services.get("settlement", "/payment-reversals", session, params=waiting)
+    items = (listing.data or {}).get("items", []) if listing.ok else []
+    rows = exception_rows(items, await _batches_of(request, session, items))
+    return page(
+        request, "payments.html", session, status_code, title="支付异常",
+        listing=listing, pages=pages_of(listing), filters=filters, rows=rows,
+        townships=choices, batches=batches, reversals=reversals, states=STATES,
+        refused=refused, refused_id=refused_id, note=note,
+        may_resolve=session.has_role(Role.TOWNSHIP_OFFICER) or session.has_role(Role.CHECKER),
+        resolved=request.query_params.get("resolved"),
+    )  # fmt: skip
+
+
 @router.get("/payment-exceptions", response_class=HTMLResponse)
 async def payment_exceptions(
     request: Request,
     session: SessionDep,
     township_code: str | None = None,
+    state: str | None = None,
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
-    """支付异常: the township's flagged bank-return rows (pages) and its recent batches."""
-    choices = township_choices(session.division)
-    codes = [code for code, _ in choices]
-    township = township_code if township_code in codes else (codes[0] if len(codes) == 1 else "")
-    filters = {"township_code": township or None, "page": page_no}
-    if not choices:
-        listing = batches = no_division("支付异常")
-    elif not township:
-        listing = batches = Reply(400, shown=Shown("请先选择乡镇(街道)", "township_required", 400))
-    else:
-        services = runtime_of(request).services
-        params = {"township_code": township, "page": page_no, "size": PAGE_SIZE}
-        listing = await services.get("settlement", "/payment-exceptions", session, params=params)
-        recent = {"township_code": township, "size": RECENT_BATCHES}
-        batches = await services.get("settlement", "/payment-batches", session, params=recent)
-    items = (listing.data or {}).get("items", []) if listing.ok else []
-    rows = exception_rows(items, await _batches_of(request, session, items))
-    return page(
-        request, "payments.html", session, title="支付异常",
-        listing=listing, pages=pages_of(listing), filters=filters, rows=rows,
-        townships=choices, batches=batches,
+    """支付异常: flagged bank-return rows (open by default), pending reversals, recent batches."""
+    filters = {"township_code": township_code, "state": _state(state), "page": page_no}
+    return await _exceptions_page(request, session, filters)
+
+
+def _state(state: str | None) -> str:
+    return state if state in STATES else "open"
+
+
+@router.post("/payment-exceptions/{exception_id}/resolution")
+async def resolve_exception(
+    request: Request, session: SessionDep, exception_id: uuid.UUID
+) -> Response:
+    """Records what was done about a flagged row (a note is required); no money moves."""
+    form = await request.form()
+    note = str(form.get("note_zh") or "").strip()
+    filters = {"township_code": str(form.get("township_code") or ""), "state": "open", "page": 1}
+    if not note:
+        shown = Shown("请填写处理说明", "note_required", 422, {"note_zh": "请填写处理说明"})
+        return await _exceptions_page(request, session, filters, refused=shown,
+                                      refused_id=str(exception_id), status_code=422)  # fmt: skip
+    # No Idempotency-Key: settlement resolves a row once (409 exception_already_resolved).
+    reply = await runtime_of(request).services.post(
+        "settlement",
+        f"/payment-exceptions/{exception_id}/resolution",
+        session,
+        json={"note_zh": note},
+    )
+    if reply.ok:
+        target = f"/payment-exceptions?township_code={filters['township_code']}&resolved=1"
+        return RedirectResponse(target, status_code=303)
+    return await _exceptions_page(
+        request, session, filters, refused=reply.shown, refused_id=str(exception_id), note=note,
+        status_code=_status_of(reply),
     )  # fmt: skip
 
 
@@ -144,6 +205,7 @@ async def _reversal_page(
         found=found, statement_id=statement_id, refused=refused, reason=reason,
         done=request.query_params.get("done"),
         may_request=session.has_role(Role.TOWNSHIP_OFFICER),
+        pending=(found.data or {}).get("pending_reversal") if found.ok else None,
         may_approve=session.has_role(Role.TOWNSHIP_OFFICER) or session.has_role(Role.CHECKER),
     )  # fmt: skip
 

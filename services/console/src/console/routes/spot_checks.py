@@ -24,8 +24,8 @@ Year = Annotated[int | None, Query(ge=2023, le=2100)]
 
 
 def draw_defaults() -> dict[str, str]:
-    """The draw form's starting values: a fresh seed (to be noted) and the 30% minimum."""
-    return {"seed": secrets.token_hex(4), "rate_percent": "30"}
+    """The draw form's start: a fresh seed (noted), the 30% minimum, its Idempotency-Key."""
+    return {"seed": secrets.token_hex(4), "rate_percent": "30", "submission_key": uuid.uuid4().hex}
 
 
 def year_of(value: Any) -> int:
@@ -96,6 +96,8 @@ async def draw(request: Request, session: SessionDep) -> Response:
     """Draws (or tops up) the year's sample from a seed, to the rate asked (at least 30%)."""
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in ("year", "seed", "rate_percent")}
+    key = str(form.get("submission_key") or "").strip() or uuid.uuid4().hex
+    values["submission_key"] = key
     year = year_of(values["year"])
     filters: dict[str, Any] = {"year": year, "open_only": None, "page": 1}
     county = forms.county_of(session.division)
@@ -108,12 +110,16 @@ async def draw(request: Request, session: SessionDep) -> Response:
                              values=values, status_code=422)  # fmt: skip
     body = {"seed": values["seed"], "rate_percent": int(rate)}
     path = f"/spot-checks/{county}/{year}/draws"
-    reply = await runtime_of(request).services.post("settlement", path, session, json=body)
+    reply = await runtime_of(request).services.post(
+        "settlement", path, session, json=body, headers={"Idempotency-Key": key}
+    )
     if reply.ok:
         found = reply.data
         target = f"/spot-checks?year={year}&drawn={found['drawn']}&population={found['population']}"
         return RedirectResponse(target, status_code=303)
     status_code = reply.status if 400 <= reply.status < 500 else 503
+    if status_code < 500:  # refused, so nothing was drawn: the corrected form is a new request
+        values["submission_key"] = uuid.uuid4().hex
     return await _screen(
         request, session, filters, refused=reply.shown, refused_id="draw", values=values,
         status_code=status_code,

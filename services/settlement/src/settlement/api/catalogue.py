@@ -13,7 +13,7 @@ from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES, NotFound
 from civic.security import PrincipalDep
-from settlement.api.common import County, ensure_county
+from settlement.api.common import County, IdempotencyKey, ensure_county
 from settlement.domain.catalogue import CatalogueVersion
 from settlement.handlers.catalogue import (
     PublishVersion,
@@ -73,9 +73,13 @@ async def list_versions(
     openapi_extra=reads_personal(None),
 )
 async def create_version(
-    county_code: str, body: VersionCreate, officer: County, uow: UowDep
+    county_code: str,
+    body: VersionCreate,
+    officer: County,
+    uow: UowDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> VersionRead:
-    """A county officer adds a version; earlier versions and what they priced stay as they were."""
+    """A county officer adds a version (earlier ones stay); a retried key makes no other."""
     ensure_county(officer, county_code)
     cmd = PublishVersion(
         county_code,
@@ -83,8 +87,10 @@ async def create_version(
         tuple(i.to_contract() for i in body.items),
         officer.user_id,
     )
-    event = await publish_version(cmd, uow=uow, today=clock.today())
-    found = await catalogue_version(county_code, event.version, uow=uow)
+    number = await publish_version(
+        cmd, uow=uow, today=clock.today(), idempotency_key=idempotency_key
+    )
+    found = await catalogue_version(county_code, number, uow=uow)
     assert found is not None  # just published
     return _version_read(found)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Header, Query
 
 from civic.deps import PageNumber
 from civic.errors import Forbidden
@@ -54,6 +54,11 @@ def paging(
 
 
 PagingDep = Annotated[Paging, Depends(paging)]
+#: A creating POST's retry key (civic.idempotency): the same key gets the first answer.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="重试时携带同一值, the first answer is returned."),
+]
 
 
 def ensure_county(principal: Principal, county_code: str) -> None:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
 from civic import clock
 from civic.audit import reads_personal
@@ -16,7 +16,7 @@ from civic.idempotency import check_key
 from civic.security import Principal, ensure_jurisdiction, require_roles
 from contracts.enums import Role
 from contracts.supervision import SupervisionLevel
-from settlement.api.common import MONTH_PATTERN, PagingDep
+from settlement.api.common import MONTH_PATTERN, IdempotencyKey, PagingDep
 from settlement.domain.inspections import INSPECTORS, Inspection, InspectionFilter, Subject
 from settlement.domain.months import first_day, last_day
 from settlement.handlers import inspections as use_cases
@@ -27,10 +27,6 @@ router = APIRouter(prefix="/inspections", tags=["inspections 检查督查"])
 
 Inspector = Annotated[Principal, Depends(require_roles(*INSPECTORS))]
 Reader = Annotated[Principal, Depends(require_roles(*INSPECTORS, Role.AUDITOR))]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="重试时携带同一值, the first answer is returned."),
-]
 
 
 @router.post(

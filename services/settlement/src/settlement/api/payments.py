@@ -177,19 +177,6 @@ async def bank_return(
     return _return_read(done)
 
 
-@router.get("/payment-exceptions", summary="银行回盘异常", openapi_extra=NOT_PERSONAL)
-async def list_exceptions(
-    township_code: Township9, reader: StaffReader, uow: UowDep, paging: PagingDep
-) -> Page[PaymentExceptionRead]:
-    """Return rows staff must act on (unknown line, wrong amount, conflicting result)."""
-    ensure_division(reader, township_code)
-    found, total = await payments.exceptions_page(
-        township_code, uow=uow, limit=paging.size, offset=paging.offset
-    )
-    items = [PaymentExceptionRead.model_validate(asdict(x)) for x in found]
-    return Page(items=items, total=total, page=paging.page, size=paging.size)
-
-
 @router.put(
     "/providers/{provider_code}/bank-account",
     summary="登记服务供给主体收款账户",

@@ -12,7 +12,7 @@ from civic import clock
 from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
-from settlement.api.common import Checker, County, PagingDep, ensure_county
+from settlement.api.common import Checker, County, IdempotencyKey, PagingDep, ensure_county
 from settlement.handlers import spot_checks as use_cases
 from settlement.schemas import DrawCreate, DrawRead, Page, SpotCheckRead, SpotCheckResultCreate
 from settlement.schemas.spot_checks import CoverageRead
@@ -31,14 +31,19 @@ Year = Annotated[int, Path(ge=2023, le=2100, description="Year whose services ar
     openapi_extra=reads_personal(None),
 )
 async def draw(
-    county_code: str, year: Year, body: DrawCreate, officer: County, uow: UowDep
+    county_code: str,
+    year: Year,
+    body: DrawCreate,
+    officer: County,
+    uow: UowDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> DrawRead:
-    """Draws (or tops up) a sample so every township × provider × item reaches the rate."""
+    """Draws (or tops up) a sample to the rate per stratum; a retried key draws nothing."""
     ensure_county(officer, county_code)
     cmd = use_cases.DrawSample(
         county_code, year, body.seed, body.rate_percent * 100, officer.user_id
     )
-    result = await use_cases.draw_sample(cmd, uow=uow)
+    result = await use_cases.draw_sample(cmd, uow=uow, idempotency_key=idempotency_key)
     return DrawRead.model_validate(result)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -33,12 +33,14 @@ from settlement.api.views import statement_read, statement_summary
 from settlement.domain.ledger import LineFilter
 from settlement.domain.statements import Statement, StatementStatus
 from settlement.handlers import ledger as ledger_reads
+from settlement.handlers import reversals
 from settlement.handlers import statement_reads as reads
 from settlement.handlers import statements as use_cases
 from settlement.handlers.subsidy import RunSubsidy, run_subsidy
 from settlement.repository.statements import StatementFilter
 from settlement.schemas import Page, RunRead, StatementRead, SubsidyRun
 from settlement.schemas.budgets import BudgetDecision
+from settlement.schemas.statements import PendingReversal
 
 # A statement, as JSON or printed, holds a provider's totals by item and fund and names no one
 # served: its routes declare reads_personal(None). Only its lines (lines.csv) point at people.
@@ -139,9 +141,14 @@ async def list_statements(
     openapi_extra=reads_personal(None),
 )
 async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) -> StatementRead:
-    """One statement with totals by item and by fund, and the ledger recomputation beside them."""
+    """One statement with its totals, the ledger's recomputation and any pending reversal."""
     statement = await readable_statement(uow, statement_id, reader)
-    return statement_read(await reads.details(statement, uow=uow))
+    answer = statement_read(await reads.details(statement, uow=uow))
+    if reader.has_any(*STAFF_READERS):
+        pending = await reversals.pending_of(statement_id, uow=uow)
+        if pending is not None:
+            answer.pending_reversal = PendingReversal.model_validate(asdict(pending))
+    return answer
 
 
 @router.post(

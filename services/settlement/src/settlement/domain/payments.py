@@ -209,6 +209,27 @@ class PaymentException:
     row_values: dict[str, str]
     flagged_by: str
     flagged_at: datetime
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None
+    resolution_note_zh: str | None = None
+
+
+@zh_labels({"open": "待处理", "resolved": "已处理", "all": "全部"})
+class ExceptionState(ZhEnum):
+    """Which flagged rows to list: still open, already resolved, or all of them."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    ALL = "all"
+
+
+@zh_labels({"pending": "待审批", "approved": "已审批", "all": "全部"})
+class ReversalState(ZhEnum):
+    """Which payment reversals to list: waiting for a second person, approved, or all."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    ALL = "all"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
+from pydantic import TypeAdapter
+
+from civic.idempotency import Answer, Retry, remember, replayed
 from civic.uow import UnitOfWork
 from contracts.settlement import CatalogueItem, CatalogueVersionPublished, version_in_force
 from settlement.domain import catalogue as rules
@@ -26,17 +30,24 @@ class PublishVersion:
 
 
 async def publish_version(
-    cmd: PublishVersion, *, uow: UnitOfWork, today: date
-) -> CatalogueVersionPublished:
-    """Adds a version (never rewrites one) and publishes it on settlement.catalogue.v1."""
+    cmd: PublishVersion, *, uow: UnitOfWork, today: date, idempotency_key: str | None = None
+) -> int:
+    """Adds and publishes a version, returning its number (a retried key: the first one's)."""
+    body = {"county_code": cmd.county_code, "effective_from": cmd.effective_from}
+    body["items"] = cmd.items
+    retry = Retry.of(
+        idempotency_key, route="settlement.catalogue", user_id=cmd.published_by, body=_json(body)
+    )
     async with uow:
+        if (first := await replayed(retry, uow)) is not None:
+            return int(first.body["version"])
         await locks.lock(uow.session, "catalogue", cmd.county_code)
         latest = await catalogue.latest(uow.session, cmd.county_code)
         number = rules.next_version(latest, cmd.effective_from, today)
-        event = _published(cmd, number)
-        await _store(uow, event)
+        await _store(uow, _published(cmd, number))
+        await remember(retry, uow, Answer(201, {"version": number}))
         await uow.commit()
-        return event
+        return number
 
 
 async def seed_demo_catalogues(*, uow_factory: Callable[[], UnitOfWork]) -> int:
@@ -110,3 +121,7 @@ async def catalogue_versions(county_code: str, *, uow: UnitOfWork) -> list[rules
     """Every version of the county's catalogue, newest first, without items."""
     async with uow:
         return await catalogue.versions(uow.session, county_code)
+
+
+def _json(value: Any) -> Any:
+    return TypeAdapter(Any).dump_python(value, mode="json")

@@ -22,7 +22,6 @@ from settlement.domain.payments import (
     BatchView,
     Match,
     PaymentBatch,
-    PaymentException,
     ReturnImport,
     ReturnRow,
     RowOutcome,
@@ -33,6 +32,7 @@ from settlement.domain.payments import (
 from settlement.domain.statements import StatementStatus
 from settlement.handlers.statements import event_key, locked_statement
 from settlement.repository import bank_formats, locks, statements
+from settlement.repository import payment_exceptions as flagged_rows
 from settlement.repository import payments as repo
 
 
@@ -146,7 +146,7 @@ async def _apply(
     uow: UnitOfWork, batch: PaymentBatch, match: Match, *, user: str, now: datetime
 ) -> None:
     if match.outcome is RowOutcome.FLAGGED:
-        await repo.add_exception(uow.session, batch, match, user=user, now=now)
+        await flagged_rows.add_exception(uow.session, batch, match, user=user, now=now)
     elif match.line is not None and match.outcome is RowOutcome.FAILED:
         await _failed(uow, batch, match.line, match.row, now)
     elif match.line is not None and match.outcome is RowOutcome.PAID:
@@ -203,7 +203,7 @@ async def batch_view(batch_id: uuid.UUID, *, uow: UnitOfWork) -> BatchView:
         batch = await repo.get_batch(uow.session, batch_id)
         if batch is None:
             raise NotFound("支付批次不存在", code="batch_not_found")
-        flagged, _ = await repo.exceptions(uow.session, batch_id=batch_id, limit=1000)
+        flagged, _ = await flagged_rows.exceptions(uow.session, batch_id=batch_id, limit=1000)
         return BatchView(batch, await repo.lines(uow.session, batch_id), flagged)
 
 
@@ -213,16 +213,6 @@ async def batches_page(
     """A page of the township's batches, newest first."""
     async with uow:
         return await repo.batches(uow.session, township_code, limit=limit, offset=offset)
-
-
-async def exceptions_page(
-    township_code: str, *, uow: UnitOfWork, limit: int, offset: int
-) -> tuple[list[PaymentException], int]:
-    """A page of the township's flagged return rows, newest first."""
-    async with uow:
-        return await repo.exceptions(
-            uow.session, township_code=township_code, limit=limit, offset=offset
-        )
 
 
 async def set_bank_account(

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from civic.uow import UnitOfWork
 from contracts.settlement import PaymentReversed
-from settlement.domain.payments import PaymentReversal, PaymentRuleError
+from settlement.domain.payments import PaymentReversal, PaymentRuleError, ReversalState
 from settlement.domain.statements import Statement, StatementStatus, check_second_person
 from settlement.handlers.statements import event_key, locked_statement
 from settlement.repository import reversals as repo
@@ -78,3 +78,17 @@ async def approve_reversal(
         )
         await uow.commit()
         return done, statement
+
+
+async def pending_of(statement_id: uuid.UUID, *, uow: UnitOfWork) -> PaymentReversal | None:
+    """The statement's reversal waiting for a second person, if any (a read: no lock)."""
+    async with uow:
+        return await repo.pending_reversal(uow.session, statement_id, lock=False)
+
+
+async def reversals_page(
+    township_code: str, state: ReversalState, *, uow: UnitOfWork, limit: int, offset: int
+) -> tuple[list[PaymentReversal], int]:
+    """A page of the township's reversals in a state (pending: the approvers' queue)."""
+    async with uow:
+        return await repo.reversals(uow.session, township_code, state, limit=limit, offset=offset)

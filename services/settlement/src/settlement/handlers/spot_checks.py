@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from civic.errors import Conflict, NotFound
+from civic.idempotency import Answer, Retry, remember, replayed
 from civic.uow import UnitOfWork
 from contracts.kinds import SpotCheckOutcome
 from contracts.settlement import SpotCheckRecorded, SpotCheckSampled
@@ -58,9 +59,20 @@ async def checks_page(
         )
 
 
-async def draw_sample(cmd: DrawSample, *, uow: UnitOfWork) -> dict[str, Any]:
-    """Tops every stratum up to the rate; the same seed and records give the same sample."""
+async def draw_sample(
+    cmd: DrawSample, *, uow: UnitOfWork, idempotency_key: str | None = None
+) -> dict[str, Any]:
+    """Tops every stratum up to the rate (same seed, same sample); a retried key draws nothing."""
+    body = {"county_code": cmd.county_code, "year": cmd.year, "seed": cmd.seed}
+    retry = Retry.of(
+        idempotency_key,
+        route="settlement.spot-checks.draw",
+        user_id=cmd.drawn_by,
+        body={**body, "rate_bp": cmd.rate_bp},
+    )
     async with uow:
+        if (first := await replayed(retry, uow)) is not None:
+            return dict(first.body)
         await locks.lock(uow.session, "draw", cmd.county_code, cmd.year)
         draw_id = uuid.uuid4()
         values = {
@@ -84,8 +96,10 @@ async def draw_sample(cmd: DrawSample, *, uow: UnitOfWork) -> dict[str, Any]:
                     year=cmd.year,
                 )
             )
+        answer = {**values, "drawn": len(drawn)}
+        await remember(retry, uow, Answer(201, {**answer, "draw_id": str(draw_id)}))
         await uow.commit()
-        return {**values, "drawn": len(drawn)}
+        return answer
 
 
 async def record_result(

@@ -143,6 +143,15 @@ payment_exception = Table(
     Column("fingerprint", Text, nullable=False),
     Column("flagged_by", Text, nullable=False),
     created_at("flagged_at"),
+    # Who dealt with the row, when and why; nothing is paid or unpaid by resolving it.
+    Column("resolved_by", Text),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolution_note_zh", Text),
+    CheckConstraint(
+        "(resolved_by IS NULL) = (resolved_at IS NULL)"
+        " AND (resolved_by IS NULL) = (resolution_note_zh IS NULL)",
+        name="resolution_complete",
+    ),
     UniqueConstraint("batch_id", "fingerprint"),
     Index("ix_payment_exception_township", "township_code", "flagged_at"),
 )

@@ -1,9 +1,8 @@
-"""Payment batches and their lines, bank formats, bank returns, exceptions and reversals."""
+"""Payment batches and their lines, bank accounts and bank returns (flagged rows:
+``payment_exceptions``; reversals: ``reversals``)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, fields
@@ -19,9 +18,7 @@ from settlement.domain.payments import (
     OPEN_LINES,
     BankAccount,
     BatchLine,
-    Match,
     PaymentBatch,
-    PaymentException,
     ReturnImport,
     line_ref,
 )
@@ -29,15 +26,12 @@ from settlement.domain.statements import StatementStatus
 from settlement.orm import provider, statement
 from settlement.orm.payments import (
     payment_batch,
-    payment_exception,
     payment_line,
     payment_return,
-    payment_reversal,
     provider_bank_account,
 )
 
 b, ln, s = payment_batch.c, payment_line.c, statement.c
-x, r = payment_exception.c, payment_reversal.c
 T = TypeVar("T")
 
 
@@ -218,51 +212,6 @@ async def set_line(
     await session.execute(
         update(payment_line).where(ln.batch_id == batch_id, ln.line_no == line_no).values(**values)
     )
-
-
-async def add_exception(
-    session: AsyncSession, batch: PaymentBatch, match: Match, *, user: str, now: datetime
-) -> bool:
-    """Flags a return row for staff; False if the same row was flagged on the batch before."""
-    row = match.row
-    seen = json.dumps(row.values, sort_keys=True, ensure_ascii=False)
-    values = {
-        "exception_id": uuid.uuid4(),
-        "batch_id": batch.batch_id,
-        "township_code": batch.township_code,
-        "row_no": row.row_no,
-        "line_ref": row.line_ref,
-        "kind": match.flag,
-        "detail_zh": match.detail_zh,
-        "row_values": row.values,
-        "fingerprint": hashlib.sha256(seen.encode()).hexdigest(),
-        "flagged_by": user,
-        "flagged_at": now,
-    }
-    stmt = pg_insert(payment_exception).values(**values).on_conflict_do_nothing()
-    return bool((await session.execute(stmt)).rowcount)  # type: ignore[attr-defined]
-
-
-async def exceptions(
-    session: AsyncSession,
-    *,
-    township_code: str | None = None,
-    batch_id: uuid.UUID | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> tuple[list[PaymentException], int]:
-    """Flagged return rows of a township or a batch, newest first, and how many there are."""
-    where = [x.township_code == township_code] if township_code else [x.batch_id == batch_id]
-    total = await session.execute(select(func.count()).select_from(payment_exception).where(*where))
-    query = (
-        select(payment_exception)
-        .where(*where)
-        .order_by(x.flagged_at.desc(), x.row_no)
-        .limit(limit)
-        .offset(offset)
-    )
-    found = [_of(PaymentException, row) for row in (await session.execute(query)).mappings()]
-    return found, int(total.scalar_one())
 
 
 async def was_imported(session: AsyncSession, batch_id: uuid.UUID, sha256: str) -> bool:

@@ -6,7 +6,8 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 BankField = Literal[
     "line_ref",
@@ -103,6 +104,31 @@ class PaymentExceptionRead(BaseModel):
     row_values: dict[str, str] = Field(description="The row as the bank wrote it.")
     flagged_by: str
     flagged_at: datetime
+    resolved_by: str | None = Field(default=None, description="Who dealt with it (null: open).")
+    resolved_at: datetime | None = None
+    resolution_note_zh: str | None = Field(default=None, description="What was done, and why.")
+
+
+class ExceptionResolution(BaseModel):
+    """Record that a person dealt with a flagged row: what was done and why (no money moves)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note_zh: str = Field(
+        max_length=500, description="What was done about the row, in Chinese (required)."
+    )
+
+    @field_validator("note_zh")
+    @classmethod
+    def _said(cls, value: str) -> str:
+        """A note that says something (blank is refused)."""
+        if not value.strip():
+            raise PydanticCustomError(
+                "note_required",
+                "note_zh is required",
+                {"reason_code": "note_required", "message_zh": "请填写处理说明"},
+            )
+        return value.strip()
 
 
 class BatchRead(BaseModel):

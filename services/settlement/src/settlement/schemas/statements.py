@@ -38,6 +38,16 @@ class SourceTotal(BaseModel):
     line_count: int
 
 
+class PendingReversal(BaseModel):
+    """A payment reversal asked for and waiting for a second person's approval."""
+
+    reversal_id: uuid.UUID
+    reason_zh: str
+    requested_by: str
+    requested_at: datetime
+    amount_fen: int
+
+
 class StatementRead(BaseModel):
     """A provider's statement for a township and period."""
 
@@ -65,6 +75,10 @@ class StatementRead(BaseModel):
     )
     consistent: bool | None = Field(
         default=None, description="Stored totals equal the recomputation."
+    )
+    pending_reversal: PendingReversal | None = Field(
+        default=None,
+        description="A reversal waiting for approval (GET /statements/{id}, staff only).",
     )
 
 
