@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, Page
 
 from civic import clock
 from contracts.calendar import CHIZHOU
@@ -150,6 +150,7 @@ async def journey(browser: Browser, console: str, provider: str, period: str, sh
         await county.click("text=资金用途不符待处理的服务记录")
     assert "资金用途不符待处理" in await county.title()
     await county.screenshot(path=str(shots / "28-fund-holds.png"), full_page=True)
+    await county_screens(county, console, period, shots)
 
     officer_a = await signed_in(
         browser, console, f"/statements?period={period}",
@@ -158,6 +159,7 @@ async def journey(browser: Browser, console: str, provider: str, period: str, sh
     await officer_a.screenshot(path=str(shots / "22-statements.png"), full_page=True)
     await officer_a.click(f'a[aria-label="查看结算单 {period} {provider}"]')
     await officer_a.wait_for_selector("#statement-status")
+    statement_url = officer_a.url.split("?")[0]
     assert "草稿" in await officer_a.locator("#statement-status").inner_text()
     await officer_a.click("button:has-text('确认结算单')")
     await officer_a.wait_for_selector("text=结算单已确认。")
@@ -204,3 +206,54 @@ async def journey(browser: Browser, console: str, provider: str, period: str, sh
     assert "支付成功" in outcomes, outcomes
     assert "已对账" in await officer_b.locator("#batch-status").inner_text()
     await officer_b.screenshot(path=str(shots / "27-bank-return.png"), full_page=True)
+    await reversed_by_two(officer_a, officer_b, statement_url, shots)
+
+
+async def reversed_by_two(officer_a: Page, officer_b: Page, statement: str, shots: Path) -> None:
+    """The bank bounced the payment: A asks to reverse it, may not approve it; B approves."""
+    await officer_a.goto(statement)
+    await officer_a.click("#payment-reversal")
+    await officer_a.fill("#reason", "银行退票：收款账户已销户")
+    await officer_a.click("button:has-text('申请冲销支付')")
+    await officer_a.wait_for_selector("text=冲销支付已申请")
+    await officer_a.click("button:has-text('审批冲销支付')")
+    refusal = await officer_a.locator(".problem").inner_text()
+    assert FOUR_EYES_ZH in refusal and "four_eyes_required" in refusal, refusal
+    await officer_b.goto(f"{statement}/payment-reversal")
+    assert "officer-a" in await officer_b.locator("#pending-by").inner_text()
+    await officer_b.click("button:has-text('审批冲销支付')")
+    await officer_b.wait_for_selector("text=冲销支付已审批")
+    await officer_b.goto(statement)
+    assert "已确认" in await officer_b.locator("#statement-status").inner_text()
+    await officer_b.screenshot(path=str(shots / "43-payment-reversed.png"), full_page=True)
+    await officer_b.goto(statement.split("/statements/")[0] + "/payment-exceptions")
+    assert not await officer_b.locator(".problem").count()
+    await officer_b.screenshot(path=str(shots / "29-payment-exceptions.png"), full_page=True)
+
+
+async def county_screens(county: Page, console: str, period: str, shots: Path) -> None:
+    """目录与收费 as in force; 抽查: a draw for the year, one result recorded; 绩效评价 viewed
+    (not run: a run may pause referrals to providers other journeys still use)."""
+    await county.goto(f"{console}/catalogue")
+    assert "LC-03" in await county.locator("main").inner_text()
+    assert not await county.locator(".problem").count()
+    await county.screenshot(path=str(shots / "40-catalogue.png"), full_page=True)
+
+    year = period[:4]
+    await county.goto(f"{console}/spot-checks?year={year}")
+    await county.click(f"button:has-text('抽取 {year} 年样本')")
+    drawn = await county.locator("p.notice").inner_text()
+    assert "已抽取" in drawn, await county.locator("main").inner_text()
+    first = county.locator("select[id^='outcome-']").first
+    spot_check = str(await first.get_attribute("id")).removeprefix("outcome-")
+    await first.select_option("confirmed")
+    async with county.expect_navigation():
+        await county.locator("form[action$='/result'] button").first.click()
+    recorded = await county.locator("main").inner_text()
+    assert "抽查结果已登记。" in recorded, recorded
+    assert await county.locator(f"#outcome-{spot_check}").count() == 0  # no longer open
+    await county.screenshot(path=str(shots / "41-spot-checks.png"), full_page=True)
+
+    await county.goto(f"{console}/performance?month={period}")
+    assert not await county.locator(".problem").count(), await county.locator("main").inner_text()
+    await county.screenshot(path=str(shots / "42-performance.png"), full_page=True)
