@@ -180,6 +180,12 @@ def _officer_calls(api: Any, w: SimpleNamespace) -> list[Call]:
         officer.call("GET /orders/{order_id}/changes", w.orders.people["stopped"], stopped),
         officer.call("GET /townships/{township_code}/orders", person, ids, params={"size": 100}),
         officer.call("GET /townships/{township_code}/queue", w.queued.person, ids),
+        # (calls run in key order: this read comes before the provider acknowledges the stop)
+        officer.call(
+            "GET /townships/{township_code}/unacknowledged-changes",
+            w.orders.people["stopped"],
+            ids,
+        ),
         officer.call("POST /orders/{order_id}/reassign", w.queued.person, queued, json=handed),
         officer.call("GET /records/{record_id}/worker", person, {"record_id": w.record_id}),
     ]
@@ -255,6 +261,7 @@ def _doorbell_calls(api: Any, w: SimpleNamespace, make: SimpleNamespace) -> list
         gateway.call("POST /doorbell/presses", person, content=raw),
         answering.call("POST /doorbell/alerts/{alert_id}/acknowledge", person, ids),
         staff.call("GET /doorbell/alerts/{alert_id}", person, ids),
+        officer.call("GET /townships/{township_code}/doorbell-alerts", person, ids),
         # The duty list holds officers' logins: no recipient is named.
         officer.call("PUT /townships/{township_code}/duty-list", None, ids, json=duty),
     ]
