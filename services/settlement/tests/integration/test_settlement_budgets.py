@@ -7,6 +7,7 @@ these. Each test sets the county's policy it needs (tests in a file run one afte
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -269,3 +270,35 @@ async def test_settlement_a_budget_policy_is_the_countys_own(
     other = await client.put(url, json=body, headers=auth("county_officer", "341702"))
     assert (other.status_code, other.json()["code"]) == (403, "outside_jurisdiction")
     assert (await client.get(url, headers=auth("county_officer", "341702"))).status_code == 403
+
+
+async def test_settlement_two_confirmations_at_once_never_spend_one_budget_twice(
+    scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """Each month fits the budget alone, not both: confirmed at the same moment by two
+    officers, exactly one is committed (the lock per budget orders them)."""
+    world = scenario("341721111")
+    await set_policy(client, auth, mode="refuse", thresholds_percent=[80, 95])
+    await set_budget(client, auth, world.township, FundingSource.TEKUN_CARE, 3000)
+    order = await world.order(await world.approve(), "LC-04", FeeUnit.VISIT)
+    months = [await month_of_lc04(world, order, month, 1) for month in (5, 6)]  # 2000 fen each
+    officers = [auth("township_officer", world.township, user_id=f"zhen-111-{n}") for n in (1, 2)]
+
+    answers = await asyncio.gather(
+        *(
+            client.post(f"/statements/{statement}/confirm", headers=officer)
+            for statement, officer in zip(months, officers, strict=True)
+        )
+    )
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes == [200, 422], [answer.text for answer in answers]
+    refused = next(answer for answer in answers if answer.status_code == 422)
+    assert refused.json()["code"] == "budget_exceeded"
+    assert refused.json()["extra"]["committed_fen"] == 2000  # it saw the other's commitment
+    statuses = sorted([(await world.statement(f"2032-{m:02d}")).status for m in (5, 6)])
+    assert statuses == ["confirmed", "draft"]
+    confirmed = [await emitted(world, "StatementConfirmed", s) for s in months]
+    assert sorted(len(found) for found in confirmed) == [0, 1]  # one event, for the one committed
+    report = await client.get(f"/funds/{world.township}/2032", headers=officers[0])
+    tekun = fund_row(report.json(), FundingSource.TEKUN_CARE)
+    assert (tekun["committed_fen"], tekun["remaining_fen"]) == (2000, 1000)
