@@ -42,6 +42,8 @@ E2E_ENV = {
     "DEADLINE_POLL_S": "1",
 }
 FOUR_EYES_ZH = "须由另一名有权限的人员办理"
+#: A reference the bank's return holds that no batch line has.
+STRAY_REFERENCE = "NOT-IN-BATCH-0001"
 
 
 def next_month_morning() -> datetime:
@@ -104,13 +106,15 @@ def read_text(path: Path) -> str:
 
 
 def bank_return(bank_file: str, beside: Path) -> Path:
-    """The bank's return for a bank file in the default format: every line paid."""
+    """The bank's return for a bank file in the default format: every line paid, and one row
+    the bank added that is no line of the batch (an exception for a person to look at)."""
     rows = list(csv.DictReader(io.StringIO(bank_file)))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["业务参考号", "处理结果", "银行流水号", "金额(元)"])
     for n, row in enumerate(rows, 1):
         writer.writerow([row["业务参考号"], "成功", f"SN{n:06d}", row["金额(元)"]])
+    writer.writerow([STRAY_REFERENCE, "成功", "SN999999", "1.00"])
     found = beside.with_name("return.csv")
     found.write_text(out.getvalue(), encoding="utf-8")
     return found
@@ -226,9 +230,22 @@ async def reversed_by_two(officer_a: Page, officer_b: Page, statement: str, shot
     await officer_b.goto(statement)
     assert "已确认" in await officer_b.locator("#statement-status").inner_text()
     await officer_b.screenshot(path=str(shots / "43-payment-reversed.png"), full_page=True)
-    await officer_b.goto(statement.split("/statements/")[0] + "/payment-exceptions")
-    assert not await officer_b.locator(".problem").count()
-    await officer_b.screenshot(path=str(shots / "29-payment-exceptions.png"), full_page=True)
+    await exception_resolved(officer_b, statement.split("/statements/")[0], shots)
+
+
+async def exception_resolved(officer: Page, console: str, shots: Path) -> None:
+    """The return's stray row waits in 支付异常 until a person notes what they did about it."""
+    await officer.goto(f"{console}/payment-exceptions")
+    row = officer.locator("tr", has_text=STRAY_REFERENCE)
+    assert await row.count() == 1, await officer.locator("main").inner_text()
+    await officer.screenshot(path=str(shots / "29-payment-exceptions.png"), full_page=True)
+    await row.locator("textarea").fill("已电话核实：银行误列他行业务，已请银行更正")
+    async with officer.expect_navigation():
+        await row.locator("button").click()
+    assert await officer.locator("tr", has_text=STRAY_REFERENCE).count() == 0  # no longer open
+    await officer.goto(f"{console}/payment-exceptions?state=resolved")
+    done = await officer.locator("tr", has_text=STRAY_REFERENCE).inner_text()
+    assert "已处理" in done and "银行误列他行业务" in done, done
 
 
 async def county_screens(county: Page, console: str, period: str, shots: Path) -> None:
