@@ -245,6 +245,9 @@ async def test_settlement_the_year_end_report_equals_the_ledger_and_closes_the_y
             await year_end.ensure_year_open(uow, COUNTY, "2034-11")
         assert refusal.value.code == "year_closed"
         await year_end.ensure_year_open(uow, COUNTY, "2035-01")
+    for division in (TOWNSHIP, COUNTY):  # nor may a run change a statement of the closed year
+        run = await client.post(f"/settlements/{division}/{YEAR}-11/run", headers=county)
+        assert (run.status_code, run.json()["code"]) == (409, "year_closed"), run.text
 
     await downloads_match(client, county, closed.json())
 

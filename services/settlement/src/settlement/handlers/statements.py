@@ -43,8 +43,12 @@ class RunSettlement:
 
 
 async def run_settlement(cmd: RunSettlement, *, uow: UnitOfWork) -> list[uuid.UUID]:
-    """Builds or refreshes the period's draft statements; the same ledger gives the same result."""
+    """Builds or refreshes the period's draft statements; the same ledger gives the same result.
+    A county that has closed the period's year is refused (409 ``year_closed``): its year-end
+    report is final, so no statement of that year may change."""
     async with uow:
+        if cmd.scope is not None:  # a township's or a county's run: its county decides
+            await year_end.ensure_year_open(uow, cmd.scope[:6], cmd.period)
         await locks.lock(uow.session, "settle", cmd.period_kind.value, cmd.period)
         await statements.settle(
             uow.session,
