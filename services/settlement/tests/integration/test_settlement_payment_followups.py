@@ -19,27 +19,19 @@ from civic import clock
 from contracts.enums import FeeUnit, FundingSource
 from settlement.domain.catalogue import demo_items
 
+from .payment_steps import RETURN_COLUMNS, RETURN_HEADER, Auth, upload_return, user_as
+
 pytestmark = pytest.mark.integration
 
 COUNTY, T_REVERSAL, T_EXCEPTION, YEAR = "341723", "341723107", "341723109", 2035
-HEADER = "业务参考号,处理结果,银行流水号,失败原因,交易日期\r\n"
+HEADER = RETURN_HEADER
 FORMAT = {
     "columns": [
         {"field": "line_ref", "header_zh": "业务参考号"},
         {"field": "amount_fen", "header_zh": "金额(分)"},
     ],
-    "return_columns": [
-        {"field": f, "header_zh": h}
-        for f, h in (
-            ("line_ref", "业务参考号"),
-            ("result", "处理结果"),
-            ("bank_serial", "银行流水号"),
-            ("reason", "失败原因"),
-            ("paid_on", "交易日期"),
-        )
-    ],
+    "return_columns": RETURN_COLUMNS,
 }
-Auth = Callable[..., dict[str, str]]
 
 
 @pytest.fixture(autouse=True)
@@ -47,11 +39,6 @@ def after_2035() -> Iterator[None]:
     """Every month of 2035 has closed (Asia/Shanghai), so its statements can be confirmed."""
     with clock.using(clock.Clock.fixed(datetime(2036, 1, 20, 2, tzinfo=UTC))):
         yield
-
-
-def _as(auth: Auth, role: str, division: str) -> tuple[str, dict[str, str]]:
-    user_id = f"{role}-{uuid.uuid4().hex[:8]}"
-    return user_id, auth(role, division, user_id=user_id)
 
 
 async def _sent_batch(
@@ -70,14 +57,14 @@ async def _sent_batch(
     await world.deliver(order, date.fromisoformat(f"{month}-11"))
     await world.settle(month)
     row = await world.statement(month)
-    _, confirmer = _as(auth, "township_officer", township)
+    _, confirmer = user_as(auth, "township_officer", township)
     done = await client.post(f"/statements/{row.statement_id}/confirm", headers=confirmer)
     assert done.status_code == 200, done.text
-    _, maker = _as(auth, "township_officer", township)
+    _, maker = user_as(auth, "township_officer", township)
     made = await client.post("/payment-batches", json={"township_code": township}, headers=maker)
     assert made.status_code == 201, made.text
     batch = made.json()
-    _, checker = _as(auth, "checker", township)
+    _, checker = user_as(auth, "checker", township)
     url = f"/payment-batches/{batch['batch_id']}"
     assert (await client.post(f"{url}/approve", headers=checker)).status_code == 200
     assert (await client.get(f"{url}/bank-file", headers=checker)).status_code == 200
@@ -87,8 +74,7 @@ async def _sent_batch(
 async def _return(
     client: httpx.AsyncClient, batch_id: str, text: str, who: dict[str, str]
 ) -> dict[str, Any]:
-    files = {"file": ("return.csv", (HEADER + text).encode("utf-8-sig"), "text/csv")}
-    done = await client.post(f"/payment-batches/{batch_id}/bank-return", files=files, headers=who)
+    done = await upload_return(client, batch_id, (HEADER + text).encode("utf-8-sig"), who)
     assert done.status_code == 200, done.text
     return dict(done.json())
 
@@ -101,7 +87,7 @@ async def test_settlement_a_pending_reversal_is_visible_until_it_is_approved(
     await _return(
         client, batch["batch_id"], f"{line['line_ref']},成功,ABC-77,,2035-04-02\r\n", checker
     )
-    requester_id, requester = _as(auth, "township_officer", T_REVERSAL)
+    requester_id, requester = user_as(auth, "township_officer", T_REVERSAL)
     statement_url = f"/statements/{row.statement_id}"
     assert (await client.get(statement_url, headers=checker)).json()["pending_reversal"] is None
     queue = {"township_code": T_REVERSAL}
@@ -172,7 +158,7 @@ async def test_settlement_a_payment_exception_is_resolved_once_by_a_person_who_s
     )
     assert (missing.status_code, missing.json()["code"]) == (404, "payment_exception_not_found")
 
-    resolver_id, resolver = _as(auth, "township_officer", T_EXCEPTION)
+    resolver_id, resolver = user_as(auth, "township_officer", T_EXCEPTION)
     note = "已与银行核实：该笔为他行误退回，无需处理"
     done = await client.post(url, json={"note_zh": note}, headers=resolver)
     assert done.status_code == 200, done.text

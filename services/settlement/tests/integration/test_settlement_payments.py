@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,10 +23,12 @@ from contracts.samples import sample
 from devstack.read_audit import reads
 from settlement.handlers import readmodels
 
+from .payment_steps import RETURN_COLUMNS, RETURN_HEADER, Auth, upload_return, user_as
+
 pytestmark = pytest.mark.integration
 
 COUNTY, T1, T2, T3 = "341722", "341722103", "341722104", "341722105"
-HEADER = "业务参考号,处理结果,银行流水号,失败原因,交易日期\r\n"
+HEADER = RETURN_HEADER
 UTF8 = {
     "columns": [
         {"field": f, "header_zh": h}
@@ -38,18 +39,8 @@ UTF8 = {
             ("amount_fen", "金额(分)"),
         )
     ],
-    "return_columns": [
-        {"field": f, "header_zh": h}
-        for f, h in (
-            ("line_ref", "业务参考号"),
-            ("result", "处理结果"),
-            ("bank_serial", "银行流水号"),
-            ("reason", "失败原因"),
-            ("paid_on", "交易日期"),
-        )
-    ],
+    "return_columns": RETURN_COLUMNS,
 }
-Auth = Callable[..., dict[str, str]]
 
 
 @pytest.fixture(autouse=True)
@@ -57,11 +48,6 @@ def after_2033() -> Iterator[None]:
     """Every month of 2033 has closed (Asia/Shanghai), so its statements can be confirmed."""
     with clock.using(clock.Clock.fixed(datetime(2034, 1, 20, 2, tzinfo=UTC))):
         yield
-
-
-def _as(auth: Auth, role: str, division: str) -> tuple[str, dict[str, str]]:
-    user_id = f"{role}-{uuid.uuid4().hex[:8]}"
-    return user_id, auth(role, division, user_id=user_id)
 
 
 async def _confirmed(
@@ -94,13 +80,6 @@ async def _batch(client: httpx.AsyncClient, township: str, maker: dict[str, str]
     return made.json()
 
 
-async def _return(
-    client: httpx.AsyncClient, batch_id: str, content: bytes, who: dict[str, str]
-) -> httpx.Response:
-    files = {"file": ("return.csv", content, "text/csv")}
-    return await client.post(f"/payment-batches/{batch_id}/bank-return", files=files, headers=who)
-
-
 async def _events(world: Any, event_type: str, key: Any) -> list[dict[str, Any]]:
     query = "select payload from outbox_message where event_type = :type and key = :key"
     rows = await world.sql(query, type=f"settlement.{event_type}", key=str(key))
@@ -112,10 +91,10 @@ async def test_settlement_the_same_user_cannot_confirm_and_pay(
 ) -> None:
     await _utf8(client, auth)
     world = scenario(T1)
-    _, confirmer = _as(auth, "township_officer", T1)
+    _, confirmer = user_as(auth, "township_officer", T1)
     row = await _confirmed(world, client, confirmer, "2033-01")
-    maker_id, maker = _as(auth, "township_officer", T1)
-    _, checker = _as(auth, "checker", T1)
+    maker_id, maker = user_as(auth, "township_officer", T1)
+    _, checker = user_as(auth, "checker", T1)
     # The checker approves and reads; it initiates nothing.
     assert (
         await client.post("/payment-batches", json={"township_code": T1}, headers=checker)
@@ -151,7 +130,7 @@ async def test_settlement_the_same_user_cannot_confirm_and_pay(
     assert (by_maker.status_code, by_maker.json()["code"]) == (409, "four_eyes_required")
     assert (await client.post(f"{url}/approve", headers=elsewhere)).status_code == 403
 
-    second_id, second = _as(auth, "township_officer", T1)
+    second_id, second = user_as(auth, "township_officer", T1)
     approved = await client.post(f"{url}/approve", headers=second)
     assert approved.status_code == 200, approved.text
     assert (approved.json()["status"], approved.json()["approved_by"]) == ("approved", second_id)
@@ -171,11 +150,11 @@ async def test_settlement_a_bank_failure_leaves_the_line_unpaid_and_reissued_nex
 ) -> None:
     await _utf8(client, auth)
     paid_world, failed_world = scenario(T2), scenario(T2)
-    _, confirmer = _as(auth, "township_officer", T2)
+    _, confirmer = user_as(auth, "township_officer", T2)
     good = await _confirmed(paid_world, client, confirmer, "2033-02")
     bad = await _confirmed(failed_world, client, confirmer, "2033-02")
-    _, maker = _as(auth, "township_officer", T2)
-    checker_id, checker = _as(auth, "checker", T2)
+    _, maker = user_as(auth, "township_officer", T2)
+    checker_id, checker = user_as(auth, "checker", T2)
     batch = await _batch(client, T2, maker)
     refs = {x["statement_id"]: x["line_ref"] for x in batch["lines"]}
     assert set(refs) == {str(good.statement_id), str(bad.statement_id)}
@@ -204,7 +183,7 @@ async def test_settlement_a_bank_failure_leaves_the_line_unpaid_and_reissued_nex
         + f"{refs[str(bad.statement_id)]},失败,,收款账户已销户,2033-03-05\r\n"
         + "B999999-1,成功,ICBC-0009,,2033-03-05\r\n"
     ).encode("utf-8-sig")
-    first = await _return(client, batch["batch_id"], text, checker)
+    first = await upload_return(client, batch["batch_id"], text, checker)
     assert first.status_code == 200, first.text
     assert first.json()["counts"] == {"paid": 1, "failed": 1, "unchanged": 0, "flagged": 1}
     assert [(r["row_no"], r["outcome"]) for r in first.json()["rows"]] == [
@@ -228,7 +207,7 @@ async def test_settlement_a_bank_failure_leaves_the_line_unpaid_and_reissued_nex
         ("B999999-1", "unknown_line")
     ]
 
-    again = await _return(client, batch["batch_id"], text, checker)
+    again = await upload_return(client, batch["batch_id"], text, checker)
     assert again.json()["counts"] == {"paid": 0, "failed": 0, "unchanged": 2, "flagged": 1}
     assert again.json()["already_imported"] is True
     [paid_event] = await _events(paid_world, "StatementPaid", good.statement_id)
@@ -299,7 +278,7 @@ async def test_settlement_a_gbk_bank_file_in_the_countys_columns_reads_back_to_t
     )
     await world.run(readmodels.note_provider, registered)
     row = await _confirmed(world, client, auth("township_officer", T3), "2033-04")
-    _, maker = _as(auth, "township_officer", T3)
+    _, maker = user_as(auth, "township_officer", T3)
     batch = await _batch(client, T3, maker)
     [line] = [x for x in batch["lines"] if x["statement_id"] == str(row.statement_id)]
     checker = auth("checker", T3)
@@ -314,17 +293,17 @@ async def test_settlement_a_gbk_bank_file_in_the_countys_columns_reads_back_to_t
     assert mine == [line["line_ref"], name, yuan, "社会救助服务费 2033-04"]
 
     malformed = f"业务编号|结果|流水号|金额（元）\r\n{line['line_ref']}|待定|S1|{yuan}\r\n"
-    problem = await _return(client, batch["batch_id"], malformed.encode("gbk"), checker)
+    problem = await upload_return(client, batch["batch_id"], malformed.encode("gbk"), checker)
     assert (problem.status_code, problem.json()["code"]) == (422, "result_unknown")
     assert problem.json()["extra"] == {"row": 2, "column": "result", "column_zh": "结果"}
     assert "第2行" in problem.json()["title"]
     wrong = (
         f"业务编号|结果|流水号|金额（元）\r\n{line['line_ref']}|成功|S1|{row.total_fen + 1}.00\r\n"
     )
-    mismatch = await _return(client, batch["batch_id"], wrong.encode("gbk"), checker)
+    mismatch = await upload_return(client, batch["batch_id"], wrong.encode("gbk"), checker)
     assert [r["flag"] for r in mismatch.json()["rows"]] == ["amount_mismatch"]
     right = f"业务编号|结果|流水号|金额（元）\r\n{line['line_ref']}|成功|BOC-77|{yuan}\r\n"
-    paid = await _return(client, batch["batch_id"], right.encode("gbk"), checker)
+    paid = await upload_return(client, batch["batch_id"], right.encode("gbk"), checker)
     assert paid.json()["counts"]["paid"] == 1, paid.text
     assert (await world.statement("2033-04")).payment_reference == "BOC-77"
     await client.put(f"/payment-formats/{COUNTY}", json=UTF8, headers=county)
@@ -336,8 +315,8 @@ async def test_settlement_a_payment_reversal_needs_a_second_person(
     await _utf8(client, auth)
     world = scenario(T3)
     row = await _confirmed(world, client, auth("township_officer", T3), "2033-05")
-    requester_id, requester = _as(auth, "township_officer", T3)
-    checker_id, checker = _as(auth, "checker", T3)
+    requester_id, requester = user_as(auth, "township_officer", T3)
+    checker_id, checker = user_as(auth, "checker", T3)
     url = f"/statements/{row.statement_id}/payment-reversal"
     not_paid = await client.post(url, json={"reason_zh": "重复支付"}, headers=requester)
     assert (not_paid.status_code, not_paid.json()["code"]) == (409, "statement_not_paid")
@@ -348,7 +327,9 @@ async def test_settlement_a_payment_reversal_needs_a_second_person(
     assert (await client.post(f"{batch_url}/approve", headers=checker)).status_code == 200
     assert (await client.get(f"{batch_url}/bank-file", headers=checker)).status_code == 200
     text = f"{HEADER}{line['line_ref']},成功,CCB-5,,2033-06-02\r\n".encode("utf-8-sig")
-    assert (await _return(client, batch["batch_id"], text, checker)).json()["counts"]["paid"] == 1
+    assert (await upload_return(client, batch["batch_id"], text, checker)).json()["counts"][
+        "paid"
+    ] == 1
 
     assert (
         await client.post(url, json={"reason_zh": "重复支付"}, headers=checker)
@@ -419,7 +400,7 @@ async def test_settlement_a_providers_bank_account_is_sealed_masked_and_its_read
     number, holder = "6228480012345678901", "石台县七都镇社会工作服务站"
     body = {"account_no": number, "account_name": holder, "bank_name": "中国农业银行石台县支行"}
     url = f"/providers/{world.provider_code}/bank-account"
-    county_id, county = _as(auth, "county_officer", COUNTY)
+    county_id, county = user_as(auth, "county_officer", COUNTY)
     assert (
         await client.put(url, json=body, headers=auth("township_officer", T1))
     ).status_code == 403
@@ -430,7 +411,7 @@ async def test_settlement_a_providers_bank_account_is_sealed_masked_and_its_read
     put = await client.put(url, json=body, headers=county)
     assert put.status_code == 200, put.text
     assert (put.json()["account_no_masked"], put.json()["set_by"]) == ("****8901", county_id)
-    checker_id, checker = _as(auth, "checker", T1)
+    checker_id, checker = user_as(auth, "checker", T1)
     shown = await client.get(url, headers=checker)
     assert (shown.status_code, shown.json()["account_name"]) == (200, holder)
     assert number not in shown.text
