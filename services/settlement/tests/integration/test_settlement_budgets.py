@@ -142,6 +142,17 @@ async def test_settlement_a_county_that_holds_approves_or_returns_a_statement_ov
     assert queue.status_code == 200, queue.text
     assert february in {s["statement_id"] for s in queue.json()["items"]}
     assert january not in {s["statement_id"] for s in queue.json()["items"]}
+    # The county decides with the figures in front of it, in the queue and on the statement.
+    [waiting] = [s for s in queue.json()["items"] if s["statement_id"] == february]
+    shown = await client.get(f"/statements/{february}", headers=county)
+    for figures in (waiting["held"], shown.json()["held"]):
+        assert (figures["division_code"], figures["funding_source"]) == ("341721110", "tekun_care")
+        assert (figures["budget_fen"], figures["committed_fen"], figures["statement_fen"]) == (
+            5000,
+            4000,
+            2000,
+        )
+        assert (figures["over_by_fen"], figures["requested_by"]) == (1000, "zhen-110-officer")
     report = (await client.get(f"/funds/{world.township}/2032", headers=asker)).json()
     assert fund_row(report, FundingSource.TEKUN_CARE)["held_fen"] == 2000
 
@@ -151,6 +162,7 @@ async def test_settlement_a_county_that_holds_approves_or_returns_a_statement_ov
     assert (no_note.status_code, no_note.json()["code"]) == (422, "note_required")
     back = await client.post(decide, json={"approve": False, "note_zh": "请核减"}, headers=county)
     assert (back.status_code, back.json()["status"]) == (200, "draft"), back.text
+    assert (await client.get(f"/statements/{february}", headers=county)).json()["held"] is None
     again = await client.post(decide, json={"approve": False, "note_zh": "再退"}, headers=county)
     assert (again.status_code, again.json()["code"]) == (409, "statement_not_held")
 

@@ -14,7 +14,7 @@ from civic import clock
 from console import forms
 from console.listing import PAGE_SIZE, no_division, pages_of
 from console.problems import Shown
-from console.routes.statements import STATEMENT_STATUSES
+from console.routes.statements import FUND_LABELS, STATEMENT_STATUSES
 from console.services import Reply
 from console.session import Session
 from console.web import SessionDep, page, runtime_of
@@ -57,7 +57,8 @@ async def _screen(
     return page(
         request, "settlement.html", session, status_code, title="月度结算",
         county=county, listing=listing, pages=pages_of(listing), filters=filters,
-        statuses=STATEMENT_STATUSES, held=held, ran=ran, month=month or last_month(),
+        statuses=STATEMENT_STATUSES, held=held, funds=FUND_LABELS, ran=ran,
+        month=month or last_month(),
         refused=refused, held_refused=held_refused, refused_id=refused_id,
         decided=request.query_params.get("decided"),
     )  # fmt: skip

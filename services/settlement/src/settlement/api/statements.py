@@ -29,11 +29,11 @@ from settlement.api.common import (
     ensure_division,
     ensure_statement_reader,
 )
-from settlement.api.views import statement_read, statement_summary
+from settlement.api.views import held_figures, statement_read, statement_summary
 from settlement.domain.ledger import LineFilter
 from settlement.domain.statements import Statement, StatementStatus
+from settlement.handlers import budgets, reversals
 from settlement.handlers import ledger as ledger_reads
-from settlement.handlers import reversals
 from settlement.handlers import statement_reads as reads
 from settlement.handlers import statements as use_cases
 from settlement.handlers.subsidy import RunSubsidy, run_subsidy
@@ -130,7 +130,18 @@ async def list_statements(
         which, uow=uow, limit=paging.size, offset=paging.offset
     )
     items = [statement_summary(statement) for statement in found]
+    if reader.has_any(*STAFF_READERS):
+        await _with_held_figures(items, uow)
     return Page(items=items, total=total, page=paging.page, size=paging.size)
+
+
+async def _with_held_figures(items: list[StatementRead], uow: UnitOfWork) -> None:
+    """Adds to each held statement the budget it waits on (one read for the whole page)."""
+    held = [item.statement_id for item in items if item.status == StatementStatus.HELD.value]
+    holds = await budgets.holds_of(held, uow=uow)
+    for item in items:
+        if item.statement_id in holds:
+            item.held = held_figures(holds[item.statement_id])
 
 
 @router.get(
@@ -148,6 +159,7 @@ async def get_statement(statement_id: uuid.UUID, reader: Reader, uow: UowDep) ->
         pending = await reversals.pending_of(statement_id, uow=uow)
         if pending is not None:
             answer.pending_reversal = PendingReversal.model_validate(asdict(pending))
+        await _with_held_figures([answer], uow)
     return answer
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from settlement.adapters.printing import carried_from, carry_label_zh
+from settlement.domain.budgets import BudgetHold
 from settlement.domain.statements import ItemTotal as ItemFigures
 from settlement.domain.statements import Statement, StatementDetails, StatementStatus
 from settlement.schemas import ItemTotal, SourceTotal, StatementRead
+from settlement.schemas.statements import HeldFigures
 
 
 def statement_summary(statement: Statement) -> StatementRead:
@@ -36,3 +38,9 @@ def _item(total: ItemFigures) -> dict[str, object]:
     if period is not None:
         values |= {"carried_from": period, "label_zh": carry_label_zh(period)}
     return values
+
+
+def held_figures(hold: BudgetHold) -> HeldFigures:
+    """What a held statement waits on the county for, as staff read it."""
+    figures = {**asdict(hold.check), "over_by_fen": hold.check.over_by_fen}
+    return HeldFigures(**figures, requested_by=hold.requested_by, requested_at=hold.requested_at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
@@ -141,3 +142,13 @@ def used_percent(budget_fen: int | None, used_fen: int) -> int | None:
     if budget_fen is None or budget_fen <= 0:
         return None
     return used_fen * 100 // budget_fen
+
+
+@dataclass(frozen=True)
+class BudgetHold:
+    """A statement held for the county's decision: the budget it would go past, and who
+    tried to confirm it when."""
+
+    check: BudgetCheck
+    requested_by: str
+    requested_at: datetime

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from civic.uow import UnitOfWork
 from contracts.enums import FundingSource
 from contracts.settlement import FundBudgetThresholdReached
 from settlement.domain import budgets
-from settlement.domain.budgets import BudgetCheck, BudgetMode, BudgetPolicy
+from settlement.domain.budgets import BudgetCheck, BudgetHold, BudgetMode, BudgetPolicy
 from settlement.domain.months import period_year
 from settlement.domain.statements import Statement
 from settlement.repository import budgets as repo
@@ -44,6 +46,16 @@ async def get_policy(county_code: str, *, uow: UnitOfWork) -> BudgetPolicy:
     """The county's budget policy, or the default (refuse; warn at 80% and 95%)."""
     async with uow:
         return await repo.policy(uow.session, county_code)
+
+
+async def holds_of(
+    statement_ids: Sequence[uuid.UUID], *, uow: UnitOfWork
+) -> dict[uuid.UUID, BudgetHold]:
+    """The figures each held statement is waiting on the county for (a read: no lock)."""
+    if not statement_ids:
+        return {}
+    async with uow:
+        return await repo.open_holds(uow.session, statement_ids)
 
 
 async def checks_of(uow: UnitOfWork, row: Statement) -> list[BudgetCheck]:

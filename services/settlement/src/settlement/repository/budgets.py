@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from settlement.domain.budgets import BudgetMode, BudgetPolicy
+from settlement.domain.budgets import BudgetCheck, BudgetHold, BudgetMode, BudgetPolicy
 from settlement.domain.statements import COMMITTED
 from settlement.orm import funding_budget, statement, statement_source_total
 from settlement.orm.budgets import budget_approval, budget_policy, budget_warning
@@ -88,6 +89,26 @@ async def open_hold(session: AsyncSession, statement_id: uuid.UUID) -> RowMappin
     """The statement's hold still waiting for the county's decision, if any."""
     query = select(budget_approval).where(a.statement_id == statement_id, a.decided_by.is_(None))
     return (await session.execute(query.order_by(a.requested_at.desc()))).mappings().first()
+
+
+async def open_holds(
+    session: AsyncSession, statement_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, BudgetHold]:
+    """The holds of these statements still waiting for the county (the newest of each)."""
+    query = (
+        select(budget_approval)
+        .where(a.statement_id.in_(statement_ids), a.decided_by.is_(None))
+        .order_by(a.statement_id, a.requested_at.desc())
+        .ext(distinct_on(a.statement_id))
+    )
+    rows = (await session.execute(query)).mappings()
+    return {row["statement_id"]: _hold(row) for row in rows}
+
+
+def _hold(row: RowMapping) -> BudgetHold:
+    figures = {name: row[name] for name in ("division_code", "funding_source", "year")}
+    amounts = {name: row[name] for name in ("budget_fen", "committed_fen", "statement_fen")}
+    return BudgetHold(BudgetCheck(**figures, **amounts), row["requested_by"], row["requested_at"])
 
 
 async def decide(session: AsyncSession, approval_id: uuid.UUID, values: dict[str, Any]) -> None:

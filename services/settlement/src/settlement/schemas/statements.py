@@ -48,6 +48,20 @@ class PendingReversal(BaseModel):
     amount_fen: int
 
 
+class HeldFigures(BaseModel):
+    """Why a statement is held: the budget confirming it would go past (county decides)."""
+
+    division_code: str = Field(description="The township or county whose budget binds.")
+    funding_source: str
+    year: int
+    budget_fen: int
+    committed_fen: int = Field(description="Already committed from the fund that year.")
+    statement_fen: int = Field(description="What this statement would add.")
+    over_by_fen: int = Field(description="How far past the budget it would go.")
+    requested_by: str = Field(description="Who tried to confirm it.")
+    requested_at: datetime
+
+
 class StatementRead(BaseModel):
     """A provider's statement for a township and period."""
 
@@ -79,6 +93,10 @@ class StatementRead(BaseModel):
     pending_reversal: PendingReversal | None = Field(
         default=None,
         description="A reversal waiting for approval (GET /statements/{id}, staff only).",
+    )
+    held: HeldFigures | None = Field(
+        default=None,
+        description="For a held statement (staff only): the budget it waits on the county for.",
     )
 
 
