@@ -6,6 +6,8 @@ which close county 341702's 2034, so either file may run first.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -125,6 +127,13 @@ async def test_settlement_a_negative_june_carries_into_july_which_nets_it(
     page = await client.get(f"/statements/{july.statement_id}/print", headers=officer)
     assert page.status_code == 200
     assert "上期负数结转（2034年06月）" in page.text and "叁拾元整" in page.text
+    # The lines' CSV adds up to the statement: July's visit, then June's carry as its own row.
+    got = await client.get(f"/statements/{july.statement_id}/lines.csv", headers=officer)
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert sum(int(row["金额(分)"]) for row in rows) == july.total_fen == 3000
+    assert [(r["类型"], r["服务月份"], r["金额(元)"], r["说明"]) for r in rows[1:]] == [
+        ("结转", "2034-06", "-20.00", "上期负数结转（2034年06月）")
+    ]
 
     done = await world.run(
         confirm_statement, july.statement_id, user="officer-july", now=clock.now()

@@ -7,6 +7,7 @@ a spreadsheet would run as a formula.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from civic.spreadsheet import csv_chunks
 from contracts.enums import FeeUnit, FundingSource
 from contracts.kinds import LedgerLineKind
 from settlement.adapters.money import yuan
+from settlement.adapters.printing import carried_from, carry_label_zh
 
 LEDGER_HEADER = (
     "台账行号",
@@ -64,6 +66,29 @@ def _row(line: Any) -> list[Any]:
     ]
 
 
-def ledger_csv(lines: Iterable[Any]) -> Iterator[str]:
-    """The lines as CSV text, chunk by chunk (a month can be large)."""
-    return csv_chunks(LEDGER_HEADER, (_row(line) for line in lines))
+def ledger_csv(lines: Iterable[Any], extra: Iterable[list[Any]] = ()) -> Iterator[str]:
+    """The lines as CSV text, chunk by chunk (a month can be large), then ``extra`` rows."""
+    return csv_chunks(LEDGER_HEADER, itertools.chain((_row(line) for line in lines), extra))
+
+
+def carry_rows(statement: Any, items: Iterable[Any]) -> list[list[Any]]:
+    """A statement's carries from earlier periods (its ``_CARRY_<period>`` items) as rows of
+    the lines' CSV: they are no ledger line, but without them the lines do not add up."""
+    rows = []
+    for item in items:
+        came_from = carried_from(item.item_code)
+        if came_from is None:
+            continue
+        values = {
+            "类型": "结转",
+            "结算期间": statement.period,
+            "服务月份": came_from,
+            "乡镇(街道)代码": statement.township_code,
+            "服务供给主体": statement.provider_code,
+            "服务事项": item.item_code,
+            "金额(分)": item.amount_fen,
+            "金额(元)": yuan(item.amount_fen),
+            "说明": carry_label_zh(came_from),
+        }
+        rows.append([values.get(header, "") for header in LEDGER_HEADER])
+    return rows

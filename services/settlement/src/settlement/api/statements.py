@@ -17,7 +17,7 @@ from civic.security import Principal
 from civic.uow import UnitOfWork
 from contracts.enums import Role
 from contracts.kinds import StatementPeriod
-from settlement.adapters.tables import ledger_csv
+from settlement.adapters.tables import carry_rows, ledger_csv
 from settlement.api.common import (
     STAFF_READERS,
     County,
@@ -214,11 +214,12 @@ async def export_statement(
         period_kind=statement.period_kind,
     )
     lines = await ledger_reads.all_lines(which, uow=uow)
+    carries = carry_rows(statement, (await reads.details(statement, uow=uow)).by_item)
     # Unlike the statement's totals, its lines point at each person served (服务对象编号).
     saw(*(line.person_id for line in lines))
     name = f"statement-{statement.township_code}-{statement.provider_code}-{statement.period}.csv"
     return StreamingResponse(
-        ledger_csv(lines),
+        ledger_csv(lines, carries),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
