@@ -1,5 +1,6 @@
-"""Events settlement publishes: the county catalogue and fee standard on
-``settlement.catalogue.v1``; ledger, statements and spot checks on ``settlement.ledger.v1``.
+"""Events settlement publishes: the county catalogue and fee standard, and the county's fund
+rules, on ``settlement.catalogue.v1``; ledger, statements and spot checks on
+``settlement.ledger.v1``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from typing import ClassVar, Literal, Protocol, Self, TypeVar
 from pydantic import Field, model_validator
 
 from contracts import topics
-from contracts.enums import FeeUnit, FundingSource, ServiceCategory
+from contracts.enums import (
+    FeeUnit,
+    FundingSource,
+    RecipientCategory,
+    ServiceCategory,
+    ServiceMode,
+    SpecialCondition,
+)
 from contracts.envelope import KeyedEvent, PersonEvent
 from contracts.fields import (
     CountyCode,
@@ -64,6 +72,59 @@ class CatalogueVersionPublished(KeyedEvent):
         codes = [i.item_code for i in self.items]
         if len(codes) != len(set(codes)):
             raise ValueError("item codes must be unique within a catalogue version")
+        return self
+
+
+#: Who buys a service (服务购买主体): a township (today every statement) or the county.
+PurchaserLevel = Literal["township", "county"]
+
+
+class FundRuleTerms(Value):
+    """What one restricted fund may pay for; an empty list places no limit on that dimension."""
+
+    funding_source: FundingSource = Field(description="The fund this rule restricts.")
+    recipient_categories: tuple[RecipientCategory, ...] = Field(
+        default=(), description="Categories it may pay for; with recipient_conditions: either."
+    )
+    # A rule's terms, not anyone's data: which special conditions the fund may pay for.
+    recipient_conditions: tuple[SpecialCondition, ...] = Field(
+        default=(), description="Or recipients with any of these special conditions."
+    )
+    service_categories: tuple[ServiceCategory, ...] = Field(
+        default=(), description="Service categories it may pay for."
+    )
+    modes: tuple[ServiceMode, ...] = Field(default=(), description="Service modes it may pay for.")
+    purchaser_levels: tuple[PurchaserLevel, ...] = Field(
+        default=(), description="Purchaser levels it may pay for: township or county."
+    )
+    fallback_funding_source: FundingSource | None = Field(
+        default=None,
+        description="Pays what this fund may not (one hop); none: held for the county.",
+    )
+
+
+class FundRulesPublished(KeyedEvent):
+    """A county published a version of its fund rules (专款专用); it applies from effective_from."""
+
+    TOPIC: ClassVar[str] = topics.SETTLEMENT_CATALOGUE
+    KEY_FIELD: ClassVar[str] = "county_code"
+
+    event_type: Literal["settlement.FundRulesPublished"] = Field(
+        default="settlement.FundRulesPublished", description="Event name."
+    )
+    producer: Literal["settlement"] = Field(default="settlement", description="Always settlement.")
+    county_code: CountyCode = Field(description="County whose rules these are; the Kafka key.")
+    version: Version = Field(description="Fund rules version, per county.")
+    effective_from: date = Field(description="First service day judged by this version.")
+    funds: tuple[FundRuleTerms, ...] = Field(
+        default=(), description="The restricted funds; a fund not listed is unrestricted."
+    )
+
+    @model_validator(mode="after")
+    def _funds_unique(self) -> Self:
+        funds = [f.funding_source for f in self.funds]
+        if len(funds) != len(set(funds)):
+            raise ValueError("a fund appears at most once in a fund rules version")
         return self
 
 
@@ -300,7 +361,7 @@ class FundBudgetThresholdReached(KeyedEvent):
     committed_fen: int = Field(description="Committed from the fund this year, in fen.")
 
 
-CATALOGUE_EVENTS = (CatalogueVersionPublished,)
+CATALOGUE_EVENTS = (CatalogueVersionPublished, FundRulesPublished)
 LEDGER_EVENTS = (
     LedgerLinePosted,
     StatementIssued,

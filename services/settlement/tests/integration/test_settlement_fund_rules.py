@@ -6,6 +6,7 @@ Each test publishes its own version with a later first day than the one before i
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -13,6 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.enums import FeeUnit, RecipientCategory
 from contracts.review import RecipientApproved
@@ -195,6 +198,55 @@ async def test_settlement_bad_fund_rules_are_refused_with_the_field(
     versions = listed.json()
     assert [v["version"] for v in versions] == list(range(len(versions), 0, -1))
     assert versions[0]["effective_from"] == "2031-12-01"
+
+
+async def _announced(db: async_sessionmaker[AsyncSession]) -> list[dict[str, Any]]:
+    """The county's FundRulesPublished events in the outbox, oldest first, with their topic."""
+    query = (
+        "select topic, payload from outbox_message where event_type = :t and key = :k order by id"
+    )
+    params = {"t": "settlement.FundRulesPublished", "k": COUNTY}
+    async with db() as session:
+        rows = await session.execute(text(query), params)
+    return [{"topic": topic, **json.loads(payload)} for topic, payload in rows]
+
+
+async def test_settlement_each_fund_rules_version_is_announced_once(
+    db: async_sessionmaker[AsyncSession],
+    client: httpx.AsyncClient,
+    auth: Callable[..., dict[str, str]],
+) -> None:
+    # 1 December 2031, as the versions of the tests after this one (none may start earlier).
+    rule = {**TEKUN_ONLY, "recipient_conditions": ["minor"], "fallback_funding_source": "charity"}
+    first = await _publish(client, auth, "2031-12-01", rule)
+    assert first.status_code == 201, first.text
+    version = first.json()["version"]
+    (event,) = [e for e in await _announced(db) if e["version"] == version]
+    assert (event["county_code"], event["effective_from"]) == (COUNTY, "2031-12-01")
+    assert (event["topic"], event["subject_key"]) == ("settlement.catalogue.v1", COUNTY)
+    assert event["funds"] == [
+        {
+            "funding_source": "tekun_care",
+            "recipient_categories": ["tekun"],
+            "recipient_conditions": ["minor"],
+            "service_categories": [],
+            "modes": [],
+            "purchaser_levels": [],
+            "fallback_funding_source": "charity",
+        }
+    ]
+    assert "published_by" not in event
+    before = len(await _announced(db))
+    refused = await _publish(client, auth, "2020-01-01", rule)
+    assert refused.status_code == 422
+    assert len(await _announced(db)) == before
+    # The API has no no-op re-publish: identical rules are a new version, announced once.
+    again = await _publish(client, auth, "2031-12-01", rule)
+    assert again.json()["version"] == version + 1
+    announced = await _announced(db)
+    assert len(announced) == before + 1
+    assert announced[-1]["version"] == version + 1
+    assert announced[-1]["funds"] == event["funds"]
 
 
 async def fund_hold_calls(

@@ -28,6 +28,7 @@ from settlement.domain.fund_rules import (
 )
 from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.domain.timelines import RecipientTimeline, StatusStep
+from settlement.handlers.fund_rules import published
 from settlement.handlers.recipients import note_recipient_approved, note_status_changed
 
 from .test_settlement_handlers import MEAL_FEE, PLACE, Case
@@ -115,6 +116,36 @@ def test_settlement_fund_rule_versions_start_today_or_later_and_not_before_the_l
         fund_rules.next_version(latest, date(2026, 12, 31), today)
     assert early.value.code == "effective_from_before_latest"
     assert fund_rules.next_version(latest, date(2027, 1, 1), today) == 2
+
+
+def test_settlement_a_version_is_announced_with_its_terms_only() -> None:
+    minor = FundRule(
+        MINOR,
+        recipient_categories=frozenset({"unsupported_child", "orphan"}),
+        special_conditions=frozenset({"minor"}),
+        modes=frozenset({"government_purchase"}),
+        purchaser_levels=frozenset({"county", "township"}),
+        fallback_funding_source=OTHER,
+    )
+    version = FundRuleVersion("341702", 3, date(2031, 1, 1), (TEKUN_ONLY, minor), "county-1")
+    event = published(version)
+    assert (event.subject_key, event.version, event.effective_from) == (
+        "341702",
+        3,
+        date(2031, 1, 1),
+    )
+    data = event.model_dump(mode="json")
+    assert "published_by" not in data
+    assert data["funds"][1] == {
+        "funding_source": MINOR,
+        "recipient_categories": ["orphan", "unsupported_child"],
+        "recipient_conditions": ["minor"],
+        "service_categories": [],
+        "modes": ["government_purchase"],
+        "purchaser_levels": ["county", "township"],
+        "fallback_funding_source": OTHER,
+    }
+    assert data["funds"][0]["recipient_categories"] == ["tekun"]
 
 
 def test_settlement_a_version_names_a_fund_once_and_never_falls_back_to_itself() -> None:

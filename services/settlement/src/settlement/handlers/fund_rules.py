@@ -3,7 +3,8 @@
 A new version re-checks the county's held records (it may release them from its first day);
 a county officer's resolution of a hold names the fund to pay it from (one the rules allow
 for that line) or refuses it for good, and the record is re-checked in the same transaction,
-so its lines post at once.
+so its lines post at once. Every version is announced as ``FundRulesPublished`` (the city's
+big-data platform reads it), through the outbox in the version's own transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from civic import clock
 from civic.errors import Conflict, NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
+from contracts.settlement import FundRulesPublished, FundRuleTerms
 from settlement.domain import fund_rules as rules
 from settlement.domain.fund_rules import (
     FundRule,
@@ -63,11 +65,36 @@ async def publish_rules(cmd: PublishRules, *, uow: UnitOfWork, today: date) -> F
                 cmd.county_code, number, cmd.effective_from, cmd.rules, cmd.published_by
             )
             await repo.insert_version(uow.session, version)
+            uow.emit(published(version))
             await _recheck_held(uow, version)
             await uow.commit()
             return version
     except FundRuleError as error:
         raise Unprocessable(error.message_zh, code=error.code, field=error.field) from error
+
+
+def published(version: FundRuleVersion) -> FundRulesPublished:
+    """The announcement of a version: the rules' terms only, lists sorted, no officer named."""
+    funds = tuple(
+        FundRuleTerms.model_validate(
+            {
+                "funding_source": rule.funding_source,
+                "recipient_categories": sorted(rule.recipient_categories),
+                "recipient_conditions": sorted(rule.special_conditions),
+                "service_categories": sorted(rule.service_categories),
+                "modes": sorted(rule.modes),
+                "purchaser_levels": sorted(rule.purchaser_levels),
+                "fallback_funding_source": rule.fallback_funding_source,
+            }
+        )
+        for rule in version.rules
+    )
+    return FundRulesPublished(
+        county_code=version.county_code,
+        version=version.version,
+        effective_from=version.effective_from,
+        funds=funds,
+    )
 
 
 async def _recheck_held(uow: UnitOfWork, version: FundRuleVersion) -> None:
