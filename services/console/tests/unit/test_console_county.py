@@ -97,6 +97,39 @@ async def test_catalogue_shows_the_version_in_force_its_fees_in_yuan_and_the_ver
     assert 'name="items.0.fee_yuan" value="25.00"' in shown.text
 
 
+async def test_a_version_is_shown_by_its_number_and_the_new_version_starts_from_it(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await county_officer(console, issuer_app, signer)
+    older = {**VERSION, "version": 1, "items": [{**VERSION["items"][1], "fee_fen": 3900}]}
+    summaries = [SUMMARIES[0], {**SUMMARIES[0], "version": 1}]  # both from 2026-01-01
+    fakes.on["settlement"] = answering({
+        **CATALOGUE_ROUTES, ("GET", f"/catalogue/{COUNTY}/versions"): summaries,
+        ("GET", f"/catalogue/{COUNTY}/versions/1"): older,
+    })  # fmt: skip
+    listed = await console.get("/catalogue")
+    assert 'href="/catalogue?version=1"' in listed.text  # by number, not by day
+    assert 'href="/catalogue?version=2"' not in listed.text  # version 2 is the one shown
+    shown = await console.get("/catalogue", params={"version": 1})
+    assert shown.status_code == 200 and "收费标准第 1 版" in shown.text
+    assert not any(r.url.path == f"/catalogue/{COUNTY}" for r in fakes.seen[-2:])
+    assert "39.00 / 次" in shown.text and "居家照料" not in shown.text
+    assert (
+        'name="items.0.fee_yuan" value="39.00"' in shown.text
+        and "取自上方所示第 1 版" in shown.text
+    )
+    assert 'href="/catalogue?version=2"' in shown.text and 'href="/catalogue"' in shown.text
+    missing = {"title": "该县(区)没有第 9 版收费标准", "status": 404,
+               "code": "catalogue_version_not_found"}  # fmt: skip
+    fakes.on["settlement"] = answering(
+        {**CATALOGUE_ROUTES, ("GET", f"/catalogue/{COUNTY}/versions/9"): (404, missing)}
+    )
+    shown = await console.get("/catalogue", params={"version": 9})
+    assert shown.status_code == 200 and "该县(区)没有第 9 版收费标准" in shown.text
+    assert "第 2 版" in shown.text  # the list of versions still shows
+    assert (await console.get("/catalogue", params={"version": 0})).status_code == 422
+
+
 def test_fees_typed_in_yuan_become_exact_fen_and_blank_or_removed_rows_are_left_out() -> None:
     form = {
         "row_count": "4", "effective_from": "2027-01-01",
@@ -201,9 +234,17 @@ async def test_catalogue_down_shows_where_it_matters_and_a_post_needs_csrf(
 # 抽查
 
 
+DRAWS = {"items": [
+    {"draw_id": CHECK, "county_code": COUNTY, "year": 2025, "seed": "b7e1c2d4", "rate_bp": 3500,
+     "population": 120, "drawn": 12, "drawn_by": "county-7", "drawn_at": "2025-11-03T01:30:00Z"},
+    {"draw_id": PROVIDER, "county_code": COUNTY, "year": 2025, "seed": "first-seed",
+     "rate_bp": 3000, "population": 100, "drawn": 30, "drawn_by": "county-1",
+     "drawn_at": "2025-06-01T02:00:00Z"},
+], "total": 23, "page": 1, "size": 20}  # fmt: skip
 SPOT_ROUTES = {
     ("GET", f"/spot-checks/{COUNTY}/2025"): CHECKS,
     ("GET", f"/spot-checks/{COUNTY}/2025/coverage"): {**COVERAGE, "year": 2025},
+    ("GET", f"/spot-checks/{COUNTY}/2025/draws"): DRAWS,
 }
 
 
@@ -220,6 +261,28 @@ async def test_spot_checks_list_the_drawn_records_with_pages_and_the_coverage(
     assert "殷汇镇" in shown.text and f'action="/spot-checks/{CHECK}/result"' in shown.text
     assert "尚未达到" in shown.text and "91.7%" in shown.text
     assert "open_only=true" in shown.text  # the pager keeps the filter
+
+
+async def test_the_years_past_draws_show_newest_first_with_their_own_pages(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await county_officer(console, issuer_app, signer)
+    fakes.on["settlement"] = answering(SPOT_ROUTES)
+    shown = await console.get("/spot-checks", params={"year": 2025, "page": 3, "draws_page": 1})
+    assert shown.status_code == 200 and "2025 年历次抽取" in shown.text
+    asked = next(r for r in fakes.seen if r.url.path == f"/spot-checks/{COUNTY}/2025/draws")
+    assert (asked.url.params["page"], asked.url.params["size"]) == ("1", "20")
+    part = shown.text.split('id="draws-heading"')[1].split("</section>")[0]
+    assert part.index("b7e1c2d4") < part.index("first-seed")  # as settlement ordered them
+    assert "35%" in part and "120 条" in part and "12 条" in part and "county-7" in part
+    assert "2025-11-03 09:30" in part and "共 23 次" in part
+    assert "year=2025&amp;page=3&amp;draws_page=2" in part  # the list's page stays
+    fakes.seen.clear()
+    await console.get("/spot-checks", params={"year": 2025, "draws_page": 2})
+    asked = next(r for r in fakes.seen if r.url.path == f"/spot-checks/{COUNTY}/2025/draws")
+    assert asked.url.params["page"] == "2"
+    checks = next(r for r in fakes.seen if r.url.path == f"/spot-checks/{COUNTY}/2025")
+    assert checks.url.params["page"] == "1"
 
 
 async def test_a_draw_sends_seed_and_rate_and_a_refusal_shows_by_its_field(
@@ -299,7 +362,7 @@ async def test_spot_checks_down_shows_in_each_part_and_the_draw_form_stays(
     fakes.on.pop("settlement")
     shown = await console.get("/spot-checks?year=2026")
     assert (
-        shown.text.count("资金结算服务暂不可用") == 2
+        shown.text.count("资金结算服务暂不可用") == 3
         and 'action="/spot-checks/draws"' in shown.text
     )
 

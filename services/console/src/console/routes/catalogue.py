@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console import forms
@@ -101,6 +101,7 @@ async def _screen(
     session: Session,
     on: date | None,
     *,
+    version: int | None = None,
     rows: list[dict[str, str]] | None = None,
     values: dict[str, Any] | None = None,
     refused: Shown | None = None,
@@ -111,12 +112,11 @@ async def _screen(
     current: Reply = no_division("收费标准")
     versions: Reply = current
     if county is not None:
-        params = {"on": on.isoformat() if on else None}
-        current = await services.get("settlement", f"/catalogue/{county}", session, params=params)
+        current = await _shown_version(request, session, county, on, version)
         versions = await services.get("settlement", f"/catalogue/{county}/versions", session)
     return page(
         request, "catalogue.html", session, status_code, title="目录与收费",
-        current=current, versions=versions, on=on, county=county,
+        current=current, versions=versions, on=on, version=version, county=county,
         rows=rows if rows is not None else rows_of(current.data),
         values={"submission_key": uuid.uuid4().hex, **(values or {})},
         refused=refused, categories=CATEGORIES, units=UNITS,
@@ -124,10 +124,28 @@ async def _screen(
     )  # fmt: skip
 
 
+async def _shown_version(
+    request: Request, session: Session, county: str, on: date | None, version: int | None
+) -> Reply:
+    """The version asked for by number, else the one in force on the day (today by default)."""
+    services = runtime_of(request).services
+    if version is not None:
+        path = f"/catalogue/{county}/versions/{version}"
+        return await services.get("settlement", path, session)
+    params = {"on": on.isoformat() if on else None}
+    return await services.get("settlement", f"/catalogue/{county}", session, params=params)
+
+
 @router.get("/catalogue", response_class=HTMLResponse)
-async def catalogue(request: Request, session: SessionDep, on: date | None = None) -> HTMLResponse:
-    """The county's catalogue in force (today, or on a day), its versions, and a new version."""
-    return await _screen(request, session, on)
+async def catalogue(
+    request: Request,
+    session: SessionDep,
+    on: date | None = None,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> HTMLResponse:
+    """The county's catalogue in force (today, or on a day) or one version by number, its
+    versions, and a new version starting from the one shown."""
+    return await _screen(request, session, on, version=version)
 
 
 @router.post("/catalogue/versions")

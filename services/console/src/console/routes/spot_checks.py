@@ -55,6 +55,7 @@ async def _screen(
     services = runtime_of(request).services
     checks: Reply = no_division("抽查记录")
     coverage: Reply = checks
+    draws: Reply = no_division("抽取记录")
     if county is not None:
         base = f"/spot-checks/{county}/{filters['year']}"
         params = {
@@ -64,10 +65,13 @@ async def _screen(
         }
         checks = await services.get("settlement", base, session, params=params)
         coverage = await services.get("settlement", f"{base}/coverage", session)
+        past = {"page": filters.get("draws_page") or 1, "size": PAGE_SIZE}
+        draws = await services.get("settlement", f"{base}/draws", session, params=past)
     q = request.query_params
     return page(
         request, "spot_checks.html", session, status_code, title="抽查",
         filters=filters, checks=checks, pages=pages_of(checks), coverage=coverage,
+        draws=draws, draw_pages=pages_of(draws),
         codes=provider_codes(coverage), outcomes=OUTCOMES, refused=refused,
         refused_id=refused_id, values=values or draw_defaults(),
         drawn=q.get("drawn"), population=q.get("population"), recorded=q.get("recorded"),
@@ -81,12 +85,15 @@ async def spot_checks(
     year: Year = None,
     open_only: bool = False,
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    draws_page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
-    """The year's drawn records (all or without a result), the draw form, and coverage."""
+    """The year's drawn records (all or without a result), its draws, the draw form, and
+    coverage."""
     filters = {
         "year": year or clock.today().year,
         "open_only": "true" if open_only else None,
         "page": page_no,
+        "draws_page": draws_page if draws_page > 1 else None,
     }
     return await _screen(request, session, filters)
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from civic import clock
 from civic.audit import reads_personal
@@ -62,6 +62,30 @@ async def list_versions(
     """Every version of the county's catalogue, newest first."""
     found = await catalogue_versions(county_code, uow=uow)
     return [VersionSummary.model_validate(version, from_attributes=True) for version in found]
+
+
+@router.get(
+    "/{county_code}/versions/{version}",
+    response_model=VersionRead,
+    responses=PROBLEM_RESPONSES,
+    summary="收费标准某一版本",
+    openapi_extra=reads_personal(None),
+)
+async def get_version(
+    county_code: str,
+    version: Annotated[int, Path(ge=1, le=1_000_000, description="Version number, per county.")],
+    principal: PrincipalDep,
+    uow: UowDep,
+) -> VersionRead:
+    """One numbered version of the county's catalogue, with every item and fee."""
+    found = await catalogue_version(county_code, version, uow=uow)
+    if found is None:
+        raise NotFound(
+            f"该县(区)没有第 {version} 版收费标准",
+            code="catalogue_version_not_found",
+            field="path.version",
+        )
+    return _version_read(found)
 
 
 @router.post(

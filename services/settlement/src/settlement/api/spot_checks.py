@@ -15,7 +15,7 @@ from civic.errors import PROBLEM_RESPONSES
 from settlement.api.common import Checker, County, IdempotencyKey, PagingDep, ensure_county
 from settlement.handlers import spot_checks as use_cases
 from settlement.schemas import DrawCreate, DrawRead, Page, SpotCheckRead, SpotCheckResultCreate
-from settlement.schemas.spot_checks import CoverageRead
+from settlement.schemas.spot_checks import CoverageRead, PastDrawRead
 
 router = APIRouter(prefix="/spot-checks", tags=["spot checks 抽查"])
 
@@ -45,6 +45,25 @@ async def draw(
     )
     result = await use_cases.draw_sample(cmd, uow=uow, idempotency_key=idempotency_key)
     return DrawRead.model_validate(result)
+
+
+@router.get(
+    "/{county_code}/{year}/draws",
+    response_model=Page[PastDrawRead],
+    responses=PROBLEM_RESPONSES,
+    summary="历次抽取记录",
+    openapi_extra=reads_personal(None),
+)
+async def list_draws(
+    county_code: str, year: Year, officer: Checker, uow: UowDep, paging: PagingDep
+) -> Page[PastDrawRead]:
+    """The year's draws, newest first: seed, rate, services then, records added, who, when."""
+    ensure_county(officer, county_code)
+    found, total = await use_cases.draws_page(
+        county_code, year, uow=uow, limit=paging.size, offset=paging.offset
+    )
+    items = [PastDrawRead.model_validate(draw, from_attributes=True) for draw in found]
+    return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
 @router.get(

@@ -30,6 +30,21 @@ class SpotCheck:
     recorded_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Draw:
+    """A stored draw: its seed and rate, the year's services then, and how many it added."""
+
+    draw_id: uuid.UUID
+    county_code: str
+    year: int
+    seed: str
+    rate_bp: int
+    population: int
+    drawn: int
+    drawn_by: str
+    drawn_at: datetime
+
+
 #: The figures of a coverage row, each a count of the year's service records.
 COVERAGE_FIGURES = ("services", "drawn", "checked", "passed", "failed")
 

@@ -12,7 +12,7 @@ from civic.idempotency import Answer, Retry, remember, replayed
 from civic.uow import UnitOfWork
 from contracts.kinds import SpotCheckOutcome
 from contracts.settlement import SpotCheckRecorded, SpotCheckSampled
-from settlement.domain.checks import COVERAGE_FIGURES, Coverage, SpotCheck
+from settlement.domain.checks import COVERAGE_FIGURES, Coverage, Draw, SpotCheck
 from settlement.domain.performance import percent
 from settlement.domain.records import RecordSelection
 from settlement.handlers.billing import recheck
@@ -57,6 +57,14 @@ async def checks_page(
         return await repo.find(
             uow.session, county_code, year, open_only=open_only, limit=limit, offset=offset
         )
+
+
+async def draws_page(
+    county_code: str, year: int, *, uow: UnitOfWork, limit: int, offset: int
+) -> tuple[list[Draw], int]:
+    """A page of the county's draws of a year, newest first, and how many there are."""
+    async with uow:
+        return await repo.draws(uow.session, county_code, year, limit=limit, offset=offset)
 
 
 async def draw_sample(

@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from contracts.kinds import SpotCheckOutcome
-from settlement.domain.checks import COVERAGE_FIGURES, Coverage, ProviderCoverage, SpotCheck
+from settlement.domain.checks import (
+    COVERAGE_FIGURES,
+    Coverage,
+    Draw,
+    ProviderCoverage,
+    SpotCheck,
+)
 from settlement.orm import inspection, service_record, spot_check, spot_check_draw
 
 c, r = spot_check.c, service_record.c
@@ -170,3 +176,25 @@ async def find(
         .offset(offset)
     )
     return [_spot_check(row) for row in rows.mappings()], int(total)
+
+
+async def draws(
+    session: AsyncSession, county_code: str, year: int, *, limit: int, offset: int
+) -> tuple[list[Draw], int]:
+    """A page of the county's draws of a year, newest first, and how many there are."""
+    d = spot_check_draw.c
+    conditions = [d.county_code == county_code, d.year == year]
+    total = (
+        await session.execute(select(func.count()).select_from(spot_check_draw).where(*conditions))
+    ).scalar_one()
+    rows = await session.execute(
+        select(*(d[name] for name in _DRAW_FIELDS))
+        .where(*conditions)
+        .order_by(d.drawn_at.desc(), d.draw_id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [Draw(**row) for row in rows.mappings()], int(total)
+
+
+_DRAW_FIELDS = tuple(field.name for field in fields(Draw))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,13 @@ class DrawRead(BaseModel):
     rate_bp: int
     population: int
     drawn: int
+
+
+class PastDrawRead(DrawRead):
+    """A stored draw, with who drew it and when (a draw names no one served)."""
+
+    drawn_by: str = Field(description="The county officer who drew it.")
+    drawn_at: datetime = Field(description="When it was stored.")
 
 
 class SpotCheckResultCreate(BaseModel):
