@@ -248,6 +248,17 @@ async def test_settlement_each_fund_rules_version_is_announced_once(
     assert announced[-1]["version"] == version + 1
     assert announced[-1]["funds"] == event["funds"]
 
+    # Sent with an Idempotency-Key and retried: one more version, announced once.
+    who = {**auth("county_officer", COUNTY), "Idempotency-Key": f"rules-{uuid.uuid4().hex}"}
+    body, url = {"effective_from": "2031-12-01", "funds": [rule]}, f"/fund-rules/{COUNTY}"
+    sent = await client.put(url, json=body, headers=who)
+    retried = await client.put(url, json=body, headers=who)
+    assert (sent.status_code, retried.status_code) == (201, 201), retried.text
+    assert retried.json() == sent.json() and sent.json()["version"] == version + 2
+    assert len(await _announced(db)) == before + 2
+    reused = await client.put(url, json={**body, "funds": [TEKUN_ONLY]}, headers=who)
+    assert (reused.status_code, reused.json()["code"]) == (409, "idempotency_key_reused")
+
 
 async def fund_hold_calls(
     scenario: Callable[..., Any], client: httpx.AsyncClient, auth: Callable[..., dict[str, str]]

@@ -15,7 +15,7 @@ from civic.errors import PROBLEM_RESPONSES, Unprocessable
 from civic.security import Principal, require_roles
 from contracts import divisions
 from contracts.enums import Role
-from settlement.api.common import County, PagingDep, ensure_county, ensure_division
+from settlement.api.common import County, IdempotencyKey, PagingDep, ensure_county, ensure_division
 from settlement.domain.fund_rules import HeldLine, HoldDecision, HoldFilter
 from settlement.domain.reasons import BillingStatus, NotBillableReason
 from settlement.handlers import fund_rules as use_cases
@@ -48,10 +48,14 @@ TownshipQ = Annotated[str | None, Query(pattern=r"^\d{9}$", description="Townshi
     openapi_extra=reads_personal(None),
 )
 async def put_rules(
-    county_code: str, body: FundRulesSet, officer: County, uow: UowDep
+    county_code: str,
+    body: FundRulesSet,
+    officer: County,
+    uow: UowDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> FundRulesRead:
     """A county officer adds a version of what each fund may pay for; held lines are
-    re-checked by it."""
+    re-checked by it (send an Idempotency-Key to retry safely)."""
     ensure_county(officer, county_code)
     cmd = use_cases.PublishRules(
         county_code,
@@ -59,7 +63,9 @@ async def put_rules(
         tuple(rule.to_rule() for rule in body.funds),
         officer.user_id,
     )
-    version = await use_cases.publish_rules(cmd, uow=uow, today=clock.today())
+    version = await use_cases.publish_rules(
+        cmd, uow=uow, today=clock.today(), idempotency_key=idempotency_key
+    )
     found = await use_cases.rule_versions(county_code, uow=uow)
     return FundRulesRead.of(next(v for v in found if v.version == version.version))
 

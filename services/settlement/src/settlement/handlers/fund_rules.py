@@ -12,9 +12,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from pydantic import TypeAdapter
 
 from civic import clock
 from civic.errors import Conflict, NotFound, Unprocessable
+from civic.idempotency import Answer, Retry, remember, replayed
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts.settlement import FundRulesPublished, FundRuleTerms
@@ -53,11 +57,24 @@ class PublishRules:
     published_by: str
 
 
-async def publish_rules(cmd: PublishRules, *, uow: UnitOfWork, today: date) -> FundRuleVersion:
-    """Adds a version (never rewrites one) and re-checks the county's held records by it."""
+async def publish_rules(
+    cmd: PublishRules, *, uow: UnitOfWork, today: date, idempotency_key: str | None = None
+) -> FundRuleVersion:
+    """Adds a version (never rewrites one) and re-checks the county's held records by it; a
+    retried key gets the version its first request made (no second version, no second event)."""
+    fingerprint = {"county_code": cmd.county_code, "effective_from": cmd.effective_from}
+    fingerprint["rules"] = cmd.rules
+    retry = Retry.of(
+        idempotency_key,
+        route="settlement.fund_rules",
+        user_id=cmd.published_by,
+        body=TypeAdapter(Any).dump_python(fingerprint, mode="json"),
+    )
     try:
         rules.check_rules(cmd.rules)
         async with uow:
+            if (first := await replayed(retry, uow)) is not None:
+                return await _version_numbered(uow, cmd.county_code, int(first.body["version"]))
             await locks.lock(uow.session, "fund_rules", cmd.county_code)
             known = (await repo.versions(uow.session, [cmd.county_code])).get(cmd.county_code)
             number = rules.next_version(known[0] if known else None, cmd.effective_from, today)
@@ -67,10 +84,16 @@ async def publish_rules(cmd: PublishRules, *, uow: UnitOfWork, today: date) -> F
             await repo.insert_version(uow.session, version)
             uow.emit(published(version))
             await _recheck_held(uow, version)
+            await remember(retry, uow, Answer(201, {"version": number}))
             await uow.commit()
             return version
     except FundRuleError as error:
         raise Unprocessable(error.message_zh, code=error.code, field=error.field) from error
+
+
+async def _version_numbered(uow: UnitOfWork, county_code: str, number: int) -> FundRuleVersion:
+    found = (await repo.versions(uow.session, [county_code])).get(county_code, [])
+    return next(version for version in found if version.version == number)
 
 
 def published(version: FundRuleVersion) -> FundRulesPublished:
