@@ -24,7 +24,8 @@ def no_division(what: str) -> Reply:
     return Reply(404, shown=Shown(f"您的账号没有辖区，无法读取{what}", "no_division", 404))
 
 
-def page_link(path: str, params: Mapping[str, Any], page_no: int) -> str:
-    """A list's link to another of its pages, keeping its filters (empty ones dropped)."""
-    kept = {k: v for k, v in params.items() if v not in (None, "") and k != "page"}
-    return f"{path}?{urlencode({**kept, 'page': page_no})}"
+def page_link(path: str, params: Mapping[str, Any], page_no: int, name: str = "page") -> str:
+    """A list's link to another of its pages, keeping its filters (empty ones dropped);
+    ``name`` is the page's parameter (a screen with two lists pages each by its own)."""
+    kept = {k: v for k, v in params.items() if v not in (None, "") and k != name}
+    return f"{path}?{urlencode({**kept, name: page_no})}"

@@ -15,17 +15,27 @@ VILLAGE = "341702100201"
 ALERT_OPEN = "0b9d6c4e-0000-4000-8000-000000000001"
 ALERT_DONE = "0b9d6c4e-0000-4000-8000-000000000002"
 
-HELPERS = [
-    {
-        "helper_id": "h-1",
-        "village_code": VILLAGE,
-        "name_zh": "李四邻",
-        "user_id": "nb-li",
+OTHER_VILLAGE = f"{TOWNSHIP}202"
+
+
+def helper(helper_id: str, village: str, name: str) -> dict[str, Any]:
+    return {
+        "helper_id": helper_id,
+        "village_code": village,
+        "name_zh": name,
+        "user_id": f"nb-{helper_id}",
         "channel": "sms",
         "trained_on": "2026-03-01",
         "active": True,
     }
-]
+
+
+HELPERS = {
+    "items": [helper("li", VILLAGE, "李四邻"), helper("wang", OTHER_VILLAGE, "王五邻")],
+    "total": 21,
+    "page": 1,
+    "size": 20,
+}
 SUMMARY = {
     "village_code": VILLAGE,
     "year": 2026,
@@ -76,7 +86,12 @@ def change(order_id: str, *, overdue: bool) -> dict[str, Any]:
     }
 
 
-def dispatch(*, alerts: httpx.Response | None = None, ack: httpx.Response | None = None) -> Any:
+def dispatch(
+    *,
+    alerts: httpx.Response | None = None,
+    ack: httpx.Response | None = None,
+    helpers: httpx.Response | None = None,
+) -> Any:
     """A fake dispatch: helpers, summary, alerts and the acknowledgement."""
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -84,7 +99,7 @@ def dispatch(*, alerts: httpx.Response | None = None, ack: httpx.Response | None
         if request.method == "POST":
             return ack or httpx.Response(200, json=alert(ALERT_OPEN, answered=True))
         if path.endswith("/neighbour-helpers"):
-            return httpx.Response(200, json=HELPERS)
+            return helpers or httpx.Response(200, json=HELPERS)
         if path.endswith("/neighbour-services/summary"):
             return httpx.Response(200, json=SUMMARY)
         if path.endswith("/doorbell-alerts"):
@@ -103,7 +118,7 @@ async def csrf_of(console: httpx.AsyncClient) -> str:
     return page.text.split('name="csrf_token" value="')[1].split('"')[0]
 
 
-async def test_the_screen_shows_helpers_their_year_and_the_alerts(
+async def test_the_screen_lists_the_townships_helpers_and_the_alerts(
     console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
 ) -> None:
     await signer(console, issuer_app, division=TOWNSHIP)
@@ -111,31 +126,80 @@ async def test_the_screen_shows_helpers_their_year_and_the_alerts(
     shown = await console.get("/neighbours", params={"year": 2025, "state": "open", "page": 2})
     assert shown.status_code == 200, shown.text
     text = shown.text
-    assert "李四邻" in text and "nb-li" in text and "短信" in text and "在册" in text
-    assert "<td>17</td><td>9</td>" in text and "2025 年度" in text
+    helpers_part = text.split('id="helper-list"')[1].split('id="helper-summary"')[0]
+    assert "李四邻" in helpers_part and "王五邻" in helpers_part and "nb-li" in helpers_part
+    assert "示例一村" in helpers_part and "示例二村" in helpers_part  # each with its village
+    assert "短信" in helpers_part and "在册" in helpers_part
+    assert "共 21 人，第 1 / 2 页" in helpers_part
+    # The pager of helpers keeps the filters and the alerts' page, and pages by its own name.
+    assert "/neighbours?year=2025&amp;state=open&amp;page=2&amp;helpers_page=2" in text
+    assert '<option value="" selected>' not in text and '<option value="">全部</option>' in text
+    # All villages: no year summary is asked for (dispatch sums one village at a time).
+    assert not seen(fakes, "/summary") and "请在上方选择一个村(社区)查看" in text
     assert "张*三" in text and "共 23 条，第 1 / 2 页" in text and "已通知乡镇值班人员" in text
     # Only the open alert has the answer button, with the CSRF token in its form.
     assert f'action="/neighbours/alerts/{ALERT_OPEN}/acknowledge"' in text
     assert f"/neighbours/alerts/{ALERT_DONE}/acknowledge" not in text
     assert 'name="csrf_token"' in text and '<label for="filter-state">' in text
-    # The first village of the township, the year and the filters went to dispatch.
-    helpers = seen(fakes, "/neighbour-helpers")[0]
-    assert helpers.url.path == f"/villages/{VILLAGE}/neighbour-helpers"
-    assert seen(fakes, "/summary")[0].url.params["year"] == "2025"
-    listed = seen(fakes, "/doorbell-alerts")[0]
-    assert listed.url.path == f"/townships/{TOWNSHIP}/doorbell-alerts"
-    assert dict(listed.url.params) == {"state": "open", "page": "2", "size": "20"}
+    [listed] = seen(fakes, "/neighbour-helpers")
+    assert listed.url.path == f"/townships/{TOWNSHIP}/neighbour-helpers"
+    assert dict(listed.url.params) == {"page": "1", "size": "20"}
+    alerts = seen(fakes, "/doorbell-alerts")[0]
+    assert alerts.url.path == f"/townships/{TOWNSHIP}/doorbell-alerts"
+    assert dict(alerts.url.params) == {"state": "open", "page": "2", "size": "20"}
 
 
-async def test_another_village_is_asked_for_and_a_bad_state_is_not_sent(
+async def test_a_chosen_village_filters_the_helpers_and_shows_its_year(
     console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
 ) -> None:
     await signer(console, issuer_app, division=TOWNSHIP)
     fakes.on["dispatch"] = dispatch()
-    other = f"{TOWNSHIP}202"
-    await console.get("/neighbours", params={"village_code": other, "state": "lost"})
-    assert seen(fakes, "/neighbour-helpers")[0].url.path == f"/villages/{other}/neighbour-helpers"
+    params = {"village_code": OTHER_VILLAGE, "year": 2025, "helpers_page": 3, "state": "lost"}
+    shown = await console.get("/neighbours", params=params)
+    [listed] = seen(fakes, "/neighbour-helpers")
+    assert listed.url.path == f"/townships/{TOWNSHIP}/neighbour-helpers"
+    assert dict(listed.url.params) == {"page": "3", "size": "20", "village_code": OTHER_VILLAGE}
+    [summary] = seen(fakes, "/summary")
+    assert summary.url.path == f"/villages/{OTHER_VILLAGE}/neighbour-services/summary"
+    assert summary.url.params["year"] == "2025"
+    assert "<td>17</td><td>9</td>" in shown.text and "2025 年度" in shown.text
+    assert f'<option value="{OTHER_VILLAGE}" selected>' in shown.text
+    # The alerts' pager keeps the helpers' page; a bad state is not sent.
     assert "state" not in seen(fakes, "/doorbell-alerts")[0].url.params
+    assert "helpers_page=3&amp;page=2" in shown.text
+
+
+async def test_the_helpers_pages_by_their_own_parameter_keeping_the_alerts_page(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app, division=TOWNSHIP)
+    fakes.on["dispatch"] = dispatch()
+    await console.get("/neighbours", params={"state": "open", "page": 2, "helpers_page": 3})
+    assert seen(fakes, "/neighbour-helpers")[-1].url.params["page"] == "3"
+    assert seen(fakes, "/doorbell-alerts")[-1].url.params["page"] == "2"
+
+
+async def test_a_village_outside_the_township_shows_by_the_village_filter(
+    console: httpx.AsyncClient, issuer_app: Any, signer: Any, fakes: Any
+) -> None:
+    await signer(console, issuer_app, division=TOWNSHIP)
+    message = "该村(社区)不属于本乡镇(街道)"
+    problem = {
+        "status": 422,
+        "code": "village_not_in_township",
+        "title": message,
+        "errors": [
+            {"field": "query.village_code", "code": "village_not_in_township", "message": message}
+        ],
+    }
+    fakes.on["dispatch"] = dispatch(helpers=httpx.Response(422, json=problem))
+    shown = await console.get("/neighbours", params={"village_code": "341702101201"})
+    assert shown.status_code == 200
+    form = shown.text.split('id="filter-village"')[1].split("</form>")[0]
+    assert 'aria-describedby="village_code-error"' in shown.text
+    assert f'<p class="field-error" id="village_code-error">{message}</p>' in form
+    assert "village_not_in_township" in shown.text.split('id="helper-list"')[1]
+    assert "张*三" in shown.text  # the alerts still show
 
 
 async def test_a_down_dispatch_shows_in_each_part_and_the_page_still_works(
@@ -144,7 +208,9 @@ async def test_a_down_dispatch_shows_in_each_part_and_the_page_still_works(
     await signer(console, issuer_app, division=TOWNSHIP)
     shown = await console.get("/neighbours")  # dispatch not set: down
     assert shown.status_code == 200
-    assert shown.text.count("服务派单服务暂不可用") == 3  # helpers, summary, alerts
+    assert shown.text.count("服务派单服务暂不可用") == 2  # helpers, alerts (all villages)
+    chosen = await console.get("/neighbours", params={"village_code": VILLAGE})
+    assert chosen.text.count("服务派单服务暂不可用") == 3  # and the village's year
     assert '<select id="filter-village"' in shown.text
 
 
@@ -207,7 +273,7 @@ async def test_a_county_officer_sees_no_answer_button(
     fakes.on["dispatch"] = dispatch()
     shown = await console.get("/neighbours")
     assert "按乡镇(街道)查看" in shown.text and "/acknowledge" not in shown.text
-    assert not seen(fakes, "/doorbell-alerts")
+    assert not seen(fakes, "/doorbell-alerts") and not seen(fakes, "/neighbour-helpers")
 
 
 async def test_the_orders_screen_lists_unacknowledged_changes_overdue_first_to_see(

@@ -270,6 +270,7 @@ def _doorbell_calls(api: Any, w: SimpleNamespace, make: SimpleNamespace) -> list
 def _neighbour_calls(api: Any, w: SimpleNamespace, make: SimpleNamespace) -> list[Call]:
     """Helpers are neighbours, not recipients: only the service record names a recipient."""
     staff, ids = _as(api, "coordinator", VILLAGE), {"village_code": VILLAGE}
+    officer, township = _as(api, "township_officer", TOWNSHIP), {"township_code": TOWNSHIP}
     service = {
         "record_id": str(uuid.uuid4()),
         "helper_id": w.home.helper_id,
@@ -286,6 +287,7 @@ def _neighbour_calls(api: Any, w: SimpleNamespace, make: SimpleNamespace) -> lis
         staff.call("GET /villages/{village_code}/neighbour-helpers", None, ids),
         staff.call(f"POST {services}", person, ids, json=service),
         staff.call(f"GET {services}/summary", None, ids),
+        officer.call("GET /townships/{township_code}/neighbour-helpers", None, township),
     ]
 
 

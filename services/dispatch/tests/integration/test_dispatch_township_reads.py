@@ -1,6 +1,7 @@
 """What a township reads across its orders and homes (issue 22): the changes no provider has
-acknowledged yet (overdue once their deadline passed), and its love-doorbell alerts, open or
-answered. Only officers whose jurisdiction covers the township may read either."""
+acknowledged yet (overdue once their deadline passed), its love-doorbell alerts, open or
+answered, and its villages' neighbour helpers. Only officers whose jurisdiction covers the
+township may read any of them."""
 
 from __future__ import annotations
 
@@ -170,3 +171,63 @@ async def test_dispatch_the_township_lists_its_doorbell_alerts_open_or_answered(
     assert (await api.client.get(path, headers=helper_login)).status_code == 403
     wrong = await api.client.get(path, params={"state": "lost"}, headers=officer)
     assert wrong.status_code == 422
+
+
+async def _helper(api: Any, make: SimpleNamespace, village: str, name: str) -> str:
+    """A trained neighbour registered in the village; their helper id."""
+    neighbour = {
+        "name_zh": name,
+        "phone": "13700000008",
+        "user_id": f"nb-{make.suffix()}",
+        "trained_on": "2026-03-01",
+    }
+    url, staff = f"/villages/{village}/neighbour-helpers", api.village(village, "coordinator")
+    helper = await api.client.post(url, json=neighbour, headers=staff)
+    assert helper.status_code == 201, helper.text
+    return str(helper.json()["helper_id"])
+
+
+async def test_dispatch_the_township_lists_the_neighbours_of_its_villages(
+    api: Any, make: SimpleNamespace
+) -> None:
+    # Registered out of order; the doorbell test may have added one more in BELLS_VILLAGE.
+    mine = {
+        "b": await _helper(api, make, ORDERS_VILLAGE, "邻居B"),
+        "a": await _helper(api, make, ORDERS_VILLAGE, "邻居A"),
+        "other": await _helper(api, make, BELLS_VILLAGE, "邻居A"),
+    }
+    officer, path = api.township(TOWNSHIP), f"/townships/{TOWNSHIP}/neighbour-helpers"
+    every = await api.client.get(path, params={"size": 100}, headers=officer)
+    assert every.status_code == 200, every.text
+    items = every.json()["items"]
+    ours = [h for h in items if h["helper_id"] in mine.values()]
+    assert [h["helper_id"] for h in ours] == [mine["a"], mine["b"], mine["other"]]
+    assert [h["village_code"] for h in ours] == [ORDERS_VILLAGE, ORDERS_VILLAGE, BELLS_VILLAGE]
+    assert [h["village_code"] for h in items] == sorted(h["village_code"] for h in items)
+    assert every.json()["total"] == len(items)
+    # As the village's own list: no phone, no training organisation.
+    assert not {"phone", "training_org_zh"} & set(ours[0])
+
+    one = {"village_code": ORDERS_VILLAGE}
+    village = await api.client.get(path, params=one | {"size": 100}, headers=api.county())
+    assert {h["village_code"] for h in village.json()["items"]} == {ORDERS_VILLAGE}
+    listed = [h["helper_id"] for h in village.json()["items"]]
+    assert listed.index(mine["a"]) < listed.index(mine["b"]) and mine["other"] not in listed
+    second = await api.client.get(path, params=one | {"size": 1, "page": 2}, headers=officer)
+    body = second.json()
+    assert (body["total"], body["page"], body["size"]) == (len(listed), 2, 1)
+    assert [h["helper_id"] for h in body["items"]] == listed[1:2]
+
+    elsewhere = await api.client.get(path, headers=api.township("341702101"))
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (403, "outside_jurisdiction")
+    staff = api.village(ORDERS_VILLAGE, "coordinator")
+    assert (await api.client.get(path, headers=staff)).status_code == 403
+    outside = await api.client.get(path, params={"village_code": "341702101201"}, headers=officer)
+    assert outside.status_code == 422, outside.text
+    problem = outside.json()
+    assert problem["code"] == "village_not_in_township"
+    [error] = problem["errors"]
+    assert (error["field"], error["message"]) == (
+        "query.village_code",
+        "该村(社区)不属于本乡镇(街道)",
+    )

@@ -1,8 +1,9 @@
-"""邻里互助: a village's trained neighbours and their year, and the township's doorbell alerts.
+"""邻里互助: the township's trained neighbours, a village's year and the doorbell alerts.
 
-dispatch keeps neighbour helpers and their services per village (the officer picks one of
-the township's villages) and the love-doorbell alerts per township; an officer who may
-answer an alert (dispatch lets staff covering the village do so) answers it from here.
+dispatch lists neighbour helpers per township (one village's, if the officer picks it) but
+sums their services per village, so the year shows once a village is chosen; the
+love-doorbell alerts are per township, and an officer who may answer an alert (dispatch
+lets staff covering the village do so) answers it from here.
 """
 
 from __future__ import annotations
@@ -43,20 +44,26 @@ def may_answer(session: Session) -> bool:
     return any(session.has_role(role) for role in ANSWERING)
 
 
-async def _village_parts(
-    request: Request, session: Session, village: str | None, year: int
-) -> tuple[Reply, Reply]:
-    """The village's helpers and their year's services (one reply each: either may fail)."""
+async def _helpers(request: Request, session: Session, filters: dict[str, Any]) -> Reply:
+    """The township's helpers (one village's, if chosen): dispatch's page."""
+    township = township_of(session)
+    if township is None:
+        return Reply(403, shown=_NO_TOWNSHIP)
+    params = {"page": filters["helpers_page"], "size": PAGE_SIZE}
+    if filters["village_code"]:
+        params["village_code"] = filters["village_code"]
+    path = f"/townships/{township}/neighbour-helpers"
+    return await runtime_of(request).services.get("dispatch", path, session, params=params)
+
+
+async def _summary(request: Request, session: Session, filters: dict[str, Any]) -> Reply | None:
+    """The chosen village's year (dispatch sums per village); None when all are listed."""
+    village = filters["village_code"]
     if village is None:
-        none = Reply(404, shown=Shown("本辖区没有村(社区)", "no_village", 404))
-        return none, none
-    services = runtime_of(request).services
-    base = f"/villages/{village}"
-    helpers = await services.get("dispatch", f"{base}/neighbour-helpers", session)
-    summary = await services.get(
-        "dispatch", f"{base}/neighbour-services/summary", session, params={"year": year}
-    )
-    return helpers, summary
+        return None
+    path = f"/villages/{village}/neighbour-services/summary"
+    params = {"year": filters["year"]}
+    return await runtime_of(request).services.get("dispatch", path, session, params=params)
 
 
 async def _alerts(request: Request, session: Session, filters: dict[str, Any]) -> Reply:
@@ -78,17 +85,20 @@ async def _screen(
     status_code: int = 200,
 ) -> HTMLResponse:
     villages = forms.villages_of(township_of(session))
-    chosen = filters["village_code"] or (villages[0].value if villages else None)
-    filters = {**filters, "village_code": chosen}
-    helpers, summary = await _village_parts(request, session, chosen, filters["year"])
+    helpers = await _helpers(request, session, filters)
+    summary = await _summary(request, session, filters)
     alerts = await _alerts(request, session, filters)
     return page(
         request, "neighbours.html", session, status_code,
         title="邻里互助", filters=filters, villages=villages, helpers=helpers,
-        summary=summary, alerts=alerts, pages=pages_of(alerts), states=ALERT_STATES,
+        helper_pages=pages_of(helpers), summary=summary, alerts=alerts, pages=pages_of(alerts),
+        states=ALERT_STATES,
         channels=CHANNELS, may_answer=may_answer(session), refused=refused,
         refused_id=refused_id, acknowledged=request.query_params.get("acknowledged"),
     )  # fmt: skip
+
+
+PageQuery = Annotated[int, Query(ge=1)]
 
 
 @router.get("/neighbours", response_class=HTMLResponse)
@@ -99,13 +109,15 @@ async def neighbours(
     year: Annotated[int | None, Query(ge=2023, le=2100)] = None,
     state: str | None = None,
     page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    helpers_page: PageQuery = 1,
 ) -> HTMLResponse:
-    """A village's neighbour helpers and their year, and the township's doorbell alerts."""
+    """The township's neighbour helpers, a village's year, and the township's doorbell alerts."""
     filters = {
         "village_code": village_code or None,
         "year": year or clock.today().year,
         "state": state if state in ALERT_STATES else None,
         "page": page_no,
+        "helpers_page": helpers_page,
     }
     return await _screen(request, session, filters)
 
@@ -117,7 +129,13 @@ async def acknowledge(request: Request, session: SessionDep, alert_id: uuid.UUID
     reply = await runtime_of(request).services.post("dispatch", path, session)
     if reply.ok:
         return RedirectResponse(f"/neighbours?acknowledged={alert_id}", status_code=303)
-    filters = {"village_code": None, "year": clock.today().year, "state": None, "page": 1}
+    filters = {
+        "village_code": None,
+        "year": clock.today().year,
+        "state": None,
+        "page": 1,
+        "helpers_page": 1,
+    }
     status_code = reply.status if 400 <= reply.status < 500 else 503
     return await _screen(
         request, session, filters, refused=reply.shown, refused_id=str(alert_id),

@@ -1,4 +1,5 @@
-"""Neighbour mutual aid: village staff register trained neighbours and record their services."""
+"""Neighbour mutual aid: village staff register trained neighbours and record their services;
+the township reads its villages' neighbours."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from civic import clock
 from civic.audit import reads_personal
 from civic.deps import UowDep
 from civic.errors import PROBLEM_RESPONSES
-from dispatch.api.deps import AnyStaff, VillageStaff
+from dispatch.api.deps import AnyStaff, Officer, PageNo, PageSize, VillageStaff
 from dispatch.domain.neighbours import Helper, NeighbourService
 from dispatch.handlers import neighbours as use
-from dispatch.schemas.common import view_of
+from dispatch.handlers import views
+from dispatch.schemas.common import Page, view_of
 from dispatch.schemas.neighbours import (
     HelperBody,
     HelperRead,
@@ -22,13 +24,12 @@ from dispatch.schemas.neighbours import (
     YearSummary,
 )
 
-router = APIRouter(
-    prefix="/villages/{village_code}", tags=["邻里互助 neighbour aid"], responses=PROBLEM_RESPONSES
-)
+router = APIRouter(tags=["邻里互助 neighbour aid"], responses=PROBLEM_RESPONSES)
+VILLAGE = "/villages/{village_code}"
 
 
 @router.post(
-    "/neighbour-helpers",
+    f"{VILLAGE}/neighbour-helpers",
     status_code=status.HTTP_201_CREATED,
     openapi_extra=reads_personal("neighbour_helper"),
     summary="登记邻里志愿者",
@@ -43,7 +44,7 @@ async def add_helper(
 
 
 @router.get(
-    "/neighbour-helpers",
+    f"{VILLAGE}/neighbour-helpers",
     openapi_extra=reads_personal("neighbour_helper"),
     summary="邻里志愿者名单",
 )
@@ -54,7 +55,7 @@ async def list_helpers(village_code: str, who: AnyStaff, uow: UowDep) -> list[He
 
 
 @router.post(
-    "/neighbour-services",
+    f"{VILLAGE}/neighbour-services",
     status_code=status.HTTP_201_CREATED,
     openapi_extra=reads_personal("neighbour_service"),
     summary="记录邻里互助服务",
@@ -71,7 +72,7 @@ async def add_service(
 
 
 @router.get(
-    "/neighbour-services/summary",
+    f"{VILLAGE}/neighbour-services/summary",
     openapi_extra=reads_personal("neighbour_helper"),  # helpers' names
     summary="邻里互助年度汇总",
 )
@@ -85,3 +86,29 @@ async def year_summary(
     totals = await use.year_totals(village_code=village_code, year=year, staff=who, uow=uow)
     helpers = [HelperYear(**asdict(total)) for total in totals]
     return YearSummary(village_code=village_code, year=year, helpers=helpers)
+
+
+@router.get(
+    "/townships/{township_code}/neighbour-helpers",
+    openapi_extra=reads_personal("neighbour_helper"),
+    summary="乡镇(街道)邻里志愿者名单",
+)
+async def township_helpers(
+    township_code: str,
+    who: Officer,
+    uow: UowDep,
+    village_code: str | None = Query(None, description="Only this village of the township."),
+    page: PageNo = 1,
+    size: PageSize = 20,
+) -> Page[HelperRead]:
+    """The trained neighbours of the township's villages, by village then name."""
+    found, total = await views.township_helpers(
+        township_code=township_code,
+        village_code=village_code,
+        officer=who,
+        uow=uow,
+        page=page,
+        size=size,
+    )
+    items = [view_of(HelperRead, helper) for helper in found]
+    return Page(items=items, total=total, page=page, size=size)

@@ -6,16 +6,17 @@ import uuid
 from collections.abc import Sequence
 
 from civic.audit import saw
-from civic.errors import NotFound
+from civic.errors import NotFound, Unprocessable
 from civic.security import Principal, ensure_jurisdiction
 from civic.uow import UnitOfWork
 from contracts import divisions
 from dispatch.domain.doorbell import AlertState, ListedAlert
+from dispatch.domain.neighbours import RegisteredHelper
 from dispatch.domain.orders import Order, OrderChange, OrderStatus, PendingChange
 from dispatch.domain.recipients import ContactAccess
 from dispatch.domain.records import PlannedForOrder, ReportedRecord
 from dispatch.handlers.replies import own_order
-from dispatch.repository import changes, doorbell, orders, recipients, services
+from dispatch.repository import changes, doorbell, neighbours, orders, recipients, services
 
 
 async def officer_order(*, order_id: uuid.UUID, officer: Principal, uow: UnitOfWork) -> Order:
@@ -80,6 +81,30 @@ async def township_alerts(
         )
     saw(*(listed.alert.person_id for listed in found))
     return found, total
+
+
+async def township_helpers(
+    *,
+    township_code: str,
+    village_code: str | None,
+    officer: Principal,
+    uow: UnitOfWork,
+    page: int,
+    size: int,
+) -> tuple[list[RegisteredHelper], int]:
+    """The trained neighbours of the township's villages (or of one of them), by village."""
+    _check_township(township_code, officer)
+    villages = [village.code for village in divisions.children(township_code)]
+    if village_code is not None:
+        if village_code not in villages:
+            raise Unprocessable(
+                "该村(社区)不属于本乡镇(街道)",
+                code="village_not_in_township",
+                field="query.village_code",
+            )
+        villages = [village_code]
+    async with uow:
+        return await neighbours.of_villages(uow.session, villages, page=page, size=size)
 
 
 async def provider_orders(

@@ -53,6 +53,24 @@ async def helpers(
     return [_helper(row) for row in rows]
 
 
+async def of_villages(
+    session: AsyncSession, village_codes: Iterable[str], *, page: int, size: int
+) -> tuple[list[RegisteredHelper], int]:
+    """A page of the villages' helpers, by village then name."""
+    h = neighbour_helper.c
+    where = h.village_code.in_(sorted(set(village_codes)))
+    total = await session.scalar(select(func.count()).select_from(neighbour_helper).where(where))
+    stmt = (
+        select(*_HELPER_COLUMNS)
+        .where(where)
+        .order_by(h.village_code, h.name_zh, h.helper_id)
+        .offset((page - 1) * size)
+        .limit(size)
+    )
+    rows = (await session.execute(stmt)).mappings()
+    return [_helper(row) for row in rows], int(total or 0)
+
+
 async def add_service(session: AsyncSession, values: dict[str, Any]) -> None:
     """Records services a neighbour gave (what they did sealed for the record's row)."""
     sealed = seal_values(neighbour_service, values, row=values["record_id"])
