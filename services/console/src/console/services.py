@@ -41,6 +41,12 @@ class Reply:
         """True for a 2xx answer."""
         return self.shown is None
 
+    @property
+    def page_status(self) -> int:
+        """The status of a page showing this refusal: the service's 4xx, else 503 (the
+        service failed or was away; the console itself did not)."""
+        return self.status if 400 <= self.status < 500 else 503
+
 
 class ServiceClients:
     """The console's clients of the six services."""

@@ -103,7 +103,7 @@ async def register(request: Request, session: SessionDep) -> Response:
         return RedirectResponse(f"/applications?created={created}", status_code=303)
     # A refused submission stored nothing: the corrected one is a new submission.
     values = {**forms.form_values(form), "submission_key": uuid.uuid4().hex}
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     filters: dict[str, Any] = {"status": None, "village_code": None, "page": 1}
     return await _screen(
         request, session, filters, values=values, refused=reply.shown, status_code=status_code
@@ -183,7 +183,7 @@ async def register_submitted(
     if reply.ok:
         return RedirectResponse(f"/applications?registered={application_id}", status_code=303)
     values = {**forms.form_values(form), "need_categories": form.getlist("need_categories")}
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _registration_page(
         request,
         session,

@@ -170,7 +170,7 @@ async def publish(request: Request, session: SessionDep) -> Response:
     )
     if reply.ok:
         return RedirectResponse(f"/catalogue?published={reply.data['version']}", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     if status_code < 500:  # refused, so nothing was published: the corrected form is new
         values["submission_key"] = uuid.uuid4().hex
     return await _screen(

@@ -137,7 +137,7 @@ async def _decide(
         done = "confirmed" if action == "confirm" else "rejected"
         kept = {k: v for k, v in filters.items() if v} | {"done": done, "report": report_id}
         return RedirectResponse(f"/city-reports?{urlencode(kept)}", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     values = {"reason_zh": str(form.get("reason_zh") or "")}
     return await _queue(
         request,

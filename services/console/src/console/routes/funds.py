@@ -101,7 +101,7 @@ async def set_budget(request: Request, session: SessionDep) -> Response:
     )
     if reply.ok:
         return RedirectResponse(f"/funds?year={year}&saved=budget", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _screen(
         request, session, year, refused=_amount_field(reply.shown), values=values,
         status_code=status_code,
@@ -132,7 +132,7 @@ async def set_policy(request: Request, session: SessionDep) -> Response:
     reply = await runtime_of(request).services.call("settlement", "PUT", path, session, json=body)
     if reply.ok:
         return RedirectResponse("/funds?saved=policy", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _screen(
         request, session, year, policy_refused=reply.shown, status_code=status_code
     )
@@ -186,7 +186,7 @@ async def resolve(request: Request, session: SessionDep, record_id: uuid.UUID) -
     reply = await runtime_of(request).services.post("settlement", path, session, json=body)
     if reply.ok:
         return RedirectResponse(f"/fund-holds?resolved={record_id}", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _holds_screen(
         request, session, 1, refused=reply.shown, refused_id=str(record_id),
         status_code=status_code,

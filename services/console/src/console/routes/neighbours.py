@@ -136,7 +136,7 @@ async def acknowledge(request: Request, session: SessionDep, alert_id: uuid.UUID
         "page": 1,
         "helpers_page": 1,
     }
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _screen(
         request, session, filters, refused=reply.shown, refused_id=str(alert_id),
         status_code=status_code,

@@ -184,7 +184,7 @@ async def resolve_exception(
         return RedirectResponse(target, status_code=303)
     return await _exceptions_page(
         request, session, filters, refused=reply.shown, refused_id=str(exception_id), note=note,
-        status_code=_status_of(reply),
+        status_code=reply.page_status,
     )  # fmt: skip
 
 
@@ -216,10 +216,6 @@ async def reversal(request: Request, session: SessionDep, statement_id: uuid.UUI
     return await _reversal_page(request, session, statement_id)
 
 
-def _status_of(reply: Reply) -> int:
-    return reply.status if 400 <= reply.status < 500 else 503
-
-
 @router.post("/statements/{statement_id}/payment-reversal")
 async def request_reversal(
     request: Request, session: SessionDep, statement_id: uuid.UUID
@@ -242,7 +238,7 @@ async def request_reversal(
         return RedirectResponse(target, status_code=303)
     return await _reversal_page(
         request, session, statement_id, refused=reply.shown, reason=reason,
-        status_code=_status_of(reply),
+        status_code=reply.page_status,
     )  # fmt: skip
 
 
@@ -258,5 +254,5 @@ async def approve_reversal(
         target = f"/statements/{statement_id}/payment-reversal?done=approved"
         return RedirectResponse(target, status_code=303)
     return await _reversal_page(
-        request, session, statement_id, refused=reply.shown, status_code=_status_of(reply)
+        request, session, statement_id, refused=reply.shown, status_code=reply.page_status
     )

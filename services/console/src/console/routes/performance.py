@@ -143,5 +143,5 @@ async def run(request: Request, session: SessionDep) -> Response:
             f"&areas={r['areas_revised']}&not_scored={len(r['not_scored'])}"
         )
         return RedirectResponse(target, status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _screen(request, session, filters, refused=reply.shown, status_code=status_code)

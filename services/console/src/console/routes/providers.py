@@ -72,7 +72,7 @@ async def issue_credentials(request: Request, session: SessionDep, code: Code) -
     # a second press issues a new login and ends the first.
     reply = await services.post("dispatch", f"/providers/{code}/bus-credentials", session)
     found = await services.get("dispatch", f"/providers/{code}", session)
-    status = 201 if reply.ok else (reply.status if 400 <= reply.status < 500 else 503)
+    status = 201 if reply.ok else (reply.page_status)
     response = page(
         request,
         "provider.html",

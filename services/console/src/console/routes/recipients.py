@@ -236,7 +236,7 @@ async def change_status(request: Request, session: SessionDep, recipient_id: uui
     if reply.ok:
         return RedirectResponse(f"/recipients/{recipient_id}?changed=1", status_code=303)
     values = {**_values(form), "submission_key": uuid.uuid4().hex}
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _recipient_page(
         request, session, recipient_id, status_code=status_code, values=values, refused=reply.shown
     )

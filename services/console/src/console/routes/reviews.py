@@ -215,7 +215,7 @@ async def decide(request: Request, session: SessionDep, application_id: uuid.UUI
     )
     if reply.ok:
         return RedirectResponse(f"/reviews?decided={application_id}", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _case_page(
         request,
         session,

@@ -90,7 +90,7 @@ async def run(request: Request, session: SessionDep) -> HTMLResponse:
         return await _screen(request, session, filters, refused=no_division("结算").shown)
     path = f"/settlements/{county}/{month}/run"
     ran = await runtime_of(request).services.post("settlement", path, session)
-    status_code = 200 if ran.ok else (ran.status if 400 <= ran.status < 500 else 503)
+    status_code = 200 if ran.ok else (ran.page_status)
     refused = None if ran.ok else ran.shown
     return await _screen(
         request, session, filters, ran=ran if ran.ok else None, month=month,
@@ -108,7 +108,7 @@ async def decide(request: Request, session: SessionDep, statement_id: uuid.UUID)
     reply = await runtime_of(request).services.post("settlement", path, session, json=body)
     if reply.ok:
         return RedirectResponse(f"/settlement?decided={statement_id}", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     filters: dict[str, Any] = {"period": None, "status": None, "page": 1}
     # The refusal is shown in the held queue, beside the statement it concerns.
     return await _screen(

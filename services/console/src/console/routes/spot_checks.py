@@ -124,7 +124,7 @@ async def draw(request: Request, session: SessionDep) -> Response:
         found = reply.data
         target = f"/spot-checks?year={year}&drawn={found['drawn']}&population={found['population']}"
         return RedirectResponse(target, status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     if status_code < 500:  # refused, so nothing was drawn: the corrected form is a new request
         values["submission_key"] = uuid.uuid4().hex
     return await _screen(
@@ -149,7 +149,7 @@ async def record_result(
             f"/spot-checks?year={year}&open_only=true&recorded={spot_check_id}", status_code=303
         )
     filters: dict[str, Any] = {"year": year, "open_only": "true", "page": 1}
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     values = {"outcome": body["outcome"], "notes": notes}
     return await _screen(
         request, session, filters, refused=reply.shown, refused_id=str(spot_check_id),

@@ -57,7 +57,7 @@ async def passthrough(request: Request, session: Session, path: str, title: str)
     """Hands a settlement file (CSV, printable page) to the browser, or a page saying why not."""
     got = await raw_call(request, "settlement", "GET", path, session)
     if isinstance(got, Reply):
-        status_code = got.status if 400 <= got.status < 500 else 503
+        status_code = got.page_status
         return page(
             request, "message.html", session, status_code, title=title,
             message=got.shown.message if got.shown else "操作未成功",
@@ -138,7 +138,7 @@ async def confirm(request: Request, session: SessionDep, statement_id: uuid.UUID
     reply = await _settlement(request).post("settlement", path, session)
     if reply.ok:
         return RedirectResponse(f"/statements/{statement_id}?done=confirmed", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _statement_page(
         request, session, statement_id, refused=reply.shown, status_code=status_code
     )
@@ -170,7 +170,7 @@ async def create_batch(request: Request, session: SessionDep) -> Response:
     if reply.ok:
         batch_id = str((reply.data or {}).get("batch_id", ""))
         return RedirectResponse(f"/statements/batches/{batch_id}?done=created", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     filters: dict[str, Any] = {"period": None, "status": None, "page": 1}
     return await _screen(request, session, filters, refused=reply.shown, status_code=status_code)
 
@@ -204,7 +204,7 @@ async def approve(request: Request, session: SessionDep, batch_id: uuid.UUID) ->
     reply = await _settlement(request).post("settlement", path, session)
     if reply.ok:
         return RedirectResponse(f"/statements/batches/{batch_id}?done=approved", status_code=303)
-    status_code = reply.status if 400 <= reply.status < 500 else 503
+    status_code = reply.page_status
     return await _batch_page(
         request, session, batch_id, refused=reply.shown, status_code=status_code
     )
@@ -230,7 +230,7 @@ async def bank_return(request: Request, session: SessionDep, batch_id: uuid.UUID
     path = f"/payment-batches/{batch_id}/bank-return"
     got = await raw_call(request, "settlement", "POST", path, session, files=files)
     if isinstance(got, Reply):
-        status_code = got.status if 400 <= got.status < 500 else 503
+        status_code = got.page_status
         return await _batch_page(
             request, session, batch_id, refused=got.shown, status_code=status_code
         )
